@@ -1,0 +1,45 @@
+# The two commands of the README: `make run` and `make test`. See README.md.
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-fast e2e bench lint format venv clean check-services
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+## make run: web server, Celery worker and Celery beat together, with demo data (Ctrl-C stops all three).
+run: $(STAMP)
+	DEBUG=$${DEBUG:-true} $(PY) manage.py runplatform
+
+## make test: the whole suite (unit, flow, permission and browser tests) on PostgreSQL and Redis.
+test: $(STAMP) check-services
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## make test-fast: everything but the browser tests.
+test-fast: $(STAMP) check-services
+	$(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
+
+check-services: $(STAMP)
+	@$(PY) -m support.checks
+
+## make bench: search benchmarks on PostgreSQL; writes BENCHMARKS.md.
+bench: $(STAMP) check-services
+	$(PY) manage.py bench_search
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,55 @@
+"""Fixtures shared by every app's tests."""
+
+import pytest
+
+from people.tests.factories import make_mentee, make_mentor, make_staff
+
+
+@pytest.fixture(autouse=True)
+def taxonomy(request):
+    """The default areas, roles and communities (transactional tests flush the migration's rows)."""
+    if "db" not in request.fixturenames and "transactional_db" not in request.fixturenames and not request.node.get_closest_marker("django_db"):
+        return
+    request.getfixturevalue("transactional_db" if _is_transactional(request) else "db")
+    from django.apps import apps as django_apps
+
+    seed = __import__("people.migrations.0002_default_taxonomy", fromlist=["seed"]).seed
+    seed(django_apps, None)
+
+
+def _is_transactional(request):
+    marker = request.node.get_closest_marker("django_db")
+    return "transactional_db" in request.fixturenames or "live_server" in request.fixturenames or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+
+
+@pytest.fixture
+def mentor(db):
+    return make_mentor(first_name="Alice", last_name="Kember", email="alice@example.com")
+
+
+@pytest.fixture
+def mentee(db):
+    return make_mentee(first_name="John", last_name="Smith", email="john@example.com")
+
+
+@pytest.fixture
+def outsider(db):
+    return make_mentee(first_name="Olive", last_name="Outsider", email="olive@example.com")
+
+
+@pytest.fixture
+def staff(db):
+    return make_staff()
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
+    }

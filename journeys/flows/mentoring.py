@@ -1,0 +1,123 @@
+"""The mentoring relationship, declared once (journey.md, "Mentoring relationship").
+
+Read it top to bottom: each human step is a page assigned to the person the
+journey waits on; ``Next step`` on the Relationships page opens that page.
+"""
+
+from __future__ import annotations
+
+from viewflow import this
+from viewflow.workflow import flow, lock
+
+from ..models import MentoringProcess, State
+from ..views import steps
+
+
+def mentee(activation):
+    return activation.process.relationship.mentee
+
+
+def mentor(activation):
+    return activation.process.relationship.mentor
+
+
+def state_is(*states):
+    return lambda activation: activation.process.relationship.state in states
+
+
+class MentoringFlow(flow.Flow):
+    process_class = MentoringProcess
+    process_title = "Mentoring relationship"
+    process_description = "One mentoring request, from review to feedback."
+    lock_impl = lock.select_for_update_lock
+
+    # The mentee sends a request (journeys.services.requests.send_request).
+    start = flow.StartHandle(this.start_process).Next(this.review_request)
+
+    # Requested: the mentor reviews, may message first, and accepts or declines.
+    # The mentee may edit or withdraw meanwhile (withdrawing finishes this step).
+    review_request = (
+        flow.View(steps.ReviewRequest.as_view())
+        .Annotation(title="Review the mentoring request")
+        .Assign(mentor)
+        .Permission(auto_create=True)
+        .Next(this.after_review)
+    )
+    after_review = (
+        flow.Switch()
+        .Case(this.arrange_first_meeting, state_is(State.ARRANGING))
+        .Case(this.reinstate_request, state_is(State.REQUEST_WITHDRAWN))
+        .Case(this.declined, state_is(State.DECLINED))
+        .Default(this.ended)
+    )
+
+    # Request withdrawn: the mentee may reinstate it while the mentor has room.
+    reinstate_request = (
+        flow.View(steps.ReinstateRequest.as_view())
+        .Annotation(title="Reinstate your request")
+        .Assign(mentee)
+        .Permission(auto_create=True)
+        .Next(this.review_request)
+    )
+
+    # Matched: the mentee arranges the first conversation (or records one arranged elsewhere).
+    arrange_first_meeting = (
+        flow.View(steps.ArrangeFirstMeeting.as_view())
+        .Annotation(title="Arrange your first meeting")
+        .Assign(mentee)
+        .Permission(auto_create=True)
+        .Next(this.first_conversation)
+    )
+
+    # First conversation: prepare, meet, set at least one SMART goal, mark the stage completed.
+    first_conversation = (
+        flow.View(steps.CompleteStage.as_view(stage="first_conversation"))
+        .Annotation(title="First conversation and SMART goals")
+        .Assign(mentee)
+        .Permission(auto_create=True)
+        .Next(this.progression)
+    )
+
+    # Progression: meetings, milestones, reviews and outcomes; mark the stage completed.
+    progression = (
+        flow.View(steps.CompleteStage.as_view(stage="progression"))
+        .Annotation(title="Progress towards your goals")
+        .Assign(mentee)
+        .Permission(auto_create=True)
+        .Next(this.completion)
+    )
+
+    # Completion: wrap up, then "Ready to give feedback".
+    completion = (
+        flow.View(steps.CompleteStage.as_view(stage="completion"))
+        .Annotation(title="Bring the relationship to a close")
+        .Assign(mentee)
+        .Permission(auto_create=True)
+        .Next(this.feedback)
+    )
+
+    # Feedback: mentee and mentor each give theirs, in parallel.
+    feedback = flow.Split().Next(this.mentee_feedback).Next(this.mentor_feedback)
+    mentee_feedback = (
+        flow.View(steps.GiveFeedback.as_view())
+        .Annotation(title="Give feedback on your mentoring")
+        .Assign(mentee)
+        .Permission(auto_create=True)
+        .Next(this.feedback_given)
+    )
+    mentor_feedback = (
+        flow.View(steps.GiveFeedback.as_view())
+        .Annotation(title="Give feedback on your mentoring")
+        .Assign(mentor)
+        .Permission(auto_create=True)
+        .Next(this.feedback_given)
+    )
+    feedback_given = flow.Join().Next(this.completed)
+
+    completed = flow.End()
+    declined = flow.End()
+    ended = flow.End()
+
+    def start_process(self, activation, relationship):
+        activation.process.relationship = relationship
+        return activation.process

@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from people.models import AreaOfSupport
+
+from .models import Feedback, GoalEntry
+
+DURATIONS = [(15, "15 minutes"), (30, "30 minutes"), (45, "45 minutes"), (60, "1 hour"), (90, "1 hour 30 minutes"), (120, "2 hours")]
+TIMES = [(f"{h:02d}:{m:02d}", f"{h:02d}:{m:02d}") for h in range(7, 22) for m in (0, 15, 30, 45)]
+
+
+class RequestForm(forms.Form):
+    area = forms.ModelChoiceField(
+        queryset=AreaOfSupport.objects.filter(active=True), label="Area I need support with"
+    )
+    statement = forms.CharField(
+        label="Personal statement",
+        widget=forms.Textarea(attrs={"rows": 7}),
+        max_length=5000,
+        help_text="Why would you like to be mentored? Say what you hope to get from the relationship and any "
+        "topics you would like guidance on. The more you tell your mentor, the better they can help.",
+    )
+
+    def clean_statement(self):
+        text = self.cleaned_data["statement"].strip()
+        if len(text) < 20:
+            raise forms.ValidationError("Please tell your mentor a little more (at least 20 characters).")
+        return text
+
+
+class DecisionForm(forms.Form):
+    message = forms.CharField(
+        label="Message to the mentee",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Optional. Sent with your answer.",
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="Reason", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(label="New message", required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 5}))
+    attachment = forms.FileField(label="Add file", required=False, help_text="Optional. Up to 10 MB: PDF, Office documents, images or text.")
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("body") or "").strip() and not data.get("attachment"):
+            raise forms.ValidationError("Write a message or add a file before sending.")
+        return data
+
+
+class DateBoxesWidget(forms.MultiWidget):
+    template_name = "journeys/widgets/date_boxes.html"
+
+    def __init__(self, attrs=None):
+        widgets = [
+            forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 2, "autocomplete": "off"}),
+            forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 2, "autocomplete": "off"}),
+            forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 4, "autocomplete": "off"}),
+        ]
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, dt.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class DateBoxesField(forms.MultiValueField):
+    """A date entered as day / month / year boxes, with clear messages for each mistake."""
+
+    widget = DateBoxesWidget
+
+    def __init__(self, **kwargs):
+        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        super().__init__(fields=fields, require_all_fields=False, **kwargs)
+
+    def compress(self, values):
+        if not values or not any(values):
+            return None
+        day, month, year = (str(v or "").strip() for v in values)
+        if not (day and month and year):
+            raise forms.ValidationError("Enter a day, a month and a year.")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+            raise forms.ValidationError("Use numbers only, for example 18 4 2026.")
+        if len(year) != 4:
+            raise forms.ValidationError("Enter the year with four digits, for example 2026.")
+        try:
+            return dt.date(int(year), int(month), int(day))
+        except ValueError:
+            raise forms.ValidationError("That date does not exist. Check the day and month.") from None
+
+
+class MeetingForm(forms.Form):
+    date = DateBoxesField(label="Date of meeting", help_text="For example, 18 4 2026")
+    start_time = forms.ChoiceField(choices=[("", "Select start time"), *TIMES], label="Start time", help_text="Please use UK time.")
+    duration = forms.TypedChoiceField(choices=[("", "Select duration"), *DURATIONS], coerce=int, label="Duration")
+    title = forms.CharField(max_length=150, label="Title")
+    location = forms.CharField(
+        max_length=200, required=False, label="Method / location", help_text="For example: a place, face to face, video, phone or email."
+    )
+    details = forms.CharField(required=False, label="Meeting details", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    video = forms.BooleanField(required=False, label="Video chat meeting (we create a private video link)")
+    send_details = forms.BooleanField(required=False, initial=True, label="Send the details to the other person by email")
+    arranged_elsewhere = forms.BooleanField(required=False, label="This meeting was arranged outside the platform")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date") and data.get("start_time"):
+            hour, minute = (int(x) for x in data["start_time"].split(":"))
+            naive = dt.datetime.combine(data["date"], dt.time(hour, minute))
+            data["starts_at"] = timezone.make_aware(naive)
+            if data["date"].year < 2000 or data["date"].year > timezone.now().year + 5:
+                self.add_error("date", "Enter a date within the next five years.")
+        return data
+
+
+class GoalForm(forms.Form):
+    label = forms.CharField(max_length=150, label="Goal label")
+    details = forms.CharField(required=False, label="Goal details", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    due_date = DateBoxesField(label="Expected goal completion date", required=False, help_text="For example, 18 4 2026")
+    no_due_date = forms.BooleanField(required=False, label="No completion date")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("no_due_date"):
+            data["due_date"] = None
+        elif not data.get("due_date") and "due_date" not in self.errors:
+            self.add_error("due_date", "Enter the expected completion date, or tick “No completion date”.")
+        return data
+
+
+class GoalEntryForm(forms.Form):
+    kind = forms.ChoiceField(choices=GoalEntry.Kind.choices, label="Type")
+    text = forms.CharField(label="What happened", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class FeedbackForm(forms.ModelForm):
+    class Meta:
+        model = Feedback
+        fields = ["rating", "comments"]
+        labels = {"rating": "How would you rate your mentoring overall? (5 is best)", "comments": "Comments"}
+        widgets = {"rating": forms.RadioSelect, "comments": forms.Textarea(attrs={"rows": 4})}

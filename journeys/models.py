@@ -1,0 +1,340 @@
+"""The mentoring relationship and everything that happens inside it.
+
+The relationship's lifecycle is a declared state machine (django-fsm). Each
+``@transition`` lists its guards; every guard carries the sentence shown to a
+person when it refuses (see ``journeys.rules``).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from viewflow.workflow.models import Process
+
+from people.models import AreaOfSupport
+
+from . import rules
+
+
+class State(models.TextChoices):
+    REQUESTED = "requested", "Request awaiting the mentor"
+    DECLINED = "declined", "Request declined"
+    REQUEST_WITHDRAWN = "request_withdrawn", "Request withdrawn"
+    ARRANGING = "arranging", "Matched: arrange the first meeting"
+    FIRST_CONVERSATION = "first_conversation", "First conversation"
+    PROGRESSION = "progression", "Progression"
+    COMPLETION = "completion", "Completion"
+    FEEDBACK = "feedback", "Feedback"
+    COMPLETED = "completed", "Completed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    CLOSED = "closed", "Closed by programme staff"
+
+
+OPEN_REQUEST_STATES = [State.REQUESTED, State.REQUEST_WITHDRAWN]
+MATCHED_STATES = [
+    State.ARRANGING,
+    State.FIRST_CONVERSATION,
+    State.PROGRESSION,
+    State.COMPLETION,
+    State.FEEDBACK,
+]
+ENDED_STATES = [State.DECLINED, State.COMPLETED, State.WITHDRAWN, State.CLOSED]
+# States that take one of the mentor's places.
+CAPACITY_STATES = MATCHED_STATES
+
+
+class Conversation(models.Model):
+    """The private thread between one mentee and one mentor.
+
+    It starts with Ask Question (or the first message of a relationship) and
+    stays attached to every request that follows between the two.
+    """
+
+    mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["mentee", "mentor"], name="one_conversation_per_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.mentee} ↔ {self.mentor}"
+
+    def has_member(self, user) -> bool:
+        return user.pk in (self.mentee_id, self.mentor_id)
+
+    def other(self, user):
+        return self.mentor if user.pk == self.mentee_id else self.mentee
+
+
+class Relationship(ConcurrentTransitionMixin, models.Model):
+    """One mentoring request and, once accepted, the relationship it became."""
+
+    mentee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="relationships_as_mentee"
+    )
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="relationships_as_mentor"
+    )
+    conversation = models.ForeignKey(Conversation, on_delete=models.PROTECT, related_name="relationships")
+    area = models.ForeignKey(
+        AreaOfSupport, verbose_name="area I need support with", on_delete=models.PROTECT
+    )
+    statement = models.TextField("personal statement")
+    state = FSMField(default=State.REQUESTED, choices=State.choices, protected=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    matched_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentee", "mentor"],
+                condition=Q(state__in=["requested", "request_withdrawn", *[s.value for s in MATCHED_STATES]]),
+                name="one_open_relationship_per_pair",
+            ),
+            models.CheckConstraint(condition=~Q(mentee=models.F("mentor")), name="no_self_mentoring"),
+        ]
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.mentee} mentored by {self.mentor}"
+
+    def role_of(self, user) -> str | None:
+        if user.pk == self.mentee_id:
+            return "mentee"
+        if user.pk == self.mentor_id:
+            return "mentor"
+        return None
+
+    def other(self, user):
+        return self.mentor if user.pk == self.mentee_id else self.mentee
+
+    @property
+    def is_matched(self) -> bool:
+        return self.state in MATCHED_STATES or (self.matched_at is not None and self.state != State.DECLINED)
+
+    @property
+    def is_ended(self) -> bool:
+        return self.state in ENDED_STATES
+
+    # -- the declared lifecycle -------------------------------------------------
+    @transition(field=state, source=State.REQUESTED, target=State.REQUESTED)
+    def edit(self):
+        """The mentee changed the request while the mentor still reviews it."""
+
+    @transition(field=state, source=State.REQUESTED, target=State.REQUEST_WITHDRAWN)
+    def withdraw_request(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.REQUEST_WITHDRAWN,
+        target=State.REQUESTED,
+        conditions=[rules.mentor_open_to_requests, rules.mentor_has_capacity],
+    )
+    def reinstate(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.REQUESTED,
+        target=State.ARRANGING,
+        conditions=[rules.mentor_has_capacity],
+    )
+    def accept(self):
+        self.matched_at = timezone.now()
+
+    @transition(field=state, source=State.REQUESTED, target=State.DECLINED)
+    def decline(self):
+        self.ended_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=State.ARRANGING,
+        target=State.FIRST_CONVERSATION,
+        conditions=[rules.has_meeting],
+    )
+    def first_meeting_arranged(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.FIRST_CONVERSATION,
+        target=State.PROGRESSION,
+        conditions=[rules.has_goal],
+    )
+    def complete_first_conversation(self):
+        pass
+
+    @transition(field=state, source=State.PROGRESSION, target=State.COMPLETION)
+    def complete_progression(self):
+        pass
+
+    @transition(field=state, source=State.COMPLETION, target=State.FEEDBACK)
+    def ready_for_feedback(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.FEEDBACK,
+        target=State.COMPLETED,
+        conditions=[rules.both_gave_feedback],
+    )
+    def complete(self):
+        self.ended_at = timezone.now()
+
+    @transition(field=state, source=MATCHED_STATES, target=State.WITHDRAWN)
+    def withdraw(self):
+        self.ended_at = timezone.now()
+
+    @transition(field=state, source=[*OPEN_REQUEST_STATES, *MATCHED_STATES], target=State.CLOSED)
+    def close(self):
+        self.ended_at = timezone.now()
+
+
+class StateChange(models.Model):
+    """The relationship's history: who moved it, when, from where to where, and why."""
+
+    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="history")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    action = models.CharField(max_length=60)
+    from_state = models.CharField(max_length=30, blank=True)
+    to_state = models.CharField(max_length=30)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def from_label(self) -> str:
+        return State(self.from_state).label if self.from_state else ""
+
+    def to_label(self) -> str:
+        return State(self.to_state).label
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+def private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+class Attachment(models.Model):
+    file = models.FileField(upload_to=attachment_path, storage=private_storage)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Message(models.Model):
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField()
+    attachment = models.OneToOneField(Attachment, null=True, blank=True, on_delete=models.SET_NULL)
+    is_question = models.BooleanField(default=False)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+
+
+class Meeting(models.Model):
+    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="meetings")
+    organiser = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    title = models.CharField(max_length=150)
+    starts_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField()
+    location = models.CharField("method / location", max_length=200, blank=True)
+    details = models.TextField(blank=True)
+    video = models.BooleanField("video chat meeting", default=False)
+    video_token = models.CharField(max_length=40, default="", blank=True)
+    arranged_elsewhere = models.BooleanField(default=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    sequence = models.PositiveIntegerField(default=0)
+    uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+
+    @property
+    def ends_at(self):
+        return self.starts_at + timezone.timedelta(minutes=self.duration_minutes)
+
+    @property
+    def video_url(self) -> str:
+        if not self.video:
+            return ""
+        return f"{settings.VIDEO_CHAT_BASE_URL.rstrip('/')}/mentoring-{self.video_token}"
+
+
+class Goal(models.Model):
+    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="goals")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    label = models.CharField("goal label", max_length=150)
+    details = models.TextField("goal details", blank=True)
+    due_date = models.DateField("expected completion date", null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["completed_at", "due_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class GoalEntry(models.Model):
+    class Kind(models.TextChoices):
+        MILESTONE = "milestone", "Milestone"
+        REVIEW = "review", "Review"
+        OUTCOME = "outcome", "Outcome"
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="entries")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.MILESTONE)
+    text = models.TextField()
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class Feedback(models.Model):
+    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="feedback")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    rating = models.PositiveSmallIntegerField(choices=[(i, str(i)) for i in range(1, 6)])
+    comments = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["relationship", "author"], name="one_feedback_each")]
+
+
+class MentoringProcess(Process):
+    """The viewflow process that walks one relationship through the journey."""
+
+    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="processes")
+
+    class Meta:
+        verbose_name = "mentoring process"
+
+
+class OnboardingProcess(Process):
+    participant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="onboarding")
+
+    class Meta:
+        verbose_name = "onboarding process"

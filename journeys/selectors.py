@@ -1,0 +1,120 @@
+"""Reads. Every object reached from a URL goes through an ``access_*`` function
+that takes the user and answers 404 for anything they may not see."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from .models import Attachment, Conversation, Goal, Meeting, Relationship
+
+
+def _visible_relationships(user):
+    if user.is_staff:
+        return Relationship.objects.all()
+    return Relationship.objects.filter(Q(mentee=user) | Q(mentor=user))
+
+
+def access_relationship(user, pk: int) -> Relationship:
+    try:
+        return _visible_relationships(user).select_related("mentee", "mentor", "area").get(pk=pk)
+    except Relationship.DoesNotExist:
+        raise Http404("No such relationship") from None
+
+
+def access_party_relationship(user, pk: int) -> Relationship:
+    """Like access_relationship, but only for the two participants (not staff)."""
+    rel = access_relationship(user, pk)
+    if rel.role_of(user) is None:
+        raise Http404("No such relationship")
+    return rel
+
+
+def access_conversation(user, pk: int) -> Conversation:
+    qs = Conversation.objects.select_related("mentee", "mentor").filter(pk=pk)
+    conversation = qs.filter(Q(mentee=user) | Q(mentor=user)).first()
+    if conversation is None:
+        raise Http404("No such conversation")
+    return conversation
+
+
+def access_meeting(user, pk: int) -> Meeting:
+    meeting = Meeting.objects.select_related("relationship").filter(pk=pk).first()
+    if meeting is None or meeting.relationship.role_of(user) is None:
+        raise Http404("No such meeting")
+    return meeting
+
+
+def access_goal(user, pk: int) -> Goal:
+    goal = Goal.objects.select_related("relationship", "relationship__mentee", "relationship__mentor").filter(pk=pk).first()
+    if goal is None or (goal.relationship.role_of(user) is None and not user.is_staff):
+        raise Http404("No such goal")
+    return goal
+
+
+def access_attachment(user, pk: int) -> Attachment:
+    attachment = Attachment.objects.select_related("message__conversation").filter(pk=pk).first()
+    message = getattr(attachment, "message", None) if attachment else None
+    if message is None or not message.conversation.has_member(user):
+        raise Http404("No such file")
+    return attachment
+
+
+def open_tasks_for(user, relationships) -> dict[int, Task]:
+    """The task the declared flow waits on from ``user``, per relationship id."""
+    tasks = (
+        Task.objects.filter(
+            owner=user,
+            status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED],
+            process__mentoringprocess__relationship__in=relationships,
+        )
+        .select_related("process__mentoringprocess")
+        .order_by("pk")
+    )
+    result: dict[int, Task] = {}
+    for task in tasks:
+        result.setdefault(task.process.mentoringprocess.relationship_id, task)
+    return result
+
+
+def task_url(task: Task) -> str:
+    return task.flow_task.reverse("execute", args=[task.process_id, task.pk])
+
+
+def relationships_for(user):
+    """The Relationships page: my mentors (I am mentee) and my mentees (I am mentor)."""
+    base = Relationship.objects.select_related("mentee__profile", "mentor__profile", "area")
+    as_mentee = list(base.filter(mentee=user).order_by("-created_at"))
+    as_mentor = list(base.filter(mentor=user).order_by("-created_at"))
+    tasks = open_tasks_for(user, [r.pk for r in as_mentee + as_mentor])
+    for rel in as_mentee + as_mentor:
+        task = tasks.get(rel.pk)
+        rel.next_task = task
+        rel.next_url = task_url(task) if task else None
+    return as_mentee, as_mentor
+
+
+def next_step_url(user, relationship: Relationship) -> str | None:
+    task = open_tasks_for(user, [relationship.pk]).get(relationship.pk)
+    return task_url(task) if task else None
+
+
+def goals_for(relationship: Relationship):
+    return relationship.goals.select_related("owner").prefetch_related(
+        Prefetch("entries", queryset=Goal.entries.rel.related_model.objects.select_related("author"))
+    )
+
+
+def onboarding_task_url(user) -> str | None:
+    task = (
+        Task.objects.filter(
+            owner=user,
+            status__in=[STATUS.NEW, STATUS.ASSIGNED],
+            process__onboardingprocess__participant=user,
+        )
+        .order_by("pk")
+        .first()
+    )
+    return task_url(task) if task else None

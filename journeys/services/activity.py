@@ -1,0 +1,281 @@
+"""What happens inside a relationship: messages and files, meetings, goals."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.ics import meeting_invite
+from notifications.services import Message as Notice
+from notifications.services import notify
+
+from ..flows import driver
+from ..flows import mentoring as mentoring_flow
+from ..models import (
+    ENDED_STATES,
+    MATCHED_STATES,
+    Attachment,
+    Conversation,
+    Goal,
+    GoalEntry,
+    Meeting,
+    Message,
+    Relationship,
+    State,
+)
+from .base import Refused, apply, atomic, lock, record, require_party, touch
+from .files import check_upload
+
+
+def _require_matched(rel: Relationship) -> None:
+    if rel.state not in MATCHED_STATES:
+        if rel.state in ENDED_STATES:
+            raise Refused("This relationship has ended, so it can no longer be changed.")
+        raise Refused("This becomes available once the mentor has accepted the request.")
+
+
+# -- messages -----------------------------------------------------------------
+
+
+def _store_attachment(upload: UploadedFile | None) -> Attachment | None:
+    if upload is None:
+        return None
+    content_type = check_upload(upload)
+    attachment = Attachment(original_name=upload.name[:200], content_type=content_type, size=upload.size)
+    attachment.file.save("upload", upload, save=False)
+    attachment.save()
+    return attachment
+
+
+def send_message(
+    conversation: Conversation, sender, body: str, upload: UploadedFile | None = None, *, question: bool = False
+) -> Message:
+    body = body.strip()
+    if not body and upload is None:
+        raise Refused("Write a message or add a file before sending.")
+    if not conversation.has_member(sender):
+        raise Refused("Only the two people in this conversation can write in it.")
+    recipient = conversation.other(sender)
+    if recipient.anonymised_at or not recipient.is_active:
+        raise Refused("This person has left the programme, so they can no longer receive messages.")
+    with atomic():
+        message = Message.objects.create(
+            conversation=conversation,
+            sender=sender,
+            body=body,
+            attachment=_store_attachment(upload),
+            is_question=question,
+        )
+        for rel in conversation.relationships.filter(state__in=MATCHED_STATES):
+            touch(rel)
+        kind = "question" if question else "message"
+        paragraphs = [f"{sender.display_name} sent you a {kind}:", body or "(no text)"]
+        if message.attachment:
+            paragraphs.append(f"It comes with a file: {message.attachment.original_name}.")
+        notify(
+            recipient,
+            Notice(
+                subject=f"New {kind} from {sender.display_name}",
+                paragraphs=paragraphs,
+                link=reverse("conversation", args=[conversation.pk]),
+                link_label="Read and reply",
+            ),
+            f"{kind}_received",
+        )
+    return message
+
+
+def ask_question(mentee, mentor, body: str, upload: UploadedFile | None = None) -> Message:
+    from .relationships import conversation_for
+
+    if mentee.pk == mentor.pk:
+        raise Refused("You cannot ask yourself a question.")
+    if not (getattr(mentor, "profile", None) and mentor.profile.is_mentor):
+        raise Refused("This person is not available as a mentor.")
+    return send_message(conversation_for(mentee, mentor), mentee, body, upload, question=True)
+
+
+# -- meetings -----------------------------------------------------------------
+
+
+def _meeting_notice(meeting: Meeting, rel: Relationship, actor, what: str) -> None:
+    other = rel.other(actor)
+    when = timezone.localtime(meeting.starts_at).strftime("%A %-d %B %Y at %H:%M")
+    paragraphs = [
+        f"{actor.display_name} has {what} a meeting: “{meeting.title}”.",
+        f"When: {when} (UK time), for {meeting.duration_minutes} minutes.",
+    ]
+    if meeting.location:
+        paragraphs.append(f"Where / how: {meeting.location}")
+    if meeting.video_url:
+        paragraphs.append(f"Video chat link: {meeting.video_url}")
+    if meeting.details:
+        paragraphs.append(meeting.details)
+    notify(
+        other,
+        Notice(
+            subject=f"Meeting {what}: {meeting.title}",
+            paragraphs=paragraphs,
+            link=reverse("meetings", args=[rel.pk]),
+            link_label="See your meetings",
+            ics=meeting_invite(meeting, cancelled=(what == "cancelled")),
+        ),
+        f"meeting_{what}",
+    )
+
+
+def create_meeting(
+    relationship: Relationship,
+    user,
+    *,
+    title: str,
+    starts_at: datetime,
+    duration_minutes: int,
+    location: str = "",
+    details: str = "",
+    video: bool = False,
+    send_details: bool = True,
+    arranged_elsewhere: bool = False,
+) -> Meeting:
+    with atomic():
+        rel = lock(relationship)
+        require_party(rel, user)
+        _require_matched(rel)
+        meeting = Meeting.objects.create(
+            relationship=rel,
+            organiser=user,
+            title=title.strip(),
+            starts_at=starts_at,
+            duration_minutes=duration_minutes,
+            location=location.strip(),
+            details=details.strip(),
+            video=video,
+            video_token=secrets.token_urlsafe(12) if video else "",
+            arranged_elsewhere=arranged_elsewhere,
+        )
+        record(rel, user, "create_meeting", meeting.title)
+        touch(rel)
+        if rel.state == State.ARRANGING:
+            apply(rel, "first_meeting_arranged", user, f"First meeting: {meeting.title}")
+            driver.finish(rel.processes.all(), mentoring_flow.MentoringFlow.arrange_first_meeting)
+        if send_details:
+            _meeting_notice(meeting, rel, user, "arranged")
+    return meeting
+
+
+def update_meeting(meeting: Meeting, user, *, send_details: bool = True, **fields) -> Meeting:
+    with atomic():
+        rel = lock(meeting.relationship)
+        require_party(rel, user)
+        _require_matched(rel)
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.cancelled_at:
+            raise Refused("This meeting was cancelled, so it can no longer be changed.")
+        for name, value in fields.items():
+            setattr(meeting, name, value.strip() if isinstance(value, str) else value)
+        if meeting.video and not meeting.video_token:
+            meeting.video_token = secrets.token_urlsafe(12)
+        meeting.sequence += 1
+        meeting.save()
+        record(rel, user, "update_meeting", meeting.title)
+        touch(rel)
+        if send_details:
+            _meeting_notice(meeting, rel, user, "changed")
+    return meeting
+
+
+def cancel_meeting(meeting: Meeting, user, *, send_details: bool = True) -> Meeting:
+    with atomic():
+        rel = lock(meeting.relationship)
+        require_party(rel, user)
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.cancelled_at:
+            raise Refused("This meeting is already cancelled.")
+        meeting.cancelled_at = timezone.now()
+        meeting.sequence += 1
+        meeting.save()
+        record(rel, user, "cancel_meeting", meeting.title)
+        if send_details:
+            _meeting_notice(meeting, rel, user, "cancelled")
+    return meeting
+
+
+# -- goals ----------------------------------------------------------------------
+
+
+def _own_goal(goal: Goal, user) -> Goal:
+    if goal.owner_id != user.pk:
+        raise Refused("Only the person who set this goal can change it; you can view it.")
+    return goal
+
+
+def create_goal(relationship: Relationship, user, *, label: str, details: str = "", due_date: date | None) -> Goal:
+    with atomic():
+        rel = lock(relationship)
+        require_party(rel, user)
+        _require_matched(rel)
+        goal = Goal.objects.create(
+            relationship=rel, owner=user, label=label.strip(), details=details.strip(), due_date=due_date
+        )
+        record(rel, user, "create_goal", goal.label)
+        touch(rel)
+    return goal
+
+
+def update_goal(goal: Goal, user, *, label: str, details: str = "", due_date: date | None) -> Goal:
+    with atomic():
+        rel = lock(goal.relationship)
+        _require_matched(rel)
+        goal = _own_goal(Goal.objects.select_for_update().get(pk=goal.pk), user)
+        goal.label, goal.details, goal.due_date = label.strip(), details.strip(), due_date
+        goal.save()
+        record(rel, user, "update_goal", goal.label)
+        touch(rel)
+    return goal
+
+
+def delete_goal(goal: Goal, user) -> None:
+    with atomic():
+        rel = lock(goal.relationship)
+        _require_matched(rel)
+        goal = _own_goal(Goal.objects.select_for_update().get(pk=goal.pk), user)
+        if rel.state == State.FIRST_CONVERSATION and rel.goals.count() == 1:
+            pass  # allowed: the stage simply cannot be completed until a goal exists again
+        record(rel, user, "delete_goal", goal.label)
+        goal.delete()
+
+
+def complete_goal(goal: Goal, user) -> Goal:
+    with atomic():
+        rel = lock(goal.relationship)
+        _require_matched(rel)
+        goal = _own_goal(Goal.objects.select_for_update().get(pk=goal.pk), user)
+        if goal.completed_at:
+            raise Refused("This goal is already complete.")
+        goal.completed_at = timezone.now()
+        goal.save()
+        record(rel, user, "complete_goal", goal.label)
+        touch(rel)
+    return goal
+
+
+def add_goal_entry(goal: Goal, user, *, kind: str, text: str) -> GoalEntry:
+    with atomic():
+        rel = lock(goal.relationship)
+        require_party(rel, user)
+        _require_matched(rel)
+        if not text.strip():
+            raise Refused("Write something to record.")
+        entry = GoalEntry.objects.create(goal=goal, author=user, kind=kind, text=text.strip())
+        record(rel, user, f"add_{kind}", goal.label)
+        touch(rel)
+    return entry
+
+
+def video_chat_enabled() -> bool:
+    return bool(settings.VIDEO_CHAT_BASE_URL)

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Relationship, State, StateChange
+
+
+class Refused(Exception):
+    """An action that is not allowed now; the message is shown to the person."""
+
+    def __init__(self, message: str, *, redirect_to: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.redirect_to = redirect_to
+
+
+def lock(relationship: Relationship | int) -> Relationship:
+    """Re-read the relationship under a row lock (call inside a transaction)."""
+    pk = relationship.pk if isinstance(relationship, Relationship) else relationship
+    return Relationship.objects.select_for_update().select_related("mentee", "mentor").get(pk=pk)
+
+
+def require_party(relationship: Relationship, user, role: str | None = None) -> None:
+    actual = relationship.role_of(user)
+    if actual is None:
+        raise Refused("Only the two people in this relationship can do that.")
+    if role and actual != role:
+        raise Refused(f"Only the {role} in this relationship can do that.")
+
+
+def why_not(relationship: Relationship, name: str) -> str | None:
+    """The reason the named transition is refused now, or None when it is allowed."""
+    meta = getattr(relationship, name)._django_fsm
+    state = relationship.state
+    if not meta.has_transition(state):
+        label = State(state).label.lower()
+        return f"That is not possible while the relationship is at “{label}”."
+    for condition in meta.get_transition(state).conditions:
+        if not condition(relationship):
+            return getattr(condition, "refusal", "That is not possible right now.")
+    return None
+
+
+def apply(relationship: Relationship, name: str, actor, note: str = "") -> StateChange:
+    """Run transition ``name`` (refusing with its reason), save and record it."""
+    reason = why_not(relationship, name)
+    if reason:
+        raise Refused(reason)
+    from_state = relationship.state
+    getattr(relationship, name)()
+    relationship.last_activity_at = timezone.now()
+    relationship.save()
+    return StateChange.objects.create(
+        relationship=relationship,
+        actor=actor,
+        action=name,
+        from_state=from_state,
+        to_state=relationship.state,
+        note=note,
+    )
+
+
+def record(relationship: Relationship, actor, action: str, note: str = "") -> StateChange:
+    """Record something that happened without changing the stage (history only)."""
+    return StateChange.objects.create(
+        relationship=relationship,
+        actor=actor,
+        action=action,
+        from_state=relationship.state,
+        to_state=relationship.state,
+        note=note,
+    )
+
+
+def touch(relationship: Relationship) -> None:
+    Relationship.objects.filter(pk=relationship.pk).update(last_activity_at=timezone.now())
+
+
+atomic = transaction.atomic

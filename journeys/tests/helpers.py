@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from journeys.services import activity, relationships
+from people.models import AreaOfSupport
+
+
+def send(mentee, mentor, statement="I would like help building my professional network.", area=None):
+    return relationships.send_request(mentee, mentor, area or AreaOfSupport.objects.first(), statement)
+
+
+def open_task_names(rel) -> list[str]:
+    return sorted(
+        t.flow_task.name
+        for t in Task.objects.filter(process__mentoringprocess__relationship=rel, status__in=[STATUS.NEW, STATUS.ASSIGNED])
+        if t.flow_task_type == "HUMAN"
+    )
+
+
+def open_task(rel, user):
+    return Task.objects.filter(
+        process__mentoringprocess__relationship=rel, owner=user, status__in=[STATUS.NEW, STATUS.ASSIGNED]
+    ).first()
+
+
+def meet(rel, user, days=7, title="First conversation"):
+    return activity.create_meeting(
+        rel,
+        user,
+        title=title,
+        starts_at=timezone.now() + dt.timedelta(days=days),
+        duration_minutes=60,
+        location="Video",
+    )
+
+
+def goal(rel, user, label="Grow my network"):
+    return activity.create_goal(rel, user, label=label, details="Meet three new people", due_date=None)
+
+
+def walk_to(rel, mentee, mentor, state: str):
+    """Move a fresh request along the journey until it reaches ``state``."""
+    order = ["requested", "arranging", "first_conversation", "progression", "completion", "feedback", "completed"]
+    steps = {
+        "arranging": lambda: relationships.accept_request(rel, mentor),
+        "first_conversation": lambda: meet(rel, mentee),
+        "progression": lambda: (goal(rel, mentee), relationships.complete_stage(rel, mentee, "first_conversation")),
+        "completion": lambda: relationships.complete_stage(rel, mentee, "progression"),
+        "feedback": lambda: relationships.complete_stage(rel, mentee, "completion"),
+        "completed": lambda: (
+            relationships.give_feedback(rel, mentee, 5, "Great"),
+            relationships.give_feedback(rel, mentor, 4, "Good"),
+        ),
+    }
+    for name in order[1 : order.index(state) + 1]:
+        steps[name]()
+    rel.refresh_from_db()
+    assert rel.state == state
+    return rel

@@ -1,0 +1,159 @@
+"""Every transition of the relationship, through the services, including refused ones."""
+
+import pytest
+from django.core import mail
+
+from journeys.models import Relationship, State
+from journeys.services import relationships
+from journeys.services.base import Refused
+from notifications.models import Notification
+from people.tests.factories import make_mentee
+
+from .helpers import goal, meet, open_task_names, send, walk_to
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_request_starts_flow_waiting_on_mentor(mentee, mentor):
+    rel = send(mentee, mentor)
+    assert rel.state == State.REQUESTED
+    assert open_task_names(rel) == ["review_request"]
+    assert [n.event for n in Notification.objects.filter(recipient=mentor)] == ["request_sent"]
+    assert Notification.objects.filter(recipient=mentee, event="request_sent_confirmation").exists()
+    assert {m.to[0] for m in mail.outbox} == {mentor.email, mentee.email}
+
+
+def test_cannot_request_self_or_twice(mentee, mentor):
+    from journeys.services.relationships import send_request
+    from people.tests.factories import make_profile
+
+    make_profile(mentor, mentor=True, mentee=True)
+    with pytest.raises(Refused, match="yourself"):
+        send_request(mentor, mentor, rel_area(), "I would like some help with this")
+    send(mentee, mentor)
+    with pytest.raises(Refused, match="already have an open request"):
+        send(mentee, mentor)
+    assert Relationship.objects.filter(mentee=mentee, mentor=mentor).count() == 1
+
+
+def rel_area():
+    from people.models import AreaOfSupport
+
+    return AreaOfSupport.objects.first()
+
+
+def test_full_journey_to_completed(mentee, mentor):
+    rel = send(mentee, mentor)
+    walk_to(rel, mentee, mentor, "completed")
+    assert open_task_names(rel) == []
+    actions = list(rel.history.values_list("action", flat=True))
+    for action in ["send_request", "accept", "first_meeting_arranged", "complete_first_conversation",
+                   "complete_progression", "ready_for_feedback", "complete"]:
+        assert action in actions
+    assert rel.processes.get().status == "DONE"
+
+
+def test_decline_ends_flow_and_points_back_to_search(mentee, mentor):
+    rel = send(mentee, mentor)
+    relationships.decline_request(rel, mentor, "I'm too busy this quarter")
+    rel.refresh_from_db()
+    assert rel.state == State.DECLINED
+    assert open_task_names(rel) == []
+    note = Notification.objects.get(recipient=mentee, event="request_declined")
+    assert note.link == "/find/"
+    assert "too busy" in note.body_text
+
+
+def test_withdraw_and_reinstate_request(mentee, mentor):
+    rel = send(mentee, mentor)
+    relationships.withdraw_request(rel, mentee)
+    rel.refresh_from_db()
+    assert rel.state == State.REQUEST_WITHDRAWN
+    assert open_task_names(rel) == ["reinstate_request"]
+    with pytest.raises(Refused):
+        relationships.accept_request(rel, mentor)
+    relationships.reinstate_request(rel, mentee)
+    rel.refresh_from_db()
+    assert rel.state == State.REQUESTED
+    assert open_task_names(rel) == ["review_request"]
+    relationships.accept_request(rel, mentor)
+    assert open_task_names(rel) == ["arrange_first_meeting"]
+
+
+def test_accept_beyond_capacity_is_refused(mentor):
+    mentor.profile.capacity = 1
+    mentor.profile.save()
+    first, second = make_mentee(), make_mentee()
+    r1, r2 = send(first, mentor), send(second, mentor)
+    relationships.accept_request(r1, mentor)
+    with pytest.raises(Refused, match="as many mentees"):
+        relationships.accept_request(r2, mentor)
+    r2.refresh_from_db()
+    assert r2.state == State.REQUESTED
+
+
+def test_reinstate_refused_when_mentor_paused(mentee, mentor):
+    rel = send(mentee, mentor)
+    relationships.withdraw_request(rel, mentee)
+    mentor.profile.accepting_requests = False
+    mentor.profile.save()
+    with pytest.raises(Refused, match="paused"):
+        relationships.reinstate_request(rel, mentee)
+
+
+def test_only_mentor_accepts(mentee, mentor, outsider):
+    rel = send(mentee, mentor)
+    for who in (mentee, outsider):
+        with pytest.raises(Refused):
+            relationships.accept_request(rel, who)
+
+
+def test_stage_guards_say_why(mentee, mentor):
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "arranging")
+    with pytest.raises(Refused, match="not the current one"):
+        relationships.complete_stage(rel, mentee, "first_conversation")
+    meet(rel, mentee)
+    with pytest.raises(Refused, match="at least one SMART goal"):
+        relationships.complete_stage(rel, mentee, "first_conversation")
+    goal(rel, mentor)
+    relationships.complete_stage(rel, mentee, "first_conversation")
+    rel.refresh_from_db()
+    assert rel.state == State.PROGRESSION
+    assert open_task_names(rel) == ["progression"]
+
+
+def test_withdraw_at_any_matched_stage_cancels_flow(mentee, mentor):
+    for stage in ["arranging", "first_conversation", "progression", "completion", "feedback"]:
+        m = make_mentee()
+        rel = walk_to(send(m, mentor), m, mentor, stage)
+        with pytest.raises(Refused, match="why"):
+            relationships.withdraw(rel, mentor, "  ")
+        relationships.withdraw(rel, mentor, "Moving abroad")
+        rel.refresh_from_db()
+        assert rel.state == State.WITHDRAWN, stage
+        assert open_task_names(rel) == []
+        assert Notification.objects.filter(recipient=m, event="withdrawn").exists()
+        with pytest.raises(Refused):
+            relationships.withdraw(rel, m, "again")
+
+
+def test_feedback_is_parallel_and_once_each(mentee, mentor):
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "feedback")
+    assert open_task_names(rel) == ["mentee_feedback", "mentor_feedback"]
+    relationships.give_feedback(rel, mentor, 4, "Good")
+    assert open_task_names(rel) == ["mentee_feedback"]
+    with pytest.raises(Refused, match="already"):
+        relationships.give_feedback(rel, mentor, 5, "again")
+    relationships.give_feedback(rel, mentee, 5, "Great")
+    rel.refresh_from_db()
+    assert rel.state == State.COMPLETED
+
+
+def test_staff_close(mentee, mentor, staff):
+    rel = send(mentee, mentor)
+    with pytest.raises(Refused):
+        relationships.close_by_staff(rel, mentee, "no")
+    relationships.close_by_staff(rel, staff, "Duplicate account")
+    rel.refresh_from_db()
+    assert rel.state == State.CLOSED
+    assert open_task_names(rel) == []

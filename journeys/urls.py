@@ -1,0 +1,28 @@
+from django.urls import path
+
+from .views import pages as v
+
+urlpatterns = [
+    path("relationships/", v.relationship_list, name="relationships"),
+    path("relationships/<int:pk>/", v.relationship_detail, name="relationship"),
+    path("relationships/<int:pk>/next/", v.next_step, name="next_step"),
+    path("relationships/<int:pk>/withdraw/", v.withdraw, name="withdraw"),
+    path("relationships/<int:pk>/request/edit/", v.request_edit, name="request_edit"),
+    path("relationships/<int:pk>/request/withdraw/", v.request_withdraw, name="request_withdraw"),
+    path("relationships/<int:pk>/request/reinstate/", v.request_reinstate, name="request_reinstate"),
+    path("relationships/<int:pk>/messages/", v.relationship_messages, name="messages"),
+    path("relationships/<int:pk>/meet/", v.meetings, name="meetings"),
+    path("relationships/<int:pk>/meet/new/", v.meeting_new, name="meeting_new"),
+    path("relationships/<int:pk>/goals/", v.goals, name="goals"),
+    path("relationships/<int:pk>/goals/<str:name>/", v.tool, name="tool"),
+    path("meetings/<int:pk>/edit/", v.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/cancel/", v.meeting_cancel, name="meeting_cancel"),
+    path("meetings/<int:pk>/invite.ics", v.meeting_ics, name="meeting_ics"),
+    path("goals/<int:pk>/edit/", v.goal_edit, name="goal_edit"),
+    path("goals/<int:pk>/pdf/", v.goal_pdf, name="goal_pdf"),
+    path("goals/<int:pk>/<str:action>/", v.goal_action, name="goal_action"),
+    path("mentors/<int:user_id>/request/", v.request_new, name="request_new"),
+    path("mentors/<int:user_id>/question/", v.ask_question, name="ask_question"),
+    path("conversations/<int:pk>/", v.conversation, name="conversation"),
+    path("files/<int:pk>/", v.download_attachment, name="attachment"),
+]

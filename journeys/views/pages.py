@@ -1,0 +1,407 @@
+"""Participants' pages around a relationship: thin views over services and selectors."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from people.models import Profile
+
+from .. import selectors
+from ..forms import GoalEntryForm, GoalForm, MeetingForm, MessageForm, ReasonForm, RequestForm
+from ..models import MATCHED_STATES, OPEN_REQUEST_STATES, Relationship, State
+from ..services import activity, relationships
+from ..services.base import Refused, why_not
+
+User = get_user_model()
+
+
+def _mentor_or_404(user_id: int):
+    mentor = User.objects.select_related("profile").filter(pk=user_id, is_active=True).first()
+    if mentor is None or not getattr(mentor, "profile", None) or not mentor.profile.is_mentor:
+        raise Http404("No such mentor")
+    return mentor
+
+
+# -- Relationships ------------------------------------------------------------
+
+
+@login_required
+def relationship_list(request):
+    as_mentee, as_mentor = selectors.relationships_for(request.user)
+    profile = Profile.objects.filter(user=request.user).first()
+    return render(
+        request,
+        "journeys/relationships.html",
+        {
+            "as_mentee": as_mentee,
+            "as_mentor": as_mentor,
+            "profile": profile,
+            "onboarding_url": selectors.onboarding_task_url(request.user),
+            "nav": "relationships",
+        },
+    )
+
+
+@login_required
+def relationship_detail(request, pk: int):
+    rel = selectors.access_relationship(request.user, pk)
+    role = rel.role_of(request.user)
+    return render(
+        request,
+        "journeys/relationship.html",
+        {
+            "relationship": rel,
+            "role": role,
+            "other": rel.other(request.user) if role else None,
+            "history": rel.history.select_related("actor"),
+            "next_url": selectors.next_step_url(request.user, rel) if role else None,
+            "meetings": rel.meetings.filter(cancelled_at__isnull=True),
+            "goals": rel.goals.all(),
+            "feedback": rel.feedback.select_related("author") if rel.state == State.COMPLETED or request.user.is_staff else [],
+            "can_withdraw": role and rel.state in MATCHED_STATES,
+            "can_edit_request": role == "mentee" and rel.state == State.REQUESTED,
+            "can_withdraw_request": role == "mentee" and rel.state == State.REQUESTED,
+            "can_reinstate": role == "mentee" and rel.state == State.REQUEST_WITHDRAWN,
+            "reinstate_blocked": why_not(rel, "reinstate") if rel.state == State.REQUEST_WITHDRAWN else None,
+            "nav": "relationships",
+        },
+    )
+
+
+@login_required
+def next_step(request, pk: int):
+    rel = selectors.access_relationship(request.user, pk)
+    url = selectors.next_step_url(request.user, rel)
+    if url:
+        return redirect(url)
+    if rel.role_of(request.user) is not None and not rel.is_ended:
+        messages.info(request, f"Nothing is waiting on you here right now: it is {rel.other(request.user).display_name}'s turn.")
+    return redirect("relationship", rel.pk)
+
+
+@login_required
+def withdraw(request, pk: int):
+    rel = selectors.access_party_relationship(request.user, pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            relationships.withdraw(rel, request.user, form.cleaned_data["reason"])
+        except Refused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, "You have withdrawn from this relationship. The other person has been told.")
+            return redirect("relationship", rel.pk)
+    return render(request, "journeys/withdraw.html", {"relationship": rel, "form": form, "nav": "relationships"})
+
+
+# -- Requests -----------------------------------------------------------------
+
+
+@login_required
+def request_new(request, user_id: int):
+    mentor = _mentor_or_404(user_id)
+    if request.method == "POST":
+        form = RequestForm(request.POST)
+        if form.is_valid():
+            if "send" in request.POST:
+                try:
+                    rel = relationships.send_request(
+                        request.user, mentor, form.cleaned_data["area"], form.cleaned_data["statement"]
+                    )
+                except Refused as refused:
+                    messages.error(request, refused.message)
+                else:
+                    messages.success(request, f"Your request has been sent to {mentor.display_name}.")
+                    return redirect("relationship", rel.pk)
+            return render(request, "journeys/request_preview.html", {"form": form, "mentor": mentor, "nav": "find"})
+    else:
+        initial = {}
+        profile = getattr(request.user, "profile", None)
+        if profile:
+            first_area = profile.areas.first()
+            if first_area:
+                initial["area"] = first_area
+        form = RequestForm(initial=initial)
+    return render(request, "journeys/request_form.html", {"form": form, "mentor": mentor, "nav": "find"})
+
+
+@login_required
+def request_edit(request, pk: int):
+    rel = selectors.access_party_relationship(request.user, pk)
+    if rel.role_of(request.user) != "mentee":
+        raise Http404
+    if request.method == "POST":
+        form = RequestForm(request.POST)
+        if form.is_valid():
+            try:
+                relationships.edit_request(rel, request.user, form.cleaned_data["area"], form.cleaned_data["statement"])
+            except Refused as refused:
+                messages.error(request, refused.message)
+            else:
+                messages.success(request, "Your request has been updated and your mentor told.")
+                return redirect("relationship", rel.pk)
+    else:
+        form = RequestForm(initial={"area": rel.area, "statement": rel.statement})
+    return render(request, "journeys/request_form.html", {"form": form, "mentor": rel.mentor, "relationship": rel, "nav": "relationships"})
+
+
+@login_required
+@require_POST
+def request_withdraw(request, pk: int):
+    rel = selectors.access_party_relationship(request.user, pk)
+    relationships.withdraw_request(rel, request.user, request.POST.get("reason", ""))
+    messages.success(request, "Your request has been withdrawn. You can reinstate it later.")
+    return redirect("relationship", rel.pk)
+
+
+@login_required
+@require_POST
+def request_reinstate(request, pk: int):
+    rel = selectors.access_party_relationship(request.user, pk)
+    relationships.reinstate_request(rel, request.user)
+    messages.success(request, "Your request has been reinstated.")
+    return redirect("relationship", rel.pk)
+
+
+# -- Messages and questions ------------------------------------------------------
+
+
+def _thread(request, conversation, relationship=None):
+    form = MessageForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity.send_message(conversation, request.user, form.cleaned_data["body"], form.cleaned_data["attachment"])
+        except Refused as refused:
+            form.add_error("attachment" if request.FILES else None, refused.message)
+        else:
+            messages.success(request, "Message sent.")
+            return redirect(request.path)
+    other = conversation.other(request.user)
+    return render(
+        request,
+        "journeys/messages.html",
+        {
+            "conversation": conversation,
+            "relationship": relationship,
+            "other": other,
+            "thread": conversation.messages.select_related("sender", "attachment"),
+            "form": form,
+            "nav": "relationships",
+        },
+    )
+
+
+@login_required
+def relationship_messages(request, pk: int):
+    rel = selectors.access_party_relationship(request.user, pk)
+    return _thread(request, rel.conversation, rel)
+
+
+@login_required
+def conversation(request, pk: int):
+    return _thread(request, selectors.access_conversation(request.user, pk))
+
+
+@login_required
+def ask_question(request, user_id: int):
+    mentor = _mentor_or_404(user_id)
+    form = MessageForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = activity.ask_question(request.user, mentor, form.cleaned_data["body"], form.cleaned_data["attachment"])
+        except Refused as refused:
+            form.add_error("attachment" if request.FILES else None, refused.message)
+        else:
+            messages.success(request, f"Your question has been sent to {mentor.display_name}.")
+            return redirect("conversation", message.conversation_id)
+    return render(request, "journeys/ask_question.html", {"form": form, "mentor": mentor, "nav": "find"})
+
+
+@login_required
+def download_attachment(request, pk: int):
+    attachment = selectors.access_attachment(request.user, pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is no longer available") from None
+    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# -- Meet / Video ------------------------------------------------------------------
+
+
+@login_required
+def meetings(request, pk: int):
+    rel = selectors.access_party_relationship(request.user, pk)
+    return render(
+        request,
+        "journeys/meetings.html",
+        {"relationship": rel, "other": rel.other(request.user), "meetings": rel.meetings.all(), "nav": "relationships",
+         "can_create": rel.state in MATCHED_STATES},
+    )
+
+
+def _meeting_kwargs(data):
+    return dict(
+        title=data["title"],
+        starts_at=data["starts_at"],
+        duration_minutes=data["duration"],
+        location=data["location"],
+        details=data["details"],
+        video=data["video"],
+    )
+
+
+@login_required
+def meeting_new(request, pk: int):
+    rel = selectors.access_party_relationship(request.user, pk)
+    form = MeetingForm(request.POST or None, initial={"send_details": True})
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity.create_meeting(
+                rel, request.user, **_meeting_kwargs(form.cleaned_data),
+                send_details=form.cleaned_data["send_details"], arranged_elsewhere=form.cleaned_data["arranged_elsewhere"],
+            )
+        except Refused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, "Meeting saved.")
+            return redirect("meetings", rel.pk)
+    return render(request, "journeys/meeting_form.html", {"relationship": rel, "other": rel.other(request.user), "form": form, "nav": "relationships"})
+
+
+@login_required
+def meeting_edit(request, pk: int):
+    meeting = selectors.access_meeting(request.user, pk)
+    rel = meeting.relationship
+    if request.method == "POST":
+        form = MeetingForm(request.POST)
+        if form.is_valid():
+            try:
+                activity.update_meeting(meeting, request.user, send_details=form.cleaned_data["send_details"], **_meeting_kwargs(form.cleaned_data))
+            except Refused as refused:
+                messages.error(request, refused.message)
+            else:
+                messages.success(request, "Meeting updated.")
+                return redirect("meetings", rel.pk)
+    else:
+        from django.utils import timezone
+
+        local = timezone.localtime(meeting.starts_at)
+        form = MeetingForm(initial={
+            "date": local.date(), "start_time": local.strftime("%H:%M"), "duration": meeting.duration_minutes,
+            "title": meeting.title, "location": meeting.location, "details": meeting.details, "video": meeting.video,
+            "send_details": True,
+        })
+    return render(request, "journeys/meeting_form.html", {"relationship": rel, "other": rel.other(request.user), "form": form, "meeting": meeting, "nav": "relationships"})
+
+
+@login_required
+@require_POST
+def meeting_cancel(request, pk: int):
+    meeting = selectors.access_meeting(request.user, pk)
+    activity.cancel_meeting(meeting, request.user, send_details=bool(request.POST.get("send_details", "1")))
+    messages.success(request, "Meeting cancelled.")
+    return redirect("meetings", meeting.relationship_id)
+
+
+@login_required
+def meeting_ics(request, pk: int):
+    from notifications.ics import meeting_invite
+
+    meeting = selectors.access_meeting(request.user, pk)
+    response = HttpResponse(meeting_invite(meeting, cancelled=bool(meeting.cancelled_at)), content_type="text/calendar")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
+
+
+# -- Goals -------------------------------------------------------------------------
+
+
+@login_required
+def goals(request, pk: int):
+    rel = selectors.access_party_relationship(request.user, pk)
+    form = GoalForm(request.POST or None, prefix="goal")
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity.create_goal(rel, request.user, label=form.cleaned_data["label"], details=form.cleaned_data["details"], due_date=form.cleaned_data["due_date"])
+        except Refused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, "Goal successfully saved.")
+            return redirect("goals", rel.pk)
+    return render(
+        request,
+        "journeys/goals.html",
+        {"relationship": rel, "other": rel.other(request.user), "form": form, "goals": selectors.goals_for(rel),
+         "entry_form": GoalEntryForm(prefix="entry"), "can_change": rel.state in MATCHED_STATES, "nav": "relationships"},
+    )
+
+
+@login_required
+def goal_edit(request, pk: int):
+    goal = selectors.access_goal(request.user, pk)
+    rel = goal.relationship
+    if goal.owner_id != request.user.pk:
+        messages.error(request, "Only the person who set this goal can change it; you can view it.")
+        return redirect("goals", rel.pk)
+    if request.method == "POST":
+        form = GoalForm(request.POST, prefix="goal")
+        if form.is_valid():
+            activity.update_goal(goal, request.user, label=form.cleaned_data["label"], details=form.cleaned_data["details"], due_date=form.cleaned_data["due_date"])
+            messages.success(request, "Goal updated.")
+            return redirect("goals", rel.pk)
+    else:
+        form = GoalForm(prefix="goal", initial={"label": goal.label, "details": goal.details, "due_date": goal.due_date, "no_due_date": goal.due_date is None})
+    return render(request, "journeys/goal_form.html", {"relationship": rel, "goal": goal, "form": form, "nav": "relationships"})
+
+
+@login_required
+@require_POST
+def goal_action(request, pk: int, action: str):
+    goal = selectors.access_goal(request.user, pk)
+    rel = goal.relationship
+    if rel.role_of(request.user) is None:
+        raise Http404
+    if action == "complete":
+        activity.complete_goal(goal, request.user)
+        messages.success(request, "Goal marked as complete. Well done!")
+    elif action == "delete":
+        activity.delete_goal(goal, request.user)
+        messages.success(request, "Goal deleted.")
+    elif action == "entry":
+        form = GoalEntryForm(request.POST, prefix="entry")
+        if not form.is_valid():
+            messages.error(request, "Choose a type and write what happened before saving.")
+        else:
+            activity.add_goal_entry(goal, request.user, kind=form.cleaned_data["kind"], text=form.cleaned_data["text"])
+            messages.success(request, f"{form.cleaned_data['kind'].title()} added.")
+    else:
+        raise Http404
+    return redirect("goals", rel.pk)
+
+
+@login_required
+def goal_pdf(request, pk: int):
+    from ..pdf import goal_pdf as render_pdf
+
+    goal = selectors.access_goal(request.user, pk)
+    response = HttpResponse(render_pdf(goal), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="goal-{goal.pk}.pdf"'
+    return response
+
+
+@login_required
+def tool(request, pk: int, name: str):
+    rel = selectors.access_party_relationship(request.user, pk)
+    if name not in ("swot", "gstar", "smart"):
+        raise Http404
+    return render(request, f"journeys/tools/{name}.html", {"relationship": rel, "other": rel.other(request.user), "nav": "relationships"})

@@ -1,0 +1,193 @@
+"""The pages that flow nodes serve: each is shown only to the person its task is assigned to.
+
+viewflow's wrapper has already checked that ``request.user`` owns the task and
+put it in ``request.activation``. The page calls one service; the service moves
+the flow on.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views import View
+
+from people.forms import ProfileForm
+from people.models import Profile
+
+from ..forms import DecisionForm, FeedbackForm, MeetingForm
+from ..models import State
+from ..services import activity, relationships
+from ..services.base import Refused
+
+
+class RelationshipStep(View):
+    template_name = ""
+
+    def relationship(self):
+        return self.request.activation.process.mentoringprocess.relationship
+
+    def render(self, **context):
+        rel = self.relationship()
+        context.setdefault("relationship", rel)
+        context.setdefault("other", rel.other(self.request.user))
+        context.setdefault("task", self.request.activation.task)
+        context.setdefault("nav", "relationships")
+        return render(self.request, self.template_name, context)
+
+    def done(self, message: str):
+        messages.success(self.request, message)
+        return redirect("relationship", self.relationship().pk)
+
+
+class ReviewRequest(RelationshipStep):
+    template_name = "journeys/steps/review_request.html"
+
+    def get(self, request, **kwargs):
+        return self.render(form=DecisionForm())
+
+    def post(self, request, **kwargs):
+        form = DecisionForm(request.POST)
+        if not form.is_valid():
+            return self.render(form=form)
+        rel = self.relationship()
+        try:
+            if "decline" in request.POST:
+                relationships.decline_request(rel, request.user, form.cleaned_data["message"])
+                return self.done(f"You have declined {rel.mentee.display_name}'s request. They have been told.")
+            relationships.accept_request(rel, request.user, form.cleaned_data["message"])
+        except Refused as refused:
+            messages.error(request, refused.message)
+            return self.render(form=form)
+        return self.done(f"You are now mentoring {rel.mentee.display_name}. Their contact details are below.")
+
+
+class ReinstateRequest(RelationshipStep):
+    template_name = "journeys/steps/reinstate_request.html"
+
+    def get(self, request, **kwargs):
+        return self.render()
+
+    def post(self, request, **kwargs):
+        rel = self.relationship()
+        try:
+            relationships.reinstate_request(rel, request.user)
+        except Refused as refused:
+            messages.error(request, refused.message)
+            return self.render()
+        return self.done(f"Your request to {rel.mentor.display_name} has been reinstated.")
+
+
+class ArrangeFirstMeeting(RelationshipStep):
+    template_name = "journeys/steps/arrange_first_meeting.html"
+
+    def get(self, request, **kwargs):
+        return self.render(form=MeetingForm(initial={"title": "First conversation", "send_details": True}))
+
+    def post(self, request, **kwargs):
+        form = MeetingForm(request.POST)
+        if not form.is_valid():
+            return self.render(form=form)
+        data = form.cleaned_data
+        try:
+            activity.create_meeting(
+                self.relationship(),
+                request.user,
+                title=data["title"],
+                starts_at=data["starts_at"],
+                duration_minutes=data["duration"],
+                location=data["location"],
+                details=data["details"],
+                video=data["video"],
+                send_details=data["send_details"],
+                arranged_elsewhere=data["arranged_elsewhere"],
+            )
+        except Refused as refused:
+            messages.error(request, refused.message)
+            return self.render(form=form)
+        return self.done("Your first meeting is in the diary. Next: prepare for it and set your SMART goals.")
+
+
+STAGE_PAGES = {
+    "first_conversation": ("Mark stage as completed", "Stage marked as completed. On to progression!"),
+    "progression": ("Mark stage as completed", "Stage marked as completed. Time to wrap up."),
+    "completion": ("Ready to give feedback", "Thank you. Both of you can now give feedback."),
+}
+
+
+class CompleteStage(RelationshipStep):
+    template_name = "journeys/steps/complete_stage.html"
+    stage = ""
+
+    def get(self, request, **kwargs):
+        return self.page()
+
+    def page(self):
+        rel = self.relationship()
+        return self.render(
+            stage=self.stage,
+            stage_label=State(self.stage).label,
+            button=STAGE_PAGES[self.stage][0],
+            goals=list(rel.goals.all()),
+            open_goals=[g for g in rel.goals.all() if not g.completed_at],
+        )
+
+    def post(self, request, **kwargs):
+        try:
+            relationships.complete_stage(self.relationship(), request.user, self.stage)
+        except Refused as refused:
+            messages.error(request, refused.message)
+            return self.page()
+        return self.done(STAGE_PAGES[self.stage][1])
+
+
+class GiveFeedback(RelationshipStep):
+    template_name = "journeys/steps/give_feedback.html"
+
+    def get(self, request, **kwargs):
+        return self.render(form=FeedbackForm())
+
+    def post(self, request, **kwargs):
+        form = FeedbackForm(request.POST)
+        if not form.is_valid():
+            return self.render(form=form)
+        try:
+            relationships.give_feedback(
+                self.relationship(), request.user, form.cleaned_data["rating"], form.cleaned_data["comments"]
+            )
+        except Refused as refused:
+            messages.error(request, refused.message)
+            return self.render(form=form)
+        return self.done("Thank you for your feedback.")
+
+
+class CompleteProfile(View):
+    """Onboarding: the profile form itself, served as the flow's step."""
+
+    def get(self, request, **kwargs):
+        profile, _ = Profile.objects.get_or_create(user=request.user)
+        form = ProfileForm(instance=profile, user=request.user)
+        return render(request, "people/profile.html", {"form": form, "profile": profile, "nav": "profile", "onboarding": True})
+
+    def post(self, request, **kwargs):
+        from people.services import save_profile
+
+        profile, _ = Profile.objects.get_or_create(user=request.user)
+        form = ProfileForm(request.POST, instance=profile, user=request.user)
+        if not form.is_valid():
+            messages.error(request, "Please correct the highlighted fields.")
+            return render(request, "people/profile.html", {"form": form, "profile": profile, "nav": "profile", "onboarding": True})
+        profile = save_profile(form, request.user)
+        if not profile.is_complete:
+            messages.warning(request, "Saved. Your profile still needs: " + ", ".join(profile.missing_fields()) + ".")
+            return redirect("profile")
+        messages.success(request, "Your profile is complete.")
+        return redirect("find_mentor" if profile.is_mentee else "relationships")
+
+
+class FindMentor(View):
+    """Onboarding: a mentee's step is to find a mentor; Find Mentor does it."""
+
+    def get(self, request, **kwargs):
+        return redirect("find_mentor")
+
+    post = get

@@ -1,0 +1,45 @@
+"""The notification outbox: one row per recipient per event.
+
+Rows are written in the same transaction as the change that caused them and
+delivered by Celery after commit (``notifications.tasks.deliver``). The row is
+both the in-app notification and the record of its email.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Notification(models.Model):
+    class Email(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Not emailed"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    # Staff notifications (support requests, withdrawals) may go to an address with no account.
+    email = models.EmailField()
+    event = models.CharField(max_length=60, db_index=True)
+    subject = models.CharField(max_length=200)
+    body_text = models.TextField()
+    body_html = models.TextField()
+    link = models.CharField(max_length=300, blank=True)
+    ics = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email_status = models.CharField(max_length=10, choices=Email.choices, default=Email.PENDING, db_index=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.email}"

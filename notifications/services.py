@@ -1,0 +1,83 @@
+"""Create notifications (the outbox) and hand them to the task queue after commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import Notification
+
+
+@dataclass
+class Message:
+    """What one recipient is told: a subject, a few paragraphs and one link."""
+
+    subject: str
+    paragraphs: list[str]
+    link: str = ""
+    link_label: str = "Open the platform"
+    ics: str = ""
+    extra: list[tuple[str, str]] = field(default_factory=list)
+
+
+def absolute(url: str) -> str:
+    if not url or url.startswith("http"):
+        return url
+    return settings.SITE_URL + url
+
+
+def notify(recipient, message: Message, event: str, email: str | None = None) -> Notification:
+    """Record one notification for ``recipient`` and deliver it once the transaction commits.
+
+    ``recipient`` may be None for staff addresses that have no account (then ``email`` is used).
+    """
+    address = email or (recipient.email if recipient else "")
+    context = {
+        "recipient": recipient,
+        "message": message,
+        "link": absolute(message.link),
+        "SITE_NAME": settings.SITE_NAME,
+    }
+    deliverable = bool(address) and not (recipient is not None and recipient.anonymised_at)
+    note = Notification.objects.create(
+        recipient=recipient,
+        email=address or "",
+        event=event,
+        subject=message.subject[:200],
+        body_text=render_to_string("notifications/email.txt", context),
+        body_html=render_to_string("notifications/email.html", context),
+        link=message.link,
+        ics=message.ics,
+        email_status=Notification.Email.PENDING if deliverable else Notification.Email.SKIPPED,
+    )
+    if deliverable:
+        from .tasks import deliver
+
+        transaction.on_commit(lambda: deliver.delay(note.pk))
+    return note
+
+
+def notify_staff(message: Message, event: str) -> list[Notification]:
+    """Tell programme staff: every active staff user, plus STAFF_NOTIFICATION_EMAILS."""
+    from django.contrib.auth import get_user_model
+
+    sent = []
+    seen = set()
+    for user in get_user_model().objects.filter(is_staff=True, is_active=True):
+        seen.add(user.email.lower())
+        sent.append(notify(user, message, event))
+    for address in settings.STAFF_NOTIFICATION_EMAILS:
+        if address.lower() not in seen:
+            sent.append(notify(None, message, event, email=address))
+    return sent
+
+
+def mark_read(user, notification_id: int | None = None) -> int:
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_id is not None:
+        qs = qs.filter(pk=notification_id)
+    return qs.update(read_at=timezone.now())

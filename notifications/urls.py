@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/open/", views.open_notification, name="notification_open"),
+    path("notifications/read-all/", views.read_all, name="notifications_read_all"),
+]

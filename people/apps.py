@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class PeopleConfig(AppConfig):
+    name = "people"
+    verbose_name = "People"
+
+    def ready(self):
+        from . import signals  # noqa: F401

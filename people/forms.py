@@ -1,0 +1,111 @@
+from django import forms
+
+from .models import AreaOfSupport, Profile, ProfessionalCommunity, Role
+
+ROLE_CHOICES = [("mentee", "Mentee"), ("mentor", "Mentor"), ("both", "Both mentor and mentee")]
+
+
+class SignupExtraForm(forms.Form):
+    """Extra fields on allauth's sign-up page: name and how the person takes part."""
+
+    first_name = forms.CharField(max_length=150, label="First name")
+    last_name = forms.CharField(max_length=150, label="Last name")
+    register_as = forms.ChoiceField(
+        choices=ROLE_CHOICES, widget=forms.RadioSelect, label="Register as", initial="mentee"
+    )
+
+    def signup(self, request, user):
+        from .services import register_participant
+
+        register_participant(
+            user,
+            first_name=self.cleaned_data["first_name"],
+            last_name=self.cleaned_data["last_name"],
+            register_as=self.cleaned_data["register_as"],
+        )
+
+
+class ProfileForm(forms.ModelForm):
+    first_name = forms.CharField(max_length=150, label="First name")
+    last_name = forms.CharField(max_length=150, label="Last name")
+    role = forms.ModelChoiceField(queryset=Role.objects.filter(active=True), label="Role")
+    community = forms.ModelChoiceField(
+        queryset=ProfessionalCommunity.objects.filter(active=True), label="Professional community"
+    )
+    areas = forms.ModelMultipleChoiceField(
+        queryset=AreaOfSupport.objects.filter(active=True),
+        widget=forms.CheckboxSelectMultiple,
+        label="Areas of support",
+        help_text="Mentors: where you can help. Mentees: where you would like support.",
+    )
+
+    class Meta:
+        model = Profile
+        fields = [
+            "is_mentee",
+            "is_mentor",
+            "job_title",
+            "organisation",
+            "phone",
+            "role",
+            "community",
+            "areas",
+            "biography",
+            "experience",
+            "capacity",
+            "accepting_requests",
+        ]
+        labels = {
+            "job_title": "Job title",
+            "biography": "A short biography",
+            "experience": "Experience",
+        }
+        help_texts = {
+            "phone": "Shown only to the people you are matched with.",
+            "capacity": "Mentors only: how many mentees you can support at the same time.",
+            "accepting_requests": "Mentors only: untick to pause new mentoring requests.",
+        }
+        widgets = {"biography": forms.Textarea(attrs={"rows": 4}), "experience": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["job_title"].required = True
+        self.fields["capacity"].widget.attrs.update(min=1, max=20)
+        if user is not None:
+            self.fields["first_name"].initial = user.first_name
+            self.fields["last_name"].initial = user.last_name
+        order = ["first_name", "last_name"]
+        self.order_fields(order + [f for f in self.fields if f not in order])
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("is_mentor") and not data.get("is_mentee"):
+            raise forms.ValidationError("Choose at least one: mentor, mentee or both.")
+        if data.get("is_mentor") and not data.get("capacity"):
+            self.add_error("capacity", "Mentors need room for at least one mentee.")
+        if data.get("capacity") is not None and data["capacity"] > 20:
+            self.add_error("capacity", "Twenty mentees at once is the most we allow.")
+        return data
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.CharField(
+        label="Type DELETE to confirm",
+        help_text="This withdraws you from every open request and relationship and removes your personal details.",
+    )
+    password = forms.CharField(widget=forms.PasswordInput, label="Your password")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_confirm(self):
+        if self.cleaned_data["confirm"].strip().upper() != "DELETE":
+            raise forms.ValidationError("Please type DELETE to confirm.")
+        return "DELETE"
+
+    def clean_password(self):
+        if not self.user.check_password(self.cleaned_data["password"]):
+            raise forms.ValidationError("That password is not right.")
+        return ""

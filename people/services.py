@@ -1,0 +1,79 @@
+"""Writes for people: registration, profiles, leaving the programme."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Profile
+
+User = get_user_model()
+
+
+def register_participant(user, *, first_name: str, last_name: str, register_as: str) -> Profile:
+    """Called by allauth's sign-up: name the user, create their profile, start onboarding."""
+    from journeys.flows import onboarding
+
+    with transaction.atomic():
+        user.first_name, user.last_name = first_name.strip(), last_name.strip()
+        user.save(update_fields=["first_name", "last_name"])
+        profile, _ = Profile.objects.get_or_create(user=user)
+        profile.is_mentee = register_as in ("mentee", "both")
+        profile.is_mentor = register_as in ("mentor", "both")
+        profile.save()
+        onboarding.start(user)
+    return profile
+
+
+def save_profile(form, user) -> Profile:
+    """Save the profile form; a profile becomes complete once every required part is there."""
+    from journeys.flows import onboarding
+
+    with transaction.atomic():
+        user.first_name = form.cleaned_data["first_name"].strip()
+        user.last_name = form.cleaned_data["last_name"].strip()
+        user.save(update_fields=["first_name", "last_name"])
+        profile = form.save(commit=False)
+        profile.user = user
+        profile.save()
+        form.save_m2m()
+        if not profile.missing_fields() and profile.completed_at is None:
+            profile.completed_at = timezone.now()
+            profile.save(update_fields=["completed_at"])
+            onboarding.profile_completed(user)
+    return profile
+
+
+def delete_account(user) -> None:
+    """Leave the programme: withdraw everywhere (others are told), then anonymise."""
+    from journeys.services.relationships import leave_programme
+
+    leave_programme(user)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        user.email = f"deleted-{uuid.uuid4().hex[:12]}@deleted.invalid"
+        user.first_name = "Former"
+        user.last_name = "participant"
+        user.is_active = False
+        user.anonymised_at = timezone.now()
+        user.set_unusable_password()
+        user.save()
+        from allauth.account.models import EmailAddress
+
+        EmailAddress.objects.filter(user=user).delete()
+        Profile.objects.filter(user=user).update(
+            job_title="",
+            organisation="",
+            phone="",
+            biography="",
+            experience="",
+            accepting_requests=False,
+            is_mentor=False,
+            is_mentee=False,
+        )
+        profile = Profile.objects.filter(user=user).first()
+        if profile:
+            profile.areas.clear()

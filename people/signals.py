@@ -1,0 +1,11 @@
+"""Keep the onboarding flow in step with allauth's account events."""
+
+from allauth.account.signals import email_confirmed
+from django.dispatch import receiver
+
+
+@receiver(email_confirmed)
+def on_email_confirmed(request, email_address, **kwargs):
+    from journeys.flows import onboarding
+
+    onboarding.email_verified(email_address.user)

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from viewflow.workflow.flow import FlowViewset
+
+from journeys.flows.mentoring import MentoringFlow
+from journeys.flows.onboarding import OnboardingFlow
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    # Each flow node serves its own page to the person it waits on.
+    path("journey/mentoring/", FlowViewset(MentoringFlow).urls),
+    path("journey/onboarding/", FlowViewset(OnboardingFlow).urls),
+    path("", include("people.urls")),
+    path("", include("journeys.urls")),
+    path("", include("notifications.urls")),
+    path("", include("support.urls")),
+]

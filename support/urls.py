@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("help/", views.help_page, name="help"),
+    path("help/contact/", views.contact, name="contact"),
+    path("resources/", views.resources, name="resources"),
+]
