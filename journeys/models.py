@@ -213,6 +213,37 @@ class StateChange(models.Model):
     class Meta:
         ordering = ["at", "pk"]
 
+    ACTION_LABELS = {
+        "send_request": "Sent the mentoring request",
+        "edit": "Edited the request",
+        "withdraw_request": "Withdrew the request",
+        "reinstate": "Reinstated the request",
+        "accept": "Accepted the request",
+        "decline": "Declined the request",
+        "first_meeting_arranged": "Arranged the first meeting",
+        "complete_first_conversation": "Marked the first conversation as completed",
+        "complete_progression": "Marked progression as completed",
+        "ready_for_feedback": "Ready to give feedback",
+        "give_feedback": "Gave feedback",
+        "complete": "Completed the relationship",
+        "withdraw": "Withdrew from the relationship",
+        "close": "Closed the relationship",
+        "create_meeting": "Created a meeting",
+        "update_meeting": "Changed a meeting",
+        "cancel_meeting": "Cancelled a meeting",
+        "create_goal": "Set a goal",
+        "update_goal": "Changed a goal",
+        "delete_goal": "Deleted a goal",
+        "complete_goal": "Completed a goal",
+        "add_milestone": "Added a milestone",
+        "add_review": "Added a review",
+        "add_outcome": "Added an outcome",
+    }
+
+    @property
+    def action_label(self) -> str:
+        return self.ACTION_LABELS.get(self.action, self.action.replace("_", " ").capitalize())
+
     def from_label(self) -> str:
         return State(self.from_state).label if self.from_state else ""
 

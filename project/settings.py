@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sites",
+    "django.forms",
     "django_fsm",
     "viewflow",
     "viewflow.workflow",
@@ -90,6 +91,8 @@ TEMPLATES = [
         },
     },
 ]
+
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: PostgreSQL in production and tests; SQLite (embedded) when unset.
 DATABASES = {

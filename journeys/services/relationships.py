@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError
 from django.urls import reverse
 
@@ -19,6 +20,8 @@ from ..models import (
     State,
 )
 from .base import Refused, apply, atomic, lock, record, require_party
+
+User = get_user_model()
 
 
 def _url(name: str, relationship: Relationship) -> str:
@@ -54,7 +57,7 @@ def send_request(mentee, mentor, area: AreaOfSupport, statement: str) -> Relatio
 
     with atomic():
         # Lock the mentor's profile so two requests to a full mentor are checked one at a time.
-        type(mentor).objects.select_for_update().filter(pk=mentor.pk).first()
+        User.objects.select_for_update().filter(pk=mentor.pk).first()
         _check_can_request(mentee, mentor)
         if active_mentee_count(mentor) >= mentor.profile.capacity:
             raise Refused(f"{mentor.display_name} is supporting as many mentees as they can at the moment.")
@@ -153,7 +156,7 @@ def reinstate_request(relationship: Relationship, mentee) -> Relationship:
     with atomic():
         rel = lock(relationship)
         require_party(rel, mentee, "mentee")
-        type(rel.mentor).objects.select_for_update().filter(pk=rel.mentor_id).first()
+        User.objects.select_for_update().filter(pk=rel.mentor_id).first()
         apply(rel, "reinstate", mentee)
         driver.finish(rel.processes.all(), mentoring_flow.MentoringFlow.reinstate_request)
         _tell_both_about_request(rel, "reinstated")
@@ -163,7 +166,7 @@ def reinstate_request(relationship: Relationship, mentee) -> Relationship:
 def accept_request(relationship: Relationship, mentor, message: str = "") -> Relationship:
     with atomic():
         # The mentor row first, then the relationship: accepts for one mentor run one at a time.
-        type(mentor).objects.select_for_update().filter(pk=mentor.pk).first()
+        User.objects.select_for_update().filter(pk=mentor.pk).first()
         rel = lock(relationship)
         require_party(rel, mentor, "mentor")
         apply(rel, "accept", mentor, message)

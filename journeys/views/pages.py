@@ -118,7 +118,8 @@ def request_new(request, user_id: int):
                 else:
                     messages.success(request, f"Your request has been sent to {mentor.display_name}.")
                     return redirect("relationship", rel.pk)
-            return render(request, "journeys/request_preview.html", {"form": form, "mentor": mentor, "nav": "find"})
+            if "edit" not in request.POST:
+                return render(request, "journeys/request_preview.html", {"form": form, "mentor": mentor, "nav": "find"})
     else:
         initial = {}
         profile = getattr(request.user, "profile", None)

@@ -1,0 +1,148 @@
+"""The journey through its pages, as a participant's browser would post them (Django test client)."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from journeys.models import Relationship, State
+from people.models import AreaOfSupport
+from people.tests.factories import PASSWORD
+
+from .helpers import open_task
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    assert client.login(email=user.email, password=PASSWORD)
+    return client
+
+
+def follow_next_step(client, rel):
+    resp = client.get(reverse("next_step", args=[rel.pk]))
+    assert resp.status_code == 302
+    return resp.url
+
+
+def test_request_preview_send_accept_and_contact_details(client, mentee, mentor, django_capture_on_commit_callbacks):
+    area = AreaOfSupport.objects.first()
+    login(client, mentee)
+    url = reverse("request_new", args=[mentor.pk])
+    assert client.get(url).status_code == 200
+    short = client.post(url, {"area": area.pk, "statement": "help"})
+    assert "at least 20 characters" in short.content.decode()
+    preview = client.post(url, {"area": area.pk, "statement": "I would like help with my networking skills."})
+    body = preview.content.decode()
+    assert "The following mentoring details will be sent to Alice Kember" in body
+    assert Relationship.objects.count() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(url, {"area": area.pk, "statement": "I would like help with my networking skills.", "send": "1"})
+    rel = Relationship.objects.get()
+    assert sent.url == reverse("relationship", args=[rel.pk])
+    assert any(m.to == [mentor.email] for m in mail.outbox)
+
+    # Before acceptance, the mentee does not see the mentor's email on the Relationships page.
+    page = client.get(reverse("relationships")).content.decode()
+    assert "Alice Kember" in page and mentor.email not in page
+
+    client.logout()
+    login(client, mentor)
+    step = follow_next_step(client, rel)
+    assert "/journey/mentoring/" in step and "review_request" in step
+    assert "networking skills" in client.get(step).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = client.post(step, {"accept": "1", "message": "Happy to help"})
+    assert resp.status_code == 302
+    rel.refresh_from_db()
+    assert rel.state == State.ARRANGING
+    page = client.get(reverse("relationships")).content.decode()
+    assert mentee.email in page
+    assert any("accepted" in m.subject and m.to == [mentee.email] for m in mail.outbox)
+
+
+def test_other_party_cannot_open_the_task_page(client, mentee, mentor):
+    from .helpers import send
+    from journeys.selectors import task_url
+
+    rel = send(mentee, mentor)
+    task = open_task(rel, mentor)
+    login(client, mentee)
+    assert client.get(task_url(task)).status_code == 403
+    # and Next step for the mentee says it is the mentor's turn
+    resp = client.get(reverse("next_step", args=[rel.pk]), follow=True)
+    assert "turn" in resp.content.decode()
+
+
+def test_meeting_form_date_boxes_errors_keep_input(client, mentee, mentor):
+    from .helpers import send, walk_to
+
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "arranging")
+    login(client, mentee)
+    step = follow_next_step(client, rel)
+    resp = client.post(step, {"date_0": "31", "date_1": "2", "date_2": "2027", "start_time": "10:00", "duration": "60", "title": "Kick-off"})
+    body = resp.content.decode()
+    assert resp.status_code == 200
+    assert "That date does not exist" in body
+    assert 'value="Kick-off"' in body
+    assert 'aria-describedby' in body or 'id="id_date_error"' in body
+    future = dt.date.today() + dt.timedelta(days=10)
+    resp = client.post(step, {"date_0": future.day, "date_1": future.month, "date_2": future.year, "start_time": "10:00",
+                              "duration": "60", "title": "Kick-off", "send_details": "on", "video": "on"})
+    assert resp.status_code == 302
+    rel.refresh_from_db()
+    assert rel.state == State.FIRST_CONVERSATION
+    meeting = rel.meetings.get()
+    assert meeting.video_url.startswith("https://")
+    ics = client.get(reverse("meeting_ics", args=[meeting.pk]))
+    assert b"BEGIN:VCALENDAR" in ics.content and b"Kick-off" in ics.content
+
+
+def test_goals_page_complete_stage_refused_without_goal(client, mentee, mentor):
+    from .helpers import meet, send, walk_to
+
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "arranging")
+    meet(rel, mentee)
+    login(client, mentee)
+    step = follow_next_step(client, rel)
+    resp = client.post(step)
+    assert "Set at least one SMART goal" in resp.content.decode()
+    resp = client.post(reverse("goals", args=[rel.pk]), {"goal-label": "Grow my network", "goal-details": "", "goal-no_due_date": "on"})
+    assert resp.status_code == 302
+    goal = rel.goals.get()
+    # the mentor can view but not change the mentee's goal
+    client.logout()
+    login(client, mentor)
+    assert "Grow my network" in client.get(reverse("goals", args=[rel.pk])).content.decode()
+    client.post(reverse("goal_action", args=[goal.pk, "complete"]), follow=True)
+    goal.refresh_from_db()
+    assert goal.completed_at is None
+    client.post(reverse("goal_action", args=[goal.pk, "entry"]), {"entry-kind": "review", "entry-text": "Went well"})
+    assert goal.entries.filter(kind="review").count() == 1
+    pdf = client.get(reverse("goal_pdf", args=[goal.pk]))
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_message_with_attachment_private(client, mentee, mentor, outsider):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .helpers import send
+
+    rel = send(mentee, mentor)
+    login(client, mentor)
+    pdf = SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", content_type="application/pdf")
+    resp = client.post(reverse("messages", args=[rel.pk]), {"body": "Some reading before we start", "attachment": pdf})
+    assert resp.status_code == 302
+    message = rel.conversation.messages.get()
+    url = reverse("attachment", args=[message.attachment.pk])
+    assert client.get(url).status_code == 200
+    client.logout()
+    login(client, outsider)
+    assert client.get(url).status_code == 404
+    fake = SimpleUploadedFile("evil.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + bytes(range(256)), content_type="application/pdf")
+    client.logout()
+    login(client, mentee)
+    resp = client.post(reverse("messages", args=[rel.pk]), {"body": "", "attachment": fake})
+    assert resp.status_code == 200
+    assert "not a type of file we accept" in resp.content.decode()

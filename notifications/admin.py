@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from .models import Notification
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "event", "email", "email_status", "email_attempts", "read_at"]
+    list_filter = ["email_status", "event"]
+    search_fields = ["email", "subject"]
+    readonly_fields = [f.name for f in Notification._meta.fields]

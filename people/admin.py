@@ -1,0 +1,38 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import AreaOfSupport, Profile, ProfessionalCommunity, Role, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "anonymised_at"]
+    search_fields = ["email", "first_name", "last_name"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Name", {"fields": ("first_name", "last_name")}),
+        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        ("Dates", {"fields": ("last_login", "date_joined", "anonymised_at")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "is_mentor", "is_mentee", "job_title", "organisation", "capacity", "accepting_requests", "completed_at"]
+    list_filter = ["is_mentor", "is_mentee", "accepting_requests", "role", "community"]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "organisation"]
+    filter_horizontal = ["areas"]
+    raw_id_fields = ["user"]
+
+
+class TaxonomyAdmin(admin.ModelAdmin):
+    list_display = ["name", "position", "active"]
+    list_editable = ["position", "active"]
+    search_fields = ["name"]
+
+
+admin.site.register(AreaOfSupport, TaxonomyAdmin)
+admin.site.register(Role, TaxonomyAdmin)
+admin.site.register(ProfessionalCommunity, TaxonomyAdmin)
