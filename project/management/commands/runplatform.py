@@ -1,0 +1,97 @@
+"""`manage.py runplatform` (what `make run` calls): migrate, demo data, then web + worker + beat.
+
+Picks the Celery broker: CELERY_BROKER_URL if set; otherwise Redis at REDIS_URL
+if it answers; otherwise kombu's filesystem transport under VAR_DIR/broker, an
+embedded broker that needs nothing but Python. Ctrl-C stops all three processes.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management import call_command, get_commands
+from django.core.management.base import BaseCommand
+
+
+def redis_answers(url: str) -> bool:
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping())
+    except Exception:
+        return False
+
+
+def choose_broker() -> tuple[str, str]:
+    explicit = os.environ.get("CELERY_BROKER_URL")
+    if explicit:
+        return explicit, "CELERY_BROKER_URL"
+    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    if redis_answers(redis_url):
+        return redis_url, "Redis (REDIS_URL)"
+    return "filesystem://", "embedded filesystem broker (no Redis answered at %s)" % redis_url
+
+
+class Command(BaseCommand):
+    help = "Run the whole platform for development: web server, Celery worker and Celery beat."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addr", default=os.environ.get("RUN_ADDR", "127.0.0.1:8000"))
+        parser.add_argument("--no-seed", action="store_true", help="Skip loading the demo data.")
+
+    def handle(self, *args, addr: str, no_seed: bool, **options):
+        broker, why = choose_broker()
+        db = settings.DATABASES["default"]
+        self.stdout.write(self.style.MIGRATE_HEADING("Mentoring platform"))
+        self.stdout.write(f"  Database: {db['ENGINE'].rsplit('.', 1)[-1]} {db['NAME']}")
+        self.stdout.write(f"  Broker:   {broker}  ({why})")
+        self.stdout.write(f"  Email:    {settings.EMAIL_BACKEND}")
+        call_command("migrate", interactive=False, verbosity=0)
+        if not no_seed and "seed_demo" in get_commands():
+            call_command("seed_demo")
+
+        env = {**os.environ, "CELERY_BROKER_URL": broker}
+        python = sys.executable
+        manage = os.path.join(settings.BASE_DIR, "manage.py")
+        celery = [python, "-m", "celery", "-A", "project"]
+        commands = {
+            "web": [python, manage, "runserver", addr, "--noreload"],
+            "worker": [*celery, "worker", "-l", "info", "--concurrency", "2", "-n", "worker@%h"],
+            "beat": [*celery, "beat", "-l", "info", "-s", str(settings.CELERY_BEAT_SCHEDULE_FILENAME)],
+        }
+        procs: dict[str, subprocess.Popen] = {}
+        for name, cmd in commands.items():
+            procs[name] = subprocess.Popen(cmd, env=env, cwd=settings.BASE_DIR)
+        self.stdout.write(self.style.SUCCESS(f"  Open http://{addr}/  (Ctrl-C stops web, worker and beat)"))
+
+        stopping = False
+
+        def stop(*_):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            while not stopping:
+                for name, proc in procs.items():
+                    if proc.poll() is not None:
+                        self.stderr.write(f"{name} stopped (exit {proc.returncode}); stopping the others.")
+                        stopping = True
+                time.sleep(0.5)
+        finally:
+            for proc in procs.values():
+                if proc.poll() is None:
+                    proc.send_signal(signal.SIGTERM)
+            deadline = time.time() + 10
+            for proc in procs.values():
+                try:
+                    proc.wait(timeout=max(0.1, deadline - time.time()))
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+            self.stdout.write("Stopped web, worker and beat.")
