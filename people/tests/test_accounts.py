@@ -1,0 +1,110 @@
+"""Registration, email verification, onboarding flow, profile and leaving the programme."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from journeys.models import Relationship, State
+from journeys.tests.helpers import send, walk_to
+from notifications.models import Notification
+from people.models import AreaOfSupport, Profile, ProfessionalCommunity, Role, User
+
+pytestmark = pytest.mark.django_db
+
+
+def onboarding_tasks(user):
+    return sorted(
+        t.flow_task.name
+        for t in Task.objects.filter(process__onboardingprocess__participant=user, status__in=[STATUS.NEW, STATUS.ASSIGNED])
+    )
+
+
+def test_register_verify_complete_profile_then_first_request(client, mentor):
+    resp = client.post(
+        reverse("account_signup"),
+        {"email": "new@example.com", "password1": "a-Long-passphrase-9", "password2": "a-Long-passphrase-9",
+         "first_name": "Nia", "last_name": "Jones", "register_as": "mentee"},
+    )
+    assert resp.status_code == 302
+    user = User.objects.get(email="new@example.com")
+    assert user.profile.is_mentee and not user.profile.is_mentor
+    assert onboarding_tasks(user) == ["verify_email"]
+    # cannot log in before verifying
+    assert not client.login(email="new@example.com", password="wrong")
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+", mail.outbox[-1].body).group(0)
+    path = link.split("testserver", 1)[-1] if "testserver" in link else "/" + link.split("/", 3)[3]
+    client.post(path)
+    assert onboarding_tasks(user) == ["complete_profile"]
+
+    client.force_login(user)
+    task = Task.objects.get(process__onboardingprocess__participant=user, status=STATUS.ASSIGNED)
+    page = client.get(task.flow_task.reverse("execute", args=[task.process_id, task.pk]))
+    assert page.status_code == 200 and "Complete your profile" in page.content.decode()
+    incomplete = client.post(reverse("profile"), {"first_name": "Nia", "last_name": "Jones", "is_mentee": "on"})
+    assert "This field is required" in incomplete.content.decode()
+    data = {
+        "first_name": "Nia", "last_name": "Jones", "is_mentee": "on", "job_title": "Planner",
+        "organisation": "Acme", "role": Role.objects.first().pk, "community": ProfessionalCommunity.objects.first().pk,
+        "areas": [AreaOfSupport.objects.first().pk], "capacity": 2, "biography": "", "experience": "",
+    }
+    resp = client.post(reverse("profile"), data)
+    assert resp.status_code == 302 and resp.url == reverse("find_mentor")
+    assert onboarding_tasks(user) == ["find_mentor"]
+    send(user, mentor)
+    assert onboarding_tasks(user) == []
+
+
+def test_mentor_onboarding_ends_at_profile(client):
+    client.post(
+        reverse("account_signup"),
+        {"email": "m@example.com", "password1": "a-Long-passphrase-9", "password2": "a-Long-passphrase-9",
+         "first_name": "Mo", "last_name": "Ali", "register_as": "mentor"},
+    )
+    user = User.objects.get(email="m@example.com")
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.filter(user=user).update(verified=True)
+    from journeys.flows import onboarding
+
+    onboarding.email_verified(user)
+    client.force_login(user)
+    client.post(reverse("profile"), {
+        "first_name": "Mo", "last_name": "Ali", "is_mentor": "on", "job_title": "Director",
+        "role": Role.objects.first().pk, "community": ProfessionalCommunity.objects.first().pk,
+        "areas": [AreaOfSupport.objects.first().pk], "capacity": 3, "accepting_requests": "on",
+    })
+    user.profile.refresh_from_db()
+    assert user.profile.is_complete
+    assert onboarding_tasks(user) == []
+
+
+def test_delete_account_withdraws_everywhere_and_anonymises(client, mentee, mentor, django_capture_on_commit_callbacks):
+    from people.tests.factories import PASSWORD, make_mentee
+
+    other = make_mentee()
+    matched = walk_to(send(mentee, mentor), mentee, mentor, "progression")
+    pending = send(other, mentor)
+    client.login(email=mentor.email, password=PASSWORD)
+    wrong = client.post(reverse("account_delete"), {"confirm": "delete", "password": "nope"})
+    assert "That password is not right" in wrong.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = client.post(reverse("account_delete"), {"confirm": "DELETE", "password": PASSWORD})
+    assert resp.status_code == 302
+    matched.refresh_from_db()
+    pending.refresh_from_db()
+    assert matched.state == State.WITHDRAWN
+    assert pending.state == State.DECLINED
+    assert Notification.objects.filter(recipient=mentee, event="withdrawn").exists()
+    assert Notification.objects.filter(recipient=other, event="request_declined").exists()
+    mentor.refresh_from_db()
+    assert mentor.anonymised_at and not mentor.is_active
+    assert "alice" not in mentor.email and mentor.first_name == "Former"
+    profile = Profile.objects.get(user=mentor)
+    assert profile.biography == "" and profile.phone == "" and not profile.is_mentor
+    assert not client.login(email="alice@example.com", password=PASSWORD)
+    # Nothing further is emailed to the anonymised account
+    assert Relationship.objects.filter(mentor=mentor).count() == 2
