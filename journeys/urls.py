@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import pages as v
+from .views import staff
 
 urlpatterns = [
     path("relationships/", v.relationship_list, name="relationships"),
@@ -25,4 +26,5 @@ urlpatterns = [
     path("mentors/<int:user_id>/question/", v.ask_question, name="ask_question"),
     path("conversations/<int:pk>/", v.conversation, name="conversation"),
     path("files/<int:pk>/", v.download_attachment, name="attachment"),
+    path("staff/journeys/", staff.journey_maps, name="journey_maps"),
 ]

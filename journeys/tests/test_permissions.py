@@ -109,3 +109,16 @@ def test_staff_can_view_relationship_but_not_its_private_pages(client, world, st
     assert client.get(reverse("relationship", args=[rel.pk])).status_code == 200
     assert client.get(reverse("messages", args=[rel.pk])).status_code == 404
     assert client.get(reverse("attachment", args=[world["message"].attachment.pk])).status_code == 404
+
+
+def test_journey_diagrams_are_generated_for_staff_only(client, staff, mentee):
+    client.force_login(mentee)
+    assert client.get(reverse("journey_maps")).status_code == 302
+    staff.is_superuser = True
+    staff.save()
+    client.force_login(staff)
+    page = client.get(reverse("journey_maps")).content.decode()
+    assert "Review the mentoring request" in page and "Give feedback on your mentoring" in page
+    svg = client.get("/journey/mentoring/chart/")
+    assert svg["Content-Type"] == "image/svg+xml"
+    assert b"review_request" in svg.content or b"Review" in svg.content
