@@ -1,0 +1,101 @@
+"""Need Help? and Resources: FAQs, support requests from the contact form, guides and videos.
+
+All three are edited by programme staff in the Django admin; participants only read
+FAQs and resources, and anyone (signed in or not) may send a support request.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class FAQ(models.Model):
+    class Category(models.TextChoices):
+        # The order here is the order of the sections on the Need Help? page.
+        GENERAL = "general", "General questions"
+        MENTEE = "mentee", "Mentee questions"
+        MENTOR = "mentor", "Mentor questions"
+
+    category = models.CharField(max_length=10, choices=Category.choices, default=Category.GENERAL, db_index=True)
+    question = models.CharField(
+        max_length=200, help_text="Written as the end of “How do I…”, e.g. “Change my email address”."
+    )
+    answer = models.TextField(
+        help_text="Plain text. Leave a blank line between paragraphs; web addresses become links."
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first within the section.")
+    published = models.BooleanField(default=True, help_text="Untick to hide this question from the Need Help? page.")
+
+    class Meta:
+        ordering = ["category", "position", "pk"]
+        verbose_name = "FAQ"
+        verbose_name_plural = "FAQs"
+        constraints = [models.UniqueConstraint(fields=["category", "question"], name="support_faq_unique_question")]
+
+    def __str__(self) -> str:
+        return self.question
+
+
+class SupportRequest(models.Model):
+    """One message sent through the Contact form; staff work through them in the admin."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+
+    name = models.CharField(max_length=120)
+    email = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=150)
+    message = models.TextField()
+    # Kept when the sender was signed in; the request survives if the account goes.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="support_requests",
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.name})"
+
+
+class Resource(models.Model):
+    """A guide (text written here) or a video (an external link, or “coming soon”)."""
+
+    class Kind(models.TextChoices):
+        GUIDE = "guide", "Guide"
+        VIDEO = "video", "Video"
+
+    class Stage(models.TextChoices):
+        # In journey order: the Resources page shows the groups in this order.
+        GETTING_STARTED = "getting_started", "Getting started"
+        FIRST_CONVERSATION = "first_conversation", "Your first conversation"
+        PROGRESSION = "progression", "Progression"
+        COMPLETION = "completion", "Journey completion"
+
+    title = models.CharField(max_length=150)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.GUIDE)
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.GETTING_STARTED, db_index=True)
+    summary = models.CharField(max_length=300, help_text="One or two sentences shown in the list of resources.")
+    body = models.TextField(
+        blank=True, help_text="Guides: the guide itself, in plain text. Leave a blank line between paragraphs."
+    )
+    url = models.URLField(
+        "link",
+        blank=True,
+        help_text="Optional external link, for example to a video. Leave blank to show “Video coming soon”.",
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first within the stage.")
+    published = models.BooleanField(default=True, help_text="Untick to hide this resource from participants.")
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -6,4 +6,5 @@ urlpatterns = [
     path("help/", views.help_page, name="help"),
     path("help/contact/", views.contact, name="contact"),
     path("resources/", views.resources, name="resources"),
+    path("resources/<int:pk>/", views.resource, name="resource"),
 ]

@@ -1,14 +1,47 @@
-# Placeholder until the support app is built (FAQ, contact form, resources).
-from django.shortcuts import render
+"""Need Help? (FAQs and the Contact form) and Resources: thin views over selectors and services."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect, render
+
+from . import selectors, services
+from .forms import ContactForm
+
+
+def _support_email() -> str:
+    return getattr(settings, "SUPPORT_EMAIL", "")
 
 
 def help_page(request):
-    return render(request, "base.html")
+    return render(
+        request,
+        "support/help.html",
+        {
+            "sections": selectors.faq_sections(),
+            "form": ContactForm.for_user(request.user),
+            "support_email": _support_email(),
+        },
+    )
 
 
 def contact(request):
-    return render(request, "base.html")
+    form = ContactForm.for_user(request.user, request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.is_valid():
+            services.submit_support_request(user=request.user, **form.cleaned_data)
+            messages.success(
+                request,
+                f"Thank you, your message has been sent. We will reply to {form.cleaned_data['email']} as soon as we can.",
+            )
+            return redirect("help")
+        messages.error(request, "Your message has not been sent yet. Please correct the highlighted fields.")
+    return render(request, "support/contact.html", {"form": form, "support_email": _support_email()})
 
 
 def resources(request):
-    return render(request, "base.html")
+    return render(request, "support/resources.html", {"sections": selectors.resource_sections(), "nav": "resources"})
+
+
+def resource(request, pk: int):
+    item = selectors.access_resource(request.user, pk)
+    return render(request, "support/resource.html", {"resource": item, "nav": "resources"})

@@ -1,0 +1,47 @@
+from django.contrib import admin, messages
+
+from . import services
+from .models import FAQ, Resource, SupportRequest
+
+
+@admin.register(FAQ)
+class FAQAdmin(admin.ModelAdmin):
+    list_display = ["question", "category", "position", "published"]
+    list_editable = ["position", "published"]
+    list_filter = ["category", "published"]
+    search_fields = ["question", "answer"]
+    ordering = ["category", "position", "pk"]
+
+
+@admin.register(SupportRequest)
+class SupportRequestAdmin(admin.ModelAdmin):
+    list_display = ["subject", "name", "email", "status", "created_at"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["name", "email", "subject", "message"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["name", "email", "user", "subject", "message", "created_at"]
+    fields = ["status", "name", "email", "user", "created_at", "subject", "message"]
+    actions = ["mark_resolved", "mark_open"]
+
+    def has_add_permission(self, request) -> bool:
+        # Requests arrive through the Contact form only.
+        return False
+
+    @admin.action(description="Mark selected requests as resolved")
+    def mark_resolved(self, request, queryset):
+        count = services.set_support_request_status(queryset, SupportRequest.Status.RESOLVED)
+        self.message_user(request, f"{count} request(s) marked as resolved.", messages.SUCCESS)
+
+    @admin.action(description="Open selected requests again")
+    def mark_open(self, request, queryset):
+        count = services.set_support_request_status(queryset, SupportRequest.Status.OPEN)
+        self.message_user(request, f"{count} request(s) opened again.", messages.SUCCESS)
+
+
+@admin.register(Resource)
+class ResourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "stage", "position", "published"]
+    list_editable = ["position", "published"]
+    list_filter = ["stage", "kind", "published"]
+    search_fields = ["title", "summary", "body"]
+    ordering = ["stage", "position", "pk"]

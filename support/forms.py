@@ -1,0 +1,29 @@
+from django import forms
+
+
+class ContactForm(forms.Form):
+    """The Contact form on Need Help?; anyone may use it, signed in or not."""
+
+    name = forms.CharField(max_length=120, label="Your name", widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    email = forms.EmailField(
+        max_length=254,
+        label="Your email address",
+        help_text="We will reply to this address.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    subject = forms.CharField(max_length=150, label="Subject")
+    message = forms.CharField(
+        max_length=5000,
+        label="Message",
+        help_text="Tell us what you need help with. If it is about a particular relationship, say who it is with. "
+        "Up to 5,000 characters.",
+        widget=forms.Textarea(attrs={"rows": 7}),
+    )
+
+    @classmethod
+    def for_user(cls, user, data=None) -> "ContactForm":
+        """A form prefilled with a signed-in person's name and email address."""
+        initial = {}
+        if user.is_authenticated:
+            initial = {"name": user.get_full_name(), "email": user.email}
+        return cls(data, initial=initial)

@@ -1,0 +1,73 @@
+"""Writes for Need Help?: one function per thing a person does, each in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.urls import reverse
+
+from notifications.services import Message, notify, notify_staff
+
+from .models import SupportRequest
+
+
+@transaction.atomic
+def submit_support_request(*, name: str, email: str, subject: str, message: str, user=None) -> SupportRequest:
+    """Store a Contact form message, tell staff and confirm to the sender.
+
+    The emails are queued by the notifications outbox and only go out once this
+    transaction commits, so a failed save never sends anything. The confirmation
+    says nothing the sender wrote: the form is open to anyone, and echoing their
+    text would let it be used to send messages to strangers.
+    """
+    signed_in = user is not None and user.is_authenticated
+    support_request = SupportRequest.objects.create(
+        name=name.strip(),
+        email=email.strip(),
+        subject=subject.strip(),
+        message=message.strip(),
+        user=user if signed_in else None,
+    )
+    sender = f"{support_request.name} <{support_request.email}>"
+    if signed_in:
+        sender += " (signed in)"
+    notify_staff(
+        Message(
+            subject=f"Support request: {support_request.subject}",
+            paragraphs=[
+                f"A new support request (number {support_request.pk}) has arrived through the Contact form.",
+                f"From: {sender}",
+                f"Subject: {support_request.subject}",
+                support_request.message,
+            ],
+            link=reverse("admin:support_supportrequest_change", args=[support_request.pk]),
+            link_label="Open the request",
+        ),
+        "support_request_staff",
+    )
+    notify(
+        user if signed_in else None,
+        Message(
+            subject="We have received your message",
+            paragraphs=[
+                "Thank you for getting in touch. Your support request has reached the programme team "
+                f"(reference number {support_request.pk}).",
+                f"We will reply to {support_request.email} as soon as we can.",
+            ],
+            link=reverse("help"),
+            link_label="Need Help? and FAQs",
+        ),
+        "support_request_confirmation",
+        email=support_request.email,
+    )
+    return support_request
+
+
+@transaction.atomic
+def set_support_request_status(requests: Iterable[SupportRequest], status: str) -> int:
+    """Staff mark support requests resolved (or open them again). Returns how many changed."""
+    if status not in SupportRequest.Status.values:
+        raise ValueError(f"Unknown status {status!r}")
+    ids = [r.pk for r in requests]
+    return SupportRequest.objects.filter(pk__in=ids).exclude(status=status).update(status=status)
