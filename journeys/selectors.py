@@ -118,3 +118,12 @@ def onboarding_task_url(user) -> str | None:
         .first()
     )
     return task_url(task) if task else None
+
+
+def question_threads(user):
+    """Conversations (Ask Question) not yet attached to any request, newest first."""
+    return (
+        Conversation.objects.filter(Q(mentee=user) | Q(mentor=user), relationships__isnull=True)
+        .select_related("mentee", "mentor")
+        .order_by("-created_at")
+    )

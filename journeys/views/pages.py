@@ -42,6 +42,7 @@ def relationship_list(request):
             "as_mentor": as_mentor,
             "profile": profile,
             "onboarding_url": selectors.onboarding_task_url(request.user),
+            "questions": selectors.question_threads(request.user),
             "nav": "relationships",
         },
     )
