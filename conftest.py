@@ -8,7 +8,11 @@ from people.tests.factories import make_mentee, make_mentor, make_staff
 @pytest.fixture(autouse=True)
 def taxonomy(request):
     """The default areas, roles and communities (transactional tests flush the migration's rows)."""
-    if "db" not in request.fixturenames and "transactional_db" not in request.fixturenames and not request.node.get_closest_marker("django_db"):
+    if (
+        "db" not in request.fixturenames
+        and "transactional_db" not in request.fixturenames
+        and not request.node.get_closest_marker("django_db")
+    ):
         return
     request.getfixturevalue("transactional_db" if _is_transactional(request) else "db")
     from django.apps import apps as django_apps
@@ -19,8 +23,10 @@ def taxonomy(request):
 
 def _is_transactional(request):
     marker = request.node.get_closest_marker("django_db")
-    return "transactional_db" in request.fixturenames or "live_server" in request.fixturenames or bool(
-        marker and marker.kwargs.get("transaction")
+    return (
+        "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+        or bool(marker and marker.kwargs.get("transaction"))
     )
 
 

@@ -17,7 +17,16 @@ class RelationshipAdmin(admin.ModelAdmin):
     list_display = ["id", "mentee", "mentor", "area", "state", "created_at", "last_activity_at"]
     list_filter = ["state", "area"]
     search_fields = ["mentee__email", "mentor__email", "mentee__last_name", "mentor__last_name"]
-    readonly_fields = ["mentee", "mentor", "conversation", "state", "created_at", "matched_at", "ended_at", "last_activity_at"]
+    readonly_fields = [
+        "mentee",
+        "mentor",
+        "conversation",
+        "state",
+        "created_at",
+        "matched_at",
+        "ended_at",
+        "last_activity_at",
+    ]
     inlines = [HistoryInline]
 
 

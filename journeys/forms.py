@@ -9,14 +9,19 @@ from people.models import AreaOfSupport
 
 from .models import Feedback, GoalEntry
 
-DURATIONS = [(15, "15 minutes"), (30, "30 minutes"), (45, "45 minutes"), (60, "1 hour"), (90, "1 hour 30 minutes"), (120, "2 hours")]
+DURATIONS = [
+    (15, "15 minutes"),
+    (30, "30 minutes"),
+    (45, "45 minutes"),
+    (60, "1 hour"),
+    (90, "1 hour 30 minutes"),
+    (120, "2 hours"),
+]
 TIMES = [(f"{h:02d}:{m:02d}", f"{h:02d}:{m:02d}") for h in range(7, 22) for m in (0, 15, 30, 45)]
 
 
 class RequestForm(forms.Form):
-    area = forms.ModelChoiceField(
-        queryset=AreaOfSupport.objects.filter(active=True), label="Area I need support with"
-    )
+    area = forms.ModelChoiceField(queryset=AreaOfSupport.objects.filter(active=True), label="Area I need support with")
     statement = forms.CharField(
         label="Personal statement",
         widget=forms.Textarea(attrs={"rows": 7}),
@@ -47,8 +52,12 @@ class ReasonForm(forms.Form):
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(label="New message", required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 5}))
-    attachment = forms.FileField(label="Add file", required=False, help_text="Optional. Up to 10 MB: PDF, Office documents, images or text.")
+    body = forms.CharField(
+        label="New message", required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    attachment = forms.FileField(
+        label="Add file", required=False, help_text="Optional. Up to 10 MB: PDF, Office documents, images or text."
+    )
 
     def clean(self):
         data = super().clean()
@@ -101,15 +110,24 @@ class DateBoxesField(forms.MultiValueField):
 
 class MeetingForm(forms.Form):
     date = DateBoxesField(label="Date of meeting", help_text="For example, 18 4 2026")
-    start_time = forms.ChoiceField(choices=[("", "Select start time"), *TIMES], label="Start time", help_text="Please use UK time.")
+    start_time = forms.ChoiceField(
+        choices=[("", "Select start time"), *TIMES], label="Start time", help_text="Please use UK time."
+    )
     duration = forms.TypedChoiceField(choices=[("", "Select duration"), *DURATIONS], coerce=int, label="Duration")
     title = forms.CharField(max_length=150, label="Title")
     location = forms.CharField(
-        max_length=200, required=False, label="Method / location", help_text="For example: a place, face to face, video, phone or email."
+        max_length=200,
+        required=False,
+        label="Method / location",
+        help_text="For example: a place, face to face, video, phone or email.",
     )
-    details = forms.CharField(required=False, label="Meeting details", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    details = forms.CharField(
+        required=False, label="Meeting details", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
     video = forms.BooleanField(required=False, label="Video chat meeting (we create a private video link)")
-    send_details = forms.BooleanField(required=False, initial=True, label="Send the details to the other person by email")
+    send_details = forms.BooleanField(
+        required=False, initial=True, label="Send the details to the other person by email"
+    )
     arranged_elsewhere = forms.BooleanField(required=False, label="This meeting was arranged outside the platform")
 
     def clean(self):
@@ -125,7 +143,9 @@ class MeetingForm(forms.Form):
 
 class GoalForm(forms.Form):
     label = forms.CharField(max_length=150, label="Goal label")
-    details = forms.CharField(required=False, label="Goal details", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    details = forms.CharField(
+        required=False, label="Goal details", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
     due_date = DateBoxesField(label="Expected goal completion date", required=False, help_text="For example, 18 4 2026")
     no_due_date = forms.BooleanField(required=False, label="No completion date")
 

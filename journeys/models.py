@@ -82,9 +82,7 @@ class Relationship(ConcurrentTransitionMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="relationships_as_mentor"
     )
     conversation = models.ForeignKey(Conversation, on_delete=models.PROTECT, related_name="relationships")
-    area = models.ForeignKey(
-        AreaOfSupport, verbose_name="area I need support with", on_delete=models.PROTECT
-    )
+    area = models.ForeignKey(AreaOfSupport, verbose_name="area I need support with", on_delete=models.PROTECT)
     statement = models.TextField("personal statement")
     state = FSMField(default=State.REQUESTED, choices=State.choices, protected=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -251,7 +249,7 @@ class StateChange(models.Model):
         return State(self.to_state).label
 
 
-def attachment_path(instance: "Attachment", filename: str) -> str:
+def attachment_path(instance: Attachment, filename: str) -> str:
     return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
 

@@ -6,7 +6,7 @@ condition) with a ``refusal`` sentence that the services show to people.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 
 def guard(refusal: str) -> Callable:

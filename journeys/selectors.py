@@ -48,7 +48,11 @@ def access_meeting(user, pk: int) -> Meeting:
 
 
 def access_goal(user, pk: int) -> Goal:
-    goal = Goal.objects.select_related("relationship", "relationship__mentee", "relationship__mentor").filter(pk=pk).first()
+    goal = (
+        Goal.objects.select_related("relationship", "relationship__mentee", "relationship__mentor")
+        .filter(pk=pk)
+        .first()
+    )
     if goal is None or (goal.relationship.role_of(user) is None and not user.is_staff):
         raise Http404("No such goal")
     return goal

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import AreaOfSupport, Profile, ProfessionalCommunity, Role, User
+from .models import AreaOfSupport, ProfessionalCommunity, Profile, Role, User
 
 
 @admin.register(User)
@@ -20,7 +20,16 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "is_mentor", "is_mentee", "job_title", "organisation", "capacity", "accepting_requests", "completed_at"]
+    list_display = [
+        "user",
+        "is_mentor",
+        "is_mentee",
+        "job_title",
+        "organisation",
+        "capacity",
+        "accepting_requests",
+        "completed_at",
+    ]
     list_filter = ["is_mentor", "is_mentee", "accepting_requests", "role", "community"]
     search_fields = ["user__email", "user__first_name", "user__last_name", "organisation"]
     filter_horizontal = ["areas"]

@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import AreaOfSupport, Profile, ProfessionalCommunity, Role
+from .models import AreaOfSupport, ProfessionalCommunity, Profile, Role
 
 ROLE_CHOICES = [("mentee", "Mentee"), ("mentor", "Mentor"), ("both", "Both mentor and mentee")]
 

@@ -96,11 +96,7 @@ TEMPLATES = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: PostgreSQL in production and tests; SQLite (embedded) when unset.
-DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'mentoring.sqlite3'}"
-    )
-}
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'mentoring.sqlite3'}")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The embedded default: web, worker and beat share one file, so wait for locks.
@@ -168,7 +164,10 @@ STORAGES = {
     # journeys.views.download_attachment after a membership check.
     "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(env.path("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))), "base_url": None},
+        "OPTIONS": {
+            "location": str(env.path("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))),
+            "base_url": None,
+        },
     },
     "staticfiles": {
         "BACKEND": env.str(

@@ -15,9 +15,7 @@ OPEN_TASK = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 
 
 def open_tasks(processes, node) -> list[Task]:
-    return list(
-        Task.objects.filter(process__in=processes, flow_task=node, status__in=OPEN_TASK).order_by("pk")
-    )
+    return list(Task.objects.filter(process__in=processes, flow_task=node, status__in=OPEN_TASK).order_by("pk"))
 
 
 def finish(processes, node) -> bool:

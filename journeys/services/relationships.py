@@ -12,10 +12,10 @@ from people.models import AreaOfSupport
 from ..flows import driver
 from ..flows import mentoring as mentoring_flow
 from ..models import (
+    MATCHED_STATES,
     OPEN_REQUEST_STATES,
     Conversation,
     Feedback,
-    MATCHED_STATES,
     Relationship,
     State,
 )
@@ -225,7 +225,7 @@ STAGE_TRANSITIONS = {
 
 
 def complete_stage(relationship: Relationship, user, stage: str) -> Relationship:
-    """"Mark stage as completed" (and, at completion, "Ready to give feedback")."""
+    """ "Mark stage as completed" (and, at completion, "Ready to give feedback")."""
     transition_name = STAGE_TRANSITIONS[stage]
     node = getattr(mentoring_flow.MentoringFlow, stage)
     with atomic():
@@ -278,7 +278,11 @@ def give_feedback(relationship: Relationship, user, rating: int, comments: str) 
             raise Refused("You have already given your feedback. Thank you!")
         Feedback.objects.create(relationship=rel, author=user, rating=rating, comments=comments.strip())
         record(rel, user, "give_feedback", "")
-        node = mentoring_flow.MentoringFlow.mentee_feedback if rel.role_of(user) == "mentee" else mentoring_flow.MentoringFlow.mentor_feedback
+        node = (
+            mentoring_flow.MentoringFlow.mentee_feedback
+            if rel.role_of(user) == "mentee"
+            else mentoring_flow.MentoringFlow.mentor_feedback
+        )
         driver.finish(rel.processes.all(), node)
         if rel.feedback.count() == 2:
             apply(rel, "complete", user, "Both gave feedback")

@@ -17,7 +17,9 @@ def send(mentee, mentor, statement="I would like help building my professional n
 def open_task_names(rel) -> list[str]:
     return sorted(
         t.flow_task.name
-        for t in Task.objects.filter(process__mentoringprocess__relationship=rel, status__in=[STATUS.NEW, STATUS.ASSIGNED])
+        for t in Task.objects.filter(
+            process__mentoringprocess__relationship=rel, status__in=[STATUS.NEW, STATUS.ASSIGNED]
+        )
         if t.flow_task_type == "HUMAN"
     )
 

@@ -47,8 +47,15 @@ def test_full_journey_to_completed(mentee, mentor):
     walk_to(rel, mentee, mentor, "completed")
     assert open_task_names(rel) == []
     actions = list(rel.history.values_list("action", flat=True))
-    for action in ["send_request", "accept", "first_meeting_arranged", "complete_first_conversation",
-                   "complete_progression", "ready_for_feedback", "complete"]:
+    for action in [
+        "send_request",
+        "accept",
+        "first_meeting_arranged",
+        "complete_first_conversation",
+        "complete_progression",
+        "ready_for_feedback",
+        "complete",
+    ]:
         assert action in actions
     assert rel.processes.get().status == "DONE"
 

@@ -38,7 +38,9 @@ def test_request_preview_send_accept_and_contact_details(client, mentee, mentor,
     assert "The following mentoring details will be sent to Alice Kember" in body
     assert Relationship.objects.count() == 0
     with django_capture_on_commit_callbacks(execute=True):
-        sent = client.post(url, {"area": area.pk, "statement": "I would like help with my networking skills.", "send": "1"})
+        sent = client.post(
+            url, {"area": area.pk, "statement": "I would like help with my networking skills.", "send": "1"}
+        )
     rel = Relationship.objects.get()
     assert sent.url == reverse("relationship", args=[rel.pk])
     assert any(m.to == [mentor.email] for m in mail.outbox)
@@ -63,8 +65,9 @@ def test_request_preview_send_accept_and_contact_details(client, mentee, mentor,
 
 
 def test_other_party_cannot_open_the_task_page(client, mentee, mentor):
-    from .helpers import send
     from journeys.selectors import task_url
+
+    from .helpers import send
 
     rel = send(mentee, mentor)
     task = open_task(rel, mentor)
@@ -81,15 +84,29 @@ def test_meeting_form_date_boxes_errors_keep_input(client, mentee, mentor):
     rel = walk_to(send(mentee, mentor), mentee, mentor, "arranging")
     login(client, mentee)
     step = follow_next_step(client, rel)
-    resp = client.post(step, {"date_0": "31", "date_1": "2", "date_2": "2027", "start_time": "10:00", "duration": "60", "title": "Kick-off"})
+    resp = client.post(
+        step,
+        {"date_0": "31", "date_1": "2", "date_2": "2027", "start_time": "10:00", "duration": "60", "title": "Kick-off"},
+    )
     body = resp.content.decode()
     assert resp.status_code == 200
     assert "That date does not exist" in body
     assert 'value="Kick-off"' in body
-    assert 'aria-describedby' in body or 'id="id_date_error"' in body
+    assert "aria-describedby" in body or 'id="id_date_error"' in body
     future = dt.date.today() + dt.timedelta(days=10)
-    resp = client.post(step, {"date_0": future.day, "date_1": future.month, "date_2": future.year, "start_time": "10:00",
-                              "duration": "60", "title": "Kick-off", "send_details": "on", "video": "on"})
+    resp = client.post(
+        step,
+        {
+            "date_0": future.day,
+            "date_1": future.month,
+            "date_2": future.year,
+            "start_time": "10:00",
+            "duration": "60",
+            "title": "Kick-off",
+            "send_details": "on",
+            "video": "on",
+        },
+    )
     assert resp.status_code == 302
     rel.refresh_from_db()
     assert rel.state == State.FIRST_CONVERSATION
@@ -108,7 +125,9 @@ def test_goals_page_complete_stage_refused_without_goal(client, mentee, mentor):
     step = follow_next_step(client, rel)
     resp = client.post(step)
     assert "Set at least one SMART goal" in resp.content.decode()
-    resp = client.post(reverse("goals", args=[rel.pk]), {"goal-label": "Grow my network", "goal-details": "", "goal-no_due_date": "on"})
+    resp = client.post(
+        reverse("goals", args=[rel.pk]), {"goal-label": "Grow my network", "goal-details": "", "goal-no_due_date": "on"}
+    )
     assert resp.status_code == 302
     goal = rel.goals.get()
     # the mentor can view but not change the mentee's goal
@@ -131,7 +150,9 @@ def test_message_with_attachment_private(client, mentee, mentor, outsider):
 
     rel = send(mentee, mentor)
     login(client, mentor)
-    pdf = SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", content_type="application/pdf")
+    pdf = SimpleUploadedFile(
+        "plan.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", content_type="application/pdf"
+    )
     resp = client.post(reverse("messages", args=[rel.pk]), {"body": "Some reading before we start", "attachment": pdf})
     assert resp.status_code == 302
     message = rel.conversation.messages.get()
@@ -140,7 +161,9 @@ def test_message_with_attachment_private(client, mentee, mentor, outsider):
     client.logout()
     login(client, outsider)
     assert client.get(url).status_code == 404
-    fake = SimpleUploadedFile("evil.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + bytes(range(256)), content_type="application/pdf")
+    fake = SimpleUploadedFile(
+        "evil.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + bytes(range(256)), content_type="application/pdf"
+    )
     client.logout()
     login(client, mentee)
     resp = client.post(reverse("messages", args=[rel.pk]), {"body": "", "attachment": fake})

@@ -8,7 +8,7 @@ from journeys.selectors import task_url
 from journeys.services import activity
 from people.tests.factories import PASSWORD
 
-from .helpers import goal, meet, open_task, send, walk_to
+from .helpers import goal, open_task, send, walk_to
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,9 @@ def test_outsider_gets_404_everywhere_and_changes_nothing(client, world, outside
     for url in urls["get"]:
         assert client.get(url).status_code == 404, url
     for url in urls["post"]:
-        assert client.post(url, {"reason": "x", "body": "x", "entry-kind": "review", "entry-text": "x"}).status_code == 404, url
+        assert (
+            client.post(url, {"reason": "x", "body": "x", "entry-kind": "review", "entry-text": "x"}).status_code == 404
+        ), url
     task = open_task(world["rel"], world["rel"].mentee)
     assert client.get(task_url(task)).status_code == 403
     assert client.post(task_url(task)).status_code == 403

@@ -6,14 +6,14 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from people.models import Profile
 
 from .. import selectors
 from ..forms import GoalEntryForm, GoalForm, MeetingForm, MessageForm, ReasonForm, RequestForm
-from ..models import MATCHED_STATES, OPEN_REQUEST_STATES, Relationship, State
+from ..models import MATCHED_STATES, State
 from ..services import activity, relationships
 from ..services.base import Refused, why_not
 
@@ -63,7 +63,9 @@ def relationship_detail(request, pk: int):
             "next_url": selectors.next_step_url(request.user, rel) if role else None,
             "meetings": rel.meetings.filter(cancelled_at__isnull=True),
             "goals": rel.goals.all(),
-            "feedback": rel.feedback.select_related("author") if rel.state == State.COMPLETED or request.user.is_staff else [],
+            "feedback": rel.feedback.select_related("author")
+            if rel.state == State.COMPLETED or request.user.is_staff
+            else [],
             "can_withdraw": role and rel.state in MATCHED_STATES,
             "can_edit_request": role == "mentee" and rel.state == State.REQUESTED,
             "can_withdraw_request": role == "mentee" and rel.state == State.REQUESTED,
@@ -81,7 +83,9 @@ def next_step(request, pk: int):
     if url:
         return redirect(url)
     if rel.role_of(request.user) is not None and not rel.is_ended:
-        messages.info(request, f"Nothing is waiting on you here right now: it is {rel.other(request.user).display_name}'s turn.")
+        messages.info(
+            request, f"Nothing is waiting on you here right now: it is {rel.other(request.user).display_name}'s turn."
+        )
     return redirect("relationship", rel.pk)
 
 
@@ -149,7 +153,11 @@ def request_edit(request, pk: int):
                 return redirect("relationship", rel.pk)
     else:
         form = RequestForm(initial={"area": rel.area, "statement": rel.statement})
-    return render(request, "journeys/request_form.html", {"form": form, "mentor": rel.mentor, "relationship": rel, "nav": "relationships"})
+    return render(
+        request,
+        "journeys/request_form.html",
+        {"form": form, "mentor": rel.mentor, "relationship": rel, "nav": "relationships"},
+    )
 
 
 @login_required
@@ -177,7 +185,9 @@ def _thread(request, conversation, relationship=None):
     form = MessageForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            activity.send_message(conversation, request.user, form.cleaned_data["body"], form.cleaned_data["attachment"])
+            activity.send_message(
+                conversation, request.user, form.cleaned_data["body"], form.cleaned_data["attachment"]
+            )
         except Refused as refused:
             form.add_error("attachment" if request.FILES else None, refused.message)
         else:
@@ -215,7 +225,9 @@ def ask_question(request, user_id: int):
     form = MessageForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            message = activity.ask_question(request.user, mentor, form.cleaned_data["body"], form.cleaned_data["attachment"])
+            message = activity.ask_question(
+                request.user, mentor, form.cleaned_data["body"], form.cleaned_data["attachment"]
+            )
         except Refused as refused:
             form.add_error("attachment" if request.FILES else None, refused.message)
         else:
@@ -231,7 +243,9 @@ def download_attachment(request, pk: int):
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404("The file is no longer available") from None
-    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type)
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -246,8 +260,13 @@ def meetings(request, pk: int):
     return render(
         request,
         "journeys/meetings.html",
-        {"relationship": rel, "other": rel.other(request.user), "meetings": rel.meetings.all(), "nav": "relationships",
-         "can_create": rel.state in MATCHED_STATES},
+        {
+            "relationship": rel,
+            "other": rel.other(request.user),
+            "meetings": rel.meetings.all(),
+            "nav": "relationships",
+            "can_create": rel.state in MATCHED_STATES,
+        },
     )
 
 
@@ -269,15 +288,22 @@ def meeting_new(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             activity.create_meeting(
-                rel, request.user, **_meeting_kwargs(form.cleaned_data),
-                send_details=form.cleaned_data["send_details"], arranged_elsewhere=form.cleaned_data["arranged_elsewhere"],
+                rel,
+                request.user,
+                **_meeting_kwargs(form.cleaned_data),
+                send_details=form.cleaned_data["send_details"],
+                arranged_elsewhere=form.cleaned_data["arranged_elsewhere"],
             )
         except Refused as refused:
             messages.error(request, refused.message)
         else:
             messages.success(request, "Meeting saved.")
             return redirect("meetings", rel.pk)
-    return render(request, "journeys/meeting_form.html", {"relationship": rel, "other": rel.other(request.user), "form": form, "nav": "relationships"})
+    return render(
+        request,
+        "journeys/meeting_form.html",
+        {"relationship": rel, "other": rel.other(request.user), "form": form, "nav": "relationships"},
+    )
 
 
 @login_required
@@ -288,7 +314,12 @@ def meeting_edit(request, pk: int):
         form = MeetingForm(request.POST)
         if form.is_valid():
             try:
-                activity.update_meeting(meeting, request.user, send_details=form.cleaned_data["send_details"], **_meeting_kwargs(form.cleaned_data))
+                activity.update_meeting(
+                    meeting,
+                    request.user,
+                    send_details=form.cleaned_data["send_details"],
+                    **_meeting_kwargs(form.cleaned_data),
+                )
             except Refused as refused:
                 messages.error(request, refused.message)
             else:
@@ -298,12 +329,29 @@ def meeting_edit(request, pk: int):
         from django.utils import timezone
 
         local = timezone.localtime(meeting.starts_at)
-        form = MeetingForm(initial={
-            "date": local.date(), "start_time": local.strftime("%H:%M"), "duration": meeting.duration_minutes,
-            "title": meeting.title, "location": meeting.location, "details": meeting.details, "video": meeting.video,
-            "send_details": True,
-        })
-    return render(request, "journeys/meeting_form.html", {"relationship": rel, "other": rel.other(request.user), "form": form, "meeting": meeting, "nav": "relationships"})
+        form = MeetingForm(
+            initial={
+                "date": local.date(),
+                "start_time": local.strftime("%H:%M"),
+                "duration": meeting.duration_minutes,
+                "title": meeting.title,
+                "location": meeting.location,
+                "details": meeting.details,
+                "video": meeting.video,
+                "send_details": True,
+            }
+        )
+    return render(
+        request,
+        "journeys/meeting_form.html",
+        {
+            "relationship": rel,
+            "other": rel.other(request.user),
+            "form": form,
+            "meeting": meeting,
+            "nav": "relationships",
+        },
+    )
 
 
 @login_required
@@ -334,7 +382,13 @@ def goals(request, pk: int):
     form = GoalForm(request.POST or None, prefix="goal")
     if request.method == "POST" and form.is_valid():
         try:
-            activity.create_goal(rel, request.user, label=form.cleaned_data["label"], details=form.cleaned_data["details"], due_date=form.cleaned_data["due_date"])
+            activity.create_goal(
+                rel,
+                request.user,
+                label=form.cleaned_data["label"],
+                details=form.cleaned_data["details"],
+                due_date=form.cleaned_data["due_date"],
+            )
         except Refused as refused:
             messages.error(request, refused.message)
         else:
@@ -343,8 +397,15 @@ def goals(request, pk: int):
     return render(
         request,
         "journeys/goals.html",
-        {"relationship": rel, "other": rel.other(request.user), "form": form, "goals": selectors.goals_for(rel),
-         "entry_form": GoalEntryForm(prefix="entry"), "can_change": rel.state in MATCHED_STATES, "nav": "relationships"},
+        {
+            "relationship": rel,
+            "other": rel.other(request.user),
+            "form": form,
+            "goals": selectors.goals_for(rel),
+            "entry_form": GoalEntryForm(prefix="entry"),
+            "can_change": rel.state in MATCHED_STATES,
+            "nav": "relationships",
+        },
     )
 
 
@@ -358,12 +419,28 @@ def goal_edit(request, pk: int):
     if request.method == "POST":
         form = GoalForm(request.POST, prefix="goal")
         if form.is_valid():
-            activity.update_goal(goal, request.user, label=form.cleaned_data["label"], details=form.cleaned_data["details"], due_date=form.cleaned_data["due_date"])
+            activity.update_goal(
+                goal,
+                request.user,
+                label=form.cleaned_data["label"],
+                details=form.cleaned_data["details"],
+                due_date=form.cleaned_data["due_date"],
+            )
             messages.success(request, "Goal updated.")
             return redirect("goals", rel.pk)
     else:
-        form = GoalForm(prefix="goal", initial={"label": goal.label, "details": goal.details, "due_date": goal.due_date, "no_due_date": goal.due_date is None})
-    return render(request, "journeys/goal_form.html", {"relationship": rel, "goal": goal, "form": form, "nav": "relationships"})
+        form = GoalForm(
+            prefix="goal",
+            initial={
+                "label": goal.label,
+                "details": goal.details,
+                "due_date": goal.due_date,
+                "no_due_date": goal.due_date is None,
+            },
+        )
+    return render(
+        request, "journeys/goal_form.html", {"relationship": rel, "goal": goal, "form": form, "nav": "relationships"}
+    )
 
 
 @login_required
@@ -406,4 +483,8 @@ def tool(request, pk: int, name: str):
     rel = selectors.access_party_relationship(request.user, pk)
     if name not in ("swot", "gstar", "smart"):
         raise Http404
-    return render(request, f"journeys/tools/{name}.html", {"relationship": rel, "other": rel.other(request.user), "nav": "relationships"})
+    return render(
+        request,
+        f"journeys/tools/{name}.html",
+        {"relationship": rel, "other": rel.other(request.user), "nav": "relationships"},
+    )

@@ -18,9 +18,7 @@ def journey_maps(request):
             "title": flow.process_title,
             "description": flow.process_description,
             "chart_url": url,
-            "steps": [
-                node for node in flow.instance.nodes() if getattr(node, "task_type", "") == "HUMAN"
-            ],
+            "steps": [node for node in flow.instance.nodes() if getattr(node, "task_type", "") == "HUMAN"],
         }
         for flow, url in flows
     ]

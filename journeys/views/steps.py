@@ -166,7 +166,9 @@ class CompleteProfile(View):
     def get(self, request, **kwargs):
         profile, _ = Profile.objects.get_or_create(user=request.user)
         form = ProfileForm(instance=profile, user=request.user)
-        return render(request, "people/profile.html", {"form": form, "profile": profile, "nav": "profile", "onboarding": True})
+        return render(
+            request, "people/profile.html", {"form": form, "profile": profile, "nav": "profile", "onboarding": True}
+        )
 
     def post(self, request, **kwargs):
         from people.services import save_profile
@@ -175,7 +177,9 @@ class CompleteProfile(View):
         form = ProfileForm(request.POST, instance=profile, user=request.user)
         if not form.is_valid():
             messages.error(request, "Please correct the highlighted fields.")
-            return render(request, "people/profile.html", {"form": form, "profile": profile, "nav": "profile", "onboarding": True})
+            return render(
+                request, "people/profile.html", {"form": form, "profile": profile, "nav": "profile", "onboarding": True}
+            )
         profile = save_profile(form, request.user)
         if not profile.is_complete:
             messages.warning(request, "Saved. Your profile still needs: " + ", ".join(profile.missing_fields()) + ".")

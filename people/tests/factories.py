@@ -7,7 +7,7 @@ import itertools
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from people.models import AreaOfSupport, Profile, ProfessionalCommunity, Role
+from people.models import AreaOfSupport, ProfessionalCommunity, Profile, Role
 
 _seq = itertools.count(1)
 PASSWORD = "correct-horse-battery-staple"
@@ -46,7 +46,22 @@ def make_profile(user, *, mentor=False, mentee=False, areas=None, role=None, com
 
 
 def make_mentor(**kwargs):
-    profile_kwargs = {k: kwargs.pop(k) for k in list(kwargs) if k in ("areas", "role", "community", "capacity", "accepting_requests", "biography", "experience", "job_title", "organisation")}
+    profile_kwargs = {
+        k: kwargs.pop(k)
+        for k in list(kwargs)
+        if k
+        in (
+            "areas",
+            "role",
+            "community",
+            "capacity",
+            "accepting_requests",
+            "biography",
+            "experience",
+            "job_title",
+            "organisation",
+        )
+    }
     user = make_user(**kwargs)
     make_profile(user, mentor=True, **profile_kwargs)
     return user
@@ -60,4 +75,6 @@ def make_mentee(**kwargs):
 
 
 def make_staff(**kwargs):
-    return make_user(email=kwargs.pop("email", "staff@example.com"), first_name="Sam", last_name="Staff", is_staff=True, **kwargs)
+    return make_user(
+        email=kwargs.pop("email", "staff@example.com"), first_name="Sam", last_name="Staff", is_staff=True, **kwargs
+    )

@@ -11,7 +11,7 @@ from viewflow.workflow.status import STATUS
 from journeys.models import Relationship, State
 from journeys.tests.helpers import send, walk_to
 from notifications.models import Notification
-from people.models import AreaOfSupport, Profile, ProfessionalCommunity, Role, User
+from people.models import AreaOfSupport, ProfessionalCommunity, Profile, Role, User
 
 pytestmark = pytest.mark.django_db
 
@@ -19,15 +19,23 @@ pytestmark = pytest.mark.django_db
 def onboarding_tasks(user):
     return sorted(
         t.flow_task.name
-        for t in Task.objects.filter(process__onboardingprocess__participant=user, status__in=[STATUS.NEW, STATUS.ASSIGNED])
+        for t in Task.objects.filter(
+            process__onboardingprocess__participant=user, status__in=[STATUS.NEW, STATUS.ASSIGNED]
+        )
     )
 
 
 def test_register_verify_complete_profile_then_first_request(client, mentor):
     resp = client.post(
         reverse("account_signup"),
-        {"email": "new@example.com", "password1": "a-Long-passphrase-9", "password2": "a-Long-passphrase-9",
-         "first_name": "Nia", "last_name": "Jones", "register_as": "mentee"},
+        {
+            "email": "new@example.com",
+            "password1": "a-Long-passphrase-9",
+            "password2": "a-Long-passphrase-9",
+            "first_name": "Nia",
+            "last_name": "Jones",
+            "register_as": "mentee",
+        },
     )
     assert resp.status_code == 302
     user = User.objects.get(email="new@example.com")
@@ -47,9 +55,17 @@ def test_register_verify_complete_profile_then_first_request(client, mentor):
     incomplete = client.post(reverse("profile"), {"first_name": "Nia", "last_name": "Jones", "is_mentee": "on"})
     assert "This field is required" in incomplete.content.decode()
     data = {
-        "first_name": "Nia", "last_name": "Jones", "is_mentee": "on", "job_title": "Planner",
-        "organisation": "Acme", "role": Role.objects.first().pk, "community": ProfessionalCommunity.objects.first().pk,
-        "areas": [AreaOfSupport.objects.first().pk], "capacity": 2, "biography": "", "experience": "",
+        "first_name": "Nia",
+        "last_name": "Jones",
+        "is_mentee": "on",
+        "job_title": "Planner",
+        "organisation": "Acme",
+        "role": Role.objects.first().pk,
+        "community": ProfessionalCommunity.objects.first().pk,
+        "areas": [AreaOfSupport.objects.first().pk],
+        "capacity": 2,
+        "biography": "",
+        "experience": "",
     }
     resp = client.post(reverse("profile"), data)
     assert resp.status_code == 302 and resp.url == reverse("find_mentor")
@@ -61,8 +77,14 @@ def test_register_verify_complete_profile_then_first_request(client, mentor):
 def test_mentor_onboarding_ends_at_profile(client):
     client.post(
         reverse("account_signup"),
-        {"email": "m@example.com", "password1": "a-Long-passphrase-9", "password2": "a-Long-passphrase-9",
-         "first_name": "Mo", "last_name": "Ali", "register_as": "mentor"},
+        {
+            "email": "m@example.com",
+            "password1": "a-Long-passphrase-9",
+            "password2": "a-Long-passphrase-9",
+            "first_name": "Mo",
+            "last_name": "Ali",
+            "register_as": "mentor",
+        },
     )
     user = User.objects.get(email="m@example.com")
     from allauth.account.models import EmailAddress
@@ -72,11 +94,20 @@ def test_mentor_onboarding_ends_at_profile(client):
 
     onboarding.email_verified(user)
     client.force_login(user)
-    client.post(reverse("profile"), {
-        "first_name": "Mo", "last_name": "Ali", "is_mentor": "on", "job_title": "Director",
-        "role": Role.objects.first().pk, "community": ProfessionalCommunity.objects.first().pk,
-        "areas": [AreaOfSupport.objects.first().pk], "capacity": 3, "accepting_requests": "on",
-    })
+    client.post(
+        reverse("profile"),
+        {
+            "first_name": "Mo",
+            "last_name": "Ali",
+            "is_mentor": "on",
+            "job_title": "Director",
+            "role": Role.objects.first().pk,
+            "community": ProfessionalCommunity.objects.first().pk,
+            "areas": [AreaOfSupport.objects.first().pk],
+            "capacity": 3,
+            "accepting_requests": "on",
+        },
+    )
     user.profile.refresh_from_db()
     assert user.profile.is_complete
     assert onboarding_tasks(user) == []

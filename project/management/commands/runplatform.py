@@ -34,7 +34,7 @@ def choose_broker() -> tuple[str, str]:
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     if redis_answers(redis_url):
         return redis_url, "Redis (REDIS_URL)"
-    return "filesystem://", "embedded filesystem broker (no Redis answered at %s)" % redis_url
+    return "filesystem://", f"embedded filesystem broker (no Redis answered at {redis_url})"
 
 
 class Command(BaseCommand):
