@@ -57,7 +57,9 @@ def notify(recipient, message: Message, event: str, email: str | None = None) ->
     if deliverable:
         from .tasks import deliver
 
-        transaction.on_commit(lambda: deliver.delay(note.pk))
+        # robust: if the broker cannot take the message, the committed change still stands
+        # (no error page, the other recipients' messages still go) and the sweep sends it later.
+        transaction.on_commit(lambda: deliver.delay(note.pk), robust=True)
     return note
 
 
