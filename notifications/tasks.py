@@ -71,7 +71,7 @@ def deliver(self, notification_id: int) -> str:
         )
         logger.warning("Email for notification %s failed: %s", note.pk, exc)
         if self.request.retries < self.max_retries:
-            raise self.retry(exc=exc, countdown=30 * (2**self.request.retries))
+            raise self.retry(exc=exc, countdown=30 * (2**self.request.retries)) from exc
         return "failed"
     Notification.objects.filter(pk=note.pk).update(
         email_status=Notification.Email.SENT, emailed_at=timezone.now(), last_error=""

@@ -7,9 +7,10 @@ journey waits on; ``Next step`` on the Relationships page opens that page.
 from __future__ import annotations
 
 from viewflow import this
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 
 from ..models import MentoringProcess, State
+from .locking import wait_for_process_row
 from ..views import steps
 
 
@@ -29,7 +30,7 @@ class MentoringFlow(flow.Flow):
     process_class = MentoringProcess
     process_title = "Mentoring relationship"
     process_description = "One mentoring request, from review to feedback."
-    lock_impl = lock.select_for_update_lock
+    lock_impl = wait_for_process_row
 
     # The mentee sends a request (journeys.services.requests.send_request).
     start = flow.StartHandle(this.start_process).Next(this.review_request)

@@ -5,9 +5,10 @@ register → verify email → complete profile → (mentee) find a mentor → fi
 from __future__ import annotations
 
 from viewflow import this
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 
 from ..models import OnboardingProcess
+from .locking import wait_for_process_row
 from ..views import steps
 from . import driver
 
@@ -25,7 +26,7 @@ class OnboardingFlow(flow.Flow):
     process_class = OnboardingProcess
     process_title = "Onboarding"
     process_description = "From sign-up to a complete profile and, for mentees, a first request."
-    lock_impl = lock.select_for_update_lock
+    lock_impl = wait_for_process_row
 
     start = flow.StartHandle(this.start_process).Next(this.verify_email)
 

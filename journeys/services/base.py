@@ -15,10 +15,26 @@ class Refused(Exception):
         self.redirect_to = redirect_to
 
 
-def lock(relationship: Relationship | int) -> Relationship:
-    """Re-read the relationship under a row lock (call inside a transaction)."""
+def lock(relationship: Relationship | int, *, mentor: bool = False) -> Relationship:
+    """Re-read the relationship under row locks (call inside a transaction).
+
+    Locks are always taken in one order, so two people acting at once queue
+    instead of deadlocking: the relationship's flow process rows first (the
+    order viewflow's task pages use), then the mentor's account row when the
+    action depends on the mentor's capacity, then the relationship itself.
+    """
+    from django.contrib.auth import get_user_model
+    from viewflow.workflow.models import Process
+
+    from ..models import MentoringProcess
+
     pk = relationship.pk if isinstance(relationship, Relationship) else relationship
-    return Relationship.objects.select_for_update().select_related("mentee", "mentor").get(pk=pk)
+    process_ids = MentoringProcess.objects.filter(relationship_id=pk).values("pk")
+    list(Process.objects.select_for_update().filter(pk__in=process_ids).order_by("pk").values_list("pk", flat=True))
+    if mentor:
+        mentor_id = Relationship.objects.filter(pk=pk).values_list("mentor_id", flat=True).get()
+        list(get_user_model().objects.select_for_update().filter(pk=mentor_id).values_list("pk", flat=True))
+    return Relationship.objects.select_for_update(of=("self",)).select_related("mentee", "mentor").get(pk=pk)
 
 
 def require_party(relationship: Relationship, user, role: str | None = None) -> None:

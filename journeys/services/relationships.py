@@ -154,9 +154,8 @@ def withdraw_request(relationship: Relationship, mentee, reason: str = "") -> Re
 
 def reinstate_request(relationship: Relationship, mentee) -> Relationship:
     with atomic():
-        rel = lock(relationship)
+        rel = lock(relationship, mentor=True)
         require_party(rel, mentee, "mentee")
-        User.objects.select_for_update().filter(pk=rel.mentor_id).first()
         apply(rel, "reinstate", mentee)
         driver.finish(rel.processes.all(), mentoring_flow.MentoringFlow.reinstate_request)
         _tell_both_about_request(rel, "reinstated")
@@ -165,9 +164,8 @@ def reinstate_request(relationship: Relationship, mentee) -> Relationship:
 
 def accept_request(relationship: Relationship, mentor, message: str = "") -> Relationship:
     with atomic():
-        # The mentor row first, then the relationship: accepts for one mentor run one at a time.
-        User.objects.select_for_update().filter(pk=mentor.pk).first()
-        rel = lock(relationship)
+        # Accepts for one mentor run one at a time (the mentor's row is locked), so capacity holds.
+        rel = lock(relationship, mentor=True)
         require_party(rel, mentor, "mentor")
         apply(rel, "accept", mentor, message)
         driver.finish(rel.processes.all(), mentoring_flow.MentoringFlow.review_request)

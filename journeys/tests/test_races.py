@@ -1,0 +1,107 @@
+"""Two people acting at the same moment: exactly one transition wins, the other is told why."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from journeys.models import Relationship, State
+from journeys.services import relationships
+from journeys.services.base import Refused
+from people.tests.factories import make_mentee
+
+from .helpers import open_task_names, send
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def race(*actions):
+    """Run the actions in threads (each with its own database connection), released together."""
+    barrier = threading.Barrier(len(actions))
+    results: list = [None] * len(actions)
+
+    def run(i, action):
+        try:
+            barrier.wait()
+            action()
+            results[i] = "ok"
+        except Refused as refused:
+            results[i] = refused.message
+        except Exception as exc:  # anything else is a bug: report it
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results
+
+
+def test_accept_versus_withdraw_has_exactly_one_winner(mentee, mentor):
+    mentor.profile.capacity = 10
+    mentor.profile.save()
+    for _ in range(5):
+        m = make_mentee()
+        rel = send(m, mentor)
+        results = race(
+            lambda: relationships.accept_request(Relationship.objects.get(pk=rel.pk), mentor),
+            lambda: relationships.withdraw_request(Relationship.objects.get(pk=rel.pk), m),
+        )
+        assert results.count("ok") == 1, results
+        loser = [r for r in results if r != "ok"][0]
+        assert isinstance(loser, str) and "not possible" in loser, results
+        rel.refresh_from_db()
+        assert rel.state in (State.ARRANGING, State.REQUEST_WITHDRAWN)
+        expected = "arrange_first_meeting" if rel.state == State.ARRANGING else "reinstate_request"
+        assert open_task_names(rel) == [expected]
+
+
+def test_two_accepts_for_the_last_place_only_one_succeeds(mentor):
+    mentor.profile.capacity = 1
+    mentor.profile.save()
+    a, b = make_mentee(), make_mentee()
+    r1, r2 = send(a, mentor), send(b, mentor)
+    results = race(
+        lambda: relationships.accept_request(Relationship.objects.get(pk=r1.pk), mentor),
+        lambda: relationships.accept_request(Relationship.objects.get(pk=r2.pk), mentor),
+    )
+    assert results.count("ok") == 1, results
+    assert Relationship.objects.filter(mentor=mentor, state=State.ARRANGING).count() == 1
+
+
+def test_accept_on_the_task_page_versus_withdraw_on_another_page(mentor):
+    """The mentor's task page (viewflow locks the process first) racing the mentee's withdraw."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from journeys.selectors import task_url
+    from people.tests.factories import PASSWORD
+
+    from .helpers import open_task
+
+    for _ in range(3):
+        m = make_mentee()
+        rel = send(m, mentor)
+        url = task_url(open_task(rel, mentor))
+        mentor_client, mentee_client = Client(), Client()
+        assert mentor_client.login(email=mentor.email, password=PASSWORD)
+        assert mentee_client.login(email=m.email, password=PASSWORD)
+        statuses = []
+
+        def accept():
+            statuses.append(mentor_client.post(url, {"accept": "1", "message": ""}).status_code)
+
+        def withdraw():
+            statuses.append(mentee_client.post(reverse("request_withdraw", args=[rel.pk])).status_code)
+
+        results = race(accept, withdraw)
+        assert results == ["ok", "ok"], results  # no exception escaped either request
+        assert all(code in (200, 302, 403) for code in statuses), statuses
+        rel.refresh_from_db()
+        changes = rel.history.filter(action__in=["accept", "withdraw_request"]).count()
+        assert changes == 1
+        if rel.state == State.ARRANGING:
+            relationships.withdraw(rel, mentor, "tidy up")
