@@ -10,8 +10,8 @@ from viewflow import this
 from viewflow.workflow import flow
 
 from ..models import MentoringProcess, State
-from .locking import wait_for_process_row
 from ..views import steps
+from .locking import wait_for_process_row
 
 
 def mentee(activation):

@@ -8,9 +8,9 @@ from viewflow import this
 from viewflow.workflow import flow
 
 from ..models import OnboardingProcess
-from .locking import wait_for_process_row
 from ..views import steps
 from . import driver
+from .locking import wait_for_process_row
 
 
 def participant(activation):
