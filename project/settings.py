@@ -137,7 +137,8 @@ ACCOUNT_SIGNUP_FORM_CLASS = "people.forms.SignupExtraForm"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # our outbox adds "[SITE_NAME] " to every subject
+ACCOUNT_ADAPTER = "people.adapter.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 
 # django-axes: lock an account/IP pair out after repeated failed logins.

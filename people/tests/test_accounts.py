@@ -25,18 +25,19 @@ def onboarding_tasks(user):
     )
 
 
-def test_register_verify_complete_profile_then_first_request(client, mentor):
-    resp = client.post(
-        reverse("account_signup"),
-        {
-            "email": "new@example.com",
-            "password1": "a-Long-passphrase-9",
-            "password2": "a-Long-passphrase-9",
-            "first_name": "Nia",
-            "last_name": "Jones",
-            "register_as": "mentee",
-        },
-    )
+def test_register_verify_complete_profile_then_first_request(client, mentor, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = client.post(
+            reverse("account_signup"),
+            {
+                "email": "new@example.com",
+                "password1": "a-Long-passphrase-9",
+                "password2": "a-Long-passphrase-9",
+                "first_name": "Nia",
+                "last_name": "Jones",
+                "register_as": "mentee",
+            },
+        )
     assert resp.status_code == 302
     user = User.objects.get(email="new@example.com")
     assert user.profile.is_mentee and not user.profile.is_mentor
