@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
 
@@ -86,6 +89,24 @@ class ProfessionalCommunity(TaxonomyItem):
         verbose_name_plural = "professional communities"
 
 
+class Region(models.TextChoices):
+    """Where a participant is based: the UK's nations and English regions."""
+
+    NORTH_EAST = "north-east", "North East England"
+    NORTH_WEST = "north-west", "North West England"
+    YORKSHIRE = "yorkshire", "Yorkshire and the Humber"
+    EAST_MIDLANDS = "east-midlands", "East Midlands"
+    WEST_MIDLANDS = "west-midlands", "West Midlands"
+    EAST = "east", "East of England"
+    LONDON = "london", "London"
+    SOUTH_EAST = "south-east", "South East England"
+    SOUTH_WEST = "south-west", "South West England"
+    WALES = "wales", "Wales"
+    SCOTLAND = "scotland", "Scotland"
+    NORTHERN_IRELAND = "northern-ireland", "Northern Ireland"
+    OUTSIDE_UK = "outside-uk", "Outside the UK"
+
+
 class Profile(models.Model):
     """What a participant tells the programme about themselves."""
 
@@ -116,9 +137,49 @@ class Profile(models.Model):
     )
     completed_at = models.DateTimeField(null=True, blank=True)
     last_active_at = models.DateTimeField(default=timezone.now)
+    region = models.CharField("region", max_length=20, blank=True, choices=Region.choices)
+    away_until = models.DateField(
+        "away until",
+        null=True,
+        blank=True,
+        help_text="Mentors: if you are away for a while, the date you are back. Mentees see it on your profile.",
+    )
+    # Biography and experience as an English full-text document. PostgreSQL keeps it up to
+    # date with a trigger (migration 0003), so bulk inserts and queryset updates are covered.
+    search_vector = SearchVectorField(null=True, editable=False)
+    # A copy of ``areas`` (their ids, sorted) that the database maintains with triggers, so a
+    # search can test areas on the profile row itself. Never written by Django (always NULL on SQLite).
+    area_ids = ArrayField(models.BigIntegerField(), null=True, editable=False)
+    # The mentee's last Find Mentor criteria, as query-string parameters (see people.search).
+    last_search = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        indexes = [
+            GinIndex(fields=["search_vector"], name="profile_search_gin"),
+            GinIndex(fields=["area_ids"], name="profile_area_ids_gin"),
+            # Find Mentor walks listed mentors from the most recently active, reading only this index.
+            models.Index(
+                fields=["-last_active_at", "id"],
+                name="profile_mentor_rank",
+                include=[
+                    "user_id",
+                    "role_id",
+                    "community_id",
+                    "region",
+                    "accepting_requests",
+                    "away_until",
+                    "area_ids",
+                ],
+                condition=models.Q(is_mentor=True, completed_at__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
+
+    @property
+    def is_away(self) -> bool:
+        return self.away_until is not None and self.away_until > timezone.localdate()
 
     @property
     def is_complete(self) -> bool:
