@@ -1,0 +1,171 @@
+"""Reads for people: mentors as mentees see them.
+
+Anything fetched by an id from a URL goes through an ``access_*`` function that takes the
+viewer and answers 404 for what they may not see.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Prefetch
+from django.http import Http404
+from django.utils import timezone
+
+from .models import AreaOfSupport, Profile
+
+# Responsiveness is shown only once a mentor has answered this many requests.
+RESPONSIVENESS_MIN_ANSWERS = 3
+RESPONSIVENESS_SAMPLE = 20
+
+
+def profile_of(user) -> Profile | None:
+    """The user's own profile, or None (staff accounts may have none)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.profile
+    except Profile.DoesNotExist:
+        return None
+
+
+# What a mentor card shows: the long texts and search columns stay in the database.
+CARD_FIELDS = (
+    "user_id",
+    "job_title",
+    "organisation",
+    "role_id",
+    "community_id",
+    "region",
+    "capacity",
+    "accepting_requests",
+    "away_until",
+    "user__first_name",
+    "user__last_name",
+    "user__email",
+    "role__name",
+    "community__name",
+)
+
+
+def mentor_profiles(ids: Iterable[int]) -> dict[int, Profile]:
+    """Profiles by id with what a mentor card shows (two queries, whatever the number)."""
+    profiles = (
+        Profile.objects.filter(pk__in=list(ids))
+        .select_related("user", "role", "community")
+        .only(*CARD_FIELDS)
+        .prefetch_related(Prefetch("areas", queryset=AreaOfSupport.objects.order_by("position", "name")))
+    )
+    return {profile.pk: profile for profile in profiles}
+
+
+def places_taken(mentor_user_ids: Iterable[int]) -> dict[int, int]:
+    """How many matched relationships each mentor has (they count against capacity)."""
+    from journeys.models import CAPACITY_STATES, Relationship
+
+    rows = (
+        Relationship.objects.filter(mentor_id__in=list(mentor_user_ids), state__in=CAPACITY_STATES)
+        .values("mentor_id")
+        .annotate(taken=Count("pk"))
+    )
+    return {row["mentor_id"]: row["taken"] for row in rows}
+
+
+def open_relationships_with(mentee, mentor_user_ids: Iterable[int]) -> dict[int, object]:
+    """The mentee's open request or current relationship with each of these mentors."""
+    from journeys.models import MATCHED_STATES, OPEN_REQUEST_STATES, Relationship
+
+    if mentee is None or not getattr(mentee, "pk", None):
+        return {}
+    rows = Relationship.objects.filter(
+        mentee=mentee,
+        mentor_id__in=list(mentor_user_ids),
+        state__in=[*OPEN_REQUEST_STATES, *MATCHED_STATES],
+    ).order_by("created_at")
+    return {rel.mentor_id: rel for rel in rows}
+
+
+def access_mentor(viewer, user_id: int) -> Profile:
+    """A mentor's profile as the viewer may see it: listed mentors, or the viewer's own."""
+    profile = (
+        Profile.objects.select_related("user", "role", "community")
+        .prefetch_related(Prefetch("areas", queryset=AreaOfSupport.objects.order_by("position", "name")))
+        .filter(user_id=user_id, is_mentor=True)
+        .first()
+    )
+    if profile is None:
+        raise Http404("No such mentor")
+    is_self = viewer is not None and viewer.pk == profile.user_id
+    listed = profile.user.is_active and profile.user.anonymised_at is None and profile.completed_at is not None
+    if not (listed or is_self):
+        raise Http404("No such mentor")
+    return profile
+
+
+@dataclass(frozen=True)
+class Responsiveness:
+    typical: timedelta
+    answered: int
+
+    @property
+    def in_words(self) -> str:
+        hours = self.typical.total_seconds() / 3600
+        if hours < 1:
+            return "within an hour"
+        if hours < 24:
+            whole = max(1, round(hours))
+            return f"within {whole} hour{'s' if whole != 1 else ''}"
+        days = max(1, round(hours / 24))
+        if days <= 1:
+            return "within a day"
+        if days >= 14:
+            return f"within {round(days / 7)} weeks"
+        return f"within {days} days"
+
+
+def responsiveness(mentor) -> Responsiveness | None:
+    """How long the mentor typically takes to answer a request (the median of their last 20).
+
+    Measured from the request to the mentor's accept or decline in the relationship's
+    history. None until they have answered enough requests to say.
+    """
+    from journeys.models import StateChange
+
+    delays = list(
+        StateChange.objects.filter(relationship__mentor=mentor, action__in=["accept", "decline"])
+        .annotate(delay=ExpressionWrapper(F("at") - F("relationship__created_at"), output_field=DurationField()))
+        .order_by("-at")
+        .values_list("delay", flat=True)[:RESPONSIVENESS_SAMPLE]
+    )
+    delays = [d for d in delays if d is not None and d >= timedelta(0)]
+    if len(delays) < RESPONSIVENESS_MIN_ANSWERS:
+        return None
+    return Responsiveness(typical=statistics.median(delays), answered=len(delays))
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Whether a mentor takes new requests now, and if not, why."""
+
+    state: str  # "open", "full", "away" or "paused"
+    places_left: int
+    away_until: object | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == "open"
+
+
+def availability(profile: Profile) -> Availability:
+    taken = places_taken([profile.user_id]).get(profile.user_id, 0)
+    left = max(0, profile.capacity - taken)
+    if not profile.accepting_requests:
+        return Availability("paused", left, profile.away_until if profile.is_away else None)
+    if profile.away_until and profile.away_until > timezone.localdate():
+        return Availability("away", left, profile.away_until)
+    if left == 0:
+        return Availability("full", 0)
+    return Availability("open", left)
