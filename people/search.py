@@ -760,18 +760,23 @@ class SearchPage:
 
 
 def parse_page(raw: str | None) -> tuple[int, str | None]:
-    """The page number asked for, and a notice when it could not be used as it was."""
+    """The page number asked for, and a notice when it could not be used as it was.
+
+    Numbers past the last page are dealt with by ``search``, which knows where the last page is.
+    """
     if raw in (None, ""):
         return 1, None
     text = str(raw).strip()
-    if not text.isdigit() or len(text) > 9:
+    if text.startswith("-") and text[1:].isdigit():
+        return 1, "Pages start at 1, so here is the first page."
+    if not text.isdigit():
         return 1, "That page number was not one we could use, so here is the first page."
+    if len(text) > 9:
+        return MAX_PAGE, None
     number = int(text)
     if number < 1:
         return 1, "Pages start at 1, so here is the first page."
-    if number > MAX_PAGE:
-        return MAX_PAGE, None
-    return number, None
+    return min(number, MAX_PAGE), None
 
 
 def search(

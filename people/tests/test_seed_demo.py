@@ -1,0 +1,85 @@
+"""`manage.py seed_demo`: demo logins that work, safe to run again, many mentors quickly."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from viewflow.workflow.models import Process
+
+from people.management import demo_data
+from people.models import Profile
+from people.search import Criteria, search
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*args) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_prints_working_logins_and_is_safe_to_run_twice():
+    User = get_user_model()
+    first = seed()
+    counts = (User.objects.count(), Profile.objects.count(), EmailAddress.objects.count())
+    second = seed()
+
+    assert (User.objects.count(), Profile.objects.count(), EmailAddress.objects.count()) == counts
+    assert first == second
+    assert "staff@example.com" in first and f"Password for every demo login: {demo_data.DEMO_PASSWORD}" in first
+    for person in demo_data.NAMED_PEOPLE:
+        assert person.email in first
+
+    staff = User.objects.get(email="staff@example.com")
+    assert staff.is_staff and staff.is_superuser and staff.check_password(demo_data.DEMO_PASSWORD)
+    assert EmailAddress.objects.filter(user=staff, verified=True, primary=True).exists()
+    for person in demo_data.NAMED_PEOPLE:
+        user = User.objects.get(email=person.email)
+        assert user.check_password(demo_data.DEMO_PASSWORD)
+        assert EmailAddress.objects.filter(user=user, email=user.email, verified=True, primary=True).exists()
+        assert user.profile.is_complete and not user.profile.missing_fields()
+    assert not Process.objects.exists()  # no journeys are started for demo people
+
+
+def test_seed_demo_brings_a_changed_demo_person_back():
+    seed()
+    alice = Profile.objects.get(user__email="alice.kember@example.com")
+    alice.areas.clear()
+    Profile.objects.filter(pk=alice.pk).update(job_title="", accepting_requests=False)
+    seed()
+    alice.refresh_from_db()
+    assert alice.job_title == "Transport Co-ordinator" and alice.accepting_requests and alice.areas.count() == 3
+
+
+def test_generated_mentors_are_complete_varied_and_only_added_once():
+    out = seed("--mentors", "40")
+    assert "Generated mentors: 40 created, 0 already there" in out
+    generated = Profile.objects.filter(user__email__endswith=demo_data.GENERATED_DOMAIN)
+    assert generated.count() == 40
+    assert EmailAddress.objects.filter(email__endswith=demo_data.GENERATED_DOMAIN, verified=True).count() == 40
+    assert all(not p.missing_fields() for p in generated.select_related("user"))
+    assert len({p.role_id for p in generated}) > 3 and len({p.organisation for p in generated}) > 5
+    assert len({p.biography for p in generated}) == 40
+
+    again = seed("--mentors", "40")
+    assert "Generated mentors: 0 created, 40 already there" in again
+    more = seed("--mentors", "45")
+    assert "Generated mentors: 5 created, 40 already there" in more
+    assert generated.all().count() == 45
+    assert not Process.objects.exists()
+
+
+def test_generated_mentors_are_found_by_search(mentee):
+    seed("--mentors", "30")
+    page = search(Criteria(), mentee, page_size=50)
+    assert page.total >= 30
+
+
+def test_generated_mentors_log_in_with_the_demo_password(client):
+    seed("--mentors", "2")
+    assert client.login(email=demo_data.generated_email(2), password=demo_data.DEMO_PASSWORD)
