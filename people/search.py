@@ -2,14 +2,13 @@
 
 How a search runs, whatever the number of mentors:
 
-1. One SQL query ranks the listed mentors. The match score is computed in the database:
-   for each criterion the mentee chose, a cheap test (an equality on the profile row, or
-   membership of the profile in a set that PostgreSQL builds once per query, hashed: the
-   profiles with an area of support, or whose biography and experience match the keywords
-   through the GIN index) adds that criterion's weight. The same query orders the mentors
-   (full ones last, score, availability, recent activity), counts them with a window
-   function and returns one page of ids.
-2. A fixed handful of queries fetch what the page shows about those ids (profiles with
+1. A capped count: how many mentors meet at least one criterion (every criterion, with exact
+   matching), counting no further than ``COUNT_CAP``.
+2. The ranking, in the database: a mentor's score is the sum of the weights of the criteria
+   they meet; mentors are listed by score, then availability, then recent activity, with
+   full mentors at the end. The query reads one page's worth of mentors, not all of them
+   (see "Ranking" below for how).
+3. A fixed handful of queries fetch what the page shows about those mentors (profiles with
    their user, role, community and areas; places taken; the mentee's own requests and
    relationships with them; which of them match the keywords).
 
@@ -33,13 +32,15 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import (
     Q,
 )
+from django.urls import reverse
 from django.utils import timezone
 
 from .models import AreaOfSupport, ProfessionalCommunity, Profile, Region, Role
+from .selectors import MentorCard
 
 DEFAULT_MATCH_WEIGHTS: dict[str, float] = {
     "area": 3,
@@ -333,6 +334,7 @@ SCALE = 100
 MAX_LEVEL_MASKS = 24  # how many combinations the levels may spell out before "the rest"
 COUNT_CAP = 1000  # "more than 1,000 mentors match": counting further buys nothing
 
+PAGE_SETTINGS = "SELECT set_config('enable_parallel_append', 'off', true), set_config('jit', 'off', true)"
 AVAILABLE, AWAY, PAUSED = 0, 1, 2
 ROW_FIELDS = ("pk", "user_id", "score", "availability", "is_full")
 
@@ -587,14 +589,14 @@ class Ranking:
     def page(self, offset: int, limit: int) -> list[dict]:
         """One page of ranked mentors, as dicts of ``ROW_FIELDS``."""
         sql = self.page_sql(offset, limit)
-        with transaction.atomic(), connection.cursor() as cursor:
-            if self.postgres:
-                # The page relies on the branches running in order (a plain Append, never a
-                # parallel one), and a query this short is not worth compiling.
-                cursor.execute(
-                    "SELECT set_config('enable_parallel_append', 'off', true), set_config('jit', 'off', true)"
-                )
-            cursor.execute(sql.text, sql.params)
+        text = sql.text
+        if self.postgres:
+            # The page relies on the branches running in order (a plain Append, never a parallel
+            # one), and a query this short is not worth compiling. Sent with the query in one
+            # message, the settings last exactly as long as its implicit transaction.
+            text = f"{PAGE_SETTINGS}; {text}"
+        with connection.cursor() as cursor:
+            cursor.execute(text, sql.params)
             return [
                 {"pk": pk, "user_id": user_id, "score": score, "availability": availability, "is_full": bool(is_full)}
                 for pk, user_id, score, availability, is_full in cursor.fetchall()
@@ -622,16 +624,16 @@ def strength_in_words(percent: int) -> str:
     return "Partial match"
 
 
-def explain(profile: Profile, criteria: Criteria, keyword_hit: bool, weights: Mapping[str, float]) -> Explanation:
+def explain(mentor: MentorCard, criteria: Criteria, weights: Mapping[str, float]) -> Explanation:
     """Which criteria a mentor meets and misses, in words, and how strong the match is.
 
-    Uses the profile's own fields (and, for keywords, the database's answer), so it agrees
+    Uses the mentor's own fields (and, for keywords, the database's answer), so it agrees
     with the score the database ranked by.
     """
     met: list[str] = []
     missed: list[str] = []
     score = 0.0
-    mentor_areas = {a.pk for a in profile.areas.all()}
+    mentor_areas = mentor.area_ids
     covered = [a for a in criteria.areas if a.pk in mentor_areas]
     not_covered = [a for a in criteria.areas if a.pk not in mentor_areas]
     score += weights["area"] * len(covered)
@@ -640,30 +642,31 @@ def explain(profile: Profile, criteria: Criteria, keyword_hit: bool, weights: Ma
     if not_covered:
         missed.append("Does not list " + _and_list(a.name for a in not_covered))
     if criteria.role:
-        if profile.role_id == criteria.role.pk:
+        if mentor.role_id == criteria.role.pk:
             score += weights["role"]
             met.append(f"Role: {criteria.role.name}")
         else:
-            missed.append(f"Role is {profile.role.name if profile.role else 'not given'}, not {criteria.role.name}")
+            missed.append(f"Role is {mentor.role_name or 'not given'}, not {criteria.role.name}")
     if criteria.community:
-        if profile.community_id == criteria.community.pk:
+        if mentor.community_id == criteria.community.pk:
             score += weights["community"]
             met.append(f"Professional community: {criteria.community.name}")
         else:
-            actual = profile.community.name if profile.community else "not given"
-            missed.append(f"Professional community is {actual}, not {criteria.community.name}")
+            missed.append(
+                f"Professional community is {mentor.community_name or 'not given'}, not {criteria.community.name}"
+            )
     if criteria.keywords:
-        if keyword_hit:
+        if mentor.keyword_hit:
             score += weights["keywords"]
             met.append(f"Mentions “{criteria.keywords}” in their biography or experience")
         else:
             missed.append(f"Does not mention “{criteria.keywords}”")
     if criteria.region:
-        if profile.region == criteria.region:
+        if mentor.region == criteria.region:
             score += weights["region"]
             met.append(f"Based in {criteria.region_label}")
         else:
-            actual = profile.get_region_display() if profile.region else "an unstated region"
+            actual = mentor.region_label or "an unstated region"
             missed.append(f"Based in {actual}, not {criteria.region_label}")
     maximum = criteria.max_score(weights)
     if not criteria.has_any:
@@ -685,16 +688,17 @@ def _and_list(names: Iterable[str]) -> str:
 
 @dataclass
 class Result:
-    profile: Profile
+    """One mentor on a results page, with everything the card shows worked out."""
+
+    mentor: MentorCard
     explanation: Explanation | None
     availability: int
     is_full: bool
     places_left: int
     relationship: object | None = None
-
-    @property
-    def user(self):
-        return self.profile.user
+    profile_url: str = ""
+    request_url: str = ""
+    relationship_url: str = ""
 
     @property
     def is_open(self) -> bool:
@@ -829,37 +833,34 @@ def search(
 
 
 def build_results(rows: list[dict], criteria: Criteria, viewer=None) -> list[Result]:
-    """Fetch what the page shows about the ranked ids, in a fixed number of queries."""
+    """Fetch what the page shows about the ranked mentors, in a fixed number of queries."""
     from . import selectors
 
     if not rows:
         return []
     ids = [row["pk"] for row in rows]
-    profiles = selectors.mentor_profiles(ids)
     user_ids = [row["user_id"] for row in rows]
+    cards = selectors.mentor_cards(ids, keyword_matches(criteria.keywords) if criteria.keywords else None)
     taken = selectors.places_taken(user_ids)
     relationships = selectors.open_relationships_with(viewer, user_ids) if viewer is not None else {}
-    keyword_hits: set[int] = set()
-    if criteria.keywords:
-        keyword_hits = set(
-            Profile.objects.filter(pk__in=ids).filter(keyword_matches(criteria.keywords)).values_list("pk", flat=True)
-        )
     weights = match_weights()
     results = []
     for row in rows:
-        profile = profiles.get(row["pk"])
-        if profile is None:  # deleted between the two queries
+        card = cards.get(row["pk"])
+        if card is None:  # deleted between the two queries
             continue
+        relationship = relationships.get(card.user_id)
         results.append(
             Result(
-                profile=profile,
-                explanation=explain(profile, criteria, row["pk"] in keyword_hits, weights)
-                if criteria.has_any
-                else None,
+                mentor=card,
+                explanation=explain(card, criteria, weights) if criteria.has_any else None,
                 availability=row["availability"],
                 is_full=bool(row["is_full"]),
-                places_left=max(0, profile.capacity - taken.get(profile.user_id, 0)),
-                relationship=relationships.get(profile.user_id),
+                places_left=max(0, card.capacity - taken.get(card.user_id, 0)),
+                relationship=relationship,
+                profile_url=reverse("mentor_profile", args=[card.user_id]),
+                request_url=reverse("request_new", args=[card.user_id]),
+                relationship_url=reverse("relationship", args=[relationship.pk]) if relationship else "",
             )
         )
     return results

@@ -8,14 +8,25 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Prefetch
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 
-from .models import AreaOfSupport, Profile
+from .models import AreaOfSupport, Profile, Region
 
 # Responsiveness is shown only once a mentor has answered this many requests.
 RESPONSIVENESS_MIN_ANSWERS = 3
@@ -32,34 +43,106 @@ def profile_of(user) -> Profile | None:
         return None
 
 
-# What a mentor card shows: the long texts and search columns stay in the database.
-CARD_FIELDS = (
-    "user_id",
-    "job_title",
-    "organisation",
-    "role_id",
-    "community_id",
-    "region",
-    "capacity",
-    "accepting_requests",
-    "away_until",
-    "user__first_name",
-    "user__last_name",
-    "user__email",
-    "role__name",
-    "community__name",
-)
+@dataclass
+class MentorCard:
+    """What a Find Mentor result shows about a mentor, read without building model objects."""
+
+    pk: int
+    user_id: int
+    first_name: str
+    last_name: str
+    email: str
+    job_title: str
+    organisation: str
+    role_id: int | None
+    role_name: str
+    community_id: int | None
+    community_name: str
+    region: str
+    capacity: int
+    accepting_requests: bool
+    away_until: object | None
+    areas: list[tuple[int, str]] = field(default_factory=list)
+    keyword_hit: bool = False
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip() or self.email
+
+    @property
+    def initials(self) -> str:
+        parts = [p for p in (self.first_name, self.last_name) if p]
+        return "".join(p[0] for p in parts).upper() if parts else (self.email[:1] or "?").upper()
+
+    @property
+    def area_ids(self) -> set[int]:
+        return {pk for pk, _ in self.areas}
+
+    @property
+    def area_names(self) -> list[str]:
+        return [name for _, name in self.areas]
+
+    @property
+    def region_label(self) -> str:
+        return Region(self.region).label if self.region in Region.values else ""
+
+    @property
+    def is_away(self) -> bool:
+        return self.away_until is not None and self.away_until > timezone.localdate()
 
 
-def mentor_profiles(ids: Iterable[int]) -> dict[int, Profile]:
-    """Profiles by id with what a mentor card shows (two queries, whatever the number)."""
-    profiles = (
-        Profile.objects.filter(pk__in=list(ids))
-        .select_related("user", "role", "community")
-        .only(*CARD_FIELDS)
-        .prefetch_related(Prefetch("areas", queryset=AreaOfSupport.objects.order_by("position", "name")))
+CARD_FIELDS = {
+    "pk": "pk",
+    "user_id": "user_id",
+    "first_name": "user__first_name",
+    "last_name": "user__last_name",
+    "email": "user__email",
+    "job_title": "job_title",
+    "organisation": "organisation",
+    "role_id": "role_id",
+    "role_name": "role__name",
+    "community_id": "community_id",
+    "community_name": "community__name",
+    "region": "region",
+    "capacity": "capacity",
+    "accepting_requests": "accepting_requests",
+    "away_until": "away_until",
+}
+
+
+def mentor_cards(ids: Iterable[int], keyword_condition: Q | None = None) -> dict[int, MentorCard]:
+    """Mentor cards by profile id, in two queries whatever the number.
+
+    ``keyword_condition`` (a condition on Profile) marks the cards whose text matches the
+    mentee's keywords, so the explanation agrees with the database.
+    """
+    ids = list(ids)
+    rows = Profile.objects.filter(pk__in=ids)
+    if keyword_condition is not None:
+        rows = rows.annotate(
+            keyword_hit=Case(
+                When(keyword_condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+        )
+    fields = [*CARD_FIELDS.values(), *(["keyword_hit"] if keyword_condition is not None else [])]
+    cards = {}
+    for row in rows.values_list(*fields):
+        values = dict(zip(CARD_FIELDS, row, strict=False))
+        card = MentorCard(**values)
+        card.role_name = card.role_name or ""
+        card.community_name = card.community_name or ""
+        if keyword_condition is not None:
+            card.keyword_hit = bool(row[-1])
+        cards[card.pk] = card
+    links = (
+        Profile.areas.through.objects.filter(profile_id__in=ids)
+        .order_by("areaofsupport__position", "areaofsupport__name")
+        .values_list("profile_id", "areaofsupport_id", "areaofsupport__name")
     )
-    return {profile.pk: profile for profile in profiles}
+    for profile_id, area_id, name in links:
+        if profile_id in cards:
+            cards[profile_id].areas.append((area_id, name))
+    return cards
 
 
 def places_taken(mentor_user_ids: Iterable[int]) -> dict[int, int]:

@@ -68,7 +68,7 @@ def mentor_with(
 
 def names(page) -> list[str]:
     """First names of a search page's results, in order."""
-    return [result.profile.user.first_name for result in page.results]
+    return [result.mentor.first_name for result in page.results]
 
 
 def fill_capacity(mentor, capacity: int | None = None) -> None:

@@ -239,7 +239,7 @@ def test_suggestions_use_the_mentees_areas_and_community(mentee):
     suggested = search.suggested_mentors(mentee, limit=3)
 
     # The conftest mentee wants networking and career progression, in the supply chain community.
-    assert [r.profile.user.first_name for r in suggested] == ["Fits", "Community"]
+    assert [r.mentor.first_name for r in suggested] == ["Fits", "Community"]
 
 
 # -- The level-by-level query agrees with scoring everyone ---------------------------
@@ -341,7 +341,7 @@ def test_level_by_level_ranking_agrees_with_scoring_everyone(mentee, monkeypatch
             page = search.search(wanted, mentee, page=number, page_size=4)
             if number > page.num_pages:
                 break
-            got += [r.profile.pk for r in page.results]
+            got += [r.mentor.pk for r in page.results]
             assert page.total == len(expected), wanted
         assert got == expected, wanted
 

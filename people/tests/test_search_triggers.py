@@ -69,6 +69,6 @@ def test_area_ids_follow_the_areas_however_they_change():
 def test_a_profile_whose_areas_change_is_found_by_its_new_area(mentee):
     user = make_mentor(first_name="Changer")
     user.profile.areas.set([area(CAREER)])
-    assert [r.profile.user_id for r in search(Criteria(areas=(area(NETWORKING),)), mentee).results] == []
+    assert [r.mentor.user_id for r in search(Criteria(areas=(area(NETWORKING),)), mentee).results] == []
     user.profile.areas.add(area(NETWORKING))
-    assert [r.profile.user_id for r in search(Criteria(areas=(area(NETWORKING),)), mentee).results] == [user.pk]
+    assert [r.mentor.user_id for r in search(Criteria(areas=(area(NETWORKING),)), mentee).results] == [user.pk]
