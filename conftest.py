@@ -1,13 +1,25 @@
 """Fixtures shared by every app's tests."""
 
+import importlib
+
 import pytest
 
 from people.tests.factories import make_mentee, make_mentor, make_staff
 
+SEEDS = (
+    "people.migrations.0002_default_taxonomy",
+    "support.migrations.0002_default_faqs",
+    "support.migrations.0003_default_resources",
+)
+
 
 @pytest.fixture(autouse=True)
-def taxonomy(request):
-    """The default areas, roles and communities (transactional tests flush the migration's rows)."""
+def seeded_defaults(request):
+    """What the data migrations seed: taxonomy, FAQs, resources.
+
+    Transactional tests (and the browser tests' live server) flush the migrations'
+    rows; every seed only adds what is missing, so this is harmless otherwise.
+    """
     if (
         "db" not in request.fixturenames
         and "transactional_db" not in request.fixturenames
@@ -17,8 +29,8 @@ def taxonomy(request):
     request.getfixturevalue("transactional_db" if _is_transactional(request) else "db")
     from django.apps import apps as django_apps
 
-    seed = __import__("people.migrations.0002_default_taxonomy", fromlist=["seed"]).seed
-    seed(django_apps, None)
+    for module in SEEDS:
+        importlib.import_module(module).seed(django_apps, None)
 
 
 def _is_transactional(request):
