@@ -107,6 +107,16 @@ class Region(models.TextChoices):
     OUTSIDE_UK = "outside-uk", "Outside the UK"
 
 
+class AreaIdsField(ArrayField):
+    """A ``bigint[]`` on PostgreSQL; elsewhere (SQLite in development) an unused text column."""
+
+    def db_type(self, connection):
+        return super().db_type(connection) if connection.vendor == "postgresql" else "text"
+
+    def get_placeholder(self, value, compiler, connection):
+        return super().get_placeholder(value, compiler, connection) if connection.vendor == "postgresql" else "%s"
+
+
 class Profile(models.Model):
     """What a participant tells the programme about themselves."""
 
@@ -149,29 +159,16 @@ class Profile(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
     # A copy of ``areas`` (their ids, sorted) that the database maintains with triggers, so a
     # search can test areas on the profile row itself. Never written by Django (always NULL on SQLite).
-    area_ids = ArrayField(models.BigIntegerField(), null=True, editable=False)
+    area_ids = AreaIdsField(models.BigIntegerField(), null=True, editable=False)
     # The mentee's last Find Mentor criteria, as query-string parameters (see people.search).
     last_search = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
+        # Migration 0003 also creates, on PostgreSQL only, ``profile_mentor_rank``: listed
+        # mentors by recent activity, covering every column Find Mentor's ranking reads.
         indexes = [
             GinIndex(fields=["search_vector"], name="profile_search_gin"),
             GinIndex(fields=["area_ids"], name="profile_area_ids_gin"),
-            # Find Mentor walks listed mentors from the most recently active, reading only this index.
-            models.Index(
-                fields=["-last_active_at", "id"],
-                name="profile_mentor_rank",
-                include=[
-                    "user_id",
-                    "role_id",
-                    "community_id",
-                    "region",
-                    "accepting_requests",
-                    "away_until",
-                    "area_ids",
-                ],
-                condition=models.Q(is_mentor=True, completed_at__isnull=False),
-            ),
         ]
 
     def __str__(self) -> str:

@@ -332,6 +332,7 @@ class SearchForm(forms.Form):
 
 SCALE = 100
 MAX_LEVEL_MASKS = 24  # how many combinations the levels may spell out before "the rest"
+MAX_SPELLED_CRITERIA = 12  # past this many criteria (4,095 combinations), levels are not worked out
 COUNT_CAP = 1000  # "more than 1,000 mentors match": counting further buys nothing
 
 PAGE_SETTINGS = "SELECT set_config('enable_parallel_append', 'off', true), set_config('jit', 'off', true)"
@@ -500,6 +501,8 @@ class Ranking:
         count = len(self.conditions)
         if self.criteria.exact:
             return [(sum(w for _, w in self.conditions), [tuple(range(count))])], True
+        if count > MAX_SPELLED_CRITERIA:  # too many to list their combinations: best level, then the rest
+            return [(sum(w for _, w in self.conditions), [tuple(range(count))])], False
         by_score: dict[int, list[tuple[int, ...]]] = {}
         for size in range(count, 0, -1):
             for mask in combinations(range(count), size):

@@ -17,10 +17,11 @@ SQLite, the development fallback, gets the plain columns only: there the search 
 mentor and keyword search degrades to substring matching.
 """
 
-import django.contrib.postgres.fields
 import django.contrib.postgres.indexes
 import django.contrib.postgres.search
 from django.db import migrations, models
+
+import people.models
 
 CREATE = """
 CREATE OR REPLACE FUNCTION people_profile_search_vector() RETURNS trigger
@@ -161,9 +162,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="profile",
             name="area_ids",
-            field=django.contrib.postgres.fields.ArrayField(
-                base_field=models.BigIntegerField(), editable=False, null=True, size=None
-            ),
+            field=people.models.AreaIdsField(base_field=models.BigIntegerField(), editable=False, null=True, size=None),
         ),
         migrations.SeparateDatabaseAndState(
             state_operations=[
@@ -176,23 +175,6 @@ class Migration(migrations.Migration):
                 migrations.AddIndex(
                     model_name="profile",
                     index=django.contrib.postgres.indexes.GinIndex(fields=["area_ids"], name="profile_area_ids_gin"),
-                ),
-                migrations.AddIndex(
-                    model_name="profile",
-                    index=models.Index(
-                        condition=models.Q(("completed_at__isnull", False), ("is_mentor", True)),
-                        fields=["-last_active_at", "id"],
-                        include=(
-                            "user_id",
-                            "role_id",
-                            "community_id",
-                            "region",
-                            "accepting_requests",
-                            "away_until",
-                            "area_ids",
-                        ),
-                        name="profile_mentor_rank",
-                    ),
                 ),
             ],
             database_operations=[

@@ -333,6 +333,13 @@ def test_level_by_level_ranking_agrees_with_scoring_everyone(mentee, monkeypatch
         Criteria(areas=(areas[0],), region=Region.LONDON, hide_full=True),
         Criteria(areas=tuple(areas), role=roles[0], community=communities[0], region=Region.LONDON, keywords="rail"),
         Criteria(show_unavailable=True),
+        Criteria(
+            areas=tuple(AreaOfSupport.objects.all()),
+            role=roles[1],
+            community=communities[1],
+            region=Region.WALES,
+            keywords="warehouse",
+        ),
     ]
     for wanted in searches:
         expected = _reference_order(wanted, mentee)
