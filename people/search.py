@@ -49,7 +49,7 @@ DEFAULT_MATCH_WEIGHTS: dict[str, float] = {
     "keywords": 2,
     "region": 1,
 }
-PAGE_SIZE = 20
+PAGE_SIZE = 10
 KEYWORDS_MAX_LENGTH = 200
 MAX_PAGE = 10_000
 # The query-string names of the search form; any of them in the URL means "this is a search".
@@ -172,10 +172,18 @@ class Taxonomy:
 
     @classmethod
     def load(cls) -> Taxonomy:
-        def active(model) -> dict:
-            return {item.pk: item for item in model.objects.filter(active=True).order_by("position", "name")}
-
-        return cls(areas=active(AreaOfSupport), roles=active(Role), communities=active(ProfessionalCommunity))
+        """One query for all three lists (a page needs them all, every time)."""
+        models = {"area": AreaOfSupport, "role": Role, "community": ProfessionalCommunity}
+        parts = [
+            f"SELECT '{kind}', id, name, position FROM {model._meta.db_table} WHERE active"
+            for kind, model in models.items()
+        ]
+        lists: dict[str, dict] = {kind: {} for kind in models}
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 4, 3")
+            for kind, pk, name, position in cursor.fetchall():
+                lists[kind][pk] = models[kind](pk=pk, name=name, position=position, active=True)
+        return cls(areas=lists["area"], roles=lists["role"], communities=lists["community"])
 
 
 def _known_id(raw) -> int | None:
@@ -335,25 +343,20 @@ MAX_LEVEL_MASKS = 24  # how many combinations the levels may spell out before "t
 MAX_SPELLED_CRITERIA = 12  # past this many criteria (4,095 combinations), levels are not worked out
 COUNT_CAP = 1000  # "more than 1,000 mentors match": counting further buys nothing
 
-PAGE_SETTINGS = "SELECT set_config('enable_parallel_append', 'off', true), set_config('jit', 'off', true)"
+# Sent with each ranking query, for that query only: the branches must run in order (a plain
+# Append, never a parallel one); a query this short is not worth compiling; and the rows it
+# reads are in memory, so fetching one by its index is cheap (PostgreSQL's default cost of
+# 4 assumes a disk read and steers it towards reading whole posting lists instead).
+PAGE_SETTINGS = (
+    "SELECT set_config('enable_parallel_append', 'off', true), set_config('jit', 'off', true), "
+    "set_config('random_page_cost', '1.1', true)"
+)
 AVAILABLE, AWAY, PAUSED = 0, 1, 2
 ROW_FIELDS = ("pk", "user_id", "score", "availability", "is_full")
 
 
 def is_postgresql() -> bool:
     return connection.vendor == "postgresql"
-
-
-def keywords_usable(keywords: str) -> bool:
-    """False when the words are all too common to search for ("the", "and", punctuation)."""
-    if not keywords:
-        return False
-    if not is_postgresql():
-        return bool(re.search(r"\w", keywords))
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT numnode(websearch_to_tsquery('english', %s))", [keywords])
-        (nodes,) = cursor.fetchone()
-    return bool(nodes)
 
 
 def keyword_words(keywords: str) -> list[str]:
@@ -416,6 +419,9 @@ class Ranking:
         relationship_table = Relationship._meta.db_table
 
         self.conditions: list[tuple[Sql, int]] = []
+        self.keyword_condition: Sql | None = None
+        # Words too common to search for ("the", punctuation) make an empty query; count() finds out.
+        self.keywords_usable = bool(criteria.keywords) and (self.postgres or bool(re.search(r"\w", criteria.keywords)))
         for area in criteria.areas:
             if self.postgres:
                 condition = Sql("p.area_ids @> ARRAY[%s]::bigint[]", (area.pk,))
@@ -444,6 +450,7 @@ class Ranking:
                     " AND ",
                 )
             self.conditions.append((condition, scaled["keywords"]))
+            self.keyword_condition = condition
         if criteria.region:
             self.conditions.append((Sql("p.region = %s", (criteria.region,)), scaled["region"]))
 
@@ -569,14 +576,39 @@ class Ranking:
         )
 
     def count_sql(self, cap: int | None = None) -> Sql:
+        """Count the candidates, stopping after ``cap`` + 1.
+
+        With keywords and other criteria (and no exact matching), the criteria without the
+        keywords are counted first, from the index alone; only when they find fewer than
+        ``cap`` does the keyword search run. On PostgreSQL a second column says whether the
+        keywords made a usable query at all.
+        """
         cap = COUNT_CAP if cap is None else cap
-        where = self.candidates()
-        return self.with_full_mentors(
-            Sql(
-                f"SELECT count(*) FROM (SELECT 1 FROM {self.profile_table} p WHERE {where.text} LIMIT %s) AS c",
+
+        def capped(where: Sql) -> Sql:
+            return Sql(
+                f"(SELECT count(*) FROM (SELECT 1 FROM {self.profile_table} p WHERE {where.text} LIMIT %s) AS c)",
                 where.params + (cap + 1,),
             )
-        )
+
+        counted = capped(self.candidates())
+        others = [c for c, _ in self.conditions if c is not self.keyword_condition]
+        if self.keyword_condition is not None and others and not self.criteria.exact:
+            without_keywords = self.base & Sql("(" + _join(others, " OR ").text + ")", _join(others, "").params)
+            if self.criteria.hide_full:
+                without_keywords = without_keywords & Sql("p.user_id NOT IN (SELECT mentor_id FROM full_mentors)")
+            cheap = capped(without_keywords)
+            counted = Sql(
+                f"CASE WHEN {cheap.text} > %s THEN %s ELSE {counted.text} END",
+                cheap.params + (cap, cap + 1) + counted.params,
+            )
+        select = Sql(f"SELECT {counted.text}", counted.params)
+        if self.postgres and self.criteria.keywords:
+            select = Sql(
+                f"{select.text}, numnode(websearch_to_tsquery('english', %s))",
+                select.params + (self.criteria.keywords,),
+            )
+        return self.with_full_mentors(select)
 
     def page_sql(self, offset: int, limit: int) -> Sql:
         union = _join(self.branches(offset + limit), " UNION ALL ")
@@ -586,20 +618,22 @@ class Ranking:
         """How many mentors the search finds, counting no further than ``cap`` + 1."""
         sql = self.count_sql(cap)
         with connection.cursor() as cursor:
-            cursor.execute(sql.text, sql.params)
-            return cursor.fetchone()[0]
+            cursor.execute(self._with_settings(sql.text), sql.params)
+            row = cursor.fetchone()
+        if self.postgres and self.criteria.keywords:
+            self.keywords_usable = bool(row[1])
+        return row[0]
+
+    def _with_settings(self, text: str) -> str:
+        # Sent in one message with the query, the settings last exactly as long as its
+        # implicit transaction.
+        return f"{PAGE_SETTINGS}; {text}" if self.postgres else text
 
     def page(self, offset: int, limit: int) -> list[dict]:
         """One page of ranked mentors, as dicts of ``ROW_FIELDS``."""
         sql = self.page_sql(offset, limit)
-        text = sql.text
-        if self.postgres:
-            # The page relies on the branches running in order (a plain Append, never a parallel
-            # one), and a query this short is not worth compiling. Sent with the query in one
-            # message, the settings last exactly as long as its implicit transaction.
-            text = f"{PAGE_SETTINGS}; {text}"
         with connection.cursor() as cursor:
-            cursor.execute(text, sql.params)
+            cursor.execute(self._with_settings(sql.text), sql.params)
             return [
                 {"pk": pk, "user_id": user_id, "score": score, "availability": availability, "is_full": bool(is_full)}
                 for pk, user_id, score, availability, is_full in cursor.fetchall()
@@ -697,11 +731,17 @@ class Result:
     explanation: Explanation | None
     availability: int
     is_full: bool
-    places_left: int
-    relationship: object | None = None
     profile_url: str = ""
     request_url: str = ""
     relationship_url: str = ""
+
+    @property
+    def places_left(self) -> int:
+        return self.mentor.places_left
+
+    @property
+    def relationship_label(self) -> str:
+        return self.mentor.relationship_label
 
     @property
     def is_open(self) -> bool:
@@ -796,18 +836,20 @@ def search(
 ) -> SearchPage:
     """Run a search and return one page of explained results.
 
-    Queries: the capped count, the ranking (with its settings line), and the few that
-    fetch the page's mentors; the same number for ten mentors or a hundred thousand.
+    Queries: the capped count, the ranking, and two that fetch the page's mentors; the same
+    number for ten mentors or a hundred thousand.
     """
     page_size = page_size or PAGE_SIZE
     notices = list(notices or [])
-    if criteria.keywords and not keywords_usable(criteria.keywords):
+    ranking = Ranking(criteria, viewer)
+    total = ranking.count()
+    if criteria.keywords and not ranking.keywords_usable:
         notices.append(
             f"“{criteria.keywords}” only has words too common to search for, so we searched without keywords."
         )
         criteria = replace(criteria, keywords="")
-    ranking = Ranking(criteria, viewer)
-    total = ranking.count()
+        ranking = Ranking(criteria, viewer)
+        total = ranking.count()
     shown = min(total, COUNT_CAP)
     last_page = max(1, math.ceil(shown / page_size))
     page = max(1, page)
@@ -824,7 +866,7 @@ def search(
             )
         page = last_page
     rows = ranking.page((page - 1) * page_size, page_size) if total else []
-    results = build_results(rows, criteria, viewer)
+    results = build_results(rows, ranking, viewer)
     return SearchPage(
         criteria=criteria,
         results=results,
@@ -835,35 +877,32 @@ def search(
     )
 
 
-def build_results(rows: list[dict], criteria: Criteria, viewer=None) -> list[Result]:
-    """Fetch what the page shows about the ranked mentors, in a fixed number of queries."""
+def build_results(rows: list[dict], ranking: Ranking, viewer=None) -> list[Result]:
+    """Fetch what the page shows about the ranked mentors: two queries, whatever the page size."""
     from . import selectors
 
     if not rows:
         return []
-    ids = [row["pk"] for row in rows]
-    user_ids = [row["user_id"] for row in rows]
-    cards = selectors.mentor_cards(ids, keyword_matches(criteria.keywords) if criteria.keywords else None)
-    taken = selectors.places_taken(user_ids)
-    relationships = selectors.open_relationships_with(viewer, user_ids) if viewer is not None else {}
+    criteria = ranking.criteria
+    keyword = ranking.keyword_condition
+    cards = selectors.mentor_cards(
+        [row["pk"] for row in rows], viewer, (keyword.text, keyword.params) if keyword else None
+    )
     weights = match_weights()
     results = []
     for row in rows:
         card = cards.get(row["pk"])
         if card is None:  # deleted between the two queries
             continue
-        relationship = relationships.get(card.user_id)
         results.append(
             Result(
                 mentor=card,
                 explanation=explain(card, criteria, weights) if criteria.has_any else None,
                 availability=row["availability"],
                 is_full=bool(row["is_full"]),
-                places_left=max(0, card.capacity - taken.get(card.user_id, 0)),
-                relationship=relationship,
                 profile_url=reverse("mentor_profile", args=[card.user_id]),
                 request_url=reverse("request_new", args=[card.user_id]),
-                relationship_url=reverse("relationship", args=[relationship.pk]) if relationship else "",
+                relationship_url=reverse("relationship", args=[card.relationship_id]) if card.relationship_id else "",
             )
         )
     return results

@@ -9,24 +9,17 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
-from django.db.models import (
-    BooleanField,
-    Case,
-    Count,
-    DurationField,
-    ExpressionWrapper,
-    F,
-    Prefetch,
-    Q,
-    Value,
-    When,
-)
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Prefetch
 from django.http import Http404
 from django.utils import timezone
 
-from .models import AreaOfSupport, Profile, Region
+from .models import AreaOfSupport, ProfessionalCommunity, Profile, Region, Role
+
+User = get_user_model()
 
 # Responsiveness is shown only once a mentor has answered this many requests.
 RESPONSIVENESS_MIN_ANSWERS = 3
@@ -64,6 +57,19 @@ class MentorCard:
     away_until: object | None
     areas: list[tuple[int, str]] = field(default_factory=list)
     keyword_hit: bool = False
+    taken: int = 0
+    relationship_id: int | None = None
+    relationship_state: str | None = None
+
+    @property
+    def places_left(self) -> int:
+        return max(0, self.capacity - self.taken)
+
+    @property
+    def relationship_label(self) -> str:
+        from journeys.models import State
+
+        return State(self.relationship_state).label if self.relationship_state else ""
 
     @property
     def display_name(self) -> str:
@@ -91,58 +97,83 @@ class MentorCard:
         return self.away_until is not None and self.away_until > timezone.localdate()
 
 
-CARD_FIELDS = {
-    "pk": "pk",
-    "user_id": "user_id",
-    "first_name": "user__first_name",
-    "last_name": "user__last_name",
-    "email": "user__email",
-    "job_title": "job_title",
-    "organisation": "organisation",
-    "role_id": "role_id",
-    "role_name": "role__name",
-    "community_id": "community_id",
-    "community_name": "community__name",
-    "region": "region",
-    "capacity": "capacity",
-    "accepting_requests": "accepting_requests",
-    "away_until": "away_until",
-}
+def mentor_cards(
+    ids: Iterable[int], mentee=None, keyword_sql: tuple[str, tuple] | None = None
+) -> dict[int, MentorCard]:
+    """Mentor cards by profile id, in two queries whatever the number of cards.
 
-
-def mentor_cards(ids: Iterable[int], keyword_condition: Q | None = None) -> dict[int, MentorCard]:
-    """Mentor cards by profile id, in two queries whatever the number.
-
-    ``keyword_condition`` (a condition on Profile) marks the cards whose text matches the
-    mentee's keywords, so the explanation agrees with the database.
+    Each card carries the places its mentor has taken, the mentee's open request or current
+    relationship with them (if any), and, given ``keyword_sql`` (a condition on the profile
+    aliased ``p``), whether their text matches the mentee's keywords, so the explanation
+    agrees with the database.
     """
+    from journeys.models import CAPACITY_STATES, MATCHED_STATES, OPEN_REQUEST_STATES, Relationship
+
     ids = list(ids)
-    rows = Profile.objects.filter(pk__in=ids)
-    if keyword_condition is not None:
-        rows = rows.annotate(
-            keyword_hit=Case(
-                When(keyword_condition, then=Value(True)), default=Value(False), output_field=BooleanField()
-            )
-        )
-    fields = [*CARD_FIELDS.values(), *(["keyword_hit"] if keyword_condition is not None else [])]
-    cards = {}
-    for row in rows.values_list(*fields):
-        values = dict(zip(CARD_FIELDS, row, strict=False))
-        card = MentorCard(**values)
-        card.role_name = card.role_name or ""
-        card.community_name = card.community_name or ""
-        if keyword_condition is not None:
-            card.keyword_hit = bool(row[-1])
-        cards[card.pk] = card
-    links = (
-        Profile.areas.through.objects.filter(profile_id__in=ids)
-        .order_by("areaofsupport__position", "areaofsupport__name")
-        .values_list("profile_id", "areaofsupport_id", "areaofsupport__name")
+    if not ids:
+        return {}
+    rel = Relationship._meta.db_table
+    taken_states = [str(s) for s in CAPACITY_STATES]
+    open_states = [str(s) for s in (*OPEN_REQUEST_STATES, *MATCHED_STATES)]
+    mentee_id = getattr(mentee, "pk", None)
+    keyword, keyword_params = keyword_sql or ("FALSE", ())
+    in_ids = ", ".join(["%s"] * len(ids))
+
+    def states(values: list[str]) -> str:
+        return ", ".join(["%s"] * len(values))
+
+    related = (
+        f"(SELECT x.{{col}} FROM {rel} x WHERE x.mentee_id = %s AND x.mentor_id = p.user_id "
+        f"AND x.state IN ({states(open_states)}) ORDER BY x.created_at DESC LIMIT 1)"
     )
-    for profile_id, area_id, name in links:
-        if profile_id in cards:
-            cards[profile_id].areas.append((area_id, name))
+    sql = (
+        "SELECT p.id, p.user_id, u.first_name, u.last_name, u.email, p.job_title, p.organisation, "
+        "p.role_id, r.name, p.community_id, c.name, p.region, p.capacity, p.accepting_requests, p.away_until, "
+        f"(SELECT count(*) FROM {rel} x WHERE x.mentor_id = p.user_id AND x.state IN ({states(taken_states)})), "
+        f"{related.format(col='id')}, {related.format(col='state')}, {keyword} "
+        f"FROM {Profile._meta.db_table} p "
+        f"JOIN {User._meta.db_table} u ON u.id = p.user_id "
+        f"LEFT JOIN {Role._meta.db_table} r ON r.id = p.role_id "
+        f"LEFT JOIN {ProfessionalCommunity._meta.db_table} c ON c.id = p.community_id "
+        f"WHERE p.id IN ({in_ids})"
+    )
+    params = (
+        *taken_states,
+        mentee_id,
+        *open_states,
+        mentee_id,
+        *open_states,
+        *keyword_params,
+        *ids,
+    )
+    cards: dict[int, MentorCard] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            card = MentorCard(*row[:15])
+            card.role_name, card.community_name = card.role_name or "", card.community_name or ""
+            card.away_until = _as_date(card.away_until)
+            card.taken, card.relationship_id, card.relationship_state = row[15] or 0, row[16], row[17]
+            card.keyword_hit = bool(row[18])
+            cards[card.pk] = card
+        through = Profile.areas.through._meta.db_table
+        cursor.execute(
+            f"SELECT pa.profile_id, a.id, a.name FROM {through} pa "
+            f"JOIN {AreaOfSupport._meta.db_table} a ON a.id = pa.areaofsupport_id "
+            f"WHERE pa.profile_id IN ({in_ids}) ORDER BY a.position, a.name",
+            ids,
+        )
+        for profile_id, area_id, name in cursor.fetchall():
+            if profile_id in cards:
+                cards[profile_id].areas.append((area_id, name))
     return cards
+
+
+def _as_date(value):
+    """SQLite hands dates back as text from raw SQL."""
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    return value
 
 
 def places_taken(mentor_user_ids: Iterable[int]) -> dict[int, int]:

@@ -10,6 +10,8 @@ On PostgreSQL:
 * ``profile_mentor_rank`` covers every column the ranking reads, for listed mentors only,
   in order of recent activity: a search reads that index instead of the wide profile rows,
   and stops as soon as it has a page;
+* ``profile_role_community``: listed mentors by role and community, the two criteria most
+  often chosen together;
 * two small indexes outside the profile table: inactive or anonymised accounts (a handful,
   excluded from every search) and profiles by area.
 
@@ -79,6 +81,8 @@ CREATE INDEX profile_area_ids_gin ON people_profile USING gin (area_ids);
 CREATE INDEX profile_mentor_rank ON people_profile (last_active_at DESC, id)
     INCLUDE (user_id, role_id, community_id, region, accepting_requests, away_until, area_ids)
     WHERE is_mentor AND completed_at IS NOT NULL;
+CREATE INDEX profile_role_community ON people_profile (role_id, community_id)
+    WHERE is_mentor AND completed_at IS NOT NULL;
 CREATE INDEX people_user_not_listed ON people_user (id)
     WHERE NOT is_active OR anonymised_at IS NOT NULL;
 CREATE INDEX people_profile_areas_by_area ON people_profile_areas (areaofsupport_id, profile_id);
@@ -87,6 +91,7 @@ CREATE INDEX people_profile_areas_by_area ON people_profile_areas (areaofsupport
 DROP = """
 DROP INDEX IF EXISTS people_profile_areas_by_area;
 DROP INDEX IF EXISTS people_user_not_listed;
+DROP INDEX IF EXISTS profile_role_community;
 DROP INDEX IF EXISTS profile_mentor_rank;
 DROP INDEX IF EXISTS profile_area_ids_gin;
 DROP INDEX IF EXISTS profile_search_gin;
@@ -168,9 +173,7 @@ class Migration(migrations.Migration):
             state_operations=[
                 migrations.AddIndex(
                     model_name="profile",
-                    index=django.contrib.postgres.indexes.GinIndex(
-                        fields=["search_vector"], name="profile_search_gin"
-                    ),
+                    index=django.contrib.postgres.indexes.GinIndex(fields=["search_vector"], name="profile_search_gin"),
                 ),
                 migrations.AddIndex(
                     model_name="profile",
