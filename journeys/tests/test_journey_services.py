@@ -164,3 +164,52 @@ def test_staff_close(mentee, mentor, staff):
     rel.refresh_from_db()
     assert rel.state == State.CLOSED
     assert open_task_names(rel) == []
+
+
+def test_transitions_from_the_wrong_stage_are_refused_with_a_reason(mentee, mentor):
+    from journeys.services import activity
+
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "first_conversation")
+    refusals = {
+        "accept again": lambda: relationships.accept_request(rel, mentor),
+        "decline after accepting": lambda: relationships.decline_request(rel, mentor),
+        "withdraw the request after acceptance": lambda: relationships.withdraw_request(rel, mentee),
+        "reinstate a live relationship": lambda: relationships.reinstate_request(rel, mentee),
+        "edit the request after acceptance": lambda: relationships.edit_request(rel, mentee, rel.area, "New text here"),
+        "skip to completion": lambda: relationships.complete_stage(rel, mentee, "progression"),
+        "feedback too early": lambda: relationships.give_feedback(rel, mentee, 5, "Great"),
+    }
+    for what, action in refusals.items():
+        with pytest.raises(Refused) as refused:
+            action()
+        assert refused.value.message, what
+    rel.refresh_from_db()
+    assert rel.state == State.FIRST_CONVERSATION
+    assert open_task_names(rel) == ["first_conversation"]
+
+    relationships.withdraw(rel, mentee, "Changed jobs")
+    for action in (
+        lambda: relationships.withdraw(rel, mentor, "again"),
+        lambda: activity.create_goal(rel, mentee, label="Late goal", due_date=None),
+        lambda: meet(rel, mentee),
+        lambda: relationships.complete_stage(rel, mentee, "first_conversation"),
+    ):
+        with pytest.raises(Refused):
+            action()
+    rel.refresh_from_db()
+    assert rel.state == State.WITHDRAWN
+
+
+def test_edit_request_is_recorded_and_both_told(mentee, mentor):
+    from people.models import AreaOfSupport
+
+    rel = send(mentee, mentor)
+    other_area = AreaOfSupport.objects.exclude(pk=rel.area_id).first()
+    relationships.edit_request(rel, mentee, other_area, "A clearer statement of what I need.")
+    rel.refresh_from_db()
+    assert rel.area == other_area and rel.statement == "A clearer statement of what I need."
+    assert rel.history.filter(action="edit", actor=mentee).exists()
+    assert Notification.objects.filter(recipient=mentor, event="request_edited").exists()
+    assert Notification.objects.filter(recipient=mentee, event="request_edited_confirmation").exists()
+    with pytest.raises(Refused):
+        relationships.edit_request(rel, mentor, other_area, "Mentor cannot edit this one")
