@@ -117,6 +117,10 @@ class AreaIdsField(ArrayField):
         return super().get_placeholder(value, compiler, connection) if connection.vendor == "postgresql" else "%s"
 
 
+# A mentor who may appear in Find Mentor (account checks aside): the condition of its indexes.
+LISTED_MENTOR = models.Q(is_mentor=True, completed_at__isnull=False)
+
+
 class Profile(models.Model):
     """What a participant tells the programme about themselves."""
 
@@ -166,9 +170,10 @@ class Profile(models.Model):
     class Meta:
         # Migration 0003 also creates, on PostgreSQL only, ``profile_mentor_rank``: listed
         # mentors by recent activity, covering every column Find Mentor's ranking reads.
+        # The GIN indexes hold listed mentors only: mentees' profiles are never searched.
         indexes = [
-            GinIndex(fields=["search_vector"], name="profile_search_gin"),
-            GinIndex(fields=["area_ids"], name="profile_area_ids_gin"),
+            GinIndex(fields=["search_vector"], name="profile_search_gin", condition=LISTED_MENTOR),
+            GinIndex(fields=["area_ids"], name="profile_area_ids_gin", condition=LISTED_MENTOR),
         ]
 
     def __str__(self) -> str:

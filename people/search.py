@@ -31,11 +31,7 @@ from itertools import combinations
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import (
-    Q,
-)
 from django.urls import reverse
 from django.utils import timezone
 
@@ -367,16 +363,6 @@ def keyword_words(keywords: str) -> list[str]:
         if word and word.lower() != "or" and not word.startswith("-"):
             words.append(word)
     return words
-
-
-def keyword_matches(keywords: str) -> Q:
-    """Profiles whose biography or experience match the keywords (for the ORM)."""
-    if is_postgresql():
-        return Q(search_vector=SearchQuery(keywords, config="english", search_type="websearch"))
-    condition = Q()
-    for word in keyword_words(keywords):
-        condition &= Q(biography__icontains=word) | Q(experience__icontains=word)
-    return condition
 
 
 @dataclass(frozen=True)

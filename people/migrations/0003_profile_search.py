@@ -3,7 +3,8 @@
 On PostgreSQL:
 
 * a trigger keeps ``search_vector`` (biography + experience, English stemming) up to date
-  on every insert and update, bulk inserts included; a GIN index serves keyword searches;
+  on every insert and update, bulk inserts included; a GIN index (of listed mentors: mentees
+  are never searched) serves keyword searches;
 * triggers keep ``area_ids`` (the profile's areas of support) in step with the
   ``people_profile_areas`` table, so a search tests areas on the profile row itself, and a
   GIN index finds the profiles with an area;
@@ -76,8 +77,10 @@ CREATE TRIGGER people_profile_areas_deleted
 UPDATE people_profile SET biography = biography;
 ALTER TABLE people_profile ALTER COLUMN area_ids SET NOT NULL;
 
-CREATE INDEX profile_search_gin ON people_profile USING gin (search_vector);
-CREATE INDEX profile_area_ids_gin ON people_profile USING gin (area_ids);
+CREATE INDEX profile_search_gin ON people_profile USING gin (search_vector)
+    WHERE is_mentor AND completed_at IS NOT NULL;
+CREATE INDEX profile_area_ids_gin ON people_profile USING gin (area_ids)
+    WHERE is_mentor AND completed_at IS NOT NULL;
 CREATE INDEX profile_mentor_rank ON people_profile (last_active_at DESC, id)
     INCLUDE (user_id, role_id, community_id, region, accepting_requests, away_until, area_ids)
     WHERE is_mentor AND completed_at IS NOT NULL;
@@ -173,11 +176,19 @@ class Migration(migrations.Migration):
             state_operations=[
                 migrations.AddIndex(
                     model_name="profile",
-                    index=django.contrib.postgres.indexes.GinIndex(fields=["search_vector"], name="profile_search_gin"),
+                    index=django.contrib.postgres.indexes.GinIndex(
+                        condition=models.Q(("completed_at__isnull", False), ("is_mentor", True)),
+                        fields=["search_vector"],
+                        name="profile_search_gin",
+                    ),
                 ),
                 migrations.AddIndex(
                     model_name="profile",
-                    index=django.contrib.postgres.indexes.GinIndex(fields=["area_ids"], name="profile_area_ids_gin"),
+                    index=django.contrib.postgres.indexes.GinIndex(
+                        condition=models.Q(("completed_at__isnull", False), ("is_mentor", True)),
+                        fields=["area_ids"],
+                        name="profile_area_ids_gin",
+                    ),
                 ),
             ],
             database_operations=[
