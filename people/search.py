@@ -335,7 +335,7 @@ class SearchForm(forms.Form):
 # places left (unless the mentee hides them).
 
 SCALE = 100
-MAX_LEVEL_MASKS = 24  # how many combinations the levels may spell out before "the rest"
+MAX_LEVEL_MASKS = 8  # how many combinations the levels may spell out before "the rest" (each costs planning)
 MAX_SPELLED_CRITERIA = 12  # past this many criteria (4,095 combinations), levels are not worked out
 COUNT_CAP = 1000  # "more than 1,000 mentors match": counting further buys nothing
 

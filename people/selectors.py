@@ -81,6 +81,16 @@ class MentorCard:
         return "".join(p[0] for p in parts).upper() if parts else (self.email[:1] or "?").upper()
 
     @property
+    def subtitle(self) -> str:
+        """Job title · organisation."""
+        return " · ".join(part for part in (self.job_title, self.organisation) if part)
+
+    @property
+    def details(self) -> str:
+        """Role · professional community · region."""
+        return " · ".join(part for part in (self.role_name, self.community_name, self.region_label) if part)
+
+    @property
     def area_ids(self) -> set[int]:
         return {pk for pk, _ in self.areas}
 
