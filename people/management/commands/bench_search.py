@@ -234,7 +234,7 @@ class Command(BaseCommand):
             ("1 criterion (an area of support)", Criteria(areas=(networking,)), 1),
             (f"3 criteria + keywords (area, role, community, “{KEYWORDS}”)", Criteria(**three, keywords=KEYWORDS), 1),
             (
-                f"harder: 3 criteria + a rare keyword (“{RARE_KEYWORDS}”)",
+                f"harder: 3 criteria + a rarer keyword (“{RARE_KEYWORDS}”)",
                 Criteria(**three, keywords=RARE_KEYWORDS),
                 1,
             ),
