@@ -31,7 +31,7 @@ check-services: $(STAMP)
 
 ## make bench: search benchmarks on PostgreSQL; writes BENCHMARKS.md.
 bench: $(STAMP) check-services
-	$(PY) manage.py bench_search
+	ALLOW_DEV_SECRET=$${ALLOW_DEV_SECRET:-true} $(PY) manage.py bench_search
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -30,10 +30,13 @@ def mentor_has_capacity(relationship) -> bool:
     return active_mentee_count(relationship.mentor) < capacity
 
 
-@guard("The mentor has paused new mentoring requests for now.")
+@guard("The mentor is not taking new mentoring requests for now (paused or away).")
 def mentor_open_to_requests(relationship) -> bool:
+    from django.utils import timezone
+
     profile = getattr(relationship.mentor, "profile", None)
-    return bool(profile and profile.accepting_requests and relationship.mentor.is_active)
+    away = bool(profile and profile.away_until and profile.away_until > timezone.localdate())
+    return bool(profile and profile.accepting_requests and relationship.mentor.is_active and not away)
 
 
 @guard("Arrange or record the first meeting before moving on.")

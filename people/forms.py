@@ -1,4 +1,7 @@
 from django import forms
+from django.utils import timezone
+
+from journeys.forms import DateBoxesField
 
 from .models import AreaOfSupport, ProfessionalCommunity, Profile, Role
 
@@ -32,6 +35,7 @@ class ProfileForm(forms.ModelForm):
     community = forms.ModelChoiceField(
         queryset=ProfessionalCommunity.objects.filter(active=True), label="Professional community"
     )
+    away_until = DateBoxesField(label="Away until", required=False)
     areas = forms.ModelMultipleChoiceField(
         queryset=AreaOfSupport.objects.filter(active=True),
         widget=forms.CheckboxSelectMultiple,
@@ -50,10 +54,12 @@ class ProfileForm(forms.ModelForm):
             "role",
             "community",
             "areas",
+            "region",
             "biography",
             "experience",
             "capacity",
             "accepting_requests",
+            "away_until",
         ]
         labels = {
             "job_title": "Job title",
@@ -64,6 +70,9 @@ class ProfileForm(forms.ModelForm):
             "phone": "Shown only to the people you are matched with.",
             "capacity": "Mentors only: how many mentees you can support at the same time.",
             "accepting_requests": "Mentors only: untick to pause new mentoring requests.",
+            "region": "Optional. Mentees can look for someone nearby.",
+            "away_until": "Mentors only, optional: while you are away, mentees see your return date "
+            "and cannot send you requests. For example, 18 4 2026.",
         }
         widgets = {"biography": forms.Textarea(attrs={"rows": 4}), "experience": forms.Textarea(attrs={"rows": 4})}
 
@@ -86,6 +95,9 @@ class ProfileForm(forms.ModelForm):
             self.add_error("capacity", "Mentors need room for at least one mentee.")
         if data.get("capacity") is not None and data["capacity"] > 20:
             self.add_error("capacity", "Twenty mentees at once is the most we allow.")
+        away = data.get("away_until")
+        if away is not None and away <= timezone.localdate():
+            self.add_error("away_until", "Enter a date in the future, or leave it empty if you are not away.")
         return data
 
 

@@ -246,6 +246,13 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Find Mentor: how much each kind of criterion adds to a mentor's match score.
+MATCH_WEIGHTS = env.dict(
+    "MATCH_WEIGHTS",
+    cast={"value": float},
+    default={"area": 3, "role": 2, "community": 2, "keywords": 2, "region": 1},
+)
+
 # Journey reminders and escalations (days), see journey.md.
 REMINDERS = {
     "REQUEST_REMIND_DAYS": env.list("REQUEST_REMIND_DAYS", cast=int, default=[3, 7]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError
 from django.urls import reverse
+from django.utils import timezone
 
 from notifications.services import Message, notify, notify_staff
 from people.models import AreaOfSupport
@@ -44,6 +45,8 @@ def _check_can_request(mentee, mentor) -> None:
         raise Refused("This person is not available as a mentor.")
     if not mentor_profile.accepting_requests:
         raise Refused(f"{mentor.display_name} has paused new mentoring requests for now.")
+    if mentor_profile.away_until and mentor_profile.away_until > timezone.localdate():
+        raise Refused(f"{mentor.display_name} is away until {mentor_profile.away_until:%-d %B %Y}.")
     if Relationship.objects.filter(
         mentee=mentee, mentor=mentor, state__in=[*OPEN_REQUEST_STATES, *MATCHED_STATES]
     ).exists():

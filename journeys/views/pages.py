@@ -13,11 +13,12 @@ from people.models import Profile
 
 from .. import selectors
 from ..forms import GoalEntryForm, GoalForm, MeetingForm, MessageForm, ReasonForm, RequestForm
-from ..models import MATCHED_STATES, State
+from ..models import MATCHED_STATES, OPEN_REQUEST_STATES, State
 from ..services import activity, relationships
 from ..services.base import Refused, why_not
 
 User = get_user_model()
+ACTIVE_AS_MENTEE = {*OPEN_REQUEST_STATES, *MATCHED_STATES}
 
 
 def _mentor_or_404(user_id: int):
@@ -34,6 +35,16 @@ def _mentor_or_404(user_id: int):
 def relationship_list(request):
     as_mentee, as_mentor = selectors.relationships_for(request.user)
     profile = Profile.objects.filter(user=request.user).first()
+    suggestions = []
+    if (
+        profile
+        and profile.is_mentee
+        and profile.is_complete
+        and not any(r.state in ACTIVE_AS_MENTEE for r in as_mentee)
+    ):
+        from people.search import suggested_mentors
+
+        suggestions = suggested_mentors(request.user, limit=3)
     return render(
         request,
         "journeys/relationships.html",
@@ -43,6 +54,7 @@ def relationship_list(request):
             "profile": profile,
             "onboarding_url": selectors.onboarding_task_url(request.user),
             "questions": selectors.question_threads(request.user),
+            "suggestions": suggestions,
             "nav": "relationships",
         },
     )

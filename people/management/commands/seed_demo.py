@@ -55,3 +55,7 @@ class Command(BaseCommand):
                 f"  {'generated mentors':<22} {demo_data.generated_email(1)} … {demo_data.generated_email(mentors)}"
             )
         self.stdout.write(f"Password for every demo login: {demo_data.DEMO_PASSWORD}")
+        from journeys.demo import ensure_demo_journeys
+
+        for line in ensure_demo_journeys():
+            self.stdout.write(f"  demo journey: {line}")

@@ -1,0 +1,70 @@
+"""Demo journeys for `manage.py seed_demo`: something for Next step to show straight away.
+
+Made through the real services, so the flows, history and notifications are
+exactly what a person's own clicks would have produced. Safe to run again: a
+pair that already has a relationship is left alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from people.models import AreaOfSupport
+
+from .models import Relationship
+from .services import activity, relationships
+
+User = get_user_model()
+
+# (mentee, mentor, how far along, area, statement)
+DEMO_JOURNEYS = [
+    (
+        "john.smith@example.com",
+        "alice.kember@example.com",
+        "first_conversation",
+        "Networking and networking skills",
+        "I would like to build a strong personal brand and learn how to make the most of networking events "
+        "in logistics.",
+    ),
+    (
+        "hannah.wright@example.com",
+        "rhys.evans@example.com",
+        "requested",
+        "Career progression",
+        "I am two years into my first management role and would like help planning my next step.",
+    ),
+]
+
+
+def ensure_demo_journeys() -> list[str]:
+    made = []
+    for mentee_email, mentor_email, stage, area_name, statement in DEMO_JOURNEYS:
+        mentee = User.objects.filter(email=mentee_email).first()
+        mentor = User.objects.filter(email=mentor_email).first()
+        area = AreaOfSupport.objects.filter(name=area_name).first()
+        if not (mentee and mentor and area) or Relationship.objects.filter(mentee=mentee, mentor=mentor).exists():
+            continue
+        rel = relationships.send_request(mentee, mentor, area, statement)
+        if stage != "requested":
+            relationships.accept_request(rel, mentor, "Happy to help: let's find a time to talk.")
+            activity.create_meeting(
+                rel,
+                mentee,
+                title="First conversation",
+                starts_at=timezone.now().replace(hour=10, minute=0, second=0, microsecond=0) + dt.timedelta(days=7),
+                duration_minutes=60,
+                location="Video call",
+                video=True,
+            )
+            activity.create_goal(
+                rel,
+                mentee,
+                label="Attend a networking event",
+                details="Go to a regional event and speak to at least one person I don't know.",
+                due_date=timezone.localdate() + dt.timedelta(days=60),
+            )
+        made.append(f"{mentee.display_name} → {mentor.display_name} ({stage.replace('_', ' ')})")
+    return made
