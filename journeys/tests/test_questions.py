@@ -1,0 +1,61 @@
+"""Ask Question: a private thread between a mentee and a mentor that stays attached to a later request."""
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from journeys.models import Conversation
+from notifications.models import Notification
+from people.tests.factories import PASSWORD
+
+from .helpers import send
+
+pytestmark = pytest.mark.django_db
+
+
+def test_question_thread_is_private_emailed_and_attached_to_the_request(
+    client, mentee, mentor, outsider, django_capture_on_commit_callbacks
+):
+    client.login(email=mentee.email, password=PASSWORD)
+    cv = SimpleUploadedFile("cv.txt", b"My CV in plain text\n", content_type="text/plain")
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = client.post(
+            reverse("ask_question", args=[mentor.pk]), {"body": "Do you mentor planners?", "attachment": cv}
+        )
+    conversation = Conversation.objects.get(mentee=mentee, mentor=mentor)
+    assert resp.url == reverse("conversation", args=[conversation.pk])
+    assert any(m.to == [mentor.email] and "question" in m.subject for m in mail.outbox)
+    question = conversation.messages.get()
+    assert question.is_question and question.attachment.original_name == "cv.txt"
+
+    # The mentor replies in the same thread; the mentee is told.
+    client.logout()
+    client.login(email=mentor.email, password=PASSWORD)
+    page = client.get(reverse("conversation", args=[conversation.pk])).content.decode()
+    assert "Do you mentor planners?" in page
+    client.post(reverse("conversation", args=[conversation.pk]), {"body": "Yes, several."})
+    assert Notification.objects.filter(recipient=mentee, event="message_received").exists()
+
+    # Nobody else can read it or its file.
+    client.logout()
+    client.login(email=outsider.email, password=PASSWORD)
+    assert client.get(reverse("conversation", args=[conversation.pk])).status_code == 404
+    assert client.get(reverse("attachment", args=[question.attachment.pk])).status_code == 404
+    assert client.post(reverse("conversation", args=[conversation.pk]), {"body": "hi"}).status_code == 404
+
+    # A request that follows uses the same thread: its Messages page shows the question.
+    rel = send(mentee, mentor)
+    assert rel.conversation_id == conversation.pk
+    client.logout()
+    client.login(email=mentee.email, password=PASSWORD)
+    messages_page = client.get(reverse("messages", args=[rel.pk])).content.decode()
+    assert "Do you mentor planners?" in messages_page and "Yes, several." in messages_page
+
+
+def test_question_to_non_mentor_or_self_is_refused(client, mentee, outsider):
+    client.login(email=mentee.email, password=PASSWORD)
+    assert client.get(reverse("ask_question", args=[outsider.pk])).status_code == 404
+    assert client.get(reverse("ask_question", args=[mentee.pk])).status_code == 404
+    empty = client.post(reverse("ask_question", args=[mentee.pk]), {"body": ""})
+    assert empty.status_code == 404
