@@ -130,6 +130,18 @@ class MeetingForm(forms.Form):
     )
     arranged_elsewhere = forms.BooleanField(required=False, label="This meeting was arranged outside the platform")
 
+    def meeting_fields(self) -> dict:
+        """The meeting's own fields, as create_meeting / update_meeting take them."""
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "starts_at": data["starts_at"],
+            "duration_minutes": data["duration"],
+            "location": data["location"],
+            "details": data["details"],
+            "video": data["video"],
+        }
+
     def clean(self):
         data = super().clean()
         if data.get("date") and data.get("start_time"):

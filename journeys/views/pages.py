@@ -282,17 +282,6 @@ def meetings(request, pk: int):
     )
 
 
-def _meeting_kwargs(data):
-    return dict(
-        title=data["title"],
-        starts_at=data["starts_at"],
-        duration_minutes=data["duration"],
-        location=data["location"],
-        details=data["details"],
-        video=data["video"],
-    )
-
-
 @login_required
 def meeting_new(request, pk: int):
     rel = selectors.access_party_relationship(request.user, pk)
@@ -302,7 +291,7 @@ def meeting_new(request, pk: int):
             activity.create_meeting(
                 rel,
                 request.user,
-                **_meeting_kwargs(form.cleaned_data),
+                **form.meeting_fields(),
                 send_details=form.cleaned_data["send_details"],
                 arranged_elsewhere=form.cleaned_data["arranged_elsewhere"],
             )
@@ -330,7 +319,7 @@ def meeting_edit(request, pk: int):
                     meeting,
                     request.user,
                     send_details=form.cleaned_data["send_details"],
-                    **_meeting_kwargs(form.cleaned_data),
+                    **form.meeting_fields(),
                 )
             except Refused as refused:
                 messages.error(request, refused.message)

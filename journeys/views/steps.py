@@ -87,19 +87,13 @@ class ArrangeFirstMeeting(RelationshipStep):
         form = MeetingForm(request.POST)
         if not form.is_valid():
             return self.render(form=form)
-        data = form.cleaned_data
         try:
             activity.create_meeting(
                 self.relationship(),
                 request.user,
-                title=data["title"],
-                starts_at=data["starts_at"],
-                duration_minutes=data["duration"],
-                location=data["location"],
-                details=data["details"],
-                video=data["video"],
-                send_details=data["send_details"],
-                arranged_elsewhere=data["arranged_elsewhere"],
+                **form.meeting_fields(),
+                send_details=form.cleaned_data["send_details"],
+                arranged_elsewhere=form.cleaned_data["arranged_elsewhere"],
             )
         except Refused as refused:
             messages.error(request, refused.message)
