@@ -140,3 +140,18 @@ def test_delete_account_withdraws_everywhere_and_anonymises(client, mentee, ment
     assert not client.login(email="alice@example.com", password=PASSWORD)
     # Nothing further is emailed to the anonymised account
     assert Relationship.objects.filter(mentor=mentor).count() == 2
+
+
+def test_password_reset_by_email(client, mentee, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = client.post(reverse("account_reset_password"), {"email": mentee.email})
+    assert resp.status_code == 302
+    body = mail.outbox[-1].body
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", body).group(1)
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200
+    set_url = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link
+    done = client.post(set_url, {"password1": "Another-long-passphrase-7", "password2": "Another-long-passphrase-7"})
+    assert done.status_code == 302
+    client.logout()
+    assert client.login(email=mentee.email, password="Another-long-passphrase-7")
