@@ -78,3 +78,24 @@ def make_staff(**kwargs):
     return make_user(
         email=kwargs.pop("email", "staff@example.com"), first_name="Sam", last_name="Staff", is_staff=True, **kwargs
     )
+
+
+def profile_form_data(first_name: str, last_name: str, *, mentor: bool = False, mentee: bool = False, **extra) -> dict:
+    """A complete Profile page submission, as a browser would post it."""
+    data = {
+        "first_name": first_name,
+        "last_name": last_name,
+        "job_title": "Planner",
+        "organisation": "Acme",
+        "role": Role.objects.order_by("position").first().pk,
+        "community": ProfessionalCommunity.objects.order_by("position").first().pk,
+        "areas": [AreaOfSupport.objects.order_by("position").first().pk],
+        "capacity": 2,
+        "region": "",
+    }
+    if mentor:
+        data.update(is_mentor="on", accepting_requests="on")
+    if mentee:
+        data["is_mentee"] = "on"
+    data.update(extra)
+    return data

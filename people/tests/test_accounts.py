@@ -11,7 +11,8 @@ from viewflow.workflow.status import STATUS
 from journeys.models import Relationship, State
 from journeys.tests.helpers import send, walk_to
 from notifications.models import Notification
-from people.models import AreaOfSupport, ProfessionalCommunity, Profile, Role, User
+from people.models import Profile, User
+from people.tests.factories import profile_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -55,19 +56,7 @@ def test_register_verify_complete_profile_then_first_request(client, mentor, dja
     assert page.status_code == 200 and "Complete your profile" in page.content.decode()
     incomplete = client.post(reverse("profile"), {"first_name": "Nia", "last_name": "Jones", "is_mentee": "on"})
     assert "This field is required" in incomplete.content.decode()
-    data = {
-        "first_name": "Nia",
-        "last_name": "Jones",
-        "is_mentee": "on",
-        "job_title": "Planner",
-        "organisation": "Acme",
-        "role": Role.objects.first().pk,
-        "community": ProfessionalCommunity.objects.first().pk,
-        "areas": [AreaOfSupport.objects.first().pk],
-        "capacity": 2,
-        "biography": "",
-        "experience": "",
-    }
+    data = profile_form_data("Nia", "Jones", mentee=True)
     resp = client.post(reverse("profile"), data)
     assert resp.status_code == 302 and resp.url == reverse("find_mentor")
     assert onboarding_tasks(user) == ["find_mentor"]
@@ -95,20 +84,7 @@ def test_mentor_onboarding_ends_at_profile(client):
 
     onboarding.email_verified(user)
     client.force_login(user)
-    client.post(
-        reverse("profile"),
-        {
-            "first_name": "Mo",
-            "last_name": "Ali",
-            "is_mentor": "on",
-            "job_title": "Director",
-            "role": Role.objects.first().pk,
-            "community": ProfessionalCommunity.objects.first().pk,
-            "areas": [AreaOfSupport.objects.first().pk],
-            "capacity": 3,
-            "accepting_requests": "on",
-        },
-    )
+    client.post(reverse("profile"), profile_form_data("Mo", "Ali", mentor=True, job_title="Director", capacity=3))
     user.profile.refresh_from_db()
     assert user.profile.is_complete
     assert onboarding_tasks(user) == []

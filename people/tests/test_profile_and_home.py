@@ -8,27 +8,13 @@ from django.utils import timezone
 
 from journeys.services.base import Refused
 from journeys.tests.helpers import send
-from people.models import AreaOfSupport, ProfessionalCommunity, Role
-from people.tests.factories import make_mentor
+from people.tests.factories import make_mentor, profile_form_data
 
 pytestmark = pytest.mark.django_db
 
 
 def profile_data(**extra):
-    data = {
-        "first_name": "Alice",
-        "last_name": "Kember",
-        "is_mentor": "on",
-        "job_title": "Director",
-        "role": Role.objects.first().pk,
-        "community": ProfessionalCommunity.objects.first().pk,
-        "areas": [AreaOfSupport.objects.first().pk],
-        "capacity": 2,
-        "accepting_requests": "on",
-        "region": "",
-    }
-    data.update(extra)
-    return data
+    return profile_form_data("Alice", "Kember", mentor=True, job_title="Director", **extra)
 
 
 def test_mentor_sets_away_until_with_date_boxes_and_requests_are_refused(client, mentor, mentee):
