@@ -24,6 +24,8 @@ User = get_user_model()
 # Responsiveness is shown only once a mentor has answered this many requests.
 RESPONSIVENESS_MIN_ANSWERS = 3
 RESPONSIVENESS_SAMPLE = 20
+# ``Region.values`` builds a new list on every use; cards read the labels often.
+REGION_LABELS: dict[str, str] = dict(Region.choices)
 
 
 def profile_of(user) -> Profile | None:
@@ -100,7 +102,7 @@ class MentorCard:
 
     @property
     def region_label(self) -> str:
-        return Region(self.region).label if self.region in Region.values else ""
+        return REGION_LABELS.get(self.region, "")
 
     @property
     def is_away(self) -> bool:
