@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from . import search, selectors
 
@@ -18,6 +20,13 @@ def _search_url(params: dict[str, list[str]], page: int | None = None) -> str:
         query["page"] = [str(page)]
     encoded = urlencode(query, doseq=True)
     return reverse("find_mentor") + (f"?{encoded}" if encoded else "")
+
+
+def _page_urls(params: dict[str, list[str]]):
+    """``_search_url(params, page)`` for every page, encoding the criteria once."""
+    first = _search_url(params)
+    joiner = "&" if "?" in first else "?"
+    return lambda page: f"{first}{joiner}page={int(page)}" if page > 1 else first
 
 
 def _fields(form: search.SearchForm, criteria: search.Criteria) -> dict[str, dict]:
@@ -37,23 +46,59 @@ def _fields(form: search.SearchForm, criteria: search.Criteria) -> dict[str, dic
     def options(choices, selected: set[str]) -> list[dict]:
         return [{"value": str(v), "label": label, "selected": str(v) in selected} for v, label in choices]
 
+    def with_html(f: dict, markup) -> dict:
+        f["options_html"] = mark_safe("".join(markup(o) for o in f["options"]))
+        return f
+
     chosen_areas = {str(a.pk) for a in criteria.areas}
     keywords = criteria.keywords
     if form.is_bound and form["q"].errors:
         keywords = str(form.data.get("q", ""))[: search.KEYWORDS_MAX_LENGTH]
+    chosen_role, chosen_community = str(getattr(criteria.role, "pk", "")), str(getattr(criteria.community, "pk", ""))
     return {
-        "area": field("area", options=options(form.fields["area"].choices, chosen_areas)),
-        "role": field("role", options=options(form.fields["role"].choices, {str(getattr(criteria.role, "pk", ""))})),
-        "community": field(
-            "community",
-            options=options(form.fields["community"].choices, {str(getattr(criteria.community, "pk", ""))}),
+        "area": with_html(field("area", options=options(form.fields["area"].choices, chosen_areas)), _checkbox),
+        "role": with_html(field("role", options=options(form.fields["role"].choices, {chosen_role})), _option),
+        "community": with_html(
+            field("community", options=options(form.fields["community"].choices, {chosen_community})), _option
         ),
         "q": field("q", value=keywords, max_length=search.KEYWORDS_MAX_LENGTH),
-        "region": field("region", options=options(form.fields["region"].choices, {criteria.region})),
+        "region": with_html(
+            field("region", options=options(form.fields["region"].choices, {criteria.region})), _option
+        ),
         "exact": field("exact", checked=criteria.exact),
         "away": field("away", checked=criteria.show_unavailable),
-        "full": field("full", options=options(search.FULL_CHOICES, {"hide" if criteria.hide_full else "end"})),
+        "full": with_html(
+            field("full", options=options(search.FULL_CHOICES, {"hide" if criteria.hide_full else "end"})), _radio
+        ),
     }
+
+
+# The choices of the search form, drawn here rather than by a template loop: about fifty of
+# them on every page, and a template spends far longer on each than this does. Every value
+# and label is escaped; the markup is what the template's loops used to write.
+
+
+def _option(o: dict) -> str:
+    value, label = escape(o["value"]), escape(o["label"])
+    return f'<option value="{value}"{" selected" if o["selected"] else ""}>{label}</option>'
+
+
+def _checkbox(o: dict) -> str:
+    value, label = escape(o["value"]), escape(o["label"])
+    checked = " checked" if o["selected"] else ""
+    return (
+        f'<li><input type="checkbox" name="area" value="{value}" id="area-{value}"{checked}> '
+        f'<label for="area-{value}">{label}</label></li>'
+    )
+
+
+def _radio(o: dict) -> str:
+    value, label = escape(o["value"]), escape(o["label"])
+    checked = " checked" if o["selected"] else ""
+    return (
+        f'<li><input type="radio" name="full" value="{value}" id="full-{value}"{checked}> '
+        f'<label for="full-{value}">{label}</label></li>'
+    )
 
 
 def _field_errors(form: search.SearchForm) -> list[tuple[str, str, str]]:
@@ -86,7 +131,7 @@ def find_mentor(request: HttpRequest) -> HttpResponse:
         form = search.SearchForm(initial=criteria.form_initial(), taxonomy=taxonomy)
     page_number, page_notice = search.parse_page(params.get("page"))
     result = search.search(criteria, request.user, page=page_number, notices=[page_notice] if page_notice else [])
-    query = result.criteria.query_params() if is_search else {}
+    page_url = _page_urls(result.criteria.query_params() if is_search else {})
     fields = _fields(form, result.criteria)
     return render(
         request,
@@ -99,11 +144,11 @@ def find_mentor(request: HttpRequest) -> HttpResponse:
             "page": result,
             "mode": "search" if is_search else "suggestions",
             "page_links": [
-                {"number": n, "url": _search_url(query, n), "current": n == result.number} if n else None
+                {"number": n, "url": page_url(n), "current": n == result.number} if n else None
                 for n in result.page_links()
             ],
-            "previous_url": _search_url(query, result.number - 1) if result.has_previous else "",
-            "next_url": _search_url(query, result.number + 1) if result.has_next else "",
+            "previous_url": page_url(result.number - 1) if result.has_previous else "",
+            "next_url": page_url(result.number + 1) if result.has_next else "",
             "can_request": bool(profile and profile.is_mentee),
             "profile": profile,
             "nav": "find",
