@@ -1,8 +1,17 @@
+from datetime import timedelta
+
 from django.utils import timezone
+
+ACTIVITY_EVERY = timedelta(minutes=10)
 
 
 class ActivityMiddleware:
-    """Record when a participant was last seen (at most once every ten minutes)."""
+    """Record when a participant was last seen (at most once every ten minutes).
+
+    The stamp is one UPDATE that only changes a row stamped more than ten minutes ago. When the
+    page has already read the participant's profile (most pages do) and its stamp is recent,
+    that UPDATE would change nothing, so it is not sent.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -14,6 +23,20 @@ class ActivityMiddleware:
             from .models import Profile
 
             now = timezone.now()
-            cutoff = now - timezone.timedelta(minutes=10)
+            cutoff = now - ACTIVITY_EVERY
+            loaded = _loaded_profile(user)
+            if loaded is not None and loaded.last_active_at is not None and loaded.last_active_at >= cutoff:
+                return response
             Profile.objects.filter(user=user, last_active_at__lt=cutoff).update(last_active_at=now)
         return response
+
+
+def _loaded_profile(user):
+    """The profile this request already read for ``user`` (``user.profile``), without a query."""
+    from .models import Profile
+
+    relation = Profile._meta.get_field("user").remote_field
+    try:
+        return relation.get_cached_value(user, default=None)
+    except AttributeError:  # not a model instance
+        return None
