@@ -43,6 +43,7 @@ KEYWORDS = "customs"
 RARE_KEYWORDS = "hydrogen"
 DEEP_PAGE = 10
 REQUIRED = 2  # the first searches are the ones the targets are about
+FLOOR_PAGE = "a trivial logged-in page (`/account/`)"
 
 
 @dataclass
@@ -194,8 +195,10 @@ class Command(BaseCommand):
                     f"  {label}: page p50 {row.page_p50:.1f} ms, p95 {row.page_p95:.1f} ms, "
                     f"{row.queries} queries; SQL p50 {row.sql_p50:.1f} ms, p95 {row.sql_p95:.1f} ms"
                 )
+        floor = self.measure_floor(mentee, options["runs"], options["warmup"])
+        self.stdout.write(f"  {FLOOR_PAGE}: page p50 {floor.page_p50:.1f} ms, p95 {floor.page_p95:.1f} ms")
         machine = self.machine(load_before, os.getloadavg(), time.monotonic() - started, seeding)
-        self.write(Path(options["output"]), rows, machine, options)
+        self.write(Path(options["output"]), rows, machine, options, floor)
         self.stdout.write(self.style.SUCCESS(f"Wrote {options['output']}"))
 
     def bench_mentee(self):
@@ -241,13 +244,10 @@ class Command(BaseCommand):
             (f"harder: 3 criteria + keywords, page {DEEP_PAGE}", Criteria(**three, keywords=KEYWORDS), DEEP_PAGE),
         ]
 
-    def measure_search(self, size: int, label: str, criteria, page: int, mentee, runs: int, warmup: int) -> Row:
-        from people.search import COUNT_CAP, PAGE_SIZE, Ranking
-
+    def time_page(self, url: str, mentee, runs: int, warmup: int) -> tuple[list[float], int]:
+        """Server times (ms) of ``runs`` requests for ``url`` as ``mentee``, and its queries per page."""
         client = Client(SERVER_NAME="localhost")
         client.force_login(mentee)
-        params = {**criteria.query_params(), **({"page": [str(page)]} if page > 1 else {})}
-        url = reverse("find_mentor") + "?" + urlencode(params, doseq=True)
         for _ in range(warmup):
             assert client.get(url).status_code == 200
         timings = []
@@ -259,6 +259,19 @@ class Command(BaseCommand):
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)
         assert response.status_code == 200
+        return timings, len(captured.captured_queries)
+
+    def measure_floor(self, mentee, runs: int, warmup: int) -> Row:
+        """A trivial logged-in page, for scale: what every page costs before it does anything."""
+        timings, queries = self.time_page(reverse("account"), mentee, runs, warmup)
+        return Row(0, FLOOR_PAGE, "", statistics.median(timings), percentile(timings, 0.95), queries, 0, 0)
+
+    def measure_search(self, size: int, label: str, criteria, page: int, mentee, runs: int, warmup: int) -> Row:
+        from people.search import COUNT_CAP, PAGE_SIZE, Ranking
+
+        params = {**criteria.query_params(), **({"page": [str(page)]} if page > 1 else {})}
+        url = reverse("find_mentor") + "?" + urlencode(params, doseq=True)
+        timings, queries = self.time_page(url, mentee, runs, warmup)
         ranking = Ranking(criteria, mentee)
         total = ranking.count()
         matches = f"more than {COUNT_CAP:,}" if total > COUNT_CAP else f"{total:,}"
@@ -271,7 +284,7 @@ class Command(BaseCommand):
             matches=matches,
             page_p50=statistics.median(timings),
             page_p95=percentile(timings, 0.95),
-            queries=len(captured.captured_queries),
+            queries=queries,
             sql_p50=statistics.median(sql_times),
             sql_p95=percentile(sql_times, 0.95),
         )
@@ -356,7 +369,7 @@ class Command(BaseCommand):
             "rare_keywords": self.keyword_share(RARE_KEYWORDS),
         }
 
-    def write(self, path: Path, rows: list[Row], machine: dict, options: dict) -> None:
+    def write(self, path: Path, rows: list[Row], machine: dict, options: dict, floor: Row | None = None) -> None:
         lines = [
             START,
             f"_Measured {machine['date']} by `make bench` (`python manage.py bench_search "
@@ -373,6 +386,12 @@ class Command(BaseCommand):
             )
         lines += ["", "Targets, checked on these numbers:", ""]
         lines += self.verdicts(rows)
+        if floor is not None:
+            lines.append(
+                f"- For scale, {floor.search} in the same conditions: p50 {floor.page_p50:.1f} ms, "
+                f"p95 {floor.page_p95:.1f} ms, {floor.queries} SQL queries (middleware, session, user, "
+                "notifications badge); every page pays this before it does any work of its own."
+            )
         lines += [
             "",
             "Machine and run:",
