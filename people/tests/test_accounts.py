@@ -131,3 +131,19 @@ def test_password_reset_by_email(client, mentee, django_capture_on_commit_callba
     assert done.status_code == 302
     client.logout()
     assert client.login(email=mentee.email, password="Another-long-passphrase-7")
+
+
+def test_change_email_address_after_confirming_it(client, mentee, django_capture_on_commit_callbacks):
+    from allauth.account.models import EmailAddress
+
+    client.force_login(mentee)
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = client.post(reverse("account_email"), {"action_add": "", "email": "john.new@example.com"})
+    assert resp.status_code == 302
+    confirm = mail.outbox[-1]
+    assert confirm.to == ["john.new@example.com"]
+    path = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", confirm.body).group(1)
+    client.post(path)
+    mentee.refresh_from_db()
+    assert mentee.email == "john.new@example.com"
+    assert EmailAddress.objects.get(user=mentee, primary=True).email == "john.new@example.com"
