@@ -10,6 +10,7 @@ from viewflow import this
 from viewflow.workflow import flow
 
 from ..models import MentoringProcess, State
+from ..nodes import ParticipantStep
 from ..views import steps
 from .locking import wait_for_process_row
 
@@ -32,18 +33,14 @@ class MentoringFlow(flow.Flow):
     process_description = "One mentoring request, from review to feedback."
     lock_impl = wait_for_process_row
 
-    # The mentee sends a request (journeys.services.requests.send_request).
+    # The mentee sends a request (journeys.services.relationships.send_request).
     start = flow.StartHandle(this.start_process).Next(this.review_request)
 
     # Requested: the mentor reviews, may message first, and accepts or declines.
     # The mentee may edit or withdraw meanwhile (withdrawing finishes this step).
-    review_request = (
-        flow.View(steps.ReviewRequest.as_view())
-        .Annotation(title="Review the mentoring request")
-        .Assign(mentor)
-        .Permission(auto_create=True)
-        .Next(this.after_review)
-    )
+    review_request = ParticipantStep(
+        steps.ReviewRequest.as_view(), title="Review the mentoring request", assignee=mentor
+    ).Next(this.after_review)
     after_review = (
         flow.Switch()
         .Case(this.arrange_first_meeting, state_is(State.ARRANGING))
@@ -53,66 +50,40 @@ class MentoringFlow(flow.Flow):
     )
 
     # Request withdrawn: the mentee may reinstate it while the mentor has room.
-    reinstate_request = (
-        flow.View(steps.ReinstateRequest.as_view())
-        .Annotation(title="Reinstate your request")
-        .Assign(mentee)
-        .Permission(auto_create=True)
-        .Next(this.review_request)
-    )
+    reinstate_request = ParticipantStep(
+        steps.ReinstateRequest.as_view(), title="Reinstate your request", assignee=mentee
+    ).Next(this.review_request)
 
     # Matched: the mentee arranges the first conversation (or records one arranged elsewhere).
-    arrange_first_meeting = (
-        flow.View(steps.ArrangeFirstMeeting.as_view())
-        .Annotation(title="Arrange your first meeting")
-        .Assign(mentee)
-        .Permission(auto_create=True)
-        .Next(this.first_conversation)
-    )
+    arrange_first_meeting = ParticipantStep(
+        steps.ArrangeFirstMeeting.as_view(), title="Arrange your first meeting", assignee=mentee
+    ).Next(this.first_conversation)
 
     # First conversation: prepare, meet, set at least one SMART goal, mark the stage completed.
-    first_conversation = (
-        flow.View(steps.CompleteStage.as_view(stage="first_conversation"))
-        .Annotation(title="First conversation and SMART goals")
-        .Assign(mentee)
-        .Permission(auto_create=True)
-        .Next(this.progression)
-    )
+    first_conversation = ParticipantStep(
+        steps.CompleteStage.as_view(stage="first_conversation"),
+        title="First conversation and SMART goals",
+        assignee=mentee,
+    ).Next(this.progression)
 
     # Progression: meetings, milestones, reviews and outcomes; mark the stage completed.
-    progression = (
-        flow.View(steps.CompleteStage.as_view(stage="progression"))
-        .Annotation(title="Progress towards your goals")
-        .Assign(mentee)
-        .Permission(auto_create=True)
-        .Next(this.completion)
-    )
+    progression = ParticipantStep(
+        steps.CompleteStage.as_view(stage="progression"), title="Progress towards your goals", assignee=mentee
+    ).Next(this.completion)
 
     # Completion: wrap up, then "Ready to give feedback".
-    completion = (
-        flow.View(steps.CompleteStage.as_view(stage="completion"))
-        .Annotation(title="Bring the relationship to a close")
-        .Assign(mentee)
-        .Permission(auto_create=True)
-        .Next(this.feedback)
-    )
+    completion = ParticipantStep(
+        steps.CompleteStage.as_view(stage="completion"), title="Bring the relationship to a close", assignee=mentee
+    ).Next(this.feedback)
 
     # Feedback: mentee and mentor each give theirs, in parallel.
     feedback = flow.Split().Next(this.mentee_feedback).Next(this.mentor_feedback)
-    mentee_feedback = (
-        flow.View(steps.GiveFeedback.as_view())
-        .Annotation(title="Give feedback on your mentoring")
-        .Assign(mentee)
-        .Permission(auto_create=True)
-        .Next(this.feedback_given)
-    )
-    mentor_feedback = (
-        flow.View(steps.GiveFeedback.as_view())
-        .Annotation(title="Give feedback on your mentoring")
-        .Assign(mentor)
-        .Permission(auto_create=True)
-        .Next(this.feedback_given)
-    )
+    mentee_feedback = ParticipantStep(
+        steps.GiveFeedback.as_view(), title="Give feedback on your mentoring", assignee=mentee
+    ).Next(this.feedback_given)
+    mentor_feedback = ParticipantStep(
+        steps.GiveFeedback.as_view(), title="Give feedback on your mentoring", assignee=mentor
+    ).Next(this.feedback_given)
     feedback_given = flow.Join().Next(this.completed)
 
     completed = flow.End()

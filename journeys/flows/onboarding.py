@@ -8,6 +8,7 @@ from viewflow import this
 from viewflow.workflow import flow
 
 from ..models import OnboardingProcess
+from ..nodes import ParticipantStep
 from ..views import steps
 from . import driver
 from .locking import wait_for_process_row
@@ -33,22 +34,14 @@ class OnboardingFlow(flow.Flow):
     # Waits for allauth's email confirmation (people.signals).
     verify_email = flow.Handle().Annotation(title="Verify your email address").Next(this.complete_profile)
 
-    complete_profile = (
-        flow.View(steps.CompleteProfile.as_view())
-        .Annotation(title="Complete your profile")
-        .Assign(participant)
-        .Permission(auto_create=True)
-        .Next(this.mentee_or_mentor)
-    )
+    complete_profile = ParticipantStep(
+        steps.CompleteProfile.as_view(), title="Complete your profile", assignee=participant
+    ).Next(this.mentee_or_mentor)
     mentee_or_mentor = flow.If(is_mentee).Then(this.find_mentor).Else(this.end)
 
-    find_mentor = (
-        flow.View(steps.FindMentor.as_view())
-        .Annotation(title="Find a mentor and send a request")
-        .Assign(participant)
-        .Permission(auto_create=True)
-        .Next(this.end)
-    )
+    find_mentor = ParticipantStep(
+        steps.FindMentor.as_view(), title="Find a mentor and send a request", assignee=participant
+    ).Next(this.end)
 
     end = flow.End()
 
