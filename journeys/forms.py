@@ -161,6 +161,11 @@ class GoalForm(forms.Form):
     due_date = DateBoxesField(label="Expected goal completion date", required=False, help_text="For example, 18 4 2026")
     no_due_date = forms.BooleanField(required=False, label="No completion date")
 
+    def goal_fields(self) -> dict:
+        """The goal's own fields, as create_goal / update_goal take them."""
+        data = self.cleaned_data
+        return {"label": data["label"], "details": data["details"], "due_date": data["due_date"]}
+
     def clean(self):
         data = super().clean()
         if data.get("no_due_date"):

@@ -383,13 +383,7 @@ def goals(request, pk: int):
     form = GoalForm(request.POST or None, prefix="goal")
     if request.method == "POST" and form.is_valid():
         try:
-            activity.create_goal(
-                rel,
-                request.user,
-                label=form.cleaned_data["label"],
-                details=form.cleaned_data["details"],
-                due_date=form.cleaned_data["due_date"],
-            )
+            activity.create_goal(rel, request.user, **form.goal_fields())
         except Refused as refused:
             messages.error(request, refused.message)
         else:
@@ -420,13 +414,7 @@ def goal_edit(request, pk: int):
     if request.method == "POST":
         form = GoalForm(request.POST, prefix="goal")
         if form.is_valid():
-            activity.update_goal(
-                goal,
-                request.user,
-                label=form.cleaned_data["label"],
-                details=form.cleaned_data["details"],
-                due_date=form.cleaned_data["due_date"],
-            )
+            activity.update_goal(goal, request.user, **form.goal_fields())
             messages.success(request, "Goal updated.")
             return redirect("goals", rel.pk)
     else:
