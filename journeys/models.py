@@ -116,7 +116,7 @@ class Relationship(ConcurrentTransitionMixin, models.Model):
 
     @property
     def is_matched(self) -> bool:
-        return self.state in MATCHED_STATES or (self.matched_at is not None and self.state != State.DECLINED)
+        return self.matched_at is not None
 
     @property
     def is_ended(self) -> bool:

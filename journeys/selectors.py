@@ -8,7 +8,7 @@ from django.http import Http404
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from .models import Attachment, Conversation, Goal, Meeting, Relationship
+from .models import Attachment, Conversation, Goal, GoalEntry, Meeting, Relationship
 
 
 def _visible_relationships(user):
@@ -107,7 +107,7 @@ def next_step_url(user, relationship: Relationship) -> str | None:
 
 def goals_for(relationship: Relationship):
     return relationship.goals.select_related("owner").prefetch_related(
-        Prefetch("entries", queryset=Goal.entries.rel.related_model.objects.select_related("author"))
+        Prefetch("entries", queryset=GoalEntry.objects.select_related("author"))
     )
 
 

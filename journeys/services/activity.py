@@ -244,8 +244,6 @@ def delete_goal(goal: Goal, user) -> None:
         rel = lock(goal.relationship)
         _require_matched(rel)
         goal = _own_goal(Goal.objects.select_for_update().get(pk=goal.pk), user)
-        if rel.state == State.FIRST_CONVERSATION and rel.goals.count() == 1:
-            pass  # allowed: the stage simply cannot be completed until a goal exists again
         record(rel, user, "delete_goal", goal.label)
         goal.delete()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from ..models import (
     Feedback,
     Relationship,
     State,
+    StateChange,
 )
 from .base import Refused, apply, atomic, lock, record, require_party
 
@@ -77,8 +79,9 @@ def send_request(mentee, mentor, area: AreaOfSupport, statement: str) -> Relatio
             if "one_open_relationship_per_pair" not in str(exc):
                 raise
             raise Refused(f"You already have an open request with {mentor.display_name}.") from None
-        record(relationship, mentee, "send_request", "")
-        relationship.history.filter(action="send_request").update(from_state="")
+        StateChange.objects.create(
+            relationship=relationship, actor=mentee, action="send_request", to_state=relationship.state
+        )
         mentoring_flow.MentoringFlow.start.run(relationship=relationship)
         onboarding.first_request_sent(mentee)
         notify(
@@ -394,7 +397,5 @@ def leave_programme(user) -> None:
             r = lock(rel)
             apply(r, "close", user, reason)
             driver.cancel(mentoring_flow.MentoringFlow, r.processes.all())
-    for rel in Relationship.objects.filter(state__in=MATCHED_STATES).filter(mentee=user) | Relationship.objects.filter(
-        state__in=MATCHED_STATES, mentor=user
-    ):
+    for rel in Relationship.objects.filter(Q(mentee=user) | Q(mentor=user), state__in=MATCHED_STATES):
         withdraw(rel, user, reason)
