@@ -55,12 +55,19 @@ def notify(recipient, message: Message, event: str, email: str | None = None) ->
         email_status=Notification.Email.PENDING if deliverable else Notification.Email.SKIPPED,
     )
     if deliverable:
-        from .tasks import deliver
-
-        # robust: if the broker cannot take the message, the committed change still stands
-        # (no error page, the other recipients' messages still go) and the sweep sends it later.
-        transaction.on_commit(lambda: deliver.delay(note.pk), robust=True)
+        deliver_after_commit(note)
     return note
+
+
+def deliver_after_commit(note: Notification) -> None:
+    """Queue the email for delivery once the current transaction commits.
+
+    robust: if the broker cannot take the message, the committed change still stands (no
+    error page, the other recipients' messages still go) and the sweep sends it later.
+    """
+    from .tasks import deliver
+
+    transaction.on_commit(lambda: deliver.delay(note.pk), robust=True)
 
 
 def notify_staff(message: Message, event: str) -> list[Notification]:

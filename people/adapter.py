@@ -8,14 +8,13 @@ They are not listed as in-app notifications (recipient is None).
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
-from django.db import transaction
 from django.utils.html import linebreaks
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         from notifications.models import Notification
-        from notifications.tasks import deliver
+        from notifications.services import deliver_after_commit
 
         message = self.render_mail(template_prefix, email, context)
         html = next((body for body, mime in getattr(message, "alternatives", []) if mime == "text/html"), "")
@@ -27,8 +26,8 @@ class AccountAdapter(DefaultAccountAdapter):
             recipient=None,
             email=email,
             event="account_" + template_prefix.rsplit("/", 1)[-1],
-            subject=message.subject,
+            subject=message.subject[:200],
             body_text=text,
             body_html=html or linebreaks(text),
         )
-        transaction.on_commit(lambda: deliver.delay(note.pk), robust=True)
+        deliver_after_commit(note)
