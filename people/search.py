@@ -1,6 +1,7 @@
 """Find Mentor: the criteria, the weighted match score, the ranking and each result's explanation.
 
-How a search runs, whatever the number of mentors:
+How a search runs, whatever the number of mentors: one SQL statement (``Ranking.search_sql``)
+does it all.
 
 1. A capped count: how many mentors meet at least one criterion (every criterion, with exact
    matching), counting no further than ``COUNT_CAP``.
@@ -8,12 +9,12 @@ How a search runs, whatever the number of mentors:
    they meet; mentors are listed by score, then availability, then recent activity, with
    full mentors at the end. The query reads one page's worth of mentors, not all of them
    (see "Ranking" below for how).
-3. A fixed handful of queries fetch what the page shows about those mentors (profiles with
-   their user, role, community and areas; places taken; the mentee's own requests and
-   relationships with them; which of them match the keywords).
+3. What the page shows about those mentors, joined to the page's rows: profile, user, role,
+   community and areas; places taken; the mentee's own request or relationship with them;
+   whether their text matches the keywords.
 
-So a page costs the same number of queries for 10 mentors or 100,000, and no mentor is
-loaded into Python except the ones on the page.
+So a page costs the same single query for 10 mentors or 100,000, and no mentor is loaded
+into Python except the ones on the page.
 
 Weights come from ``settings.MATCH_WEIGHTS`` (see ``match_weights``). Each chosen area of
 support counts as one criterion with the "area" weight.
@@ -350,7 +351,6 @@ PAGE_SETTINGS = (
     "set_config('random_page_cost', '1.1', true)"
 )
 AVAILABLE, AWAY, PAUSED = 0, 1, 2
-ROW_FIELDS = ("pk", "user_id", "score", "availability", "is_full")
 
 
 def is_postgresql() -> bool:
@@ -396,6 +396,7 @@ class Ranking:
         from journeys.models import CAPACITY_STATES, Relationship
 
         self.criteria = criteria
+        self.viewer_id = getattr(viewer, "pk", None)
         self.postgres = is_postgresql()
         self.today = today or timezone.localdate()
         weights = match_weights()
@@ -447,8 +448,8 @@ class Ranking:
             Sql("p.is_mentor AND p.completed_at IS NOT NULL"),
             Sql(f"p.user_id NOT IN (SELECT id FROM {user_table} WHERE NOT is_active OR anonymised_at IS NOT NULL)"),
         ]
-        if viewer is not None and getattr(viewer, "pk", None):
-            where.append(Sql("p.user_id <> %s", (viewer.pk,)))
+        if self.viewer_id:
+            where.append(Sql("p.user_id <> %s", (self.viewer_id,)))
         if not criteria.show_unavailable:
             where.append(Sql("p.accepting_requests AND (p.away_until IS NULL OR p.away_until <= %s)", (today_param,)))
         self.base = _join(where, " AND ")
@@ -512,14 +513,17 @@ class Ranking:
             spelled += len(masks)
         return chosen, True
 
-    def branch(self, where: Sql, score: Sql, *, full: bool, by_score: bool, limit: int) -> Sql:
+    def branch(self, number: int, where: Sql, score: Sql, *, full: bool, by_score: bool, limit: int) -> Sql:
+        # Every branch lists its rows in the order of ORDER_ROWS (the score is a constant in
+        # a level's branch, the availability when away mentors are not shown).
         order = ["score DESC"] if by_score else []
         if self.criteria.show_unavailable:
             order.append("availability")
         order += ["p.last_active_at DESC", "p.id"]
         return Sql(
             f"SELECT * FROM (SELECT p.id AS pk, p.user_id, {score.text} AS score, "
-            f"{self.availability.text} AS availability, {'TRUE' if full else 'FALSE'} AS is_full "
+            f"{self.availability.text} AS availability, {'TRUE' if full else 'FALSE'} AS is_full, "
+            f"p.last_active_at, {int(number)} AS branch "
             f"FROM {self.profile_table} p WHERE {where.text} ORDER BY {', '.join(order)} LIMIT %s) AS b",
             score.params + self.availability.params + where.params + (limit,),
         )
@@ -530,7 +534,7 @@ class Ranking:
         open_ = candidates & Sql("p.user_id NOT IN (SELECT mentor_id FROM full_mentors)")
         branches: list[Sql] = []
         if not self.conditions:
-            branches.append(self.branch(open_, Sql("0"), full=False, by_score=False, limit=limit))
+            branches.append(self.branch(len(branches) + 1, open_, Sql("0"), full=False, by_score=False, limit=limit))
         else:
             levels, complete = self.levels()
             everything = tuple(range(len(self.conditions)))
@@ -544,32 +548,39 @@ class Ranking:
                 where = open_ & Sql(f"(({some.text}))", some.params)
                 if masks != [everything]:
                     where = where & Sql(f"({self.score.text}) = {level_score}", self.score.params)
-                branches.append(self.branch(where, Sql(str(level_score)), full=False, by_score=False, limit=limit))
+                branches.append(
+                    self.branch(
+                        len(branches) + 1, where, Sql(str(level_score)), full=False, by_score=False, limit=limit
+                    )
+                )
             if not complete:
                 lowest = levels[-1][0]
                 rest = open_ & Sql(f"({self.score.text}) < {lowest}", self.score.params)
-                branches.append(self.branch(rest, self.score, full=False, by_score=True, limit=limit))
+                branches.append(
+                    self.branch(len(branches) + 1, rest, self.score, full=False, by_score=True, limit=limit)
+                )
         if not self.criteria.hide_full:
             full = candidates & Sql("p.user_id IN (SELECT mentor_id FROM full_mentors)")
-            branches.append(self.branch(full, self.score, full=True, by_score=True, limit=limit))
+            branches.append(self.branch(len(branches) + 1, full, self.score, full=True, by_score=True, limit=limit))
         return branches
 
     # -- queries -------------------------------------------------------------------
 
-    def with_full_mentors(self, body: Sql) -> Sql:
+    def with_ctes(self, body: Sql, *ctes: tuple[str, Sql]) -> Sql:
+        """``body`` after ``WITH full_mentors AS (...)`` and any further named parts."""
         materialized = "MATERIALIZED " if self.postgres else ""
-        return Sql(
-            f"WITH full_mentors AS {materialized}({self.full_mentors.text}) {body.text}",
-            self.full_mentors.params + body.params,
-        )
+        parts = [("full_mentors", Sql(f"{materialized}({self.full_mentors.text})", self.full_mentors.params))]
+        parts += [(name, Sql(f"({sql.text})", sql.params)) for name, sql in ctes]
+        listed = _join([Sql(f"{name} AS {sql.text}", sql.params) for name, sql in parts], ", ")
+        return Sql(f"WITH {listed.text} {body.text}", listed.params + body.params)
 
-    def count_sql(self, cap: int | None = None) -> Sql:
-        """Count the candidates, stopping after ``cap`` + 1.
+    def count_select(self, cap: int | None = None) -> Sql:
+        """Count the candidates, stopping after ``cap`` + 1: ``total``; and ``usable``.
 
         With keywords and other criteria (and no exact matching), the criteria without the
         keywords are counted first, from the index alone; only when they find fewer than
-        ``cap`` does the keyword search run. On PostgreSQL a second column says whether the
-        keywords made a usable query at all.
+        ``cap`` does the keyword search run. On PostgreSQL, ``usable`` says whether the
+        keywords made a usable query at all (NULL when there are none, and on SQLite).
         """
         cap = COUNT_CAP if cap is None else cap
 
@@ -590,42 +601,96 @@ class Ranking:
                 f"CASE WHEN {cheap.text} > %s THEN %s ELSE {counted.text} END",
                 cheap.params + (cap, cap + 1) + counted.params,
             )
-        select = Sql(f"SELECT {counted.text}", counted.params)
+        usable = Sql("NULL")
         if self.postgres and self.criteria.keywords:
-            select = Sql(
-                f"{select.text}, numnode(websearch_to_tsquery('english', %s))",
-                select.params + (self.criteria.keywords,),
-            )
-        return self.with_full_mentors(select)
+            usable = Sql("numnode(websearch_to_tsquery('english', %s)) > 0", (self.criteria.keywords,))
+        return Sql(f"SELECT {counted.text} AS total, {usable.text} AS usable", counted.params + usable.params)
+
+    def count_sql(self, cap: int | None = None) -> Sql:
+        return self.with_ctes(self.count_select(cap))
 
     def page_sql(self, offset: int, limit: int) -> Sql:
+        """One page of ranked rows (``pk, user_id, score, availability, is_full, ...``)."""
         union = _join(self.branches(offset + limit), " UNION ALL ")
-        return self.with_full_mentors(Sql(f"{union.text} LIMIT %s OFFSET %s", union.params + (limit, offset)))
+        return self.with_ctes(Sql(f"{union.text} LIMIT %s OFFSET %s", union.params + (limit, offset)))
+
+    def search_sql(self, offset: int, limit: int) -> Sql:
+        """The whole search in one statement: the capped count, and one page of ranked
+        mentors with everything their cards show (``selectors.card_columns``).
+
+        One row per mentor on the page, in ranking order, each starting with the count
+        (``total``, ``usable``); a single row of the count alone when the page is empty. The
+        page is the UNION ALL of the branches, cut by LIMIT/OFFSET in the order the branches
+        list their rows; the final ORDER BY restores that order after the joins.
+        """
+        from . import selectors
+
+        union = _join(self.branches(offset + limit), " UNION ALL ")
+        keyword = self.keyword_condition
+        columns, column_params = selectors.card_columns(
+            self.viewer_id, (keyword.text, keyword.params) if keyword else None
+        )
+        ranked = Sql(f"{union.text} LIMIT %s OFFSET %s", union.params + (limit, offset))
+        page = Sql(
+            f"SELECT rk.branch, rk.score, rk.availability, rk.is_full, rk.last_active_at AS active, {columns} "
+            f"FROM ranked rk JOIN {self.profile_table} p ON p.id = rk.pk {selectors.CARD_JOINS}",
+            column_params,
+        )
+        body = Sql(
+            "SELECT f.total, f.usable, pg.* FROM found f LEFT JOIN page pg ON TRUE "
+            "ORDER BY pg.branch, pg.score DESC, pg.availability, pg.active DESC, pg.pk"
+        )
+        return self.with_ctes(body, ("found", self.count_select()), ("ranked", ranked), ("page", page))
 
     def count(self, cap: int | None = None) -> int:
         """How many mentors the search finds, counting no further than ``cap`` + 1."""
         sql = self.count_sql(cap)
         with connection.cursor() as cursor:
             cursor.execute(self._with_settings(sql.text), sql.params)
-            row = cursor.fetchone()
+            total, usable = cursor.fetchone()
+        self._note_usable(usable)
+        return total
+
+    def run(self, offset: int, limit: int) -> tuple[int, list[RankedRow]]:
+        """The capped count and one page of ranked mentors with their cards: one query."""
+        from . import selectors
+
+        sql = self.search_sql(offset, limit)
+        with connection.cursor() as cursor:
+            cursor.execute(self._with_settings(sql.text), sql.params)
+            rows = cursor.fetchall()
+        total, usable = rows[0][0], rows[0][1]
+        self._note_usable(usable)
+        ranked = [
+            RankedRow(
+                score=row[3],
+                availability=row[4],
+                is_full=bool(row[5]),
+                card=selectors.card_from_row(row[7:]),
+            )
+            for row in rows
+            if row[2] is not None  # the count's own row when the page is empty
+        ]
+        return total, ranked
+
+    def _note_usable(self, usable) -> None:
         if self.postgres and self.criteria.keywords:
-            self.keywords_usable = bool(row[1])
-        return row[0]
+            self.keywords_usable = bool(usable)
 
     def _with_settings(self, text: str) -> str:
         # Sent in one message with the query, the settings last exactly as long as its
         # implicit transaction.
         return f"{PAGE_SETTINGS}; {text}" if self.postgres else text
 
-    def page(self, offset: int, limit: int) -> list[dict]:
-        """One page of ranked mentors, as dicts of ``ROW_FIELDS``."""
-        sql = self.page_sql(offset, limit)
-        with connection.cursor() as cursor:
-            cursor.execute(self._with_settings(sql.text), sql.params)
-            return [
-                {"pk": pk, "user_id": user_id, "score": score, "availability": availability, "is_full": bool(is_full)}
-                for pk, user_id, score, availability, is_full in cursor.fetchall()
-            ]
+
+@dataclass
+class RankedRow:
+    """One mentor of a page, as the ranking placed them."""
+
+    score: int
+    availability: int
+    is_full: bool
+    card: MentorCard
 
 
 # -- Results and their explanations ------------------------------------------------------
@@ -870,23 +935,23 @@ def search(
 ) -> SearchPage:
     """Run a search and return one page of explained results.
 
-    Queries: the capped count, the ranking, and two that fetch the page's mentors; the same
-    number for ten mentors or a hundred thousand.
+    One query (``Ranking.run``), for ten mentors or a hundred thousand; a second only when
+    the keywords turn out to be unusable or the page asked for is past the last one.
     """
     page_size = page_size or PAGE_SIZE
     notices = list(notices or [])
+    page = max(1, page)
     ranking = Ranking(criteria, viewer)
-    total = ranking.count()
+    total, rows = ranking.run((page - 1) * page_size, page_size)
     if criteria.keywords and not ranking.keywords_usable:
         notices.append(
             f"“{criteria.keywords}” only has words too common to search for, so we searched without keywords."
         )
         criteria = replace(criteria, keywords="")
         ranking = Ranking(criteria, viewer)
-        total = ranking.count()
+        total, rows = ranking.run((page - 1) * page_size, page_size)
     shown = min(total, COUNT_CAP)
     last_page = max(1, math.ceil(shown / page_size))
-    page = max(1, page)
     if page > last_page:
         if total > COUNT_CAP:
             notices.append(
@@ -899,11 +964,11 @@ def search(
                 "so here is the last one."
             )
         page = last_page
-    rows = ranking.page((page - 1) * page_size, page_size) if total else []
-    results = build_results(rows, ranking, viewer)
+        if total:
+            total, rows = ranking.run((page - 1) * page_size, page_size)
     return SearchPage(
         criteria=criteria,
-        results=results,
+        results=build_results(rows, criteria),
         total=total,
         number=page,
         page_size=page_size,
@@ -911,40 +976,26 @@ def search(
     )
 
 
-def build_results(rows: list[dict], ranking: Ranking, viewer=None) -> list[Result]:
-    """Fetch what the page shows about the ranked mentors: two queries, whatever the page size."""
-    from . import selectors
-
-    if not rows:
-        return []
-    criteria = ranking.criteria
-    keyword = ranking.keyword_condition
-    cards = selectors.mentor_cards(
-        [row["pk"] for row in rows], viewer, (keyword.text, keyword.params) if keyword else None
-    )
+def build_results(rows: list[RankedRow], criteria: Criteria) -> list[Result]:
+    """The page's results, each explained against the criteria (no queries)."""
     weights = match_weights()
     profile_url, request_url, relationship_url = (
         _url_with_id("mentor_profile"),
         _url_with_id("request_new"),
         _url_with_id("relationship"),
     )
-    results = []
-    for row in rows:
-        card = cards.get(row["pk"])
-        if card is None:  # deleted between the two queries
-            continue
-        results.append(
-            Result(
-                mentor=card,
-                explanation=explain(card, criteria, weights) if criteria.has_any else None,
-                availability=row["availability"],
-                is_full=bool(row["is_full"]),
-                profile_url=profile_url(card.user_id),
-                request_url=request_url(card.user_id),
-                relationship_url=relationship_url(card.relationship_id) if card.relationship_id else "",
-            )
+    return [
+        Result(
+            mentor=row.card,
+            explanation=explain(row.card, criteria, weights) if criteria.has_any else None,
+            availability=row.availability,
+            is_full=row.is_full,
+            profile_url=profile_url(row.card.user_id),
+            request_url=request_url(row.card.user_id),
+            relationship_url=relationship_url(row.card.relationship_id) if row.card.relationship_id else "",
         )
-    return results
+        for row in rows
+    ]
 
 
 _ID_MARKER = 987654321

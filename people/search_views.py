@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from project.server_timing import timed
+
 from . import search, selectors
 
 
@@ -130,30 +132,32 @@ def find_mentor(request: HttpRequest) -> HttpResponse:
         criteria = search.criteria_from_profile(profile, taxonomy)
         form = search.SearchForm(initial=criteria.form_initial(), taxonomy=taxonomy)
     page_number, page_notice = search.parse_page(params.get("page"))
-    result = search.search(criteria, request.user, page=page_number, notices=[page_notice] if page_notice else [])
+    with timed(request, "search"):
+        result = search.search(criteria, request.user, page=page_number, notices=[page_notice] if page_notice else [])
     page_url = _page_urls(result.criteria.query_params() if is_search else {})
     fields = _fields(form, result.criteria)
-    return render(
-        request,
-        "people/find_mentor.html",
-        {
-            "form": form,
-            "fields": fields,
-            "select_fields": [fields["role"], fields["community"], fields["region"]],
-            "field_errors": _field_errors(form),
-            "page": result,
-            "mode": "search" if is_search else "suggestions",
-            "page_links": [
-                {"number": n, "url": page_url(n), "current": n == result.number} if n else None
-                for n in result.page_links()
-            ],
-            "previous_url": page_url(result.number - 1) if result.has_previous else "",
-            "next_url": page_url(result.number + 1) if result.has_next else "",
-            "can_request": bool(profile and profile.is_mentee),
-            "profile": profile,
-            "nav": "find",
-        },
-    )
+    with timed(request, "render"):
+        return render(
+            request,
+            "people/find_mentor.html",
+            {
+                "form": form,
+                "fields": fields,
+                "select_fields": [fields["role"], fields["community"], fields["region"]],
+                "field_errors": _field_errors(form),
+                "page": result,
+                "mode": "search" if is_search else "suggestions",
+                "page_links": [
+                    {"number": n, "url": page_url(n), "current": n == result.number} if n else None
+                    for n in result.page_links()
+                ],
+                "previous_url": page_url(result.number - 1) if result.has_previous else "",
+                "next_url": page_url(result.number + 1) if result.has_next else "",
+                "can_request": bool(profile and profile.is_mentee),
+                "profile": profile,
+                "nav": "find",
+            },
+        )
 
 
 @login_required

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
@@ -57,7 +57,7 @@ class MentorCard:
     capacity: int
     accepting_requests: bool
     away_until: object | None
-    areas: list[tuple[int, str]] = field(default_factory=list)
+    area_ids: frozenset[int] = frozenset()
     keyword_hit: bool = False
     taken: int = 0
     relationship_id: int | None = None
@@ -93,14 +93,6 @@ class MentorCard:
         return " · ".join(part for part in (self.role_name, self.community_name, self.region_label) if part)
 
     @property
-    def area_ids(self) -> set[int]:
-        return {pk for pk, _ in self.areas}
-
-    @property
-    def area_names(self) -> list[str]:
-        return [name for _, name in self.areas]
-
-    @property
     def region_label(self) -> str:
         return REGION_LABELS.get(self.region, "")
 
@@ -109,76 +101,66 @@ class MentorCard:
         return self.away_until is not None and self.away_until > timezone.localdate()
 
 
-def mentor_cards(
-    ids: Iterable[int], mentee=None, keyword_sql: tuple[str, tuple] | None = None
-) -> dict[int, MentorCard]:
-    """Mentor cards by profile id, in two queries whatever the number of cards.
+def card_columns(mentee_id: int | None, keyword_sql: tuple[str, tuple] | None = None) -> tuple[str, tuple]:
+    """The select list that reads a ``MentorCard`` (see ``card_from_row``), and its parameters.
 
-    Each card carries the places its mentor has taken, the mentee's open request or current
-    relationship with them (if any), and, given ``keyword_sql`` (a condition on the profile
-    aliased ``p``), whether their text matches the mentee's keywords, so the explanation
-    agrees with the database.
+    For a profile aliased ``p``, joined as ``CARD_JOINS`` says. Besides the profile, its user,
+    role and community, a card carries its areas' ids, the places its mentor has taken, the
+    mentee's open request or current relationship with them (if any), and, given
+    ``keyword_sql`` (a condition on ``p``), whether their text matches the mentee's keywords,
+    so the explanation agrees with the database.
     """
     from journeys.models import CAPACITY_STATES, MATCHED_STATES, OPEN_REQUEST_STATES, Relationship
 
-    ids = list(ids)
-    if not ids:
-        return {}
     rel = Relationship._meta.db_table
     taken_states = [str(s) for s in CAPACITY_STATES]
     open_states = [str(s) for s in (*OPEN_REQUEST_STATES, *MATCHED_STATES)]
-    mentee_id = getattr(mentee, "pk", None)
     keyword, keyword_params = keyword_sql or ("FALSE", ())
-    in_ids = ", ".join(["%s"] * len(ids))
 
     def states(values: list[str]) -> str:
         return ", ".join(["%s"] * len(values))
 
+    if connection.vendor == "postgresql":
+        area_ids = "p.area_ids"  # kept in step with the areas by a trigger
+    else:
+        through = Profile.areas.through._meta.db_table
+        area_ids = f"(SELECT group_concat(pa.areaofsupport_id) FROM {through} pa WHERE pa.profile_id = p.id)"
     related = (
         f"(SELECT x.{{col}} FROM {rel} x WHERE x.mentee_id = %s AND x.mentor_id = p.user_id "
         f"AND x.state IN ({states(open_states)}) ORDER BY x.created_at DESC LIMIT 1)"
     )
-    sql = (
-        "SELECT p.id, p.user_id, u.first_name, u.last_name, u.email, p.job_title, p.organisation, "
-        "p.role_id, r.name, p.community_id, c.name, p.region, p.capacity, p.accepting_requests, p.away_until, "
-        f"(SELECT count(*) FROM {rel} x WHERE x.mentor_id = p.user_id AND x.state IN ({states(taken_states)})), "
-        f"{related.format(col='id')}, {related.format(col='state')}, {keyword} "
-        f"FROM {Profile._meta.db_table} p "
-        f"JOIN {User._meta.db_table} u ON u.id = p.user_id "
-        f"LEFT JOIN {Role._meta.db_table} r ON r.id = p.role_id "
-        f"LEFT JOIN {ProfessionalCommunity._meta.db_table} c ON c.id = p.community_id "
-        f"WHERE p.id IN ({in_ids})"
+    columns = (
+        "p.id AS pk, p.user_id AS user_id, u.first_name, u.last_name, u.email, p.job_title, p.organisation, "
+        "p.role_id, r.name AS role_name, p.community_id, c.name AS community_name, p.region, p.capacity, "
+        f"p.accepting_requests, p.away_until, {area_ids} AS areas, "
+        f"(SELECT count(*) FROM {rel} x WHERE x.mentor_id = p.user_id AND x.state IN ({states(taken_states)})) AS taken, "
+        f"{related.format(col='id')} AS relationship_id, {related.format(col='state')} AS relationship_state, "
+        f"{keyword} AS keyword_hit"
     )
-    params = (
-        *taken_states,
-        mentee_id,
-        *open_states,
-        mentee_id,
-        *open_states,
-        *keyword_params,
-        *ids,
-    )
-    cards: dict[int, MentorCard] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for row in cursor.fetchall():
-            card = MentorCard(*row[:15])
-            card.role_name, card.community_name = card.role_name or "", card.community_name or ""
-            card.away_until = _as_date(card.away_until)
-            card.taken, card.relationship_id, card.relationship_state = row[15] or 0, row[16], row[17]
-            card.keyword_hit = bool(row[18])
-            cards[card.pk] = card
-        through = Profile.areas.through._meta.db_table
-        cursor.execute(
-            f"SELECT pa.profile_id, a.id, a.name FROM {through} pa "
-            f"JOIN {AreaOfSupport._meta.db_table} a ON a.id = pa.areaofsupport_id "
-            f"WHERE pa.profile_id IN ({in_ids}) ORDER BY a.position, a.name",
-            ids,
-        )
-        for profile_id, area_id, name in cursor.fetchall():
-            if profile_id in cards:
-                cards[profile_id].areas.append((area_id, name))
-    return cards
+    params = (*taken_states, mentee_id, *open_states, mentee_id, *open_states, *keyword_params)
+    return columns, params
+
+
+CARD_JOINS = (
+    f"JOIN {User._meta.db_table} u ON u.id = p.user_id "
+    f"LEFT JOIN {Role._meta.db_table} r ON r.id = p.role_id "
+    f"LEFT JOIN {ProfessionalCommunity._meta.db_table} c ON c.id = p.community_id"
+)
+CARD_WIDTH = 20  # the columns of ``card_columns``
+
+
+def card_from_row(row) -> MentorCard:
+    """A ``MentorCard`` from the ``CARD_WIDTH`` columns of ``card_columns``, in order."""
+    card = MentorCard(*row[:15])
+    card.role_name, card.community_name = card.role_name or "", card.community_name or ""
+    card.away_until = _as_date(card.away_until)
+    areas = row[15]
+    if isinstance(areas, str):  # SQLite: "3,7,12"
+        areas = [int(pk) for pk in areas.split(",") if pk]
+    card.area_ids = frozenset(areas or ())
+    card.taken, card.relationship_id, card.relationship_state = row[16] or 0, row[17], row[18]
+    card.keyword_hit = bool(row[19])
+    return card
 
 
 def _as_date(value):

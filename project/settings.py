@@ -22,6 +22,8 @@ if env_file.exists():
 
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
 DEBUG = env.bool("DEBUG", default=False)
+# A Server-Timing header on every response (project/server_timing.py); make bench turns it on.
+SERVER_TIMING = env.bool("SERVER_TIMING", default=DEBUG)
 SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY)
 if not DEBUG and SECRET_KEY == DEV_SECRET_KEY and not env.bool("ALLOW_DEV_SECRET", default=False):
     raise ImproperlyConfigured(
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "project.server_timing.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -39,3 +39,12 @@ def test_the_parent_refuses_to_recreate_a_database_not_named_for_the_benchmark()
 
     with pytest.raises(CommandError, match="must contain 'bench'"):
         call_command("bench_search", database="mentoring")
+
+
+def test_measuring_here_refuses_a_database_not_named_for_the_benchmark(monkeypatch):
+    """``--here`` writes generated mentors where it runs: never into a real database."""
+    from django.core.management.base import CommandError
+
+    monkeypatch.setitem(connection.settings_dict, "NAME", "mentoring")
+    with pytest.raises(CommandError, match="Refusing to fill 'mentoring'"):
+        call_command("bench_search", here=True, sizes="15", runs=1, warmup=0, output="/dev/null")

@@ -323,3 +323,17 @@ def test_a_new_mentee_with_an_empty_profile_sees_every_open_mentor(client):
     response = client.get(FIND)
     assert card_names(response) == ["Alice Mentor"]
     assert "Add your areas of support" in response.content.decode()
+
+
+def test_server_timing_reports_the_search_and_the_rendering_only_when_asked(as_mentee, settings):
+    from project.server_timing import parse
+
+    mentor_with("Alice", areas=(NETWORKING,))
+    settings.SERVER_TIMING = False
+    assert "Server-Timing" not in as_mentee.get(FIND, {"area": area(NETWORKING).pk})
+
+    settings.SERVER_TIMING = True
+    parts = parse(as_mentee.get(FIND, {"area": area(NETWORKING).pk})["Server-Timing"])
+    assert set(parts) == {"search", "render", "total"}
+    assert 0 < parts["search"] < parts["total"] and 0 < parts["render"] < parts["total"]
+    assert set(parse(as_mentee.get(reverse("account"))["Server-Timing"])) == {"total"}

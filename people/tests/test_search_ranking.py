@@ -365,3 +365,45 @@ def test_the_ranking_reads_a_page_not_every_mentor(mentee):
         cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql.text, sql.params)
         plan = cursor.fetchone()[0][0]["Plan"]
     assert plan["Actual Rows"] == 5
+
+
+def test_a_search_is_one_query_whatever_the_page_shows(mentee, django_assert_num_queries):
+    """Count, ranking and every card's details (places, the mentee's own request, keyword hits)
+    come back in one statement."""
+    from journeys.models import Conversation, Relationship
+
+    for number in range(12):
+        m = mentor_with(f"M{number}", areas=(NETWORKING, CAREER), biography="Rail freight planning.")
+        if number % 4 == 0:
+            fill_capacity(m, 1)
+        if number % 5 == 0:
+            Relationship.objects.create(
+                mentee=mentee,
+                mentor=m,
+                conversation=Conversation.objects.create(mentee=mentee, mentor=m),
+                area=area(NETWORKING),
+                statement="Please",
+            )
+    networking = area(NETWORKING)
+    wanted = criteria(areas=(networking,), keywords="freight")
+    with django_assert_num_queries(1):
+        page = search.search(wanted, mentee, page=1, page_size=5)
+    assert page.total == 12 and len(page.results) == 5
+    with django_assert_num_queries(1):
+        last = search.search(wanted, mentee, page=3, page_size=5)
+    assert len(last.results) == 2
+    requested = [r for p in (page, last) for r in p.results if r.relationship_url]
+    assert requested and all(r.relationship_label for r in requested)
+    assert all(r.mentor.keyword_hit and r.mentor.area_ids >= {networking.pk} for r in page.results)
+
+
+def test_an_empty_page_still_reports_the_count_and_past_the_end_costs_one_more_query(mentee, django_assert_num_queries):
+    for number in range(3):
+        mentor_with(f"M{number}", areas=(NETWORKING,))
+    networking = area(NETWORKING)
+    with django_assert_num_queries(1):
+        nothing = search.search(criteria(areas=(networking,), exact=True, keywords="zebra"), mentee)
+    assert nothing.total == 0 and nothing.results == []
+    with django_assert_num_queries(2):  # the count shows page 9 is past the end: the last page instead
+        past = search.search(criteria(areas=(networking,)), mentee, page=9, page_size=2)
+    assert past.number == 2 and len(past.results) == 1 and past.notices
