@@ -29,6 +29,8 @@ class Notification(models.Model):
     body_html = models.TextField()
     link = models.CharField(max_length=300, blank=True)
     ics = models.TextField(blank=True)
+    # Reminders only: the one-click address that stops this kind of reminder (List-Unsubscribe).
+    stop_url = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     email_status = models.CharField(max_length=10, choices=Email.choices, default=Email.PENDING, db_index=True)
@@ -43,3 +45,17 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.email}"
+
+
+class ReminderOptOut(models.Model):
+    """A participant has stopped one kind of reminder email (``notifications.reminders.Kind``)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_opt_outs")
+    kind = models.CharField(max_length=30)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_opt_out_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} stopped {self.kind}"

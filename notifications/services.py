@@ -22,6 +22,9 @@ class Message:
     link_label: str = "Open the platform"
     ics: str = ""
     extra: list[tuple[str, str]] = field(default_factory=list)
+    # Reminders: where one click stops this kind of reminder (notifications.reminders).
+    stop_url: str = ""
+    stop_label: str = ""
 
 
 def absolute(url: str) -> str:
@@ -52,6 +55,7 @@ def notify(recipient, message: Message, event: str, email: str | None = None) ->
         body_html=render_to_string("notifications/email.html", context),
         link=message.link,
         ics=message.ics,
+        stop_url=message.stop_url,
         email_status=Notification.Email.PENDING if deliverable else Notification.Email.SKIPPED,
     )
     if deliverable:

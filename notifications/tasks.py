@@ -46,7 +46,15 @@ def build_email(note: Notification) -> EmailMultiAlternatives:
         body=note.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[note.email],
-        headers={"X-Notification-Id": str(note.pk)},
+        headers={
+            "X-Notification-Id": str(note.pk),
+            # A reminder can be stopped from the mail program in one click (RFC 8058).
+            **(
+                {"List-Unsubscribe": f"<{note.stop_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+                if note.stop_url
+                else {}
+            ),
+        },
     )
     mail.attach_alternative(note.body_html, "text/html")
     if note.ics:

@@ -3,9 +3,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
-from . import services
+from . import reminders, services
+from .forms import ReminderSettingsForm
 from .models import Notification
 
 
@@ -29,3 +31,33 @@ def read_all(request):
     count = services.mark_read(request.user)
     messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} as read.")
     return redirect("notifications")
+
+
+@csrf_exempt  # the signed token is the authority; mail programs POST here with no page (RFC 8058)
+@require_http_methods(["GET", "POST"])
+def stop_reminders(request, token: str):
+    """The link in every reminder: stop that kind of reminder, no login needed."""
+    from django.contrib.auth import get_user_model
+
+    found = reminders.read_stop_token(token)
+    user = get_user_model().objects.filter(pk=found[0], is_active=True).first() if found else None
+    if user is None:
+        return render(request, "notifications/stop.html", {"invalid": True}, status=404)
+    kind = found[1]
+    stopped = reminders.is_stopped(user, kind)
+    if request.method == "POST":
+        reminders.stop(user, kind)
+        stopped = True
+    return render(request, "notifications/stop.html", {"kind": kind, "stopped": stopped, "person": user})
+
+
+@login_required
+@require_POST
+def reminder_settings(request):
+    form = ReminderSettingsForm.for_user(request.user, reminders.stopped_kinds(request.user), data=request.POST)
+    if form.is_valid():
+        reminders.set_stopped(request.user, form.stopped())
+        messages.success(request, "Your reminder emails are saved.")
+        return redirect("account")
+    messages.error(request, "Those reminder choices could not be saved; please choose from the list.")
+    return redirect("account")

@@ -35,7 +35,11 @@ def profile(request):
 
 @login_required
 def account(request):
-    return render(request, "people/account.html", {})
+    from notifications.forms import ReminderSettingsForm
+    from notifications.reminders import stopped_kinds
+
+    form = ReminderSettingsForm.for_user(request.user, stopped_kinds(request.user))
+    return render(request, "people/account.html", {"reminder_form": form})
 
 
 @login_required

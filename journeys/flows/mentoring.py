@@ -13,6 +13,7 @@ from ..models import MentoringProcess, State
 from ..nodes import ParticipantStep
 from ..views import steps
 from .locking import wait_for_process_row
+from .timing import after_days
 
 
 def mentee(activation):
@@ -38,9 +39,14 @@ class MentoringFlow(flow.Flow):
 
     # Requested: the mentor reviews, may message first, and accepts or declines.
     # The mentee may edit or withdraw meanwhile (withdrawing finishes this step).
-    review_request = ParticipantStep(
-        steps.ReviewRequest.as_view(), title="Review the mentoring request", assignee=mentor
-    ).Next(this.after_review)
+    # Unanswered, the mentor is reminded twice (REQUEST_REMIND_DAYS: 3 and 7 days).
+    review_request = (
+        ParticipantStep(steps.ReviewRequest.as_view(), title="Review the mentoring request", assignee=mentor)
+        .OnTimeout(after_days("REQUEST_REMIND_DAYS", 0), this.remind_mentor, interrupting=False, title="3 days")
+        .OnTimeout(after_days("REQUEST_REMIND_DAYS", 1), this.remind_mentor, interrupting=False, title="7 days")
+        .Next(this.after_review)
+    )
+    remind_mentor = flow.Function(this.send_review_reminder).Annotation(title="Remind the mentor").Next(this.reminded)
     after_review = (
         flow.Switch()
         .Case(this.arrange_first_meeting, state_is(State.ARRANGING))
@@ -55,9 +61,15 @@ class MentoringFlow(flow.Flow):
     ).Next(this.review_request)
 
     # Matched: the mentee arranges the first conversation (or records one arranged elsewhere).
-    arrange_first_meeting = ParticipantStep(
-        steps.ArrangeFirstMeeting.as_view(), title="Arrange your first meeting", assignee=mentee
-    ).Next(this.first_conversation)
+    # No meeting yet: the mentee is reminded (FIRST_MEETING_REMIND_DAYS: 7 days).
+    arrange_first_meeting = (
+        ParticipantStep(steps.ArrangeFirstMeeting.as_view(), title="Arrange your first meeting", assignee=mentee)
+        .OnTimeout(after_days("FIRST_MEETING_REMIND_DAYS"), this.remind_to_arrange, interrupting=False, title="7 days")
+        .Next(this.first_conversation)
+    )
+    remind_to_arrange = (
+        flow.Function(this.send_arrange_reminder).Annotation(title="Remind the mentee").Next(this.reminded)
+    )
 
     # First conversation: prepare, meet, set at least one SMART goal, mark the stage completed.
     first_conversation = ParticipantStep(
@@ -76,20 +88,56 @@ class MentoringFlow(flow.Flow):
         steps.CompleteStage.as_view(stage="completion"), title="Bring the relationship to a close", assignee=mentee
     ).Next(this.feedback)
 
-    # Feedback: mentee and mentor each give theirs, in parallel.
+    # Feedback: mentee and mentor each give theirs, in parallel; each is reminded after
+    # FEEDBACK_REMIND_DAYS (7 days).
     feedback = flow.Split().Next(this.mentee_feedback).Next(this.mentor_feedback)
-    mentee_feedback = ParticipantStep(
-        steps.GiveFeedback.as_view(), title="Give feedback on your mentoring", assignee=mentee
-    ).Next(this.feedback_given)
-    mentor_feedback = ParticipantStep(
-        steps.GiveFeedback.as_view(), title="Give feedback on your mentoring", assignee=mentor
-    ).Next(this.feedback_given)
+    mentee_feedback = (
+        ParticipantStep(steps.GiveFeedback.as_view(), title="Give feedback on your mentoring", assignee=mentee)
+        .OnTimeout(after_days("FEEDBACK_REMIND_DAYS"), this.remind_mentee_feedback, interrupting=False, title="7 days")
+        .Next(this.feedback_given)
+    )
+    mentor_feedback = (
+        ParticipantStep(steps.GiveFeedback.as_view(), title="Give feedback on your mentoring", assignee=mentor)
+        .OnTimeout(after_days("FEEDBACK_REMIND_DAYS"), this.remind_mentor_feedback, interrupting=False, title="7 days")
+        .Next(this.feedback_given)
+    )
     feedback_given = flow.Join().Next(this.completed)
+    remind_mentee_feedback = (
+        flow.Function(this.send_mentee_feedback_reminder).Annotation(title="Remind the mentee").Next(this.reminded)
+    )
+    remind_mentor_feedback = (
+        flow.Function(this.send_mentor_feedback_reminder).Annotation(title="Remind the mentor").Next(this.reminded)
+    )
 
     completed = flow.End()
     declined = flow.End()
     ended = flow.End()
+    reminded = flow.End()  # a reminder's own path ends here; the journey goes on
 
     def start_process(self, activation, relationship):
         activation.process.relationship = relationship
         return activation.process
+
+    # The reminders (journeys.services.reminders): each checks the step still waits.
+
+    def send_review_reminder(self, activation):
+        from ..services import reminders
+
+        reminders.remind_mentor_to_review(activation.process.relationship)
+
+    def send_arrange_reminder(self, activation):
+        from ..services import reminders
+
+        reminders.remind_mentee_to_arrange(activation.process.relationship)
+
+    def send_mentee_feedback_reminder(self, activation):
+        from ..services import reminders
+
+        relationship = activation.process.relationship
+        reminders.remind_to_give_feedback(relationship, relationship.mentee)
+
+    def send_mentor_feedback_reminder(self, activation):
+        from ..services import reminders
+
+        relationship = activation.process.relationship
+        reminders.remind_to_give_feedback(relationship, relationship.mentor)

@@ -7,11 +7,17 @@ from __future__ import annotations
 from viewflow import this
 from viewflow.workflow import flow
 
+# First, so that importing this module on its own works: the pages import the services,
+# which import both flows.
+from . import mentoring as _mentoring  # noqa: F401
+
+# isort: split
 from ..models import OnboardingProcess
 from ..nodes import ParticipantStep
 from ..views import steps
 from . import driver
 from .locking import wait_for_process_row
+from .timing import after_days
 
 
 def participant(activation):
@@ -34,20 +40,40 @@ class OnboardingFlow(flow.Flow):
     # Waits for allauth's email confirmation (people.signals).
     verify_email = flow.Handle().Annotation(title="Verify your email address").Next(this.complete_profile)
 
-    complete_profile = ParticipantStep(
-        steps.CompleteProfile.as_view(), title="Complete your profile", assignee=participant
-    ).Next(this.mentee_or_mentor)
+    # Reminded after PROFILE_REMIND_DAYS (3 days).
+    complete_profile = (
+        ParticipantStep(steps.CompleteProfile.as_view(), title="Complete your profile", assignee=participant)
+        .OnTimeout(after_days("PROFILE_REMIND_DAYS"), this.remind_profile, interrupting=False, title="3 days")
+        .Next(this.mentee_or_mentor)
+    )
     mentee_or_mentor = flow.If(is_mentee).Then(this.find_mentor).Else(this.end)
 
-    find_mentor = ParticipantStep(
-        steps.FindMentor.as_view(), title="Find a mentor and send a request", assignee=participant
-    ).Next(this.end)
+    # A mentee with no request after NO_REQUEST_REMIND_DAYS (7 days) is pointed to suggested mentors.
+    find_mentor = (
+        ParticipantStep(steps.FindMentor.as_view(), title="Find a mentor and send a request", assignee=participant)
+        .OnTimeout(after_days("NO_REQUEST_REMIND_DAYS"), this.nudge_to_search, interrupting=False, title="7 days")
+        .Next(this.end)
+    )
+
+    remind_profile = flow.Function(this.send_profile_reminder).Annotation(title="Remind them").Next(this.reminded)
+    nudge_to_search = flow.Function(this.send_search_nudge).Annotation(title="Suggest mentors").Next(this.reminded)
 
     end = flow.End()
+    reminded = flow.End()  # a reminder's own path ends here
 
     def start_process(self, activation, participant):
         activation.process.participant = participant
         return activation.process
+
+    def send_profile_reminder(self, activation):
+        from ..services import reminders
+
+        reminders.remind_to_complete_profile(activation.process.participant)
+
+    def send_search_nudge(self, activation):
+        from ..services import reminders
+
+        reminders.nudge_to_find_mentor(activation.process.participant)
 
 
 def start(user) -> None:

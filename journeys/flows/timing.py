@@ -1,0 +1,34 @@
+"""When the flows' reminders fall due: the delays of their timer boundaries.
+
+Each delay is read from ``settings.REMINDERS`` when the waiting step starts (the timer is
+armed with it), so a changed setting applies to steps that start afterwards. A value of 0,
+or a reminder the setting does not list, means "never": the timer is set far beyond any
+relationship's life and is cancelled with its step.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+
+NEVER = timedelta(days=365 * 100)
+
+
+def days_setting(name: str, index: int | None = None) -> int:
+    value = settings.REMINDERS.get(name, 0)
+    if index is not None:
+        values = list(value or [])
+        value = values[index] if index < len(values) else 0
+    return int(value or 0)
+
+
+def after_days(name: str, index: int | None = None):
+    """A boundary delay: ``REMINDERS[name]`` days (its ``index``-th value for a list) after the step starts."""
+
+    def delay(activation) -> timedelta:
+        days = days_setting(name, index)
+        return timedelta(days=days) if days > 0 else NEVER
+
+    delay.__name__ = f"{name.lower()}{'' if index is None else f'_{index}'}"
+    return delay

@@ -1,0 +1,213 @@
+"""Reminders: declared as timers on the steps that wait, sent only while the step still waits,
+and stoppable, kind by kind, in one click."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+from viewflow.workflow.timers import fire_due_timers
+
+from journeys.flows import onboarding
+from journeys.services import relationships
+from notifications.models import Notification, ReminderOptOut
+from notifications.reminders import Kind, stop_url
+from people.tests.factories import make_user
+
+from .helpers import send, walk_to
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def timers(name_prefix: str, **filters):
+    return Task.objects.filter(flow_task_type="TIMER", **filters).filter(
+        pk__in=[t.pk for t in Task.objects.filter(flow_task_type="TIMER") if t.flow_task.name.startswith(name_prefix)]
+    )
+
+
+def come_due(name_prefix: str, *, nth: int | None = None) -> int:
+    """Bring the scheduled timers of a step forward to now (the nth one only, if given) and fire them."""
+    scheduled = list(timers(name_prefix, status=STATUS.SCHEDULED).order_by("scheduled"))
+    chosen = scheduled if nth is None else scheduled[nth : nth + 1]
+    Task.objects.filter(pk__in=[t.pk for t in chosen]).update(scheduled=timezone.now() - dt.timedelta(seconds=1))
+    return fire_due_timers()
+
+
+def reminders_to(user, event: str) -> list[Notification]:
+    return list(Notification.objects.filter(recipient=user, event=event))
+
+
+def test_an_unanswered_request_reminds_the_mentor_after_3_and_7_days(mentee, mentor):
+    before = timezone.now()
+    rel = send(mentee, mentor)
+    due = sorted(t.scheduled for t in timers("review_request__timeout", status=STATUS.SCHEDULED))
+    assert len(due) == 2
+    assert abs(due[0] - before - dt.timedelta(days=3)) < dt.timedelta(minutes=1)
+    assert abs(due[1] - before - dt.timedelta(days=7)) < dt.timedelta(minutes=1)
+    mail.outbox.clear()
+
+    assert come_due("review_request__timeout", nth=0) == 1
+    [first] = reminders_to(mentor, "reminder_review_request")
+    assert mentee.display_name in first.subject and first.link == reverse("next_step", args=[rel.pk])
+    [email] = mail.outbox
+    assert email.to == [mentor.email]
+    assert "accept or decline" in email.body
+    assert email.extra_headers["List-Unsubscribe"] == f"<{first.stop_url}>"
+    assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert first.stop_url in email.body and first.stop_url in email.alternatives[0][0]
+
+    assert come_due("review_request__timeout") == 1  # the 7-day one
+    assert len(reminders_to(mentor, "reminder_review_request")) == 2
+    assert rel.mentor == mentor and not reminders_to(mentee, "reminder_review_request")
+
+
+def test_answering_cancels_the_reminders(mentee, mentor):
+    rel = send(mentee, mentor)
+    relationships.accept_request(rel, mentor)
+    assert not timers("review_request__timeout", status=STATUS.SCHEDULED).exists()
+    assert timers("review_request__timeout", status=STATUS.CANCELED).count() == 2
+    assert come_due("review_request__timeout") == 0
+    assert not reminders_to(mentor, "reminder_review_request")
+
+
+def test_a_withdrawn_request_reminds_nobody_even_if_a_timer_fires(mentee, mentor):
+    rel = send(mentee, mentor)
+    relationships.withdraw_request(rel, mentee)
+    # however the timer got here, the reminder checks the state first
+    from journeys.services import reminders
+
+    rel.refresh_from_db()
+    assert reminders.remind_mentor_to_review(rel) is False
+    assert not reminders_to(mentor, "reminder_review_request")
+
+
+def test_a_mentor_who_stopped_request_reminders_gets_none(mentee, mentor):
+    ReminderOptOut.objects.create(user=mentor, kind=Kind.REVIEW_REQUEST)
+    send(mentee, mentor)
+    assert come_due("review_request__timeout") == 2
+    assert not reminders_to(mentor, "reminder_review_request")
+
+
+def test_reminder_days_come_from_settings_and_0_means_never(mentee, mentor, settings):
+    settings.REMINDERS = {**settings.REMINDERS, "REQUEST_REMIND_DAYS": [2], "FIRST_MEETING_REMIND_DAYS": 0}
+    before = timezone.now()
+    rel = send(mentee, mentor)
+    due = sorted(t.scheduled for t in timers("review_request__timeout", status=STATUS.SCHEDULED))
+    assert abs(due[0] - before - dt.timedelta(days=2)) < dt.timedelta(minutes=1)
+    assert due[1] > before + dt.timedelta(days=365 * 50)
+    relationships.accept_request(rel, mentor)
+    [arrange] = timers("arrange_first_meeting__timeout", status=STATUS.SCHEDULED)
+    assert arrange.scheduled > before + dt.timedelta(days=365 * 50)
+
+
+def test_a_match_without_a_first_meeting_reminds_the_mentee(mentee, mentor):
+    rel = send(mentee, mentor)
+    relationships.accept_request(rel, mentor)
+    assert come_due("arrange_first_meeting__timeout") == 1
+    [note] = reminders_to(mentee, "reminder_first_meeting")
+    assert mentor.display_name in note.subject
+    assert not reminders_to(mentor, "reminder_first_meeting")
+
+    rel2_mentee = make_user(first_name="Second")
+    from people.tests.factories import make_profile
+
+    make_profile(rel2_mentee, mentee=True)
+    rel2 = send(rel2_mentee, mentor)
+    walk_to(rel2, rel2_mentee, mentor, "first_conversation")  # a meeting exists: the step is done
+    assert come_due("arrange_first_meeting__timeout") == 0
+    assert not reminders_to(rel2_mentee, "reminder_first_meeting")
+
+
+def test_feedback_reminders_go_to_whoever_has_not_given_it(mentee, mentor):
+    rel = send(mentee, mentor)
+    walk_to(rel, mentee, mentor, "feedback")
+    relationships.give_feedback(rel, mentee, 5, "Thank you")
+    assert come_due("mentor_feedback__timeout") == 1
+    assert come_due("mentee_feedback__timeout") == 0  # cancelled when the mentee gave theirs
+    assert len(reminders_to(mentor, "reminder_feedback")) == 1
+    assert not reminders_to(mentee, "reminder_feedback")
+
+
+def test_onboarding_reminds_an_unfinished_profile_then_nudges_a_mentee_to_search():
+    user = make_user(first_name="Newcomer")
+    onboarding.email_verified(user)
+    assert come_due("complete_profile__timeout") == 1
+    [note] = reminders_to(user, "reminder_profile")
+    assert note.link == reverse("profile")
+
+    from people.tests.factories import make_profile
+
+    make_profile(user, mentee=True)
+    onboarding.profile_completed(user)
+    assert come_due("find_mentor__timeout") == 1
+    [nudge] = reminders_to(user, "reminder_find_mentor")
+    assert nudge.link == reverse("find_mentor")
+
+
+def test_a_mentee_who_has_sent_a_request_is_not_nudged(mentor):
+    from people.tests.factories import make_profile
+
+    user = make_user(first_name="Quick")
+    make_profile(user, mentee=True)
+    onboarding.profile_completed(user)
+    send(user, mentor)  # finishes the find_mentor step
+    assert come_due("find_mentor__timeout") == 0
+    assert not reminders_to(user, "reminder_find_mentor")
+
+
+# -- stopping reminders ---------------------------------------------------------------
+
+
+def test_the_stop_link_asks_then_stops_that_kind_only(client, mentor):
+    url = stop_url(mentor, Kind.REVIEW_REQUEST)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert b"Stop these reminders?" in page.content and mentor.email.encode() in page.content
+    assert not ReminderOptOut.objects.exists()  # opening the link (or a mail scanner) changes nothing
+
+    done = client.post(url)
+    assert done.status_code == 200 and b"Reminders stopped" in done.content
+    assert list(ReminderOptOut.objects.values_list("user", "kind")) == [(mentor.pk, "review_request")]
+    assert client.post(url).status_code == 200  # twice is fine
+    assert ReminderOptOut.objects.count() == 1
+
+
+def test_mail_programs_can_stop_in_one_click_without_a_csrf_token(mentor):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(stop_url(mentor, Kind.FEEDBACK), {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    assert ReminderOptOut.objects.filter(user=mentor, kind="feedback").exists()
+
+
+@pytest.mark.parametrize("token", ["nonsense", "eyJ1IjoxLCJrIjoiZmVlZGJhY2sifQ:forged:signature"])
+def test_a_broken_or_forged_stop_link_says_so_and_stops_nothing(client, token):
+    response = client.post(reverse("reminders_stop", args=[token]))
+    assert response.status_code == 404
+    assert b"did not recognise that link" in response.content
+    assert not ReminderOptOut.objects.exists()
+
+
+def test_edit_account_turns_reminder_kinds_off_and_on(client, mentor):
+    client.force_login(mentor)
+    page = client.get(reverse("account"))
+    assert b"Reminders to answer a mentoring request" in page.content
+    assert page.content.count(b"checked") >= len(Kind.values)  # everything on to begin with
+
+    keep = [k for k in Kind.values if k != "review_request"]
+    response = client.post(reverse("reminder_settings"), {"reminders-send": keep})
+    assert response.status_code == 302
+    assert list(ReminderOptOut.objects.values_list("kind", flat=True)) == ["review_request"]
+
+    client.post(reverse("reminder_settings"), {"reminders-send": Kind.values})
+    assert not ReminderOptOut.objects.exists()
+
+    bad = client.post(reverse("reminder_settings"), {"reminders-send": ["sms"]}, follow=True)
+    assert b"could not be saved" in bad.content
+    assert not ReminderOptOut.objects.exists()

@@ -1,0 +1,22 @@
+from django import forms
+
+from .reminders import Kind
+
+
+class ReminderSettingsForm(forms.Form):
+    """Which reminder emails a participant receives (Edit Account)."""
+
+    send = forms.MultipleChoiceField(
+        label="Send me these reminders",
+        choices=Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Untick a kind to stop it. Messages from people and news about your requests are always sent.",
+    )
+
+    @classmethod
+    def for_user(cls, user, stopped: set[str], data=None) -> "ReminderSettingsForm":
+        return cls(data, initial={"send": [k for k in Kind.values if k not in stopped]}, prefix="reminders")
+
+    def stopped(self) -> set[str]:
+        return set(Kind.values) - set(self.cleaned_data["send"])

@@ -1,0 +1,87 @@
+"""Reminder emails, and the one-click way to stop each kind of them.
+
+The flows decide *when* a reminder is due (timer boundaries on the step that waits:
+journeys/flows/); the services in ``journeys.services.reminders`` decide whether it still
+applies and what it says; this module sends it, unless the recipient has stopped that kind.
+
+Every reminder carries a link that stops that kind of reminder for that person, signed so
+that it works without logging in, and the same address in a ``List-Unsubscribe`` header
+(with ``List-Unsubscribe-Post``, so mail programs can stop it in one click, RFC 8058).
+Participants turn kinds back on under Edit Account.
+"""
+
+from __future__ import annotations
+
+from django.core import signing
+from django.db import IntegrityError, models, transaction
+from django.urls import reverse
+
+from .models import Notification, ReminderOptOut
+from .services import Message, absolute, notify
+
+SALT = "notifications.reminders.stop"
+
+
+class Kind(models.TextChoices):
+    """The kinds of reminder a participant can stop, each in words they will recognise."""
+
+    PROFILE = "profile", "Reminders to complete your profile"
+    FIND_MENTOR = "find_mentor", "Nudges to find a mentor and send a request"
+    REVIEW_REQUEST = "review_request", "Reminders to answer a mentoring request"
+    FIRST_MEETING = "first_meeting", "Reminders to arrange your first meeting"
+    FEEDBACK = "feedback", "Reminders to give feedback"
+
+
+def stop_token(user, kind: str) -> str:
+    return signing.dumps({"u": user.pk, "k": str(kind)}, salt=SALT, compress=True)
+
+
+def read_stop_token(token: str) -> tuple[int, Kind] | None:
+    """The (user id, kind) a stop link was made for, or None if it is not one of ours."""
+    try:
+        data = signing.loads(token, salt=SALT)
+        return int(data["u"]), Kind(data["k"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+def stop_url(user, kind: str) -> str:
+    return reverse("reminders_stop", args=[stop_token(user, kind)])
+
+
+def stopped_kinds(user) -> set[str]:
+    return set(ReminderOptOut.objects.filter(user=user).values_list("kind", flat=True))
+
+
+def is_stopped(user, kind: str) -> bool:
+    return ReminderOptOut.objects.filter(user=user, kind=str(kind)).exists()
+
+
+def stop(user, kind: str) -> bool:
+    """Stop one kind of reminder for ``user``; False if it was already stopped."""
+    try:
+        with transaction.atomic():
+            ReminderOptOut.objects.create(user=user, kind=str(kind))
+    except IntegrityError:
+        return False
+    return True
+
+
+def set_stopped(user, kinds: set[str]) -> None:
+    """Stop exactly ``kinds`` for ``user`` (the Edit Account form), resuming the others."""
+    wanted = {str(Kind(k)) for k in kinds}
+    with transaction.atomic():
+        ReminderOptOut.objects.filter(user=user).exclude(kind__in=wanted).delete()
+        have = stopped_kinds(user)
+        ReminderOptOut.objects.bulk_create(
+            [ReminderOptOut(user=user, kind=k) for k in sorted(wanted - have)], ignore_conflicts=True
+        )
+
+
+def send_reminder(user, kind: Kind, message: Message, event: str) -> Notification | None:
+    """Email and show ``message`` to ``user`` unless they stopped ``kind``; None when stopped."""
+    if user is None or not user.is_active or getattr(user, "anonymised_at", None) or is_stopped(user, kind):
+        return None
+    message.stop_url = absolute(stop_url(user, kind))
+    message.stop_label = f"Stop {kind.label[0].lower()}{kind.label[1:]}"
+    return notify(user, message, event)
