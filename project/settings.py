@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "journeys",
     "notifications",
     "support",
+    "staff",
 ]
 
 MIDDLEWARE = [
@@ -242,6 +243,10 @@ CELERY_BEAT_SCHEDULE = {
     "fire-workflow-timers": {
         "task": "journeys.tasks.fire_workflow_timers",
         "schedule": env.int("TIMER_SWEEP_SECONDS", default=60),
+    },
+    "open-stalled-cases": {
+        "task": "staff.tasks.open_stalled_cases",
+        "schedule": env.int("STALLED_SWEEP_SECONDS", default=3600),
     },
     "redeliver-notifications": {
         "task": "notifications.tasks.redeliver_pending",

@@ -4,6 +4,7 @@ from viewflow.workflow.flow import FlowViewset
 
 from journeys.flows.mentoring import MentoringFlow
 from journeys.flows.onboarding import OnboardingFlow
+from staff.flows import CaseFlow
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -11,8 +12,10 @@ urlpatterns = [
     # Each flow node serves its own page to the person it waits on.
     path("journey/mentoring/", FlowViewset(MentoringFlow).urls),
     path("journey/onboarding/", FlowViewset(OnboardingFlow).urls),
+    path("staff/cases/flow/", FlowViewset(CaseFlow).urls),
     path("", include("people.urls")),
     path("", include("journeys.urls")),
     path("", include("notifications.urls")),
     path("", include("support.urls")),
+    path("", include("staff.urls")),
 ]

@@ -39,12 +39,17 @@ class MentoringFlow(flow.Flow):
 
     # Requested: the mentor reviews, may message first, and accepts or declines.
     # The mentee may edit or withdraw meanwhile (withdrawing finishes this step).
-    # Unanswered, the mentor is reminded twice (REQUEST_REMIND_DAYS: 3 and 7 days).
+    # Unanswered, the mentor is reminded twice (REQUEST_REMIND_DAYS: 3 and 7 days), then
+    # the staff inbox gets a case (REQUEST_ESCALATE_DAYS: 10 days).
     review_request = (
         ParticipantStep(steps.ReviewRequest.as_view(), title="Review the mentoring request", assignee=mentor)
         .OnTimeout(after_days("REQUEST_REMIND_DAYS", 0), this.remind_mentor, interrupting=False, title="3 days")
         .OnTimeout(after_days("REQUEST_REMIND_DAYS", 1), this.remind_mentor, interrupting=False, title="7 days")
+        .OnTimeout(after_days("REQUEST_ESCALATE_DAYS"), this.escalate_request, interrupting=False, title="10 days")
         .Next(this.after_review)
+    )
+    escalate_request = (
+        flow.Function(this.open_unanswered_case).Annotation(title="Tell the staff inbox").Next(this.reminded)
     )
     remind_mentor = flow.Function(this.send_review_reminder).Annotation(title="Remind the mentor").Next(this.reminded)
     after_review = (
@@ -61,11 +66,18 @@ class MentoringFlow(flow.Flow):
     ).Next(this.review_request)
 
     # Matched: the mentee arranges the first conversation (or records one arranged elsewhere).
-    # No meeting yet: the mentee is reminded (FIRST_MEETING_REMIND_DAYS: 7 days).
+    # No meeting yet: the mentee is reminded (FIRST_MEETING_REMIND_DAYS: 7 days), then the
+    # staff inbox gets a case (FIRST_MEETING_ESCALATE_DAYS: 14 days).
     arrange_first_meeting = (
         ParticipantStep(steps.ArrangeFirstMeeting.as_view(), title="Arrange your first meeting", assignee=mentee)
         .OnTimeout(after_days("FIRST_MEETING_REMIND_DAYS"), this.remind_to_arrange, interrupting=False, title="7 days")
+        .OnTimeout(
+            after_days("FIRST_MEETING_ESCALATE_DAYS"), this.escalate_no_meeting, interrupting=False, title="14 days"
+        )
         .Next(this.first_conversation)
+    )
+    escalate_no_meeting = (
+        flow.Function(this.open_no_meeting_case).Annotation(title="Tell the staff inbox").Next(this.reminded)
     )
     remind_to_arrange = (
         flow.Function(this.send_arrange_reminder).Annotation(title="Remind the mentee").Next(this.reminded)
@@ -129,6 +141,16 @@ class MentoringFlow(flow.Flow):
         from ..services import reminders
 
         reminders.remind_mentee_to_arrange(activation.process.relationship)
+
+    def open_unanswered_case(self, activation):
+        from staff.services import escalate_unanswered_request
+
+        escalate_unanswered_request(activation.process.relationship)
+
+    def open_no_meeting_case(self, activation):
+        from staff.services import escalate_no_first_meeting
+
+        escalate_no_first_meeting(activation.process.relationship)
 
     def send_mentee_feedback_reminder(self, activation):
         from ..services import reminders

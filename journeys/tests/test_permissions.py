@@ -124,3 +124,6 @@ def test_journey_diagrams_are_generated_for_staff_only(client, staff, mentee):
     svg = client.get("/journey/mentoring/chart/")
     assert svg["Content-Type"] == "image/svg+xml"
     assert b"review_request" in svg.content or b"Review" in svg.content
+    assert "Staff case" in page and "Handle the case" in page
+    cases = client.get("/staff/cases/flow/chart/")
+    assert cases["Content-Type"] == "image/svg+xml" and b"Handle" in cases.content

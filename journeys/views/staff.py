@@ -9,9 +9,12 @@ from ..flows.onboarding import OnboardingFlow
 
 @staff_member_required
 def journey_maps(request):
+    from staff.flows import CaseFlow
+
     flows = [
         (MentoringFlow, "/journey/mentoring/chart/"),
         (OnboardingFlow, "/journey/onboarding/chart/"),
+        (CaseFlow, "/staff/cases/flow/chart/"),
     ]
     items = [
         {

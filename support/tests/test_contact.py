@@ -47,7 +47,7 @@ def test_anonymous_request_is_stored_and_emailed(
     assert recipients == sorted([staff.email, second.email, "pat@example.net"])
 
 
-def test_staff_email_carries_the_message_and_a_link_to_the_request(
+def test_staff_email_carries_the_message_and_a_link_to_its_case_in_the_staff_inbox(
     client, staff, django_capture_on_commit_callbacks, no_extra_staff_addresses
 ):
     post(client, django_capture_on_commit_callbacks, VALID)
@@ -57,10 +57,12 @@ def test_staff_email_carries_the_message_and_a_link_to_the_request(
     assert "Cannot find my meeting" in staff_mail.subject
     assert VALID["message"] in staff_mail.body
     assert "pat@example.net" in staff_mail.body
-    assert f"/admin/support/supportrequest/{request.pk}/change/" in staff_mail.body
+    case = request.staff_cases.get()
+    assert case.kind == "support_request" and case.status == "NEW"
+    assert f"/staff/cases/{case.pk}/" in staff_mail.body
     note = Notification.objects.get(recipient=staff)
     assert note.event == "support_request_staff"
-    assert note.link == f"/admin/support/supportrequest/{request.pk}/change/"
+    assert note.link == f"/staff/cases/{case.pk}/"
 
 
 def test_sender_gets_a_confirmation_that_does_not_repeat_their_text(

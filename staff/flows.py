@@ -1,0 +1,42 @@
+"""A staff case, declared once (journey.md, "Staff task inbox").
+
+Opened by the journey's escalation timers, the stalled-relationship sweep or the Contact
+form; waits in the staff queue until someone claims "Handle the case" and resolves it.
+"""
+
+from __future__ import annotations
+
+from viewflow import this
+from viewflow.workflow import flow
+
+from journeys.flows.locking import wait_for_process_row
+
+from .models import StaffCase
+from .views import HandleCase
+
+
+class CaseFlow(flow.Flow):
+    process_class = StaffCase
+    process_title = "Staff case"
+    process_description = "Something in the programme that needs a person from the team."
+    lock_impl = wait_for_process_row
+
+    # journeys' escalation timers, staff.tasks.open_stalled_cases, support.services.
+    start = flow.StartHandle(this.start_case).Next(this.handle)
+
+    # In the staff queue until claimed; the page is the case's workspace (nudge, note,
+    # snooze, suggest mentors, close the relationship, resolve). Resolving finishes it.
+    handle = (
+        flow.View(HandleCase.as_view())
+        .Annotation(title="Handle the case")
+        .Permission("handle_case", auto_create=True, help_text="Can handle cases in the staff inbox")
+        .Next(this.resolved)
+    )
+
+    resolved = flow.End()
+
+    def start_case(self, activation, *, kind, summary, relationship=None, support_request=None):
+        case = activation.process
+        case.kind, case.summary = kind, summary[:300]
+        case.relationship, case.support_request = relationship, support_request
+        return case

@@ -1,0 +1,64 @@
+from django import forms
+
+from journeys.forms import DateBoxesField
+
+from .services import NUDGE_WHO
+
+
+class NudgeForm(forms.Form):
+    who = forms.ChoiceField(
+        label="Who to nudge",
+        choices=[(key, label.capitalize()) for key, label in NUDGE_WHO.items()],
+        widget=forms.RadioSelect,
+    )
+    personal = forms.CharField(
+        label="A line of your own",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Optional. Added to the templated email.",
+    )
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label="Private note",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Seen by programme staff only.",
+    )
+
+
+class SnoozeForm(forms.Form):
+    until = DateBoxesField(label="Snooze until", help_text="For example, 18 4 2027. Up to 90 days ahead.")
+
+
+class SuggestForm(forms.Form):
+    mentors = forms.TypedMultipleChoiceField(
+        label="Mentors to suggest", coerce=int, choices=[], widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, suggestions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentors"].choices = [
+            (r.mentor.user_id, f"{r.mentor.display_name}" + (f", {r.mentor.subtitle}" if r.mentor.subtitle else ""))
+            for r in suggestions
+        ]
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for closing",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Both participants are told, with this reason.",
+    )
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(
+        label="How was it resolved?",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept with the case in the archive.",
+    )

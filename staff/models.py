@@ -1,0 +1,58 @@
+"""The staff task inbox: cases that need a person from the programme team.
+
+A case is opened by the journey itself (a request left unanswered, a match with no first
+meeting, a relationship gone quiet) or by the Contact form. Each case is a process of the
+declared ``staff.flows.CaseFlow``: its one human step, "Handle the case", is the task staff
+claim from the inbox and work on; finishing it resolves the case, which then stays in the
+archive.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from viewflow.workflow.models import Process
+
+
+class CaseKind(models.TextChoices):
+    UNANSWERED_REQUEST = "unanswered_request", "Request not answered"
+    NO_FIRST_MEETING = "no_first_meeting", "No first meeting arranged"
+    STALLED = "stalled", "Stalled relationship"
+    SUPPORT_REQUEST = "support_request", "Support request"
+
+
+class StaffCase(Process):
+    kind = models.CharField(max_length=30, choices=CaseKind.choices)
+    relationship = models.ForeignKey(
+        "journeys.Relationship", null=True, blank=True, on_delete=models.CASCADE, related_name="staff_cases"
+    )
+    support_request = models.ForeignKey(
+        "support.SupportRequest", null=True, blank=True, on_delete=models.CASCADE, related_name="staff_cases"
+    )
+    summary = models.CharField(max_length=300)
+    snoozed_until = models.DateField(null=True, blank=True)
+    resolution = models.TextField(blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "staff case"
+        indexes = [models.Index(fields=["kind", "relationship"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.summary}"
+
+
+class StaffNote(models.Model):
+    """What staff write down on a case (and what they did); never shown to participants."""
+
+    case = models.ForeignKey(StaffCase, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField()
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]

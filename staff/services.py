@@ -1,0 +1,346 @@
+"""Everything staff do with a case, and the ways cases open: one function each, in one transaction.
+
+Participants are told only what is meant for them (a nudge, suggested mentors, the closing of
+their relationship); staff notes never leave the inbox.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import PROCESS, STATUS
+
+from journeys.models import Relationship, State
+from journeys.services.base import Refused
+from notifications.services import Message, notify, notify_staff
+
+from .models import CaseKind, StaffCase, StaffNote
+
+OPEN_TASK = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
+FINISHED = [PROCESS.DONE, PROCESS.CANCELED]
+STALLED_STATES = [State.FIRST_CONVERSATION, State.PROGRESSION, State.COMPLETION]
+MAX_SNOOZE_DAYS = 90
+
+
+def _day(moment) -> str:
+    return format_date(moment, "j F Y")
+
+
+def _require_staff(user) -> None:
+    if user is None or not getattr(user, "is_staff", False) or not user.is_active:
+        raise Refused("Only programme staff can do that.")
+
+
+def open_cases():
+    return StaffCase.objects.exclude(status__in=FINISHED)
+
+
+def handle_task(case: StaffCase) -> Task | None:
+    """The case's waiting "Handle the case" task, if it is still open."""
+    from .flows import CaseFlow
+
+    return Task.objects.filter(process=case, flow_task=CaseFlow.handle, status__in=OPEN_TASK).first()
+
+
+def _lock_case(case: StaffCase) -> StaffCase:
+    from viewflow.workflow.models import Process
+
+    Process.objects.select_for_update().filter(pk=case.pk).exists()  # the flow's own lock, same order
+    case.refresh_from_db()
+    if case.status in FINISHED:
+        raise Refused("This case has already been resolved.")
+    return case
+
+
+# -- opening cases -------------------------------------------------------------------
+
+
+def open_case(
+    kind: CaseKind, *, summary: str, relationship=None, support_request=None, tell_staff: bool = True
+) -> StaffCase:
+    """Open a case, unless one of the same kind is already open about the same thing."""
+    from .flows import CaseFlow
+
+    with transaction.atomic():
+        if relationship is not None:  # one sweep or timer at a time per relationship
+            Relationship.objects.select_for_update().filter(pk=relationship.pk).exists()
+        existing = open_cases().filter(kind=kind, relationship=relationship, support_request=support_request).first()
+        if existing is not None:
+            return existing
+        case = CaseFlow.start.run(
+            kind=kind, summary=summary, relationship=relationship, support_request=support_request
+        )
+        if tell_staff:
+            notify_staff(
+                Message(
+                    subject=f"New in the staff inbox: {CaseKind(kind).label.lower()}",
+                    paragraphs=[summary],
+                    link=reverse("staff_case", args=[case.pk]),
+                    link_label="Open the case",
+                ),
+                "staff_case_opened",
+            )
+    return case
+
+
+def escalate_unanswered_request(relationship: Relationship) -> StaffCase | None:
+    """REQUEST_ESCALATE_DAYS after a request, if the mentor still has not answered."""
+    if relationship.state != State.REQUESTED:
+        return None
+    return open_case(
+        CaseKind.UNANSWERED_REQUEST,
+        relationship=relationship,
+        summary=(
+            f"{relationship.mentor.display_name} has not answered {relationship.mentee.display_name}'s "
+            f"mentoring request of {_day(relationship.created_at)}."
+        ),
+    )
+
+
+def escalate_no_first_meeting(relationship: Relationship) -> StaffCase | None:
+    """FIRST_MEETING_ESCALATE_DAYS after a match, if no first meeting exists yet."""
+    if relationship.state != State.ARRANGING:
+        return None
+    return open_case(
+        CaseKind.NO_FIRST_MEETING,
+        relationship=relationship,
+        summary=(
+            f"{relationship.mentee.display_name} and {relationship.mentor.display_name} were matched on "
+            f"{_day(relationship.matched_at or relationship.created_at)} and have not arranged a first meeting."
+        ),
+    )
+
+
+def open_stalled_cases(now=None) -> int:
+    """The sweep (Celery beat): relationships with no message, meeting or goal update for
+    STALLED_AFTER_DAYS. One case per quiet spell: activity after a case allows a new one later."""
+    days = int(settings.REMINDERS.get("STALLED_AFTER_DAYS", 0) or 0)
+    if days <= 0:
+        return 0
+    now = now or timezone.now()
+    already = StaffCase.objects.filter(
+        kind=CaseKind.STALLED, relationship=OuterRef("pk"), created__gte=OuterRef("last_activity_at")
+    )
+    quiet = (
+        Relationship.objects.filter(state__in=STALLED_STATES, last_activity_at__lt=now - timedelta(days=days))
+        .exclude(Exists(already))
+        .select_related("mentee", "mentor")
+    )
+    opened = 0
+    for relationship in quiet:
+        open_case(
+            CaseKind.STALLED,
+            relationship=relationship,
+            summary=(
+                f"Nothing has happened between {relationship.mentee.display_name} and "
+                f"{relationship.mentor.display_name} since {_day(relationship.last_activity_at)} "
+                f"({State(relationship.state).label.lower()})."
+            ),
+        )
+        opened += 1
+    return opened
+
+
+# -- working on a case ---------------------------------------------------------------
+
+
+def claim(case: StaffCase, user) -> Task:
+    """Take the case's task (from the queue, or over from a colleague)."""
+    _require_staff(user)
+    with transaction.atomic():
+        case = _lock_case(case)
+        task = handle_task(case)
+        if task is None:
+            raise Refused("This case has no open task.")
+        if task.owner_id == user.pk:
+            return task
+        with task.activation() as activation:
+            if task.status == STATUS.NEW:
+                activation.assign(user)
+            else:
+                activation.reassign(user)
+        note(case, user, "Claimed the case.", lock=False)
+        return task
+
+
+def release(case: StaffCase, user) -> None:
+    """Put the case back in the queue."""
+    _require_staff(user)
+    with transaction.atomic():
+        case = _lock_case(case)
+        task = handle_task(case)
+        if task is None or task.owner_id is None:
+            return
+        with task.activation() as activation:
+            activation.unassign()
+        note(case, user, "Put the case back in the queue.", lock=False)
+
+
+def note(case: StaffCase, user, body: str, *, lock: bool = True) -> StaffNote:
+    _require_staff(user)
+    body = (body or "").strip()
+    if not body:
+        raise Refused("Please write the note first.")
+    with transaction.atomic():
+        if lock:
+            _lock_case(case)
+        return StaffNote.objects.create(case=case, author=user, body=body[:5000])
+
+
+NUDGE_WHO = {"mentee": "the mentee", "mentor": "the mentor", "both": "both of them"}
+
+
+def _nudge_message(relationship: Relationship, person, personal: str) -> Message:
+    other = relationship.other(person)
+    if relationship.state == State.REQUESTED and person == relationship.mentor:
+        subject = f"{other.display_name} is still waiting for your answer"
+        lines = [
+            f"{other.display_name} asked you on {_day(relationship.created_at)} to be their mentor. "
+            "Could you accept or decline the request? Either answer helps them move on."
+        ]
+    elif relationship.state == State.ARRANGING and person == relationship.mentee:
+        subject = f"Time to arrange your first meeting with {other.display_name}"
+        lines = ["You are matched. Suggest a time for your first conversation, or record one arranged elsewhere."]
+    else:
+        subject = "How is your mentoring going?"
+        lines = [
+            f"We noticed things have been quiet between you and {other.display_name}. If something is in the "
+            "way, reply to this email or use Need Help? and we will gladly help."
+        ]
+    if personal:
+        lines.append(f"A note from the programme team: “{personal}”")
+    return Message(
+        subject=subject, paragraphs=lines, link=reverse("next_step", args=[relationship.pk]), link_label="Next step"
+    )
+
+
+def nudge(case: StaffCase, user, who: str, personal: str = "") -> list:
+    """Email one or both participants a templated nudge, with an optional personal line."""
+    _require_staff(user)
+    relationship = case.relationship
+    if relationship is None:
+        raise Refused("This case is not about a relationship, so there is nobody to nudge.")
+    if who not in NUDGE_WHO:
+        raise Refused("Choose who to nudge: the mentee, the mentor or both.")
+    if relationship.state not in (State.REQUESTED, *STALLED_STATES, State.ARRANGING, State.FEEDBACK):
+        raise Refused(f"The relationship is “{State(relationship.state).label}”: there is nothing to nudge them about.")
+    personal = (personal or "").strip()[:500]
+    people = {"mentee": [relationship.mentee], "mentor": [relationship.mentor]}.get(
+        who, [relationship.mentee, relationship.mentor]
+    )
+    with transaction.atomic():
+        _lock_case(case)
+        sent = [notify(p, _nudge_message(relationship, p, personal), "staff_nudge") for p in people]
+        note(case, user, f"Nudged {NUDGE_WHO[who]}." + (f" Their note: “{personal}”" if personal else ""), lock=False)
+    return sent
+
+
+def mentor_suggestions(case: StaffCase, limit: int = 5) -> list:
+    """Other mentors for the case's mentee: open to requests, from the mentee's profile."""
+    from people import search
+
+    relationship = case.relationship
+    if relationship is None:
+        return []
+    mentee = relationship.mentee
+    criteria = replace(search.criteria_from_profile(getattr(mentee, "profile", None)), hide_full=True)
+    page = search.search(criteria, mentee, page_size=limit + 1)
+    return [r for r in page.results if r.mentor.user_id != relationship.mentor_id][:limit]
+
+
+def suggest_mentors(case: StaffCase, user, mentor_user_ids: list[int]) -> None:
+    """Email the mentee the chosen mentors (from ``mentor_suggestions``), each with a profile link."""
+    from notifications.services import absolute
+
+    _require_staff(user)
+    offered = {r.mentor.user_id: r for r in mentor_suggestions(case)}
+    chosen = [offered[i] for i in mentor_user_ids if i in offered]
+    if not chosen:
+        raise Refused("Choose at least one of the suggested mentors.")
+    relationship = case.relationship
+    lines = [
+        "The programme team has picked out mentors who match your profile and are open to requests:",
+        *[
+            f"{r.mentor.display_name}"
+            + (f" ({r.mentor.subtitle})" if r.mentor.subtitle else "")
+            + f": {absolute(r.profile_url)}"
+            for r in chosen
+        ],
+        "Have a look, ask a question if you are unsure, and send a Mentor Request if one suits you.",
+    ]
+    with transaction.atomic():
+        _lock_case(case)
+        notify(
+            relationship.mentee,
+            Message(
+                subject="Mentors we think could help you",
+                paragraphs=lines,
+                link=reverse("find_mentor"),
+                link_label="Find Mentor",
+            ),
+            "staff_suggested_mentors",
+        )
+        note(
+            case, user, "Suggested to the mentee: " + ", ".join(r.mentor.display_name for r in chosen) + ".", lock=False
+        )
+
+
+def snooze(case: StaffCase, user, until: date) -> None:
+    """Hide the case from the open queue until ``until``."""
+    _require_staff(user)
+    today = timezone.localdate()
+    if until <= today:
+        raise Refused("Choose a day after today.")
+    if until > today + timedelta(days=MAX_SNOOZE_DAYS):
+        raise Refused(f"A case can be snoozed for up to {MAX_SNOOZE_DAYS} days.")
+    with transaction.atomic():
+        case = _lock_case(case)
+        case.snoozed_until = until
+        case.save(update_fields=["snoozed_until"])
+        note(case, user, f"Snoozed until {_day(until)}.", lock=False)
+
+
+def close_relationship(case: StaffCase, user, reason: str) -> None:
+    from journeys.services import relationships
+
+    _require_staff(user)
+    if case.relationship is None:
+        raise Refused("This case is not about a relationship.")
+    with transaction.atomic():
+        _lock_case(case)
+        relationships.close_by_staff(case.relationship, user, reason)
+        note(case, user, f"Closed the relationship. Reason given to both: “{reason.strip()}”", lock=False)
+
+
+def resolve(case: StaffCase, user, resolution: str) -> StaffCase:
+    """Finish the case's task: the case leaves the queue for the archive."""
+    from journeys.flows import driver
+
+    from .flows import CaseFlow
+
+    _require_staff(user)
+    resolution = (resolution or "").strip()
+    if not resolution:
+        raise Refused("Please say how the case was resolved.")
+    with transaction.atomic():
+        case = _lock_case(case)
+        case.resolution, case.resolved_by, case.resolved_at = resolution[:5000], user, timezone.now()
+        case.save(update_fields=["resolution", "resolved_by", "resolved_at"])
+        if case.support_request_id:
+            from support.services import set_support_request_status
+
+            set_support_request_status([case.support_request], "resolved")
+        task = handle_task(case)
+        if task is not None and task.owner_id != user.pk:
+            claim(case, user)
+        driver.finish(StaffCase.objects.filter(pk=case.pk), CaseFlow.handle)
+    case.refresh_from_db()
+    return case

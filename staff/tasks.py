@@ -1,0 +1,11 @@
+"""Scheduled work for the staff inbox (Celery beat)."""
+
+from celery import shared_task
+
+
+@shared_task
+def open_stalled_cases() -> int:
+    """Open a "stalled relationship" case for every relationship quiet for STALLED_AFTER_DAYS."""
+    from .services import open_stalled_cases as sweep
+
+    return sweep()

@@ -1,0 +1,302 @@
+"""The staff task inbox: how cases open, who may see them, and every action on them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import PROCESS, STATUS
+from viewflow.workflow.timers import fire_due_timers
+
+from journeys.models import Relationship, State
+from journeys.services import relationships
+from journeys.tests.helpers import send, walk_to
+from notifications.models import Notification
+from people.tests.factories import make_mentee, make_mentor, make_staff
+from staff import services
+from staff.models import CaseKind, StaffCase, StaffNote
+
+pytestmark = pytest.mark.django_db(transaction=True)
+INBOX = reverse("staff_inbox")
+
+
+def fire_timer(relationship, name: str) -> int:
+    """Bring the named boundary timer of this relationship forward to now and fire it."""
+    tasks = [
+        t
+        for t in Task.objects.filter(
+            flow_task_type="TIMER", status=STATUS.SCHEDULED, process__mentoringprocess__relationship=relationship
+        )
+        if t.flow_task.name == name
+    ]
+    Task.objects.filter(pk__in=[t.pk for t in tasks]).update(scheduled=timezone.now() - dt.timedelta(seconds=1))
+    return fire_due_timers()
+
+
+def task_of(case) -> Task:
+    return services.handle_task(case)
+
+
+def execute_url(case) -> str:
+    task = task_of(case)
+    return task.flow_task.reverse("execute", args=[case.pk, task.pk])
+
+
+@pytest.fixture
+def unanswered(mentee, mentor, staff):
+    rel = send(mentee, mentor)
+    assert fire_timer(rel, "review_request__timeout_3") == 1  # the 10-day one
+    return StaffCase.objects.get(relationship=rel)
+
+
+@pytest.fixture
+def as_staff(client, staff):
+    client.force_login(staff)
+    return client
+
+
+# -- how cases open --------------------------------------------------------------------
+
+
+def test_a_request_unanswered_for_10_days_opens_a_case_and_tells_staff(unanswered, mentee, mentor, staff):
+    assert unanswered.kind == CaseKind.UNANSWERED_REQUEST
+    assert mentor.display_name in unanswered.summary and mentee.display_name in unanswered.summary
+    task = task_of(unanswered)
+    assert task.status == STATUS.NEW and task.owner is None
+    told = Notification.objects.get(recipient=staff, event="staff_case_opened")
+    assert told.link == reverse("staff_case", args=[unanswered.pk])
+    # the same escalation again does not open a second case
+    assert services.escalate_unanswered_request(unanswered.relationship) == unanswered
+    assert StaffCase.objects.count() == 1
+
+
+def test_an_answered_request_opens_no_case(mentee, mentor):
+    rel = send(mentee, mentor)
+    relationships.accept_request(rel, mentor)
+    assert fire_timer(rel, "review_request__timeout_3") == 0
+    rel.refresh_from_db()
+    assert services.escalate_unanswered_request(rel) is None
+    assert not StaffCase.objects.exists()
+
+
+def test_a_match_without_a_first_meeting_for_14_days_opens_a_case(mentee, mentor):
+    rel = send(mentee, mentor)
+    relationships.accept_request(rel, mentor)
+    assert fire_timer(rel, "arrange_first_meeting__timeout_2") == 1
+    case = StaffCase.objects.get()
+    assert case.kind == CaseKind.NO_FIRST_MEETING and case.relationship == rel
+
+
+def test_the_sweep_opens_one_case_per_quiet_spell(mentee, mentor, settings):
+    settings.REMINDERS = {**settings.REMINDERS, "STALLED_AFTER_DAYS": 30}
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "progression")
+    other = make_mentee(first_name="Early")
+    arranging = send(other, mentor)
+    relationships.accept_request(arranging, mentor)  # arranging has its own escalation
+    long_ago = timezone.now() - dt.timedelta(days=31)
+    Relationship.objects.update(last_activity_at=long_ago)
+
+    assert services.open_stalled_cases() == 1
+    case = StaffCase.objects.get(kind=CaseKind.STALLED)
+    assert case.relationship == rel
+    assert services.open_stalled_cases() == 0  # still quiet: still the one case
+
+    services.resolve(case, make_staff(email="s2@example.com"), "Spoke to both, they are on holiday.")
+    assert services.open_stalled_cases() == 0  # resolved, and nothing has happened since
+    Relationship.objects.filter(pk=rel.pk).update(last_activity_at=timezone.now() - dt.timedelta(days=1))
+    assert services.open_stalled_cases() == 0  # active again
+    Relationship.objects.filter(pk=rel.pk).update(last_activity_at=timezone.now())
+    assert services.open_stalled_cases(now=timezone.now() + dt.timedelta(days=31)) == 1  # a new quiet spell
+
+
+def test_stalled_cases_can_be_switched_off(mentee, mentor, settings):
+    settings.REMINDERS = {**settings.REMINDERS, "STALLED_AFTER_DAYS": 0}
+    walk_to(send(mentee, mentor), mentee, mentor, "progression")
+    Relationship.objects.update(last_activity_at=timezone.now() - dt.timedelta(days=400))
+    assert services.open_stalled_cases() == 0
+
+
+# -- who may see the inbox -------------------------------------------------------------
+
+
+def test_participants_and_visitors_never_see_the_inbox_or_a_case(client, unanswered, mentee, mentor):
+    urls = [INBOX, reverse("staff_case", args=[unanswered.pk]), execute_url(unanswered)]
+    for person in (None, mentee, mentor):
+        client.logout()
+        if person:
+            client.force_login(person)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code in (302, 403, 404), (person, url)
+            assert escape(unanswered.summary).encode() not in response.content
+        claim = client.post(reverse("staff_claim", args=[unanswered.pk]))
+        assert claim.status_code in (302, 403, 404)
+    assert task_of(unanswered).owner is None
+
+
+def test_a_claimed_case_is_worked_only_by_whoever_holds_it(client, unanswered, staff):
+    colleague = make_staff(email="colleague@example.com")
+    services.claim(unanswered, staff)
+    client.force_login(colleague)
+    assert client.get(execute_url(unanswered)).status_code in (302, 403, 404)
+    page = client.get(reverse("staff_case", args=[unanswered.pk]))
+    assert b"Take over this case" in page.content
+    client.post(reverse("staff_claim", args=[unanswered.pk]))
+    assert task_of(unanswered).owner == colleague
+
+
+# -- working a case --------------------------------------------------------------------
+
+
+def test_the_inbox_lists_open_cases_then_mine_after_claiming(as_staff, unanswered, staff):
+    page = as_staff.get(INBOX).content.decode()
+    assert escape(unanswered.summary) in page and "Nobody yet" in page and "Claim" in page
+    assert escape(unanswered.summary) not in as_staff.get(INBOX, {"tab": "mine"}).content.decode()
+
+    response = as_staff.post(reverse("staff_claim", args=[unanswered.pk]))
+    assert response.status_code == 302 and response["Location"] == execute_url(unanswered)
+    assert task_of(unanswered).owner == staff
+    assert escape(unanswered.summary) in as_staff.get(INBOX, {"tab": "mine"}).content.decode()
+    workspace = as_staff.get(execute_url(unanswered)).content.decode()
+    for label in (
+        "Nudge the participants",
+        "Suggest other mentors",
+        "Close the relationship",
+        "Add a private note",
+        "Snooze",
+        "Resolve the case",
+        "Sent the mentoring request",
+    ):
+        assert label in workspace
+
+
+def test_nudging_the_mentor_sends_the_templated_email_with_a_personal_line(as_staff, unanswered, mentor, staff):
+    services.claim(unanswered, staff)
+    mail.outbox.clear()
+    response = as_staff.post(
+        execute_url(unanswered), {"action": "nudge", "nudge-who": "mentor", "nudge-personal": "We can help."}
+    )
+    assert response.status_code == 302
+    [email] = mail.outbox
+    assert email.to == [mentor.email]
+    assert "still waiting for your answer" in email.subject and "We can help." in email.body
+    assert StaffNote.objects.filter(case=unanswered, body__startswith="Nudged the mentor").exists()
+
+
+def test_bad_input_on_the_workspace_is_shown_on_the_page(as_staff, unanswered, staff):
+    services.claim(unanswered, staff)
+    url = execute_url(unanswered)
+    bad_who = as_staff.post(url, {"action": "nudge", "nudge-who": "everyone"})
+    assert bad_who.status_code == 400 and b"Select a valid choice" in bad_who.content
+    past = timezone.localdate() - dt.timedelta(days=2)
+    snooze = as_staff.post(
+        url, {"action": "snooze", "snooze-until_0": past.day, "snooze-until_1": past.month, "snooze-until_2": past.year}
+    )
+    assert snooze.status_code == 400 and b"Choose a day after today." in snooze.content
+    resolve = as_staff.post(url, {"action": "resolve", "resolve-resolution": "  "})
+    assert resolve.status_code == 400 and b"This field is required" in resolve.content
+    odd = as_staff.post(url, {"action": "explode"})
+    assert odd.status_code == 200 and b"not something this page can do" in odd.content
+    assert StaffCase.objects.get().status not in services.FINISHED
+
+
+def test_notes_stay_with_staff(as_staff, client, unanswered, staff, mentee):
+    services.claim(unanswered, staff)
+    as_staff.post(execute_url(unanswered), {"action": "note", "note-body": "Mentor is on parental leave."})
+    assert "Mentor is on parental leave." in as_staff.get(execute_url(unanswered)).content.decode()
+    client.force_login(mentee)
+    relationship_page = client.get(reverse("relationship", args=[unanswered.relationship_id])).content.decode()
+    assert "parental leave" not in relationship_page
+    assert not Notification.objects.filter(body_text__contains="parental leave").exists()
+
+
+def test_snoozing_moves_the_case_out_of_open_until_the_day(as_staff, unanswered, staff):
+    services.claim(unanswered, staff)
+    until = timezone.localdate() + dt.timedelta(days=5)
+    response = as_staff.post(
+        execute_url(unanswered),
+        {"action": "snooze", "snooze-until_0": until.day, "snooze-until_1": until.month, "snooze-until_2": until.year},
+    )
+    assert response.status_code == 302
+    assert escape(unanswered.summary) not in as_staff.get(INBOX).content.decode()
+    assert escape(unanswered.summary) in as_staff.get(INBOX, {"tab": "snoozed"}).content.decode()
+    StaffCase.objects.filter(pk=unanswered.pk).update(snoozed_until=timezone.localdate())
+    assert escape(unanswered.summary) in as_staff.get(INBOX).content.decode()
+
+
+def test_suggesting_mentors_emails_the_mentee_the_chosen_ones(as_staff, unanswered, staff, mentee, mentor):
+    from people.models import AreaOfSupport
+
+    areas = list(mentee.profile.areas.all()) or [AreaOfSupport.objects.first()]
+    mentee.profile.areas.set(areas)
+    other = make_mentor(first_name="Bea", last_name="Best", email="bea@example.com", areas=areas)
+    services.claim(unanswered, staff)
+    offered = [r.mentor.user_id for r in services.mentor_suggestions(unanswered)]
+    assert other.pk in offered and mentor.pk not in offered
+    mail.outbox.clear()
+    as_staff.post(execute_url(unanswered), {"action": "suggest", "suggest-mentors": [other.pk]})
+    [email] = mail.outbox
+    assert email.to == [mentee.email] and "Bea Best" in email.body
+    assert f"/mentors/{other.pk}/" in email.body
+
+
+def test_closing_the_relationship_tells_both_and_resolving_archives_the_case(as_staff, unanswered, staff):
+    services.claim(unanswered, staff)
+    url = execute_url(unanswered)
+    mail.outbox.clear()
+    as_staff.post(url, {"action": "close", "close-reason": "The mentor has left the programme."})
+    rel = Relationship.objects.get()
+    assert rel.state == State.CLOSED
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([rel.mentee.email, rel.mentor.email])
+
+    done = as_staff.post(url, {"action": "resolve", "resolve-resolution": "Closed; mentee pointed to others."})
+    assert done.status_code == 302
+    case = StaffCase.objects.get()
+    assert case.status == PROCESS.DONE and case.resolved_by == staff and case.resolution.startswith("Closed")
+    assert escape(case.summary) not in as_staff.get(INBOX).content.decode()
+    archive = as_staff.get(INBOX, {"tab": "archive"}).content.decode()
+    assert escape(case.summary) in archive
+    assert as_staff.get(reverse("staff_case", args=[case.pk])).status_code == 200
+    with pytest.raises(services.Refused):
+        services.note(case, staff, "Too late")
+
+
+def test_resolving_a_support_case_resolves_the_request(client, staff):
+    from support.models import SupportRequest
+    from support.services import submit_support_request
+
+    request = submit_support_request(name="Pat", email="pat@example.net", subject="Login", message="Locked out")
+    case = request.staff_cases.get()
+    services.resolve(case, staff, "Reset their password.")
+    request.refresh_from_db()
+    assert request.status == SupportRequest.Status.RESOLVED
+    client.force_login(staff)
+    assert "Locked out" in client.get(reverse("staff_case", args=[case.pk])).content.decode()
+
+
+def test_putting_a_viewed_case_back_and_taking_one_over(as_staff, client, unanswered, staff):
+    services.claim(unanswered, staff)
+    assert as_staff.get(execute_url(unanswered)).status_code == 200  # opening the page claims nothing more
+    back = as_staff.post(execute_url(unanswered), {"action": "release"})
+    assert back.status_code == 302 and back["Location"] == INBOX
+    task = task_of(unanswered)
+    assert task.owner is None and task.status == STATUS.NEW
+
+    services.claim(unanswered, staff)
+    as_staff.get(execute_url(unanswered))
+    colleague = make_staff(email="colleague@example.com")
+    services.claim(unanswered, colleague)
+    assert task_of(unanswered).owner == colleague
+    client.force_login(colleague)
+    assert client.get(execute_url(unanswered)).status_code == 200
+    assert list(StaffNote.objects.filter(case=unanswered).values_list("body", flat=True)) == [
+        "Claimed the case.",
+        "Put the case back in the queue.",
+        "Claimed the case.",
+        "Claimed the case.",
+    ]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("staff/inbox/", views.inbox, name="staff_inbox"),
+    path("staff/cases/<int:pk>/", views.case_record, name="staff_case"),
+    path("staff/cases/<int:pk>/claim/", views.claim, name="staff_claim"),
+]

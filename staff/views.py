@@ -1,0 +1,190 @@
+"""The staff task inbox: the queue, a case's workspace (the flow's "Handle the case" page), the archive."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.http import require_POST
+from viewflow.workflow.models import Task
+
+from journeys.services.base import Refused
+
+from . import forms, services
+from .models import StaffCase
+
+TABS = [
+    ("open", "Open"),
+    ("mine", "Mine"),
+    ("snoozed", "Snoozed"),
+    ("archive", "Archive"),
+]
+
+
+def _task_url(task: Task) -> str:
+    return task.flow_task.reverse("execute", args=[task.process_id, task.pk])
+
+
+@staff_member_required
+def inbox(request):
+    tab = request.GET.get("tab", "open")
+    if tab not in dict(TABS):
+        tab = "open"
+    today = timezone.localdate()
+    open_tasks = Prefetch(
+        "task_set",
+        queryset=Task.objects.filter(status__in=services.OPEN_TASK).select_related("owner"),
+        to_attr="open_tasks",
+    )
+    cases = StaffCase.objects.select_related("relationship", "support_request", "resolved_by").prefetch_related(
+        open_tasks
+    )
+    if tab == "archive":
+        cases = cases.filter(status__in=services.FINISHED).order_by("-finished", "-pk")[:200]
+    else:
+        cases = services.open_cases()
+        cases = (
+            StaffCase.objects.filter(pk__in=cases)
+            .select_related("relationship", "support_request", "resolved_by")
+            .prefetch_related(open_tasks)
+        )
+        if tab == "snoozed":
+            cases = cases.filter(snoozed_until__gt=today)
+        else:
+            cases = cases.filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today))
+        if tab == "mine":
+            cases = cases.filter(task__owner=request.user, task__status__in=services.OPEN_TASK)
+        cases = cases.order_by("created", "pk")
+    rows = []
+    for case in cases:
+        task = case.open_tasks[0] if getattr(case, "open_tasks", None) else None
+        rows.append({"case": case, "task": task, "task_url": _task_url(task) if task else ""})
+    return render(request, "staff/inbox.html", {"rows": rows, "tab": tab, "tabs": TABS, "nav": "staff"})
+
+
+@staff_member_required
+def case_record(request, pk: int):
+    """A case as it stands (read-only): from the archive, or before claiming it."""
+    case = (
+        StaffCase.objects.select_related("relationship__mentee", "relationship__mentor", "support_request")
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        raise Http404("No such case")
+    task = services.handle_task(case)
+    if task is not None and task.owner_id == request.user.pk:
+        return redirect(_task_url(task))
+    return render(request, "staff/case.html", _case_context(case, task=task, workspace=False))
+
+
+@staff_member_required
+@require_POST
+def claim(request, pk: int):
+    case = StaffCase.objects.filter(pk=pk).first()
+    if case is None:
+        raise Http404("No such case")
+    try:
+        task = services.claim(case, request.user)
+    except Refused as refused:
+        messages.error(request, refused.message)
+        return redirect("staff_case", pk)
+    return redirect(_task_url(task))
+
+
+def _case_context(case: StaffCase, **extra) -> dict:
+    relationship = case.relationship
+    context = {
+        "case": case,
+        "relationship": relationship,
+        "history": list(relationship.history.select_related("actor")) if relationship else [],
+        "notes": list(case.notes.select_related("author")),
+        "nav": "staff",
+        **extra,
+    }
+    if relationship is not None:
+        context["activity"] = {
+            "messages": relationship.conversation.messages.count(),
+            "meetings": relationship.meetings.count(),
+            "goals": relationship.goals.count(),
+            "last_activity": relationship.last_activity_at,
+        }
+    return context
+
+
+@method_decorator(staff_member_required, name="dispatch")
+class HandleCase(View):
+    """The flow node's page: shown to the staff member who claimed the case."""
+
+    ACTIONS = ("nudge", "note", "snooze", "suggest", "close", "resolve", "release")
+
+    def case(self) -> StaffCase:
+        return self.request.activation.process.staffcase
+
+    def forms(self, data=None, action=None) -> dict:
+        case = self.case()
+        bound = lambda name: data if action == name else None  # noqa: E731 - only the posted form is bound
+        suggestions = services.mentor_suggestions(case) if case.relationship_id else []
+        return {
+            "nudge_form": forms.NudgeForm(bound("nudge"), prefix="nudge"),
+            "note_form": forms.NoteForm(bound("note"), prefix="note"),
+            "snooze_form": forms.SnoozeForm(bound("snooze"), prefix="snooze"),
+            "suggest_form": forms.SuggestForm(bound("suggest"), prefix="suggest", suggestions=suggestions),
+            "close_form": forms.CloseForm(bound("close"), prefix="close"),
+            "resolve_form": forms.ResolveForm(bound("resolve"), prefix="resolve"),
+        }
+
+    def page(self, status=200, **context):
+        case = self.case()
+        full = _case_context(case, task=self.request.activation.task, workspace=True, **context)
+        return render(self.request, "staff/case.html", full, status=status)
+
+    def get(self, request, **kwargs):
+        return self.page(**self.forms())
+
+    def post(self, request, **kwargs):
+        action = request.POST.get("action")
+        if action not in self.ACTIONS:
+            messages.error(request, "That is not something this page can do.")
+            return self.page(**self.forms())
+        case = self.case()
+        if action == "release":
+            services.release(case, request.user)
+            messages.success(request, "The case is back in the queue.")
+            return redirect("staff_inbox")
+        all_forms = self.forms(request.POST, action)
+        form = all_forms[f"{action}_form"]
+        if not form.is_valid():
+            return self.page(status=400, **all_forms)
+        data = form.cleaned_data
+        try:
+            if action == "nudge":
+                services.nudge(case, request.user, data["who"], data["personal"])
+                done = "Nudge sent."
+            elif action == "note":
+                services.note(case, request.user, data["body"])
+                done = "Note added."
+            elif action == "snooze":
+                services.snooze(case, request.user, data["until"])
+                messages.success(request, "Case snoozed. It is under Snoozed until then.")
+                return redirect("staff_inbox")
+            elif action == "suggest":
+                services.suggest_mentors(case, request.user, data["mentors"])
+                done = "Suggestions sent to the mentee."
+            elif action == "close":
+                services.close_relationship(case, request.user, data["reason"])
+                done = "The relationship is closed and both participants have been told. Resolve the case when done."
+            else:
+                services.resolve(case, request.user, data["resolution"])
+                messages.success(request, "Case resolved. It is in the archive.")
+                return redirect("staff_inbox")
+        except Refused as refused:
+            form.add_error(None, refused.message)
+            return self.page(status=400, **all_forms)
+        messages.success(request, done)
+        return redirect(request.path)
