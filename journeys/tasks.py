@@ -9,3 +9,11 @@ def fire_workflow_timers() -> int:
     from viewflow.workflow.timers import fire_due_timers
 
     return fire_due_timers()
+
+
+@shared_task
+def send_dated_reminders() -> int:
+    """Meetings tomorrow, goals due soon or overdue, a first meeting held with no goal yet."""
+    from .services.reminders import send_dated_reminders as sweep
+
+    return sweep()

@@ -59,3 +59,14 @@ class ReminderOptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} stopped {self.kind}"
+
+
+class SentReminder(models.Model):
+    """A dated reminder already sent (meeting tomorrow, goal due): the key makes it once only."""
+
+    key = models.CharField(max_length=200, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.key

@@ -16,7 +16,7 @@ from django.core import signing
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 
-from .models import Notification, ReminderOptOut
+from .models import Notification, ReminderOptOut, SentReminder
 from .services import Message, absolute, notify
 
 SALT = "notifications.reminders.stop"
@@ -30,6 +30,8 @@ class Kind(models.TextChoices):
     REVIEW_REQUEST = "review_request", "Reminders to answer a mentoring request"
     FIRST_MEETING = "first_meeting", "Reminders to arrange your first meeting"
     FEEDBACK = "feedback", "Reminders to give feedback"
+    MEETINGS = "meetings", "Reminders of meetings, the day before"
+    GOALS = "goals", "Reminders about goals: setting them, and when they fall due"
 
 
 def stop_token(user, kind: str) -> str:
@@ -85,3 +87,18 @@ def send_reminder(user, kind: Kind, message: Message, event: str) -> Notificatio
     message.stop_url = absolute(stop_url(user, kind))
     message.stop_label = f"Stop {kind.label[0].lower()}{kind.label[1:]}"
     return notify(user, message, event)
+
+
+def send_reminder_once(key: str, user, kind: Kind, message: Message, event: str) -> Notification | None:
+    """``send_reminder``, at most once per ``key`` (the sweeps run every hour, maybe on two hosts).
+
+    The key is written in the same transaction as the notification: a second sweep, even one
+    running at the same moment, finds it and sends nothing.
+    """
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                SentReminder.objects.create(key=key[:200], user=user)
+        except IntegrityError:
+            return None
+        return send_reminder(user, kind, message, event)

@@ -244,6 +244,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "journeys.tasks.fire_workflow_timers",
         "schedule": env.int("TIMER_SWEEP_SECONDS", default=60),
     },
+    "dated-reminders": {
+        "task": "journeys.tasks.send_dated_reminders",
+        "schedule": env.int("DATED_REMINDER_SWEEP_SECONDS", default=3600),
+    },
     "open-stalled-cases": {
         "task": "staff.tasks.open_stalled_cases",
         "schedule": env.int("STALLED_SWEEP_SECONDS", default=3600),
@@ -269,6 +273,7 @@ REMINDERS = {
     "FIRST_MEETING_ESCALATE_DAYS": env.int("FIRST_MEETING_ESCALATE_DAYS", default=14),
     "STALLED_AFTER_DAYS": env.int("STALLED_AFTER_DAYS", default=30),
     "FEEDBACK_REMIND_DAYS": env.int("FEEDBACK_REMIND_DAYS", default=7),
+    "GOAL_DUE_SOON_DAYS": env.int("GOAL_DUE_SOON_DAYS", default=3),
     "PROFILE_REMIND_DAYS": env.int("PROFILE_REMIND_DAYS", default=3),
     "NO_REQUEST_REMIND_DAYS": env.int("NO_REQUEST_REMIND_DAYS", default=7),
 }

@@ -9,6 +9,8 @@ anyone who has stopped that kind of reminder.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
 
@@ -133,3 +135,101 @@ def nudge_to_find_mentor(user) -> bool:
         "reminder_find_mentor",
     )
     return sent is not None
+
+
+# -- Dated reminders: swept every hour by Celery beat (journeys.tasks.send_dated_reminders) --
+#
+# These hang on dates inside a relationship (a meeting, a goal's due date) rather than on a
+# step that waits, so a sweep finds them; each is sent once (a key per meeting time or due date).
+
+WORKING_STATES = [State.FIRST_CONVERSATION, State.PROGRESSION, State.COMPLETION]
+
+
+def send_dated_reminders(now=None) -> int:
+    """Meeting tomorrow (both), goal due soon / overdue (its owner), and a first meeting held
+    with no goal set yet (the mentee). Returns how many were sent."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from notifications.reminders import send_reminder_once
+
+    from ..models import MATCHED_STATES, Goal, Meeting
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    tomorrow = today + timedelta(days=1)
+    soon = int(settings.REMINDERS.get("GOAL_DUE_SOON_DAYS", 3) or 0)
+    sent = 0
+
+    meetings = Meeting.objects.filter(
+        cancelled_at__isnull=True, starts_at__date=tomorrow, relationship__state__in=MATCHED_STATES
+    ).select_related("relationship__mentee", "relationship__mentor")
+    for meeting in meetings:
+        rel = meeting.relationship
+        at = timezone.localtime(meeting.starts_at)
+        for person in (rel.mentee, rel.mentor):
+            other = rel.other(person)
+            where = "by video chat" if meeting.video else (f"at {meeting.location}" if meeting.location else "")
+            message = Message(
+                subject=f"Tomorrow: {meeting.title} with {other.display_name}",
+                paragraphs=[
+                    f"A reminder that you meet {other.display_name} tomorrow, {_day(at)}, at "
+                    f"{format_date(at, 'H:i')} (UK time){' ' + where if where else ''}.",
+                ],
+                link=reverse("meetings", args=[rel.pk]),
+                link_label="See the meeting",
+            )
+            key = f"meeting_tomorrow:{meeting.pk}:{meeting.sequence}:{person.pk}"
+            sent += send_reminder_once(key, person, Kind.MEETINGS, message, "reminder_meeting_tomorrow") is not None
+
+    goals = Goal.objects.filter(
+        completed_at__isnull=True, due_date__isnull=False, owner__isnull=False, relationship__state__in=WORKING_STATES
+    ).select_related("owner", "relationship")
+    if soon > 0:
+        for goal in goals.filter(due_date__gt=today, due_date__lte=today + timedelta(days=soon)):
+            message = Message(
+                subject=f"Your goal “{goal.label}” is due on {_day(goal.due_date)}",
+                paragraphs=[
+                    f"Your goal “{goal.label}” is due on {_day(goal.due_date)}. Record your progress, mark it "
+                    "achieved, or agree a new date with your mentoring partner.",
+                ],
+                link=reverse("goals", args=[goal.relationship_id]),
+                link_label="Open Goals",
+            )
+            key = f"goal_due:{goal.pk}:{goal.due_date.isoformat()}"
+            sent += send_reminder_once(key, goal.owner, Kind.GOALS, message, "reminder_goal_due") is not None
+    for goal in goals.filter(due_date__lt=today):
+        message = Message(
+            subject=f"Your goal “{goal.label}” is overdue",
+            paragraphs=[
+                f"Your goal “{goal.label}” was due on {_day(goal.due_date)}. If it is done, mark it achieved; "
+                "if not, talk it over with your mentoring partner and set a new date.",
+            ],
+            link=reverse("goals", args=[goal.relationship_id]),
+            link_label="Open Goals",
+        )
+        key = f"goal_overdue:{goal.pk}:{goal.due_date.isoformat()}"
+        sent += send_reminder_once(key, goal.owner, Kind.GOALS, message, "reminder_goal_overdue") is not None
+
+    no_goal = (
+        Relationship.objects.filter(
+            state=State.FIRST_CONVERSATION, meetings__cancelled_at__isnull=True, meetings__starts_at__lt=now
+        )
+        .exclude(goals__isnull=False)
+        .select_related("mentee", "mentor")
+        .distinct()
+    )
+    for rel in no_goal:
+        message = Message(
+            subject="You have met: now set your first SMART goal",
+            paragraphs=[
+                f"Your first conversation with {rel.mentor.display_name} has taken place. The next step is to "
+                "write down at least one SMART goal together, then mark the stage as completed.",
+            ],
+            link=reverse("goals", args=[rel.pk]),
+            link_label="Set a goal",
+        )
+        sent += (
+            send_reminder_once(f"set_goal:{rel.pk}", rel.mentee, Kind.GOALS, message, "reminder_set_goal") is not None
+        )
+    return sent
