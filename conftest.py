@@ -14,6 +14,16 @@ SEEDS = (
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters (Contact form, sign-in) start from nothing in every test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def seeded_defaults(request):
     """What the data migrations seed: taxonomy, FAQs, resources.
 

@@ -100,6 +100,11 @@ TEMPLATES = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: PostgreSQL in production and tests; SQLite (embedded) when unset.
+# The cache holds rate-limit counters (sign-in, password reset, the Contact form): on several
+# web nodes they must share one, e.g. CACHE_URL=redis://redis-host:6379/1.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CONTACT_MESSAGES_PER_HOUR = env.int("CONTACT_MESSAGES_PER_HOUR", default=5)
+
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'mentoring.sqlite3'}")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
-from . import selectors, services
+from . import limits, selectors, services
 from .forms import ContactForm
 
 
@@ -27,7 +27,17 @@ def help_page(request):
 def contact(request):
     form = ContactForm.for_user(request.user, request.POST if request.method == "POST" else None)
     if request.method == "POST":
+        if form.is_valid() and limits.over_limit(request, form.cleaned_data["email"]):
+            form.add_error(
+                None,
+                "You have sent us several messages in the last hour, so this one has not been sent. Please try "
+                "again later" + (f", or email {_support_email()}." if _support_email() else "."),
+            )
+            return render(
+                request, "support/contact.html", {"form": form, "support_email": _support_email()}, status=429
+            )
         if form.is_valid():
+            limits.count(request, form.cleaned_data["email"])
             services.submit_support_request(user=request.user, **form.cleaned_data)
             messages.success(
                 request,

@@ -178,3 +178,28 @@ def test_staff_work_through_requests_in_the_admin(client):
     )
     open_one.refresh_from_db()
     assert open_one.status == SupportRequest.Status.RESOLVED
+
+
+def test_too_many_messages_in_an_hour_are_refused_with_the_text_kept(
+    client, staff, settings, django_capture_on_commit_callbacks
+):
+    settings.CONTACT_MESSAGES_PER_HOUR = 2
+    settings.SUPPORT_EMAIL = "help@example.org"
+    for n in range(2):
+        response = post(client, django_capture_on_commit_callbacks, {**VALID, "subject": f"Try {n}"})
+        assert response.status_code == 302
+    third = post(client, django_capture_on_commit_callbacks, {**VALID, "subject": "Third time"})
+    assert third.status_code == 429
+    html = third.content.decode()
+    assert "several messages in the last hour" in html and "help@example.org" in html
+    assert "Third time" in html and VALID["message"] in html  # nothing typed is lost
+    assert SupportRequest.objects.count() == 2
+
+    # the same sender from another address is still counted by email; someone else is not
+    other = {**VALID, "email": "someone.else@example.net", "subject": "Different person"}
+    from django.test import Client
+
+    elsewhere = Client(REMOTE_ADDR="10.1.2.3")
+    assert post(elsewhere, django_capture_on_commit_callbacks, {**VALID, "subject": "Again"}).status_code == 429
+    assert post(elsewhere, django_capture_on_commit_callbacks, other).status_code == 302
+    assert SupportRequest.objects.count() == 3
