@@ -64,6 +64,14 @@ def test_staff_claim_nudge_and_resolve_an_unanswered_request(new_page, visit, ch
     expect(page.get_by_role("row").filter(has_text="Rhys Evans has not answered")).to_contain_text("by Sam")
     check_a11y(page)
 
+    page.get_by_role("link", name="programme reports").click()
+    page.wait_for_url(re.compile("/staff/reports/"))
+    expect(page.get_by_role("heading", name="Programme reports")).to_be_visible()
+    page.get_by_label("Period").select_option("all")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url(re.compile("period=all"))
+    check_a11y(page)
+
     case.refresh_from_db()
     assert case.status == PROCESS.DONE
     assert StaffNote.objects.filter(case=case, body__contains="Tried phoning").exists()

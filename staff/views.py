@@ -188,3 +188,38 @@ class HandleCase(View):
             return self.page(status=400, **all_forms)
         messages.success(request, done)
         return redirect(request.path)
+
+
+@staff_member_required
+def reports(request):
+    from . import reports as programme
+
+    report = programme.build(request.GET.get("period", "90"))
+    periods = [(key, label) for key, (label, _) in programme.PERIODS.items()]
+    return render(request, "staff/reports.html", {"report": report, "periods": periods, "nav": "staff"})
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _cell(value) -> str:
+    """A spreadsheet cell that cannot start a formula."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@staff_member_required
+def reports_csv(request):
+    import csv
+
+    from django.http import StreamingHttpResponse
+
+    from . import reports as programme
+
+    writer = csv.writer(_Echo())
+    lines = (writer.writerow([_cell(v) for v in row]) for row in [programme.CSV_HEADER, *programme.relationship_rows()])
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="relationships-{timezone.localdate().isoformat()}.csv"'
+    return response

@@ -1,0 +1,195 @@
+"""Programme reports for staff: the figures a programme manager asks for, from a few queries.
+
+Everything here is aggregated; the CSV export lists relationships without names or addresses.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.utils import timezone
+
+from journeys.models import Feedback, Relationship, State, StateChange
+from people.models import Profile
+
+from .models import CaseKind, StaffCase
+
+PERIODS = {
+    "30": ("The last 30 days", 30),
+    "90": ("The last 90 days", 90),
+    "365": ("The last 12 months", 365),
+    "all": ("All time", None),
+}
+
+
+@dataclass
+class Report:
+    period_key: str
+    period_label: str
+    mentors: int
+    mentees: int
+    places_left: int
+    requests: int
+    accepted: int
+    declined: int
+    withdrawn: int
+    waiting: int
+    acceptance_rate: int | None
+    typical_answer: timedelta | None
+    completed: int
+    feedback_count: int
+    feedback_average: float | None
+    by_state: list[tuple[str, int]]
+    open_cases: list[tuple[str, int]]
+    resolved_cases: int
+    typical_resolution: timedelta | None
+
+    @property
+    def typical_answer_words(self) -> str:
+        return _duration_words(self.typical_answer)
+
+    @property
+    def typical_resolution_words(self) -> str:
+        return _duration_words(self.typical_resolution)
+
+
+def _duration_words(value: timedelta | None) -> str:
+    if value is None:
+        return "not enough data yet"
+    hours = value.total_seconds() / 3600
+    if hours < 1:
+        return "under an hour"
+    if hours < 48:
+        return f"{round(hours)} hours"
+    return f"{round(hours / 24)} days"
+
+
+def _median(values) -> timedelta | None:
+    values = [v for v in values if v is not None and v >= timedelta(0)]
+    return statistics.median(values) if values else None
+
+
+def build(period_key: str = "90") -> Report:
+    label, days = PERIODS.get(period_key, PERIODS["90"])
+    period_key = period_key if period_key in PERIODS else "90"
+    since = timezone.now() - timedelta(days=days) if days else None
+    in_period = (lambda field: Q(**{f"{field}__gte": since})) if since else (lambda field: Q())
+
+    people = Profile.objects.filter(completed_at__isnull=False, user__is_active=True, user__anonymised_at__isnull=True)
+    counts = people.aggregate(
+        mentors=Count("pk", filter=Q(is_mentor=True)), mentees=Count("pk", filter=Q(is_mentee=True))
+    )
+    matched_states = [State.ARRANGING, State.FIRST_CONVERSATION, State.PROGRESSION, State.COMPLETION, State.FEEDBACK]
+    taken = dict(
+        Relationship.objects.filter(state__in=matched_states)
+        .values_list("mentor_id")
+        .annotate(n=Count("pk"))
+        .values_list("mentor_id", "n")
+    )
+    places_left = sum(
+        max(0, capacity - taken.get(user_id, 0))
+        for user_id, capacity in people.filter(is_mentor=True, accepting_requests=True).values_list(
+            "user_id", "capacity"
+        )
+    )
+
+    requests = Relationship.objects.filter(in_period("created_at"))
+    answers = StateChange.objects.filter(in_period("relationship__created_at"), action__in=["accept", "decline"])
+    outcome = answers.aggregate(
+        accepted=Count("relationship", filter=Q(action="accept"), distinct=True),
+        declined=Count("relationship", filter=Q(action="decline"), distinct=True),
+    )
+    request_counts = requests.aggregate(
+        total=Count("pk"),
+        withdrawn=Count("pk", filter=Q(state=State.REQUEST_WITHDRAWN)),
+        waiting=Count("pk", filter=Q(state=State.REQUESTED)),
+    )
+    answered = outcome["accepted"] + outcome["declined"]
+    delays = answers.annotate(
+        delay=ExpressionWrapper(F("at") - F("relationship__created_at"), output_field=DurationField())
+    ).values_list("delay", flat=True)
+
+    feedback = Feedback.objects.filter(in_period("at")).aggregate(n=Count("pk"), average=Avg("rating"))
+    by_state = dict(Relationship.objects.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
+
+    open_cases = dict(
+        StaffCase.objects.exclude(status__in=["DONE", "CANCELED"])
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "n")
+    )
+    resolved = StaffCase.objects.filter(in_period("resolved_at"), resolved_at__isnull=False)
+    resolution_times = resolved.annotate(
+        took=ExpressionWrapper(F("resolved_at") - F("created"), output_field=DurationField())
+    ).values_list("took", flat=True)
+
+    return Report(
+        period_key=period_key,
+        period_label=label,
+        mentors=counts["mentors"],
+        mentees=counts["mentees"],
+        places_left=places_left,
+        requests=request_counts["total"],
+        accepted=outcome["accepted"],
+        declined=outcome["declined"],
+        withdrawn=request_counts["withdrawn"],
+        waiting=request_counts["waiting"],
+        acceptance_rate=round(100 * outcome["accepted"] / answered) if answered else None,
+        typical_answer=_median(list(delays)),
+        completed=Relationship.objects.filter(in_period("ended_at"), state=State.COMPLETED).count(),
+        feedback_count=feedback["n"],
+        feedback_average=round(feedback["average"], 1) if feedback["average"] is not None else None,
+        by_state=[(s.label, by_state.get(s.value, 0)) for s in State],
+        open_cases=[(k.label, open_cases.get(k.value, 0)) for k in CaseKind],
+        resolved_cases=resolved.count(),
+        typical_resolution=_median(list(resolution_times)),
+    )
+
+
+CSV_HEADER = [
+    "relationship",
+    "area of support",
+    "stage",
+    "requested on",
+    "matched on",
+    "ended on",
+    "meetings",
+    "goals",
+    "goals achieved",
+    "mentee rating",
+    "mentor rating",
+]
+
+
+def relationship_rows():
+    """One row per relationship, no names or addresses: for the programme's own reporting."""
+    rows = (
+        Relationship.objects.select_related("area")
+        .annotate(
+            n_meetings=Count("meetings", filter=Q(meetings__cancelled_at__isnull=True), distinct=True),
+            n_goals=Count("goals", distinct=True),
+            n_achieved=Count("goals", filter=Q(goals__completed_at__isnull=False), distinct=True),
+        )
+        .order_by("pk")
+    )
+    ratings: dict[tuple[int, int], int] = {
+        (rel_id, author_id): rating
+        for rel_id, author_id, rating in Feedback.objects.values_list("relationship_id", "author_id", "rating")
+    }
+    for rel in rows.iterator(chunk_size=500):
+        yield [
+            rel.pk,
+            rel.area.name,
+            State(rel.state).label,
+            timezone.localdate(rel.created_at).isoformat(),
+            timezone.localdate(rel.matched_at).isoformat() if rel.matched_at else "",
+            timezone.localdate(rel.ended_at).isoformat() if rel.ended_at else "",
+            rel.n_meetings,
+            rel.n_goals,
+            rel.n_achieved,
+            ratings.get((rel.pk, rel.mentee_id), ""),
+            ratings.get((rel.pk, rel.mentor_id), ""),
+        ]

@@ -1,0 +1,72 @@
+"""Programme reports: the figures add up on known data, only staff see them, the export names nobody."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from journeys.services import relationships
+from journeys.tests.helpers import send, walk_to
+from people.tests.factories import make_mentee
+from staff import reports, services
+from staff.models import CaseKind
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def programme(mentee, mentor, staff):
+    done = walk_to(send(mentee, mentor), mentee, mentor, "completed")  # feedback 5 and 4
+    declined_by = make_mentee(first_name="Declined")
+    relationships.decline_request(send(declined_by, mentor), mentor, "Full diary")
+    waiting = send(make_mentee(first_name="Waiting"), mentor)
+    case = services.escalate_unanswered_request(waiting)
+    services.resolve(case, staff, "Mentor answered by phone.")
+    services.escalate_unanswered_request(waiting)  # a second, still open
+    return {"done": done, "waiting": waiting}
+
+
+def test_the_figures_add_up(programme):
+    report = reports.build("30")
+    assert (report.requests, report.accepted, report.declined, report.waiting) == (3, 1, 1, 1)
+    assert report.acceptance_rate == 50
+    assert report.completed == 1 and report.feedback_count == 2 and report.feedback_average == 4.5
+    states = dict(report.by_state)
+    assert states["Completed"] == 1 and states["Request declined"] == 1 and states["Request awaiting the mentor"] == 1
+    assert dict(report.open_cases)[CaseKind.UNANSWERED_REQUEST.label] == 1
+    assert report.resolved_cases == 1
+    assert report.mentors == 1 and report.mentees == 3
+    assert report.typical_answer_words == "under an hour"  # both answers came straight away
+    assert reports.build("all").requests == 3
+
+
+def test_only_staff_see_reports_and_the_export(client, programme, mentee, staff, django_assert_max_num_queries):
+    for url in (reverse("staff_reports"), reverse("staff_reports_csv")):
+        client.force_login(mentee)
+        assert client.get(url).status_code == 302
+    client.force_login(staff)
+    with django_assert_max_num_queries(25):
+        page = client.get(reverse("staff_reports"), {"period": "365"})
+    html = page.content.decode()
+    assert "Requests sent" in html and "50%" in html and "average rating 4.5 out of 5" in html
+    assert client.get(reverse("staff_reports"), {"period": "nonsense"}).status_code == 200
+
+
+def test_the_export_lists_relationships_without_names_or_addresses(client, programme, staff, mentee, mentor):
+    from people.models import AreaOfSupport
+
+    AreaOfSupport.objects.filter(pk=programme["done"].area_id).update(name="=HYPERLINK(1)")
+    client.force_login(staff)
+    response = client.get(reverse("staff_reports_csv"))
+    assert response["Content-Type"].startswith("text/csv")
+    body = b"".join(response.streaming_content).decode()
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[0] == reports.CSV_HEADER and len(rows) == 4
+    done = next(r for r in rows[1:] if r[0] == str(programme["done"].pk))
+    assert done[1] == "'=HYPERLINK(1)"  # no formula reaches a spreadsheet
+    assert done[2] == "Completed" and done[9:] == ["5", "4"]
+    for secret in (mentee.email, mentor.email, mentee.last_name, mentor.last_name):
+        assert secret not in body
