@@ -48,7 +48,16 @@ def ensure_demo_journeys() -> list[str]:
         if not (mentee and mentor and area) or Relationship.objects.filter(mentee=mentee, mentor=mentor).exists():
             continue
         rel = relationships.send_request(mentee, mentor, area, statement)
-        if stage != "requested":
+        if stage == "requested":
+            # Sent eleven days ago and still unanswered: the staff inbox has a case about it.
+            from staff.services import escalate_unanswered_request
+
+            sent = timezone.now() - dt.timedelta(days=11)
+            Relationship.objects.filter(pk=rel.pk).update(created_at=sent, last_activity_at=sent)
+            rel.history.update(at=sent)
+            rel.refresh_from_db()
+            escalate_unanswered_request(rel)
+        else:
             relationships.accept_request(rel, mentor, "Happy to help: let's find a time to talk.")
             activity.create_meeting(
                 rel,

@@ -51,6 +51,11 @@ def test_seed_demo_prints_working_logins_and_is_safe_to_run_twice():
     states = sorted(Relationship.objects.values_list("state", flat=True))
     assert states == ["first_conversation", "requested"]
     assert Process.objects.filter(mentoringprocess__isnull=False).count() == 2
+    # the unanswered one was sent eleven days ago, so the staff inbox has a case about it
+    from staff.models import StaffCase
+
+    [case] = StaffCase.objects.all()
+    assert case.kind == "unanswered_request" and case.relationship.state == "requested"
 
 
 def test_seed_demo_brings_a_changed_demo_person_back():
@@ -78,8 +83,9 @@ def test_generated_mentors_are_complete_varied_and_only_added_once():
     more = seed("--mentors", "45")
     assert "Generated mentors: 5 created, 40 already there" in more
     assert generated.all().count() == 45
-    # generated mentors start no journeys: only the two demo journeys have processes
-    assert Process.objects.count() == 2
+    # generated mentors start no journeys: only the two demo journeys (and the demo staff case) have processes
+    assert Process.objects.filter(mentoringprocess__isnull=False).count() == 2
+    assert Process.objects.count() == 3
 
 
 def test_generated_mentors_are_found_by_search(mentee):
