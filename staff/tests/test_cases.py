@@ -300,3 +300,30 @@ def test_putting_a_viewed_case_back_and_taking_one_over(as_staff, client, unansw
         "Claimed the case.",
         "Claimed the case.",
     ]
+
+
+def test_the_inbox_costs_the_same_queries_for_one_case_or_many(as_staff, staff, mentor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(tab: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert as_staff.get(INBOX, {"tab": tab}).status_code == 200
+        return len(captured.captured_queries)
+
+    def one(n: int):
+        rel = send(make_mentee(first_name=f"Few{n}"), make_mentor(first_name=f"Busy{n}"))
+        return services.escalate_unanswered_request(rel)
+
+    one(1)
+    services.claim(one(2), staff)
+    services.resolve(one(3), staff, "Sorted")  # one case in each tab
+    few = {tab: queries(tab) for tab in ("open", "mine", "archive")}
+    for n in range(6):
+        rel = send(make_mentee(first_name=f"Many{n}"), make_mentor(first_name=f"Mentor{n}"))
+        case = services.escalate_unanswered_request(rel)
+        if n % 2:
+            services.claim(case, staff)
+        if n % 3 == 0:
+            services.resolve(case, staff, "Sorted")
+    assert {tab: queries(tab) for tab in ("open", "mine", "archive")} == few
