@@ -20,6 +20,7 @@ class CaseKind(models.TextChoices):
     NO_FIRST_MEETING = "no_first_meeting", "No first meeting arranged"
     STALLED = "stalled", "Stalled relationship"
     SUPPORT_REQUEST = "support_request", "Support request"
+    RAISED_BY_STAFF = "raised_by_staff", "Raised by staff"
 
 
 class StaffCase(Process):

@@ -119,6 +119,22 @@ def escalate_no_first_meeting(relationship: Relationship) -> StaffCase | None:
     )
 
 
+def raise_case(relationship: Relationship, user, reason: str) -> StaffCase:
+    """Staff open a case about any relationship themselves, and take it."""
+    _require_staff(user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise Refused("Please say what needs attention.")
+    case = open_case(
+        CaseKind.RAISED_BY_STAFF,
+        relationship=relationship,
+        summary=f"{relationship.mentee.display_name} and {relationship.mentor.display_name}: {reason}",
+        tell_staff=False,
+    )
+    claim(case, user)
+    return case
+
+
 def open_stalled_cases(now=None) -> int:
     """The sweep (Celery beat): relationships with no message, meeting or goal update for
     STALLED_AFTER_DAYS. One case per quiet spell: activity after a case allows a new one later."""

@@ -97,6 +97,22 @@ def claim(request, pk: int):
     return redirect(_task_url(task))
 
 
+@staff_member_required
+@require_POST
+def raise_case(request, relationship_pk: int):
+    from journeys.models import Relationship
+
+    relationship = Relationship.objects.filter(pk=relationship_pk).first()
+    if relationship is None:
+        raise Http404("No such relationship")
+    try:
+        case = services.raise_case(relationship, request.user, request.POST.get("reason", ""))
+    except Refused as refused:
+        messages.error(request, refused.message)
+        return redirect("relationship", relationship_pk)
+    return redirect(_task_url(services.handle_task(case)))
+
+
 def _case_context(case: StaffCase, **extra) -> dict:
     relationship = case.relationship
     context = {

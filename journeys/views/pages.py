@@ -83,6 +83,7 @@ def relationship_detail(request, pk: int):
             "can_withdraw_request": role == "mentee" and rel.state == State.REQUESTED,
             "can_reinstate": role == "mentee" and rel.state == State.REQUEST_WITHDRAWN,
             "reinstate_blocked": why_not(rel, "reinstate") if rel.state == State.REQUEST_WITHDRAWN else None,
+            "staff_cases": list(rel.staff_cases.order_by("-created")) if request.user.is_staff else [],
             "nav": "relationships",
         },
     )

@@ -327,3 +327,27 @@ def test_the_inbox_costs_the_same_queries_for_one_case_or_many(as_staff, staff, 
         if n % 3 == 0:
             services.resolve(case, staff, "Sorted")
     assert {tab: queries(tab) for tab in ("open", "mine", "archive")} == few
+
+
+def test_staff_can_open_a_case_about_any_relationship_from_its_page(as_staff, client, staff, mentee, mentor):
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "progression")
+    url = reverse("relationship", args=[rel.pk])
+    page = as_staff.get(url).content.decode()
+    assert "For programme staff" in page and "No staff cases about this relationship." in page
+
+    empty = as_staff.post(reverse("staff_raise_case", args=[rel.pk]), {"reason": "  "}, follow=True)
+    assert "Please say what needs attention." in empty.content.decode()
+    assert not StaffCase.objects.exists()
+
+    response = as_staff.post(reverse("staff_raise_case", args=[rel.pk]), {"reason": "Mentee asked for a new mentor"})
+    case = StaffCase.objects.get()
+    assert case.kind == CaseKind.RAISED_BY_STAFF and case.relationship == rel
+    assert "Mentee asked for a new mentor" in case.summary
+    assert task_of(case).owner == staff and response["Location"] == execute_url(case)
+    assert "Raised by staff" in as_staff.get(url).content.decode()
+
+    client.force_login(mentee)
+    own = client.get(url).content.decode()
+    assert "For programme staff" not in own and "new mentor" not in own
+    assert client.post(reverse("staff_raise_case", args=[rel.pk]), {"reason": "x"}).status_code == 302
+    assert StaffCase.objects.count() == 1
