@@ -105,3 +105,46 @@ def test_accept_on_the_task_page_versus_withdraw_on_another_page(mentor):
         assert changes == 1
         if rel.state == State.ARRANGING:
             relationships.withdraw(rel, mentor, "tidy up")
+
+
+def test_two_reminder_sweeps_at_once_send_each_reminder_once(mentee, mentor):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from journeys.models import Meeting
+    from journeys.services.reminders import send_dated_reminders
+    from notifications.models import Notification
+
+    from .helpers import meet
+
+    rel = send(mentee, mentor)
+    relationships.accept_request(rel, mentor)
+    for days in (5, 6, 7):
+        meeting = meet(rel, mentee, days=days, title=f"Meeting {days}")
+        tomorrow = timezone.localdate() + dt.timedelta(days=1)
+        Meeting.objects.filter(pk=meeting.pk).update(
+            starts_at=timezone.make_aware(dt.datetime.combine(tomorrow, dt.time(9 + days, 0)))
+        )
+    for _ in range(3):
+        results = race(send_dated_reminders, send_dated_reminders, send_dated_reminders)
+        assert results == ["ok", "ok", "ok"], results
+    assert Notification.objects.filter(event="reminder_meeting_tomorrow").count() == 6  # 3 meetings x 2 people
+
+
+def test_two_stalled_sweeps_at_once_open_one_case(mentee, mentor, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from staff.models import StaffCase
+    from staff.services import open_stalled_cases
+
+    from .helpers import walk_to
+
+    settings.REMINDERS = {**settings.REMINDERS, "STALLED_AFTER_DAYS": 30}
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "progression")
+    Relationship.objects.filter(pk=rel.pk).update(last_activity_at=timezone.now() - dt.timedelta(days=40))
+    results = race(open_stalled_cases, open_stalled_cases)
+    assert results == ["ok", "ok"], results
+    assert StaffCase.objects.filter(relationship=rel, kind="stalled").count() == 1
