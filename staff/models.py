@@ -44,7 +44,27 @@ class StaffCase(Process):
         indexes = [models.Index(fields=["kind", "relationship"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.summary}"
+        return f"{self.get_kind_display()}: {self.description}"
+
+    @property
+    def description(self) -> str:
+        """What the case is about, in a sentence.
+
+        People's names are read from their accounts when shown, never copied into the case:
+        when someone leaves the programme and their account is anonymised, the case follows.
+        ``summary`` holds only the rest (a date, a stage, the reason staff gave).
+        """
+        rel = self.relationship
+        if rel is None:
+            return self.summary
+        mentee, mentor = rel.mentee.display_name, rel.mentor.display_name
+        if self.kind == CaseKind.UNANSWERED_REQUEST:
+            return f"{mentor} has not answered {mentee}'s mentoring request {self.summary}."
+        if self.kind == CaseKind.NO_FIRST_MEETING:
+            return f"{mentee} and {mentor} {self.summary}."
+        if self.kind == CaseKind.STALLED:
+            return f"Nothing has happened between {mentee} and {mentor} {self.summary}."
+        return f"{mentee} and {mentor}: {self.summary}"
 
 
 class StaffNote(models.Model):

@@ -82,7 +82,7 @@ def open_case(
             notify_staff(
                 Message(
                     subject=f"New in the staff inbox: {CaseKind(kind).label.lower()}",
-                    paragraphs=[summary],
+                    paragraphs=[case.description],
                     link=reverse("staff_case", args=[case.pk]),
                     link_label="Open the case",
                 ),
@@ -98,10 +98,7 @@ def escalate_unanswered_request(relationship: Relationship) -> StaffCase | None:
     return open_case(
         CaseKind.UNANSWERED_REQUEST,
         relationship=relationship,
-        summary=(
-            f"{relationship.mentor.display_name} has not answered {relationship.mentee.display_name}'s "
-            f"mentoring request of {_day(relationship.created_at)}."
-        ),
+        summary=f"of {_day(relationship.created_at)}",
     )
 
 
@@ -113,8 +110,8 @@ def escalate_no_first_meeting(relationship: Relationship) -> StaffCase | None:
         CaseKind.NO_FIRST_MEETING,
         relationship=relationship,
         summary=(
-            f"{relationship.mentee.display_name} and {relationship.mentor.display_name} were matched on "
-            f"{_day(relationship.matched_at or relationship.created_at)} and have not arranged a first meeting."
+            f"were matched on {_day(relationship.matched_at or relationship.created_at)} "
+            "and have not arranged a first meeting"
         ),
     )
 
@@ -128,7 +125,7 @@ def raise_case(relationship: Relationship, user, reason: str) -> StaffCase:
     case = open_case(
         CaseKind.RAISED_BY_STAFF,
         relationship=relationship,
-        summary=f"{relationship.mentee.display_name} and {relationship.mentor.display_name}: {reason}",
+        summary=reason,
         tell_staff=False,
     )
     claim(case, user)
@@ -155,11 +152,7 @@ def open_stalled_cases(now=None) -> int:
         open_case(
             CaseKind.STALLED,
             relationship=relationship,
-            summary=(
-                f"Nothing has happened between {relationship.mentee.display_name} and "
-                f"{relationship.mentor.display_name} since {_day(relationship.last_activity_at)} "
-                f"({State(relationship.state).label.lower()})."
-            ),
+            summary=f"since {_day(relationship.last_activity_at)} ({State(relationship.state).label.lower()})",
         )
         opened += 1
     return opened

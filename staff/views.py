@@ -41,18 +41,12 @@ def inbox(request):
         queryset=Task.objects.filter(status__in=services.OPEN_TASK).select_related("owner"),
         to_attr="open_tasks",
     )
-    cases = StaffCase.objects.select_related("relationship", "support_request", "resolved_by").prefetch_related(
-        open_tasks
-    )
+    related = ("relationship__mentee", "relationship__mentor", "support_request", "resolved_by")
+    cases = StaffCase.objects.select_related(*related).prefetch_related(open_tasks)
     if tab == "archive":
         cases = cases.filter(status__in=services.FINISHED).order_by("-finished", "-pk")[:200]
     else:
-        cases = services.open_cases()
-        cases = (
-            StaffCase.objects.filter(pk__in=cases)
-            .select_related("relationship", "support_request", "resolved_by")
-            .prefetch_related(open_tasks)
-        )
+        cases = cases.filter(pk__in=services.open_cases())
         if tab == "snoozed":
             cases = cases.filter(snoozed_until__gt=today)
         else:

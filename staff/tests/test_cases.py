@@ -65,7 +65,7 @@ def as_staff(client, staff):
 
 def test_a_request_unanswered_for_10_days_opens_a_case_and_tells_staff(unanswered, mentee, mentor, staff):
     assert unanswered.kind == CaseKind.UNANSWERED_REQUEST
-    assert mentor.display_name in unanswered.summary and mentee.display_name in unanswered.summary
+    assert mentor.display_name in unanswered.description and mentee.display_name in unanswered.description
     task = task_of(unanswered)
     assert task.status == STATUS.NEW and task.owner is None
     told = Notification.objects.get(recipient=staff, event="staff_case_opened")
@@ -133,7 +133,7 @@ def test_participants_and_visitors_never_see_the_inbox_or_a_case(client, unanswe
         for url in urls:
             response = client.get(url)
             assert response.status_code in (302, 403, 404), (person, url)
-            assert escape(unanswered.summary).encode() not in response.content
+            assert escape(unanswered.description).encode() not in response.content
         claim = client.post(reverse("staff_claim", args=[unanswered.pk]))
         assert claim.status_code in (302, 403, 404)
     assert task_of(unanswered).owner is None
@@ -155,13 +155,13 @@ def test_a_claimed_case_is_worked_only_by_whoever_holds_it(client, unanswered, s
 
 def test_the_inbox_lists_open_cases_then_mine_after_claiming(as_staff, unanswered, staff):
     page = as_staff.get(INBOX).content.decode()
-    assert escape(unanswered.summary) in page and "Nobody yet" in page and "Claim" in page
-    assert escape(unanswered.summary) not in as_staff.get(INBOX, {"tab": "mine"}).content.decode()
+    assert escape(unanswered.description) in page and "Nobody yet" in page and "Claim" in page
+    assert escape(unanswered.description) not in as_staff.get(INBOX, {"tab": "mine"}).content.decode()
 
     response = as_staff.post(reverse("staff_claim", args=[unanswered.pk]))
     assert response.status_code == 302 and response["Location"] == execute_url(unanswered)
     assert task_of(unanswered).owner == staff
-    assert escape(unanswered.summary) in as_staff.get(INBOX, {"tab": "mine"}).content.decode()
+    assert escape(unanswered.description) in as_staff.get(INBOX, {"tab": "mine"}).content.decode()
     workspace = as_staff.get(execute_url(unanswered)).content.decode()
     for label in (
         "Nudge the participants",
@@ -223,10 +223,10 @@ def test_snoozing_moves_the_case_out_of_open_until_the_day(as_staff, unanswered,
         {"action": "snooze", "snooze-until_0": until.day, "snooze-until_1": until.month, "snooze-until_2": until.year},
     )
     assert response.status_code == 302
-    assert escape(unanswered.summary) not in as_staff.get(INBOX).content.decode()
-    assert escape(unanswered.summary) in as_staff.get(INBOX, {"tab": "snoozed"}).content.decode()
+    assert escape(unanswered.description) not in as_staff.get(INBOX).content.decode()
+    assert escape(unanswered.description) in as_staff.get(INBOX, {"tab": "snoozed"}).content.decode()
     StaffCase.objects.filter(pk=unanswered.pk).update(snoozed_until=timezone.localdate())
-    assert escape(unanswered.summary) in as_staff.get(INBOX).content.decode()
+    assert escape(unanswered.description) in as_staff.get(INBOX).content.decode()
 
 
 def test_suggesting_mentors_emails_the_mentee_the_chosen_ones(as_staff, unanswered, staff, mentee, mentor):
@@ -258,9 +258,9 @@ def test_closing_the_relationship_tells_both_and_resolving_archives_the_case(as_
     assert done.status_code == 302
     case = StaffCase.objects.get()
     assert case.status == PROCESS.DONE and case.resolved_by == staff and case.resolution.startswith("Closed")
-    assert escape(case.summary) not in as_staff.get(INBOX).content.decode()
+    assert escape(case.description) not in as_staff.get(INBOX).content.decode()
     archive = as_staff.get(INBOX, {"tab": "archive"}).content.decode()
-    assert escape(case.summary) in archive
+    assert escape(case.description) in archive
     assert as_staff.get(reverse("staff_case", args=[case.pk])).status_code == 200
     with pytest.raises(services.Refused):
         services.note(case, staff, "Too late")
@@ -342,7 +342,7 @@ def test_staff_can_open_a_case_about_any_relationship_from_its_page(as_staff, cl
     response = as_staff.post(reverse("staff_raise_case", args=[rel.pk]), {"reason": "Mentee asked for a new mentor"})
     case = StaffCase.objects.get()
     assert case.kind == CaseKind.RAISED_BY_STAFF and case.relationship == rel
-    assert "Mentee asked for a new mentor" in case.summary
+    assert "Mentee asked for a new mentor" in case.description
     assert task_of(case).owner == staff and response["Location"] == execute_url(case)
     assert "Raised by staff" in as_staff.get(url).content.decode()
 
@@ -351,3 +351,14 @@ def test_staff_can_open_a_case_about_any_relationship_from_its_page(as_staff, cl
     assert "For programme staff" not in own and "new mentor" not in own
     assert client.post(reverse("staff_raise_case", args=[rel.pk]), {"reason": "x"}).status_code == 302
     assert StaffCase.objects.count() == 1
+
+
+def test_a_case_never_keeps_the_names_of_someone_who_left(as_staff, unanswered, mentor, mentee):
+    from people.services import delete_account
+
+    assert mentee.display_name in unanswered.description
+    assert mentee.display_name not in unanswered.summary and mentor.display_name not in unanswered.summary
+    delete_account(mentee)
+    case = StaffCase.objects.get(pk=unanswered.pk)
+    assert "John Smith" not in case.description and "Former participant" in case.description
+    assert "John Smith" not in as_staff.get(reverse("staff_case", args=[case.pk])).content.decode()
