@@ -256,6 +256,18 @@ def complete_stage(relationship: Relationship, user, stage: str) -> Relationship
                     "ready_for_feedback",
                 )
         else:
+            wrap_up = _open_goals_reminder(rel) if stage == "progression" else []
+            if wrap_up:  # entering completion: both are reminded of the goals still open
+                notify(
+                    user,
+                    Message(
+                        subject="Wrapping up: your open goals",
+                        paragraphs=wrap_up,
+                        link=reverse("goals", args=[rel.pk]),
+                        link_label="Open Goals",
+                    ),
+                    "completion_open_goals",
+                )
             notify(
                 other,
                 Message(
@@ -263,6 +275,7 @@ def complete_stage(relationship: Relationship, user, stage: str) -> Relationship
                     paragraphs=[
                         f"{user.display_name} marked “{State(stage).label}” as completed. "
                         f"Your relationship is now at “{rel.get_state_display()}”.",
+                        *wrap_up,
                     ],
                     link=_url("relationship", rel),
                     link_label="View the relationship",
@@ -270,6 +283,17 @@ def complete_stage(relationship: Relationship, user, stage: str) -> Relationship
                 "stage_completed",
             )
     return rel
+
+
+def _open_goals_reminder(rel: Relationship) -> list[str]:
+    labels = list(rel.goals.filter(completed_at__isnull=True).order_by("created_at").values_list("label", flat=True))
+    if not labels:
+        return []
+    listed = ", ".join(f"“{label}”" for label in labels)
+    return [
+        f"As you wrap up, {'this goal is' if len(labels) == 1 else 'these goals are'} still open: {listed}. "
+        "Mark what you achieved, and note where you got to with the rest before you give feedback."
+    ]
 
 
 def give_feedback(relationship: Relationship, user, rating: int, comments: str) -> Relationship:

@@ -213,3 +213,31 @@ def test_edit_request_is_recorded_and_both_told(mentee, mentor):
     assert Notification.objects.filter(recipient=mentee, event="request_edited_confirmation").exists()
     with pytest.raises(Refused):
         relationships.edit_request(rel, mentor, other_area, "Mentor cannot edit this one")
+
+
+def test_entering_completion_reminds_both_of_the_goals_still_open(mentee, mentor):
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "progression")  # one goal, "Grow my network"
+    goal(rel, mentor, label="Shadow a board meeting")
+    from django.utils import timezone
+
+    from journeys.models import Goal
+
+    Goal.objects.filter(label="Shadow a board meeting").update(completed_at=timezone.now())
+    relationships.complete_stage(rel, mentee, "progression")
+    [own] = Notification.objects.filter(recipient=mentee, event="completion_open_goals")
+    assert "“Grow my network”" in own.body_text and "Shadow a board meeting" not in own.body_text
+    told = Notification.objects.filter(recipient=mentor, event="stage_completed").latest("pk")
+    assert "still open: “Grow my network”" in told.body_text
+
+
+def test_no_open_goals_no_wrap_up_message(mentee, mentor):
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "progression")
+    from django.utils import timezone
+
+    rel.goals.update(completed_at=timezone.now())
+    relationships.complete_stage(rel, mentee, "progression")
+    assert not Notification.objects.filter(event="completion_open_goals").exists()
+    assert (
+        "still open"
+        not in Notification.objects.filter(recipient=mentor, event="stage_completed").latest("pk").body_text
+    )
