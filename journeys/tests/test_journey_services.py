@@ -2,8 +2,9 @@
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
-from journeys.models import Relationship, State
+from journeys.models import Goal, Relationship, State
 from journeys.services import relationships
 from journeys.services.base import Refused
 from notifications.models import Notification
@@ -220,8 +221,6 @@ def test_entering_completion_reminds_both_of_the_goals_still_open(mentee, mentor
     goal(rel, mentor, label="Shadow a board meeting")
     from django.utils import timezone
 
-    from journeys.models import Goal
-
     Goal.objects.filter(label="Shadow a board meeting").update(completed_at=timezone.now())
     relationships.complete_stage(rel, mentee, "progression")
     [own] = Notification.objects.filter(recipient=mentee, event="completion_open_goals")
@@ -232,8 +231,6 @@ def test_entering_completion_reminds_both_of_the_goals_still_open(mentee, mentor
 
 def test_no_open_goals_no_wrap_up_message(mentee, mentor):
     rel = walk_to(send(mentee, mentor), mentee, mentor, "progression")
-    from django.utils import timezone
-
     rel.goals.update(completed_at=timezone.now())
     relationships.complete_stage(rel, mentee, "progression")
     assert not Notification.objects.filter(event="completion_open_goals").exists()
