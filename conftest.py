@@ -14,6 +14,18 @@ SEEDS = (
 
 
 @pytest.fixture(autouse=True)
+def _celery_join_flag():
+    """Celery's eager mode flips a process-wide "joining a result would block" flag around each
+    task it runs, not thread-safely: race tests that run eager tasks in several threads at once
+    can leave it stuck on, and a later test's ``result.get()`` would then refuse to run. Every
+    test starts with it off, as a fresh process would."""
+    from celery.result import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Rate-limit counters (Contact form, sign-in) start from nothing in every test."""
     from django.core.cache import cache
