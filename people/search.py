@@ -36,7 +36,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
+
+from project.dates import long_date
 
 from .models import AreaOfSupport, ProfessionalCommunity, Profile, Region, Role
 from .selectors import REGION_LABELS, MentorCard
@@ -704,11 +705,6 @@ class Explanation:
     strength: str
 
 
-def _day(value) -> str:
-    """A date as the card shows it (the ``date:"j F Y"`` filter's output): 3 March 2027."""
-    return format_date(value, "j F Y") if value else ""
-
-
 def strength_in_words(percent: int) -> str:
     if percent >= 100:
         return "Meets everything you asked for"
@@ -824,11 +820,11 @@ class Result:
         if self.is_full:
             state_class, state, availability = "state state-full", "Full", "No places left at the moment."
         elif self.is_paused:
-            back = f"; back on {_day(mentor.away_until)}" if mentor.is_away else ""
+            back = f"; back on {long_date(mentor.away_until)}" if mentor.is_away else ""
             state_class, state, availability = "state state-paused", "Paused", f"Not taking new requests for now{back}."
         elif self.is_away:
             state_class, state = "state state-away", "Away"
-            availability = f"Away until {_day(mentor.away_until)}."
+            availability = f"Away until {long_date(mentor.away_until)}."
         else:
             places = self.places_left
             state_class, state = "state", "Open to requests"

@@ -14,13 +14,13 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from journeys.models import Relationship, State
 from journeys.services.base import Refused
 from notifications.services import Message, notify, notify_staff
+from project.dates import long_date
 
 from .models import CaseKind, StaffCase, StaffNote
 
@@ -28,10 +28,6 @@ OPEN_TASK = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 FINISHED = [PROCESS.DONE, PROCESS.CANCELED]
 STALLED_STATES = [State.FIRST_CONVERSATION, State.PROGRESSION, State.COMPLETION]
 MAX_SNOOZE_DAYS = 90
-
-
-def _day(moment) -> str:
-    return format_date(moment, "j F Y")
 
 
 def _require_staff(user) -> None:
@@ -98,7 +94,7 @@ def escalate_unanswered_request(relationship: Relationship) -> StaffCase | None:
     return open_case(
         CaseKind.UNANSWERED_REQUEST,
         relationship=relationship,
-        summary=f"of {_day(relationship.created_at)}",
+        summary=f"of {long_date(relationship.created_at)}",
     )
 
 
@@ -110,7 +106,7 @@ def escalate_no_first_meeting(relationship: Relationship) -> StaffCase | None:
         CaseKind.NO_FIRST_MEETING,
         relationship=relationship,
         summary=(
-            f"were matched on {_day(relationship.matched_at or relationship.created_at)} "
+            f"were matched on {long_date(relationship.matched_at or relationship.created_at)} "
             "and have not arranged a first meeting"
         ),
     )
@@ -152,7 +148,7 @@ def open_stalled_cases(now=None) -> int:
         open_case(
             CaseKind.STALLED,
             relationship=relationship,
-            summary=f"since {_day(relationship.last_activity_at)} ({State(relationship.state).label.lower()})",
+            summary=f"since {long_date(relationship.last_activity_at)} ({State(relationship.state).label.lower()})",
         )
         opened += 1
     return opened
@@ -212,7 +208,7 @@ def _nudge_message(relationship: Relationship, person, personal: str) -> Message
     if relationship.state == State.REQUESTED and person == relationship.mentor:
         subject = f"{other.display_name} is still waiting for your answer"
         lines = [
-            f"{other.display_name} asked you on {_day(relationship.created_at)} to be their mentor. "
+            f"{other.display_name} asked you on {long_date(relationship.created_at)} to be their mentor. "
             "Could you accept or decline the request? Either answer helps them move on."
         ]
     elif relationship.state == State.ARRANGING and person == relationship.mentee:
@@ -314,7 +310,7 @@ def snooze(case: StaffCase, user, until: date) -> None:
         case = _lock_case(case)
         case.snoozed_until = until
         case.save(update_fields=["snoozed_until"])
-        note(case, user, f"Snoozed until {_day(until)}.", lock=False)
+        note(case, user, f"Snoozed until {long_date(until)}.", lock=False)
 
 
 def close_relationship(case: StaffCase, user, reason: str) -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Prefetch, Q
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -64,13 +63,8 @@ def inbox(request):
 @staff_member_required
 def case_record(request, pk: int):
     """A case as it stands (read-only): from the archive, or before claiming it."""
-    case = (
-        StaffCase.objects.select_related("relationship__mentee", "relationship__mentor", "support_request")
-        .filter(pk=pk)
-        .first()
-    )
-    if case is None:
-        raise Http404("No such case")
+    related = ("relationship__mentee", "relationship__mentor", "support_request")
+    case = get_object_or_404(StaffCase.objects.select_related(*related), pk=pk)
     task = services.handle_task(case)
     if task is not None and task.owner_id == request.user.pk:
         return redirect(_task_url(task))
@@ -80,9 +74,7 @@ def case_record(request, pk: int):
 @staff_member_required
 @require_POST
 def claim(request, pk: int):
-    case = StaffCase.objects.filter(pk=pk).first()
-    if case is None:
-        raise Http404("No such case")
+    case = get_object_or_404(StaffCase, pk=pk)
     try:
         task = services.claim(case, request.user)
     except Refused as refused:
@@ -96,9 +88,7 @@ def claim(request, pk: int):
 def raise_case(request, relationship_pk: int):
     from journeys.models import Relationship
 
-    relationship = Relationship.objects.filter(pk=relationship_pk).first()
-    if relationship is None:
-        raise Http404("No such relationship")
+    relationship = get_object_or_404(Relationship, pk=relationship_pk)
     try:
         case = services.raise_case(relationship, request.user, request.POST.get("reason", ""))
     except Refused as refused:

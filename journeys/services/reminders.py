@@ -16,12 +16,9 @@ from django.utils.dateformat import format as format_date
 
 from notifications.reminders import Kind, send_reminder
 from notifications.services import Message
+from project.dates import long_date
 
 from ..models import Feedback, Relationship, State
-
-
-def _day(moment) -> str:
-    return format_date(moment, "j F Y")
 
 
 def remind_mentor_to_review(relationship: Relationship) -> bool:
@@ -35,7 +32,7 @@ def remind_mentor_to_review(relationship: Relationship) -> bool:
         Message(
             subject=f"{mentee.display_name} is waiting for your answer",
             paragraphs=[
-                f"{mentee.display_name} asked you on {_day(relationship.created_at)} to mentor them in "
+                f"{mentee.display_name} asked you on {long_date(relationship.created_at)} to mentor them in "
                 f"“{relationship.area.name}”, and is still waiting to hear from you.",
                 "Please accept or decline the request, even if the answer is no: it lets them look for "
                 "another mentor. You can message them first if you have questions.",
@@ -59,7 +56,7 @@ def remind_mentee_to_arrange(relationship: Relationship) -> bool:
         Message(
             subject=f"Arrange your first meeting with {mentor.display_name}",
             paragraphs=[
-                f"{mentor.display_name} accepted your request on {_day(relationship.matched_at or relationship.created_at)}. "
+                f"{mentor.display_name} accepted your request on {long_date(relationship.matched_at or relationship.created_at)}. "
                 "The next step is yours: suggest a time for your first conversation, or record one you "
                 "have already arranged another way.",
             ],
@@ -173,7 +170,7 @@ def send_dated_reminders(now=None) -> int:
             message = Message(
                 subject=f"Tomorrow: {meeting.title} with {other.display_name}",
                 paragraphs=[
-                    f"A reminder that you meet {other.display_name} tomorrow, {_day(at)}, at "
+                    f"A reminder that you meet {other.display_name} tomorrow, {long_date(at)}, at "
                     f"{format_date(at, 'H:i')} (UK time){' ' + where if where else ''}.",
                 ],
                 link=reverse("meetings", args=[rel.pk]),
@@ -187,29 +184,21 @@ def send_dated_reminders(now=None) -> int:
     ).select_related("owner", "relationship")
     if soon > 0:
         for goal in goals.filter(due_date__gt=today, due_date__lte=today + timedelta(days=soon)):
-            message = Message(
-                subject=f"Your goal “{goal.label}” is due on {_day(goal.due_date)}",
-                paragraphs=[
-                    f"Your goal “{goal.label}” is due on {_day(goal.due_date)}. Record your progress, mark it "
-                    "achieved, or agree a new date with your mentoring partner.",
-                ],
-                link=reverse("goals", args=[goal.relationship_id]),
-                link_label="Open Goals",
+            sent += _remind_goal(
+                goal,
+                "goal_due",
+                subject=f"Your goal “{goal.label}” is due on {long_date(goal.due_date)}",
+                text=f"Your goal “{goal.label}” is due on {long_date(goal.due_date)}. Record your progress, mark "
+                "it achieved, or agree a new date with your mentoring partner.",
             )
-            key = f"goal_due:{goal.pk}:{goal.due_date.isoformat()}"
-            sent += send_reminder_once(key, goal.owner, Kind.GOALS, message, "reminder_goal_due") is not None
     for goal in goals.filter(due_date__lt=today):
-        message = Message(
+        sent += _remind_goal(
+            goal,
+            "goal_overdue",
             subject=f"Your goal “{goal.label}” is overdue",
-            paragraphs=[
-                f"Your goal “{goal.label}” was due on {_day(goal.due_date)}. If it is done, mark it achieved; "
-                "if not, talk it over with your mentoring partner and set a new date.",
-            ],
-            link=reverse("goals", args=[goal.relationship_id]),
-            link_label="Open Goals",
+            text=f"Your goal “{goal.label}” was due on {long_date(goal.due_date)}. If it is done, mark it achieved; "
+            "if not, talk it over with your mentoring partner and set a new date.",
         )
-        key = f"goal_overdue:{goal.pk}:{goal.due_date.isoformat()}"
-        sent += send_reminder_once(key, goal.owner, Kind.GOALS, message, "reminder_goal_overdue") is not None
 
     no_goal = (
         Relationship.objects.filter(
@@ -233,3 +222,14 @@ def send_dated_reminders(now=None) -> int:
             send_reminder_once(f"set_goal:{rel.pk}", rel.mentee, Kind.GOALS, message, "reminder_set_goal") is not None
         )
     return sent
+
+
+def _remind_goal(goal, what: str, *, subject: str, text: str) -> bool:
+    """One goal reminder to its owner, once per goal and due date."""
+    from notifications.reminders import send_reminder_once
+
+    message = Message(
+        subject=subject, paragraphs=[text], link=reverse("goals", args=[goal.relationship_id]), link_label="Open Goals"
+    )
+    key = f"{what}:{goal.pk}:{goal.due_date.isoformat()}"
+    return send_reminder_once(key, goal.owner, Kind.GOALS, message, f"reminder_{what}") is not None
