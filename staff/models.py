@@ -47,6 +47,20 @@ class StaffCase(Process):
         return f"{self.get_kind_display()}: {self.description}"
 
     @property
+    def moved_on(self) -> str:
+        """What has changed since the case opened that may have settled it, or ""."""
+        rel = self.relationship
+        if rel is None or self.status in ("DONE", "CANCELED"):
+            return ""
+        if self.kind == CaseKind.UNANSWERED_REQUEST and rel.state != "requested":
+            return f"Since then the request has moved on: it is now “{rel.get_state_display()}”."
+        if self.kind == CaseKind.NO_FIRST_MEETING and rel.state != "arranging":
+            return f"Since then the relationship has moved on: it is now “{rel.get_state_display()}”."
+        if self.kind == CaseKind.STALLED and rel.last_activity_at > self.created:
+            return "There has been activity since the case opened."
+        return ""
+
+    @property
     def description(self) -> str:
         """What the case is about, in a sentence.
 

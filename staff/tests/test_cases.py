@@ -362,3 +362,12 @@ def test_a_case_never_keeps_the_names_of_someone_who_left(as_staff, unanswered, 
     case = StaffCase.objects.get(pk=unanswered.pk)
     assert "John Smith" not in case.description and "Former participant" in case.description
     assert "John Smith" not in as_staff.get(reverse("staff_case", args=[case.pk])).content.decode()
+
+
+def test_a_case_says_when_the_relationship_has_moved_on_since(as_staff, unanswered, mentor):
+    assert unanswered.moved_on == ""
+    relationships.accept_request(unanswered.relationship, mentor)
+    case = StaffCase.objects.get(pk=unanswered.pk)
+    assert "it is now “Matched: arrange the first meeting”" in case.moved_on
+    assert escape(case.moved_on) in as_staff.get(INBOX).content.decode()
+    assert escape(case.moved_on) in as_staff.get(reverse("staff_case", args=[case.pk])).content.decode()
