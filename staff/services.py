@@ -204,21 +204,32 @@ NUDGE_WHO = {"mentee": "the mentee", "mentor": "the mentor", "both": "both of th
 
 
 def _nudge_message(relationship: Relationship, person, personal: str) -> Message:
+    """The templated nudge for this person at this stage."""
     other = relationship.other(person)
-    if relationship.state == State.REQUESTED and person == relationship.mentor:
+    state, is_mentor = relationship.state, person == relationship.mentor
+    if state == State.REQUESTED and is_mentor:
         subject = f"{other.display_name} is still waiting for your answer"
         lines = [
             f"{other.display_name} asked you on {long_date(relationship.created_at)} to be their mentor. "
             "Could you accept or decline the request? Either answer helps them move on."
         ]
-    elif relationship.state == State.ARRANGING and person == relationship.mentee:
+    elif state == State.REQUESTED:
+        subject = f"Your request to {other.display_name} is still waiting"
+        lines = [
+            f"{other.display_name} has not answered your request yet. We have reminded them. Meanwhile you can "
+            "look at other mentors who match what you are looking for."
+        ]
+    elif state == State.ARRANGING and not is_mentor:
         subject = f"Time to arrange your first meeting with {other.display_name}"
         lines = ["You are matched. Suggest a time for your first conversation, or record one arranged elsewhere."]
+    elif state == State.FEEDBACK:
+        subject = "Your feedback is still to come"
+        lines = ["Your mentoring is waiting for feedback before it can be completed. It takes two minutes."]
     else:
         subject = "How is your mentoring going?"
         lines = [
             f"We noticed things have been quiet between you and {other.display_name}. If something is in the "
-            "way, reply to this email or use Need Help? and we will gladly help."
+            "way, tell the programme team through Need Help? and we will gladly help."
         ]
     if personal:
         lines.append(f"A note from the programme team: “{personal}”")
@@ -244,7 +255,9 @@ def nudge(case: StaffCase, user, who: str, personal: str = "") -> list:
     with transaction.atomic():
         _lock_case(case)
         sent = [notify(p, _nudge_message(relationship, p, personal), "staff_nudge") for p in people]
-        note(case, user, f"Nudged {NUDGE_WHO[who]}." + (f" Their note: “{personal}”" if personal else ""), lock=False)
+        note(
+            case, user, f"Nudged {NUDGE_WHO[who]}." + (f" With the line: “{personal}”" if personal else ""), lock=False
+        )
     return sent
 
 

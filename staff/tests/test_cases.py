@@ -371,3 +371,17 @@ def test_a_case_says_when_the_relationship_has_moved_on_since(as_staff, unanswer
     assert "it is now “Matched: arrange the first meeting”" in case.moved_on
     assert escape(case.moved_on) in as_staff.get(INBOX).content.decode()
     assert escape(case.moved_on) in as_staff.get(reverse("staff_case", args=[case.pk])).content.decode()
+
+
+def test_each_person_gets_the_nudge_that_fits_their_stage(as_staff, unanswered, staff, mentee, mentor):
+    services.claim(unanswered, staff)
+    mail.outbox.clear()
+    services.nudge(unanswered, staff, "both")
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert "still waiting for your answer" in subjects[mentor.email]
+    assert "Your request to Alice Kember is still waiting" in subjects[mentee.email]
+    relationships.accept_request(unanswered.relationship, mentor)
+    mail.outbox.clear()
+    services.nudge(StaffCase.objects.get(pk=unanswered.pk), staff, "mentee")
+    [email] = mail.outbox
+    assert "Time to arrange your first meeting" in email.subject
