@@ -215,3 +215,22 @@ def test_edit_account_turns_reminder_kinds_off_and_on(client, mentor):
     bad = client.post(reverse("reminder_settings"), {"reminders-send": ["sms"]}, follow=True)
     assert b"could not be saved" in bad.content
     assert not ReminderOptOut.objects.exists()
+
+
+@pytest.mark.parametrize("ending", ["decline", "withdraw_request", "withdraw", "close"])
+def test_a_relationship_that_ends_leaves_no_timer_waiting(mentee, mentor, staff, ending):
+    rel = send(mentee, mentor)
+    if ending == "decline":
+        relationships.decline_request(rel, mentor, "Sorry")
+    elif ending == "withdraw_request":
+        relationships.withdraw_request(rel, mentee)
+    else:
+        relationships.accept_request(rel, mentor)
+        if ending == "withdraw":
+            relationships.withdraw(rel, mentee, "Moving abroad")
+        else:
+            relationships.close_by_staff(rel, staff, "Left the programme")
+    waiting = Task.objects.filter(
+        flow_task_type="TIMER", status=STATUS.SCHEDULED, process__mentoringprocess__relationship=rel
+    )
+    assert not waiting.exists(), [t.flow_task.name for t in waiting]
