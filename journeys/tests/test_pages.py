@@ -169,3 +169,20 @@ def test_message_with_attachment_private(client, mentee, mentor, outsider):
     resp = client.post(reverse("messages", args=[rel.pk]), {"body": "", "attachment": fake})
     assert resp.status_code == 200
     assert "not a type of file we accept" in resp.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_completed_journey_the_mentee_can_start_a_new_one_with_the_same_mentor(client, mentee, mentor):
+    from .helpers import send, walk_to
+
+    done = walk_to(send(mentee, mentor), mentee, mentor, "completed")
+    login(client, mentee)
+    page = client.get(reverse("relationship", args=[done.pk])).content.decode()
+    start = reverse("request_new", args=[mentor.pk])
+    assert "Start a new journey with Alice Kember" in page and start in page
+    statement = "Now I would like help preparing for a leadership role."
+    client.post(start, {"area": done.area_id, "statement": statement, "send": "1"})
+    again = Relationship.objects.exclude(pk=done.pk).get()
+    assert again.state == State.REQUESTED and again.mentor == mentor and again.statement == statement
+    login(client, mentor)
+    assert "Start a new journey" not in client.get(reverse("relationship", args=[done.pk])).content.decode()
