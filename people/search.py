@@ -610,10 +610,14 @@ class Ranking:
     def count_sql(self, cap: int | None = None) -> Sql:
         return self.with_ctes(self.count_select(cap))
 
-    def page_sql(self, offset: int, limit: int) -> Sql:
-        """One page of ranked rows (``pk, user_id, score, availability, is_full, ...``)."""
+    def ranked(self, offset: int, limit: int) -> Sql:
+        """One page of ranked rows (``pk, user_id, score, availability, is_full, ...``), without
+        the ``full_mentors`` part it reads."""
         union = _join(self.branches(offset + limit), " UNION ALL ")
-        return self.with_ctes(Sql(f"{union.text} LIMIT %s OFFSET %s", union.params + (limit, offset)))
+        return Sql(f"{union.text} LIMIT %s OFFSET %s", union.params + (limit, offset))
+
+    def page_sql(self, offset: int, limit: int) -> Sql:
+        return self.with_ctes(self.ranked(offset, limit))
 
     def search_sql(self, offset: int, limit: int) -> Sql:
         """The whole search in one statement: the capped count, and one page of ranked
@@ -626,12 +630,10 @@ class Ranking:
         """
         from . import selectors
 
-        union = _join(self.branches(offset + limit), " UNION ALL ")
         keyword = self.keyword_condition
         columns, column_params = selectors.card_columns(
             self.viewer_id, (keyword.text, keyword.params) if keyword else None
         )
-        ranked = Sql(f"{union.text} LIMIT %s OFFSET %s", union.params + (limit, offset))
         page = Sql(
             f"SELECT rk.branch, rk.score, rk.availability, rk.is_full, rk.last_active_at AS active, {columns} "
             f"FROM ranked rk JOIN {self.profile_table} p ON p.id = rk.pk {selectors.CARD_JOINS}",
@@ -641,7 +643,9 @@ class Ranking:
             "SELECT f.total, f.usable, pg.* FROM found f LEFT JOIN page pg ON TRUE "
             "ORDER BY pg.branch, pg.score DESC, pg.availability, pg.active DESC, pg.pk"
         )
-        return self.with_ctes(body, ("found", self.count_select()), ("ranked", ranked), ("page", page))
+        return self.with_ctes(
+            body, ("found", self.count_select()), ("ranked", self.ranked(offset, limit)), ("page", page)
+        )
 
     def count(self, cap: int | None = None) -> int:
         """How many mentors the search finds, counting no further than ``cap`` + 1."""
