@@ -121,46 +121,53 @@ def _case_context(case: StaffCase, **extra) -> dict:
 class HandleCase(View):
     """The flow node's page: shown to the staff member who claimed the case."""
 
-    ACTIONS = ("nudge", "note", "snooze", "suggest", "close", "resolve", "release")
-
     def case(self) -> StaffCase:
         return self.request.activation.process.staffcase
 
-    def forms(self, data=None, action=None) -> dict:
-        case = self.case()
-        bound = lambda name: data if action == name else None  # noqa: E731 - only the posted form is bound
-        suggestions = services.mentor_suggestions(case) if case.relationship_id else []
-        return {
-            "nudge_form": forms.NudgeForm(bound("nudge"), prefix="nudge"),
-            "note_form": forms.NoteForm(bound("note"), prefix="note"),
-            "snooze_form": forms.SnoozeForm(bound("snooze"), prefix="snooze"),
-            "suggest_form": forms.SuggestForm(bound("suggest"), prefix="suggest", suggestions=suggestions),
-            "close_form": forms.CloseForm(bound("close"), prefix="close"),
-            "resolve_form": forms.ResolveForm(bound("resolve"), prefix="resolve"),
-        }
+    FORMS = {
+        "nudge": forms.NudgeForm,
+        "note": forms.NoteForm,
+        "snooze": forms.SnoozeForm,
+        "suggest": forms.SuggestForm,
+        "close": forms.CloseForm,
+        "resolve": forms.ResolveForm,
+    }
+    ACTIONS = (*FORMS, "release")
 
-    def page(self, status=200, **context):
-        case = self.case()
-        full = _case_context(case, task=self.request.activation.task, workspace=True, **context)
+    def form(self, name: str, data=None):
+        """One action's form; only the mentor suggestions need a query (a search), so only
+        that form runs it."""
+        extra = {}
+        if name == "suggest":
+            case = self.case()
+            extra["suggestions"] = services.mentor_suggestions(case) if case.relationship_id else []
+        return self.FORMS[name](data, prefix=name, **extra)
+
+    def page(self, status=200, posted=None):
+        """The workspace, every action's form blank except ``posted`` (one that failed)."""
+        all_forms = {
+            f"{name}_form": posted if posted is not None and posted.prefix == name else self.form(name)
+            for name in self.FORMS
+        }
+        full = _case_context(self.case(), task=self.request.activation.task, workspace=True, **all_forms)
         return render(self.request, "staff/case.html", full, status=status)
 
     def get(self, request, **kwargs):
-        return self.page(**self.forms())
+        return self.page()
 
     def post(self, request, **kwargs):
         action = request.POST.get("action")
         if action not in self.ACTIONS:
             messages.error(request, "That is not something this page can do.")
-            return self.page(**self.forms())
+            return self.page()
         case = self.case()
         if action == "release":
             services.release(case, request.user)
             messages.success(request, "The case is back in the queue.")
             return redirect("staff_inbox")
-        all_forms = self.forms(request.POST, action)
-        form = all_forms[f"{action}_form"]
+        form = self.form(action, request.POST)
         if not form.is_valid():
-            return self.page(status=400, **all_forms)
+            return self.page(status=400, posted=form)
         data = form.cleaned_data
         try:
             if action == "nudge":
@@ -185,7 +192,7 @@ class HandleCase(View):
                 return redirect("staff_inbox")
         except Refused as refused:
             form.add_error(None, refused.message)
-            return self.page(status=400, **all_forms)
+            return self.page(status=400, posted=form)
         messages.success(request, done)
         return redirect(request.path)
 
