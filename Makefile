@@ -29,9 +29,10 @@ test-fast: $(STAMP) check-services
 check-services: $(STAMP)
 	@$(PY) -m support.checks
 
-## make bench: search benchmarks on PostgreSQL; writes BENCHMARKS.md.
+## make bench: search and timer-sweep benchmarks on PostgreSQL; writes BENCHMARKS.md.
 bench: $(STAMP) check-services
 	ALLOW_DEV_SECRET=$${ALLOW_DEV_SECRET:-true} $(PY) manage.py bench_search
+	ALLOW_DEV_SECRET=$${ALLOW_DEV_SECRET:-true} $(PY) manage.py bench_timers
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
