@@ -150,10 +150,12 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # our outbox adds "[SITE_NAME] " to every sub
 ACCOUNT_ADAPTER = "people.adapter.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 
-# django-axes: lock an account/IP pair out after repeated failed logins.
+# django-axes: repeated failed logins lock that account (counted per account, and per
+# account and address), never everyone behind one IP address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "people.lockout.attempted_account"
 AXES_USERNAME_FORM_FIELD = "login"
 AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
