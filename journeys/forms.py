@@ -181,6 +181,15 @@ class GoalEntryForm(forms.Form):
 
 
 class FeedbackForm(forms.ModelForm):
+    # No "---------" choice and nothing ticked until the person chooses.
+    rating = forms.TypedChoiceField(
+        label="How would you rate your mentoring overall? (5 is best)",
+        choices=[(i, str(i)) for i in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a rating from 1 to 5."},
+    )
+
     class Meta:
         model = Feedback
         fields = ["rating", "comments"]

@@ -131,3 +131,12 @@ def question_threads(user):
         .select_related("mentee", "mentor")
         .order_by("-created_at")
     )
+
+
+def visible_feedback(user, relationship):
+    """Feedback is private: its author sees their own, programme staff see all of it, and the
+    other person never sees what was said about them (the feedback form promises this)."""
+    feedback = relationship.feedback.select_related("author")
+    if user.is_staff:
+        return feedback
+    return feedback.filter(author=user)

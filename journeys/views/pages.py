@@ -75,9 +75,7 @@ def relationship_detail(request, pk: int):
             "next_url": selectors.next_step_url(request.user, rel) if role else None,
             "meetings": rel.meetings.filter(cancelled_at__isnull=True),
             "goals": rel.goals.all(),
-            "feedback": rel.feedback.select_related("author")
-            if rel.state == State.COMPLETED or request.user.is_staff
-            else [],
+            "feedback": selectors.visible_feedback(request.user, rel),
             "can_withdraw": role and rel.state in MATCHED_STATES,
             "can_edit_request": role == "mentee" and rel.state == State.REQUESTED,
             "can_withdraw_request": role == "mentee" and rel.state == State.REQUESTED,
