@@ -21,7 +21,6 @@ import os
 import platform
 import statistics
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -168,38 +167,17 @@ class Command(BaseCommand):
             return
         from people.management.commands.bench_search import Command as SearchBench
 
-        helper = SearchBench()
-        url = helper.bench_url(options["database"])
-        name = url.rsplit("/", 1)[-1].split("?", 1)[0]
-        if "bench" not in name:
-            raise CommandError(f"Refusing to recreate {name!r}: the benchmark database's name must contain 'bench'.")
-        self.stdout.write(f"Benchmark database: {name} (recreated)")
-        helper.recreate(url, name)
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "DEBUG": "false",
-            "ALLOW_DEV_SECRET": os.environ.get("ALLOW_DEV_SECRET", "true"),
-            "DB_CONN_MAX_AGE": "600",
-        }
-        command = [
-            sys.executable,
-            str(Path(settings.BASE_DIR) / "manage.py"),
+        helper = SearchBench(stdout=self.stdout, stderr=self.stderr)
+        helper.run_in_bench_database(
+            options,
             "bench_timers",
-            "--here",
-            f"--rows={options['rows']}",
-            f"--waiting={options['waiting']}",
-            f"--runs={options['runs']}",
-            f"--warmup={options['warmup']}",
-            f"--output={Path(options['output']).resolve()}",
-        ]
-        try:
-            code = subprocess.call(command, env=env, cwd=settings.BASE_DIR)
-        finally:
-            if not options["keep_database"]:
-                helper.drop(url, name)
-        if code:
-            raise CommandError(f"The benchmark failed (exit code {code}).")
+            [
+                f"--rows={options['rows']}",
+                f"--waiting={options['waiting']}",
+                f"--runs={options['runs']}",
+                f"--warmup={options['warmup']}",
+            ],
+        )
 
     # -- the child: seed, measure, write ------------------------------------------------
 

@@ -101,8 +101,17 @@ class Command(BaseCommand):
         if options["here"]:
             self.measure(options)
             return
+        self.run_in_bench_database(
+            options,
+            "bench_search",
+            [f"--sizes={options['sizes']}", f"--runs={options['runs']}", f"--warmup={options['warmup']}"],
+        )
+
+    def run_in_bench_database(self, options: dict, command_name: str, args: list[str]) -> None:
+        """Recreate the benchmark database, run ``command_name --here`` on it in a child process
+        (so its settings point there), and drop it afterwards unless --keep-database."""
         url = self.bench_url(options["database"])
-        name = urlparse(url).path.lstrip("/")
+        name = urlparse(url).path.lstrip("/").split("?", 1)[0]
         if "bench" not in name:
             raise CommandError(f"Refusing to recreate {name!r}: the benchmark database's name must contain 'bench'.")
         self.stdout.write(f"Benchmark database: {name} (recreated)")
@@ -117,11 +126,9 @@ class Command(BaseCommand):
         command = [
             sys.executable,
             str(Path(settings.BASE_DIR) / "manage.py"),
-            "bench_search",
+            command_name,
             "--here",
-            f"--sizes={options['sizes']}",
-            f"--runs={options['runs']}",
-            f"--warmup={options['warmup']}",
+            *args,
             f"--output={Path(options['output']).resolve()}",
         ]
         try:
