@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from project.server_timing import timed
 
 from . import search, selectors
+from .search import remembered
 
 
 def _search_url(params: dict[str, list[str]], page: int | None = None) -> str:
@@ -116,10 +117,11 @@ def find_mentor(request: HttpRequest) -> HttpResponse:
     profile = selectors.profile_of(request.user)
     params = request.GET
     if "reset" in params:
-        search.forget_search(profile)
-        return redirect("find_mentor")
+        response = redirect("find_mentor")
+        remembered.forget_search(request, response)
+        return response
     is_search = any(key in params for key in search.SEARCH_PARAMS)
-    saved = search.saved_search_params(profile)
+    saved = remembered.saved_search_params(request)
     if not is_search and "page" not in params and saved:
         return redirect(_search_url(saved))
 
@@ -127,7 +129,6 @@ def find_mentor(request: HttpRequest) -> HttpResponse:
     if is_search:
         form = search.SearchForm(params, taxonomy=taxonomy)
         criteria = form.criteria()
-        search.remember_search(profile, criteria)
     else:  # before any search: suggestions from the mentee's own profile
         criteria = search.criteria_from_profile(profile, taxonomy)
         form = search.SearchForm(initial=criteria.form_initial(), taxonomy=taxonomy)
@@ -137,7 +138,7 @@ def find_mentor(request: HttpRequest) -> HttpResponse:
     page_url = _page_urls(result.criteria.query_params() if is_search else {})
     fields = _fields(form, result.criteria)
     with timed(request, "render"):
-        return render(
+        response = render(
             request,
             "people/find_mentor.html",
             {
@@ -158,6 +159,9 @@ def find_mentor(request: HttpRequest) -> HttpResponse:
                 "nav": "find",
             },
         )
+    if is_search:
+        remembered.remember_search(request, response, criteria)
+    return response
 
 
 @login_required
@@ -170,7 +174,7 @@ def mentor_profile(request: HttpRequest, user_id: int) -> HttpResponse:
     )
     availability = selectors.availability(mentor)
     is_mentee = bool(viewer_profile and viewer_profile.is_mentee)
-    saved = search.saved_search_params(viewer_profile)
+    saved = remembered.saved_search_params(request)
     return render(
         request,
         "people/mentor_profile.html",

@@ -7,12 +7,15 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from journeys.models import Conversation, Relationship
 from people import search
 from people.models import Profile
+from people.search import remembered
 from people.tests.factories import make_mentee
 from people.tests.search_helpers import (
     CAREER,
@@ -131,21 +134,28 @@ def test_before_any_search_the_mentee_sees_suggestions_from_their_profile(as_men
     assert card_names(response) == ["Fits Mentor"]
 
 
-def test_the_last_search_is_remembered_until_cleared(as_mentee, mentee):
+def test_the_last_search_is_remembered_until_cleared_without_writing_on_get(as_mentee, mentee):
     mentor_with("Fits", areas=(NETWORKING,))
-    as_mentee.get(FIND, {"area": area(CAREER).pk, "q": "rail", "exact": "on"})
-
-    saved = Profile.objects.get(user=mentee).last_search
-    assert saved == {"area": [str(area(CAREER).pk)], "q": ["rail"], "exact": ["on"], "full": ["end"]}
+    params = {"area": [str(area(CAREER).pk)], "q": ["rail"], "exact": ["on"]}
+    with CaptureQueriesContext(connection) as queries:
+        searched = as_mentee.get(FIND, params)
+    writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE"))]
+    assert searched.status_code == 200 and writes == []
+    assert remembered.COOKIE in searched.cookies
 
     back = as_mentee.get(FIND)
     assert back.status_code == 302
-    assert parse_qs(urlparse(back["Location"]).query) == saved
+    assert parse_qs(urlparse(back["Location"]).query) == {**params, "full": ["end"]}
 
     cleared = as_mentee.get(FIND, {"reset": "1"})
     assert cleared.status_code == 302 and cleared["Location"] == FIND
-    assert Profile.objects.get(user=mentee).last_search == {}
     assert as_mentee.get(FIND).context["mode"] == "suggestions"
+
+
+def test_a_tampered_search_cookie_is_ignored(as_mentee):
+    as_mentee.cookies[remembered.COOKIE] = "area=1&q=x:forged:signature"
+    response = as_mentee.get(FIND)
+    assert response.status_code == 200 and response.context["mode"] == "suggestions"
 
 
 def test_paused_and_away_mentors_are_hidden_unless_asked_for(as_mentee):

@@ -220,7 +220,8 @@ def test_excluded_the_viewer_inactive_anonymised_and_incomplete_mentors(mentee):
 def test_count_stops_at_the_cap_and_pages_end_there(mentee, monkeypatch):
     for number in range(7):
         mentor_with(f"M{number}", areas=(NETWORKING,), active_days_ago=number)
-    monkeypatch.setattr(search, "COUNT_CAP", 5)
+    for module in (search, search.ranking, search.results):  # the count, the page and its numbers
+        monkeypatch.setattr(module, "COUNT_CAP", 5)
 
     page = search.search(criteria(areas=(area(NETWORKING),)), mentee, page=1, page_size=2)
     assert page.capped and page.num_pages == 3
@@ -300,7 +301,7 @@ def _reference_order(criteria: Criteria, viewer) -> list[int]:
 
 @pytest.mark.parametrize("max_masks", [24, 2, 1])
 def test_level_by_level_ranking_agrees_with_scoring_everyone(mentee, monkeypatch, max_masks):
-    monkeypatch.setattr(search, "MAX_LEVEL_MASKS", max_masks)
+    monkeypatch.setattr(search.ranking, "MAX_LEVEL_MASKS", max_masks)
     rng = random.Random(7)
     areas = list(AreaOfSupport.objects.order_by("pk")[:4])
     roles = list(Role.objects.order_by("pk")[:3])
