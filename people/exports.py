@@ -224,7 +224,12 @@ def build_zip(user) -> bytes:
                         "created_at": _iso(g.created_at),
                         "completed_at": _iso(g.completed_at),
                         "entries": [
-                            {"kind": e.get_kind_display(), "text": e.text, "by": _person(e.author, user), "at": _iso(e.at)}
+                            {
+                                "kind": e.get_kind_display(),
+                                "text": e.text,
+                                "by": _person(e.author, user),
+                                "at": _iso(e.at),
+                            }
                             for e in g.entries.all()
                         ],
                     }
@@ -283,9 +288,7 @@ def build_zip(user) -> bytes:
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
-            "README.txt", README.format(site=settings.SITE_NAME, date=timezone.localdate().isoformat())
-        )
+        archive.writestr("README.txt", README.format(site=settings.SITE_NAME, date=timezone.localdate().isoformat()))
         for name, data in [
             ("account.json", account),
             ("profile.json", profile_data),

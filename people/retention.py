@@ -76,8 +76,8 @@ def apply_retention(now=None) -> RetentionResult:
 
     # 2. Warn, once.
     warn_before = now - timedelta(days=inactive_days - warning_days)
-    for pk in _candidates().filter(retention_warned_at__isnull=True, last_seen__lte=warn_before).values_list(
-        "pk", flat=True
+    for pk in (
+        _candidates().filter(retention_warned_at__isnull=True, last_seen__lte=warn_before).values_list("pk", flat=True)
     ):
         if _warn(pk, now, warn_before, warning_days):
             result.warned += 1

@@ -55,6 +55,7 @@ def delete_account(user) -> None:
     the person's name, e-mail address and phone number and their files.
     """
     from allauth.account.models import EmailAddress
+
     from journeys.services.relationships import leave_programme
 
     from .erasure import Needles, erase_personal_data

@@ -20,7 +20,7 @@ def home(request):
 
 @login_required
 def profile(request):
-    instance, _ = Profile.objects.get_or_create(user=request.user)
+    instance, _created = Profile.objects.get_or_create(user=request.user)
     was_complete = instance.is_complete
     if request.method == "POST":
         form = ProfileForm(request.POST, instance=instance, user=request.user)
@@ -54,7 +54,7 @@ def account(request):
 def request_data_export(request):
     from .exports import expire_days, request_data_export
 
-    _, new = request_data_export(request.user)
+    _export, new = request_data_export(request.user)
     if new:
         messages.success(
             request,

@@ -72,9 +72,7 @@ def _blocks(text: str) -> list[tuple[str, str]]:
 
 def privacy_page(request):
     notice = privacy.current_notice()
-    return render(
-        request, "support/privacy.html", {"notice": notice, "blocks": _blocks(notice.body), "nav": "privacy"}
-    )
+    return render(request, "support/privacy.html", {"notice": notice, "blocks": _blocks(notice.body), "nav": "privacy"})
 
 
 @staff_member_required
