@@ -16,9 +16,10 @@ addresses or rings the person is deleted or rewritten:
   personal statements, staff cases and staff notes, other support requests, attachment file
   names and the admin's change log.
 
-Their first or last name on its own is replaced only inside their own relationships and
-conversations (where it surely means them); elsewhere only the full name, e-mail address and
-phone number are replaced, so a stranger who shares a first name is left alone.
+Their first or last name on its own is replaced inside their own relationships and
+conversations, and in any text that also gives their full name, e-mail address or phone number
+(where it surely means them); elsewhere it is left alone, so a stranger who shares a first
+name keeps it.
 """
 
 from __future__ import annotations
@@ -105,7 +106,9 @@ def scrub_rows(queryset, fields: list[str], needles: Needles, *, local: bool) ->
         for field in fields:
             value = getattr(row, field)
             if isinstance(value, str):
-                new = needles.scrub(value, local=local)
+                # A row that names the person in full (or gives their address) is about them:
+                # their first or last name alone in it means them too.
+                new = needles.scrub(value, local=True)
                 if new != value:
                     setattr(row, field, new)
                     dirty.append(field)
