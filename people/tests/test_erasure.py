@@ -72,25 +72,6 @@ def file_mentions(root: Path, needles: list[str]) -> list[str]:
 
 
 @pytest.fixture
-def private_store(tmp_path, monkeypatch) -> Path:
-    """A private file store of this test's own for uploads and exports.
-
-    (A FileField's storage callable runs once, when the model class loads, so overriding
-    STORAGES in a test does not move where these fields write: the fields get a fresh store.)
-    """
-    from django.core.files.storage import FileSystemStorage
-
-    from journeys.models import Attachment
-    from people.models import DataExport
-
-    root = tmp_path / "private-store"
-    store = FileSystemStorage(location=root, base_url=None)
-    for model in (Attachment, DataExport):
-        monkeypatch.setattr(model._meta.get_field("file"), "storage", store)
-    return root
-
-
-@pytest.fixture
 def zebedee(db):
     person = make_mentee(first_name=FIRST, last_name=LAST, email=EMAIL)
     profile = person.profile
