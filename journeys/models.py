@@ -226,6 +226,7 @@ class StateChange(models.Model):
         "complete": "Completed the relationship",
         "withdraw": "Withdrew from the relationship",
         "close": "Closed the relationship",
+        "leave_programme": "Left the programme",
         "create_meeting": "Created a meeting",
         "update_meeting": "Changed a meeting",
         "cancel_meeting": "Cancelled a meeting",
@@ -246,6 +247,8 @@ class StateChange(models.Model):
         return State(self.from_state).label if self.from_state else ""
 
     def to_label(self) -> str:
+        if self.action == "leave_programme":
+            return "Ended: left the programme"
         return State(self.to_state).label
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -38,6 +40,8 @@ class User(AbstractUser):
     username = None
     email = models.EmailField("email address", unique=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
+    # Retention (people.retention): when this inactive account was warned it will be anonymised.
+    retention_warned_at = models.DateTimeField(null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -203,3 +207,44 @@ class Profile(models.Model):
         if self.pk and not self.areas.exists():
             missing.append("areas of support")
         return missing
+
+
+def data_export_path(instance: DataExport, filename: str) -> str:
+    return f"exports/{instance.token.hex}.zip"
+
+
+def _private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+class DataExport(models.Model):
+    """A participant's "Download my data" archive: built by a Celery task, kept privately, expiring.
+
+    The zip lives in the private storage (never under a public URL) and is served only by
+    ``people.views.download_data_export`` to the person it belongs to.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Being prepared"
+        READY = "ready", "Ready to download"
+        FAILED = "failed", "Could not be prepared"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_exports")
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(upload_to=data_export_path, storage=_private_storage, blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Data export {self.token} ({self.status})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()

@@ -48,32 +48,50 @@ def save_profile(form, user) -> Profile:
 
 
 def delete_account(user) -> None:
-    """Leave the programme: withdraw everywhere (others are told), then anonymise."""
+    """Leave the programme: withdraw everywhere (others are told), then erase the person.
+
+    The account row stays, anonymised ("Former participant"), so past relationships remain
+    as anonymous records for programme statistics; ``people.erasure`` removes every copy of
+    the person's name, e-mail address and phone number and their files.
+    """
+    from allauth.account.models import EmailAddress
+
     from journeys.services.relationships import leave_programme
+
+    from .erasure import Needles, erase_personal_data
 
     leave_programme(user)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
+        profile = Profile.objects.filter(user=user).first()
+        needles = Needles.for_user(
+            user,
+            emails=EmailAddress.objects.filter(user=user).values_list("email", flat=True),
+            phone=profile.phone if profile else "",
+        )
         user.email = f"deleted-{uuid.uuid4().hex[:12]}@deleted.invalid"
         user.first_name = "Former"
         user.last_name = "participant"
         user.is_active = False
         user.anonymised_at = timezone.now()
+        user.retention_warned_at = None
         user.set_unusable_password()
         user.save()
-        from allauth.account.models import EmailAddress
-
-        EmailAddress.objects.filter(user=user).delete()
         Profile.objects.filter(user=user).update(
             job_title="",
             organisation="",
             phone="",
             biography="",
             experience="",
+            region="",
+            away_until=None,
+            last_search={},
+            role=None,
+            community=None,
             accepting_requests=False,
             is_mentor=False,
             is_mentee=False,
         )
-        profile = Profile.objects.filter(user=user).first()
         if profile:
             profile.areas.clear()
+        erase_personal_data(user, needles)

@@ -7,6 +7,8 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("account/", views.account, name="account"),
     path("account/delete/", views.delete_account, name="account_delete"),
+    path("account/my-data/", views.request_data_export, name="data_export_request"),
+    path("account/my-data/<uuid:token>/", views.download_data_export, name="data_export_download"),
     path("find/", search_views.find_mentor, name="find_mentor"),
     path("mentors/<int:user_id>/", search_views.mentor_profile, name="mentor_profile"),
 ]

@@ -1,7 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from . import services
 from .forms import DeleteAccountForm, ProfileForm
@@ -16,7 +20,7 @@ def home(request):
 
 @login_required
 def profile(request):
-    instance, _ = Profile.objects.get_or_create(user=request.user)
+    instance, _created = Profile.objects.get_or_create(user=request.user)
     was_complete = instance.is_complete
     if request.method == "POST":
         form = ProfileForm(request.POST, instance=instance, user=request.user)
@@ -38,8 +42,47 @@ def account(request):
     from notifications.forms import ReminderSettingsForm
     from notifications.reminders import stopped_kinds
 
+    from .models import DataExport
+
     form = ReminderSettingsForm.for_user(request.user, stopped_kinds(request.user))
-    return render(request, "people/account.html", {"reminder_form": form})
+    latest_export = DataExport.objects.filter(user=request.user).first()
+    return render(request, "people/account.html", {"reminder_form": form, "latest_export": latest_export})
+
+
+@login_required
+@require_POST
+def request_data_export(request):
+    from .exports import expire_days, request_data_export
+
+    _export, new = request_data_export(request.user)
+    if new:
+        messages.success(
+            request,
+            _(
+                "We are preparing a copy of your data. We will email you a download link when it is ready; "
+                "the link works for %(days)d days."
+            )
+            % {"days": expire_days()},
+        )
+    else:
+        messages.info(request, _("We are already preparing a copy of your data: we will email you when it is ready."))
+    return redirect("account")
+
+
+@login_required
+def download_data_export(request, token):
+    from .exports import access_data_export
+    from .models import DataExport
+
+    export = access_data_export(request.user, token)
+    if export.is_expired:
+        return render(request, "people/data_export_unavailable.html", {"export": export, "expired": True}, status=410)
+    if export.status != DataExport.Status.READY or not export.file:
+        return render(request, "people/data_export_unavailable.html", {"export": export, "expired": False}, status=404)
+    stamp = timezone.localtime(export.ready_at).strftime("%Y-%m-%d")
+    return FileResponse(
+        export.file.open("rb"), as_attachment=True, filename=f"my-data-{stamp}.zip", content_type="application/zip"
+    )
 
 
 @login_required

@@ -263,6 +263,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.redeliver_pending",
         "schedule": env.int("NOTIFICATION_SWEEP_SECONDS", default=300),
     },
+    "apply-retention": {
+        "task": "people.tasks.apply_retention",
+        "schedule": env.int("RETENTION_SWEEP_SECONDS", default=86400),
+    },
 }
 
 # Find Mentor: how much each kind of criterion adds to a mentor's match score.
@@ -284,6 +288,11 @@ REMINDERS = {
     "PROFILE_REMIND_DAYS": env.int("PROFILE_REMIND_DAYS", default=3),
     "NO_REQUEST_REMIND_DAYS": env.int("NO_REQUEST_REMIND_DAYS", default=7),
 }
+
+# Data rights (UK GDPR): "Download my data" links, and the retention of inactive accounts.
+DATA_EXPORT_EXPIRE_DAYS = env.int("DATA_EXPORT_EXPIRE_DAYS", default=7)
+RETENTION_INACTIVE_DAYS = env.int("RETENTION_INACTIVE_DAYS", default=1095)
+RETENTION_WARNING_DAYS = env.int("RETENTION_WARNING_DAYS", default=30)
 
 # Security (production)
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG and SITE_URL.startswith("https"))

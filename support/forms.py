@@ -27,3 +27,15 @@ class ContactForm(forms.Form):
         if user.is_authenticated:
             initial = {"name": user.get_full_name(), "email": user.email}
         return cls(data, initial=initial)
+
+
+class PrivacyNoticeForm(forms.Form):
+    """Staff: the privacy page's text."""
+
+    body = forms.CharField(
+        label="Privacy page text",
+        max_length=50000,
+        help_text="Plain text. Leave a blank line between paragraphs; a paragraph of one short line "
+        "without a full stop becomes a heading; web addresses become links.",
+        widget=forms.Textarea(attrs={"rows": 30}),
+    )

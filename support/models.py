@@ -99,3 +99,24 @@ class Resource(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PrivacyNotice(models.Model):
+    """The text of the privacy page (/privacy/): one row, edited by staff on the platform.
+
+    Until staff save their own wording the page shows ``support.privacy.DEFAULT_PRIVACY_TEXT``.
+    Each save is a new row, so the notice's earlier versions are kept (newest is shown).
+    """
+
+    body = models.TextField(help_text="Plain text. Leave a blank line between paragraphs; web addresses become links.")
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        get_latest_by = "updated_at"
+
+    def __str__(self) -> str:
+        return f"Privacy notice of {self.updated_at:%Y-%m-%d %H:%M}"

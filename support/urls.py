@@ -7,4 +7,6 @@ urlpatterns = [
     path("help/contact/", views.contact, name="contact"),
     path("resources/", views.resources, name="resources"),
     path("resources/<int:pk>/", views.resource, name="resource"),
+    path("privacy/", views.privacy_page, name="privacy"),
+    path("privacy/edit/", views.privacy_edit, name="privacy_edit"),
 ]

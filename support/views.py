@@ -2,10 +2,12 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
-from . import limits, selectors, services
-from .forms import ContactForm
+from . import limits, privacy, selectors, services
+from .forms import ContactForm, PrivacyNoticeForm
 
 
 def _support_email() -> str:
@@ -55,3 +57,34 @@ def resources(request):
 def resource(request, pk: int):
     item = selectors.access_resource(request.user, pk)
     return render(request, "support/resource.html", {"resource": item, "nav": "resources"})
+
+
+def _blocks(text: str) -> list[tuple[str, str]]:
+    """The notice as ("h2", line) headings and ("p", text) paragraphs (blank lines between)."""
+    blocks = []
+    for chunk in (c.strip() for c in text.replace("\r\n", "\n").split("\n\n")):
+        if not chunk:
+            continue
+        heading = "\n" not in chunk and len(chunk) <= 60 and not chunk.endswith((".", "?", "!", ":"))
+        blocks.append(("h2" if heading else "p", chunk))
+    return blocks
+
+
+def privacy_page(request):
+    notice = privacy.current_notice()
+    return render(request, "support/privacy.html", {"notice": notice, "blocks": _blocks(notice.body), "nav": "privacy"})
+
+
+@staff_member_required
+def privacy_edit(request):
+    notice = privacy.current_notice()
+    if request.method == "POST":
+        form = PrivacyNoticeForm(request.POST)
+        if form.is_valid():
+            privacy.save_notice(staff_user=request.user, body=form.cleaned_data["body"])
+            messages.success(request, _("The privacy page has been updated."))
+            return redirect("privacy")
+        messages.error(request, _("The privacy page has not been saved. Please correct the highlighted field."))
+    else:
+        form = PrivacyNoticeForm(initial={"body": notice.body})
+    return render(request, "support/privacy_edit.html", {"form": form, "notice": notice})

@@ -410,16 +410,23 @@ def close_by_staff(relationship: Relationship, staff_user, reason: str) -> Relat
 
 
 def leave_programme(user) -> None:
-    """Account deletion: withdraw every open request and relationship, telling the other party."""
-    reason = "The participant left the programme."
+    """Account deletion: withdraw every open request and relationship, telling the other party.
+
+    The history says the person left (not that staff closed it): "Ended: the mentee left the programme".
+    """
+
+    def reason(rel: Relationship) -> str:
+        return f"Ended: the {rel.role_of(user)} left the programme."
+
     for rel in Relationship.objects.filter(mentee=user, state=State.REQUESTED):
-        withdraw_request(rel, user, reason)
+        withdraw_request(rel, user, reason(rel))
     for rel in Relationship.objects.filter(mentor=user, state=State.REQUESTED):
-        decline_request(rel, user, reason)
+        decline_request(rel, user, reason(rel))
     for rel in Relationship.objects.filter(mentee=user, state=State.REQUEST_WITHDRAWN):
         with atomic():
             r = lock(rel)
-            apply(r, "close", user, reason)
+            change = apply(r, "close", user, reason(r))
+            StateChange.objects.filter(pk=change.pk).update(action="leave_programme")
             driver.cancel(mentoring_flow.MentoringFlow, r.processes.all())
     for rel in Relationship.objects.filter(Q(mentee=user) | Q(mentor=user), state__in=MATCHED_STATES):
-        withdraw(rel, user, reason)
+        withdraw(rel, user, reason(rel))

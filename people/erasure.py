@@ -1,0 +1,245 @@
+"""Erasure: remove a departing person's personal data from everywhere it was copied.
+
+``people.services.delete_account`` (a person leaving) and ``people.retention`` (an account
+inactive for too long) both end here. The account row itself stays, anonymised, so that past
+relationships remain as anonymous records for programme statistics; everything that names,
+addresses or rings the person is deleted or rewritten:
+
+- their own notifications (inbox rows and the record of every email sent to them), sessions,
+  e-mail addresses (allauth), reminder opt-outs, data exports (rows and zip files);
+- the files they uploaded (attachment rows and the files on disk);
+- sign-in records kept by django-axes (attempts, failures, the access log);
+- support requests they sent (name, address and message removed; the row stays for counts);
+- every copy of their name, e-mail address or phone number in text written elsewhere:
+  other people's notifications (subject, bodies, .ics invitations, delivery errors), the
+  relationship history notes, messages, meetings, goals and their entries, feedback,
+  personal statements, staff cases and staff notes, other support requests, attachment file
+  names and the admin's change log.
+
+Their first or last name on its own is replaced inside their own relationships and
+conversations, and in any text that also gives their full name, e-mail address or phone number
+(where it surely means them); elsewhere it is left alone, so a stranger who shares a first
+name keeps it.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+logger = logging.getLogger(__name__)
+
+NAME_REPLACEMENT = "Former participant"
+EMAIL_REPLACEMENT = "[email address removed]"
+PHONE_REPLACEMENT = "[phone number removed]"
+
+
+@dataclass
+class Needles:
+    """What identifies the person in free text, and what each is replaced with."""
+
+    full_names: list[str]
+    part_names: list[str]
+    emails: list[str]
+    phones: list[str]
+
+    @classmethod
+    def for_user(cls, user, emails: Iterable[str] = (), phone: str = "") -> Needles:
+        first, last = (user.first_name or "").strip(), (user.last_name or "").strip()
+        full = [n for n in {f"{first} {last}".strip(), f"{last} {first}".strip(), f"{last}, {first}"} if " " in n]
+        parts = [p for p in (first, last) if len(p) >= 2]
+        addresses = sorted({e.strip().lower() for e in [user.email, *emails] if e and "@" in e})
+        phones = [phone.strip()] if len(re.sub(r"\D", "", phone or "")) >= 6 else []
+        return cls(full_names=full, part_names=parts, emails=addresses, phones=phones)
+
+    def searches(self, *, local: bool) -> list[str]:
+        """Substrings a row must contain (case-insensitively) to need scrubbing."""
+        terms = [*self.full_names, *self.emails, *(self.part_names if local else [])]
+        escaped = [html.escape(t) for t in terms if html.escape(t) != t]
+        return [t for t in {*terms, *escaped} if t]
+
+    def phone_patterns(self) -> list[str]:
+        """Each phone number's digits, as a regular expression allowing any spacing or dashes."""
+        patterns = []
+        for phone in self.phones:
+            digits = re.sub(r"\D", "", phone)
+            if digits.startswith("0"):
+                digits = digits[1:]
+            patterns.append("[^0-9]{0,3}".join(digits))
+        return patterns
+
+    def scrub(self, text: str, *, local: bool) -> str:
+        if not text:
+            return text
+        for address in self.emails:
+            for variant in {address, html.escape(address)}:
+                text = re.sub(re.escape(variant), EMAIL_REPLACEMENT, text, flags=re.IGNORECASE)
+        for core in self.phone_patterns():
+            # 07700 900123, 07700900123, +44 7700 900 123, +44 (0)7700-900-123
+            text = re.sub(r"(?:\+\d{1,3}[^0-9]{0,3}(?:\(0\)[^0-9]{0,2})?|0)?" + core, PHONE_REPLACEMENT, text)
+        names = sorted(self.full_names, key=len, reverse=True) + (self.part_names if local else [])
+        for name in names:
+            for variant in {name, html.escape(name)}:
+                text = re.sub(rf"(?<!\w){re.escape(variant)}(?!\w)", NAME_REPLACEMENT, text, flags=re.IGNORECASE)
+        return text
+
+
+def scrub_rows(queryset, fields: list[str], needles: Needles, *, local: bool) -> int:
+    """Rewrite ``fields`` of the rows in ``queryset`` that mention the person; return how many changed."""
+    terms, phones = needles.searches(local=local), needles.phone_patterns()
+    if not (terms or phones):
+        return 0
+    match = Q()
+    for field in fields:
+        for term in terms:
+            match |= Q(**{f"{field}__icontains": term})
+        for pattern in phones:
+            match |= Q(**{f"{field}__regex": pattern})
+    changed = 0
+    for row in queryset.filter(match).only("pk", *fields).iterator(chunk_size=500):
+        dirty = []
+        for field in fields:
+            value = getattr(row, field)
+            if isinstance(value, str):
+                # A row that names the person in full (or gives their address) is about them:
+                # their first or last name alone in it means them too.
+                new = needles.scrub(value, local=True)
+                if new != value:
+                    setattr(row, field, new)
+                    dirty.append(field)
+        if dirty:
+            type(row).objects.filter(pk=row.pk).update(**{f: getattr(row, f) for f in dirty})
+            changed += 1
+    return changed
+
+
+def erase_personal_data(user, needles: Needles) -> None:
+    """Delete or rewrite every copy of the person's data (call inside a transaction).
+
+    Files are deleted from storage once the transaction commits, so a rollback leaves them.
+    """
+    from allauth.account.models import EmailAddress
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.admin.models import LogEntry
+    from django.db import transaction
+
+    from journeys.models import (
+        Attachment,
+        Conversation,
+        Feedback,
+        Goal,
+        GoalEntry,
+        Meeting,
+        Message,
+        Relationship,
+        StateChange,
+    )
+    from notifications.models import Notification, ReminderOptOut, SentReminder
+    from staff.models import StaffCase, StaffNote
+    from support.models import SupportRequest
+
+    from .models import DataExport
+
+    addresses = needles.emails
+    address_match = Q()
+    for address in addresses:
+        address_match |= Q(email__iexact=address)
+
+    # Rows that are the person's own: deleted.
+    Notification.objects.filter(Q(recipient=user) | address_match).delete()
+    ReminderOptOut.objects.filter(user=user).delete()
+    SentReminder.objects.filter(user=user).delete()
+    EmailAddress.objects.filter(Q(user=user) | address_match).delete()
+    username_match = Q()
+    for address in addresses:
+        username_match |= Q(username__iexact=address)
+    if addresses:
+        for model in (AccessAttempt, AccessFailureLog, AccessLog):
+            model.objects.filter(username_match).delete()
+    _delete_sessions(user)
+
+    files = []
+    for export in DataExport.objects.filter(user=user):
+        if export.file:
+            files.append((export.file.storage, export.file.name))
+    DataExport.objects.filter(user=user).delete()
+    uploads = Attachment.objects.filter(message__sender=user)
+    for attachment in uploads:
+        if attachment.file:
+            files.append((attachment.file.storage, attachment.file.name))
+    uploads.delete()
+
+    def remove_files():
+        for storage, name in files:
+            try:
+                storage.delete(name)
+            except OSError:  # pragma: no cover - logged; the rows are already gone
+                logger.exception("Could not delete %s after erasing an account", name)
+
+    transaction.on_commit(remove_files)
+
+    # Support requests they sent: the row stays (staff statistics), the person goes.
+    own_requests = SupportRequest.objects.filter(Q(user=user) | address_match)
+    for request in own_requests:
+        request.name = NAME_REPLACEMENT
+        request.email = user.email  # the anonymised placeholder address
+        request.subject = needles.scrub(request.subject, local=True)
+        request.message = "(Removed: the sender deleted their account.)"
+        request.user = None
+        request.save(update_fields=["name", "email", "subject", "message", "user"])
+
+    # Text about them inside their own relationships and conversations: every name form.
+    relationships = Relationship.objects.filter(Q(mentee=user) | Q(mentor=user))
+    conversations = Conversation.objects.filter(Q(mentee=user) | Q(mentor=user))
+    local = [
+        (relationships, ["statement"]),
+        (StateChange.objects.filter(relationship__in=relationships), ["note"]),
+        (Message.objects.filter(conversation__in=conversations), ["body"]),
+        (Meeting.objects.filter(relationship__in=relationships), ["title", "location", "details"]),
+        (Goal.objects.filter(relationship__in=relationships), ["label", "details"]),
+        (GoalEntry.objects.filter(goal__relationship__in=relationships), ["text"]),
+        (Feedback.objects.filter(relationship__in=relationships), ["comments"]),
+        (StaffCase.objects.filter(relationship__in=relationships), ["summary", "resolution"]),
+        (StaffNote.objects.filter(case__relationship__in=relationships), ["body"]),
+    ]
+    for queryset, fields in local:
+        scrub_rows(queryset, fields, needles, local=True)
+
+    # Everywhere else: the full name, the e-mail address and the phone number.
+    everywhere = [
+        (Notification.objects.all(), ["subject", "body_text", "body_html", "ics", "last_error"]),
+        (StateChange.objects.all(), ["note"]),
+        (Message.objects.all(), ["body"]),
+        (Meeting.objects.all(), ["title", "location", "details"]),
+        (Goal.objects.all(), ["label", "details"]),
+        (GoalEntry.objects.all(), ["text"]),
+        (Feedback.objects.all(), ["comments"]),
+        (Relationship.objects.all(), ["statement"]),
+        (StaffCase.objects.all(), ["summary", "resolution"]),
+        (StaffNote.objects.all(), ["body"]),
+        (SupportRequest.objects.all(), ["name", "email", "subject", "message"]),
+        (Attachment.objects.all(), ["original_name"]),
+        (LogEntry.objects.all(), ["object_repr", "change_message"]),
+    ]
+    for queryset, fields in everywhere:
+        scrub_rows(queryset, fields, needles, local=False)
+
+
+def _delete_sessions(user) -> None:
+    """Sign the person out everywhere: their sessions hold their id (and perhaps more)."""
+    from django.contrib.sessions.models import Session
+
+    doomed = []
+    for session in Session.objects.all().iterator(chunk_size=500):
+        try:
+            data = session.get_decoded()
+        except Exception:  # noqa: BLE001 - an unreadable session is nobody's
+            continue
+        if str(data.get("_auth_user_id")) == str(user.pk):
+            doomed.append(session.pk)
+    Session.objects.filter(pk__in=doomed).delete()

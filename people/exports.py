@@ -1,0 +1,308 @@
+"""Download my data: everything the platform holds about one person, as a zip of JSON and files.
+
+``request_data_export`` (Edit Account's button) records a ``DataExport`` and queues
+``people.tasks.build_data_export`` on commit; the task writes the zip to the private storage
+and emails the person a link (through the notification outbox) that works for
+DATA_EXPORT_EXPIRE_DAYS. Only the person themselves can download it (``access_data_export``).
+
+What the zip holds (``README.txt`` inside says the same):
+account.json, profile.json, relationships.json (as mentee and as mentor, each with its
+history, meetings, goals and their entries, and the feedback *they* wrote), messages.json
+(their conversations), notifications.json, support_requests.json, reminder_settings.json,
+and files/ (the files they uploaded).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import DataExport
+
+README = """What {site} holds about you, exported on {date}.
+
+account.json          your account: name, email addresses, when you joined and last signed in
+profile.json          your profile as you filled it in
+relationships.json    your mentoring requests and relationships (as mentee and as mentor):
+                      their history, meetings, goals and milestones, and the feedback you gave
+messages.json         the messages in your conversations (files/ holds the files you sent)
+notifications.json    the notifications and emails we sent you
+support_requests.json the messages you sent through the Contact form
+reminder_settings.json the kinds of reminder email you stopped
+
+Dates are in ISO 8601 (UTC). Other people appear by name only where you see them on the platform.
+"""
+
+
+class ExportRefused(Exception):
+    """A download that cannot be served, with the sentence to show."""
+
+
+def expire_days() -> int:
+    return settings.DATA_EXPORT_EXPIRE_DAYS
+
+
+def request_data_export(user) -> tuple[DataExport, bool]:
+    """Start an export for ``user`` (or return the one already being prepared); True if new."""
+    from .tasks import build_data_export
+
+    with transaction.atomic():
+        pending = DataExport.objects.select_for_update().filter(user=user, status=DataExport.Status.PENDING).first()
+        if pending:
+            return pending, False
+        export = DataExport.objects.create(user=user)
+        transaction.on_commit(lambda: build_data_export.delay(export.pk), robust=True)
+    return export, True
+
+
+def access_data_export(user, token) -> DataExport:
+    """The export behind a download link, for its owner only (anyone else: 404)."""
+    export = DataExport.objects.filter(token=token, user=user).first() if user.is_authenticated else None
+    if export is None:
+        raise Http404("No such download.")
+    return export
+
+
+def build(export_id: int) -> DataExport | None:
+    """Write the zip and email the link (the task's body). Does nothing if already built."""
+    from notifications.services import Message, notify
+
+    with transaction.atomic():
+        export = DataExport.objects.select_for_update().select_related("user").filter(pk=export_id).first()
+        if export is None or export.status != DataExport.Status.PENDING:
+            return export
+        user = export.user
+        if user.anonymised_at:
+            export.status = DataExport.Status.FAILED
+            export.save(update_fields=["status"])
+            return export
+        now = timezone.now()
+        export.file.save(f"{export.token.hex}.zip", ContentFile(build_zip(user)), save=False)
+        export.status = DataExport.Status.READY
+        export.ready_at = now
+        export.expires_at = now + timedelta(days=expire_days())
+        export.save(update_fields=["file", "status", "ready_at", "expires_at"])
+        link = reverse("data_export_download", args=[export.token])
+        expires = timezone.localtime(export.expires_at)
+        notify(
+            user,
+            Message(
+                subject="Your data is ready to download",
+                paragraphs=[
+                    "You asked for a copy of the information the programme holds about you. It is ready.",
+                    f"The link works until {expires:%-d %B %Y, %H:%M} and only when you are signed in "
+                    "to your account. After that, ask for a new copy on your Edit Account page.",
+                ],
+                link=link,
+                link_label="Download my data",
+            ),
+            "data_export_ready",
+        )
+    return export
+
+
+def remove_expired() -> int:
+    """Delete the zip files of expired exports (the rows stay, so old links say "expired")."""
+    removed = 0
+    for export in DataExport.objects.filter(expires_at__lte=timezone.now()).exclude(file=""):
+        export.file.delete(save=False)
+        DataExport.objects.filter(pk=export.pk).update(file="")
+        removed += 1
+    return removed
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _person(user, viewer) -> str:
+    return "you" if user is not None and user.pk == viewer.pk else (user.display_name if user else "")
+
+
+def build_zip(user) -> bytes:
+    """The archive's bytes: JSON files about ``user`` and the files they uploaded."""
+    from allauth.account.models import EmailAddress
+
+    from journeys.models import Conversation, Message, Relationship
+    from notifications.models import Notification, ReminderOptOut
+    from support.models import SupportRequest
+
+    from .models import Profile
+
+    profile = Profile.objects.filter(user=user).select_related("role", "community").first()
+    account = {
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "date_joined": _iso(user.date_joined),
+        "last_login": _iso(user.last_login),
+        "email_addresses": [
+            {"email": e.email, "verified": e.verified, "primary": e.primary}
+            for e in EmailAddress.objects.filter(user=user)
+        ],
+    }
+    profile_data = {}
+    if profile:
+        profile_data = {
+            "is_mentor": profile.is_mentor,
+            "is_mentee": profile.is_mentee,
+            "job_title": profile.job_title,
+            "organisation": profile.organisation,
+            "phone": profile.phone,
+            "role": profile.role.name if profile.role else None,
+            "professional_community": profile.community.name if profile.community else None,
+            "areas_of_support": [a.name for a in profile.areas.all()],
+            "region": profile.get_region_display() if profile.region else "",
+            "biography": profile.biography,
+            "experience": profile.experience,
+            "mentees_at_once": profile.capacity,
+            "open_to_new_requests": profile.accepting_requests,
+            "away_until": _iso(profile.away_until),
+            "completed_at": _iso(profile.completed_at),
+            "last_active_at": _iso(profile.last_active_at),
+            "last_find_mentor_search": profile.last_search,
+        }
+
+    relationships = []
+    rels = (
+        Relationship.objects.filter(Q(mentee=user) | Q(mentor=user))
+        .select_related("mentee", "mentor", "area")
+        .prefetch_related("history__actor", "meetings__organiser", "goals__entries__author", "goals__owner", "feedback")
+        .order_by("created_at", "pk")
+    )
+    for rel in rels:
+        relationships.append(
+            {
+                "your_role": rel.role_of(user),
+                "mentee": _person(rel.mentee, user),
+                "mentor": _person(rel.mentor, user),
+                "area_of_support": rel.area.name,
+                "personal_statement": rel.statement,
+                "state": rel.get_state_display(),
+                "requested_at": _iso(rel.created_at),
+                "matched_at": _iso(rel.matched_at),
+                "ended_at": _iso(rel.ended_at),
+                "history": [
+                    {
+                        "at": _iso(h.at),
+                        "who": _person(h.actor, user) or "the platform",
+                        "what": h.action_label,
+                        "stage": h.to_label(),
+                        "note": h.note,
+                    }
+                    for h in rel.history.all()
+                ],
+                "meetings": [
+                    {
+                        "title": m.title,
+                        "starts_at": _iso(m.starts_at),
+                        "duration_minutes": m.duration_minutes,
+                        "location": m.location,
+                        "details": m.details,
+                        "video": m.video,
+                        "organiser": _person(m.organiser, user),
+                        "cancelled_at": _iso(m.cancelled_at),
+                    }
+                    for m in rel.meetings.all()
+                ],
+                "goals": [
+                    {
+                        "label": g.label,
+                        "details": g.details,
+                        "due_date": _iso(g.due_date),
+                        "set_by": _person(g.owner, user),
+                        "created_at": _iso(g.created_at),
+                        "completed_at": _iso(g.completed_at),
+                        "entries": [
+                            {
+                                "kind": e.get_kind_display(),
+                                "text": e.text,
+                                "by": _person(e.author, user),
+                                "at": _iso(e.at),
+                            }
+                            for e in g.entries.all()
+                        ],
+                    }
+                    for g in rel.goals.all()
+                ],
+                # Feedback stays private: only what this person wrote.
+                "feedback_you_gave": [
+                    {"rating": f.rating, "comments": f.comments, "at": _iso(f.at)}
+                    for f in rel.feedback.all()
+                    if f.author_id == user.pk
+                ],
+            }
+        )
+
+    files: list[tuple[str, object]] = []
+    conversations = []
+    for conv in (
+        Conversation.objects.filter(Q(mentee=user) | Q(mentor=user)).select_related("mentee", "mentor").order_by("pk")
+    ):
+        entries = []
+        for msg in Message.objects.filter(conversation=conv).select_related("sender", "attachment"):
+            entry = {"at": _iso(msg.sent_at), "from": _person(msg.sender, user), "text": msg.body}
+            if msg.attachment_id:
+                entry["file"] = msg.attachment.original_name
+                if msg.sender_id == user.pk:
+                    path = f"files/{msg.pk}-{msg.attachment.original_name}"
+                    entry["file_in_this_archive"] = path
+                    files.append((path, msg.attachment.file))
+            entries.append(entry)
+        conversations.append({"with": _person(conv.other(user), user), "messages": entries})
+
+    notifications = [
+        {
+            "at": _iso(n.created_at),
+            "subject": n.subject,
+            "text": n.body_text,
+            "link": n.link,
+            "read_at": _iso(n.read_at),
+            "emailed_at": _iso(n.emailed_at),
+            "email_status": n.get_email_status_display(),
+        }
+        for n in Notification.objects.filter(recipient=user).order_by("created_at", "pk")
+    ]
+    support_requests = [
+        {
+            "at": _iso(s.created_at),
+            "name": s.name,
+            "email": s.email,
+            "subject": s.subject,
+            "message": s.message,
+            "status": s.get_status_display(),
+        }
+        for s in SupportRequest.objects.filter(Q(user=user) | Q(email__iexact=user.email)).order_by("created_at")
+    ]
+    reminders = [{"stopped": o.kind, "at": _iso(o.created_at)} for o in ReminderOptOut.objects.filter(user=user)]
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("README.txt", README.format(site=settings.SITE_NAME, date=timezone.localdate().isoformat()))
+        for name, data in [
+            ("account.json", account),
+            ("profile.json", profile_data),
+            ("relationships.json", relationships),
+            ("messages.json", conversations),
+            ("notifications.json", notifications),
+            ("support_requests.json", support_requests),
+            ("reminder_settings.json", reminders),
+        ]:
+            archive.writestr(name, json.dumps(data, indent=2, ensure_ascii=False))
+        for path, field in files:
+            try:
+                with field.open("rb") as handle:
+                    archive.writestr(path, handle.read())
+            except (OSError, ValueError):
+                archive.writestr(path + ".missing.txt", "This file could no longer be found.")
+    return buffer.getvalue()

@@ -1,0 +1,135 @@
+"""Retention: accounts nobody has used for RETENTION_INACTIVE_DAYS are anonymised, after a warning.
+
+Run daily by Celery beat (``people.tasks.apply_retention``) or by hand
+(``manage.py apply_retention``). One pass:
+
+1. A person who was warned and has since signed in or used the platform is no longer due:
+   their warning is cleared (a later spell of inactivity warns them again).
+2. A person inactive for RETENTION_INACTIVE_DAYS - RETENTION_WARNING_DAYS who has not been
+   warned is emailed once (through the notification outbox) and stamped ``retention_warned_at``.
+3. A person warned at least RETENTION_WARNING_DAYS ago and not seen since is anonymised, exactly
+   as if they had deleted their account (``people.services.delete_account``).
+
+"Seen" is the latest of: signing in (``last_login``), using the platform (``Profile.last_active_at``)
+and joining. Staff accounts are never swept. Expired data-export files are removed on each pass.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce, Greatest
+from django.urls import reverse
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class RetentionResult:
+    warned: int = 0
+    anonymised: int = 0
+    came_back: int = 0
+    expired_exports_removed: int = 0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _candidates():
+    """Participants' live accounts, each with ``last_seen``."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, anonymised_at__isnull=True, is_staff=False, is_superuser=False)
+        .annotate(
+            last_seen=Greatest(
+                Coalesce(F("last_login"), F("date_joined")),
+                Coalesce(F("profile__last_active_at"), F("date_joined")),
+                F("date_joined"),
+            )
+        )
+    )
+
+
+def apply_retention(now=None) -> RetentionResult:
+    from .exports import remove_expired
+    from .services import delete_account
+
+    now = now or timezone.now()
+    inactive_days = settings.RETENTION_INACTIVE_DAYS
+    warning_days = min(settings.RETENTION_WARNING_DAYS, inactive_days)
+    result = RetentionResult()
+
+    # 1. Came back after the warning: no longer due.
+    back_ids = list(
+        _candidates()
+        .filter(retention_warned_at__isnull=False, last_seen__gt=F("retention_warned_at"))
+        .values_list("pk", flat=True)
+    )
+    result.came_back = get_user_model().objects.filter(pk__in=back_ids).update(retention_warned_at=None)
+
+    # 2. Warn, once.
+    warn_before = now - timedelta(days=inactive_days - warning_days)
+    for pk in (
+        _candidates().filter(retention_warned_at__isnull=True, last_seen__lte=warn_before).values_list("pk", flat=True)
+    ):
+        if _warn(pk, now, warn_before, warning_days):
+            result.warned += 1
+
+    # 3. Anonymise those warned long enough ago and not seen since.
+    due = _candidates().filter(
+        retention_warned_at__lte=now - timedelta(days=warning_days),
+        last_seen__lte=F("retention_warned_at"),
+    )
+    for user in due:
+        try:
+            delete_account(user)
+            result.anonymised += 1
+        except Exception:  # one failure must not stop the sweep; it is retried tomorrow
+            logger.exception("Retention could not anonymise account %s", user.pk)
+
+    result.expired_exports_removed = remove_expired()
+    if any(result.as_dict().values()):
+        logger.info("Retention: %s", result.as_dict())
+    return result
+
+
+def _warn(pk: int, now, warn_before, warning_days: int) -> bool:
+    from notifications.services import Message, notify
+
+    with transaction.atomic():
+        user = (
+            _candidates()
+            .select_for_update(skip_locked=True, of=("self",))
+            .filter(Q(pk=pk), retention_warned_at__isnull=True, last_seen__lte=warn_before)
+            .first()
+        )
+        if user is None:  # already warned by another run, or came back meanwhile
+            return False
+        user.retention_warned_at = now
+        user.save(update_fields=["retention_warned_at"])
+        when = timezone.localtime(now + timedelta(days=warning_days))
+        notify(
+            user,
+            Message(
+                subject="Your mentoring account will be anonymised unless you sign in",
+                paragraphs=[
+                    f"You have not used your {settings.SITE_NAME} account for a long time. We keep personal "
+                    "information only while it is needed, so your account is due to be anonymised.",
+                    f"If you still want it, just sign in before {when:%-d %B %Y}: nothing else is needed. "
+                    "Otherwise, on that date we remove your name, email address, profile, messages' mentions of "
+                    "you and your files; past relationships stay only as anonymous records.",
+                    "Before then you can also download a copy of your data from your Edit Account page.",
+                ],
+                link=reverse("account_login"),
+                link_label="Sign in to keep my account",
+            ),
+            "retention_warning",
+        )
+    return True

@@ -1,0 +1,217 @@
+"""Delete my account erases the person everywhere: every table of the database and the file store."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.urls import reverse
+
+from journeys.models import Relationship, State, StateChange
+from journeys.services import activity, relationships
+from journeys.tests.helpers import send, walk_to
+from people.erasure import Needles
+from people.tests.factories import PASSWORD, make_mentee
+
+pytestmark = pytest.mark.django_db
+
+FIRST, LAST = "Zebedee", "Quillfeather"
+EMAIL = "zebedee.quillfeather@example.org"
+PHONE = "07700 900461"
+# What must be found nowhere afterwards. Stems too: PostgreSQL's full-text vectors hold
+# "quillfeath", not "quillfeather".
+NEEDLES = ["zebedee", "zebede", "quillfeather", "quillfeath", EMAIL, "zebedee.quillfeather", "07700 900461",
+           "07700900461", "900461", "900 461"]  # fmt: skip
+TEXT_TYPES = ("text", "character varying", "character", "json", "jsonb", "tsvector")
+
+
+def every_text_column() -> list[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND data_type = ANY(%s) ORDER BY table_name, column_name",
+            [list(TEXT_TYPES)],
+        )
+        return cursor.fetchall()
+
+
+def database_mentions(needles: list[str]) -> list[str]:
+    """Every table.column (over the whole test database, not just our models) holding a needle."""
+    found = []
+    with connection.cursor() as cursor:
+        for table, column in every_text_column():
+            for needle in needles:
+                cursor.execute(
+                    f'SELECT count(*) FROM "{table}" WHERE "{column}"::text ILIKE %s',  # noqa: S608 - names from the catalogue
+                    [f"%{needle}%"],
+                )
+                if cursor.fetchone()[0]:
+                    found.append(f"{table}.{column} contains {needle!r}")
+    return found
+
+
+def file_mentions(root: Path, needles: list[str]) -> list[str]:
+    """Files under ``root`` whose name or bytes (or, for a zip, any member's) hold a needle."""
+    found = []
+    for path in root.rglob("*") if root.exists() else []:
+        if path.is_file():
+            data = path.read_bytes()
+            if zipfile.is_zipfile(path):
+                with zipfile.ZipFile(path) as archive:
+                    data += b"".join(archive.namelist()[i].encode() + archive.read(n)
+                                     for i, n in enumerate(archive.namelist()))  # fmt: skip
+            data = data.lower()
+            for needle in needles:
+                if needle.lower().encode() in data or needle.lower() in str(path).lower():
+                    found.append(f"{path} contains {needle!r}")
+    return found
+
+
+@pytest.fixture
+def zebedee(db):
+    person = make_mentee(first_name=FIRST, last_name=LAST, email=EMAIL)
+    profile = person.profile
+    profile.phone = PHONE
+    profile.biography = f"I am {FIRST} {LAST}; ring me on {PHONE} or write to {EMAIL}. Quillfeathers everywhere."
+    profile.job_title = "Quillfeather Logistics lead"
+    profile.save()
+    return person
+
+
+def live_through_a_relationship(client, zebedee, mentor, staff, settings, capture):
+    """Everything a participant leaves behind, each step as the platform really does it."""
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from people.exports import request_data_export
+    from staff.services import note, raise_case
+    from support.services import submit_support_request
+
+    settings.AXES_ENABLED = True
+    client.post(reverse("account_login"), {"login": EMAIL, "password": "wrong-password"})  # a failed login
+    assert client.post(reverse("account_login"), {"login": EMAIL, "password": PASSWORD}).status_code == 302
+    settings.AXES_ENABLED = False
+    with capture(execute=True):
+        rel = send(zebedee, mentor, statement=f"Hello, I am {FIRST} {LAST} ({PHONE}); I want to grow my network.")
+        rel = walk_to(rel, zebedee, mentor, "progression")
+        activity.create_meeting(
+            rel,
+            mentor,
+            title=f"Coffee with {FIRST}",
+            starts_at=rel.created_at.replace(year=rel.created_at.year + 1),
+            duration_minutes=30,
+            location=f"Call {FIRST} on {PHONE}",
+            details=f"{FIRST} {LAST} suggested this.",
+        )
+        upload = SimpleUploadedFile("cv-zebedee-quillfeather.txt", f"CV of {FIRST} {LAST}, {PHONE}\n".encode())
+        activity.send_message(rel.conversation, zebedee, f"Hi, it's {FIRST}. Email me at {EMAIL}.", upload)
+        activity.send_message(rel.conversation, mentor, f"Thanks {FIRST} {LAST}, talk soon.")
+        goal = activity.create_goal(rel, zebedee, label=f"{FIRST}'s network", details=f"By {LAST}", due_date=None)
+        activity.add_goal_entry(goal, mentor, kind="review", text=f"{FIRST} is doing well")
+        relationships.complete_stage(rel, zebedee, "progression")
+        relationships.complete_stage(rel, zebedee, "completion")
+        relationships.give_feedback(rel, mentor, 5, f"{FIRST} {LAST} was a pleasure to mentor.")
+        submit_support_request(
+            name=f"{FIRST} {LAST}",
+            email=EMAIL,
+            subject=f"Question from {FIRST}",
+            message=f"Please call me on {PHONE}.",
+            user=zebedee,
+        )
+        case = raise_case(rel, staff, f"{FIRST} {LAST} asked for a call on {PHONE}")
+        note(case, staff, f"Rang {FIRST}; {EMAIL} bounced.")
+        LogEntry.objects.create(
+            user=staff,
+            content_type=ContentType.objects.get_for_model(zebedee),
+            object_id=str(zebedee.pk),
+            object_repr=str(zebedee),
+            action_flag=CHANGE,
+            change_message=f"Changed phone for {FIRST} {LAST}",
+        )
+        request_data_export(zebedee)  # built by the (eager) task: a zip in the private store
+    return Relationship.objects.get(pk=rel.pk)
+
+
+def test_deleting_the_account_leaves_no_trace_in_any_table_or_file(
+    client, zebedee, mentor, staff, settings, private_store, django_capture_on_commit_callbacks
+):
+    from axes.models import AccessAttempt, AccessLog
+
+    rel = live_through_a_relationship(client, zebedee, mentor, staff, settings, django_capture_on_commit_callbacks)
+    # The walk really left the person everywhere the search looks.
+    before = database_mentions(NEEDLES)
+    tables = {m.split(".")[0] for m in before}
+    for table in ("people_user", "people_profile", "journeys_message", "journeys_meeting", "journeys_goal",
+                  "journeys_goalentry", "journeys_feedback", "journeys_relationship", "notifications_notification",
+                  "support_supportrequest", "staff_staffcase", "staff_staffnote", "axes_accessattempt",
+                  "axes_accesslog", "account_emailaddress", "django_admin_log", "journeys_attachment"):  # fmt: skip
+        assert table in tables, f"the walk-through left nothing in {table}"
+    columns = {m.split(" contains")[0] for m in before}
+    assert {
+        "notifications_notification.ics",
+        "notifications_notification.body_html",
+        "journeys_statechange.note",
+    } <= columns
+    assert file_mentions(private_store, NEEDLES), "the upload and the export should be on disk"
+    assert AccessAttempt.objects.filter(username=EMAIL).exists() and AccessLog.objects.filter(username=EMAIL).exists()
+
+    client.force_login(zebedee)
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = client.post(reverse("account_delete"), {"confirm": "DELETE", "password": PASSWORD})
+    assert resp.status_code == 302
+
+    after = database_mentions(NEEDLES)
+    assert after == [], "\n".join(after)
+    assert file_mentions(private_store, NEEDLES) == []
+    # The relationship stays as an anonymous record, and its history says the person left.
+    rel.refresh_from_db()
+    assert rel.state == State.WITHDRAWN and rel.mentee_id == zebedee.pk
+    last = StateChange.objects.filter(relationship=rel).last()
+    assert last.note == "Ended: the mentee left the programme."
+    assert "Closed by programme staff" not in last.to_label()
+    # Other people's words stay, with the person's name taken out.
+    assert rel.conversation.messages.filter(body="Thanks Former participant, talk soon.").exists()
+    assert rel.feedback.get(author=mentor).comments == "Former participant was a pleasure to mentor."
+
+
+def test_a_request_withdrawn_then_left_says_the_person_left_not_closed_by_staff(client, zebedee, mentor):
+    rel = send(zebedee, mentor)
+    relationships.withdraw_request(rel, zebedee, "Changed my mind")
+    client.force_login(zebedee)
+    client.post(reverse("account_delete"), {"confirm": "DELETE", "password": PASSWORD})
+    rel.refresh_from_db()
+    last = rel.history.last()
+    assert last.note == "Ended: the mentee left the programme."
+    assert last.action_label == "Left the programme"
+    assert last.to_label() == "Ended: left the programme"
+    client.force_login(mentor)
+    page = client.get(reverse("relationship", args=[rel.pk])).content.decode()
+    history = page[page.index("Everything that has happened in this relationship") :]
+    assert "Ended: left the programme" in history and "Closed by programme staff" not in history
+
+
+def test_a_stranger_who_shares_only_a_first_name_is_left_alone(zebedee, mentor, outsider):
+    """Outside the person's own relationships only the full name, address and phone are replaced."""
+    from people.services import delete_account
+
+    other = make_mentee(first_name=FIRST, last_name="Other")
+    rel = walk_to(send(other, mentor), other, mentor, "arranging")
+    activity.send_message(rel.conversation, mentor, f"Hello {FIRST}, welcome.")
+    activity.send_message(rel.conversation, mentor, f"I also mentor {FIRST} {LAST} (or {LAST}, {FIRST}).")
+    delete_account(zebedee)
+    bodies = list(rel.conversation.messages.values_list("body", flat=True))
+    assert bodies == [f"Hello {FIRST}, welcome.", "I also mentor Former participant (or Former participant)."]
+
+
+def test_phone_numbers_are_found_whatever_their_spacing():
+    from types import SimpleNamespace
+
+    needles = Needles.for_user(SimpleNamespace(first_name=FIRST, last_name=LAST, email=EMAIL), phone=PHONE)
+    text = "07700900461 / +44 7700 900 461 / +44 (0)7700-900-461 / 07700 900461 / 01234 567890"
+    scrubbed = needles.scrub(text, local=False)
+    assert not re.search(r"7700", scrubbed)
+    assert scrubbed.endswith("01234 567890")

@@ -1,0 +1,63 @@
+"""The privacy page (/privacy/): what the platform uses and stores, in words staff can change."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from .models import PrivacyNotice
+
+DEFAULT_PRIVACY_TEXT = """This page explains what information the mentoring platform uses and stores about you, why, for how long, and what you can do about it.
+
+Your account
+
+Your name, your email address (it is how you sign in), your password (stored only as a one-way hash, never readable), when you joined and when you last signed in or used the platform.
+
+Your profile
+
+Whether you take part as a mentor, a mentee or both; your job title, organisation, phone number, role, professional community, region, areas of support, biography and experience; as a mentor, how many mentees you can take, whether you are open to requests and any date you are away until. Mentors' profiles are shown to mentees in Find Mentor; mentees' profiles are shown only to the mentors they ask. As a mentee, we remember your last Find Mentor search so the page opens where you left it.
+
+Your mentoring
+
+Your requests and personal statements; your relationships and their history (who did what, and when); the messages you exchange and the files you attach (kept privately, shown only to the two people in the conversation); meetings (title, time, place or video link, details) and the calendar invitations we send for them; goals, milestones, reviews and outcomes; and the feedback you give at the end, which only you and the programme staff can see.
+
+Emails and notifications
+
+A copy of every notification and email we send you, whether it was delivered, and the kinds of reminder email you have stopped.
+
+Support
+
+Messages you send through the Contact form (your name, email address, subject and message), and the cases programme staff open to help a relationship along, with their notes. Staff notes are not shown to participants.
+
+Security
+
+To protect accounts against password guessing we record failed and successful sign-ins: the email address tried, the IP address, the browser's description and the time. Your session (staying signed in) is kept in a cookie and on our server.
+
+Who can see it
+
+The other person in each of your relationships sees what you share in it. Programme staff can see everything above to run the programme and help you. We do not sell your information or share it with anyone else; emails are sent through our mail provider.
+
+How long we keep it
+
+While your account is in use. If you do not sign in or use the platform for three years, we email you a warning, and a month later we anonymise your account as described below unless you sign in again. Download links for your data expire after a few days and the copies are then deleted.
+
+Your rights
+
+Download my data: on Edit Account you can ask for a copy of everything above, as a zip file of JSON with the files you uploaded. We email you a link when it is ready; it works only when you are signed in, for a limited time.
+
+Delete my account: on Edit Account you can leave the programme. Your open requests and relationships are ended (the other person is told), and your name, email address, phone number, profile, notifications, sign-in records, support requests and uploaded files are erased, including where your name was quoted in messages, meetings, goals, histories and staff records. What remains is an anonymous record ("Former participant") of past relationships, kept so the programme's figures stay right.
+
+You can also correct your details on your profile at any time, and contact the programme team through Need Help? with any question about your information or to complain; you may also complain to the Information Commissioner's Office (https://ico.org.uk/)."""
+
+
+def current_notice() -> PrivacyNotice:
+    """The newest saved notice, or (until staff save one) an unsaved notice with the default text."""
+    notice = PrivacyNotice.objects.order_by("-updated_at", "-pk").select_related("updated_by").first()
+    return notice or PrivacyNotice(body=DEFAULT_PRIVACY_TEXT)
+
+
+def save_notice(*, staff_user, body: str) -> PrivacyNotice:
+    """Staff publish a new wording (earlier versions are kept)."""
+    if not staff_user.is_staff:
+        raise PermissionError("Only programme staff can change the privacy page.")
+    with transaction.atomic():
+        return PrivacyNotice.objects.create(body=body.strip(), updated_by=staff_user)
