@@ -170,7 +170,6 @@ def build_zip(user) -> bytes:
             "away_until": _iso(profile.away_until),
             "completed_at": _iso(profile.completed_at),
             "last_active_at": _iso(profile.last_active_at),
-            "last_find_mentor_search": profile.last_search,
         }
 
     relationships = []

@@ -168,8 +168,6 @@ class Profile(models.Model):
     # A copy of ``areas`` (their ids, sorted) that the database maintains with triggers, so a
     # search can test areas on the profile row itself. Never written by Django (always NULL on SQLite).
     area_ids = AreaIdsField(models.BigIntegerField(), null=True, editable=False)
-    # The mentee's last Find Mentor criteria, as query-string parameters (see people.search).
-    last_search = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         # Migration 0003 also creates, on PostgreSQL only, ``profile_mentor_rank``: listed

@@ -85,7 +85,6 @@ def delete_account(user) -> None:
             experience="",
             region="",
             away_until=None,
-            last_search={},
             role=None,
             community=None,
             accepting_requests=False,
