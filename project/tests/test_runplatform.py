@@ -53,7 +53,8 @@ def _purge(broker_url: str) -> None:
         client.close()
 
 
-def test_runplatform_announces_when_it_answers_and_its_emails_link_to_it(tmp_path):
+@pytest.mark.parametrize("embedded", [False, True], ids=["redis", "embedded-broker-with-demo-data"])
+def test_runplatform_announces_when_it_answers_and_its_emails_link_to_it(tmp_path, embedded):
     mentor = make_mentor(first_name="Alice", last_name="Kember", email="alice@example.com")
     make_mentee(first_name="John", last_name="Smith", email="john@example.com")
     area = AreaOfSupport.objects.first()
@@ -71,14 +72,24 @@ def test_runplatform_announces_when_it_answers_and_its_emails_link_to_it(tmp_pat
         DATABASE_URL=database_url(settings.DATABASES["default"]),
         DB_CONN_MAX_AGE="0",
         PASSWORD_HASHERS=",".join(settings.PASSWORD_HASHERS),  # the test users' passwords
-        CELERY_BROKER_URL=broker,
         VAR_DIR=str(tmp_path / "var"),
         PYTHONUNBUFFERED="1",
     )
+    if embedded:  # no Redis answers: kombu's filesystem transport, and the demo data loaded
+        env["REDIS_URL"] = f"redis://127.0.0.1:{free_port()}/0"
+    else:
+        env["CELERY_BROKER_URL"] = broker
     out_path = tmp_path / "runplatform.log"
     with open(out_path, "wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "manage.py", "runplatform", "--no-seed", "--addr", f"127.0.0.1:{port}"],
+            [
+                sys.executable,
+                "manage.py",
+                "runplatform",
+                "--addr",
+                f"127.0.0.1:{port}",
+                *([] if embedded else ["--no-seed"]),
+            ],
             cwd=settings.BASE_DIR,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -99,12 +110,18 @@ def test_runplatform_announces_when_it_answers_and_its_emails_link_to_it(tmp_pat
         assert port_answers(port), output()
         assert f"Email:    project.devmail.DevMailBackend  (read them at {base}/dev/emails/)" in output()
 
+        devmail = tmp_path / "var" / "devmail"
+        if embedded:
+            assert "Broker:   filesystem://" in output()
+            # The demo data's emails (sent from runplatform's own process) reach the worker at once.
+            wait_for(lambda: list(devmail.glob("*.json")), 30, lambda: f"no demo email in {devmail}:\n{output()}")
+            assert "Error" not in output(), output()
+
         browser = Browser(base)
         sign_in(browser, "john@example.com", PASSWORD)
         rel = send_request(browser, mentor.pk, area.pk, "I would like help building my professional network.")
 
         # The worker sends the mentor's email to the development mailbox; its link is this server.
-        devmail = tmp_path / "var" / "devmail"
 
         def mentor_email():
             for path in devmail.glob("*.json"):

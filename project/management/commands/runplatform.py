@@ -46,6 +46,29 @@ def choose_broker() -> tuple[str, str]:
 DEVMAIL_BACKEND = "project.devmail.DevMailBackend"
 
 
+def filesystem_options(var_dir) -> dict:
+    """kombu's filesystem transport options: the folders project/settings.py sets up for it."""
+    folder = os.path.join(str(var_dir), "broker")
+    for sub in ("queue", "processed", "control"):
+        os.makedirs(os.path.join(folder, sub), exist_ok=True)
+    return {
+        "data_folder_in": os.path.join(folder, "queue"),
+        "data_folder_out": os.path.join(folder, "queue"),
+        "processed_folder": os.path.join(folder, "processed"),
+        "store_processed": False,
+        "control_folder": os.path.join(folder, "control"),
+    }
+
+
+def publish_to(broker: str) -> None:
+    """This process (the demo data's emails) publishes where the worker it starts consumes."""
+    from project.celery import app
+
+    app.conf.broker_url = broker
+    if broker.startswith("filesystem"):
+        app.conf.broker_transport_options = filesystem_options(settings.VAR_DIR)
+
+
 def split_addr(addr: str) -> tuple[str, int]:
     """runserver's ``[host:]port`` (host may be ``[::1]``) as (host, port)."""
     host, _, port = addr.rpartition(":")
@@ -99,6 +122,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  Email:    {email_backend}{mailbox}")
         self.stdout.write(f"  Links:    {url}  (SITE_URL)")
         settings.SITE_URL = url  # the demo data's emails too
+        publish_to(broker)
         call_command("migrate", interactive=False, verbosity=0)
         if not no_seed and "seed_demo" in get_commands():
             call_command("seed_demo")
