@@ -123,13 +123,13 @@ def test_compose_runs_two_web_nodes_behind_nginx_two_workers_and_one_beat():
 # --------------------------------------------------------------------------- the topology
 
 
-def _purge(broker_url: str) -> None:
-    """Empty the default queue ("celery") of this Redis database (other tests' queues have their own names)."""
+def _purge(broker_url: str, queue: str) -> None:
+    """Remove this test's own queue from Redis."""
     import redis
 
     client = redis.Redis.from_url(broker_url)
     try:
-        client.delete("celery")
+        client.delete(queue)
     finally:
         client.close()
 
@@ -146,7 +146,7 @@ def test_two_web_nodes_two_workers_and_one_beat_deliver_each_email_exactly_once(
     area = AreaOfSupport.objects.first()
     entries = procfile()
     broker = worker_redis_url()
-    _purge(broker)
+    queue = f"deploy-{uuid.uuid4().hex[:12]}"  # this run's own queue in the shared Redis database
     ports = [free_port(), free_port()]
     bases = [f"http://127.0.0.1:{port}" for port in ports]
     workers = ["worker1@localhost", "worker2@localhost"]
@@ -166,6 +166,7 @@ def test_two_web_nodes_two_workers_and_one_beat_deliver_each_email_exactly_once(
             REDIS_URL=broker,
             CACHE_URL=broker,
             PRIVATE_MEDIA_ROOT=str(tmp_path / "private"),
+            CELERY_TASK_DEFAULT_QUEUE=queue,
             EMAIL_HOST="127.0.0.1",
             EMAIL_PORT=str(sink.port),
             PASSWORD_HASHERS=",".join(settings.PASSWORD_HASHERS),  # the test users' passwords
@@ -207,7 +208,7 @@ def test_two_web_nodes_two_workers_and_one_beat_deliver_each_email_exactly_once(
                     return False
                 from project.celery import app
 
-                with publishing_to(broker, "celery"):
+                with publishing_to(broker, queue):
                     answered = app.control.ping(destination=workers, timeout=0.5)
                 return {name for reply in answered for name in reply} == set(workers)
 
@@ -236,7 +237,7 @@ def test_two_web_nodes_two_workers_and_one_beat_deliver_each_email_exactly_once(
             notes = list(Notification.objects.exclude(email_status=Notification.Email.SKIPPED))
             from notifications.tasks import deliver
 
-            with celery_conf(task_always_eager=False, broker_url=broker, task_default_queue="celery"):
+            with celery_conf(task_always_eager=False, broker_url=broker, task_default_queue=queue):
                 for _ in range(2):
                     for note in notes:
                         deliver.delay(note.pk)
@@ -260,7 +261,7 @@ def test_two_web_nodes_two_workers_and_one_beat_deliver_each_email_exactly_once(
             processes.check_alive()
         finally:
             processes.stop_all()
-            _purge(broker)
+            _purge(broker, queue)
     assert "beat: Starting" in processes.log("beat") or "Scheduler" in processes.log("beat"), processes.log("beat")
 
 

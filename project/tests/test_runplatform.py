@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 
 import pytest
 from django.conf import settings
@@ -42,13 +43,13 @@ def test_the_site_url_is_where_a_browser_here_reaches_the_server(addr, url):
     assert split_addr(addr)[1] == int(url.rsplit(":", 1)[1])
 
 
-def _purge(broker_url: str) -> None:
-    """Empty the default queue ("celery") of this Redis database (other tests' queues have their own names)."""
+def _purge(broker_url: str, queue: str) -> None:
+    """Remove this test's own queue from Redis."""
     import redis
 
     client = redis.Redis.from_url(broker_url)
     try:
-        client.delete("celery")
+        client.delete(queue)
     finally:
         client.close()
 
@@ -60,7 +61,7 @@ def test_runplatform_announces_when_it_answers_and_its_emails_link_to_it(tmp_pat
     area = AreaOfSupport.objects.first()
     port = free_port()
     broker = worker_redis_url()
-    _purge(broker)
+    queue = f"runplatform-{uuid.uuid4().hex[:12]}"  # this run's own queue in the shared Redis database
     env = {
         key: value
         for key, value in os.environ.items()
@@ -73,6 +74,7 @@ def test_runplatform_announces_when_it_answers_and_its_emails_link_to_it(tmp_pat
         DB_CONN_MAX_AGE="0",
         PASSWORD_HASHERS=",".join(settings.PASSWORD_HASHERS),  # the test users' passwords
         VAR_DIR=str(tmp_path / "var"),
+        CELERY_TASK_DEFAULT_QUEUE=queue,
         PYTHONUNBUFFERED="1",
     )
     if embedded:  # no Redis answers: kombu's filesystem transport, and the demo data loaded
@@ -147,6 +149,6 @@ def test_runplatform_announces_when_it_answers_and_its_emails_link_to_it(tmp_pat
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(5)
-        _purge(broker)
+        _purge(broker, queue)
     assert output().count("Open http") == 1, output()
     assert "Stopped web, worker and beat." in output()
