@@ -88,6 +88,20 @@ def test_the_systemd_units_run_the_procfile_commands():
     assert "WORKER_NAME=worker-%i@%H" in (DEPLOY / "systemd" / "mentoring-worker@.service").read_text()
 
 
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
+def test_systemd_accepts_the_units(tmp_path):
+    units = []
+    for unit in (DEPLOY / "systemd").glob("*.service"):
+        name = unit.name.replace("@.service", "@1.service")  # an instance of the template
+        shutil.copy(unit, tmp_path / name)
+        units.append(f"./{name}")
+    assert len(units) == 4
+    run = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", *units], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 0 and not run.stderr.strip(), run.stdout + run.stderr
+
+
 def test_compose_runs_two_web_nodes_behind_nginx_two_workers_and_one_beat():
     entries = procfile()
     text = (DEPLOY / "compose.yaml").read_text()
