@@ -22,7 +22,7 @@ from django.conf import settings
 from notifications.tests.worker import _die_with_parent, database_url, worker_redis_url
 from people.models import AreaOfSupport
 from people.tests.factories import PASSWORD, make_mentee, make_mentor
-from project.management.commands.runplatform import site_url, split_addr
+from project.management.commands.runplatform import DEVMAIL_BACKEND, choose_email_backend, site_url, split_addr
 
 from .stack import Browser, free_port, port_answers, send_request, sign_in, wait_for
 
@@ -41,6 +41,18 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_the_site_url_is_where_a_browser_here_reaches_the_server(addr, url):
     assert site_url(addr) == url
     assert split_addr(addr)[1] == int(url.rsplit(":", 1)[1])
+
+
+def test_the_development_mailbox_is_chosen_only_with_debug_and_no_explicit_backend(settings, monkeypatch):
+    monkeypatch.delenv("EMAIL_BACKEND", raising=False)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.DEBUG = True
+    assert choose_email_backend() == DEVMAIL_BACKEND
+    settings.DEBUG = False
+    assert choose_email_backend() == "django.core.mail.backends.smtp.EmailBackend"
+    monkeypatch.setenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    settings.DEBUG = True
+    assert choose_email_backend() == "django.core.mail.backends.console.EmailBackend"
 
 
 def _purge(broker_url: str, queue: str) -> None:

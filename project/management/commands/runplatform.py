@@ -46,6 +46,14 @@ def choose_broker() -> tuple[str, str]:
 DEVMAIL_BACKEND = "project.devmail.DevMailBackend"
 
 
+def choose_email_backend() -> str:
+    """EMAIL_BACKEND if set; with DEBUG on, the development mailbox (/dev/emails/); else the settings'."""
+    explicit = os.environ.get("EMAIL_BACKEND")
+    if explicit:
+        return explicit
+    return DEVMAIL_BACKEND if settings.DEBUG else settings.EMAIL_BACKEND
+
+
 def filesystem_options(var_dir) -> dict:
     """kombu's filesystem transport options: the folders project/settings.py sets up for it."""
     folder = os.path.join(str(var_dir), "broker")
@@ -111,9 +119,7 @@ class Command(BaseCommand):
             raise CommandError(f"Something already answers on {addr}: stop it, or choose another address (--addr).")
         broker, why = choose_broker()
         url = os.environ.get("SITE_URL") or site_url(addr)
-        email_backend = os.environ.get("EMAIL_BACKEND") or (
-            DEVMAIL_BACKEND if settings.DEBUG else settings.EMAIL_BACKEND
-        )
+        email_backend = choose_email_backend()
         db = settings.DATABASES["default"]
         self.stdout.write(self.style.MIGRATE_HEADING("Mentoring platform"))
         self.stdout.write(f"  Database: {db['ENGINE'].rsplit('.', 1)[-1]} {db['NAME']}")
