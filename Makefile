@@ -3,8 +3,12 @@ PYTHON ?= python3.11
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# make run: the runtime requirements only (requirements.txt), in a venv of its own.
+RUN_VENV ?= .venv-run
+RUN_PY := $(RUN_VENV)/bin/python
+RUN_STAMP := $(RUN_VENV)/.installed
 
-.PHONY: run test test-fast e2e bench lint format venv clean check-services
+.PHONY: run run-venv test test-fast e2e bench lint format venv clean check-services
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -14,9 +18,17 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 venv: $(STAMP)
 
+$(RUN_STAMP): requirements.txt
+	@test -x $(RUN_PY) || $(PYTHON) -m venv $(RUN_VENV) || python3 -m venv $(RUN_VENV)
+	$(RUN_PY) -m pip install --quiet --upgrade pip
+	$(RUN_PY) -m pip install --quiet -r requirements.txt
+	@touch $(RUN_STAMP)
+
+run-venv: $(RUN_STAMP)
+
 ## make run: web server, Celery worker and Celery beat together, with demo data (Ctrl-C stops all three).
-run: $(STAMP)
-	DEBUG=$${DEBUG:-true} $(PY) manage.py runplatform
+run: $(RUN_STAMP)
+	DEBUG=$${DEBUG:-true} $(RUN_PY) manage.py runplatform
 
 ## make test: the whole suite (unit, flow, permission and browser tests) on PostgreSQL and Redis.
 test: $(STAMP) check-services
@@ -43,4 +55,4 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) $(RUN_VENV) var

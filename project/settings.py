@@ -223,10 +223,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 STAFF_NOTIFICATION_EMAILS = env.list("STAFF_NOTIFICATION_EMAILS", default=[])
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="")
 
+# Development email (project/devmail.py): with EMAIL_BACKEND=project.devmail.DevMailBackend
+# (what `make run` picks when DEBUG is on), messages are JSON files here, read at /dev/emails/.
+DEVMAIL_DIR = env.path("DEVMAIL_DIR", default=str(VAR_DIR / "devmail"))
+
 # Celery: Redis in production and tests. `manage.py runplatform` falls back to
 # kombu's filesystem transport when no Redis answers.
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+# The queue web, workers and beat share; deployments (or test runs) sharing one Redis database each name their own.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 if CELERY_BROKER_URL.startswith("filesystem"):
     _broker_dir = VAR_DIR / "broker"

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from viewflow.workflow.flow import FlowViewset
@@ -19,3 +20,7 @@ urlpatterns = [
     path("", include("support.urls")),
     path("", include("staff.urls")),
 ]
+
+# Development only: the emails sent, readable in the browser (project/devmail.py).
+if settings.DEBUG:
+    urlpatterns.insert(0, path("dev/emails/", include("project.devmail")))

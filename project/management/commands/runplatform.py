@@ -3,19 +3,25 @@
 Picks the Celery broker: CELERY_BROKER_URL if set; otherwise Redis at REDIS_URL
 if it answers; otherwise kombu's filesystem transport under VAR_DIR/broker, an
 embedded broker that needs nothing but Python. Ctrl-C stops all three processes.
+
+Unless set in the environment, the three processes get SITE_URL = the address served (so
+links in emails point at this server) and, with DEBUG on, EMAIL_BACKEND = the development
+mailbox (project/devmail.py), read at /dev/emails/. "Open http://..." is printed once the
+web server answers on its port, not before.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 
 from django.conf import settings
 from django.core.management import call_command, get_commands
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 def redis_answers(url: str) -> bool:
@@ -37,6 +43,69 @@ def choose_broker() -> tuple[str, str]:
     return "filesystem://", f"embedded filesystem broker (no Redis answered at {redis_url})"
 
 
+DEVMAIL_BACKEND = "project.devmail.DevMailBackend"
+
+
+def choose_email_backend() -> str:
+    """EMAIL_BACKEND if set; with DEBUG on, the development mailbox (/dev/emails/); else the settings'."""
+    explicit = os.environ.get("EMAIL_BACKEND")
+    if explicit:
+        return explicit
+    return DEVMAIL_BACKEND if settings.DEBUG else settings.EMAIL_BACKEND
+
+
+def filesystem_options(var_dir) -> dict:
+    """kombu's filesystem transport options: the folders project/settings.py sets up for it."""
+    folder = os.path.join(str(var_dir), "broker")
+    for sub in ("queue", "processed", "control"):
+        os.makedirs(os.path.join(folder, sub), exist_ok=True)
+    return {
+        "data_folder_in": os.path.join(folder, "queue"),
+        "data_folder_out": os.path.join(folder, "queue"),
+        "processed_folder": os.path.join(folder, "processed"),
+        "store_processed": False,
+        "control_folder": os.path.join(folder, "control"),
+    }
+
+
+def publish_to(broker: str) -> None:
+    """This process (the demo data's emails) publishes where the worker it starts consumes."""
+    from project.celery import app
+
+    app.conf.broker_url = broker
+    if broker.startswith("filesystem"):
+        app.conf.broker_transport_options = filesystem_options(settings.VAR_DIR)
+
+
+def split_addr(addr: str) -> tuple[str, int]:
+    """runserver's ``[host:]port`` (host may be ``[::1]``) as (host, port)."""
+    host, _, port = addr.rpartition(":")
+    return (host.strip("[]") or "127.0.0.1"), int(port)
+
+
+def site_url(addr: str) -> str:
+    """Where a browser on this machine reaches the server runserver serves on ``addr``."""
+    host, port = split_addr(addr)
+    if host in ("0.0.0.0", "::", "0"):
+        host = "localhost"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def answers(host: str, port: int, timeout: float = 0.5) -> bool:
+    """True once something accepts TCP connections on host:port."""
+    if host in ("0.0.0.0", "0"):
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
 class Command(BaseCommand):
     help = "Run the whole platform for development: web server, Celery worker and Celery beat."
 
@@ -45,17 +114,26 @@ class Command(BaseCommand):
         parser.add_argument("--no-seed", action="store_true", help="Skip loading the demo data.")
 
     def handle(self, *args, addr: str, no_seed: bool, **options):
+        host, port = split_addr(addr)
+        if answers(host, port):
+            raise CommandError(f"Something already answers on {addr}: stop it, or choose another address (--addr).")
         broker, why = choose_broker()
+        url = os.environ.get("SITE_URL") or site_url(addr)
+        email_backend = choose_email_backend()
         db = settings.DATABASES["default"]
         self.stdout.write(self.style.MIGRATE_HEADING("Mentoring platform"))
         self.stdout.write(f"  Database: {db['ENGINE'].rsplit('.', 1)[-1]} {db['NAME']}")
         self.stdout.write(f"  Broker:   {broker}  ({why})")
-        self.stdout.write(f"  Email:    {settings.EMAIL_BACKEND}")
+        mailbox = f"  (read them at {url}/dev/emails/)" if email_backend == DEVMAIL_BACKEND else ""
+        self.stdout.write(f"  Email:    {email_backend}{mailbox}")
+        self.stdout.write(f"  Links:    {url}  (SITE_URL)")
+        settings.SITE_URL = url  # the demo data's emails too
+        publish_to(broker)
         call_command("migrate", interactive=False, verbosity=0)
         if not no_seed and "seed_demo" in get_commands():
             call_command("seed_demo")
 
-        env = {**os.environ, "CELERY_BROKER_URL": broker}
+        env = {**os.environ, "CELERY_BROKER_URL": broker, "SITE_URL": url, "EMAIL_BACKEND": email_backend}
         python = sys.executable
         manage = os.path.join(settings.BASE_DIR, "manage.py")
         celery = [python, "-m", "celery", "-A", "project"]
@@ -67,7 +145,7 @@ class Command(BaseCommand):
         procs: dict[str, subprocess.Popen] = {}
         for name, cmd in commands.items():
             procs[name] = subprocess.Popen(cmd, env=env, cwd=settings.BASE_DIR)
-        self.stdout.write(self.style.SUCCESS(f"  Open http://{addr}/  (Ctrl-C stops web, worker and beat)"))
+        announced = False
 
         stopping = False
 
@@ -83,7 +161,11 @@ class Command(BaseCommand):
                     if proc.poll() is not None:
                         self.stderr.write(f"{name} stopped (exit {proc.returncode}); stopping the others.")
                         stopping = True
-                time.sleep(0.5)
+                if not announced and not stopping and answers(host, port):
+                    announced = True
+                    self.stdout.write(self.style.SUCCESS(f"  Open {url}/  (Ctrl-C stops web, worker and beat)"))
+                    self.stdout.flush()
+                time.sleep(0.2 if not announced else 0.5)
         finally:
             for proc in procs.values():
                 if proc.poll() is None:

@@ -1,0 +1,99 @@
+"""Development email: what the backend stores is readable at /dev/emails/, only with DEBUG on."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from html import unescape
+
+import pytest
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.urls import clear_url_caches
+
+import project.urls
+from project import devmail
+
+pytestmark = pytest.mark.django_db
+
+BACKEND = "project.devmail.DevMailBackend"
+
+
+@pytest.fixture
+def mail_dir(settings, tmp_path):
+    settings.DEVMAIL_DIR = tmp_path / "devmail"
+    return settings.DEVMAIL_DIR
+
+
+def _reload_urls():
+    importlib.reload(project.urls)
+    clear_url_caches()
+
+
+@pytest.fixture
+def debug_urls(settings):
+    """project.urls as it is loaded with DEBUG on (and back as it was afterwards)."""
+    settings.DEBUG = True
+    _reload_urls()
+    yield
+    settings.DEBUG = False
+    _reload_urls()
+
+
+def send(subject, text, html=None, to="ada@example.com"):
+    message = EmailMultiAlternatives(subject, text, "mentoring@localhost", [to], connection=get_connection(BACKEND))
+    if html:
+        message.attach_alternative(html, "text/html")
+    return message.send()
+
+
+def test_the_page_lists_the_emails_newest_first_with_clickable_links(client, mail_dir, debug_urls):
+    assert send("Welcome aboard", "Start here: http://127.0.0.1:8123/profile/") == 1
+    assert send(
+        "Alice accepted your request",
+        "See it at http://127.0.0.1:8123/relationships/7/ today.",
+        html='<p>See <a href="http://127.0.0.1:8123/relationships/7/">your relationship</a>.</p>',
+        to="john@example.com",
+    )
+    assert len(list(mail_dir.glob("*.json"))) == 2
+
+    page = client.get("/dev/emails/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert body.index("Alice accepted your request") < body.index("Welcome aboard")  # newest first
+    assert "john@example.com" in body
+
+    link = re.search(r'<a href="(/dev/emails/[^"]+/)">Alice accepted your request</a>', body).group(1)
+    detail = client.get(link).content.decode()
+    assert '<a href="http://127.0.0.1:8123/relationships/7/"' in detail  # the text's URL, clickable
+    # the HTML part, as sent, in a sandboxed frame whose links open a new tab
+    srcdoc = unescape(re.search(r'<iframe[^>]*sandbox="[^"]*"[^>]*srcdoc="([^"]*)"', detail).group(1))
+    assert srcdoc.startswith('<base target="_blank">')
+    assert '<a href="http://127.0.0.1:8123/relationships/7/">your relationship</a>' in srcdoc
+
+
+def test_the_text_is_escaped_not_rendered_as_html(client, mail_dir, debug_urls):
+    send("Tricky", "<script>alert(1)</script> http://example.com/x")
+    [record] = devmail.sent_messages()
+    detail = client.get(f"/dev/emails/{record['id']}/").content.decode()
+    assert "<script>alert(1)</script>" not in detail
+    assert "&lt;script&gt;" in detail
+
+
+def test_an_unknown_or_malformed_id_is_a_404(client, mail_dir, debug_urls):
+    assert client.get("/dev/emails/00000000000000000000-" + "0" * 32 + "/").status_code == 404
+    assert client.get("/dev/emails/..%2F..%2Fsettings/").status_code == 404
+
+
+def test_no_email_yet_says_so(client, mail_dir, debug_urls):
+    page = client.get("/dev/emails/")
+    assert page.status_code == 200 and "No email has been sent yet." in page.content.decode()
+
+
+def test_without_debug_there_is_no_page(client, mail_dir, settings):
+    send("Secret", "http://example.com/")
+    settings.DEBUG = False
+    _reload_urls()
+    assert client.get("/dev/emails/").status_code == 404
+    # and even if the URLs were included, the views refuse without DEBUG
+    with pytest.raises(devmail.Http404):
+        devmail.inbox(None)
