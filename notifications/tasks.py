@@ -35,7 +35,7 @@ from datetime import datetime, timedelta
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -218,7 +218,10 @@ class Courier:
     def run(self, candidates: QuerySet[Notification], limit: int) -> int:
         """Deliver up to ``limit`` rows of ``candidates``, one claim at a time; how many were tried."""
         tried = 0
-        while tried < limit and candidates.exists():
+        skip_closed_accounts(candidates)
+        if not candidates.exists():  # nothing to do: do not even connect to the mail server
+            return 0
+        while tried < limit:
             problem = self._open()
             if problem is not None:
                 return tried + self._unreachable(candidates, limit - tried, problem)
@@ -226,8 +229,7 @@ class Courier:
             if note is None:
                 break
             tried += 1
-            if note.email_status == Email.SENDING:
-                self._send(note)
+            self._send(note)
         return tried
 
     def _send(self, note: Notification) -> None:
@@ -269,28 +271,52 @@ class Courier:
         return len(notes)
 
 
-def _claim(candidates: QuerySet[Notification]) -> Notification | None:
-    """Lock the next candidate row and make it "sending" (or "skipped": its account is closed)."""
-    with transaction.atomic():
-        note = (
-            candidates.select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient")
-            .order_by("next_attempt_at", "pk")
-            .first()
+# A row is sent only while its recipient's account is open (or it has none: a staff address).
+ACCOUNT_OPEN = Q(recipient__isnull=True) | Q(recipient__is_active=True, recipient__anonymised_at__isnull=True)
+
+
+def skip_closed_accounts(candidates: QuerySet[Notification]) -> int:
+    """Rows whose recipient left (deactivated or anonymised) since they were written: never sent."""
+    return (
+        candidates.filter(recipient__isnull=False)
+        .exclude(ACCOUNT_OPEN)
+        .update(
+            email_status=Email.SKIPPED,
+            next_attempt_at=None,
+            last_error="Not sent: the recipient's account was closed before delivery.",
         )
-        if note is None:
-            return None
-        gone = note.recipient_id is not None and (not note.recipient.is_active or note.recipient.anonymised_at)
-        if gone:
-            note.email_status, note.next_attempt_at = Email.SKIPPED, None
-            note.last_error = "Not sent: the recipient's account was closed before delivery."
-            note.save(update_fields=["email_status", "next_attempt_at", "last_error"])
-            return note
-        note.email_status = Email.SENDING
-        note.email_claimed_at = timezone.now()
-        note.email_attempts += 1
-        note.save(update_fields=["email_status", "email_claimed_at", "email_attempts"])
-    return note
+    )
+
+
+def _claim(candidates: QuerySet[Notification]) -> Notification | None:
+    """Make the next candidate row "sending" and count the attempt, in one committed statement.
+
+    ``UPDATE ... WHERE id = (SELECT ... FOR UPDATE SKIP LOCKED LIMIT 1) RETURNING *``: a row another
+    worker holds is passed over, and a row whose recipient's account is closed is never claimed.
+    """
+    pick = (
+        candidates.filter(ACCOUNT_OPEN)
+        .order_by("next_attempt_at", "pk")
+        .values("pk")
+        .select_for_update(skip_locked=True, of=("self",))[:1]
+    )
+    with transaction.atomic():  # one statement, but Django compiles FOR UPDATE only inside a transaction
+        pick_sql, pick_params = pick.query.get_compiler(using=pick.db).as_sql()
+        return _claim_sql(pick_sql, pick_params)
+
+
+def _claim_sql(pick_sql: str, pick_params: tuple) -> Notification | None:
+    meta, quote = Notification._meta, connection.ops.quote_name
+    column = {
+        name: quote(meta.get_field(name).column) for name in ("email_status", "email_claimed_at", "email_attempts")
+    }
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {column['email_status']} = %s, {column['email_claimed_at']} = %s, "
+        f"{column['email_attempts']} = {column['email_attempts']} + 1 "
+        f"WHERE {quote(meta.pk.column)} = ({pick_sql}) RETURNING *"
+    )
+    claimed = list(Notification.objects.raw(sql, [Email.SENDING, timezone.now(), *pick_params]))
+    return claimed[0] if claimed else None
 
 
 def _ids(notification_ids: int | Iterable[int]) -> list[int]:

@@ -263,7 +263,17 @@ def _reset_connections(app) -> None:
 class CeleryWorker:
     """One ``celery worker`` subprocess consuming a queue of its own."""
 
-    def __init__(self, *, database_url: str, broker_url: str, mail_dir: Path, log_path: Path, queue: str):
+    def __init__(
+        self,
+        *,
+        database_url: str,
+        broker_url: str,
+        mail_dir: Path,
+        log_path: Path,
+        queue: str,
+        env: dict[str, str] | None = None,
+    ):
+        self.extra_env = env or {}  # e.g. a real SMTP backend and the delivery timings of a test
         self.database_url = database_url
         self.broker_url = broker_url
         self.mail_dir = Path(mail_dir)
@@ -290,6 +300,7 @@ class CeleryWorker:
             "EMAIL_BACKEND": "notifications.tests.mail_backend.FileOrRefusedSMTPBackend",
             "EMAIL_FILE_PATH": str(self.mail_dir),
             "PYTHONUNBUFFERED": "1",
+            **self.extra_env,
         }
         command = [
             sys.executable, "-m", "celery", "-A", "project", "worker",
@@ -315,6 +326,12 @@ class CeleryWorker:
                 self.stop()
                 raise RuntimeError(f"The Celery worker did not answer within {timeout:.0f}s:\n{self.log()}")
             time.sleep(0.2)
+
+    def kill(self) -> None:
+        """SIGKILL: the worker dies at once, wherever it is (no warm shutdown, nothing acknowledged)."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(5)
 
     def stop(self, timeout: float = 15.0) -> None:
         if self.proc is None or self.proc.poll() is not None:
