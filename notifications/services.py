@@ -107,3 +107,43 @@ def mark_read(user, notification_id: int | None = None) -> int:
     if notification_id is not None:
         qs = qs.filter(pk=notification_id)
     return qs.update(read_at=timezone.now())
+
+
+class EmailNotActionable(Exception):
+    """The email is no longer failed or uncertain (a colleague, or delivery, got there first)."""
+
+
+def _staff_decision(user, note: Notification) -> Notification:
+    from .selectors import NEEDS_STAFF, is_programme_staff
+
+    if not is_programme_staff(user):
+        raise PermissionError("Only programme staff decide about undelivered emails.")
+    locked = Notification.objects.select_for_update().get(pk=note.pk)
+    if locked.email_status not in NEEDS_STAFF:
+        raise EmailNotActionable(locked.get_email_status_display())
+    return locked
+
+
+def retry_email(*, user, note: Notification) -> Notification:
+    """Staff: send a failed (or uncertain) email again now, with a fresh NOTIFICATION_GIVE_UP_AFTER."""
+    from datetime import timedelta
+
+    with transaction.atomic():
+        locked = _staff_decision(user, note)
+        now = timezone.now()
+        locked.email_status = Notification.Email.PENDING
+        locked.next_attempt_at = now
+        locked.give_up_at = now + timedelta(seconds=float(settings.NOTIFICATION_GIVE_UP_AFTER))
+        locked.save(update_fields=["email_status", "next_attempt_at", "give_up_at"])
+        deliver_after_commit(locked)
+    return locked
+
+
+def discard_email(*, user, note: Notification) -> Notification:
+    """Staff: never send this email (it is out of date, or it did arrive after all)."""
+    with transaction.atomic():
+        locked = _staff_decision(user, note)
+        locked.email_status = Notification.Email.DISCARDED
+        locked.next_attempt_at = None
+        locked.save(update_fields=["email_status", "next_attempt_at"])
+    return locked
