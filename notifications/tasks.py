@@ -235,9 +235,8 @@ class Courier:
     def _send(self, note: Notification) -> None:
         self.watch.started = False
         self.watch.watch(self.backend)
-        mail = build_email(note)
         try:
-            accepted = self.backend.send_messages([mail])  # ← the only moment that cannot be known
+            accepted = self.backend.send_messages([build_email(note)])  # ← the only moment that cannot be known
         except Exception as exc:
             self.close()  # whatever state the connection is in, the next row gets a fresh one
             if self.watch.started and not _answered(exc):

@@ -21,8 +21,10 @@ here) use these fixtures; a ``conftest.py`` makes them available by importing th
 
 The worker runs with ``notifications.tests.worker_settings`` (the test settings, with mail
 written to files by ``mail_backend.FileOrRefusedSMTPBackend``). Helpers for tests:
-``worker.wait_idle()``, ``worker.scheduled()`` (e.g. a retry waiting for its countdown),
-``wait_until(predicate, timeout, message=...)``, ``celery_conf(**options)``.
+``worker.wait_idle()``, ``worker.scheduled()`` (tasks held for a countdown: there should be
+none), ``worker.kill()`` (SIGKILL), ``wait_until(predicate, timeout, message=...)``,
+``celery_conf(**options)``. ``CeleryWorker(..., env={...})`` starts a worker of one's own with
+more environment (a real SMTP backend, shorter delivery timings: see test_exactly_once.py).
 
 When a test that uses the worker fails, the worker's log for that test is added to the report.
 """
