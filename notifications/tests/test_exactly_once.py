@@ -99,7 +99,7 @@ def workers(sink, tmp_path, settings) -> Iterator[Workers]:
             yield pool
         finally:
             for worker in pool.started:
-                worker.stop(timeout=5)
+                worker.kill()  # the test is over: no need to wait for a warm shutdown
             with suppress(Exception):
                 pool.started and pool.started[0].remove_queue()
 
@@ -225,6 +225,6 @@ def test_give_up_then_retried_automatically_once_delivery_works(sink, tmp_path, 
             assert note.auto_retried_at is not None
         finally:
             for worker in pool.started:
-                worker.stop(timeout=5)
+                worker.kill()  # the test is over: no need to wait for a warm shutdown
             with suppress(Exception):
                 pool.started[0].remove_queue()
