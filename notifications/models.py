@@ -2,12 +2,20 @@
 
 Rows are written in the same transaction as the change that caused them and
 delivered by Celery after commit (``notifications.tasks.deliver``). The row is
-both the in-app notification and the record of its email.
+both the in-app notification and the record of its email, and it is its email's
+schedule: ``next_attempt_at`` says when the sweep may try it (see tasks.py).
 """
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+
+def first_attempt_at():
+    """A new row's own queue message has NOTIFICATION_QUEUE_GRACE_SECONDS before the sweep takes it."""
+    return timezone.now() + timedelta(seconds=settings.NOTIFICATION_QUEUE_GRACE_SECONDS)
 
 
 class Notification(models.Model):
@@ -17,6 +25,9 @@ class Notification(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
         SKIPPED = "skipped", "Not emailed"
+        # A worker died while the mail server had the message: it may or may not have gone.
+        UNCERTAIN = "uncertain", "May have been sent"
+        DISCARDED = "discarded", "Discarded by staff"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
@@ -36,12 +47,24 @@ class Notification(models.Model):
     email_status = models.CharField(max_length=10, choices=Email.choices, default=Email.PENDING, db_index=True)
     email_attempts = models.PositiveSmallIntegerField(default=0)
     email_claimed_at = models.DateTimeField(null=True, blank=True)
+    # The schedule: a pending row is tried once this is past (None: not pending).
+    next_attempt_at = models.DateTimeField(null=True, blank=True, default=first_attempt_at)
+    # A failed attempt after this makes the row "failed" (None: created_at + NOTIFICATION_GIVE_UP_AFTER).
+    give_up_at = models.DateTimeField(null=True, blank=True)
+    # Failed rows go back to pending once when delivery works again; this says when it happened.
+    auto_retried_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            # The sweep's query: the pending rows that are due.
+            models.Index(
+                fields=["next_attempt_at"], condition=models.Q(email_status="pending"), name="notification_due"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event} → {self.email}"

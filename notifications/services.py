@@ -57,6 +57,7 @@ def notify(recipient, message: Message, event: str, email: str | None = None) ->
         ics=message.ics,
         stop_url=message.stop_url,
         email_status=Notification.Email.PENDING if deliverable else Notification.Email.SKIPPED,
+        **({} if deliverable else {"next_attempt_at": None}),
     )
     if deliverable:
         deliver_after_commit(note)
@@ -66,12 +67,24 @@ def notify(recipient, message: Message, event: str, email: str | None = None) ->
 def deliver_after_commit(note: Notification) -> None:
     """Queue the email for delivery once the current transaction commits.
 
-    robust: if the broker cannot take the message, the committed change still stands (no
-    error page, the other recipients' messages still go) and the sweep sends it later.
+    All the rows of one transaction are published together by the first of their on-commit
+    hooks (the others find nothing left), over one broker connection with a short timeout and
+    no retries (``tasks.publish``): with the broker down, the action waits about
+    NOTIFICATION_BROKER_TIMEOUT however many people it tells, the change stands, and the sweep
+    sends the emails later. ``robust``: nothing raised here can undo or break the action.
     """
-    from .tasks import deliver
+    connection = transaction.get_connection()
+    batch = connection.__dict__.setdefault("_outbox_to_publish", [])
+    batch.append(note.pk)
+    transaction.on_commit(_publish_batch, robust=True)
 
-    transaction.on_commit(lambda: deliver.delay(note.pk), robust=True)
+
+def _publish_batch() -> None:
+    from .tasks import publish
+
+    connection = transaction.get_connection()
+    ids = connection.__dict__.pop("_outbox_to_publish", [])
+    publish(ids)
 
 
 def notify_staff(message: Message, event: str) -> list[Notification]:
@@ -94,3 +107,43 @@ def mark_read(user, notification_id: int | None = None) -> int:
     if notification_id is not None:
         qs = qs.filter(pk=notification_id)
     return qs.update(read_at=timezone.now())
+
+
+class EmailNotActionable(Exception):
+    """The email is no longer failed or uncertain (a colleague, or delivery, got there first)."""
+
+
+def _staff_decision(user, note: Notification) -> Notification:
+    from .selectors import NEEDS_STAFF, is_programme_staff
+
+    if not is_programme_staff(user):
+        raise PermissionError("Only programme staff decide about undelivered emails.")
+    locked = Notification.objects.select_for_update().get(pk=note.pk)
+    if locked.email_status not in NEEDS_STAFF:
+        raise EmailNotActionable(locked.get_email_status_display())
+    return locked
+
+
+def retry_email(*, user, note: Notification) -> Notification:
+    """Staff: send a failed (or uncertain) email again now, with a fresh NOTIFICATION_GIVE_UP_AFTER."""
+    from datetime import timedelta
+
+    with transaction.atomic():
+        locked = _staff_decision(user, note)
+        now = timezone.now()
+        locked.email_status = Notification.Email.PENDING
+        locked.next_attempt_at = now
+        locked.give_up_at = now + timedelta(seconds=float(settings.NOTIFICATION_GIVE_UP_AFTER))
+        locked.save(update_fields=["email_status", "next_attempt_at", "give_up_at"])
+        deliver_after_commit(locked)
+    return locked
+
+
+def discard_email(*, user, note: Notification) -> Notification:
+    """Staff: never send this email (it is out of date, or it did arrive after all)."""
+    with transaction.atomic():
+        locked = _staff_decision(user, note)
+        locked.email_status = Notification.Email.DISCARDED
+        locked.next_attempt_at = None
+        locked.save(update_fields=["email_status", "next_attempt_at"])
+    return locked

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -61,3 +62,65 @@ def reminder_settings(request):
         return redirect("account")
     messages.error(request, "Those reminder choices could not be saved; please choose from the list.")
     return redirect("account")
+
+
+def _programme_staff_only(view):
+    """Sign-in first; then programme staff only (anyone else: 403, the page says why)."""
+    from functools import wraps
+
+    from django.core.exceptions import PermissionDenied
+
+    from .selectors import is_programme_staff
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not is_programme_staff(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@_programme_staff_only
+def email_problems(request):
+    """Staff: the emails that did not go (failed) or may not have gone (uncertain), with what to do."""
+    from . import selectors
+
+    page = Paginator(selectors.email_problems(request.user), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notifications/staff_email.html",
+        {"page": page, "counts": selectors.email_counts(request.user), "Email": Notification.Email, "nav": "staff"},
+    )
+
+
+def _decide(request, pk: int, action, done: str):
+    from . import selectors
+
+    note = selectors.access_email_problem(request.user, pk)
+    try:
+        action(user=request.user, note=note)
+    except services.EmailNotActionable as taken:
+        messages.error(
+            request,
+            _("The email to %(address)s is no longer waiting for a decision (it is now: %(state)s).")
+            % {"address": note.email, "state": taken},
+        )
+    else:
+        messages.success(request, done % {"address": note.email})
+    return redirect("staff_email")
+
+
+@_programme_staff_only
+@require_POST
+def email_retry(request, pk: int):
+    return _decide(request, pk, services.retry_email, _("The email to %(address)s will be sent again now."))
+
+
+@_programme_staff_only
+@require_POST
+def email_discard(request, pk: int):
+    return _decide(
+        request, pk, services.discard_email, _("The email to %(address)s is discarded: it will not be sent.")
+    )

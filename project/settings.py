@@ -227,6 +227,18 @@ SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="")
 # (what `make run` picks when DEBUG is on), messages are JSON files here, read at /dev/emails/.
 DEVMAIL_DIR = env.path("DEVMAIL_DIR", default=str(VAR_DIR / "devmail"))
 
+# Notification delivery (the outbox, notifications/tasks.py): back-off, give-up, claims, broker wait.
+NOTIFICATION_SWEEP_SECONDS = env.int("NOTIFICATION_SWEEP_SECONDS", default=60)
+NOTIFICATION_QUEUE_GRACE_SECONDS = env.float("NOTIFICATION_QUEUE_GRACE_SECONDS", default=120)
+NOTIFICATION_RETRY_SECONDS = env.float("NOTIFICATION_RETRY_SECONDS", default=60)
+NOTIFICATION_RETRY_MAX_SECONDS = env.float("NOTIFICATION_RETRY_MAX_SECONDS", default=1800)
+NOTIFICATION_GIVE_UP_AFTER = env.float("NOTIFICATION_GIVE_UP_AFTER", default=3600)
+NOTIFICATION_CLAIM_TIMEOUT = env.float("NOTIFICATION_CLAIM_TIMEOUT", default=300)
+NOTIFICATION_AUTO_RETRY_DAYS = env.float("NOTIFICATION_AUTO_RETRY_DAYS", default=7)
+NOTIFICATION_SWEEP_LIMIT = env.int("NOTIFICATION_SWEEP_LIMIT", default=500)
+NOTIFICATION_BROKER_TIMEOUT = env.float("NOTIFICATION_BROKER_TIMEOUT", default=1.0)
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=30)
+
 # Celery: Redis in production and tests. `manage.py runplatform` falls back to
 # kombu's filesystem transport when no Redis answers.
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
@@ -267,7 +279,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "redeliver-notifications": {
         "task": "notifications.tasks.redeliver_pending",
-        "schedule": env.int("NOTIFICATION_SWEEP_SECONDS", default=300),
+        "schedule": NOTIFICATION_SWEEP_SECONDS,
     },
     "apply-retention": {
         "task": "people.tasks.apply_retention",

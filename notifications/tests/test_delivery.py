@@ -7,6 +7,7 @@ what is asserted is what a recipient's inbox would show.
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -16,11 +17,14 @@ from django.utils import timezone
 
 from notifications.models import Notification
 from notifications.services import Message, notify
-from notifications.tasks import CLAIM_TIMEOUT, deliver, redeliver_pending
-from notifications.tests.worker import celery_conf, closed_port, publishing_to, wait_until
+from notifications.tasks import deliver, redeliver_pending
+from notifications.tests.smtp_sink import SMTPSink
+from notifications.tests.worker import celery_conf, closed_port, publishing_to, wait_until, worker_redis_url
+from people.services import delete_account
 from people.tests.factories import make_mentee
 
 pytestmark = pytest.mark.django_db(transaction=True)
+Email = Notification.Email
 
 
 def status_of(note: Notification) -> str:
@@ -108,63 +112,78 @@ def test_two_workers_racing_for_one_notification_send_one_email(transactional_db
     for thread in threads:
         thread.join(30)
 
-    assert sorted(results) == ["sent", "skipped"]
+    assert sorted(results) == [0, 1]  # rows tried: one worker claimed it, the other found it taken
     assert [m.to for m in mail.outbox] == [["race@example.com"]]
     note.refresh_from_db()
     assert (note.email_status, note.email_attempts) == (Notification.Email.SENT, 1)
 
 
-def test_sweep_resends_a_row_left_in_sending_by_a_dead_worker(celery_worker_process, mailbox):
+def test_the_sweep_marks_a_row_left_mid_send_uncertain_and_does_not_resend_it(celery_worker_process, mailbox, settings):
     mentee = make_mentee(email="stuck@example.com")
-    long_ago = timezone.now() - CLAIM_TIMEOUT - timedelta(minutes=1)
-    stuck = outbox_row(
-        mentee, "Stuck", email_status=Notification.Email.SENDING, email_claimed_at=long_ago, email_attempts=1
-    )
+    settings.NOTIFICATION_CLAIM_TIMEOUT = 300
+    long_ago = timezone.now() - timedelta(seconds=301)
+    stuck = outbox_row(mentee, "Stuck", email_status=Email.SENDING, email_claimed_at=long_ago, email_attempts=1)
     busy = outbox_row(
         mentee,
         "In flight",
-        email_status=Notification.Email.SENDING,
+        email_status=Email.SENDING,
         email_claimed_at=timezone.now() - timedelta(seconds=5),
         email_attempts=1,
     )
 
-    assert redeliver_pending() == 1
+    assert redeliver_pending() == 0  # nothing is sent
 
-    mailbox.wait_for(to=mentee.email, subject_contains="Stuck")
-    wait_until(lambda: status_of(stuck) == Notification.Email.SENT, message="stuck row marked sent")
-    # Even delivered by hand, a row another worker is sending right now is left to it.
-    deliver.delay(busy.pk)
-    celery_worker_process.wait_idle()
-    assert [m.subject for m in mailbox.all()] == ["[Mentoring Programme] Stuck"]
     stuck.refresh_from_db()
-    assert stuck.email_attempts == 2
-    assert status_of(busy) == Notification.Email.SENDING
+    assert (stuck.email_status, stuck.email_attempts, stuck.next_attempt_at) == (Email.UNCERTAIN, 1, None)
+    assert "may or may not" in stuck.last_error
+    # Neither the sweep again nor a late queue message sends either of them.
+    redeliver_pending.delay()
+    deliver.delay([stuck.pk, busy.pk])
+    celery_worker_process.wait_idle()
+    assert mailbox.all() == []
+    assert status_of(busy) == Email.SENDING and status_of(stuck) == Email.UNCERTAIN
 
 
-def test_sweep_requeues_pending_rows_older_than_two_minutes(celery_worker_process, mailbox):
+def test_the_claim_timeout_is_a_setting(transactional_db, settings):
+    row = outbox_row(
+        make_mentee(email="timeout@example.com"),
+        "Slow",
+        email_status=Email.SENDING,
+        email_claimed_at=timezone.now() - timedelta(seconds=30),
+    )
+    settings.NOTIFICATION_CLAIM_TIMEOUT = 60
+    redeliver_pending()
+    assert status_of(row) == Email.SENDING
+    settings.NOTIFICATION_CLAIM_TIMEOUT = 20
+    redeliver_pending()
+    assert status_of(row) == Email.UNCERTAIN
+
+
+def test_the_sweep_takes_due_rows_only(celery_worker_process, mailbox):
     mentee = make_mentee(email="lost@example.com")
-    lost = outbox_row(mentee, "Lost message", created_at=timezone.now() - timedelta(minutes=3))
-    fresh = outbox_row(mentee, "Just written")  # its own message is presumably still on its way
-    outbox_row(mentee, "Already sent", email_status=Notification.Email.SENT, created_at=lost.created_at)
-    outbox_row(mentee, "Not emailed", email_status=Notification.Email.SKIPPED, created_at=lost.created_at)
+    lost = outbox_row(mentee, "Lost message", next_attempt_at=timezone.now() - timedelta(seconds=1))
+    fresh = outbox_row(mentee, "Just written")  # its own queue message has the grace period
+    backing_off = outbox_row(
+        mentee, "Backing off", email_attempts=2, next_attempt_at=timezone.now() + timedelta(minutes=3)
+    )
+    outbox_row(mentee, "Already sent", email_status=Email.SENT, next_attempt_at=None)
+    outbox_row(mentee, "Not emailed", email_status=Email.SKIPPED, next_attempt_at=None)
+    outbox_row(mentee, "Failed", email_status=Email.FAILED, next_attempt_at=None)
 
-    assert redeliver_pending() == 1
+    redeliver_pending.delay()  # what celery beat sends every NOTIFICATION_SWEEP_SECONDS
 
     mailbox.wait_for(to=mentee.email, subject_contains="Lost message")
-    wait_until(lambda: status_of(lost) == Notification.Email.SENT, message="lost row marked sent")
+    wait_until(lambda: status_of(lost) == Email.SENT, message="lost row marked sent")
     celery_worker_process.wait_idle()
     assert len(mailbox.all()) == 1
-    assert status_of(fresh) == Notification.Email.PENDING
+    assert status_of(fresh) == status_of(backing_off) == Email.PENDING
+    # A stale queue message for the row in back-off does not jump its schedule either.
+    deliver.delay([backing_off.pk])
+    celery_worker_process.wait_idle()
+    assert len(mailbox.all()) == 1
 
 
-def test_the_sweep_runs_on_the_worker_too(celery_worker_process, mailbox):
-    mentee = make_mentee(email="beat@example.com")
-    outbox_row(mentee, "Swept by beat", created_at=timezone.now() - timedelta(minutes=5))
-    redeliver_pending.delay()  # what celery beat sends every NOTIFICATION_SWEEP_SECONDS
-    mailbox.wait_for(to=mentee.email, subject_contains="Swept by beat")
-
-
-def test_smtp_refusing_leaves_the_row_pending_and_schedules_a_retry(celery_worker_process, mailbox):
+def test_smtp_refusing_pushes_the_row_back_and_schedules_no_celery_retry(celery_worker_process, mailbox, settings):
     mentee = make_mentee(email="retry@example.com")
     with mailbox.smtp_down():
         with transaction.atomic():
@@ -173,20 +192,19 @@ def test_smtp_refusing_leaves_the_row_pending_and_schedules_a_retry(celery_worke
         celery_worker_process.wait_idle()
 
         note.refresh_from_db()
-        assert note.email_status == Notification.Email.PENDING
-        assert note.email_attempts == 1 and note.email_claimed_at is None and note.emailed_at is None
+        assert note.email_status == Email.PENDING
+        assert note.email_attempts == 1 and note.emailed_at is None
         assert "refused" in note.last_error.lower()
-        retries = [s for s in celery_worker_process.scheduled() if s["request"]["args"] == [note.pk]]
-        assert len(retries) == 1, celery_worker_process.scheduled()
-        assert retries[0]["request"]["name"] == "notifications.tasks.deliver"
+        wait = (note.next_attempt_at - timezone.now()).total_seconds()
+        assert settings.NOTIFICATION_RETRY_SECONDS - 10 < wait <= settings.NOTIFICATION_RETRY_SECONDS
+        assert celery_worker_process.scheduled() == []  # the row is the schedule, not a Celery countdown
         assert mailbox.all() == []
 
-    # The mail server is back. Rather than wait for the 30 s countdown, let the sweep pick it up
-    # (it is older than two minutes now); the scheduled retry will then find nothing to do.
-    Notification.objects.filter(pk=note.pk).update(created_at=timezone.now() - timedelta(minutes=3))
-    assert redeliver_pending() == 1
+    # The mail server is back; when the row is due, the sweep sends it.
+    Notification.objects.filter(pk=note.pk).update(next_attempt_at=timezone.now())
+    redeliver_pending.delay()
     mailbox.wait_for(to=mentee.email, subject_contains="Try again")
-    wait_until(lambda: status_of(note) == Notification.Email.SENT, message="row marked sent")
+    wait_until(lambda: status_of(note) == Email.SENT, message="row marked sent")
     note.refresh_from_db()
     assert (note.email_attempts, note.last_error) == (2, "")
 
@@ -201,46 +219,152 @@ def smtp_refusing(settings):
     settings.EMAIL_TIMEOUT = 5
 
 
-def test_after_max_retries_the_row_is_failed(transactional_db, smtp_refusing):
-    note = outbox_row(make_mentee(email="failed@example.com"), "Never arrives")
+def test_mail_server_down_the_row_backs_off_and_fails_within_the_give_up_time(
+    transactional_db, smtp_refusing, settings
+):
+    settings.NOTIFICATION_RETRY_SECONDS = 0.1
+    settings.NOTIFICATION_RETRY_MAX_SECONDS = 0.4
+    settings.NOTIFICATION_GIVE_UP_AFTER = 1.5
+    note = outbox_row(make_mentee(email="failed@example.com"), "Never arrives", next_attempt_at=timezone.now())
+    tries: list[float] = []
+    started = timezone.now()
+    while status_of(note) != Email.FAILED:
+        assert (timezone.now() - started).total_seconds() < 3, "not failed in time"
+        before = Notification.objects.get(pk=note.pk).email_attempts
+        redeliver_pending()  # a sweep far more often than the back-off
+        if Notification.objects.get(pk=note.pk).email_attempts > before:
+            tries.append((timezone.now() - started).total_seconds())
+        time.sleep(0.02)
 
-    # Run eagerly, each retry follows at once: the first attempt and max_retries more.
-    result = deliver.apply(args=[note.pk])
-
-    assert result.get() == "failed"
     note.refresh_from_db()
-    assert note.email_status == Notification.Email.FAILED
-    assert note.email_attempts == deliver.max_retries + 1
-    assert "refused" in note.last_error.lower()
-    assert note.emailed_at is None
-    # A failed row is final: neither a late retry nor the sweep sends it.
-    assert deliver.apply(args=[note.pk]).get() == "skipped"
-    Notification.objects.filter(pk=note.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    assert note.email_attempts == len(tries) and 4 <= len(tries) <= 7, tries
+    gaps = [b - a for a, b in zip(tries, tries[1:], strict=False)]
+    assert all(gap >= min(0.1 * 2**n, 0.4) - 0.03 for n, gap in enumerate(gaps[:-1])), gaps
+    assert 1.5 <= tries[-1] < 2.5  # the last try is at the deadline, and it makes the row failed
+    assert "refused" in note.last_error.lower() and note.emailed_at is None and note.next_attempt_at is None
+    # A failed row is final for the sweep and for a late queue message.
     assert redeliver_pending() == 0
+    assert deliver.apply(args=[[note.pk]]).get() == 0
 
 
-def test_the_last_retry_marks_failed_and_does_not_retry_again(transactional_db, smtp_refusing):
-    note = outbox_row(make_mentee(email="last@example.com"), "Last chance")
-    assert deliver.apply(args=[note.pk], retries=deliver.max_retries).get() == "failed"
+def test_closed_or_deactivated_accounts_get_no_email(transactional_db):
+    leaver = make_mentee(email="leaver@example.com")
+    paused = make_mentee(email="paused@example.com")
+    staying = make_mentee(email="staying@example.com")
+    rows = [outbox_row(person, f"For {person.email}") for person in (leaver, paused, staying)]
+    delete_account(leaver)  # anonymised (its address changes)
+    paused.is_active = False
+    paused.save()
+    mail.outbox.clear()
+
+    assert deliver.apply(args=[[row.pk for row in rows]]).get() == 1
+
+    assert [m.to for m in mail.outbox] == [["staying@example.com"]]
+    assert [status_of(row) for row in rows] == [Email.SKIPPED, Email.SKIPPED, Email.SENT]
+    assert "account was closed" in Notification.objects.get(pk=rows[0].pk).last_error
+
+
+@pytest.fixture
+def sink(settings):
+    server = SMTPSink().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", server.port, False
+    yield server
+    server.stop()
+
+
+def test_a_send_that_breaks_after_the_message_went_is_uncertain_not_resent(transactional_db, sink, settings):
+    sink.delay = 1.0  # the server keeps the message but answers too late
+    settings.EMAIL_TIMEOUT = 0.3
+    note = outbox_row(make_mentee(email="slow@example.com"), "Slow server")
+
+    deliver.apply(args=[[note.pk]])
+
     note.refresh_from_db()
-    assert (note.email_status, note.email_attempts) == (Notification.Email.FAILED, 1)
+    assert note.email_status == Email.UNCERTAIN and "after the message went" in note.last_error
+    Notification.objects.filter(pk=note.pk).update(next_attempt_at=timezone.now())
+    sink.delay = 0
+    redeliver_pending()
+    wait_until(lambda: len(sink.accepted()) == 1, timeout=5, message="the sink kept the slow message")
+    assert sink.accepted_ids() == {note.pk: 1} and status_of(note) == Email.UNCERTAIN
 
 
-def test_a_broker_outage_at_commit_does_not_undo_or_break_the_change(transactional_db, settings):
-    """Redis down when the transaction commits: the change stands, the rows wait for the sweep."""
-    mentee = make_mentee(email="outage@example.com")
+def test_a_successful_send_gives_recently_failed_rows_one_more_try(transactional_db, sink, settings):
+    settings.NOTIFICATION_AUTO_RETRY_DAYS = 7
+    person = make_mentee(email="revive@example.com")
+    recent = outbox_row(person, "Recent", email_status=Email.FAILED, email_attempts=6, next_attempt_at=None)
+    old = outbox_row(
+        person,
+        "Old",
+        email_status=Email.FAILED,
+        next_attempt_at=None,
+        created_at=timezone.now() - timedelta(days=8),
+    )
+    already = outbox_row(
+        person, "Revived before", email_status=Email.FAILED, next_attempt_at=None, auto_retried_at=timezone.now()
+    )
+    new = outbox_row(person, "New")
+
+    assert deliver.apply(args=[[new.pk]]).get() == 1
+
+    recent.refresh_from_db()
+    assert recent.email_status == Email.PENDING and recent.auto_retried_at is not None
+    assert status_of(old) == status_of(already) == Email.FAILED
+    redeliver_pending()
+    assert sorted(sink.accepted_ids()) == sorted([new.pk, recent.pk])
+    assert status_of(recent) == Email.SENT
+
+
+def test_a_revived_row_that_fails_again_is_failed_at_once(transactional_db, smtp_refusing, settings):
+    now = timezone.now()
+    row = outbox_row(
+        make_mentee(email="again@example.com"),
+        "Again",
+        email_attempts=6,
+        next_attempt_at=now,
+        give_up_at=now,
+        auto_retried_at=now,
+    )
+    redeliver_pending()
+    row.refresh_from_db()
+    assert (row.email_status, row.email_attempts) == (Email.FAILED, 7)
+
+
+def test_one_transaction_publishes_its_notifications_together(transactional_db, settings):
+    """One commit, one hook that publishes: 120 rows go as 3 messages (50 ids each at most)."""
+    import redis
+
+    queue = f"publish-{timezone.now().timestamp()}"
+    client = redis.Redis.from_url(worker_redis_url())
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    try:
+        with celery_conf(task_always_eager=False), publishing_to(worker_redis_url(), queue):
+            with transaction.atomic():
+                notes = [
+                    notify(None, Message(subject="Many", paragraphs=["Hi."]), "test", email=f"m{n}@example.com")
+                    for n in range(120)
+                ]
+        assert client.llen(queue) == 3
+    finally:
+        client.delete(queue)
+    assert {status_of(n) for n in notes} == {Email.PENDING}
+
+
+def test_with_the_broker_down_an_action_with_20_recipients_waits_a_bounded_time(transactional_db, settings):
+    """Redis down at commit: the change stands, the action returns at once, the sweep sends later."""
+    people = [make_mentee(email=f"outage{n}@example.com") for n in range(20)]
     settings.CELERY_TASK_ALWAYS_EAGER = False
     with celery_conf(task_always_eager=False), publishing_to(f"redis://127.0.0.1:{closed_port()}/0", "nowhere"):
+        started = time.monotonic()
         with transaction.atomic():  # no exception out of the commit: the caller's change succeeded
-            note = notify(mentee, Message(subject="Queued later", paragraphs=["Hello."]), "test")
-            other = notify(mentee, Message(subject="And this", paragraphs=["Hello."]), "test")
+            notes = [notify(p, Message(subject="Queued later", paragraphs=["Hello."]), "test") for p in people]
+        took = time.monotonic() - started
 
-    assert status_of(note) == status_of(other) == Notification.Email.PENDING
+    assert took < 3, f"the action waited {took:.1f}s for the broker"
+    assert {status_of(n) for n in notes} == {Email.PENDING}
     assert mail.outbox == []
-    Notification.objects.update(created_at=timezone.now() - timedelta(minutes=3))
+    # Not queued, so due at once: the next sweep (here, eagerly) delivers every one.
+    assert Notification.objects.filter(next_attempt_at__lte=timezone.now()).count() == 20
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    assert redeliver_pending.apply().get() == 2  # run here, eagerly: the sweep delivers both
-    assert sorted(m.subject for m in mail.outbox) == [
-        "[Mentoring Programme] And this",
-        "[Mentoring Programme] Queued later",
-    ]
+    assert redeliver_pending.apply().get() == 20
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)

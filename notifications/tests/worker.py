@@ -21,8 +21,10 @@ here) use these fixtures; a ``conftest.py`` makes them available by importing th
 
 The worker runs with ``notifications.tests.worker_settings`` (the test settings, with mail
 written to files by ``mail_backend.FileOrRefusedSMTPBackend``). Helpers for tests:
-``worker.wait_idle()``, ``worker.scheduled()`` (e.g. a retry waiting for its countdown),
-``wait_until(predicate, timeout, message=...)``, ``celery_conf(**options)``.
+``worker.wait_idle()``, ``worker.scheduled()`` (tasks held for a countdown: there should be
+none), ``worker.kill()`` (SIGKILL), ``wait_until(predicate, timeout, message=...)``,
+``celery_conf(**options)``. ``CeleryWorker(..., env={...})`` starts a worker of one's own with
+more environment (a real SMTP backend, shorter delivery timings: see test_exactly_once.py).
 
 When a test that uses the worker fails, the worker's log for that test is added to the report.
 """
@@ -263,7 +265,17 @@ def _reset_connections(app) -> None:
 class CeleryWorker:
     """One ``celery worker`` subprocess consuming a queue of its own."""
 
-    def __init__(self, *, database_url: str, broker_url: str, mail_dir: Path, log_path: Path, queue: str):
+    def __init__(
+        self,
+        *,
+        database_url: str,
+        broker_url: str,
+        mail_dir: Path,
+        log_path: Path,
+        queue: str,
+        env: dict[str, str] | None = None,
+    ):
+        self.extra_env = env or {}  # e.g. a real SMTP backend and the delivery timings of a test
         self.database_url = database_url
         self.broker_url = broker_url
         self.mail_dir = Path(mail_dir)
@@ -290,6 +302,7 @@ class CeleryWorker:
             "EMAIL_BACKEND": "notifications.tests.mail_backend.FileOrRefusedSMTPBackend",
             "EMAIL_FILE_PATH": str(self.mail_dir),
             "PYTHONUNBUFFERED": "1",
+            **self.extra_env,
         }
         command = [
             sys.executable, "-m", "celery", "-A", "project", "worker",
@@ -315,6 +328,12 @@ class CeleryWorker:
                 self.stop()
                 raise RuntimeError(f"The Celery worker did not answer within {timeout:.0f}s:\n{self.log()}")
             time.sleep(0.2)
+
+    def kill(self) -> None:
+        """SIGKILL: the worker dies at once, wherever it is (no warm shutdown, nothing acknowledged)."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(5)
 
     def stop(self, timeout: float = 15.0) -> None:
         if self.proc is None or self.proc.poll() is not None:
