@@ -329,9 +329,17 @@ PERMISSIONS_POLICY = {
 # The default cache holds the rate-limit counters (sign-in, password reset, Contact form, requests,
 # questions, messages), so every web node and process must share it: unless CACHE_URL says otherwise
 # (e.g. locmemcache:// for one process only), it lives in the Redis of REDIS_URL under its own key
-# prefix, and clearing it removes only its own keys, never Celery's.
+# prefix, and clearing it removes only its own keys, never Celery's. With the embedded broker
+# (runplatform without Redis) the processes of the one machine share files under VAR_DIR instead.
 if env.str("CACHE_URL", default=""):
     CACHES = {"default": env.cache("CACHE_URL")}
+elif CELERY_BROKER_URL.startswith("filesystem"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
 else:
     CACHES = {
         "default": {

@@ -74,6 +74,9 @@ def test_the_default_cache_is_the_redis_of_redis_url_unless_cache_url_says_other
     shown = _in_another_process(code, **env)
     assert "project.cache.PrefixedRedisCache" in shown and settings.REDIS_URL in shown
     assert "LocMemCache" in _in_another_process(code, **{**env, "CACHE_URL": "locmemcache://"})
+    # runplatform's embedded broker (no Redis): the one machine's processes share a file cache
+    embedded = _in_another_process(code, **{**env, "CELERY_BROKER_URL": "filesystem://"})
+    assert "FileBasedCache" in embedded
 
 
 def test_clearing_the_cache_leaves_celerys_keys_alone():
