@@ -100,9 +100,6 @@ TEMPLATES = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: PostgreSQL in production and tests; SQLite (embedded) when unset.
-# The cache holds rate-limit counters (sign-in, password reset, the Contact form): on several
-# web nodes they must share one, e.g. CACHE_URL=redis://redis-host:6379/1.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 CONTACT_MESSAGES_PER_HOUR = env.int("CONTACT_MESSAGES_PER_HOUR", default=5)
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'mentoring.sqlite3'}")}
@@ -312,12 +309,82 @@ DATA_EXPORT_EXPIRE_DAYS = env.int("DATA_EXPORT_EXPIRE_DAYS", default=7)
 RETENTION_INACTIVE_DAYS = env.int("RETENTION_INACTIVE_DAYS", default=1095)
 RETENTION_WARNING_DAYS = env.int("RETENTION_WARNING_DAYS", default=30)
 
-# Security (production)
-SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG and SITE_URL.startswith("https"))
+# Hardening (issue 7): HTTPS and HSTS, Content-Security-Policy and Permissions-Policy, a shared
+# cache for rate limits, limits on requests/questions/messages, the /health/ endpoint.
+# Documented in README.md, "Hardening".
+_HTTPS = not DEBUG and SITE_URL.startswith("https")
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # load balancers probe the nodes over plain HTTP
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if _HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1,
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+)
+# No inline script anywhere: every script is a file under static/. Styles may still be inline
+# (style="..." attributes in our templates and viewflow's).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "fullscreen",
+        "geolocation", "gyroscope", "magnetometer", "microphone", "midi", "payment", "usb",
+    )
+}  # fmt: skip
+# The default cache holds the rate-limit counters (sign-in, password reset, Contact form, requests,
+# questions, messages), so every web node and process must share it: unless CACHE_URL says otherwise
+# (e.g. locmemcache:// for one process only), it lives in the Redis of REDIS_URL under its own key
+# prefix, and clearing it removes only its own keys, never Celery's. With the embedded broker
+# (runplatform without Redis) the processes of the one machine share files under VAR_DIR instead.
+if env.str("CACHE_URL", default=""):
+    CACHES = {"default": env.cache("CACHE_URL")}
+elif CELERY_BROKER_URL.startswith("filesystem"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "project.cache.PrefixedRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="mentoring-cache"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+REQUESTS_PER_DAY = env.int("REQUESTS_PER_DAY", default=5)
+QUESTIONS_PER_HOUR = env.int("QUESTIONS_PER_HOUR", default=10)
+MESSAGES_PER_HOUR = env.int("MESSAGES_PER_HOUR", default=60)
+# /health/: the beat schedule sends a heartbeat task every HEARTBEAT_SECONDS and a worker records
+# when it ran; older than HEALTH_HEARTBEAT_MAX_AGE seconds means beat or the workers are down.
+HEARTBEAT_SECONDS = env.int("HEARTBEAT_SECONDS", default=60)
+HEALTH_HEARTBEAT_MAX_AGE = env.int("HEALTH_HEARTBEAT_MAX_AGE", default=3 * HEARTBEAT_SECONDS)
+HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=2.0)
+CELERY_BEAT_SCHEDULE["heartbeat"] = {"task": "project.tasks.heartbeat", "schedule": HEARTBEAT_SECONDS}
 
 LOGGING = {
     "version": 1,

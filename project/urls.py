@@ -5,10 +5,12 @@ from viewflow.workflow.flow import FlowViewset
 
 from journeys.flows.mentoring import MentoringFlow
 from journeys.flows.onboarding import OnboardingFlow
+from project.health import health
 from staff.flows import CaseFlow
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
     path("accounts/", include("allauth.urls")),
     # Each flow node serves its own page to the person it waits on.
     path("journey/mentoring/", FlowViewset(MentoringFlow).urls),

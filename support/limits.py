@@ -1,7 +1,8 @@
 """How often one sender may use the Contact form (``CONTACT_MESSAGES_PER_HOUR``).
 
-Counted per address the request came from and per email address given, in the cache
-(``CACHE_URL``: shared by every web node when it is Redis), over a fixed hour.
+Counted per address the request came from and per email address given, in the default cache
+(the Redis of ``REDIS_URL`` unless ``CACHE_URL`` chooses another, so every web process and node
+shares the counts), over a fixed hour.
 """
 
 from __future__ import annotations

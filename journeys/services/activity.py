@@ -9,10 +9,12 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from notifications.ics import meeting_invite
 from notifications.services import Message as Notice
 from notifications.services import notify
+from project import ratelimit
 
 from ..flows import driver
 from ..flows import mentoring as mentoring_flow
@@ -28,7 +30,7 @@ from ..models import (
     Relationship,
     State,
 )
-from .base import Refused, apply, atomic, lock, record, require_party, touch
+from .base import RateLimited, Refused, apply, atomic, lock, record, require_party, touch
 from .files import check_upload
 
 
@@ -63,7 +65,21 @@ def send_message(
     recipient = conversation.other(sender)
     if recipient.anonymised_at or not recipient.is_active:
         raise Refused("This person has left the programme, so they can no longer receive messages.")
+    limit = ratelimit.QUESTIONS if question else ratelimit.MESSAGES
+    if ratelimit.reached(limit, sender.pk):
+        if question:
+            text = _(
+                "You have asked %(count)d questions in the last hour, which is as many as we allow. "
+                "This one has not been sent: please try again later."
+            )
+        else:
+            text = _(
+                "You have sent %(count)d messages in the last hour, which is as many as we allow. "
+                "This one has not been sent: please try again later."
+            )
+        raise RateLimited(text % {"count": limit.allowed})
     with atomic():
+        ratelimit.count_on_commit(limit, sender.pk)
         message = Message.objects.create(
             conversation=conversation,
             sender=sender,

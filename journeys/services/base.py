@@ -15,6 +15,11 @@ class Refused(Exception):
         self.redirect_to = redirect_to
 
 
+class RateLimited(Refused):
+    """Refused because the person has done this too often lately (project/ratelimit.py); pages
+    answer 429 and keep what was typed."""
+
+
 def lock(relationship: Relationship | int, *, mentor: bool = False) -> Relationship:
     """Re-read the relationship under row locks (call inside a transaction).
 

@@ -7,9 +7,11 @@ from django.db import IntegrityError
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from notifications.services import Message, notify, notify_staff
 from people.models import AreaOfSupport
+from project import ratelimit
 
 from ..flows import driver
 from ..flows import mentoring as mentoring_flow
@@ -22,7 +24,7 @@ from ..models import (
     State,
     StateChange,
 )
-from .base import Refused, apply, atomic, lock, record, require_party
+from .base import RateLimited, Refused, apply, atomic, lock, record, require_party
 
 User = get_user_model()
 
@@ -60,10 +62,19 @@ def send_request(mentee, mentor, area: AreaOfSupport, statement: str) -> Relatio
     from ..flows import onboarding
     from ..rules import active_mentee_count
 
+    if ratelimit.reached(ratelimit.REQUESTS, mentee.pk):
+        raise RateLimited(
+            _(
+                "You have sent %(count)d mentoring requests in the last day, which is as many as we allow. "
+                "This one has not been sent: please try again tomorrow."
+            )
+            % {"count": ratelimit.REQUESTS.allowed}
+        )
     with atomic():
         # Lock the mentor's profile so two requests to a full mentor are checked one at a time.
         User.objects.select_for_update().filter(pk=mentor.pk).first()
         _check_can_request(mentee, mentor)
+        ratelimit.count_on_commit(ratelimit.REQUESTS, mentee.pk)
         if active_mentee_count(mentor) >= mentor.profile.capacity:
             raise Refused(f"{mentor.display_name} is supporting as many mentees as they can at the moment.")
         try:

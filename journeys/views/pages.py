@@ -15,7 +15,7 @@ from .. import selectors
 from ..forms import GoalEntryForm, GoalForm, MeetingForm, MessageForm, ReasonForm, RequestForm
 from ..models import MATCHED_STATES, OPEN_REQUEST_STATES, State
 from ..services import activity, relationships
-from ..services.base import Refused, why_not
+from ..services.base import RateLimited, Refused, why_not
 
 User = get_user_model()
 ACTIVE_AS_MENTEE = {*OPEN_REQUEST_STATES, *MATCHED_STATES}
@@ -123,6 +123,7 @@ def request_new(request, user_id: int):
     mentor = _mentor_or_404(user_id)
     if request.method == "POST":
         form = RequestForm(request.POST)
+        status = 200
         if form.is_valid():
             if "send" in request.POST:
                 try:
@@ -131,11 +132,17 @@ def request_new(request, user_id: int):
                     )
                 except Refused as refused:
                     messages.error(request, refused.message)
+                    status = 429 if isinstance(refused, RateLimited) else 200
                 else:
                     messages.success(request, f"Your request has been sent to {mentor.display_name}.")
                     return redirect("relationship", rel.pk)
             if "edit" not in request.POST:
-                return render(request, "journeys/request_preview.html", {"form": form, "mentor": mentor, "nav": "find"})
+                return render(
+                    request,
+                    "journeys/request_preview.html",
+                    {"form": form, "mentor": mentor, "nav": "find"},
+                    status=status,
+                )
     else:
         initial = {}
         profile = getattr(request.user, "profile", None)
@@ -194,11 +201,15 @@ def request_reinstate(request, pk: int):
 
 def _thread(request, conversation, relationship=None):
     form = MessageForm(request.POST or None, request.FILES or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             activity.send_message(
                 conversation, request.user, form.cleaned_data["body"], form.cleaned_data["attachment"]
             )
+        except RateLimited as refused:
+            form.add_error(None, refused.message)
+            status = 429
         except Refused as refused:
             form.add_error("attachment" if request.FILES else None, refused.message)
         else:
@@ -216,6 +227,7 @@ def _thread(request, conversation, relationship=None):
             "form": form,
             "nav": "relationships",
         },
+        status=status,
     )
 
 
@@ -234,17 +246,21 @@ def conversation(request, pk: int):
 def ask_question(request, user_id: int):
     mentor = _mentor_or_404(user_id)
     form = MessageForm(request.POST or None, request.FILES or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             message = activity.ask_question(
                 request.user, mentor, form.cleaned_data["body"], form.cleaned_data["attachment"]
             )
+        except RateLimited as refused:
+            form.add_error(None, refused.message)
+            status = 429
         except Refused as refused:
             form.add_error("attachment" if request.FILES else None, refused.message)
         else:
             messages.success(request, f"Your question has been sent to {mentor.display_name}.")
             return redirect("conversation", message.conversation_id)
-    return render(request, "journeys/ask_question.html", {"form": form, "mentor": mentor, "nav": "find"})
+    return render(request, "journeys/ask_question.html", {"form": form, "mentor": mentor, "nav": "find"}, status=status)
 
 
 @login_required
