@@ -14,6 +14,8 @@ from __future__ import annotations
 from allauth.account.adapter import DefaultAccountAdapter
 from django.utils.html import linebreaks, urlize
 
+from project.text import one_line
+
 from .sites import current_site
 
 
@@ -41,7 +43,7 @@ class AccountAdapter(DefaultAccountAdapter):
             recipient=None,
             email=email,
             event="account_" + template_prefix.rsplit("/", 1)[-1],
-            subject=message.subject[:200],
+            subject=one_line(message.subject)[:200],
             body_text=text,
             body_html=html or text_to_html(text),
         )

@@ -12,7 +12,16 @@ from django.views.decorators.http import require_POST
 from people.models import Profile
 
 from .. import rules, selectors
-from ..forms import GoalEntryForm, GoalForm, MeetingForm, MessageForm, ReasonForm, RequestForm
+from ..forms import (
+    GoalEntryForm,
+    GoalForm,
+    MeetingForm,
+    MessageForm,
+    OptionalReasonForm,
+    ReasonForm,
+    RequestForm,
+    form_errors,
+)
 from ..models import MATCHED_STATES, OPEN_REQUEST_STATES, State
 from ..services import activity, relationships
 from ..services.base import Refused, why_not
@@ -176,7 +185,11 @@ def request_edit(request, pk: int):
 @require_POST
 def request_withdraw(request, pk: int):
     rel = selectors.access_party_relationship(request.user, pk)
-    relationships.withdraw_request(rel, request.user, request.POST.get("reason", ""))
+    form = OptionalReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("relationship", rel.pk)
+    relationships.withdraw_request(rel, request.user, form.cleaned_data["reason"])
     messages.success(request, "Your request has been withdrawn. You can reinstate it later.")
     return redirect("relationship", rel.pk)
 
