@@ -207,6 +207,9 @@ class FeedbackForm(forms.ModelForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose a rating from 1 to 5."},
     )
+    comments = forms.CharField(
+        label="Comments", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     class Meta:
         model = Feedback

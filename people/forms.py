@@ -37,6 +37,12 @@ class ProfileForm(forms.ModelForm):
         queryset=ProfessionalCommunity.objects.filter(active=True), label="Professional community"
     )
     away_until = DateBoxesField(label="Away until", required=False)
+    biography = forms.CharField(
+        label="A short biography", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    experience = forms.CharField(
+        label="Experience", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
     areas = forms.ModelMultipleChoiceField(
         queryset=AreaOfSupport.objects.filter(active=True),
         widget=forms.CheckboxSelectMultiple,
