@@ -51,6 +51,22 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label="Reason", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class OptionalReasonForm(forms.Form):
+    """A reason that may be left out (withdrawing a request); still checked like any text."""
+
+    reason = forms.CharField(label="Reason", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def form_errors(form: forms.Form) -> str:
+    """A form's errors as one sentence per field, for a page the form itself is not on."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        text = " ".join(str(e) for e in errors)
+        parts.append(f"{label}: {text}" if label else text)
+    return " ".join(parts)
+
+
 class MessageForm(forms.Form):
     body = forms.CharField(
         label="New message", required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 5})
@@ -98,13 +114,15 @@ class DateBoxesField(forms.MultiValueField):
         day, month, year = (str(v or "").strip() for v in values)
         if not (day and month and year):
             raise forms.ValidationError("Enter a day, a month and a year.")
-        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+        if not all(part.isascii() and part.isdigit() for part in (day, month, year)):
             raise forms.ValidationError("Use numbers only, for example 18 4 2026.")
         if len(year) != 4:
             raise forms.ValidationError("Enter the year with four digits, for example 2026.")
+        if len(day) > 2 or len(month) > 2:
+            raise forms.ValidationError("Enter the day and the month with one or two digits, for example 18 4 2026.")
         try:
             return dt.date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise forms.ValidationError("That date does not exist. Check the day and month.") from None
 
 
@@ -188,6 +206,9 @@ class FeedbackForm(forms.ModelForm):
         coerce=int,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose a rating from 1 to 5."},
+    )
+    comments = forms.CharField(
+        label="Comments", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
     class Meta:

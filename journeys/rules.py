@@ -53,3 +53,46 @@ def has_goal(relationship) -> bool:
 def both_gave_feedback(relationship) -> bool:
     authors = set(relationship.feedback.values_list("author_id", flat=True))
     return {relationship.mentee_id, relationship.mentor_id} <= authors
+
+
+# -- ended relationships are read-only -------------------------------------------
+
+
+def why_read_only(relationship) -> str | None:
+    """Why nothing new can be written into this relationship, or None while it is open.
+
+    A relationship that was declined, withdrawn, closed or completed keeps its
+    messages, meetings, goals and history for both people to read, but takes no
+    new message, meeting, goal, milestone or note. Every writing service refuses
+    with this sentence and every page hides its forms and shows it instead.
+    """
+    from django.utils.translation import gettext as _
+
+    from .models import State
+
+    ended = {
+        State.DECLINED: _("This request was declined"),
+        State.WITHDRAWN: _("This relationship was withdrawn"),
+        State.CLOSED: _("This relationship was closed by programme staff"),
+        State.COMPLETED: _("This relationship is completed"),
+    }
+    what = ended.get(relationship.state)
+    if what is None:
+        return None
+    return _("%(what)s, so nothing new can be added to it. You can still read everything in it.") % {"what": what}
+
+
+def why_conversation_read_only(conversation) -> str | None:
+    """Why nothing new can be written into this conversation, or None when it is open.
+
+    A conversation belongs to every request between one mentee and one mentor.
+    It is open while any of them is open (or while it is only a question thread,
+    before any request); once every relationship between the two has ended, it
+    reads as the latest one: read-only, with that relationship's reason.
+    """
+    from .models import ENDED_STATES
+
+    relationships = list(conversation.relationships.order_by("-created_at", "-pk").only("state", "created_at"))
+    if not relationships or any(rel.state not in ENDED_STATES for rel in relationships):
+        return None
+    return why_read_only(relationships[0])

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from project.text import one_line
+
 from .models import Notification
 
 
@@ -50,7 +52,8 @@ def notify(recipient, message: Message, event: str, email: str | None = None) ->
         recipient=recipient,
         email=address or "",
         event=event,
-        subject=message.subject[:200],
+        # One line, whatever names or text went into it: a line break in a header stops the email for good.
+        subject=one_line(message.subject)[:200],
         body_text=render_to_string("notifications/email.txt", context),
         body_html=render_to_string("notifications/email.html", context),
         link=message.link,

@@ -6,4 +6,10 @@ class PeopleConfig(AppConfig):
     verbose_name = "People"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from . import signals  # noqa: F401
+        from .sites import sync_site
+
+        # After the sites app has made Site 1 ("example.com"), give it our name and address.
+        post_migrate.connect(sync_site, sender=self, dispatch_uid="people.sync_site")

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from journeys.forms import DateBoxesField
+from project.text import refuse_control_characters
 
 from .models import AreaOfSupport, ProfessionalCommunity, Profile, Role
 
@@ -11,8 +12,8 @@ ROLE_CHOICES = [("mentee", "Mentee"), ("mentor", "Mentor"), ("both", "Both mento
 class SignupExtraForm(forms.Form):
     """Extra fields on allauth's sign-up page: name and how the person takes part."""
 
-    first_name = forms.CharField(max_length=150, label="First name")
-    last_name = forms.CharField(max_length=150, label="Last name")
+    first_name = forms.CharField(max_length=150, label="First name", validators=[refuse_control_characters])
+    last_name = forms.CharField(max_length=150, label="Last name", validators=[refuse_control_characters])
     register_as = forms.ChoiceField(
         choices=ROLE_CHOICES, widget=forms.RadioSelect, label="Register as", initial="mentee"
     )
@@ -29,13 +30,19 @@ class SignupExtraForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
-    first_name = forms.CharField(max_length=150, label="First name")
-    last_name = forms.CharField(max_length=150, label="Last name")
+    first_name = forms.CharField(max_length=150, label="First name", validators=[refuse_control_characters])
+    last_name = forms.CharField(max_length=150, label="Last name", validators=[refuse_control_characters])
     role = forms.ModelChoiceField(queryset=Role.objects.filter(active=True), label="Role")
     community = forms.ModelChoiceField(
         queryset=ProfessionalCommunity.objects.filter(active=True), label="Professional community"
     )
     away_until = DateBoxesField(label="Away until", required=False)
+    biography = forms.CharField(
+        label="A short biography", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    experience = forms.CharField(
+        label="Experience", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
     areas = forms.ModelMultipleChoiceField(
         queryset=AreaOfSupport.objects.filter(active=True),
         widget=forms.CheckboxSelectMultiple,

@@ -20,6 +20,10 @@ class NudgeForm(forms.Form):
     )
 
 
+class RaiseCaseForm(forms.Form):
+    reason = forms.CharField(label="What needs attention?", max_length=200)
+
+
 class NoteForm(forms.Form):
     body = forms.CharField(
         label="Private note",

@@ -12,6 +12,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from viewflow.workflow.models import Task
 
+from journeys.forms import form_errors
 from journeys.services.base import Refused
 
 from . import forms, services
@@ -89,8 +90,12 @@ def raise_case(request, relationship_pk: int):
     from journeys.models import Relationship
 
     relationship = get_object_or_404(Relationship, pk=relationship_pk)
+    form = forms.RaiseCaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("relationship", relationship_pk)
     try:
-        case = services.raise_case(relationship, request.user, request.POST.get("reason", ""))
+        case = services.raise_case(relationship, request.user, form.cleaned_data["reason"])
     except Refused as refused:
         messages.error(request, refused.message)
         return redirect("relationship", relationship_pk)

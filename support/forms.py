@@ -1,17 +1,24 @@
 from django import forms
 
+from project.text import refuse_control_characters
+
 
 class ContactForm(forms.Form):
     """The Contact form on Need Help?; anyone may use it, signed in or not."""
 
-    name = forms.CharField(max_length=120, label="Your name", widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    name = forms.CharField(
+        max_length=120,
+        label="Your name",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        validators=[refuse_control_characters],
+    )
     email = forms.EmailField(
         max_length=254,
         label="Your email address",
         help_text="We will reply to this address.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    subject = forms.CharField(max_length=150, label="Subject")
+    subject = forms.CharField(max_length=150, label="Subject", validators=[refuse_control_characters])
     message = forms.CharField(
         max_length=5000,
         label="Message",

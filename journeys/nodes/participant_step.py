@@ -4,6 +4,11 @@ viewflow's ``flow.View`` needs three calls to say this (a title, who it is assig
 to, and the permission that keeps it out of every other queue: viewflow-notes.md,
 "Always pair .Assign with .Permission"). ``ParticipantStep`` says it in one line, so
 the flows read like the journey and no step can forget its permission.
+
+Only the platform's own pages act on a participant's task: viewflow's built-in task
+actions (assign, unassign; cancel, undo and revive already need the flow's manage
+permission) are for programme managers only. Left to viewflow's defaults, the owner
+could "unassign" their own step and leave the journey waiting on nobody.
 """
 
 from __future__ import annotations
@@ -22,3 +27,14 @@ class ParticipantStep(flow.View):
         self.Annotation(title=title)
         self.Assign(assignee)
         self.Permission(auto_create=True)
+
+    def _manager(self, user) -> bool:
+        return bool(user and user.is_authenticated and self.flow_class.instance.has_manage_permission(user))
+
+    def can_assign(self, user, task) -> bool:
+        """Taking a step from a queue: managers only (every step is assigned when it is created)."""
+        return self._manager(user) and super().can_assign(user, task)
+
+    def can_unassign(self, user, task) -> bool:
+        """Giving a step back: managers only, not its owner (the journey would wait on nobody)."""
+        return task.owner_id is not None and self._manager(user)

@@ -16,6 +16,7 @@ from notifications.services import Message as Notice
 from notifications.services import notify
 from project import ratelimit
 
+from .. import rules
 from ..flows import driver
 from ..flows import mentoring as mentoring_flow
 from ..models import (
@@ -35,10 +36,11 @@ from .files import check_upload
 
 
 def _require_matched(rel: Relationship) -> None:
+    read_only = rules.why_read_only(rel)
+    if read_only:
+        raise Refused(read_only)
     if rel.state not in MATCHED_STATES:
-        if rel.state in ENDED_STATES:
-            raise Refused("This relationship has ended, so it can no longer be changed.")
-        raise Refused("This becomes available once the mentor has accepted the request.")
+        raise Refused(_("This becomes available once the mentor has accepted the request."))
 
 
 # -- messages -----------------------------------------------------------------
@@ -79,6 +81,14 @@ def send_message(
             )
         raise RateLimited(text % {"count": limit.allowed})
     with atomic():
+        # Lock the pair's open relationship (in the written lock order) so a withdrawal or closing
+        # cannot slip in between the check and the write.
+        open_pk = conversation.relationships.exclude(state__in=ENDED_STATES).values_list("pk", flat=True).first()
+        if open_pk is not None:
+            lock(open_pk)
+        read_only = rules.why_conversation_read_only(conversation)
+        if read_only:
+            raise Refused(read_only)
         ratelimit.count_on_commit(limit, sender.pk)
         message = Message.objects.create(
             conversation=conversation,
@@ -209,6 +219,9 @@ def cancel_meeting(meeting: Meeting, user, *, send_details: bool = True) -> Meet
     with atomic():
         rel = lock(meeting.relationship)
         require_party(rel, user)
+        read_only = rules.why_read_only(rel)
+        if read_only:
+            raise Refused(read_only)
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.cancelled_at:
             raise Refused("This meeting is already cancelled.")

@@ -11,8 +11,17 @@ from django.views.decorators.http import require_POST
 
 from people.models import Profile
 
-from .. import selectors
-from ..forms import GoalEntryForm, GoalForm, MeetingForm, MessageForm, ReasonForm, RequestForm
+from .. import rules, selectors
+from ..forms import (
+    GoalEntryForm,
+    GoalForm,
+    MeetingForm,
+    MessageForm,
+    OptionalReasonForm,
+    ReasonForm,
+    RequestForm,
+    form_errors,
+)
 from ..models import MATCHED_STATES, OPEN_REQUEST_STATES, State
 from ..services import activity, relationships
 from ..services.base import RateLimited, Refused, why_not
@@ -77,6 +86,7 @@ def relationship_detail(request, pk: int):
             "goals": rel.goals.all(),
             "feedback": selectors.visible_feedback(request.user, rel),
             "can_withdraw": role and rel.state in MATCHED_STATES,
+            "read_only": rules.why_read_only(rel),
             "can_edit_request": role == "mentee" and rel.state == State.REQUESTED,
             "can_withdraw_request": role == "mentee" and rel.state == State.REQUESTED,
             "can_reinstate": role == "mentee" and rel.state == State.REQUEST_WITHDRAWN,
@@ -182,7 +192,11 @@ def request_edit(request, pk: int):
 @require_POST
 def request_withdraw(request, pk: int):
     rel = selectors.access_party_relationship(request.user, pk)
-    relationships.withdraw_request(rel, request.user, request.POST.get("reason", ""))
+    form = OptionalReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("relationship", rel.pk)
+    relationships.withdraw_request(rel, request.user, form.cleaned_data["reason"])
     messages.success(request, "Your request has been withdrawn. You can reinstate it later.")
     return redirect("relationship", rel.pk)
 
@@ -200,7 +214,11 @@ def request_reinstate(request, pk: int):
 
 
 def _thread(request, conversation, relationship=None):
+    read_only = rules.why_conversation_read_only(conversation)
     form = MessageForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and read_only:
+        messages.error(request, read_only)
+        return redirect(request.path)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -225,6 +243,7 @@ def _thread(request, conversation, relationship=None):
             "other": other,
             "thread": conversation.messages.select_related("sender", "attachment"),
             "form": form,
+            "read_only": read_only,
             "nav": "relationships",
         },
         status=status,
@@ -293,6 +312,7 @@ def meetings(request, pk: int):
             "meetings": rel.meetings.all(),
             "nav": "relationships",
             "can_create": rel.state in MATCHED_STATES,
+            "read_only": rules.why_read_only(rel),
         },
     )
 
@@ -300,6 +320,9 @@ def meetings(request, pk: int):
 @login_required
 def meeting_new(request, pk: int):
     rel = selectors.access_party_relationship(request.user, pk)
+    if read_only := rules.why_read_only(rel):
+        messages.error(request, read_only)
+        return redirect("meetings", rel.pk)
     form = MeetingForm(request.POST or None, initial={"send_details": True})
     if request.method == "POST" and form.is_valid():
         try:
@@ -326,6 +349,9 @@ def meeting_new(request, pk: int):
 def meeting_edit(request, pk: int):
     meeting = selectors.access_meeting(request.user, pk)
     rel = meeting.relationship
+    if read_only := rules.why_read_only(rel):
+        messages.error(request, read_only)
+        return redirect("meetings", rel.pk)
     if request.method == "POST":
         form = MeetingForm(request.POST)
         if form.is_valid():
@@ -414,6 +440,7 @@ def goals(request, pk: int):
             "goals": selectors.goals_for(rel),
             "entry_form": GoalEntryForm(prefix="entry"),
             "can_change": rel.state in MATCHED_STATES,
+            "read_only": rules.why_read_only(rel),
             "nav": "relationships",
         },
     )
@@ -425,6 +452,9 @@ def goal_edit(request, pk: int):
     rel = goal.relationship
     if goal.owner_id != request.user.pk:
         messages.error(request, "Only the person who set this goal can change it; you can view it.")
+        return redirect("goals", rel.pk)
+    if read_only := rules.why_read_only(rel):
+        messages.error(request, read_only)
         return redirect("goals", rel.pk)
     if request.method == "POST":
         form = GoalForm(request.POST, prefix="goal")
