@@ -17,8 +17,7 @@ its outcomes. POST rows run inside a savepoint that is rolled back, so each requ
 same world.
 
 Rows marked ``H3`` are viewflow's built-in task actions (assign, unassign, undo, cancel, revive)
-that non-staff must not get; they currently reach the confirmation page: fixed on branch h3.
-They are strict xfails, so the lead flips them once h3 is merged.
+that non-staff must not get (only the platform's own pages act on a task).
 """
 
 from __future__ import annotations
@@ -456,7 +455,6 @@ def test_every_url_gives_each_kind_of_person_what_the_table_says(client, world):
     assert not wrong, f"{len(wrong)} of {len(keys)} URL patterns differ from the table:\n" + "\n".join(wrong)
 
 
-@pytest.mark.xfail(strict=True, reason="viewflow's task actions are refused to participants on branch h3")
 @pytest.mark.parametrize("key", sorted(k for k, r in TABLE.items() if r.h3))
 def test_participants_cannot_use_viewflows_task_actions(client, world, key):
     assert not _check(client, world, [key])
