@@ -1,6 +1,6 @@
 """Download my data: everything the platform holds about one person, as a zip of JSON and files.
 
-``request_data_export`` (Edit Account's button) records a ``DataExport`` and queues
+``people.tasks.request_data_export`` (Edit Account's button) records a ``DataExport`` (``open_data_export``) and queues
 ``people.tasks.build_data_export`` on commit; the task writes the zip to the private storage
 and emails the person a link (through the notification outbox) that works for
 DATA_EXPORT_EXPIRE_DAYS. Only the person themselves can download it (``access_data_export``).
@@ -52,17 +52,16 @@ def expire_days() -> int:
     return settings.DATA_EXPORT_EXPIRE_DAYS
 
 
-def request_data_export(user) -> tuple[DataExport, bool]:
-    """Start an export for ``user`` (or return the one already being prepared); True if new."""
-    from .tasks import build_data_export
+def open_data_export(user) -> tuple[DataExport, bool]:
+    """The row of a new export for ``user`` (or the one already being prepared); True if new.
 
+    Building it is the caller's to queue: ``people.tasks.request_data_export`` does both.
+    """
     with transaction.atomic():
         pending = DataExport.objects.select_for_update().filter(user=user, status=DataExport.Status.PENDING).first()
         if pending:
             return pending, False
-        export = DataExport.objects.create(user=user)
-        transaction.on_commit(lambda: build_data_export.delay(export.pk), robust=True)
-    return export, True
+        return DataExport.objects.create(user=user), True
 
 
 def access_data_export(user, token) -> DataExport:

@@ -1,19 +1,31 @@
-"""Background work for people: data exports and the retention sweep (Celery beat)."""
+"""Background work for people: data exports and the retention sweep (Celery beat).
+
+This module imports the work it queues; nothing it imports imports it back.
+"""
 
 from celery import shared_task
+from django.db import transaction
+
+from . import exports, retention
+from .models import DataExport
+
+
+def request_data_export(user) -> tuple[DataExport, bool]:
+    """ "Download my data": a new export (or the one being prepared; True if new), built in the background
+    once the transaction that asked for it commits."""
+    export, new = exports.open_data_export(user)
+    if new:
+        transaction.on_commit(lambda: build_data_export.delay(export.pk), robust=True)
+    return export, new
 
 
 @shared_task
 def build_data_export(export_id: int) -> None:
     """Build one "Download my data" zip and email its link (people.exports.build)."""
-    from .exports import build
-
-    build(export_id)
+    exports.build(export_id)
 
 
 @shared_task
 def apply_retention() -> dict:
     """Warn, then anonymise, accounts inactive for RETENTION_INACTIVE_DAYS (people.retention)."""
-    from .retention import apply_retention as sweep
-
-    return sweep().as_dict()
+    return retention.apply_retention().as_dict()

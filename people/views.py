@@ -52,7 +52,8 @@ def account(request):
 @login_required
 @require_POST
 def request_data_export(request):
-    from .exports import expire_days, request_data_export
+    from .exports import expire_days
+    from .tasks import request_data_export
 
     _export, new = request_data_export(request.user)
     if new:

@@ -21,7 +21,11 @@ class NudgeForm(forms.Form):
 
 
 class RaiseCaseForm(forms.Form):
-    reason = forms.CharField(label="What needs attention?", max_length=200)
+    reason = forms.CharField(
+        label="What needs attention?",
+        max_length=200,
+        error_messages={"required": "Please say what needs attention."},
+    )
 
 
 class NoteForm(forms.Form):

@@ -58,15 +58,20 @@ E2E_REDIS_DB = 6
 _SEPARATOR = re.compile(rb"\n-{79}\n")
 
 
-def wait_until(predicate: Callable[[], Any], timeout: float = 15.0, interval: float = 0.1, message: str = "") -> Any:
-    """Poll ``predicate`` until it returns something truthy (and return that), or fail the test."""
+def wait_until(
+    predicate: Callable[[], Any], timeout: float = 15.0, interval: float = 0.1, message: str | Callable[[], str] = ""
+) -> Any:
+    """Poll ``predicate`` until it returns something truthy (and return that), or fail the test.
+
+    ``message`` (a string, or a function giving one when it is needed) says what was awaited."""
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
         if value:
             return value
         if time.monotonic() > deadline:
-            pytest.fail(f"Timed out after {timeout:.0f}s waiting: {message or predicate}")
+            said = message() if callable(message) else message
+            pytest.fail(f"Timed out after {timeout:.0f}s waiting: {said or predicate}")
         time.sleep(interval)
 
 

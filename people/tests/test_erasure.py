@@ -87,7 +87,7 @@ def live_through_a_relationship(client, zebedee, mentor, staff, settings, captur
     from django.contrib.admin.models import CHANGE, LogEntry
     from django.contrib.contenttypes.models import ContentType
 
-    from people.exports import request_data_export
+    from people.tasks import request_data_export
     from staff.services import note, raise_case
     from support.services import submit_support_request
 

@@ -1,8 +1,8 @@
 """Real processes for the deployment tests: an SMTP sink, processes with logs, and a browser-less
 HTTP client that signs in and walks a mentoring request through the web pages.
 
-- ``SMTPSink``: a small SMTP server on a free local port, in a thread; it keeps every message
-  it is given (``sink.messages``, parsed as ``notifications.tests.worker.Mail``).
+- ``SMTPSink``: the delivery tests' local SMTP server (``notifications.tests.smtp_sink``) as a
+  context manager, with what it accepted parsed (``sink.messages``, as ``worker.Mail``).
 - ``Processes``: commands started with their own environment and log files, stopped at the end
   (SIGTERM, then SIGKILL), and with their logs on hand for a failing test's message.
 - ``Browser``: urllib with a cookie jar against one base URL (or several, chosen per request),
@@ -18,10 +18,7 @@ import os
 import re
 import signal
 import socket
-import socketserver
 import subprocess
-import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -32,7 +29,8 @@ from typing import Any
 
 import pytest
 
-from notifications.tests.worker import Mail, _die_with_parent
+from notifications.tests import smtp_sink
+from notifications.tests.worker import Mail, _die_with_parent, wait_until
 
 
 def free_port() -> int:
@@ -50,103 +48,37 @@ def port_answers(port: int, host: str = "127.0.0.1") -> bool:
 
 
 def wait_for(predicate: Callable[[], Any], timeout: float, message: Callable[[], str] | str) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"Timed out after {timeout:.0f}s: {message() if callable(message) else message}")
-        time.sleep(0.1)
+    """Poll until ``predicate`` gives something truthy (``notifications.tests.worker.wait_until``)."""
+    return wait_until(predicate, timeout, message=message)
+
+
+def purge_queue(broker_url: str, queue: str) -> None:
+    """Remove a test's own queue from Redis."""
+    import redis
+
+    client = redis.Redis.from_url(broker_url)
+    try:
+        client.delete(queue)
+    finally:
+        client.close()
 
 
 # --------------------------------------------------------------------------- SMTP
 
 
-class _SMTPHandler(socketserver.StreamRequestHandler):
-    """Just enough of RFC 5321 for smtplib: EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT."""
-
-    def reply(self, line: str) -> None:
-        self.wfile.write(line.encode() + b"\r\n")
-        self.wfile.flush()
-
-    def handle(self) -> None:
-        sink: SMTPSink = self.server.sink  # type: ignore[attr-defined]
-        self.reply("220 sink ESMTP")
-        sender, recipients = None, []
-        while True:
-            line = self.rfile.readline()
-            if not line:
-                return
-            command = line.decode(errors="replace").strip()
-            verb = command[:4].upper()
-            if verb == "EHLO":
-                self.reply("250-sink")
-                self.reply("250 8BITMIME")
-            elif verb == "HELO":
-                self.reply("250 sink")
-            elif verb == "MAIL":
-                sender, recipients = command[10:].strip(), []
-                self.reply("250 OK")
-            elif verb == "RCPT":
-                recipients.append(command[8:].strip().strip("<>").lower())
-                self.reply("250 OK")
-            elif verb == "DATA":
-                self.reply("354 End data with <CR><LF>.<CR><LF>")
-                chunks = []
-                while True:
-                    data = self.rfile.readline()
-                    if not data or data in (b".\r\n", b".\n"):
-                        break
-                    chunks.append(data[1:] if data.startswith(b"..") else data)
-                sink.received(b"".join(chunks), sender, recipients)
-                self.reply("250 OK queued")
-            elif verb == "RSET":
-                sender, recipients = None, []
-                self.reply("250 OK")
-            elif verb == "NOOP":
-                self.reply("250 OK")
-            elif verb == "QUIT":
-                self.reply("221 Bye")
-                return
-            else:
-                self.reply("502 Command not implemented")
-
-
-class _Server(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
-class SMTPSink:
-    """A local SMTP server keeping what it receives; ``with SMTPSink() as sink: sink.port``."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.raw: list[bytes] = []
-        self.envelopes: list[tuple[str | None, list[str]]] = []
-        self.server = _Server(("127.0.0.1", 0), _SMTPHandler)
-        self.server.sink = self  # type: ignore[attr-defined]
-        self.port = self.server.server_address[1]
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+class SMTPSink(smtp_sink.SMTPSink):
+    """The delivery tests' SMTP sink (``notifications.tests.smtp_sink``), as a context manager, with
+    what it accepted parsed: ``with SMTPSink() as sink: sink.port ... sink.wait_for(to, subject)``."""
 
     def __enter__(self) -> SMTPSink:
-        self._thread.start()
-        return self
+        return self.start()
 
     def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    def received(self, raw: bytes, sender, recipients) -> None:
-        with self._lock:
-            self.raw.append(raw)
-            self.envelopes.append((sender, recipients))
+        self.stop()
 
     @property
     def messages(self) -> list[Mail]:
-        with self._lock:
-            return [Mail.parse(raw) for raw in self.raw]
+        return [Mail.parse(message.raw) for message in self.accepted()]
 
     def matching(self, to: str, subject_contains: str) -> list[Mail]:
         return [m for m in self.messages if to.lower() in m.to and subject_contains in m.subject]

@@ -14,7 +14,14 @@ REQUIRED_ONLY = {
     "SITE_URL": "https://mentoring.example.org",
 }
 # Anything the test run sets that a production machine would not have.
-DROPPED = {"DJANGO_SETTINGS_MODULE", "ALLOW_DEV_SECRET", "CACHE_URL", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS"}
+DROPPED = {
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "ALLOW_DEV_SECRET",
+    "CACHE_URL",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+}
 
 
 def _check_deploy(tmp_path, **extra):

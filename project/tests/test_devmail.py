@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
 import re
 from html import unescape
 
 import pytest
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.urls import clear_url_caches
 
 import project.urls
 from project import devmail
@@ -24,19 +22,14 @@ def mail_dir(settings, tmp_path):
     return settings.DEVMAIL_DIR
 
 
-def _reload_urls():
-    importlib.reload(project.urls)
-    clear_url_caches()
+DEBUG_URLS = "project.tests.debug_urls"
 
 
 @pytest.fixture
 def debug_urls(settings):
-    """project.urls as it is loaded with DEBUG on (and back as it was afterwards)."""
+    """The URLs as a DEBUG server has them (restored afterwards by pytest-django's settings)."""
     settings.DEBUG = True
-    _reload_urls()
-    yield
-    settings.DEBUG = False
-    _reload_urls()
+    settings.ROOT_URLCONF = DEBUG_URLS
 
 
 def send(subject, text, html=None, to="ada@example.com"):
@@ -92,8 +85,10 @@ def test_no_email_yet_says_so(client, mail_dir, debug_urls):
 def test_without_debug_there_is_no_page(client, mail_dir, settings):
     send("Secret", "http://example.com/")
     settings.DEBUG = False
-    _reload_urls()
+    assert not any("dev/emails" in str(p.pattern) for p in project.urls.urlpatterns)
     assert client.get("/dev/emails/").status_code == 404
-    # and even if the URLs were included, the views refuse without DEBUG
+    # and even where the URLs are included, the views refuse without DEBUG
+    settings.ROOT_URLCONF = DEBUG_URLS
+    assert client.get("/dev/emails/").status_code == 404
     with pytest.raises(devmail.Http404):
         devmail.inbox(None)

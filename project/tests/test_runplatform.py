@@ -24,7 +24,7 @@ from people.models import AreaOfSupport
 from people.tests.factories import PASSWORD, make_mentee, make_mentor
 from project.management.commands.runplatform import DEVMAIL_BACKEND, choose_email_backend, site_url, split_addr
 
-from .stack import Browser, free_port, port_answers, send_request, sign_in, wait_for
+from .stack import Browser, free_port, port_answers, purge_queue, send_request, sign_in, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,17 +53,6 @@ def test_the_development_mailbox_is_chosen_only_with_debug_and_no_explicit_backe
     monkeypatch.setenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
     settings.DEBUG = True
     assert choose_email_backend() == "django.core.mail.backends.console.EmailBackend"
-
-
-def _purge(broker_url: str, queue: str) -> None:
-    """Remove this test's own queue from Redis."""
-    import redis
-
-    client = redis.Redis.from_url(broker_url)
-    try:
-        client.delete(queue)
-    finally:
-        client.close()
 
 
 @pytest.mark.parametrize("embedded", [False, True], ids=["redis", "embedded-broker-with-demo-data"])
@@ -161,6 +150,6 @@ def test_runplatform_announces_when_it_answers_and_its_emails_link_to_it(tmp_pat
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(5)
-        _purge(broker, queue)
+        purge_queue(broker, queue)
     assert output().count("Open http") == 1, output()
     assert "Stopped web, worker and beat." in output()

@@ -42,6 +42,7 @@ from journeys.services import activity, relationships
 from journeys.tests.helpers import goal, send, walk_to
 from notifications import reminders
 from notifications.models import Notification
+from people import exports
 from people.tests.factories import make_mentee, make_mentor, make_staff
 from project.models import Heartbeat
 from project.tasks import WORKER_AND_BEAT
@@ -137,6 +138,9 @@ TABLE: dict[str, Row] = {
     "profile": SIGNED_IN,
     "account": SIGNED_IN,
     "account_delete": SIGNED_IN,
+    # "Download my data": asking is for anyone signed in; the zip is its owner's only
+    "data_export_request": row(LOGIN, GO, GO, GO, GO, method="post"),
+    "data_export_download": row(LOGIN, NO, OK, NO, NO, lambda w: {"token": w["export"].token}),
     "find_mentor": SIGNED_IN,
     "mentor_profile": row(LOGIN, OK, OK, OK, OK, lambda w: {"user_id": w["users"]["mentor"].pk}),
     # journeys: the relationship (first conversation stage), its goal, meeting, messages and file
@@ -175,11 +179,17 @@ TABLE: dict[str, Row] = {
     "notifications_read_all": row(LOGIN, GO, GO, GO, GO, method="post"),
     "reminders_stop": row(OK, OK, OK, OK, OK, lambda w: {"token": w["stop_token"]}),  # the token is the key
     "reminder_settings": row(LOGIN, GO, GO, GO, GO, method="post"),
+    # the staff email page (failed and uncertain emails): programme staff only, others told 403
+    "staff_email": row(LOGIN, NO, NO, NO, OK),
+    "staff_email_retry": row(LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["failed_email"].pk}, method="post"),
+    "staff_email_discard": row(LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["failed_email"].pk}, method="post"),
     # support
     "help": PUBLIC,
     "contact": PUBLIC,
     "resources": PUBLIC,
     "resource": row(OK, OK, OK, OK, OK, lambda w: {"pk": w["resource"].pk}),
+    "privacy": PUBLIC,
+    "privacy_edit": STAFF_ONLY,
     # staff
     "staff_inbox": STAFF_ONLY,
     "staff_case": row(LOGIN, LOGIN, LOGIN, LOGIN, {OK, GO}, lambda w: {"pk": w["case"].pk}),
@@ -335,6 +345,12 @@ def world(db):
     upload = SimpleUploadedFile("notes.txt", b"Agenda\n", content_type="text/plain")
     message = activity.send_message(rel.conversation, mentee, "Agenda attached", upload)
     case = staff_services.raise_case(rel, staff, "Checking in on this relationship")
+    export, _new = exports.open_data_export(mentee)
+    exports.build(export.pk)
+    failed_email = Notification.objects.filter(recipient=mentor).first()
+    Notification.objects.filter(pk=failed_email.pk).update(
+        email_status=Notification.Email.FAILED, next_attempt_at=None, last_error="SMTP refused the message"
+    )
     return {
         "users": {"outsider": outsider, "mentee": mentee, "mentor": mentor, "staff": staff},
         "rel": rel,
@@ -344,6 +360,8 @@ def world(db):
         "meeting": meeting,
         "message": message,
         "case": case,
+        "export": export,
+        "failed_email": failed_email,
         "notification": Notification.objects.filter(recipient=mentee).first(),
         "resource": Resource.objects.first(),
         "stop_token": reminders.stop_token(mentee, reminders.Kind.FEEDBACK),

@@ -20,7 +20,7 @@ import sys
 import time
 
 from django.conf import settings
-from django.core.management import call_command, get_commands
+from django.core.management import get_commands
 from django.core.management.base import BaseCommand, CommandError
 
 
@@ -52,29 +52,6 @@ def choose_email_backend() -> str:
     if explicit:
         return explicit
     return DEVMAIL_BACKEND if settings.DEBUG else settings.EMAIL_BACKEND
-
-
-def filesystem_options(var_dir) -> dict:
-    """kombu's filesystem transport options: the folders project/settings.py sets up for it."""
-    folder = os.path.join(str(var_dir), "broker")
-    for sub in ("queue", "processed", "control"):
-        os.makedirs(os.path.join(folder, sub), exist_ok=True)
-    return {
-        "data_folder_in": os.path.join(folder, "queue"),
-        "data_folder_out": os.path.join(folder, "queue"),
-        "processed_folder": os.path.join(folder, "processed"),
-        "store_processed": False,
-        "control_folder": os.path.join(folder, "control"),
-    }
-
-
-def publish_to(broker: str) -> None:
-    """This process (the demo data's emails) publishes where the worker it starts consumes."""
-    from project.celery import app
-
-    app.conf.broker_url = broker
-    if broker.startswith("filesystem"):
-        app.conf.broker_transport_options = filesystem_options(settings.VAR_DIR)
 
 
 def split_addr(addr: str) -> tuple[str, int]:
@@ -127,15 +104,19 @@ class Command(BaseCommand):
         mailbox = f"  (read them at {url}/dev/emails/)" if email_backend == DEVMAIL_BACKEND else ""
         self.stdout.write(f"  Email:    {email_backend}{mailbox}")
         self.stdout.write(f"  Links:    {url}  (SITE_URL)")
-        settings.SITE_URL = url  # the demo data's emails too
-        publish_to(broker)
-        call_command("migrate", interactive=False, verbosity=0)
-        if not no_seed and "seed_demo" in get_commands():
-            call_command("seed_demo")
-
+        # Every step below runs as a process of its own with this environment, the set-up included:
+        # the broker chosen here decides other settings (the cache, with the embedded broker), and
+        # a process's settings are fixed once it has loaded them.
         env = {**os.environ, "CELERY_BROKER_URL": broker, "SITE_URL": url, "EMAIL_BACKEND": email_backend}
         python = sys.executable
         manage = os.path.join(settings.BASE_DIR, "manage.py")
+        setup = [[python, manage, "migrate", "--no-input", "--verbosity", "0"]]
+        if not no_seed and "seed_demo" in get_commands():
+            setup.append([python, manage, "seed_demo"])  # its emails go to the worker started below
+        for step in setup:
+            self.stdout.flush()
+            if subprocess.run(step, env=env, cwd=settings.BASE_DIR).returncode != 0:
+                raise CommandError(f"{' '.join(step[1:])} failed (see above); nothing was started.")
         celery = [python, "-m", "celery", "-A", "project"]
         commands = {
             "web": [python, manage, "runserver", addr, "--noreload"],
