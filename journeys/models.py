@@ -192,6 +192,11 @@ class Relationship(ConcurrentTransitionMixin, models.Model):
     def withdraw(self):
         self.ended_at = timezone.now()
 
+    @transition(field=state, source=State.REQUEST_WITHDRAWN, target=State.WITHDRAWN)
+    def leave_programme(self):
+        """The mentee of a withdrawn request left the programme: it ends, and can no longer be reinstated."""
+        self.ended_at = timezone.now()
+
     @transition(field=state, source=[*OPEN_REQUEST_STATES, *MATCHED_STATES], target=State.CLOSED)
     def close(self):
         self.ended_at = timezone.now()

@@ -6,6 +6,8 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from project.ratelimit import LimitReached
+
 from . import limits, privacy, selectors, services
 from .forms import ContactForm, PrivacyNoticeForm
 
@@ -29,18 +31,19 @@ def help_page(request):
 def contact(request):
     form = ContactForm.for_user(request.user, request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        if form.is_valid() and limits.over_limit(request, form.cleaned_data["email"]):
-            form.add_error(
-                None,
-                "You have sent us several messages in the last hour, so this one has not been sent. Please try "
-                "again later" + (f", or email {_support_email()}." if _support_email() else "."),
-            )
-            return render(
-                request, "support/contact.html", {"form": form, "support_email": _support_email()}, status=429
-            )
         if form.is_valid():
-            limits.count(request, form.cleaned_data["email"])
-            services.submit_support_request(user=request.user, **form.cleaned_data)
+            try:
+                with limits.spend(request, form.cleaned_data["email"]):
+                    services.submit_support_request(user=request.user, **form.cleaned_data)
+            except LimitReached:
+                form.add_error(
+                    None,
+                    "You have sent us several messages in the last hour, so this one has not been sent. Please "
+                    "try again later" + (f", or email {_support_email()}." if _support_email() else "."),
+                )
+                return render(
+                    request, "support/contact.html", {"form": form, "support_email": _support_email()}, status=429
+                )
             messages.success(
                 request,
                 f"Thank you, your message has been sent. We will reply to {form.cleaned_data['email']} as soon as we can.",

@@ -68,7 +68,10 @@ def send_message(
     if recipient.anonymised_at or not recipient.is_active:
         raise Refused("This person has left the programme, so they can no longer receive messages.")
     limit = ratelimit.QUESTIONS if question else ratelimit.MESSAGES
-    if ratelimit.reached(limit, sender.pk):
+    try:
+        with ratelimit.spend(limit, sender.pk):
+            return _write_message(conversation, sender, recipient, body, upload, question)
+    except ratelimit.LimitReached:
         if question:
             text = _(
                 "You have asked %(count)d questions in the last hour, which is as many as we allow. "
@@ -79,7 +82,10 @@ def send_message(
                 "You have sent %(count)d messages in the last hour, which is as many as we allow. "
                 "This one has not been sent: please try again later."
             )
-        raise RateLimited(text % {"count": limit.allowed})
+        raise RateLimited(text % {"count": limit.allowed}) from None
+
+
+def _write_message(conversation: Conversation, sender, recipient, body: str, upload, question: bool) -> Message:
     with atomic():
         # Lock the pair's open relationship (in the written lock order) so a withdrawal or closing
         # cannot slip in between the check and the write.
@@ -89,7 +95,6 @@ def send_message(
         read_only = rules.why_conversation_read_only(conversation)
         if read_only:
             raise Refused(read_only)
-        ratelimit.count_on_commit(limit, sender.pk)
         message = Message.objects.create(
             conversation=conversation,
             sender=sender,

@@ -59,22 +59,27 @@ def _check_can_request(mentee, mentor) -> None:
 
 def send_request(mentee, mentor, area: AreaOfSupport, statement: str) -> Relationship:
     """Mentor Request → Send Request: create the request and start its journey."""
-    from ..flows import onboarding
-    from ..rules import active_mentee_count
-
-    if ratelimit.reached(ratelimit.REQUESTS, mentee.pk):
+    try:
+        with ratelimit.spend(ratelimit.REQUESTS, mentee.pk):
+            return _create_request(mentee, mentor, area, statement)
+    except ratelimit.LimitReached:
         raise RateLimited(
             _(
                 "You have sent %(count)d mentoring requests in the last day, which is as many as we allow. "
                 "This one has not been sent: please try again tomorrow."
             )
             % {"count": ratelimit.REQUESTS.allowed}
-        )
+        ) from None
+
+
+def _create_request(mentee, mentor, area: AreaOfSupport, statement: str) -> Relationship:
+    from ..flows import onboarding
+    from ..rules import active_mentee_count
+
     with atomic():
         # Lock the mentor's profile so two requests to a full mentor are checked one at a time.
         User.objects.select_for_update().filter(pk=mentor.pk).first()
         _check_can_request(mentee, mentor)
-        ratelimit.count_on_commit(ratelimit.REQUESTS, mentee.pk)
         if active_mentee_count(mentor) >= mentor.profile.capacity:
             raise Refused(f"{mentor.display_name} is supporting as many mentees as they can at the moment.")
         try:
@@ -436,8 +441,7 @@ def leave_programme(user) -> None:
     for rel in Relationship.objects.filter(mentee=user, state=State.REQUEST_WITHDRAWN):
         with atomic():
             r = lock(rel)
-            change = apply(r, "close", user, reason(r))
-            StateChange.objects.filter(pk=change.pk).update(action="leave_programme")
+            apply(r, "leave_programme", user, reason(r))
             driver.cancel(mentoring_flow.MentoringFlow, r.processes.all())
     for rel in Relationship.objects.filter(Q(mentee=user) | Q(mentor=user), state__in=MATCHED_STATES):
         withdraw(rel, user, reason(rel))

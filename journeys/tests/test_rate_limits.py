@@ -122,3 +122,50 @@ def test_zero_means_no_limit(client, mentee, mentor, settings, django_capture_on
     for n in range(12):
         with django_capture_on_commit_callbacks(execute=True):
             assert client.post(reverse("ask_question", args=[mentor.pk]), {"body": f"Q{n}"}).status_code == 302
+
+
+def test_processes_racing_for_the_last_places_cannot_overshoot(settings):
+    """The allowance is taken with the shared cache's atomic increment before acting: twelve
+    threads (as twelve web processes would) racing for 3 places get exactly 3."""
+    import threading
+
+    from django.core.cache import cache, caches
+
+    from project import ratelimit
+    from project.cache import PrefixedRedisCache
+
+    assert isinstance(caches["default"], PrefixedRedisCache)  # the real, shared Redis cache
+    settings.MESSAGES_PER_HOUR = 3
+    cache.delete(ratelimit.MESSAGES.key("racer"))
+    start, got, refused = threading.Barrier(12), [], []
+
+    def one():
+        start.wait()
+        try:
+            with ratelimit.spend(ratelimit.MESSAGES, "racer"):
+                got.append(1)
+        except ratelimit.LimitReached:
+            refused.append(1)
+
+    threads = [threading.Thread(target=one) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert (len(got), len(refused)) == (3, 9)
+    assert cache.get(ratelimit.MESSAGES.key("racer")) == 3  # the refused ones are not counted
+
+
+def test_an_action_that_fails_gives_its_place_back(settings):
+    from django.core.cache import cache
+
+    from project import ratelimit
+
+    settings.MESSAGES_PER_HOUR = 1
+    cache.delete(ratelimit.MESSAGES.key("clumsy"))
+    with pytest.raises(RuntimeError), ratelimit.spend(ratelimit.MESSAGES, "clumsy"):
+        raise RuntimeError("the write failed")
+    with ratelimit.spend(ratelimit.MESSAGES, "clumsy"):
+        pass  # the place was given back, so this one goes
+    with pytest.raises(ratelimit.LimitReached), ratelimit.spend(ratelimit.MESSAGES, "clumsy"):
+        pass

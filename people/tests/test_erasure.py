@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from journeys.models import Relationship, State, StateChange
 from journeys.services import activity, relationships
+from journeys.services.base import why_not
 from journeys.tests.helpers import send, walk_to
 from people.erasure import Needles
 from people.tests.factories import PASSWORD, make_mentee
@@ -191,7 +192,10 @@ def test_a_request_withdrawn_then_left_says_the_person_left_not_closed_by_staff(
     client.force_login(mentor)
     page = client.get(reverse("relationship", args=[rel.pk])).content.decode()
     history = page[page.index("Everything that has happened in this relationship") :]
-    assert "Ended: left the programme" in history and "Closed by programme staff" not in history
+    assert "Ended: left the programme" in history
+    assert "Closed by programme staff" not in page  # neither in the history nor in the stage shown at the top
+    assert rel.state == State.WITHDRAWN and rel.ended_at is not None
+    assert why_not(rel, "reinstate")  # it cannot be reinstated
 
 
 def test_a_stranger_who_shares_only_a_first_name_is_left_alone(zebedee, mentor, outsider):

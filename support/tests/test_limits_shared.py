@@ -26,7 +26,8 @@ OTHER_PROCESS = textwrap.dedent(
     from support import limits
     request = RequestFactory().post("/help/contact/", REMOTE_ADDR="127.0.0.1")
     for _ in range(int(sys.argv[1])):
-        limits.count(request, sys.argv[2])
+        with limits.spend(request, sys.argv[2]):
+            pass
     from django.core.cache import caches
     print(type(caches["default"]).__name__)
     """
