@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from people.models import AreaOfSupport
 
+from . import events
 from .models import Relationship
 from .services import activity, relationships
 
@@ -50,13 +51,12 @@ def ensure_demo_journeys() -> list[str]:
         rel = relationships.send_request(mentee, mentor, area, statement)
         if stage == "requested":
             # Sent eleven days ago and still unanswered: the staff inbox has a case about it.
-            from staff.services import escalate_unanswered_request
-
             sent = timezone.now() - dt.timedelta(days=11)
             Relationship.objects.filter(pk=rel.pk).update(created_at=sent, last_activity_at=sent)
             rel.history.update(at=sent)
             rel.refresh_from_db()
-            escalate_unanswered_request(rel)
+            # as the review step's escalation timer would (staff.receivers opens the case)
+            events.request_unanswered.send(sender=None, relationship=rel)
         else:
             relationships.accept_request(rel, mentor, "Happy to help: let's find a time to talk.")
             activity.create_meeting(

@@ -1,7 +1,6 @@
 from django.urls import path
 
 from .views import pages as v
-from .views import staff
 
 urlpatterns = [
     path("relationships/", v.relationship_list, name="relationships"),
@@ -26,5 +25,4 @@ urlpatterns = [
     path("mentors/<int:user_id>/question/", v.ask_question, name="ask_question"),
     path("conversations/<int:pk>/", v.conversation, name="conversation"),
     path("files/<int:pk>/", v.download_attachment, name="attachment"),
-    path("staff/journeys/", staff.journey_maps, name="journey_maps"),
 ]

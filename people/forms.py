@@ -5,6 +5,7 @@ from journeys.forms import DateBoxesField
 from project.text import refuse_control_characters
 
 from .models import AreaOfSupport, ProfessionalCommunity, Profile, Role
+from .services import register_participant
 
 ROLE_CHOICES = [("mentee", "Mentee"), ("mentor", "Mentor"), ("both", "Both mentor and mentee")]
 
@@ -19,8 +20,6 @@ class SignupExtraForm(forms.Form):
     )
 
     def signup(self, request, user):
-        from .services import register_participant
-
         register_participant(
             user,
             first_name=self.cleaned_data["first_name"],

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import uuid
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from journeys.flows import onboarding
+from journeys.services.relationships import leave_programme
+
+from .erasure import Needles, erase_personal_data
 from .models import Profile
 
 User = get_user_model()
@@ -15,8 +20,6 @@ User = get_user_model()
 
 def register_participant(user, *, first_name: str, last_name: str, register_as: str) -> Profile:
     """Called by allauth's sign-up: name the user, create their profile, start onboarding."""
-    from journeys.flows import onboarding
-
     with transaction.atomic():
         user.first_name, user.last_name = first_name.strip(), last_name.strip()
         user.save(update_fields=["first_name", "last_name"])
@@ -30,8 +33,6 @@ def register_participant(user, *, first_name: str, last_name: str, register_as: 
 
 def save_profile(form, user) -> Profile:
     """Save the profile form; a profile becomes complete once every required part is there."""
-    from journeys.flows import onboarding
-
     with transaction.atomic():
         user.first_name = form.cleaned_data["first_name"].strip()
         user.last_name = form.cleaned_data["last_name"].strip()
@@ -54,12 +55,6 @@ def delete_account(user) -> None:
     as anonymous records for programme statistics; ``people.erasure`` removes every copy of
     the person's name, e-mail address and phone number and their files.
     """
-    from allauth.account.models import EmailAddress
-
-    from journeys.services.relationships import leave_programme
-
-    from .erasure import Needles, erase_personal_data
-
     leave_programme(user)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)

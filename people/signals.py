@@ -3,9 +3,9 @@
 from allauth.account.signals import email_confirmed
 from django.dispatch import receiver
 
+from journeys.flows import onboarding
+
 
 @receiver(email_confirmed)
 def on_email_confirmed(request, email_address, **kwargs):
-    from journeys.flows import onboarding
-
     onboarding.email_verified(email_address.user)

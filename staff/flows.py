@@ -9,10 +9,11 @@ from __future__ import annotations
 from viewflow import this
 from viewflow.workflow import flow
 
+from journeys.flows import driver
 from journeys.flows.locking import wait_for_process_row
+from journeys.nodes import page
 
 from .models import StaffCase
-from .views import HandleCase
 
 
 class CaseFlow(flow.Flow):
@@ -27,7 +28,7 @@ class CaseFlow(flow.Flow):
     # In the staff queue until claimed; the page is the case's workspace (nudge, note,
     # snooze, suggest mentors, close the relationship, resolve). Resolving finishes it.
     handle = (
-        flow.View(HandleCase.as_view())
+        flow.View(page("staff.views.HandleCase"))
         .Annotation(title="Handle the case")
         .Permission("handle_case", auto_create=True, help_text="Can handle cases in the staff inbox")
         .Next(this.resolved)
@@ -40,3 +41,22 @@ class CaseFlow(flow.Flow):
         case.kind, case.summary = kind, summary[:300]
         case.relationship, case.support_request = relationship, support_request
         return case
+
+
+# --------------------------------------------------------------------------- the flow's events
+# What staff.services tells the case flow; no service names a node.
+
+
+def case_opened(**details) -> StaffCase:
+    """A new case (``kind``, ``summary``, ``relationship``/``support_request``), waiting in the queue."""
+    return CaseFlow.start.run(**details)
+
+
+def waiting_task(case: StaffCase):
+    """The case's "Handle the case" task while it waits (claimed or not), else None."""
+    tasks = driver.open_tasks(StaffCase.objects.filter(pk=case.pk), CaseFlow.handle)
+    return tasks[0] if tasks else None
+
+
+def case_resolved(case: StaffCase) -> None:
+    driver.finish(StaffCase.objects.filter(pk=case.pk), CaseFlow.handle)

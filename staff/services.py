@@ -14,14 +14,18 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
-from viewflow.workflow.models import Task
+from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from journeys.models import Relationship, State
+from journeys.services import relationships
 from journeys.services.base import Refused
-from notifications.services import Message, notify, notify_staff
+from notifications.services import Message, absolute, notify, notify_staff
+from people import search
 from project.dates import long_date
+from support.services import set_support_request_status
 
+from . import flows as case_flow
 from .models import CaseKind, StaffCase, StaffNote
 
 OPEN_TASK = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
@@ -41,14 +45,10 @@ def open_cases():
 
 def handle_task(case: StaffCase) -> Task | None:
     """The case's waiting "Handle the case" task, if it is still open."""
-    from .flows import CaseFlow
-
-    return Task.objects.filter(process=case, flow_task=CaseFlow.handle, status__in=OPEN_TASK).first()
+    return case_flow.waiting_task(case)
 
 
 def _lock_case(case: StaffCase) -> StaffCase:
-    from viewflow.workflow.models import Process
-
     Process.objects.select_for_update().filter(pk=case.pk).exists()  # the flow's own lock, same order
     case.refresh_from_db()
     if case.status in FINISHED:
@@ -63,15 +63,13 @@ def open_case(
     kind: CaseKind, *, summary: str, relationship=None, support_request=None, tell_staff: bool = True
 ) -> StaffCase:
     """Open a case, unless one of the same kind is already open about the same thing."""
-    from .flows import CaseFlow
-
     with transaction.atomic():
         if relationship is not None:  # one sweep or timer at a time per relationship
             Relationship.objects.select_for_update().filter(pk=relationship.pk).exists()
         existing = open_cases().filter(kind=kind, relationship=relationship, support_request=support_request).first()
         if existing is not None:
             return existing
-        case = CaseFlow.start.run(
+        case = case_flow.case_opened(
             kind=kind, summary=summary, relationship=relationship, support_request=support_request
         )
         if tell_staff:
@@ -263,8 +261,6 @@ def nudge(case: StaffCase, user, who: str, personal: str = "") -> list:
 
 def mentor_suggestions(case: StaffCase, limit: int = 5) -> list:
     """Other mentors for the case's mentee: open to requests, from the mentee's profile."""
-    from people import search
-
     relationship = case.relationship
     if relationship is None:
         return []
@@ -276,8 +272,6 @@ def mentor_suggestions(case: StaffCase, limit: int = 5) -> list:
 
 def suggest_mentors(case: StaffCase, user, mentor_user_ids: list[int]) -> None:
     """Email the mentee the chosen mentors (from ``mentor_suggestions``), each with a profile link."""
-    from notifications.services import absolute
-
     _require_staff(user)
     offered = {r.mentor.user_id: r for r in mentor_suggestions(case)}
     chosen = [offered[i] for i in mentor_user_ids if i in offered]
@@ -327,8 +321,6 @@ def snooze(case: StaffCase, user, until: date) -> None:
 
 
 def close_relationship(case: StaffCase, user, reason: str) -> None:
-    from journeys.services import relationships
-
     _require_staff(user)
     if case.relationship is None:
         raise Refused("This case is not about a relationship.")
@@ -340,10 +332,6 @@ def close_relationship(case: StaffCase, user, reason: str) -> None:
 
 def resolve(case: StaffCase, user, resolution: str) -> StaffCase:
     """Finish the case's task: the case leaves the queue for the archive."""
-    from journeys.flows import driver
-
-    from .flows import CaseFlow
-
     _require_staff(user)
     resolution = (resolution or "").strip()
     if not resolution:
@@ -353,12 +341,10 @@ def resolve(case: StaffCase, user, resolution: str) -> StaffCase:
         case.resolution, case.resolved_by, case.resolved_at = resolution[:5000], user, timezone.now()
         case.save(update_fields=["resolution", "resolved_by", "resolved_at"])
         if case.support_request_id:
-            from support.services import set_support_request_status
-
             set_support_request_status([case.support_request], "resolved")
         task = handle_task(case)
         if task is not None and task.owner_id != user.pk:
             claim(case, user)
-        driver.finish(StaffCase.objects.filter(pk=case.pk), CaseFlow.handle)
+        case_flow.case_resolved(case)
     case.refresh_from_db()
     return case

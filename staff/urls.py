@@ -6,7 +6,9 @@ urlpatterns = [
     path("staff/inbox/", views.inbox, name="staff_inbox"),
     path("staff/cases/<int:pk>/", views.case_record, name="staff_case"),
     path("staff/cases/<int:pk>/claim/", views.claim, name="staff_claim"),
+    path("staff/support-requests/<int:pk>/", views.support_request_case, name="staff_support_request_case"),
     path("staff/relationships/<int:relationship_pk>/case/", views.raise_case, name="staff_raise_case"),
+    path("staff/journeys/", views.journey_maps, name="journey_maps"),
     path("staff/reports/", views.reports, name="staff_reports"),
     path("staff/reports/relationships.csv", views.reports_csv, name="staff_reports_csv"),
 ]

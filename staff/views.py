@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Prefetch, Q
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -12,10 +15,15 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from viewflow.workflow.models import Task
 
+from journeys.flows.mentoring import MentoringFlow
+from journeys.flows.onboarding import OnboardingFlow
 from journeys.forms import form_errors
+from journeys.models import Relationship
 from journeys.services.base import Refused
 
 from . import forms, services
+from . import reports as programme
+from .flows import CaseFlow
 from .models import StaffCase
 
 TABS = [
@@ -73,6 +81,14 @@ def case_record(request, pk: int):
 
 
 @staff_member_required
+def support_request_case(request, pk: int):
+    """The case a Contact form message opened (the staff email links here: Need Help? knows its
+    request, not the case staff opened for it)."""
+    case = get_object_or_404(StaffCase, support_request_id=pk)
+    return redirect("staff_case", case.pk)
+
+
+@staff_member_required
 @require_POST
 def claim(request, pk: int):
     case = get_object_or_404(StaffCase, pk=pk)
@@ -87,8 +103,6 @@ def claim(request, pk: int):
 @staff_member_required
 @require_POST
 def raise_case(request, relationship_pk: int):
-    from journeys.models import Relationship
-
     relationship = get_object_or_404(Relationship, pk=relationship_pk)
     form = forms.RaiseCaseForm(request.POST)
     if not form.is_valid():
@@ -204,8 +218,6 @@ class HandleCase(View):
 
 @staff_member_required
 def reports(request):
-    from . import reports as programme
-
     report = programme.build(request.GET.get("period", "90"))
     periods = [(key, label) for key, (label, _) in programme.PERIODS.items()]
     return render(request, "staff/reports.html", {"report": report, "periods": periods, "nav": "staff"})
@@ -224,14 +236,28 @@ def _cell(value) -> str:
 
 @staff_member_required
 def reports_csv(request):
-    import csv
-
-    from django.http import StreamingHttpResponse
-
-    from . import reports as programme
-
     writer = csv.writer(_Echo())
     lines = (writer.writerow([_cell(v) for v in row]) for row in [programme.CSV_HEADER, *programme.relationship_rows()])
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="relationships-{timezone.localdate().isoformat()}.csv"'
     return response
+
+
+@staff_member_required
+def journey_maps(request):
+    """The declared journeys as diagrams generated from the flow code (viewflow's charts)."""
+    flows = [
+        (MentoringFlow, "/journey/mentoring/chart/"),
+        (OnboardingFlow, "/journey/onboarding/chart/"),
+        (CaseFlow, "/staff/cases/flow/chart/"),
+    ]
+    items = [
+        {
+            "title": flow.process_title,
+            "description": flow.process_description,
+            "chart_url": url,
+            "steps": [node for node in flow.instance.nodes() if getattr(node, "task_type", "") == "HUMAN"],
+        }
+        for flow, url in flows
+    ]
+    return render(request, "journeys/staff/journey_maps.html", {"flows": items})

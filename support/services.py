@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from notifications.services import Message, notify, notify_staff
 
+from . import events
 from .models import SupportRequest
 
 
@@ -29,15 +30,7 @@ def submit_support_request(*, name: str, email: str, subject: str, message: str,
         message=message.strip(),
         user=user if signed_in else None,
     )
-    from staff.models import CaseKind
-    from staff.services import open_case
-
-    case = open_case(
-        CaseKind.SUPPORT_REQUEST,
-        support_request=support_request,
-        summary=f"{support_request.name}: {support_request.subject}",
-        tell_staff=False,  # the email below tells them, with the message itself
-    )
+    events.support_request_received.send(sender=SupportRequest, support_request=support_request)
     sender = f"{support_request.name} <{support_request.email}>"
     if signed_in:
         sender += " (signed in)"
@@ -50,7 +43,7 @@ def submit_support_request(*, name: str, email: str, subject: str, message: str,
                 f"Subject: {support_request.subject}",
                 support_request.message,
             ],
-            link=reverse("staff_case", args=[case.pk]),
+            link=reverse("staff_support_request_case", args=[support_request.pk]),
             link_label="Open the case in the staff inbox",
         ),
         "support_request_staff",

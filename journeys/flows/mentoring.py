@@ -9,9 +9,11 @@ from __future__ import annotations
 from viewflow import this
 from viewflow.workflow import flow
 
+from .. import events
 from ..models import MentoringProcess, State
-from ..nodes import ParticipantStep
-from ..views import steps
+from ..nodes import ParticipantStep, page
+from ..services import reminders
+from . import driver
 from .locking import wait_for_process_row
 from .timing import after_days
 
@@ -42,7 +44,9 @@ class MentoringFlow(flow.Flow):
     # Unanswered, the mentor is reminded twice (REQUEST_REMIND_DAYS: 3 and 7 days), then
     # the staff inbox gets a case (REQUEST_ESCALATE_DAYS: 10 days).
     review_request = (
-        ParticipantStep(steps.ReviewRequest.as_view(), title="Review the mentoring request", assignee=mentor)
+        ParticipantStep(
+            page("journeys.views.steps.ReviewRequest"), title="Review the mentoring request", assignee=mentor
+        )
         .OnTimeout(after_days("REQUEST_REMIND_DAYS", 0), this.remind_mentor, interrupting=False, title="3 days")
         .OnTimeout(after_days("REQUEST_REMIND_DAYS", 1), this.remind_mentor, interrupting=False, title="7 days")
         .OnTimeout(after_days("REQUEST_ESCALATE_DAYS"), this.escalate_request, interrupting=False, title="10 days")
@@ -62,14 +66,16 @@ class MentoringFlow(flow.Flow):
 
     # Request withdrawn: the mentee may reinstate it while the mentor has room.
     reinstate_request = ParticipantStep(
-        steps.ReinstateRequest.as_view(), title="Reinstate your request", assignee=mentee
+        page("journeys.views.steps.ReinstateRequest"), title="Reinstate your request", assignee=mentee
     ).Next(this.review_request)
 
     # Matched: the mentee arranges the first conversation (or records one arranged elsewhere).
     # No meeting yet: the mentee is reminded (FIRST_MEETING_REMIND_DAYS: 7 days), then the
     # staff inbox gets a case (FIRST_MEETING_ESCALATE_DAYS: 14 days).
     arrange_first_meeting = (
-        ParticipantStep(steps.ArrangeFirstMeeting.as_view(), title="Arrange your first meeting", assignee=mentee)
+        ParticipantStep(
+            page("journeys.views.steps.ArrangeFirstMeeting"), title="Arrange your first meeting", assignee=mentee
+        )
         .OnTimeout(after_days("FIRST_MEETING_REMIND_DAYS"), this.remind_to_arrange, interrupting=False, title="7 days")
         .OnTimeout(
             after_days("FIRST_MEETING_ESCALATE_DAYS"), this.escalate_no_meeting, interrupting=False, title="14 days"
@@ -85,31 +91,39 @@ class MentoringFlow(flow.Flow):
 
     # First conversation: prepare, meet, set at least one SMART goal, mark the stage completed.
     first_conversation = ParticipantStep(
-        steps.CompleteStage.as_view(stage="first_conversation"),
+        page("journeys.views.steps.CompleteStage", stage="first_conversation"),
         title="First conversation and SMART goals",
         assignee=mentee,
     ).Next(this.progression)
 
     # Progression: meetings, milestones, reviews and outcomes; mark the stage completed.
     progression = ParticipantStep(
-        steps.CompleteStage.as_view(stage="progression"), title="Progress towards your goals", assignee=mentee
+        page("journeys.views.steps.CompleteStage", stage="progression"),
+        title="Progress towards your goals",
+        assignee=mentee,
     ).Next(this.completion)
 
     # Completion: wrap up, then "Ready to give feedback".
     completion = ParticipantStep(
-        steps.CompleteStage.as_view(stage="completion"), title="Bring the relationship to a close", assignee=mentee
+        page("journeys.views.steps.CompleteStage", stage="completion"),
+        title="Bring the relationship to a close",
+        assignee=mentee,
     ).Next(this.feedback)
 
     # Feedback: mentee and mentor each give theirs, in parallel; each is reminded after
     # FEEDBACK_REMIND_DAYS (7 days).
     feedback = flow.Split().Next(this.mentee_feedback).Next(this.mentor_feedback)
     mentee_feedback = (
-        ParticipantStep(steps.GiveFeedback.as_view(), title="Give feedback on your mentoring", assignee=mentee)
+        ParticipantStep(
+            page("journeys.views.steps.GiveFeedback"), title="Give feedback on your mentoring", assignee=mentee
+        )
         .OnTimeout(after_days("FEEDBACK_REMIND_DAYS"), this.remind_mentee_feedback, interrupting=False, title="7 days")
         .Next(this.feedback_given)
     )
     mentor_feedback = (
-        ParticipantStep(steps.GiveFeedback.as_view(), title="Give feedback on your mentoring", assignee=mentor)
+        ParticipantStep(
+            page("journeys.views.steps.GiveFeedback"), title="Give feedback on your mentoring", assignee=mentor
+        )
         .OnTimeout(after_days("FEEDBACK_REMIND_DAYS"), this.remind_mentor_feedback, interrupting=False, title="7 days")
         .Next(this.feedback_given)
     )
@@ -133,33 +147,71 @@ class MentoringFlow(flow.Flow):
     # The reminders (journeys.services.reminders): each checks the step still waits.
 
     def send_review_reminder(self, activation):
-        from ..services import reminders
-
         reminders.remind_mentor_to_review(activation.process.relationship)
 
     def send_arrange_reminder(self, activation):
-        from ..services import reminders
-
         reminders.remind_mentee_to_arrange(activation.process.relationship)
 
-    def open_unanswered_case(self, activation):
-        from staff.services import escalate_unanswered_request
+    # The escalations: the staff inbox opens a case (staff.receivers).
 
-        escalate_unanswered_request(activation.process.relationship)
+    def open_unanswered_case(self, activation):
+        events.request_unanswered.send(sender=MentoringFlow, relationship=activation.process.relationship)
 
     def open_no_meeting_case(self, activation):
-        from staff.services import escalate_no_first_meeting
-
-        escalate_no_first_meeting(activation.process.relationship)
+        events.first_meeting_overdue.send(sender=MentoringFlow, relationship=activation.process.relationship)
 
     def send_mentee_feedback_reminder(self, activation):
-        from ..services import reminders
-
         relationship = activation.process.relationship
         reminders.remind_to_give_feedback(relationship, relationship.mentee)
 
     def send_mentor_feedback_reminder(self, activation):
-        from ..services import reminders
-
         relationship = activation.process.relationship
         reminders.remind_to_give_feedback(relationship, relationship.mentor)
+
+
+# --------------------------------------------------------------------------- the flow's events
+# What the services tell the flow: each is something that happened in the relationship, and the
+# flow decides which step it finishes. No service names a node.
+
+
+def _processes(relationship):
+    return relationship.processes.all()
+
+
+def request_sent(relationship) -> None:
+    MentoringFlow.start.run(relationship=relationship)
+
+
+def request_answered(relationship) -> None:
+    """The mentor accepted or declined, or the mentee withdrew: the review is over (the Switch
+    after it reads the relationship's new state)."""
+    driver.finish(_processes(relationship), MentoringFlow.review_request)
+
+
+def request_reinstated(relationship) -> None:
+    driver.finish(_processes(relationship), MentoringFlow.reinstate_request)
+
+
+def first_meeting_arranged(relationship) -> None:
+    driver.finish(_processes(relationship), MentoringFlow.arrange_first_meeting)
+
+
+STAGE_STEPS = {
+    "first_conversation": MentoringFlow.first_conversation,
+    "progression": MentoringFlow.progression,
+    "completion": MentoringFlow.completion,
+}
+
+
+def stage_completed(relationship, stage: str) -> None:
+    driver.finish(_processes(relationship), STAGE_STEPS[stage])
+
+
+def feedback_given(relationship, by_mentee: bool) -> None:
+    step = MentoringFlow.mentee_feedback if by_mentee else MentoringFlow.mentor_feedback
+    driver.finish(_processes(relationship), step)
+
+
+def ended(relationship) -> None:
+    """Withdrawn, closed by staff, or the person left: nothing more waits on anyone."""
+    driver.cancel(MentoringFlow, _processes(relationship))

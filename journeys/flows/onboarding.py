@@ -7,14 +7,9 @@ from __future__ import annotations
 from viewflow import this
 from viewflow.workflow import flow
 
-# First, so that importing this module on its own works: the pages import the services,
-# which import both flows.
-from . import mentoring as _mentoring  # noqa: F401
-
-# isort: split
 from ..models import OnboardingProcess
-from ..nodes import ParticipantStep
-from ..views import steps
+from ..nodes import ParticipantStep, page
+from ..services import reminders
 from . import driver
 from .locking import wait_for_process_row
 from .timing import after_days
@@ -42,7 +37,9 @@ class OnboardingFlow(flow.Flow):
 
     # Reminded after PROFILE_REMIND_DAYS (3 days).
     complete_profile = (
-        ParticipantStep(steps.CompleteProfile.as_view(), title="Complete your profile", assignee=participant)
+        ParticipantStep(
+            page("journeys.views.steps.CompleteProfile"), title="Complete your profile", assignee=participant
+        )
         .OnTimeout(after_days("PROFILE_REMIND_DAYS"), this.remind_profile, interrupting=False, title="3 days")
         .Next(this.mentee_or_mentor)
     )
@@ -50,7 +47,9 @@ class OnboardingFlow(flow.Flow):
 
     # A mentee with no request after NO_REQUEST_REMIND_DAYS (7 days) is pointed to suggested mentors.
     find_mentor = (
-        ParticipantStep(steps.FindMentor.as_view(), title="Find a mentor and send a request", assignee=participant)
+        ParticipantStep(
+            page("journeys.views.steps.FindMentor"), title="Find a mentor and send a request", assignee=participant
+        )
         .OnTimeout(after_days("NO_REQUEST_REMIND_DAYS"), this.nudge_to_search, interrupting=False, title="7 days")
         .Next(this.end)
     )
@@ -66,13 +65,9 @@ class OnboardingFlow(flow.Flow):
         return activation.process
 
     def send_profile_reminder(self, activation):
-        from ..services import reminders
-
         reminders.remind_to_complete_profile(activation.process.participant)
 
     def send_search_nudge(self, activation):
-        from ..services import reminders
-
         reminders.nudge_to_find_mentor(activation.process.participant)
 
 

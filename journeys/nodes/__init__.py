@@ -1,5 +1,6 @@
 """Our own flow nodes, where viewflow's built-in ones do not say it plainly."""
 
+from .page import page
 from .participant_step import ParticipantStep
 
-__all__ = ["ParticipantStep"]
+__all__ = ["ParticipantStep", "page"]

@@ -17,7 +17,6 @@ from notifications.services import notify
 from project import ratelimit
 
 from .. import rules
-from ..flows import driver
 from ..flows import mentoring as mentoring_flow
 from ..models import (
     ENDED_STATES,
@@ -33,6 +32,7 @@ from ..models import (
 )
 from .base import RateLimited, Refused, apply, atomic, lock, record, require_party, touch
 from .files import check_upload
+from .relationships import conversation_for
 
 
 def _require_matched(rel: Relationship) -> None:
@@ -122,8 +122,6 @@ def _write_message(conversation: Conversation, sender, recipient, body: str, upl
 
 
 def ask_question(mentee, mentor, body: str, upload: UploadedFile | None = None) -> Message:
-    from .relationships import conversation_for
-
     if mentee.pk == mentor.pk:
         raise Refused("You cannot ask yourself a question.")
     if not (getattr(mentor, "profile", None) and mentor.profile.is_mentor):
@@ -193,7 +191,7 @@ def create_meeting(
         touch(rel)
         if rel.state == State.ARRANGING:
             apply(rel, "first_meeting_arranged", user, f"First meeting: {meeting.title}")
-            driver.finish(rel.processes.all(), mentoring_flow.MentoringFlow.arrange_first_meeting)
+            mentoring_flow.first_meeting_arranged(rel)
         if send_details:
             _meeting_notice(meeting, rel, user, "arranged")
     return meeting

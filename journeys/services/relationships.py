@@ -13,8 +13,8 @@ from notifications.services import Message, notify, notify_staff
 from people.models import AreaOfSupport
 from project import ratelimit
 
-from ..flows import driver
 from ..flows import mentoring as mentoring_flow
+from ..flows import onboarding
 from ..models import (
     MATCHED_STATES,
     OPEN_REQUEST_STATES,
@@ -24,6 +24,7 @@ from ..models import (
     State,
     StateChange,
 )
+from ..rules import active_mentee_count
 from .base import RateLimited, Refused, apply, atomic, lock, record, require_party
 
 User = get_user_model()
@@ -73,9 +74,6 @@ def send_request(mentee, mentor, area: AreaOfSupport, statement: str) -> Relatio
 
 
 def _create_request(mentee, mentor, area: AreaOfSupport, statement: str) -> Relationship:
-    from ..flows import onboarding
-    from ..rules import active_mentee_count
-
     with atomic():
         # Lock the mentor's profile so two requests to a full mentor are checked one at a time.
         User.objects.select_for_update().filter(pk=mentor.pk).first()
@@ -98,7 +96,7 @@ def _create_request(mentee, mentor, area: AreaOfSupport, statement: str) -> Rela
         StateChange.objects.create(
             relationship=relationship, actor=mentee, action="send_request", to_state=relationship.state
         )
-        mentoring_flow.MentoringFlow.start.run(relationship=relationship)
+        mentoring_flow.request_sent(relationship)
         onboarding.first_request_sent(mentee)
         notify(
             mentor,
@@ -169,7 +167,7 @@ def withdraw_request(relationship: Relationship, mentee, reason: str = "") -> Re
         rel = lock(relationship)
         require_party(rel, mentee, "mentee")
         apply(rel, "withdraw_request", mentee, reason)
-        driver.finish(rel.processes.all(), mentoring_flow.MentoringFlow.review_request)
+        mentoring_flow.request_answered(rel)
         _tell_both_about_request(rel, "withdrawn")
     return rel
 
@@ -179,7 +177,7 @@ def reinstate_request(relationship: Relationship, mentee) -> Relationship:
         rel = lock(relationship, mentor=True)
         require_party(rel, mentee, "mentee")
         apply(rel, "reinstate", mentee)
-        driver.finish(rel.processes.all(), mentoring_flow.MentoringFlow.reinstate_request)
+        mentoring_flow.request_reinstated(rel)
         _tell_both_about_request(rel, "reinstated")
     return rel
 
@@ -190,7 +188,7 @@ def accept_request(relationship: Relationship, mentor, message: str = "") -> Rel
         rel = lock(relationship, mentor=True)
         require_party(rel, mentor, "mentor")
         apply(rel, "accept", mentor, message)
-        driver.finish(rel.processes.all(), mentoring_flow.MentoringFlow.review_request)
+        mentoring_flow.request_answered(rel)
         paragraphs = [
             f"Good news: {mentor.display_name} has accepted your mentoring request.",
             f"You can now see each other's contact details. Your next step is to arrange your first "
@@ -216,7 +214,7 @@ def decline_request(relationship: Relationship, mentor, message: str = "") -> Re
         rel = lock(relationship)
         require_party(rel, mentor, "mentor")
         apply(rel, "decline", mentor, message)
-        driver.finish(rel.processes.all(), mentoring_flow.MentoringFlow.review_request)
+        mentoring_flow.request_answered(rel)
         paragraphs = [
             f"{mentor.display_name} is not able to take on your mentoring request this time.",
             "Please don't be discouraged: there are other mentors who may be a good fit. "
@@ -247,14 +245,13 @@ STAGE_TRANSITIONS = {
 def complete_stage(relationship: Relationship, user, stage: str) -> Relationship:
     """ "Mark stage as completed" (and, at completion, "Ready to give feedback")."""
     transition_name = STAGE_TRANSITIONS[stage]
-    node = getattr(mentoring_flow.MentoringFlow, stage)
     with atomic():
         rel = lock(relationship)
         require_party(rel, user)
         if rel.state != stage:
             raise Refused(f"This stage is not the current one: the relationship is at “{rel.get_state_display()}”.")
         apply(rel, transition_name, user)
-        driver.finish(rel.processes.all(), node)
+        mentoring_flow.stage_completed(rel, stage)
         other = rel.other(user)
         if stage == "completion":
             for person in (rel.mentee, rel.mentor):
@@ -322,12 +319,7 @@ def give_feedback(relationship: Relationship, user, rating: int, comments: str) 
             raise Refused("You have already given your feedback. Thank you!")
         Feedback.objects.create(relationship=rel, author=user, rating=rating, comments=comments.strip())
         record(rel, user, "give_feedback", "")
-        node = (
-            mentoring_flow.MentoringFlow.mentee_feedback
-            if rel.role_of(user) == "mentee"
-            else mentoring_flow.MentoringFlow.mentor_feedback
-        )
-        driver.finish(rel.processes.all(), node)
+        mentoring_flow.feedback_given(rel, by_mentee=rel.role_of(user) == "mentee")
         if rel.feedback.count() == 2:
             apply(rel, "complete", user, "Both gave feedback")
             for person in (rel.mentee, rel.mentor):
@@ -372,7 +364,7 @@ def withdraw(relationship: Relationship, user, reason: str) -> Relationship:
         if rel.state in OPEN_REQUEST_STATES and rel.role_of(user) == "mentee":
             raise Refused("Your request has not been accepted yet: withdraw the request instead.")
         apply(rel, "withdraw", user, reason.strip())
-        driver.cancel(mentoring_flow.MentoringFlow, rel.processes.all())
+        mentoring_flow.ended(rel)
         other = rel.other(user)
         notify(
             other,
@@ -407,7 +399,7 @@ def close_by_staff(relationship: Relationship, staff_user, reason: str) -> Relat
     with atomic():
         rel = lock(relationship)
         apply(rel, "close", staff_user, reason.strip())
-        driver.cancel(mentoring_flow.MentoringFlow, rel.processes.all())
+        mentoring_flow.ended(rel)
         for person in (rel.mentee, rel.mentor):
             notify(
                 person,
@@ -442,6 +434,6 @@ def leave_programme(user) -> None:
         with atomic():
             r = lock(rel)
             apply(r, "leave_programme", user, reason(r))
-            driver.cancel(mentoring_flow.MentoringFlow, r.processes.all())
+            mentoring_flow.ended(r)
     for rel in Relationship.objects.filter(Q(mentee=user) | Q(mentor=user), state__in=MATCHED_STATES):
         withdraw(rel, user, reason(rel))

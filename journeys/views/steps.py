@@ -13,6 +13,7 @@ from django.views import View
 
 from people.forms import ProfileForm
 from people.models import Profile
+from people.services import save_profile
 
 from ..forms import DecisionForm, FeedbackForm, MeetingForm
 from ..models import State
@@ -165,8 +166,6 @@ class CompleteProfile(View):
         )
 
     def post(self, request, **kwargs):
-        from people.services import save_profile
-
         profile, _ = Profile.objects.get_or_create(user=request.user)
         form = ProfileForm(request.POST, instance=profile, user=request.user)
         if not form.is_valid():

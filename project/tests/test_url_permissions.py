@@ -48,6 +48,7 @@ from project.models import Heartbeat
 from project.tasks import WORKER_AND_BEAT
 from staff import services as staff_services
 from staff.flows import CaseFlow
+from support import services as support_services
 from support.models import Resource
 
 pytestmark = pytest.mark.django_db
@@ -193,6 +194,7 @@ TABLE: dict[str, Row] = {
     # staff
     "staff_inbox": STAFF_ONLY,
     "staff_case": row(LOGIN, LOGIN, LOGIN, LOGIN, {OK, GO}, lambda w: {"pk": w["case"].pk}),
+    "staff_support_request_case": row(LOGIN, LOGIN, LOGIN, LOGIN, GO, lambda w: {"pk": w["support_request"].pk}),
     "staff_claim": row(LOGIN, LOGIN, LOGIN, LOGIN, GO, lambda w: {"pk": w["case"].pk}, method="post"),
     "staff_raise_case": row(
         LOGIN, LOGIN, LOGIN, LOGIN, GO, lambda w: {"relationship_pk": w["rel"].pk}, method="post", data=POSTED
@@ -344,6 +346,10 @@ def world(db):
 
     upload = SimpleUploadedFile("notes.txt", b"Agenda\n", content_type="text/plain")
     message = activity.send_message(rel.conversation, mentee, "Agenda attached", upload)
+    # (before the case below: the case tasks the table acts on are the newest)
+    support_request = support_services.submit_support_request(
+        user=None, name="Pat Public", email="pat@example.com", subject="A question", message="Hello"
+    )
     case = staff_services.raise_case(rel, staff, "Checking in on this relationship")
     export, _new = exports.open_data_export(mentee)
     exports.build(export.pk)
@@ -361,6 +367,7 @@ def world(db):
         "message": message,
         "case": case,
         "export": export,
+        "support_request": support_request,
         "failed_email": failed_email,
         "notification": Notification.objects.filter(recipient=mentee).first(),
         "resource": Resource.objects.first(),

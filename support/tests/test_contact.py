@@ -59,10 +59,12 @@ def test_staff_email_carries_the_message_and_a_link_to_its_case_in_the_staff_inb
     assert "pat@example.net" in staff_mail.body
     case = request.staff_cases.get()
     assert case.kind == "support_request" and case.status == "NEW"
-    assert f"/staff/cases/{case.pk}/" in staff_mail.body
     note = Notification.objects.get(recipient=staff)
     assert note.event == "support_request_staff"
-    assert note.link == f"/staff/cases/{case.pk}/"
+    assert note.link in staff_mail.body
+    # The link opens the case staff opened for this message.
+    client.force_login(staff)
+    assert client.get(note.link).url == f"/staff/cases/{case.pk}/"
 
 
 def test_sender_gets_a_confirmation_that_does_not_repeat_their_text(

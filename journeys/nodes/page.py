@@ -1,0 +1,39 @@
+"""A flow step's page, named rather than imported.
+
+The flows are declarations the pages depend on (a page finishes its step through a service),
+so a flow must not import its pages: ``page("journeys.views.steps.ReviewRequest")`` names the
+class view and imports it the first time the step is served. viewflow calls a node's view only
+when a request comes, so the flow module stays free of views, forms and services.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.module_loading import import_string
+
+
+class Page:
+    """A callable view: ``dotted`` (a class-based view) with ``as_view(**initkwargs)``, built on first use."""
+
+    def __init__(self, dotted: str, **initkwargs: Any) -> None:
+        self.dotted = dotted
+        self.initkwargs = initkwargs
+        self._view = None
+
+    @property
+    def view(self):
+        if self._view is None:
+            self._view = import_string(self.dotted).as_view(**self.initkwargs)
+        return self._view
+
+    def __call__(self, request, *args, **kwargs):
+        return self.view(request, *args, **kwargs)
+
+    def __repr__(self) -> str:
+        extra = "".join(f", {k}={v!r}" for k, v in self.initkwargs.items())
+        return f"page({self.dotted!r}{extra})"
+
+
+def page(dotted: str, **initkwargs: Any) -> Page:
+    return Page(dotted, **initkwargs)

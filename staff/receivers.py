@@ -1,0 +1,35 @@
+"""The staff inbox listens to the journey and to Need Help?: each event opens a case.
+
+Connected once, in ``StaffConfig.ready``; staff imports journeys and support, never the reverse.
+"""
+
+from __future__ import annotations
+
+from journeys import events as journey
+from support import events as support
+
+from . import services
+from .models import CaseKind
+
+
+def _request_unanswered(sender, relationship, **kwargs):
+    services.escalate_unanswered_request(relationship)
+
+
+def _first_meeting_overdue(sender, relationship, **kwargs):
+    services.escalate_no_first_meeting(relationship)
+
+
+def _support_request_received(sender, support_request, **kwargs):
+    services.open_case(
+        CaseKind.SUPPORT_REQUEST,
+        support_request=support_request,
+        summary=f"{support_request.name}: {support_request.subject}",
+        tell_staff=False,  # Need Help?'s own email tells them, with the message itself
+    )
+
+
+def connect() -> None:
+    journey.request_unanswered.connect(_request_unanswered, dispatch_uid="staff.request_unanswered")
+    journey.first_meeting_overdue.connect(_first_meeting_overdue, dispatch_uid="staff.first_meeting_overdue")
+    support.support_request_received.connect(_support_request_received, dispatch_uid="staff.support_request")
