@@ -9,6 +9,7 @@ urlpatterns = [
     path("staff/support-requests/<int:pk>/", views.support_request_case, name="staff_support_request_case"),
     path("staff/relationships/<int:relationship_pk>/case/", views.raise_case, name="staff_raise_case"),
     path("staff/journeys/", views.journey_maps, name="journey_maps"),
+    path("staff/journeys/<slug:name>.svg", views.journey_diagram, name="journey_diagram"),
     path("staff/reports/", views.reports, name="staff_reports"),
     path("staff/reports/relationships.csv", views.reports_csv, name="staff_reports_csv"),
 ]

@@ -15,7 +15,7 @@ from ..nodes import ParticipantStep, page
 from ..services import reminders
 from . import driver
 from .locking import wait_for_process_row
-from .timing import after_days
+from .timing import after_days, days_title
 
 
 def mentee(activation):
@@ -47,9 +47,24 @@ class MentoringFlow(flow.Flow):
         ParticipantStep(
             page("journeys.views.steps.ReviewRequest"), title="Review the mentoring request", assignee=mentor
         )
-        .OnTimeout(after_days("REQUEST_REMIND_DAYS", 0), this.remind_mentor, interrupting=False, title="3 days")
-        .OnTimeout(after_days("REQUEST_REMIND_DAYS", 1), this.remind_mentor, interrupting=False, title="7 days")
-        .OnTimeout(after_days("REQUEST_ESCALATE_DAYS"), this.escalate_request, interrupting=False, title="10 days")
+        .OnTimeout(
+            after_days("REQUEST_REMIND_DAYS", 0),
+            this.remind_mentor,
+            interrupting=False,
+            title=days_title("REQUEST_REMIND_DAYS", 0),
+        )
+        .OnTimeout(
+            after_days("REQUEST_REMIND_DAYS", 1),
+            this.remind_mentor,
+            interrupting=False,
+            title=days_title("REQUEST_REMIND_DAYS", 1),
+        )
+        .OnTimeout(
+            after_days("REQUEST_ESCALATE_DAYS"),
+            this.escalate_request,
+            interrupting=False,
+            title=days_title("REQUEST_ESCALATE_DAYS"),
+        )
         .Next(this.after_review)
     )
     escalate_request = (
@@ -76,9 +91,17 @@ class MentoringFlow(flow.Flow):
         ParticipantStep(
             page("journeys.views.steps.ArrangeFirstMeeting"), title="Arrange your first meeting", assignee=mentee
         )
-        .OnTimeout(after_days("FIRST_MEETING_REMIND_DAYS"), this.remind_to_arrange, interrupting=False, title="7 days")
         .OnTimeout(
-            after_days("FIRST_MEETING_ESCALATE_DAYS"), this.escalate_no_meeting, interrupting=False, title="14 days"
+            after_days("FIRST_MEETING_REMIND_DAYS"),
+            this.remind_to_arrange,
+            interrupting=False,
+            title=days_title("FIRST_MEETING_REMIND_DAYS"),
+        )
+        .OnTimeout(
+            after_days("FIRST_MEETING_ESCALATE_DAYS"),
+            this.escalate_no_meeting,
+            interrupting=False,
+            title=days_title("FIRST_MEETING_ESCALATE_DAYS"),
         )
         .Next(this.first_conversation)
     )
@@ -117,14 +140,24 @@ class MentoringFlow(flow.Flow):
         ParticipantStep(
             page("journeys.views.steps.GiveFeedback"), title="Give feedback on your mentoring", assignee=mentee
         )
-        .OnTimeout(after_days("FEEDBACK_REMIND_DAYS"), this.remind_mentee_feedback, interrupting=False, title="7 days")
+        .OnTimeout(
+            after_days("FEEDBACK_REMIND_DAYS"),
+            this.remind_mentee_feedback,
+            interrupting=False,
+            title=days_title("FEEDBACK_REMIND_DAYS"),
+        )
         .Next(this.feedback_given)
     )
     mentor_feedback = (
         ParticipantStep(
             page("journeys.views.steps.GiveFeedback"), title="Give feedback on your mentoring", assignee=mentor
         )
-        .OnTimeout(after_days("FEEDBACK_REMIND_DAYS"), this.remind_mentor_feedback, interrupting=False, title="7 days")
+        .OnTimeout(
+            after_days("FEEDBACK_REMIND_DAYS"),
+            this.remind_mentor_feedback,
+            interrupting=False,
+            title=days_title("FEEDBACK_REMIND_DAYS"),
+        )
         .Next(this.feedback_given)
     )
     feedback_given = flow.Join().Next(this.completed)

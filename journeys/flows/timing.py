@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.utils.functional import lazy
 
 NEVER = timedelta(days=365 * 100)
 
@@ -32,3 +33,18 @@ def after_days(name: str, index: int | None = None):
 
     delay.__name__ = f"{name.lower()}{'' if index is None else f'_{index}'}"
     return delay
+
+
+def _days_title(name: str, index: int | None = None, then: str = "") -> str:
+    days = days_setting(name, index)
+    when = "never (off)" if days <= 0 else ("1 day" if days == 1 else f"{days} days")
+    return f"{when}: {then}" if then and days > 0 else when
+
+
+def days_title(name: str, index: int | None = None, then: str = "") -> str:
+    """The diagram's title of a boundary: what ``after_days(name, index)`` waits, read from the
+    settings when the diagram is drawn ("3 days", "never (off)"), never written by hand."""
+    return _lazy_days_title(name, index, then)
+
+
+_lazy_days_title = lazy(_days_title, str)

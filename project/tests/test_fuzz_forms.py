@@ -426,6 +426,7 @@ NO_FORM = {
     "mentor_profile": "a mentor's public profile: links only",
     "relationships": "the list of relationships: links only",
     "next_step": "redirects to the person's current step",
+    "journey_diagram": "a flow diagram (SVG) for staff",
     "staff_support_request_case": "redirects staff to the case a Contact form message opened",
     "tool": "SWOT / G-STAR / SMART guides: text only",
     "meeting_ics": "a calendar file download",

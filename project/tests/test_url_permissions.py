@@ -174,6 +174,7 @@ TABLE: dict[str, Row] = {
     "conversation": row(LOGIN, NO, OK, OK, NO, lambda w: {"pk": w["rel"].conversation_id}),
     "attachment": row(LOGIN, NO, OK, OK, NO, lambda w: {"pk": w["message"].attachment_id}),
     "journey_maps": STAFF_ONLY,
+    "journey_diagram": row(LOGIN, LOGIN, LOGIN, LOGIN, OK, lambda w: {"name": "mentoring"}),
     # notifications
     "notifications": SIGNED_IN,
     "notification_open": row(LOGIN, NO, GO, NO, NO, lambda w: {"pk": w["notification"].pk}),
