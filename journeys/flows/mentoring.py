@@ -13,6 +13,7 @@ from .. import events
 from ..models import MentoringProcess, State
 from ..nodes import ParticipantStep, page
 from ..services import reminders
+from ..stages import STAGES, Stage
 from . import driver
 from .locking import wait_for_process_row
 from .timing import after_days, days_title
@@ -24,6 +25,13 @@ def mentee(activation):
 
 def mentor(activation):
     return activation.process.relationship.mentor
+
+
+def stage_step(stage: Stage) -> ParticipantStep:
+    """A stage's step: its page (the stage's button and message), waiting on the mentee."""
+    return ParticipantStep(
+        page("journeys.views.steps.CompleteStage", stage=stage.name), title=stage.step_title, assignee=mentee
+    )
 
 
 def state_is(*states):
@@ -112,26 +120,13 @@ class MentoringFlow(flow.Flow):
         flow.Function(this.send_arrange_reminder).Annotation(title="Remind the mentee").Next(this.reminded)
     )
 
+    # The three stages (journeys.stages: state, step, transition and page words in one table).
     # First conversation: prepare, meet, set at least one SMART goal, mark the stage completed.
-    first_conversation = ParticipantStep(
-        page("journeys.views.steps.CompleteStage", stage="first_conversation"),
-        title="First conversation and SMART goals",
-        assignee=mentee,
-    ).Next(this.progression)
-
+    first_conversation = stage_step(STAGES["first_conversation"]).Next(this.progression)
     # Progression: meetings, milestones, reviews and outcomes; mark the stage completed.
-    progression = ParticipantStep(
-        page("journeys.views.steps.CompleteStage", stage="progression"),
-        title="Progress towards your goals",
-        assignee=mentee,
-    ).Next(this.completion)
-
+    progression = stage_step(STAGES["progression"]).Next(this.completion)
     # Completion: wrap up, then "Ready to give feedback".
-    completion = ParticipantStep(
-        page("journeys.views.steps.CompleteStage", stage="completion"),
-        title="Bring the relationship to a close",
-        assignee=mentee,
-    ).Next(this.feedback)
+    completion = stage_step(STAGES["completion"]).Next(this.feedback)
 
     # Feedback: mentee and mentor each give theirs, in parallel; each is reminded after
     # FEEDBACK_REMIND_DAYS (7 days).
@@ -229,11 +224,7 @@ def first_meeting_arranged(relationship) -> None:
     driver.finish(_processes(relationship), MentoringFlow.arrange_first_meeting)
 
 
-STAGE_STEPS = {
-    "first_conversation": MentoringFlow.first_conversation,
-    "progression": MentoringFlow.progression,
-    "completion": MentoringFlow.completion,
-}
+STAGE_STEPS = {name: getattr(MentoringFlow, name) for name in STAGES}  # each step is named after its state
 
 
 def stage_completed(relationship, stage: str) -> None:

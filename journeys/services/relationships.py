@@ -25,6 +25,7 @@ from ..models import (
     StateChange,
 )
 from ..rules import active_mentee_count
+from ..stages import STAGES
 from .base import RateLimited, Refused, apply, atomic, lock, record, require_party
 
 User = get_user_model()
@@ -235,16 +236,9 @@ def decline_request(relationship: Relationship, mentor, message: str = "") -> Re
     return rel
 
 
-STAGE_TRANSITIONS = {
-    "first_conversation": "complete_first_conversation",
-    "progression": "complete_progression",
-    "completion": "ready_for_feedback",
-}
-
-
 def complete_stage(relationship: Relationship, user, stage: str) -> Relationship:
     """ "Mark stage as completed" (and, at completion, "Ready to give feedback")."""
-    transition_name = STAGE_TRANSITIONS[stage]
+    transition_name = STAGES[stage].transition
     with atomic():
         rel = lock(relationship)
         require_party(rel, user)

@@ -19,6 +19,7 @@ from ..forms import DecisionForm, FeedbackForm, MeetingForm
 from ..models import State
 from ..services import activity, relationships
 from ..services.base import Refused
+from ..stages import STAGES
 
 
 class RelationshipStep(View):
@@ -102,13 +103,6 @@ class ArrangeFirstMeeting(RelationshipStep):
         return self.done("Your first meeting is in the diary. Next: prepare for it and set your SMART goals.")
 
 
-STAGE_PAGES = {
-    "first_conversation": ("Mark stage as completed", "Stage marked as completed. On to progression!"),
-    "progression": ("Mark stage as completed", "Stage marked as completed. Time to wrap up."),
-    "completion": ("Ready to give feedback", "Thank you. Both of you can now give feedback."),
-}
-
-
 class CompleteStage(RelationshipStep):
     template_name = "journeys/steps/complete_stage.html"
     stage = ""
@@ -121,7 +115,7 @@ class CompleteStage(RelationshipStep):
         return self.render(
             stage=self.stage,
             stage_label=State(self.stage).label,
-            button=STAGE_PAGES[self.stage][0],
+            button=STAGES[self.stage].button,
             goals=list(rel.goals.all()),
             open_goals=[g for g in rel.goals.all() if not g.completed_at],
         )
@@ -132,7 +126,7 @@ class CompleteStage(RelationshipStep):
         except Refused as refused:
             messages.error(request, refused.message)
             return self.page()
-        return self.done(STAGE_PAGES[self.stage][1])
+        return self.done(STAGES[self.stage].done)
 
 
 class GiveFeedback(RelationshipStep):

@@ -1,0 +1,59 @@
+"""The stages of a matched relationship, declared once.
+
+Each stage is a state of the relationship (``journeys.models.State``), the flow step that waits
+while it is under way (``MentoringFlow.<state>``: the step is named after the state), the
+model transition that marks it completed, and the words its page uses. The flow builds the
+three steps from this table, the service runs the transition it names, and the page shows its
+button and message; ``journeys/tests/test_stages.py`` checks the state machine and the flow agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .models import State
+
+
+@dataclass(frozen=True)
+class Stage:
+    state: State  # the relationship's state during the stage, and the name of its flow step
+    transition: str  # the Relationship transition that marks it completed
+    next_state: State  # where that transition leads
+    step_title: str  # the flow step's title (on the diagrams and in task lists)
+    button: str  # the page's button
+    done: str  # what the page says once it is marked completed
+
+    @property
+    def name(self) -> str:
+        return self.state.value
+
+
+STAGES: dict[str, Stage] = {
+    stage.name: stage
+    for stage in (
+        Stage(
+            State.FIRST_CONVERSATION,
+            "complete_first_conversation",
+            State.PROGRESSION,
+            "First conversation and SMART goals",
+            "Mark stage as completed",
+            "Stage marked as completed. On to progression!",
+        ),
+        Stage(
+            State.PROGRESSION,
+            "complete_progression",
+            State.COMPLETION,
+            "Progress towards your goals",
+            "Mark stage as completed",
+            "Stage marked as completed. Time to wrap up.",
+        ),
+        Stage(
+            State.COMPLETION,
+            "ready_for_feedback",
+            State.FEEDBACK,
+            "Bring the relationship to a close",
+            "Ready to give feedback",
+            "Thank you. Both of you can now give feedback.",
+        ),
+    )
+}
