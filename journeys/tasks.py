@@ -1,6 +1,9 @@
 """Scheduled work for the declared flows (run by Celery beat; one beat per deployment)."""
 
 from celery import shared_task
+from viewflow.workflow.timers import fire_due_timers
+
+from .services import reminders
 
 
 @shared_task
@@ -12,14 +15,10 @@ def fire_workflow_timers() -> int:
     timers, so a sweep with nothing due costs the same however many tasks have finished
     (``manage.py bench_timers``).
     """
-    from viewflow.workflow.timers import fire_due_timers
-
     return fire_due_timers()
 
 
 @shared_task
 def send_dated_reminders() -> int:
     """Meetings tomorrow, goals due soon or overdue, a first meeting held with no goal yet."""
-    from .services.reminders import send_dated_reminders as sweep
-
-    return sweep()
+    return reminders.send_dated_reminders()

@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
+from . import services
+
 
 @shared_task
 def open_stalled_cases() -> int:
     """Open a "stalled relationship" case for every relationship quiet for STALLED_AFTER_DAYS."""
-    from .services import open_stalled_cases as sweep
-
-    return sweep()
+    return services.open_stalled_cases()

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from viewflow.workflow import chart
 from viewflow.workflow.models import Task
 
+from journeys.flows import mentoring
 from journeys.flows.mentoring import MentoringFlow
 from journeys.flows.onboarding import OnboardingFlow
 from journeys.forms import form_errors
@@ -246,6 +247,7 @@ def reports_csv(request):
 
 
 JOURNEYS = {"mentoring": MentoringFlow, "onboarding": OnboardingFlow, "case": CaseFlow}
+ALSO = {"mentoring": mentoring.ALSO}  # what each journey does outside its steps (sweeps, ends)
 
 
 @staff_member_required
@@ -257,6 +259,7 @@ def journey_maps(request):
             "description": flow.process_description,
             "chart_url": reverse("journey_diagram", args=[name]),
             "steps": [node for node in flow.instance.nodes() if getattr(node, "task_type", "") == "HUMAN"],
+            "also": ALSO.get(name, ()),
         }
         for name, flow in JOURNEYS.items()
     ]

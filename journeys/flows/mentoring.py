@@ -16,7 +16,7 @@ from ..services import reminders
 from ..stages import STAGES, Stage
 from . import driver
 from .locking import wait_for_process_row
-from .timing import after_days, days_title
+from .timing import after_days, days_title, sweep_text
 
 
 def mentee(activation):
@@ -195,6 +195,36 @@ class MentoringFlow(flow.Flow):
     def send_mentor_feedback_reminder(self, activation):
         relationship = activation.process.relationship
         reminders.remind_to_give_feedback(relationship, relationship.mentor)
+
+
+# What else the journey does, outside its steps: a sweep (Celery beat) or an end that can come at
+# any matched stage. viewflow draws only the steps, so the Journey diagrams page shows these beside
+# the diagram, with the same settings the code runs on.
+ALSO = (
+    (
+        "Withdrawn or closed",
+        "At any stage once matched, either of the two may withdraw, and staff may close the relationship: "
+        "the journey ends there, whatever step was waiting, and the other person is told.",
+    ),
+    (
+        sweep_text("Stalled after {days} without activity", days="STALLED_AFTER_DAYS"),
+        sweep_text(
+            "No message, meeting or goal update for that long opens a case in the staff inbox "
+            "(looked for every {every}; never, if off).",
+            beat_entry="open-stalled-cases",
+        ),
+    ),
+    (
+        "Dated reminders",
+        sweep_text(
+            "Both are reminded the day before each meeting; a goal's owner {days} before it is due and once "
+            "when it is overdue; the mentee once a first meeting has been held with no goal yet "
+            "(sent every {every}).",
+            days="GOAL_DUE_SOON_DAYS",
+            beat_entry="dated-reminders",
+        ),
+    ),
+)
 
 
 # --------------------------------------------------------------------------- the flow's events

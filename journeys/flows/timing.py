@@ -48,3 +48,15 @@ def days_title(name: str, index: int | None = None, then: str = "") -> str:
 
 
 _lazy_days_title = lazy(_days_title, str)
+
+
+def _every(beat_entry: str) -> str:
+    seconds = int(settings.CELERY_BEAT_SCHEDULE[beat_entry]["schedule"])
+    return f"{seconds // 60} minutes" if seconds % 60 == 0 and seconds >= 120 else f"{seconds} seconds"
+
+
+def _sweep_text(template: str, days: str = "", beat_entry: str = "") -> str:
+    return template.format(days=_days_title(days) if days else "", every=_every(beat_entry) if beat_entry else "")
+
+
+sweep_text = lazy(_sweep_text, str)  # like days_title: read from the settings when shown
