@@ -12,8 +12,11 @@ the HTML part is built from that text with everything escaped, so a name such as
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from django.utils.html import linebreaks, urlize
 
+from notifications.models import Notification
+from notifications.services import deliver_after_commit
 from project.text import one_line
 
 from .sites import current_site
@@ -26,11 +29,6 @@ def text_to_html(text: str) -> str:
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        from allauth.core import context as allauth_context
-
-        from notifications.models import Notification
-        from notifications.services import deliver_after_commit
-
         # allauth's own send_mail adds these; ours must too, or the emails read "Hello from !".
         ctx = {"request": allauth_context.request, "email": email, **context, "current_site": current_site()}
         message = self.render_mail(template_prefix, email, ctx)

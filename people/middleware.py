@@ -2,6 +2,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from .models import Profile
+
 ACTIVITY_EVERY = timedelta(minutes=10)
 
 
@@ -20,8 +22,6 @@ class ActivityMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            from .models import Profile
-
             now = timezone.now()
             cutoff = now - ACTIVITY_EVERY
             loaded = _loaded_profile(user)
@@ -33,8 +33,6 @@ class ActivityMiddleware:
 
 def _loaded_profile(user):
     """The profile this request already read for ``user`` (``user.profile``), without a query."""
-    from .models import Profile
-
     relation = Profile._meta.get_field("user").remote_field
     try:
         return relation.get_cached_value(user, default=None)

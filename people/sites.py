@@ -11,6 +11,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.sites.models import Site
 
 
 def site_domain() -> str:
@@ -18,15 +19,11 @@ def site_domain() -> str:
 
 
 def current_site():
-    from django.contrib.sites.models import Site
-
     return Site(id=settings.SITE_ID, domain=site_domain(), name=settings.SITE_NAME)
 
 
 def sync_site(using: str = "default", **kwargs) -> None:
     """post_migrate: make Site SITE_ID say what the settings say."""
-    from django.contrib.sites.models import Site
-
     Site.objects.using(using).update_or_create(
         pk=settings.SITE_ID, defaults={"domain": site_domain()[:100], "name": settings.SITE_NAME[:50]}
     )

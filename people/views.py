@@ -7,9 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import services
+from notifications.forms import ReminderSettingsForm
+from notifications.reminders import stopped_kinds
+
+from . import services, tasks
+from .exports import access_data_export, expire_days
 from .forms import DeleteAccountForm, ProfileForm
-from .models import Profile
+from .models import DataExport, Profile
 
 
 def home(request):
@@ -39,11 +43,6 @@ def profile(request):
 
 @login_required
 def account(request):
-    from notifications.forms import ReminderSettingsForm
-    from notifications.reminders import stopped_kinds
-
-    from .models import DataExport
-
     form = ReminderSettingsForm.for_user(request.user, stopped_kinds(request.user))
     latest_export = DataExport.objects.filter(user=request.user).first()
     return render(request, "people/account.html", {"reminder_form": form, "latest_export": latest_export})
@@ -52,10 +51,7 @@ def account(request):
 @login_required
 @require_POST
 def request_data_export(request):
-    from .exports import expire_days
-    from .tasks import request_data_export
-
-    _export, new = request_data_export(request.user)
+    _export, new = tasks.request_data_export(request.user)
     if new:
         messages.success(
             request,
@@ -72,9 +68,6 @@ def request_data_export(request):
 
 @login_required
 def download_data_export(request, token):
-    from .exports import access_data_export
-    from .models import DataExport
-
     export = access_data_export(request.user, token)
     if export.is_expired:
         return render(request, "people/data_export_unavailable.html", {"export": export, "expired": True}, status=410)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import redis
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .celery import app
 from .models import Heartbeat
 from .tasks import WORKER_AND_BEAT
 
@@ -28,12 +30,8 @@ def _database() -> dict:
 
 
 def _broker() -> dict:
-    from project.celery import app
-
     url = app.conf.broker_url or ""
     if url.startswith(("redis://", "rediss://", "unix://")):
-        import redis
-
         timeout = settings.HEALTH_CHECK_TIMEOUT
         client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
         try:

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from viewflow.workflow.models import Process
 
-from ..models import Relationship, State, StateChange
+from ..models import MentoringProcess, Relationship, State, StateChange
 
 
 class Refused(Exception):
@@ -28,11 +30,6 @@ def lock(relationship: Relationship | int, *, mentor: bool = False) -> Relations
     order viewflow's task pages use), then the mentor's account row when the
     action depends on the mentor's capacity, then the relationship itself.
     """
-    from django.contrib.auth import get_user_model
-    from viewflow.workflow.models import Process
-
-    from ..models import MentoringProcess
-
     pk = relationship.pk if isinstance(relationship, Relationship) else relationship
     process_ids = MentoringProcess.objects.filter(relationship_id=pk).values("pk")
     list(Process.objects.select_for_update().filter(pk__in=process_ids).order_by("pk").values_list("pk", flat=True))
