@@ -15,9 +15,10 @@ from __future__ import annotations
 from django.core import signing
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from .models import Notification, ReminderOptOut, SentReminder
-from .services import Message, absolute, notify
+from .services import Message, absolute, as_message, notify
 
 SALT = "notifications.reminders.stop"
 
@@ -80,16 +81,23 @@ def set_stopped(user, kinds: set[str]) -> None:
         )
 
 
-def send_reminder(user, kind: Kind, message: Message, event: str) -> Notification | None:
-    """Email and show ``message`` to ``user`` unless they stopped ``kind``; None when stopped."""
+def send_reminder(user, kind: Kind, message: Message | str, event: str = "", **context) -> Notification | None:
+    """Email and show the reminder to ``user`` unless they stopped ``kind``; None when stopped.
+
+    ``message`` is an event name and ``context`` its data (as for ``notify``), or a ready Message.
+    """
     if user is None or not user.is_active or getattr(user, "anonymised_at", None) or is_stopped(user, kind):
         return None
+    message, event = as_message(message, event, context)
     message.stop_url = absolute(stop_url(user, kind))
-    message.stop_label = f"Stop {kind.label[0].lower()}{kind.label[1:]}"
+    label = str(kind.label)
+    message.stop_label = _("Stop %(kind)s") % {"kind": f"{label[0].lower()}{label[1:]}"}
     return notify(user, message, event)
 
 
-def send_reminder_once(key: str, user, kind: Kind, message: Message, event: str) -> Notification | None:
+def send_reminder_once(
+    key: str, user, kind: Kind, message: Message | str, event: str = "", **context
+) -> Notification | None:
     """``send_reminder``, at most once per ``key`` (the sweeps run every hour, maybe on two hosts).
 
     The key is written in the same transaction as the notification: a second sweep, even one
@@ -101,4 +109,4 @@ def send_reminder_once(key: str, user, kind: Kind, message: Message, event: str)
                 SentReminder.objects.create(key=key[:200], user=user)
         except IntegrityError:
             return None
-        return send_reminder(user, kind, message, event)
+        return send_reminder(user, kind, message, event, **context)
