@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.urls import reverse
 
-from notifications.services import Message, notify, notify_staff
+from notifications.services import notify, notify_staff
 
 from .models import SupportRequest
 
@@ -38,37 +37,12 @@ def submit_support_request(*, name: str, email: str, subject: str, message: str,
         summary=f"{support_request.name}: {support_request.subject}",
         tell_staff=False,  # the email below tells them, with the message itself
     )
-    sender = f"{support_request.name} <{support_request.email}>"
-    if signed_in:
-        sender += " (signed in)"
-    notify_staff(
-        Message(
-            subject=f"Support request: {support_request.subject}",
-            paragraphs=[
-                f"A new support request (number {support_request.pk}) has arrived through the Contact form.",
-                f"From: {sender}",
-                f"Subject: {support_request.subject}",
-                support_request.message,
-            ],
-            link=reverse("staff_case", args=[case.pk]),
-            link_label="Open the case in the staff inbox",
-        ),
-        "support_request_staff",
-    )
+    notify_staff("support_request_staff", support_request=support_request, case=case, signed_in=signed_in)
     notify(
         user if signed_in else None,
-        Message(
-            subject="We have received your message",
-            paragraphs=[
-                "Thank you for getting in touch. Your support request has reached the programme team "
-                f"(reference number {support_request.pk}).",
-                f"We will reply to {support_request.email} as soon as we can.",
-            ],
-            link=reverse("help"),
-            link_label="Need Help? and FAQs",
-        ),
         "support_request_confirmation",
         email=support_request.email,
+        support_request=support_request,
     )
     return support_request
 
