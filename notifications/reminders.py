@@ -81,7 +81,7 @@ def set_stopped(user, kinds: set[str]) -> None:
         )
 
 
-def send_reminder(user, kind: Kind, message: Message | str, event: str = "", **context) -> Notification | None:
+def send_reminder(user, kind: Kind, message: Message | str, event: str = "", /, **context) -> Notification | None:
     """Email and show the reminder to ``user`` unless they stopped ``kind``; None when stopped.
 
     ``message`` is an event name and ``context`` its data (as for ``notify``), or a ready Message.
@@ -96,7 +96,7 @@ def send_reminder(user, kind: Kind, message: Message | str, event: str = "", **c
 
 
 def send_reminder_once(
-    key: str, user, kind: Kind, message: Message | str, event: str = "", **context
+    key: str, user, kind: Kind, message: Message | str, event: str = "", /, **context
 ) -> Notification | None:
     """``send_reminder``, at most once per ``key`` (the sweeps run every hour, maybe on two hosts).
 

@@ -47,7 +47,7 @@ class Message:
     body_html: SafeString = mark_safe("")
 
     @classmethod
-    def for_event(cls, event: str, **context) -> Message:
+    def for_event(cls, event: str, /, **context) -> Message:
         """Render ``event``'s templates (templates/notifications/events/<event>/) with ``context``."""
         try:
             spec = EVENTS[event]
@@ -82,7 +82,9 @@ def absolute(url: str) -> str:
     return settings.SITE_URL + url
 
 
-def notify(recipient, message: Message | str, event: str = "", email: str | None = None, **context) -> Notification:
+def notify(
+    recipient, message: Message | str, event: str = "", /, *, email: str | None = None, **context
+) -> Notification:
     """Record one notification for ``recipient`` and deliver it once the transaction commits.
 
     ``message`` is an event name (its templates are rendered with ``context``) or a ready
@@ -140,7 +142,7 @@ def _publish_batch() -> None:
     publish(ids)
 
 
-def notify_staff(message: Message | str, event: str = "", **context) -> list[Notification]:
+def notify_staff(message: Message | str, event: str = "", /, **context) -> list[Notification]:
     """Tell programme staff: every active staff user, plus STAFF_NOTIFICATION_EMAILS.
 
     Like ``notify``: an event name and its context, or a ready ``Message`` and its event.
