@@ -137,6 +137,15 @@ def world(db):
     )
 
 
+def _meeting_variants(meeting):
+    """By video chat (with details), at a place, and with neither."""
+    at_a_place = copy.copy(meeting)
+    at_a_place.video, at_a_place.location, at_a_place.details = False, "Café <Nero>", ""
+    nowhere = copy.copy(at_a_place)
+    nowhere.location = ""
+    return [meeting, at_a_place, nowhere]
+
+
 def contexts(w) -> dict[str, list[dict]]:
     """For each event, the contexts its service passes (every variant the templates branch on)."""
     rel = {"relationship": w.rel}
@@ -166,15 +175,18 @@ def contexts(w) -> dict[str, list[dict]]:
         "closed_by_staff": [{**rel, "reason": "Duplicate"}],
         "message_received": [{"conversation": w.rel.conversation, "sender": w.mentee, "message": w.message}],
         "question_received": [{"conversation": w.rel.conversation, "sender": w.mentee, "message": w.message}],
-        "meeting_arranged": [meeting],
-        "meeting_changed": [meeting],
-        "meeting_cancelled": [meeting],
+        **{
+            f"meeting_{what}": [{**meeting, "meeting": variant} for variant in _meeting_variants(w.meeting)]
+            for what in ("arranged", "changed", "cancelled")
+        },
         "reminder_review_request": [rel],
         "reminder_first_meeting": [rel],
         "reminder_feedback": [{**rel, "other": w.mentor}],
         "reminder_profile": [{}],
         "reminder_find_mentor": [{}],
-        "reminder_meeting_tomorrow": [{**rel, "meeting": w.meeting, "other": w.mentor}],
+        "reminder_meeting_tomorrow": [
+            {**rel, "meeting": variant, "other": w.mentor} for variant in _meeting_variants(w.meeting)
+        ],
         "reminder_goal_due": [{**rel, "goal": w.goal}],
         "reminder_goal_overdue": [{**rel, "goal": w.goal}],
         "reminder_set_goal": [rel],
@@ -207,7 +219,8 @@ def test_every_event_renders_with_a_realistic_context(world, strict_templates):
                 assert marker not in part, f"{event}: {part}"
             assert "\n" not in message.subject, event
             assert "&amp;" not in message.subject + message.body_text and "&#x27;" not in message.body_text, event
-            assert "<Co>" not in message.body_html and "<O'Neil>" not in message.body_html, event
+            # Paragraphs and line breaks are the only markup: every other "<" is escaped text.
+            assert "<" not in re.sub(r"</?p>|<br>", "", message.body_html), f"{event}: {message.body_html}"
             assert message.link and message.link_label, event
             assert "\n\n\n" not in message.body_text, event
 
@@ -218,6 +231,14 @@ def test_the_text_part_is_never_escaped_and_the_html_part_always_is(world):
     assert "The reason they gave: “A & <B>”" in message.body_text
     assert "Priya O&#x27;Neil &amp; &lt;Co&gt; has ended your mentoring relationship." in message.body_html
     assert "A &amp; &lt;B&gt;" in message.body_html
+
+
+def test_an_address_in_angle_brackets_is_escaped_in_html(world):
+    message = Message.for_event(
+        "support_request_staff", support_request=world.support_request, case=world.case, signed_in=True
+    )
+    assert "From: Priya <O'Neil> <priya@example.com> (signed in)" in message.body_text
+    assert "From: Priya &lt;O&#x27;Neil&gt; &lt;priya@example.com&gt; (signed in)" in message.body_html
 
 
 def test_meeting_events_carry_the_invite(world):
