@@ -16,6 +16,7 @@ from django.core import signing
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import Notification, ReminderOptOut, SentReminder
 from .services import Message, absolute, as_message, notify
@@ -26,13 +27,13 @@ SALT = "notifications.reminders.stop"
 class Kind(models.TextChoices):
     """The kinds of reminder a participant can stop, each in words they will recognise."""
 
-    PROFILE = "profile", "Reminders to complete your profile"
-    FIND_MENTOR = "find_mentor", "Nudges to find a mentor and send a request"
-    REVIEW_REQUEST = "review_request", "Reminders to answer a mentoring request"
-    FIRST_MEETING = "first_meeting", "Reminders to arrange your first meeting"
-    FEEDBACK = "feedback", "Reminders to give feedback"
-    MEETINGS = "meetings", "Reminders of meetings, the day before"
-    GOALS = "goals", "Reminders about goals: setting them, and when they fall due"
+    PROFILE = "profile", gettext_lazy("Reminders to complete your profile")
+    FIND_MENTOR = "find_mentor", gettext_lazy("Nudges to find a mentor and send a request")
+    REVIEW_REQUEST = "review_request", gettext_lazy("Reminders to answer a mentoring request")
+    FIRST_MEETING = "first_meeting", gettext_lazy("Reminders to arrange your first meeting")
+    FEEDBACK = "feedback", gettext_lazy("Reminders to give feedback")
+    MEETINGS = "meetings", gettext_lazy("Reminders of meetings, the day before")
+    GOALS = "goals", gettext_lazy("Reminders about goals: setting them, and when they fall due")
 
 
 def stop_token(user, kind: str) -> str:
