@@ -15,9 +15,11 @@ from __future__ import annotations
 from django.core import signing
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import Notification, ReminderOptOut, SentReminder
-from .services import Message, absolute, notify
+from .services import Message, absolute, as_message, notify
 
 SALT = "notifications.reminders.stop"
 
@@ -25,13 +27,13 @@ SALT = "notifications.reminders.stop"
 class Kind(models.TextChoices):
     """The kinds of reminder a participant can stop, each in words they will recognise."""
 
-    PROFILE = "profile", "Reminders to complete your profile"
-    FIND_MENTOR = "find_mentor", "Nudges to find a mentor and send a request"
-    REVIEW_REQUEST = "review_request", "Reminders to answer a mentoring request"
-    FIRST_MEETING = "first_meeting", "Reminders to arrange your first meeting"
-    FEEDBACK = "feedback", "Reminders to give feedback"
-    MEETINGS = "meetings", "Reminders of meetings, the day before"
-    GOALS = "goals", "Reminders about goals: setting them, and when they fall due"
+    PROFILE = "profile", gettext_lazy("Reminders to complete your profile")
+    FIND_MENTOR = "find_mentor", gettext_lazy("Nudges to find a mentor and send a request")
+    REVIEW_REQUEST = "review_request", gettext_lazy("Reminders to answer a mentoring request")
+    FIRST_MEETING = "first_meeting", gettext_lazy("Reminders to arrange your first meeting")
+    FEEDBACK = "feedback", gettext_lazy("Reminders to give feedback")
+    MEETINGS = "meetings", gettext_lazy("Reminders of meetings, the day before")
+    GOALS = "goals", gettext_lazy("Reminders about goals: setting them, and when they fall due")
 
 
 def stop_token(user, kind: str) -> str:
@@ -80,16 +82,23 @@ def set_stopped(user, kinds: set[str]) -> None:
         )
 
 
-def send_reminder(user, kind: Kind, message: Message, event: str) -> Notification | None:
-    """Email and show ``message`` to ``user`` unless they stopped ``kind``; None when stopped."""
+def send_reminder(user, kind: Kind, message: Message | str, event: str = "", /, **context) -> Notification | None:
+    """Email and show the reminder to ``user`` unless they stopped ``kind``; None when stopped.
+
+    ``message`` is an event name and ``context`` its data (as for ``notify``), or a ready Message.
+    """
     if user is None or not user.is_active or getattr(user, "anonymised_at", None) or is_stopped(user, kind):
         return None
+    message, event = as_message(message, event, context)
     message.stop_url = absolute(stop_url(user, kind))
-    message.stop_label = f"Stop {kind.label[0].lower()}{kind.label[1:]}"
+    label = str(kind.label)
+    message.stop_label = _("Stop %(kind)s") % {"kind": f"{label[0].lower()}{label[1:]}"}
     return notify(user, message, event)
 
 
-def send_reminder_once(key: str, user, kind: Kind, message: Message, event: str) -> Notification | None:
+def send_reminder_once(
+    key: str, user, kind: Kind, message: Message | str, event: str = "", /, **context
+) -> Notification | None:
     """``send_reminder``, at most once per ``key`` (the sweeps run every hour, maybe on two hosts).
 
     The key is written in the same transaction as the notification: a second sweep, even one
@@ -101,4 +110,4 @@ def send_reminder_once(key: str, user, kind: Kind, message: Message, event: str)
                 SentReminder.objects.create(key=key[:200], user=user)
         except IntegrityError:
             return None
-        return send_reminder(user, kind, message, event)
+        return send_reminder(user, kind, message, event, **context)

@@ -1,4 +1,14 @@
-"""Create notifications (the outbox) and hand them to the task queue after commit."""
+"""Create notifications (the outbox) and hand them to the task queue after commit.
+
+Services tell people by naming an event and passing its data, never prose::
+
+    notify(mentor, "request_sent", relationship=rel)
+    notify_staff("support_request_staff", support_request=request, case=case, signed_in=True)
+
+The wording is in ``templates/notifications/events/<event>/`` (subject.txt, body.txt,
+body.html) and the link in ``notifications.events.EVENTS``; see that module. A ready-made
+``Message`` is still accepted (``notify(user, Message(...), "test")``) for one-off notices.
+"""
 
 from __future__ import annotations
 
@@ -8,25 +18,62 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from project.text import one_line
 
+from .events import DEFAULT_LINK_LABEL, EVENTS, template_names
 from .models import Notification
 
 
 @dataclass
 class Message:
-    """What one recipient is told: a subject, a few paragraphs and one link."""
+    """What one recipient is told: a subject, a few paragraphs and one link.
+
+    Either ``paragraphs`` (plain strings, escaped in the HTML part) or, from ``for_event``,
+    the event's rendered ``body_text`` and ``body_html``.
+    """
 
     subject: str
-    paragraphs: list[str]
+    paragraphs: list[str] = field(default_factory=list)
     link: str = ""
-    link_label: str = "Open the platform"
+    link_label: str = DEFAULT_LINK_LABEL
     ics: str = ""
     extra: list[tuple[str, str]] = field(default_factory=list)
     # Reminders: where one click stops this kind of reminder (notifications.reminders).
     stop_url: str = ""
     stop_label: str = ""
+    body_text: str = ""
+    body_html: SafeString = mark_safe("")
+
+    @classmethod
+    def for_event(cls, event: str, /, **context) -> Message:
+        """Render ``event``'s templates (templates/notifications/events/<event>/) with ``context``."""
+        try:
+            spec = EVENTS[event]
+        except KeyError:
+            raise ValueError(f"Unknown notification event {event!r}: add it to notifications.events.EVENTS") from None
+        context = {"SITE_NAME": settings.SITE_NAME, **context}
+        names = template_names(event)
+        return cls(
+            subject=render_to_string(names["subject"], context).strip(),
+            body_text=render_to_string(names["text"], context).strip(),
+            body_html=mark_safe(render_to_string(names["html"], context).strip()),
+            link=spec.link(context),
+            link_label=spec.link_label,
+            ics=spec.ics(context) if spec.ics else "",
+        )
+
+
+def as_message(message: Message | str, event: str, context: dict) -> tuple[Message, str]:
+    """``(Message, event)`` from either an event name and its context, or a ready Message and its event."""
+    if isinstance(message, str):
+        if event:
+            raise TypeError("Name the event once: notify(recipient, 'event', **context).")
+        return Message.for_event(message, **context), message
+    if context:
+        raise TypeError("A ready-made Message takes no template context.")
+    return message, event
 
 
 def absolute(url: str) -> str:
@@ -35,11 +82,16 @@ def absolute(url: str) -> str:
     return settings.SITE_URL + url
 
 
-def notify(recipient, message: Message, event: str, email: str | None = None) -> Notification:
+def notify(
+    recipient, message: Message | str, event: str = "", /, *, email: str | None = None, **context
+) -> Notification:
     """Record one notification for ``recipient`` and deliver it once the transaction commits.
 
-    ``recipient`` may be None for staff addresses that have no account (then ``email`` is used).
+    ``message`` is an event name (its templates are rendered with ``context``) or a ready
+    ``Message`` with its ``event``. ``recipient`` may be None for staff addresses that have
+    no account (then ``email`` is used).
     """
+    message, event = as_message(message, event, context)
     address = email or (recipient.email if recipient else "")
     context = {
         "recipient": recipient,
@@ -90,9 +142,14 @@ def _publish_batch() -> None:
     publish(ids)
 
 
-def notify_staff(message: Message, event: str) -> list[Notification]:
-    """Tell programme staff: every active staff user, plus STAFF_NOTIFICATION_EMAILS."""
+def notify_staff(message: Message | str, event: str = "", /, **context) -> list[Notification]:
+    """Tell programme staff: every active staff user, plus STAFF_NOTIFICATION_EMAILS.
+
+    Like ``notify``: an event name and its context, or a ready ``Message`` and its event.
+    """
     from django.contrib.auth import get_user_model
+
+    message, event = as_message(message, event, context)
 
     sent = []
     seen = set()

@@ -24,7 +24,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 
 from .models import DataExport
@@ -74,7 +73,7 @@ def access_data_export(user, token) -> DataExport:
 
 def build(export_id: int) -> DataExport | None:
     """Write the zip and email the link (the task's body). Does nothing if already built."""
-    from notifications.services import Message, notify
+    from notifications.services import notify
 
     with transaction.atomic():
         export = DataExport.objects.select_for_update().select_related("user").filter(pk=export_id).first()
@@ -91,22 +90,7 @@ def build(export_id: int) -> DataExport | None:
         export.ready_at = now
         export.expires_at = now + timedelta(days=expire_days())
         export.save(update_fields=["file", "status", "ready_at", "expires_at"])
-        link = reverse("data_export_download", args=[export.token])
-        expires = timezone.localtime(export.expires_at)
-        notify(
-            user,
-            Message(
-                subject="Your data is ready to download",
-                paragraphs=[
-                    "You asked for a copy of the information the programme holds about you. It is ready.",
-                    f"The link works until {expires:%-d %B %Y, %H:%M} and only when you are signed in "
-                    "to your account. After that, ask for a new copy on your Edit Account page.",
-                ],
-                link=link,
-                link_label="Download my data",
-            ),
-            "data_export_ready",
-        )
+        notify(user, "data_export_ready", export=export, token=export.token)
     return export
 
 

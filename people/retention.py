@@ -25,7 +25,6 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Greatest
-from django.urls import reverse
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -101,7 +100,7 @@ def apply_retention(now=None) -> RetentionResult:
 
 
 def _warn(pk: int, now, warn_before, warning_days: int) -> bool:
-    from notifications.services import Message, notify
+    from notifications.services import notify
 
     with transaction.atomic():
         user = (
@@ -114,22 +113,5 @@ def _warn(pk: int, now, warn_before, warning_days: int) -> bool:
             return False
         user.retention_warned_at = now
         user.save(update_fields=["retention_warned_at"])
-        when = timezone.localtime(now + timedelta(days=warning_days))
-        notify(
-            user,
-            Message(
-                subject="Your mentoring account will be anonymised unless you sign in",
-                paragraphs=[
-                    f"You have not used your {settings.SITE_NAME} account for a long time. We keep personal "
-                    "information only while it is needed, so your account is due to be anonymised.",
-                    f"If you still want it, just sign in before {when:%-d %B %Y}: nothing else is needed. "
-                    "Otherwise, on that date we remove your name, email address, profile, messages' mentions of "
-                    "you and your files; past relationships stay only as anonymous records.",
-                    "Before then you can also download a copy of your data from your Edit Account page.",
-                ],
-                link=reverse("account_login"),
-                link_label="Sign in to keep my account",
-            ),
-            "retention_warning",
-        )
+        notify(user, "retention_warning", anonymise_on=now + timedelta(days=warning_days))
     return True

@@ -12,7 +12,6 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
@@ -20,7 +19,7 @@ from viewflow.workflow.status import PROCESS, STATUS
 from journeys.models import Relationship, State
 from journeys.services import relationships
 from journeys.services.base import Refused
-from notifications.services import Message, absolute, notify, notify_staff
+from notifications.services import notify, notify_staff
 from people import search
 from project.dates import long_date
 from support.services import set_support_request_status
@@ -73,15 +72,7 @@ def open_case(
             kind=kind, summary=summary, relationship=relationship, support_request=support_request
         )
         if tell_staff:
-            notify_staff(
-                Message(
-                    subject=f"New in the staff inbox: {CaseKind(kind).label.lower()}",
-                    paragraphs=[case.description],
-                    link=reverse("staff_case", args=[case.pk]),
-                    link_label="Open the case",
-                ),
-                "staff_case_opened",
-            )
+            notify_staff("staff_case_opened", case=case)
     return case
 
 
@@ -201,38 +192,26 @@ def note(case: StaffCase, user, body: str, *, lock: bool = True) -> StaffNote:
 NUDGE_WHO = {"mentee": "the mentee", "mentor": "the mentor", "both": "both of them"}
 
 
-def _nudge_message(relationship: Relationship, person, personal: str) -> Message:
-    """The templated nudge for this person at this stage."""
-    other = relationship.other(person)
+def _nudge_situation(relationship: Relationship, person) -> str:
+    """Which nudge fits this person at this stage (templates/notifications/events/staff_nudge/)."""
     state, is_mentor = relationship.state, person == relationship.mentor
-    if state == State.REQUESTED and is_mentor:
-        subject = f"{other.display_name} is still waiting for your answer"
-        lines = [
-            f"{other.display_name} asked you on {long_date(relationship.created_at)} to be their mentor. "
-            "Could you accept or decline the request? Either answer helps them move on."
-        ]
-    elif state == State.REQUESTED:
-        subject = f"Your request to {other.display_name} is still waiting"
-        lines = [
-            f"{other.display_name} has not answered your request yet. We have reminded them. Meanwhile you can "
-            "look at other mentors who match what you are looking for."
-        ]
-    elif state == State.ARRANGING and not is_mentor:
-        subject = f"Time to arrange your first meeting with {other.display_name}"
-        lines = ["You are matched. Suggest a time for your first conversation, or record one arranged elsewhere."]
-    elif state == State.FEEDBACK:
-        subject = "Your feedback is still to come"
-        lines = ["Your mentoring is waiting for feedback before it can be completed. It takes two minutes."]
-    else:
-        subject = "How is your mentoring going?"
-        lines = [
-            f"We noticed things have been quiet between you and {other.display_name}. If something is in the "
-            "way, tell the programme team through Need Help? and we will gladly help."
-        ]
-    if personal:
-        lines.append(f"A note from the programme team: “{personal}”")
-    return Message(
-        subject=subject, paragraphs=lines, link=reverse("next_step", args=[relationship.pk]), link_label="Next step"
+    if state == State.REQUESTED:
+        return "answer_request" if is_mentor else "request_waiting"
+    if state == State.ARRANGING and not is_mentor:
+        return "arrange_first_meeting"
+    if state == State.FEEDBACK:
+        return "feedback"
+    return "quiet"
+
+
+def _nudge(relationship: Relationship, person, personal: str):
+    return notify(
+        person,
+        "staff_nudge",
+        relationship=relationship,
+        other=relationship.other(person),
+        situation=_nudge_situation(relationship, person),
+        personal=personal,
     )
 
 
@@ -252,7 +231,7 @@ def nudge(case: StaffCase, user, who: str, personal: str = "") -> list:
     )
     with transaction.atomic():
         _lock_case(case)
-        sent = [notify(p, _nudge_message(relationship, p, personal), "staff_nudge") for p in people]
+        sent = [_nudge(relationship, p, personal) for p in people]
         note(
             case, user, f"Nudged {NUDGE_WHO[who]}." + (f" With the line: “{personal}”" if personal else ""), lock=False
         )
@@ -278,28 +257,9 @@ def suggest_mentors(case: StaffCase, user, mentor_user_ids: list[int]) -> None:
     if not chosen:
         raise Refused("Choose at least one of the suggested mentors.")
     relationship = case.relationship
-    lines = [
-        "The programme team has picked out mentors who match your profile and are open to requests:",
-        *[
-            f"{r.mentor.display_name}"
-            + (f" ({r.mentor.subtitle})" if r.mentor.subtitle else "")
-            + f": {absolute(r.profile_url)}"
-            for r in chosen
-        ],
-        "Have a look, ask a question if you are unsure, and send a Mentor Request if one suits you.",
-    ]
     with transaction.atomic():
         _lock_case(case)
-        notify(
-            relationship.mentee,
-            Message(
-                subject="Mentors we think could help you",
-                paragraphs=lines,
-                link=reverse("find_mentor"),
-                link_label="Find Mentor",
-            ),
-            "staff_suggested_mentors",
-        )
+        notify(relationship.mentee, "staff_suggested_mentors", mentors=chosen)
         note(
             case, user, "Suggested to the mentee: " + ", ".join(r.mentor.display_name for r in chosen) + ".", lock=False
         )

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.urls import reverse
 
-from notifications.services import Message, notify, notify_staff
+from notifications.services import notify, notify_staff
 
 from . import events
 from .models import SupportRequest
@@ -31,37 +30,12 @@ def submit_support_request(*, name: str, email: str, subject: str, message: str,
         user=user if signed_in else None,
     )
     events.support_request_received.send(sender=SupportRequest, support_request=support_request)
-    sender = f"{support_request.name} <{support_request.email}>"
-    if signed_in:
-        sender += " (signed in)"
-    notify_staff(
-        Message(
-            subject=f"Support request: {support_request.subject}",
-            paragraphs=[
-                f"A new support request (number {support_request.pk}) has arrived through the Contact form.",
-                f"From: {sender}",
-                f"Subject: {support_request.subject}",
-                support_request.message,
-            ],
-            link=reverse("staff_support_request_case", args=[support_request.pk]),
-            link_label="Open the case in the staff inbox",
-        ),
-        "support_request_staff",
-    )
+    notify_staff("support_request_staff", support_request=support_request, signed_in=signed_in)
     notify(
         user if signed_in else None,
-        Message(
-            subject="We have received your message",
-            paragraphs=[
-                "Thank you for getting in touch. Your support request has reached the programme team "
-                f"(reference number {support_request.pk}).",
-                f"We will reply to {support_request.email} as soon as we can.",
-            ],
-            link=reverse("help"),
-            link_label="Need Help? and FAQs",
-        ),
         "support_request_confirmation",
         email=support_request.email,
+        support_request=support_request,
     )
     return support_request
 

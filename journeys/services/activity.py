@@ -7,12 +7,9 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.ics import meeting_invite
-from notifications.services import Message as Notice
 from notifications.services import notify
 from project import ratelimit
 
@@ -104,20 +101,8 @@ def _write_message(conversation: Conversation, sender, recipient, body: str, upl
         )
         for rel in conversation.relationships.filter(state__in=MATCHED_STATES):
             touch(rel)
-        kind = "question" if question else "message"
-        paragraphs = [f"{sender.display_name} sent you a {kind}:", body or "(no text)"]
-        if message.attachment:
-            paragraphs.append(f"It comes with a file: {message.attachment.original_name}.")
-        notify(
-            recipient,
-            Notice(
-                subject=f"New {kind} from {sender.display_name}",
-                paragraphs=paragraphs,
-                link=reverse("conversation", args=[conversation.pk]),
-                link_label="Read and reply",
-            ),
-            f"{kind}_received",
-        )
+        event = "question_received" if question else "message_received"
+        notify(recipient, event, conversation=conversation, sender=sender, message=message)
     return message
 
 
@@ -133,29 +118,8 @@ def ask_question(mentee, mentor, body: str, upload: UploadedFile | None = None) 
 
 
 def _meeting_notice(meeting: Meeting, rel: Relationship, actor, what: str) -> None:
-    other = rel.other(actor)
-    when = timezone.localtime(meeting.starts_at).strftime("%A %-d %B %Y at %H:%M")
-    paragraphs = [
-        f"{actor.display_name} has {what} a meeting: “{meeting.title}”.",
-        f"When: {when} (UK time), for {meeting.duration_minutes} minutes.",
-    ]
-    if meeting.location:
-        paragraphs.append(f"Where / how: {meeting.location}")
-    if meeting.video_url:
-        paragraphs.append(f"Video chat link: {meeting.video_url}")
-    if meeting.details:
-        paragraphs.append(meeting.details)
-    notify(
-        other,
-        Notice(
-            subject=f"Meeting {what}: {meeting.title}",
-            paragraphs=paragraphs,
-            link=reverse("meetings", args=[rel.pk]),
-            link_label="See your meetings",
-            ics=meeting_invite(meeting, cancelled=(what == "cancelled")),
-        ),
-        f"meeting_{what}",
-    )
+    # The .ics invite (or its cancellation) comes with it: notifications.events.EVENTS.
+    notify(rel.other(actor), f"meeting_{what}", relationship=rel, meeting=meeting, actor=actor)
 
 
 def create_meeting(

@@ -5,11 +5,10 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.services import Message, notify, notify_staff
+from notifications.services import notify, notify_staff
 from people.models import AreaOfSupport
 from project import ratelimit
 
@@ -29,10 +28,6 @@ from ..stages import STAGES
 from .base import RateLimited, Refused, apply, atomic, lock, record, require_party
 
 User = get_user_model()
-
-
-def _url(name: str, relationship: Relationship) -> str:
-    return reverse(name, args=[relationship.pk])
 
 
 def conversation_for(mentee, mentor) -> Conversation:
@@ -99,33 +94,8 @@ def _create_request(mentee, mentor, area: AreaOfSupport, statement: str) -> Rela
         )
         mentoring_flow.request_sent(relationship)
         onboarding.first_request_sent(mentee)
-        notify(
-            mentor,
-            Message(
-                subject=f"New mentoring request from {mentee.display_name}",
-                paragraphs=[
-                    f"{mentee.display_name} would like you to mentor them in “{area.name}”.",
-                    "Please review the request and accept or decline it. You can message them first if "
-                    "anything needs clarifying.",
-                ],
-                link=_url("next_step", relationship),
-                link_label="Review the request",
-            ),
-            "request_sent",
-        )
-        notify(
-            mentee,
-            Message(
-                subject=f"Your request to {mentor.display_name} has been sent",
-                paragraphs=[
-                    f"We have sent your mentoring request to {mentor.display_name}. We will email you as soon "
-                    "as they respond. Meanwhile you can still edit or withdraw it.",
-                ],
-                link=reverse("relationships"),
-                link_label="See your relationships",
-            ),
-            "request_sent_confirmation",
-        )
+        notify(mentor, "request_sent", relationship=relationship)
+        notify(mentee, "request_sent_confirmation", relationship=relationship)
     return relationship
 
 
@@ -141,26 +111,8 @@ def edit_request(relationship: Relationship, mentee, area: AreaOfSupport, statem
 
 
 def _tell_both_about_request(rel: Relationship, what: str) -> None:
-    notify(
-        rel.mentor,
-        Message(
-            subject=f"{rel.mentee.display_name} has {what} their mentoring request",
-            paragraphs=[f"{rel.mentee.display_name} has {what} their request for mentoring in “{rel.area.name}”."],
-            link=_url("relationship", rel),
-            link_label="View the request",
-        ),
-        f"request_{what}",
-    )
-    notify(
-        rel.mentee,
-        Message(
-            subject=f"You have {what} your request to {rel.mentor.display_name}",
-            paragraphs=[f"This confirms that you have {what} your mentoring request to {rel.mentor.display_name}."],
-            link=_url("relationship", rel),
-            link_label="View the request",
-        ),
-        f"request_{what}_confirmation",
-    )
+    notify(rel.mentor, f"request_{what}", relationship=rel)
+    notify(rel.mentee, f"request_{what}_confirmation", relationship=rel)
 
 
 def withdraw_request(relationship: Relationship, mentee, reason: str = "") -> Relationship:
@@ -190,23 +142,7 @@ def accept_request(relationship: Relationship, mentor, message: str = "") -> Rel
         require_party(rel, mentor, "mentor")
         apply(rel, "accept", mentor, message)
         mentoring_flow.request_answered(rel)
-        paragraphs = [
-            f"Good news: {mentor.display_name} has accepted your mentoring request.",
-            f"You can now see each other's contact details. Your next step is to arrange your first "
-            f"conversation with {mentor.display_name}.",
-        ]
-        if message:
-            paragraphs.append(f"{mentor.display_name} wrote: “{message}”")
-        notify(
-            rel.mentee,
-            Message(
-                subject=f"{mentor.display_name} has accepted your mentoring request",
-                paragraphs=paragraphs,
-                link=_url("next_step", rel),
-                link_label="Arrange your first meeting",
-            ),
-            "request_accepted",
-        )
+        notify(rel.mentee, "request_accepted", relationship=rel, message=message)
     return rel
 
 
@@ -216,23 +152,7 @@ def decline_request(relationship: Relationship, mentor, message: str = "") -> Re
         require_party(rel, mentor, "mentor")
         apply(rel, "decline", mentor, message)
         mentoring_flow.request_answered(rel)
-        paragraphs = [
-            f"{mentor.display_name} is not able to take on your mentoring request this time.",
-            "Please don't be discouraged: there are other mentors who may be a good fit. "
-            "Find Mentor will show you who matches what you are looking for.",
-        ]
-        if message:
-            paragraphs.insert(1, f"{mentor.display_name} wrote: “{message}”")
-        notify(
-            rel.mentee,
-            Message(
-                subject=f"Your mentoring request to {mentor.display_name} was declined",
-                paragraphs=paragraphs,
-                link=reverse("find_mentor"),
-                link_label="Find another mentor",
-            ),
-            "request_declined",
-        )
+        notify(rel.mentee, "request_declined", relationship=rel, message=message)
     return rel
 
 
@@ -249,58 +169,17 @@ def complete_stage(relationship: Relationship, user, stage: str) -> Relationship
         other = rel.other(user)
         if stage == "completion":
             for person in (rel.mentee, rel.mentor):
-                notify(
-                    person,
-                    Message(
-                        subject="Please give feedback on your mentoring",
-                        paragraphs=[
-                            "Your mentoring relationship is ready for feedback. Please tell us how it went: "
-                            "it takes two minutes and helps the programme improve.",
-                        ],
-                        link=_url("next_step", rel),
-                        link_label="Give feedback",
-                    ),
-                    "ready_for_feedback",
-                )
+                notify(person, "ready_for_feedback", relationship=rel)
         else:
-            wrap_up = _open_goals_reminder(rel) if stage == "progression" else []
-            if wrap_up:  # entering completion: both are reminded of the goals still open
-                notify(
-                    user,
-                    Message(
-                        subject="Wrapping up: your open goals",
-                        paragraphs=wrap_up,
-                        link=reverse("goals", args=[rel.pk]),
-                        link_label="Open Goals",
-                    ),
-                    "completion_open_goals",
-                )
-            notify(
-                other,
-                Message(
-                    subject=f"{user.display_name} marked a stage as completed",
-                    paragraphs=[
-                        f"{user.display_name} marked “{State(stage).label}” as completed. "
-                        f"Your relationship is now at “{rel.get_state_display()}”.",
-                        *wrap_up,
-                    ],
-                    link=_url("relationship", rel),
-                    link_label="View the relationship",
-                ),
-                "stage_completed",
-            )
+            open_goals = _open_goal_labels(rel) if stage == "progression" else []
+            if open_goals:  # entering completion: both are reminded of the goals still open
+                notify(user, "completion_open_goals", relationship=rel, open_goals=open_goals)
+            notify(other, "stage_completed", relationship=rel, actor=user, stage=State(stage), open_goals=open_goals)
     return rel
 
 
-def _open_goals_reminder(rel: Relationship) -> list[str]:
-    labels = list(rel.goals.filter(completed_at__isnull=True).order_by("created_at").values_list("label", flat=True))
-    if not labels:
-        return []
-    listed = ", ".join(f"“{label}”" for label in labels)
-    return [
-        f"As you wrap up, {'this goal is' if len(labels) == 1 else 'these goals are'} still open: {listed}. "
-        "Mark what you achieved, and note where you got to with the rest before you give feedback."
-    ]
+def _open_goal_labels(rel: Relationship) -> list[str]:
+    return list(rel.goals.filter(completed_at__isnull=True).order_by("created_at").values_list("label", flat=True))
 
 
 def give_feedback(relationship: Relationship, user, rating: int, comments: str) -> Relationship:
@@ -317,34 +196,10 @@ def give_feedback(relationship: Relationship, user, rating: int, comments: str) 
         if rel.feedback.count() == 2:
             apply(rel, "complete", user, "Both gave feedback")
             for person in (rel.mentee, rel.mentor):
-                notify(
-                    person,
-                    Message(
-                        subject="Your mentoring relationship is complete",
-                        paragraphs=[
-                            "Both of you have given feedback, so this mentoring journey is now complete. "
-                            "It stays readable on your Relationships page. Thank you for taking part!",
-                        ],
-                        link=_url("relationship", rel),
-                        link_label="View the relationship",
-                    ),
-                    "relationship_completed",
-                )
+                notify(person, "relationship_completed", relationship=rel)
         else:
             other = rel.other(user)
-            notify(
-                other,
-                Message(
-                    subject="Your feedback is still to come",
-                    paragraphs=[
-                        f"{user.display_name} has given their feedback. Once you give yours, the relationship "
-                        "will be completed.",
-                    ],
-                    link=_url("next_step", rel),
-                    link_label="Give feedback",
-                ),
-                "feedback_pending",
-            )
+            notify(other, "feedback_pending", relationship=rel, actor=user)
     return rel
 
 
@@ -360,28 +215,8 @@ def withdraw(relationship: Relationship, user, reason: str) -> Relationship:
         apply(rel, "withdraw", user, reason.strip())
         mentoring_flow.ended(rel)
         other = rel.other(user)
-        notify(
-            other,
-            Message(
-                subject=f"{user.display_name} has withdrawn from your mentoring relationship",
-                paragraphs=[
-                    f"{user.display_name} has ended your mentoring relationship.",
-                    f"The reason they gave: “{reason.strip()}”",
-                    "The relationship stays readable on your Relationships page.",
-                ],
-                link=_url("relationship", rel),
-                link_label="View the relationship",
-            ),
-            "withdrawn",
-        )
-        notify_staff(
-            Message(
-                subject=f"Relationship withdrawn: {rel}",
-                paragraphs=[f"{user.display_name} withdrew. Reason: “{reason.strip()}”"],
-                link=_url("relationship", rel),
-            ),
-            "withdrawn_staff",
-        )
+        notify(other, "withdrawn", relationship=rel, actor=user, reason=reason.strip())
+        notify_staff("withdrawn_staff", relationship=rel, actor=user, reason=reason.strip())
     return rel
 
 
@@ -395,19 +230,7 @@ def close_by_staff(relationship: Relationship, staff_user, reason: str) -> Relat
         apply(rel, "close", staff_user, reason.strip())
         mentoring_flow.ended(rel)
         for person in (rel.mentee, rel.mentor):
-            notify(
-                person,
-                Message(
-                    subject="Your mentoring relationship has been closed",
-                    paragraphs=[
-                        "The programme team has closed your mentoring relationship.",
-                        f"The reason given: “{reason.strip()}”",
-                    ],
-                    link=_url("relationship", rel),
-                    link_label="View the relationship",
-                ),
-                "closed_by_staff",
-            )
+            notify(person, "closed_by_staff", relationship=rel, reason=reason.strip())
     return rel
 
 

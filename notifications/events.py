@@ -1,0 +1,125 @@
+"""What each event says lives in templates; this table says where its one link goes.
+
+Services never write prose. They name the event and pass the data it is about::
+
+    notify(mentor, "request_sent", relationship=rel)
+    notify_staff("withdrawn_staff", relationship=rel, actor=user, reason=reason)
+    send_reminder(user, Kind.FEEDBACK, "reminder_feedback", relationship=rel, other=other)
+
+and ``Message.for_event`` renders ``templates/notifications/events/<event>/``:
+
+- ``subject.txt``  the subject (also the line in the in-app list), flattened to one line;
+- ``body.txt``     the plain-text paragraphs, one blank line between them;
+- ``body.html``    the same paragraphs as ``<p>`` elements;
+
+all three with the same context: what the service passed, plus ``SITE_NAME``. The outer
+layout (greeting, the link as a button, the footer, the stop-reminder link) stays in
+``notifications/email.txt`` and ``email.html``. Every sentence is marked for translation;
+the ``.txt`` templates are wrapped in ``{% autoescape off %}`` (plain text is never
+HTML-escaped), the ``.html`` ones escape as usual.
+
+``EVENTS`` gives each event its link: a URL name, the context value that fills its one
+argument (a model's ``pk``, or the value itself), the button's label, and for meetings the
+``.ics`` invite. An event missing from the table, or its templates, is a programming error
+(``notifications/tests/test_event_templates.py`` checks every event the services use).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_LINK_LABEL = _("Open the platform")
+
+
+@dataclass(frozen=True)
+class Event:
+    link_label: str = DEFAULT_LINK_LABEL
+    url: str = ""  # a URL name; "" for no link
+    url_arg: str = ""  # the context value that fills its argument
+    ics: Callable[[dict], str] | None = None  # the calendar attachment, from the context
+
+    def link(self, context: dict) -> str:
+        if not self.url:
+            return ""
+        if not self.url_arg:
+            return reverse(self.url)
+        value = context[self.url_arg]
+        return reverse(self.url, args=[getattr(value, "pk", value)])
+
+
+def _invite(cancelled: bool) -> Callable[[dict], str]:
+    def ics(context: dict) -> str:
+        from .ics import meeting_invite
+
+        return meeting_invite(context["meeting"], cancelled=cancelled)
+
+    return ics
+
+
+_view_request = Event(_("View the request"), "relationship", "relationship")
+_view_relationship = Event(_("View the relationship"), "relationship", "relationship")
+_give_feedback = Event(_("Give feedback"), "next_step", "relationship")
+_review_request = Event(_("Review the request"), "next_step", "relationship")
+_arrange_first = Event(_("Arrange your first meeting"), "next_step", "relationship")
+_open_goals = Event(_("Open Goals"), "goals", "relationship")
+_meetings = Event(_("See your meetings"), "meetings", "relationship")
+
+EVENTS: dict[str, Event] = {
+    # Requests and stages (journeys.services.relationships)
+    "request_sent": _review_request,
+    "request_sent_confirmation": Event(_("See your relationships"), "relationships"),
+    "request_edited": _view_request,
+    "request_edited_confirmation": _view_request,
+    "request_withdrawn": _view_request,
+    "request_withdrawn_confirmation": _view_request,
+    "request_reinstated": _view_request,
+    "request_reinstated_confirmation": _view_request,
+    "request_accepted": _arrange_first,
+    "request_declined": Event(_("Find another mentor"), "find_mentor"),
+    "ready_for_feedback": _give_feedback,
+    "completion_open_goals": _open_goals,
+    "stage_completed": _view_relationship,
+    "relationship_completed": _view_relationship,
+    "feedback_pending": _give_feedback,
+    "withdrawn": _view_relationship,
+    "withdrawn_staff": Event(DEFAULT_LINK_LABEL, "relationship", "relationship"),
+    "closed_by_staff": _view_relationship,
+    # Messages and meetings (journeys.services.activity)
+    "message_received": Event(_("Read and reply"), "conversation", "conversation"),
+    "question_received": Event(_("Read and reply"), "conversation", "conversation"),
+    "meeting_arranged": Event(_meetings.link_label, "meetings", "relationship", _invite(cancelled=False)),
+    "meeting_changed": Event(_meetings.link_label, "meetings", "relationship", _invite(cancelled=False)),
+    "meeting_cancelled": Event(_meetings.link_label, "meetings", "relationship", _invite(cancelled=True)),
+    # Reminders (journeys.services.reminders)
+    "reminder_review_request": _review_request,
+    "reminder_first_meeting": _arrange_first,
+    "reminder_feedback": _give_feedback,
+    "reminder_profile": Event(_("Complete your profile"), "profile"),
+    "reminder_find_mentor": Event(_("See suggested mentors"), "find_mentor"),
+    "reminder_meeting_tomorrow": Event(_("See the meeting"), "meetings", "relationship"),
+    "reminder_goal_due": _open_goals,
+    "reminder_goal_overdue": _open_goals,
+    "reminder_set_goal": Event(_("Set a goal"), "goals", "relationship"),
+    # Staff (staff.services)
+    "staff_case_opened": Event(_("Open the case"), "staff_case", "case"),
+    "staff_nudge": Event(_("Next step"), "next_step", "relationship"),
+    "staff_suggested_mentors": Event(_("Find Mentor"), "find_mentor"),
+    # Need Help? (support.services)
+    # (Need Help? does not know the case staff.receivers opened: the link finds it by the request)
+    "support_request_staff": Event(
+        _("Open the case in the staff inbox"), "staff_support_request_case", "support_request"
+    ),
+    "support_request_confirmation": Event(_("Need Help? and FAQs"), "help"),
+    # Accounts (people.exports, people.retention)
+    "data_export_ready": Event(_("Download my data"), "data_export_download", "token"),
+    "retention_warning": Event(_("Sign in to keep my account"), "account_login"),
+}
+
+
+def template_names(event: str) -> dict[str, str]:
+    base = f"notifications/events/{event}/"
+    return {"subject": base + "subject.txt", "text": base + "body.txt", "html": base + "body.html"}

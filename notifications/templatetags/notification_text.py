@@ -1,0 +1,24 @@
+"""Filters the event templates (templates/notifications/events/) need to say things in words."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+
+from ..services import absolute as _absolute
+
+register = template.Library()
+
+
+@register.filter(needs_autoescape=True)
+def quoted_list(values, autoescape=True):
+    """“Grow my network”, “Find a job”: each value in curly quotes, joined by commas."""
+    esc = conditional_escape if autoescape else str
+    return mark_safe(", ".join(f"“{esc(v)}”" for v in values))
+
+
+@register.filter
+def absolute(url: str) -> str:
+    """A path on this site as a full address (for links written out in the text)."""
+    return _absolute(url)

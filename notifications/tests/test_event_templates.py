@@ -1,0 +1,271 @@
+"""The wording of every notification lives in its event's templates, and nowhere else.
+
+(a) Every event the services name has a row in ``notifications.events.EVENTS`` and its three
+templates, and each renders with a realistic context without a missing variable (the
+template engine is told to print a marker for anything it cannot find).
+(b) No service module writes prose: they name an event and pass data (a source scan).
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import re
+from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings as django_settings
+from django.template.loader import get_template
+from django.utils import timezone
+
+from journeys.models import State
+from journeys.services import activity, relationships
+from journeys.tests.helpers import goal, meet, send
+from notifications.events import EVENTS, template_names
+from notifications.services import Message
+from people.models import DataExport
+from people.tests.factories import make_mentee, make_mentor
+from staff.models import CaseKind
+from staff.services import open_case
+from support.models import SupportRequest
+
+ROOT = Path(django_settings.BASE_DIR)
+MISSING = "MISSING-TEMPLATE-VARIABLE[%s]"
+NOTIFY_CALLS = {"notify", "notify_staff", "send_reminder", "send_reminder_once", "for_event"}
+# Where the services live: none of them may write an email's words.
+SERVICE_SOURCES = [
+    *sorted((ROOT / "journeys" / "services").glob("*.py")),
+    ROOT / "journeys" / "models.py",
+    ROOT / "staff" / "services.py",
+    *sorted((ROOT / "support").glob("*.py")),
+    *sorted((ROOT / "people").glob("*.py")),
+]
+
+
+def _calls(path: Path):
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            yield name, node
+
+
+def _event_argument(name: str, call: ast.Call) -> ast.expr | None:
+    """The event name in a notify call: the first string argument in its place."""
+    position = {"notify": 1, "notify_staff": 0, "send_reminder": 2, "send_reminder_once": 3, "for_event": 0}[name]
+    return call.args[position] if len(call.args) > position else None
+
+
+def events_named_by_services() -> list[str]:
+    """Each event name (or, for an f-string, its pattern) that the services pass to notify & co."""
+    names = []
+    for path in SERVICE_SOURCES:
+        for name, call in _calls(path):
+            if name not in NOTIFY_CALLS:
+                continue
+            arg = _event_argument(name, call)
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                names.append(re.escape(arg.value))
+            elif isinstance(arg, ast.JoinedStr):
+                names.append(
+                    "".join(
+                        re.escape(part.value) if isinstance(part, ast.Constant) else r"[a-z_]+" for part in arg.values
+                    )
+                )
+            elif isinstance(arg, ast.Name):  # a variable holding the event (e.g. message or question)
+                continue
+            else:
+                pytest.fail(f"{path.name}:{call.lineno}: {name}() is not given an event name")
+    return names
+
+
+def test_every_event_the_services_name_is_declared():
+    patterns = events_named_by_services()
+    assert len(patterns) >= 30
+    for pattern in patterns:
+        assert any(re.fullmatch(pattern, event) for event in EVENTS), f"no event in EVENTS matches {pattern!r}"
+
+
+def test_every_declared_event_has_its_three_templates():
+    for event in EVENTS:
+        for name in template_names(event).values():
+            get_template(name)  # raises TemplateDoesNotExist
+
+
+@pytest.fixture
+def strict_templates(settings):
+    """Print a marker for every variable the templates cannot resolve."""
+    templates = copy.deepcopy(settings.TEMPLATES)
+    templates[0]["OPTIONS"]["string_if_invalid"] = MISSING
+    settings.TEMPLATES = templates  # setting_changed resets the template engines
+
+
+@pytest.fixture
+def world(db):
+    """A realistic cast: a relationship with a meeting, a goal, a staff case, a support request."""
+    mentee = make_mentee(first_name="Priya", last_name="O'Neil & <Co>")
+    mentor = make_mentor(first_name="Alice", last_name="Kember")
+    rel = send(mentee, mentor)
+    relationships.accept_request(rel, mentor)
+    meeting = meet(rel, mentee, days=1)
+    meeting.details = "Bring your CV.\nAnd questions."
+    meeting.video, meeting.video_token = True, "abc"
+    target = goal(rel, mentee)
+    target.due_date = timezone.localdate() + timedelta(days=2)
+    case = open_case(CaseKind.STALLED, relationship=rel, summary="for 30 days", tell_staff=False)
+    support_request = SupportRequest.objects.create(
+        name="Priya <O'Neil>", email="priya@example.com", subject="Help & advice", message="Line one\nLine two"
+    )
+    export = DataExport(user=mentee, expires_at=timezone.now() + timedelta(days=7))
+    message = activity.send_message(rel.conversation, mentee, "Hello\nthere")
+    suggestion = SimpleNamespace(
+        mentor=SimpleNamespace(display_name="Bo Mentor", subtitle="Engineer at Acme"), profile_url="/mentors/1/"
+    )
+    return SimpleNamespace(
+        mentee=mentee,
+        mentor=mentor,
+        rel=rel,
+        meeting=meeting,
+        goal=target,
+        case=case,
+        support_request=support_request,
+        export=export,
+        message=message,
+        suggestion=suggestion,
+    )
+
+
+def _meeting_variants(meeting):
+    """By video chat (with details), at a place, and with neither."""
+    at_a_place = copy.copy(meeting)
+    at_a_place.video, at_a_place.location, at_a_place.details = False, "Café <Nero>", ""
+    nowhere = copy.copy(at_a_place)
+    nowhere.location = ""
+    return [meeting, at_a_place, nowhere]
+
+
+def contexts(w) -> dict[str, list[dict]]:
+    """For each event, the contexts its service passes (every variant the templates branch on)."""
+    rel = {"relationship": w.rel}
+    request_events = {
+        f"request_{what}{suffix}": [rel]
+        for what in ("edited", "withdrawn", "reinstated")
+        for suffix in ("", "_confirmation")
+    }
+    meeting = {"relationship": w.rel, "meeting": w.meeting, "actor": w.mentee}
+    nudge = {"relationship": w.rel, "other": w.mentee}
+    return {
+        "request_sent": [rel],
+        "request_sent_confirmation": [rel],
+        **request_events,
+        "request_accepted": [{**rel, "message": "See you soon!"}, {**rel, "message": ""}],
+        "request_declined": [{**rel, "message": "I am full."}, {**rel, "message": ""}],
+        "ready_for_feedback": [rel],
+        "completion_open_goals": [{**rel, "open_goals": ["Grow my network"]}, {**rel, "open_goals": ["A", "B"]}],
+        "stage_completed": [
+            {**rel, "actor": w.mentee, "stage": State("progression"), "open_goals": ["Grow my network", "B"]},
+            {**rel, "actor": w.mentee, "stage": State("first_conversation"), "open_goals": []},
+        ],
+        "relationship_completed": [rel],
+        "feedback_pending": [{**rel, "actor": w.mentor}],
+        "withdrawn": [{**rel, "actor": w.mentor, "reason": "Moving abroad"}],
+        "withdrawn_staff": [{**rel, "actor": w.mentor, "reason": "Moving abroad"}],
+        "closed_by_staff": [{**rel, "reason": "Duplicate"}],
+        "message_received": [{"conversation": w.rel.conversation, "sender": w.mentee, "message": w.message}],
+        "question_received": [{"conversation": w.rel.conversation, "sender": w.mentee, "message": w.message}],
+        **{
+            f"meeting_{what}": [{**meeting, "meeting": variant} for variant in _meeting_variants(w.meeting)]
+            for what in ("arranged", "changed", "cancelled")
+        },
+        "reminder_review_request": [rel],
+        "reminder_first_meeting": [rel],
+        "reminder_feedback": [{**rel, "other": w.mentor}],
+        "reminder_profile": [{}],
+        "reminder_find_mentor": [{}],
+        "reminder_meeting_tomorrow": [
+            {**rel, "meeting": variant, "other": w.mentor} for variant in _meeting_variants(w.meeting)
+        ],
+        "reminder_goal_due": [{**rel, "goal": w.goal}],
+        "reminder_goal_overdue": [{**rel, "goal": w.goal}],
+        "reminder_set_goal": [rel],
+        "staff_case_opened": [{"case": w.case}],
+        "staff_nudge": [
+            {**nudge, "situation": situation, "personal": personal}
+            for situation in ("answer_request", "request_waiting", "arrange_first_meeting", "feedback", "quiet")
+            for personal in ("", "We are here to help.")
+        ],
+        "staff_suggested_mentors": [{"mentors": [w.suggestion, w.suggestion]}],
+        "support_request_staff": [
+            {"support_request": w.support_request, "case": w.case, "signed_in": signed_in}
+            for signed_in in (True, False)
+        ],
+        "support_request_confirmation": [{"support_request": w.support_request}],
+        "data_export_ready": [{"export": w.export, "token": w.export.token}],
+        "retention_warning": [{"anonymise_on": timezone.now() + timedelta(days=30)}],
+    }
+
+
+def test_every_event_renders_with_a_realistic_context(world, strict_templates):
+    samples = contexts(world)
+    assert set(samples) == set(EVENTS), "give every event in EVENTS a sample context here"
+    marker = MISSING.split("[")[0]
+    for event, variants in samples.items():
+        for context in variants:
+            message = Message.for_event(event, **context)
+            for part in (message.subject, message.body_text, message.body_html):
+                assert part.strip(), f"{event}: an empty part"
+                assert marker not in part, f"{event}: {part}"
+            assert "\n" not in message.subject, event
+            assert "&amp;" not in message.subject + message.body_text and "&#x27;" not in message.body_text, event
+            # Paragraphs and line breaks are the only markup: every other "<" is escaped text.
+            assert "<" not in re.sub(r"</?p>|<br>", "", message.body_html), f"{event}: {message.body_html}"
+            assert message.link and message.link_label, event
+            assert "\n\n\n" not in message.body_text, event
+
+
+def test_the_text_part_is_never_escaped_and_the_html_part_always_is(world):
+    message = Message.for_event("withdrawn", relationship=world.rel, actor=world.mentee, reason="A & <B>")
+    assert message.subject == "Priya O'Neil & <Co> has withdrawn from your mentoring relationship"
+    assert "The reason they gave: “A & <B>”" in message.body_text
+    assert "Priya O&#x27;Neil &amp; &lt;Co&gt; has ended your mentoring relationship." in message.body_html
+    assert "A &amp; &lt;B&gt;" in message.body_html
+
+
+def test_an_address_in_angle_brackets_is_escaped_in_html(world):
+    message = Message.for_event(
+        "support_request_staff", support_request=world.support_request, case=world.case, signed_in=True
+    )
+    assert "From: Priya <O'Neil> <priya@example.com> (signed in)" in message.body_text
+    assert "From: Priya &lt;O&#x27;Neil&gt; &lt;priya@example.com&gt; (signed in)" in message.body_html
+
+
+def test_meeting_events_carry_the_invite(world):
+    ctx = {"relationship": world.rel, "meeting": world.meeting, "actor": world.mentee}
+    assert "METHOD:REQUEST" in Message.for_event("meeting_arranged", **ctx).ics
+    assert "METHOD:CANCEL" in Message.for_event("meeting_cancelled", **ctx).ics
+    assert Message.for_event("request_sent", relationship=world.rel).ics == ""
+
+
+def test_an_unknown_event_is_a_programming_error():
+    with pytest.raises(ValueError, match="EVENTS"):
+        Message.for_event("no_such_event")
+
+
+# -- (b) the rule: services pass data, never prose -------------------------------------
+
+
+def test_no_service_module_writes_an_emails_words():
+    offences = []
+    for path in SERVICE_SOURCES:
+        source = path.read_text()
+        if re.search(r"from notifications\.services import[^\n]*\bMessage\b", source):
+            offences.append(f"{path.name}: imports notifications' Message (name an event instead)")
+        for name, call in _calls(path):
+            keywords = {k.arg for k in call.keywords}
+            if "paragraphs" in keywords or "link_label" in keywords:
+                offences.append(f"{path.name}:{call.lineno}: {name}(paragraphs=/link_label=...)")
+            if name in NOTIFY_CALLS | {"Message", "Notice"} and keywords & {"subject", "paragraphs", "link"}:
+                offences.append(f"{path.name}:{call.lineno}: {name}() is given prose: {sorted(keywords)}")
+    assert offences == []
