@@ -30,7 +30,29 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.admin.models import LogEntry
+from django.contrib.sessions.models import Session
+from django.db import transaction
 from django.db.models import Q
+
+from journeys.models import (
+    Attachment,
+    Conversation,
+    Feedback,
+    Goal,
+    GoalEntry,
+    Meeting,
+    Message,
+    Relationship,
+    StateChange,
+)
+from notifications.models import Notification, ReminderOptOut, SentReminder
+from staff.models import StaffCase, StaffNote
+from support.models import SupportRequest
+
+from .models import DataExport
 
 logger = logging.getLogger(__name__)
 
@@ -123,55 +145,40 @@ def erase_personal_data(user, needles: Needles) -> None:
 
     Files are deleted from storage once the transaction commits, so a rollback leaves them.
     """
-    from allauth.account.models import EmailAddress
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-    from django.contrib.admin.models import LogEntry
-    from django.db import transaction
+    by_address = _any_of("email__iexact", needles.emails)
+    _delete_own_rows(user, needles, by_address)
+    _delete_own_files(user)
+    _anonymise_support_requests(user, needles, by_address)
+    _scrub_own_relationships(user, needles)
+    _scrub_everywhere(needles)
 
-    from journeys.models import (
-        Attachment,
-        Conversation,
-        Feedback,
-        Goal,
-        GoalEntry,
-        Meeting,
-        Message,
-        Relationship,
-        StateChange,
-    )
-    from notifications.models import Notification, ReminderOptOut, SentReminder
-    from staff.models import StaffCase, StaffNote
-    from support.models import SupportRequest
 
-    from .models import DataExport
+def _any_of(lookup: str, values) -> Q:
+    match = Q()
+    for value in values:
+        match |= Q(**{lookup: value})
+    return match
 
-    addresses = needles.emails
-    address_match = Q()
-    for address in addresses:
-        address_match |= Q(email__iexact=address)
 
-    # Rows that are the person's own: deleted.
-    Notification.objects.filter(Q(recipient=user) | address_match).delete()
+def _delete_own_rows(user, needles: Needles, by_address: Q) -> None:
+    """Rows that are the person's own: notifications, reminder settings, addresses, sign-in records, sessions."""
+    Notification.objects.filter(Q(recipient=user) | by_address).delete()
     ReminderOptOut.objects.filter(user=user).delete()
     SentReminder.objects.filter(user=user).delete()
-    EmailAddress.objects.filter(Q(user=user) | address_match).delete()
-    username_match = Q()
-    for address in addresses:
-        username_match |= Q(username__iexact=address)
-    if addresses:
+    EmailAddress.objects.filter(Q(user=user) | by_address).delete()
+    if needles.emails:
+        by_username = _any_of("username__iexact", needles.emails)
         for model in (AccessAttempt, AccessFailureLog, AccessLog):
-            model.objects.filter(username_match).delete()
+            model.objects.filter(by_username).delete()
     _delete_sessions(user)
 
-    files = []
-    for export in DataExport.objects.filter(user=user):
-        if export.file:
-            files.append((export.file.storage, export.file.name))
+
+def _delete_own_files(user) -> None:
+    """Their data exports and uploads: the rows now, the files once the transaction commits."""
+    files = [(e.file.storage, e.file.name) for e in DataExport.objects.filter(user=user) if e.file]
     DataExport.objects.filter(user=user).delete()
     uploads = Attachment.objects.filter(message__sender=user)
-    for attachment in uploads:
-        if attachment.file:
-            files.append((attachment.file.storage, attachment.file.name))
+    files += [(a.file.storage, a.file.name) for a in uploads if a.file]
     uploads.delete()
 
     def remove_files():
@@ -183,9 +190,10 @@ def erase_personal_data(user, needles: Needles) -> None:
 
     transaction.on_commit(remove_files)
 
-    # Support requests they sent: the row stays (staff statistics), the person goes.
-    own_requests = SupportRequest.objects.filter(Q(user=user) | address_match)
-    for request in own_requests:
+
+def _anonymise_support_requests(user, needles: Needles, by_address: Q) -> None:
+    """Support requests they sent: the row stays (staff statistics), the person goes."""
+    for request in SupportRequest.objects.filter(Q(user=user) | by_address):
         request.name = NAME_REPLACEMENT
         request.email = user.email  # the anonymised placeholder address
         request.subject = needles.scrub(request.subject, local=True)
@@ -193,7 +201,9 @@ def erase_personal_data(user, needles: Needles) -> None:
         request.user = None
         request.save(update_fields=["name", "email", "subject", "message", "user"])
 
-    # Text about them inside their own relationships and conversations: every name form.
+
+def _scrub_own_relationships(user, needles: Needles) -> None:
+    """Text about them inside their own relationships and conversations: every name form."""
     relationships = Relationship.objects.filter(Q(mentee=user) | Q(mentor=user))
     conversations = Conversation.objects.filter(Q(mentee=user) | Q(mentor=user))
     local = [
@@ -210,7 +220,9 @@ def erase_personal_data(user, needles: Needles) -> None:
     for queryset, fields in local:
         scrub_rows(queryset, fields, needles, local=True)
 
-    # Everywhere else: the full name, the e-mail address and the phone number.
+
+def _scrub_everywhere(needles: Needles) -> None:
+    """Everywhere else: the full name, the e-mail address and the phone number."""
     everywhere = [
         (Notification.objects.all(), ["subject", "body_text", "body_html", "ics", "last_error"]),
         (StateChange.objects.all(), ["note"]),
@@ -232,8 +244,6 @@ def erase_personal_data(user, needles: Needles) -> None:
 
 def _delete_sessions(user) -> None:
     """Sign the person out everywhere: their sessions hold their id (and perhaps more)."""
-    from django.contrib.sessions.models import Session
-
     doomed = []
     for session in Session.objects.all().iterator(chunk_size=500):
         try:

@@ -19,6 +19,7 @@ import json
 import zipfile
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -26,7 +27,12 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from .models import DataExport
+from journeys.models import Conversation, Message, Relationship
+from notifications.models import Notification, ReminderOptOut
+from notifications.services import notify
+from support.models import SupportRequest
+
+from .models import DataExport, Profile
 
 README = """What {site} holds about you, exported on {date}.
 
@@ -73,8 +79,6 @@ def access_data_export(user, token) -> DataExport:
 
 def build(export_id: int) -> DataExport | None:
     """Write the zip and email the link (the task's body). Does nothing if already built."""
-    from notifications.services import notify
-
     with transaction.atomic():
         export = DataExport.objects.select_for_update().select_related("user").filter(pk=export_id).first()
         if export is None or export.status != DataExport.Status.PENDING:
@@ -114,16 +118,21 @@ def _person(user, viewer) -> str:
 
 def build_zip(user) -> bytes:
     """The archive's bytes: JSON files about ``user`` and the files they uploaded."""
-    from allauth.account.models import EmailAddress
+    conversations, files = _conversations(user)
+    parts = [
+        ("account.json", _account(user)),
+        ("profile.json", _profile(user)),
+        ("relationships.json", _relationships(user)),
+        ("messages.json", conversations),
+        ("notifications.json", _notifications(user)),
+        ("support_requests.json", _support_requests(user)),
+        ("reminder_settings.json", _reminder_settings(user)),
+    ]
+    return _zip(parts, files)
 
-    from journeys.models import Conversation, Message, Relationship
-    from notifications.models import Notification, ReminderOptOut
-    from support.models import SupportRequest
 
-    from .models import Profile
-
-    profile = Profile.objects.filter(user=user).select_related("role", "community").first()
-    account = {
+def _account(user) -> dict:
+    return {
         "email": user.email,
         "first_name": user.first_name,
         "last_name": user.last_name,
@@ -134,98 +143,103 @@ def build_zip(user) -> bytes:
             for e in EmailAddress.objects.filter(user=user)
         ],
     }
-    profile_data = {}
-    if profile:
-        profile_data = {
-            "is_mentor": profile.is_mentor,
-            "is_mentee": profile.is_mentee,
-            "job_title": profile.job_title,
-            "organisation": profile.organisation,
-            "phone": profile.phone,
-            "role": profile.role.name if profile.role else None,
-            "professional_community": profile.community.name if profile.community else None,
-            "areas_of_support": [a.name for a in profile.areas.all()],
-            "region": profile.get_region_display() if profile.region else "",
-            "biography": profile.biography,
-            "experience": profile.experience,
-            "mentees_at_once": profile.capacity,
-            "open_to_new_requests": profile.accepting_requests,
-            "away_until": _iso(profile.away_until),
-            "completed_at": _iso(profile.completed_at),
-            "last_active_at": _iso(profile.last_active_at),
-        }
 
-    relationships = []
+
+def _profile(user) -> dict:
+    profile = Profile.objects.filter(user=user).select_related("role", "community").first()
+    if not profile:
+        return {}
+    return {
+        "is_mentor": profile.is_mentor,
+        "is_mentee": profile.is_mentee,
+        "job_title": profile.job_title,
+        "organisation": profile.organisation,
+        "phone": profile.phone,
+        "role": profile.role.name if profile.role else None,
+        "professional_community": profile.community.name if profile.community else None,
+        "areas_of_support": [a.name for a in profile.areas.all()],
+        "region": profile.get_region_display() if profile.region else "",
+        "biography": profile.biography,
+        "experience": profile.experience,
+        "mentees_at_once": profile.capacity,
+        "open_to_new_requests": profile.accepting_requests,
+        "away_until": _iso(profile.away_until),
+        "completed_at": _iso(profile.completed_at),
+        "last_active_at": _iso(profile.last_active_at),
+    }
+
+
+def _relationships(user) -> list[dict]:
     rels = (
         Relationship.objects.filter(Q(mentee=user) | Q(mentor=user))
         .select_related("mentee", "mentor", "area")
         .prefetch_related("history__actor", "meetings__organiser", "goals__entries__author", "goals__owner", "feedback")
         .order_by("created_at", "pk")
     )
-    for rel in rels:
-        relationships.append(
-            {
-                "your_role": rel.role_of(user),
-                "mentee": _person(rel.mentee, user),
-                "mentor": _person(rel.mentor, user),
-                "area_of_support": rel.area.name,
-                "personal_statement": rel.statement,
-                "state": rel.get_state_display(),
-                "requested_at": _iso(rel.created_at),
-                "matched_at": _iso(rel.matched_at),
-                "ended_at": _iso(rel.ended_at),
-                "history": [
-                    {
-                        "at": _iso(h.at),
-                        "who": _person(h.actor, user) or "the platform",
-                        "what": h.action_label,
-                        "stage": h.to_label(),
-                        "note": h.note,
-                    }
-                    for h in rel.history.all()
-                ],
-                "meetings": [
-                    {
-                        "title": m.title,
-                        "starts_at": _iso(m.starts_at),
-                        "duration_minutes": m.duration_minutes,
-                        "location": m.location,
-                        "details": m.details,
-                        "video": m.video,
-                        "organiser": _person(m.organiser, user),
-                        "cancelled_at": _iso(m.cancelled_at),
-                    }
-                    for m in rel.meetings.all()
-                ],
-                "goals": [
-                    {
-                        "label": g.label,
-                        "details": g.details,
-                        "due_date": _iso(g.due_date),
-                        "set_by": _person(g.owner, user),
-                        "created_at": _iso(g.created_at),
-                        "completed_at": _iso(g.completed_at),
-                        "entries": [
-                            {
-                                "kind": e.get_kind_display(),
-                                "text": e.text,
-                                "by": _person(e.author, user),
-                                "at": _iso(e.at),
-                            }
-                            for e in g.entries.all()
-                        ],
-                    }
-                    for g in rel.goals.all()
-                ],
-                # Feedback stays private: only what this person wrote.
-                "feedback_you_gave": [
-                    {"rating": f.rating, "comments": f.comments, "at": _iso(f.at)}
-                    for f in rel.feedback.all()
-                    if f.author_id == user.pk
-                ],
-            }
-        )
+    return [_relationship(rel, user) for rel in rels]
 
+
+def _relationship(rel, user) -> dict:
+    return {
+        "your_role": rel.role_of(user),
+        "mentee": _person(rel.mentee, user),
+        "mentor": _person(rel.mentor, user),
+        "area_of_support": rel.area.name,
+        "personal_statement": rel.statement,
+        "state": rel.get_state_display(),
+        "requested_at": _iso(rel.created_at),
+        "matched_at": _iso(rel.matched_at),
+        "ended_at": _iso(rel.ended_at),
+        "history": [
+            {
+                "at": _iso(h.at),
+                "who": _person(h.actor, user) or "the platform",
+                "what": h.action_label,
+                "stage": h.to_label(),
+                "note": h.note,
+            }
+            for h in rel.history.all()
+        ],
+        "meetings": [
+            {
+                "title": m.title,
+                "starts_at": _iso(m.starts_at),
+                "duration_minutes": m.duration_minutes,
+                "location": m.location,
+                "details": m.details,
+                "video": m.video,
+                "organiser": _person(m.organiser, user),
+                "cancelled_at": _iso(m.cancelled_at),
+            }
+            for m in rel.meetings.all()
+        ],
+        "goals": [_goal(g, user) for g in rel.goals.all()],
+        # Feedback stays private: only what this person wrote.
+        "feedback_you_gave": [
+            {"rating": f.rating, "comments": f.comments, "at": _iso(f.at)}
+            for f in rel.feedback.all()
+            if f.author_id == user.pk
+        ],
+    }
+
+
+def _goal(g, user) -> dict:
+    return {
+        "label": g.label,
+        "details": g.details,
+        "due_date": _iso(g.due_date),
+        "set_by": _person(g.owner, user),
+        "created_at": _iso(g.created_at),
+        "completed_at": _iso(g.completed_at),
+        "entries": [
+            {"kind": e.get_kind_display(), "text": e.text, "by": _person(e.author, user), "at": _iso(e.at)}
+            for e in g.entries.all()
+        ],
+    }
+
+
+def _conversations(user) -> tuple[list[dict], list[tuple[str, object]]]:
+    """Their conversations, and the files they uploaded (path in the archive, stored file)."""
     files: list[tuple[str, object]] = []
     conversations = []
     for conv in (
@@ -242,8 +256,11 @@ def build_zip(user) -> bytes:
                     files.append((path, msg.attachment.file))
             entries.append(entry)
         conversations.append({"with": _person(conv.other(user), user), "messages": entries})
+    return conversations, files
 
-    notifications = [
+
+def _notifications(user) -> list[dict]:
+    return [
         {
             "at": _iso(n.created_at),
             "subject": n.subject,
@@ -255,7 +272,10 @@ def build_zip(user) -> bytes:
         }
         for n in Notification.objects.filter(recipient=user).order_by("created_at", "pk")
     ]
-    support_requests = [
+
+
+def _support_requests(user) -> list[dict]:
+    return [
         {
             "at": _iso(s.created_at),
             "name": s.name,
@@ -266,20 +286,17 @@ def build_zip(user) -> bytes:
         }
         for s in SupportRequest.objects.filter(Q(user=user) | Q(email__iexact=user.email)).order_by("created_at")
     ]
-    reminders = [{"stopped": o.kind, "at": _iso(o.created_at)} for o in ReminderOptOut.objects.filter(user=user)]
 
+
+def _reminder_settings(user) -> list[dict]:
+    return [{"stopped": o.kind, "at": _iso(o.created_at)} for o in ReminderOptOut.objects.filter(user=user)]
+
+
+def _zip(parts: list[tuple[str, object]], files: list[tuple[str, object]]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.txt", README.format(site=settings.SITE_NAME, date=timezone.localdate().isoformat()))
-        for name, data in [
-            ("account.json", account),
-            ("profile.json", profile_data),
-            ("relationships.json", relationships),
-            ("messages.json", conversations),
-            ("notifications.json", notifications),
-            ("support_requests.json", support_requests),
-            ("reminder_settings.json", reminders),
-        ]:
+        for name, data in parts:
             archive.writestr(name, json.dumps(data, indent=2, ensure_ascii=False))
         for path, field in files:
             try:
