@@ -17,16 +17,17 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
-from journeys.models import Relationship, State
+from journeys import rules
+from journeys.models import WORKING_STATES, Relationship, State
 from journeys.services.base import Refused
 from notifications.services import Message, notify, notify_staff
 from project.dates import long_date
 
 from .models import CaseKind, StaffCase, StaffNote
 
-OPEN_TASK = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
+OPEN_TASK = rules.OPEN_TASK_STATUSES
 FINISHED = [PROCESS.DONE, PROCESS.CANCELED]
-STALLED_STATES = [State.FIRST_CONVERSATION, State.PROGRESSION, State.COMPLETION]
+STALLED_STATES = WORKING_STATES  # the stages where a relationship can stall
 MAX_SNOOZE_DAYS = 90
 
 

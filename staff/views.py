@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from viewflow.workflow.models import Task
 
 from journeys.forms import form_errors
+from journeys.rules import task_url as _task_url
 from journeys.services.base import Refused
 
 from . import forms, services
@@ -24,10 +25,6 @@ TABS = [
     ("snoozed", "Snoozed"),
     ("archive", "Archive"),
 ]
-
-
-def _task_url(task: Task) -> str:
-    return task.flow_task.reverse("execute", args=[task.process_id, task.pk])
 
 
 @staff_member_required

@@ -18,7 +18,7 @@ from notifications.reminders import Kind, send_reminder
 from notifications.services import Message
 from project.dates import long_date
 
-from ..models import Feedback, Relationship, State
+from ..models import WORKING_STATES, Feedback, Relationship, State
 
 
 def remind_mentor_to_review(relationship: Relationship) -> bool:
@@ -138,8 +138,6 @@ def nudge_to_find_mentor(user) -> bool:
 #
 # These hang on dates inside a relationship (a meeting, a goal's due date) rather than on a
 # step that waits, so a sweep finds them; each is sent once (a key per meeting time or due date).
-
-WORKING_STATES = [State.FIRST_CONVERSATION, State.PROGRESSION, State.COMPLETION]
 
 
 def send_dated_reminders(now=None) -> int:
