@@ -18,7 +18,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from journeys import rules
-from journeys.models import WORKING_STATES, Relationship, State
+from journeys.models import MATCHED_STATES, WORKING_STATES, Relationship, State
 from journeys.services.base import Refused
 from notifications.services import Message, notify, notify_staff
 from project.dates import long_date
@@ -247,7 +247,7 @@ def nudge(case: StaffCase, user, who: str, personal: str = "") -> list:
         raise Refused("This case is not about a relationship, so there is nobody to nudge.")
     if who not in NUDGE_WHO:
         raise Refused("Choose who to nudge: the mentee, the mentor or both.")
-    if relationship.state not in (State.REQUESTED, *STALLED_STATES, State.ARRANGING, State.FEEDBACK):
+    if relationship.state not in (State.REQUESTED, *MATCHED_STATES):
         raise Refused(f"The relationship is “{State(relationship.state).label}”: there is nothing to nudge them about.")
     personal = (personal or "").strip()[:500]
     people = {"mentee": [relationship.mentee], "mentor": [relationship.mentor]}.get(
