@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import os
 from dataclasses import dataclass
 
 import pytest
@@ -32,7 +31,7 @@ from people.search.ranking import AWAY
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = int(os.environ.get("RULES_EXAMPLES", "30"))
+EXAMPLES = 30
 MAX_RELATIONSHIPS = 5
 _seq = itertools.count(1)
 
