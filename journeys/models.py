@@ -20,32 +20,17 @@ from people.models import AreaOfSupport
 
 from . import rules
 
-
-class State(models.TextChoices):
-    REQUESTED = "requested", "Request awaiting the mentor"
-    DECLINED = "declined", "Request declined"
-    REQUEST_WITHDRAWN = "request_withdrawn", "Request withdrawn"
-    ARRANGING = "arranging", "Matched: arrange the first meeting"
-    FIRST_CONVERSATION = "first_conversation", "First conversation"
-    PROGRESSION = "progression", "Progression"
-    COMPLETION = "completion", "Completion"
-    FEEDBACK = "feedback", "Feedback"
-    COMPLETED = "completed", "Completed"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    CLOSED = "closed", "Closed by programme staff"
-
-
-OPEN_REQUEST_STATES = [State.REQUESTED, State.REQUEST_WITHDRAWN]
-MATCHED_STATES = [
-    State.ARRANGING,
-    State.FIRST_CONVERSATION,
-    State.PROGRESSION,
-    State.COMPLETION,
-    State.FEEDBACK,
-]
-ENDED_STATES = [State.DECLINED, State.COMPLETED, State.WITHDRAWN, State.CLOSED]
-# States that take one of the mentor's places.
-CAPACITY_STATES = MATCHED_STATES
+# The states and their groups live in ``journeys.states`` (one name per group); they are
+# re-exported here for the code that reads them with the models.
+from .states import (  # noqa: F401  (re-exported)
+    CAPACITY_STATES,
+    ENDED_STATES,
+    MATCHED_STATES,
+    OPEN_REQUEST_STATES,
+    OPEN_STATES,
+    WORKING_STATES,
+    State,
+)
 
 
 class Conversation(models.Model):
@@ -94,7 +79,7 @@ class Relationship(ConcurrentTransitionMixin, models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["mentee", "mentor"],
-                condition=Q(state__in=["requested", "request_withdrawn", *[s.value for s in MATCHED_STATES]]),
+                condition=Q(state__in=[s.value for s in OPEN_STATES]),
                 name="one_open_relationship_per_pair",
             ),
             models.CheckConstraint(condition=~Q(mentee=models.F("mentor")), name="no_self_mentoring"),
@@ -197,7 +182,7 @@ class Relationship(ConcurrentTransitionMixin, models.Model):
         """The mentee of a withdrawn request left the programme: it ends, and can no longer be reinstated."""
         self.ended_at = timezone.now()
 
-    @transition(field=state, source=[*OPEN_REQUEST_STATES, *MATCHED_STATES], target=State.CLOSED)
+    @transition(field=state, source=OPEN_STATES, target=State.CLOSED)
     def close(self):
         self.ended_at = timezone.now()
 

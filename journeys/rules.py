@@ -1,12 +1,33 @@
-"""Guards of the relationship's transitions, each with the reason it refuses.
+"""The relationship's rules, each in one place: guards, capacity, open tasks.
 
 A guard is a plain predicate over the relationship (what django-fsm calls a
 condition) with a ``refusal`` sentence that the services show to people.
+
+A rule that is also asked of the database is written here (or, for who may be found
+as a mentor, in ``people.rules``) as a Python predicate and, side by side, as the
+matching ``Q`` / expression (and SQL, for the search's hand-written ranking), so guards,
+services, selectors, cards and the search all read the same rule.
+``people/tests/test_rules_agree.py`` checks that the two sides agree.
+
+Nothing here imports ``journeys.models`` (which imports this module for its guards):
+the states come from ``journeys.states``, the relationships through the mentor's
+reverse relation or the app registry.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from datetime import date
+
+from django.apps import apps
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan
+from viewflow.workflow.status import STATUS
+
+from people import rules as people_rules
+
+from .states import CAPACITY_STATES, ENDED_STATES, State
 
 
 def guard(refusal: str) -> Callable:
@@ -17,26 +38,139 @@ def guard(refusal: str) -> Callable:
     return decorate
 
 
-def active_mentee_count(mentor) -> int:
-    from .models import CAPACITY_STATES, Relationship
+def _relationships():
+    return apps.get_model("journeys", "Relationship")
 
-    return Relationship.objects.filter(mentor=mentor, state__in=CAPACITY_STATES).count()
+
+# -- capacity: the mentor has a place left ---------------------------------------------
+#
+# A mentor's places are taken by their relationships in CAPACITY_STATES (matched, not ended).
+
+
+def active_mentee_count(mentor) -> int:
+    """How many of the mentor's places are taken."""
+    return mentor.relationships_as_mentor.filter(state__in=CAPACITY_STATES).count()
+
+
+def places_taken_by(mentor_user_ids: Iterable[int]) -> dict[int, int]:
+    """``active_mentee_count`` for many mentors in one query (absent: none taken)."""
+    rows = (
+        _relationships()
+        .objects.filter(mentor_id__in=list(mentor_user_ids), state__in=CAPACITY_STATES)
+        .values("mentor_id")
+        .annotate(taken=Count("pk"))
+    )
+    return {row["mentor_id"]: row["taken"] for row in rows}
+
+
+def has_room(capacity: int, taken: int) -> bool:
+    """The capacity rule itself: fewer places taken than the mentor offers."""
+    return taken < capacity
+
+
+def places_left(capacity: int, taken: int) -> int:
+    return max(0, capacity - taken)
+
+
+def mentor_has_room(profile, taken: int | None = None) -> bool:
+    """The mentor (given by their profile) has a place left."""
+    taken = active_mentee_count(profile.user) if taken is None else taken
+    return has_room(profile.capacity, taken)
+
+
+def places_taken_expression(mentor_user_id: str = "user_id"):
+    """``active_mentee_count`` as an expression, for a queryset whose ``mentor_user_id`` is the mentor."""
+    taken = (
+        _relationships()
+        .objects.filter(mentor_id=OuterRef(mentor_user_id), state__in=CAPACITY_STATES)
+        .order_by()
+        .values("mentor_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(taken, output_field=IntegerField()), Value(0))
+
+
+def has_room_q():
+    """``mentor_has_room`` as a filter on ``Profile``."""
+    return GreaterThan(F("capacity"), places_taken_expression())
+
+
+def places_taken_sql(mentor_user_id: str = "p.user_id") -> tuple[str, tuple]:
+    """``active_mentee_count`` as a SQL scalar for the mentor whose user id is ``mentor_user_id``."""
+    table = _relationships()._meta.db_table
+    states = tuple(str(state) for state in CAPACITY_STATES)
+    marks = ", ".join(["%s"] * len(states))
+    return f"(SELECT count(*) FROM {table} x WHERE x.mentor_id = {mentor_user_id} AND x.state IN ({marks}))", states
+
+
+def full_mentors_sql(profile_table: str) -> tuple[str, tuple]:
+    """The user ids of the mentors with no place left (the negation of ``has_room``), as SQL."""
+    table = _relationships()._meta.db_table
+    states = tuple(str(state) for state in CAPACITY_STATES)
+    return (
+        f"SELECT r.mentor_id FROM {table} r JOIN {profile_table} fp ON fp.user_id = r.mentor_id "
+        f"WHERE r.state IN ({', '.join(['%s'] * len(states))}) "
+        "GROUP BY r.mentor_id, fp.capacity HAVING count(*) >= fp.capacity",
+        states,
+    )
 
 
 @guard("The mentor already supports as many mentees as they have room for.")
 def mentor_has_capacity(relationship) -> bool:
     profile = getattr(relationship.mentor, "profile", None)
     capacity = profile.capacity if profile else 0
-    return active_mentee_count(relationship.mentor) < capacity
+    return has_room(capacity, active_mentee_count(relationship.mentor))
+
+
+# -- availability: the mentor may be sent a request now ---------------------------------
 
 
 @guard("The mentor is not taking new mentoring requests for now (paused or away).")
 def mentor_open_to_requests(relationship) -> bool:
-    from django.utils import timezone
-
     profile = getattr(relationship.mentor, "profile", None)
-    away = bool(profile and profile.away_until and profile.away_until > timezone.localdate())
-    return bool(profile and profile.accepting_requests and relationship.mentor.is_active and not away)
+    return bool(profile and relationship.mentor.is_active and people_rules.mentor_open_to_requests(profile))
+
+
+def mentor_takes_requests(profile, taken: int | None = None, today: date | None = None) -> bool:
+    """Listed, open to requests and with a place left: what Find Mentor lists as available."""
+    return people_rules.mentor_available(profile, today) and mentor_has_room(profile, taken)
+
+
+def mentor_takes_requests_q(today: date | None = None):
+    """``mentor_takes_requests`` as a filter on ``Profile``."""
+    return Q(people_rules.mentor_available_q(today), has_room_q())
+
+
+# -- open tasks: what the declared flows wait on -----------------------------------------
+
+OPEN_TASK_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
+# Open and not yet started by its owner (a started task is finished, not started again).
+NOT_STARTED_TASK_STATUSES = [STATUS.NEW, STATUS.ASSIGNED]
+
+
+def task_is_open(task) -> bool:
+    return task.status in OPEN_TASK_STATUSES
+
+
+def task_not_started(task) -> bool:
+    return task.status in NOT_STARTED_TASK_STATUSES
+
+
+def open_task_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}status__in": OPEN_TASK_STATUSES})
+
+
+def not_started_task_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}status__in": NOT_STARTED_TASK_STATUSES})
+
+
+def task_url(task) -> str:
+    """The page where the task's owner does it (the flow node's execute view)."""
+    return task.flow_task.reverse("execute", args=[task.process_id, task.pk])
+
+
+# -- the relationship's stages ----------------------------------------------------------
 
 
 @guard("Arrange or record the first meeting before moving on.")
@@ -68,8 +202,6 @@ def why_read_only(relationship) -> str | None:
     """
     from django.utils.translation import gettext as _
 
-    from .models import State
-
     ended = {
         State.DECLINED: _("This request was declined"),
         State.WITHDRAWN: _("This relationship was withdrawn"),
@@ -90,8 +222,6 @@ def why_conversation_read_only(conversation) -> str | None:
     before any request); once every relationship between the two has ended, it
     reads as the latest one: read-only, with that relationship's reason.
     """
-    from .models import ENDED_STATES
-
     relationships = list(conversation.relationships.order_by("-created_at", "-pk").only("state", "created_at"))
     if not relationships or any(rel.state not in ENDED_STATES for rel in relationships):
         return None

@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
 
+from . import rules
 from .models import Attachment, Conversation, Goal, GoalEntry, Meeting, Relationship
 
 
@@ -70,8 +70,8 @@ def open_tasks_for(user, relationships) -> dict[int, Task]:
     """The task the declared flow waits on from ``user``, per relationship id."""
     tasks = (
         Task.objects.filter(
+            rules.open_task_q(),
             owner=user,
-            status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED],
             process__mentoringprocess__relationship__in=relationships,
         )
         .select_related("process__mentoringprocess")
@@ -83,8 +83,7 @@ def open_tasks_for(user, relationships) -> dict[int, Task]:
     return result
 
 
-def task_url(task: Task) -> str:
-    return task.flow_task.reverse("execute", args=[task.process_id, task.pk])
+task_url = rules.task_url  # the one rule for a task's page (journeys.rules), read here too
 
 
 def relationships_for(user):
@@ -114,8 +113,8 @@ def goals_for(relationship: Relationship):
 def onboarding_task_url(user) -> str | None:
     task = (
         Task.objects.filter(
+            rules.not_started_task_q(),
             owner=user,
-            status__in=[STATUS.NEW, STATUS.ASSIGNED],
             process__onboardingprocess__participant=user,
         )
         .order_by("pk")

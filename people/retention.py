@@ -27,6 +27,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from .rules import account_open_q
+
 logger = logging.getLogger(__name__)
 
 
@@ -45,7 +47,7 @@ def _candidates():
     """Participants' live accounts, each with ``last_seen``."""
     return (
         get_user_model()
-        .objects.filter(is_active=True, anonymised_at__isnull=True, is_staff=False, is_superuser=False)
+        .objects.filter(account_open_q(prefix=""), is_staff=False, is_superuser=False)
         .annotate(
             last_seen=Greatest(
                 Coalesce(F("last_login"), F("date_joined")),

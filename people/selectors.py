@@ -13,10 +13,13 @@ from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Prefetch
+from django.db.models import DurationField, ExpressionWrapper, F, Prefetch
 from django.http import Http404
-from django.utils import timezone
 
+from journeys import rules
+from journeys.states import OPEN_STATES
+
+from . import rules as people_rules
 from .models import AreaOfSupport, ProfessionalCommunity, Profile, Region, Role
 
 User = get_user_model()
@@ -65,7 +68,7 @@ class MentorCard:
 
     @property
     def places_left(self) -> int:
-        return max(0, self.capacity - self.taken)
+        return rules.places_left(self.capacity, self.taken)
 
     @property
     def relationship_label(self) -> str:
@@ -98,7 +101,7 @@ class MentorCard:
 
     @property
     def is_away(self) -> bool:
-        return self.away_until is not None and self.away_until > timezone.localdate()
+        return people_rules.mentor_away(self)
 
 
 def card_columns(mentee_id: int | None, keyword_sql: tuple[str, tuple] | None = None) -> tuple[str, tuple]:
@@ -110,11 +113,11 @@ def card_columns(mentee_id: int | None, keyword_sql: tuple[str, tuple] | None = 
     ``keyword_sql`` (a condition on ``p``), whether their text matches the mentee's keywords,
     so the explanation agrees with the database.
     """
-    from journeys.models import CAPACITY_STATES, MATCHED_STATES, OPEN_REQUEST_STATES, Relationship
+    from journeys.models import Relationship
 
     rel = Relationship._meta.db_table
-    taken_states = [str(s) for s in CAPACITY_STATES]
-    open_states = [str(s) for s in (*OPEN_REQUEST_STATES, *MATCHED_STATES)]
+    taken, taken_params = rules.places_taken_sql("p.user_id")
+    open_states = [str(s) for s in OPEN_STATES]
     keyword, keyword_params = keyword_sql or ("FALSE", ())
 
     def states(values: list[str]) -> str:
@@ -133,11 +136,11 @@ def card_columns(mentee_id: int | None, keyword_sql: tuple[str, tuple] | None = 
         "p.id AS pk, p.user_id AS user_id, u.first_name, u.last_name, u.email, p.job_title, p.organisation, "
         "p.role_id, r.name AS role_name, p.community_id, c.name AS community_name, p.region, p.capacity, "
         f"p.accepting_requests, p.away_until, {area_ids} AS areas, "
-        f"(SELECT count(*) FROM {rel} x WHERE x.mentor_id = p.user_id AND x.state IN ({states(taken_states)})) AS taken, "
+        f"{taken} AS taken, "
         f"{related.format(col='id')} AS relationship_id, {related.format(col='state')} AS relationship_state, "
         f"{keyword} AS keyword_hit"
     )
-    params = (*taken_states, mentee_id, *open_states, mentee_id, *open_states, *keyword_params)
+    params = (*taken_params, mentee_id, *open_states, mentee_id, *open_states, *keyword_params)
     return columns, params
 
 
@@ -172,26 +175,19 @@ def _as_date(value):
 
 def places_taken(mentor_user_ids: Iterable[int]) -> dict[int, int]:
     """How many matched relationships each mentor has (they count against capacity)."""
-    from journeys.models import CAPACITY_STATES, Relationship
-
-    rows = (
-        Relationship.objects.filter(mentor_id__in=list(mentor_user_ids), state__in=CAPACITY_STATES)
-        .values("mentor_id")
-        .annotate(taken=Count("pk"))
-    )
-    return {row["mentor_id"]: row["taken"] for row in rows}
+    return rules.places_taken_by(mentor_user_ids)
 
 
 def open_relationships_with(mentee, mentor_user_ids: Iterable[int]) -> dict[int, object]:
     """The mentee's open request or current relationship with each of these mentors."""
-    from journeys.models import MATCHED_STATES, OPEN_REQUEST_STATES, Relationship
+    from journeys.models import Relationship
 
     if mentee is None or not getattr(mentee, "pk", None):
         return {}
     rows = Relationship.objects.filter(
         mentee=mentee,
         mentor_id__in=list(mentor_user_ids),
-        state__in=[*OPEN_REQUEST_STATES, *MATCHED_STATES],
+        state__in=OPEN_STATES,
     ).order_by("created_at")
     return {rel.mentor_id: rel for rel in rows}
 
@@ -207,8 +203,7 @@ def access_mentor(viewer, user_id: int) -> Profile:
     if profile is None:
         raise Http404("No such mentor")
     is_self = viewer is not None and viewer.pk == profile.user_id
-    listed = profile.user.is_active and profile.user.anonymised_at is None and profile.completed_at is not None
-    if not (listed or is_self):
+    if not (people_rules.mentor_listed(profile) or is_self):
         raise Http404("No such mentor")
     return profile
 
@@ -269,11 +264,12 @@ class Availability:
 
 def availability(profile: Profile) -> Availability:
     taken = places_taken([profile.user_id]).get(profile.user_id, 0)
-    left = max(0, profile.capacity - taken)
+    left = rules.places_left(profile.capacity, taken)
+    away = people_rules.mentor_away(profile)
     if not profile.accepting_requests:
-        return Availability("paused", left, profile.away_until if profile.is_away else None)
-    if profile.away_until and profile.away_until > timezone.localdate():
+        return Availability("paused", left, profile.away_until if away else None)
+    if away:
         return Availability("away", left, profile.away_until)
-    if left == 0:
+    if not rules.has_room(profile.capacity, taken):
         return Availability("full", 0)
     return Availability("open", left)

@@ -12,7 +12,9 @@ from datetime import timedelta
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
+from journeys import rules
 from journeys.models import Feedback, Relationship, State, StateChange
+from people import rules as people_rules
 from people.models import Profile
 
 from .models import CaseKind, StaffCase
@@ -73,29 +75,42 @@ def _median(values) -> timedelta | None:
 
 
 def build(period_key: str = "90") -> Report:
-    label, days = PERIODS.get(period_key, PERIODS["90"])
     period_key = period_key if period_key in PERIODS else "90"
+    label, days = PERIODS[period_key]
     since = timezone.now() - timedelta(days=days) if days else None
     in_period = (lambda field: Q(**{f"{field}__gte": since})) if since else (lambda field: Q())
+    requests = _request_figures(in_period)
+    feedback = Feedback.objects.filter(in_period("at")).aggregate(n=Count("pk"), average=Avg("rating"))
+    cases = _case_figures(in_period)
+    return Report(
+        period_key=period_key,
+        period_label=label,
+        **_people_figures(),
+        **requests,
+        completed=Relationship.objects.filter(in_period("ended_at"), state=State.COMPLETED).count(),
+        feedback_count=feedback["n"],
+        feedback_average=round(feedback["average"], 1) if feedback["average"] is not None else None,
+        by_state=_relationships_by_state(),
+        **cases,
+    )
 
-    people = Profile.objects.filter(completed_at__isnull=False, user__is_active=True, user__anonymised_at__isnull=True)
+
+def _people_figures() -> dict:
+    """Mentors and mentees with a completed profile and an open account, and the places left
+    with the mentors among them who take requests (away or not)."""
+    people = Profile.objects.filter(people_rules.account_open_q(), completed_at__isnull=False)
     counts = people.aggregate(
         mentors=Count("pk", filter=Q(is_mentor=True)), mentees=Count("pk", filter=Q(is_mentee=True))
     )
-    matched_states = [State.ARRANGING, State.FIRST_CONVERSATION, State.PROGRESSION, State.COMPLETION, State.FEEDBACK]
-    taken = dict(
-        Relationship.objects.filter(state__in=matched_states)
-        .values_list("mentor_id")
-        .annotate(n=Count("pk"))
-        .values_list("mentor_id", "n")
-    )
+    offering = people.filter(is_mentor=True, accepting_requests=True).annotate(taken=rules.places_taken_expression())
     places_left = sum(
-        max(0, capacity - taken.get(user_id, 0))
-        for user_id, capacity in people.filter(is_mentor=True, accepting_requests=True).values_list(
-            "user_id", "capacity"
-        )
+        rules.places_left(capacity, taken) for capacity, taken in offering.values_list("capacity", "taken")
     )
+    return {"mentors": counts["mentors"], "mentees": counts["mentees"], "places_left": places_left}
 
+
+def _request_figures(in_period) -> dict:
+    """The requests of the period: how many, how they were answered, and how fast."""
     requests = Relationship.objects.filter(in_period("created_at"))
     answers = StateChange.objects.filter(in_period("relationship__created_at"), action__in=["accept", "decline"])
     outcome = answers.aggregate(
@@ -111,10 +126,24 @@ def build(period_key: str = "90") -> Report:
     delays = answers.annotate(
         delay=ExpressionWrapper(F("at") - F("relationship__created_at"), output_field=DurationField())
     ).values_list("delay", flat=True)
+    return {
+        "requests": request_counts["total"],
+        "accepted": outcome["accepted"],
+        "declined": outcome["declined"],
+        "withdrawn": request_counts["withdrawn"],
+        "waiting": request_counts["waiting"],
+        "acceptance_rate": round(100 * outcome["accepted"] / answered) if answered else None,
+        "typical_answer": _median(list(delays)),
+    }
 
-    feedback = Feedback.objects.filter(in_period("at")).aggregate(n=Count("pk"), average=Avg("rating"))
+
+def _relationships_by_state() -> list[tuple[str, int]]:
     by_state = dict(Relationship.objects.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
+    return [(s.label, by_state.get(s.value, 0)) for s in State]
 
+
+def _case_figures(in_period) -> dict:
+    """Staff cases still open (by kind), and those resolved in the period with how long they took."""
     open_cases = dict(
         StaffCase.objects.exclude(status__in=["DONE", "CANCELED"])
         .values_list("kind")
@@ -125,28 +154,11 @@ def build(period_key: str = "90") -> Report:
     resolution_times = resolved.annotate(
         took=ExpressionWrapper(F("resolved_at") - F("created"), output_field=DurationField())
     ).values_list("took", flat=True)
-
-    return Report(
-        period_key=period_key,
-        period_label=label,
-        mentors=counts["mentors"],
-        mentees=counts["mentees"],
-        places_left=places_left,
-        requests=request_counts["total"],
-        accepted=outcome["accepted"],
-        declined=outcome["declined"],
-        withdrawn=request_counts["withdrawn"],
-        waiting=request_counts["waiting"],
-        acceptance_rate=round(100 * outcome["accepted"] / answered) if answered else None,
-        typical_answer=_median(list(delays)),
-        completed=Relationship.objects.filter(in_period("ended_at"), state=State.COMPLETED).count(),
-        feedback_count=feedback["n"],
-        feedback_average=round(feedback["average"], 1) if feedback["average"] is not None else None,
-        by_state=[(s.label, by_state.get(s.value, 0)) for s in State],
-        open_cases=[(k.label, open_cases.get(k.value, 0)) for k in CaseKind],
-        resolved_cases=resolved.count(),
-        typical_resolution=_median(list(resolution_times)),
-    )
+    return {
+        "open_cases": [(k.label, open_cases.get(k.value, 0)) for k in CaseKind],
+        "resolved_cases": resolved.count(),
+        "typical_resolution": _median(list(resolution_times)),
+    }
 
 
 CSV_HEADER = [

@@ -16,7 +16,8 @@ from django.utils import timezone
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
-from journeys.models import Relationship, State
+from journeys import rules
+from journeys.models import MATCHED_STATES, WORKING_STATES, Relationship, State
 from journeys.services import relationships
 from journeys.services.base import Refused
 from notifications.services import notify, notify_staff
@@ -27,9 +28,9 @@ from support.services import set_support_request_status
 from . import flows as case_flow
 from .models import CaseKind, StaffCase, StaffNote
 
-OPEN_TASK = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
+OPEN_TASK = rules.OPEN_TASK_STATUSES
 FINISHED = [PROCESS.DONE, PROCESS.CANCELED]
-STALLED_STATES = [State.FIRST_CONVERSATION, State.PROGRESSION, State.COMPLETION]
+STALLED_STATES = WORKING_STATES  # the stages where a relationship can stall
 MAX_SNOOZE_DAYS = 90
 
 
@@ -223,7 +224,7 @@ def nudge(case: StaffCase, user, who: str, personal: str = "") -> list:
         raise Refused("This case is not about a relationship, so there is nobody to nudge.")
     if who not in NUDGE_WHO:
         raise Refused("Choose who to nudge: the mentee, the mentor or both.")
-    if relationship.state not in (State.REQUESTED, *STALLED_STATES, State.ARRANGING, State.FEEDBACK):
+    if relationship.state not in (State.REQUESTED, *MATCHED_STATES):
         raise Refused(f"The relationship is “{State(relationship.state).label}”: there is nothing to nudge them about.")
     personal = (personal or "").strip()[:500]
     people = {"mentee": [relationship.mentee], "mentor": [relationship.mentor]}.get(

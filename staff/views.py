@@ -22,6 +22,7 @@ from journeys.flows.mentoring import MentoringFlow
 from journeys.flows.onboarding import OnboardingFlow
 from journeys.forms import form_errors
 from journeys.models import Relationship
+from journeys.rules import task_url as _task_url
 from journeys.services.base import Refused
 
 from . import forms, services
@@ -35,10 +36,6 @@ TABS = [
     ("snoozed", "Snoozed"),
     ("archive", "Archive"),
 ]
-
-
-def _task_url(task: Task) -> str:
-    return task.flow_task.reverse("execute", args=[task.process_id, task.pk])
 
 
 @staff_member_required

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from viewflow.workflow.models import Task
 from viewflow.workflow.nodes import Handle
-from viewflow.workflow.status import PROCESS, STATUS
+from viewflow.workflow.status import PROCESS
 
-OPEN_TASK = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
+from .. import rules
+
+OPEN_TASK = rules.OPEN_TASK_STATUSES
 
 
 def open_tasks(processes, node) -> list[Task]:
@@ -27,7 +29,7 @@ def finish(processes, node) -> bool:
             done = True
             continue
         with task.activation() as activation:
-            if task.status in (STATUS.NEW, STATUS.ASSIGNED):
+            if rules.task_not_started(task):
                 activation.start(None)
             activation.execute()
         done = True

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.services import notify, notify_staff
+from people import rules as people_rules
 from people.models import AreaOfSupport
 from project import ratelimit
 
@@ -17,13 +17,14 @@ from ..flows import onboarding
 from ..models import (
     MATCHED_STATES,
     OPEN_REQUEST_STATES,
+    OPEN_STATES,
     Conversation,
     Feedback,
     Relationship,
     State,
     StateChange,
 )
-from ..rules import active_mentee_count
+from ..rules import mentor_has_room
 from ..stages import STAGES
 from .base import RateLimited, Refused, apply, atomic, lock, record, require_party
 
@@ -42,15 +43,13 @@ def _check_can_request(mentee, mentor) -> None:
     if not (profile and profile.is_mentee):
         raise Refused("Only mentees can send mentoring requests. Add the mentee role in your profile first.")
     mentor_profile = getattr(mentor, "profile", None)
-    if not (mentor_profile and mentor_profile.is_mentor and mentor.is_active and not mentor.anonymised_at):
+    if not (mentor_profile and mentor_profile.is_mentor and people_rules.account_open(mentor)):
         raise Refused("This person is not available as a mentor.")
     if not mentor_profile.accepting_requests:
         raise Refused(f"{mentor.display_name} has paused new mentoring requests for now.")
-    if mentor_profile.away_until and mentor_profile.away_until > timezone.localdate():
+    if people_rules.mentor_away(mentor_profile):
         raise Refused(f"{mentor.display_name} is away until {mentor_profile.away_until:%-d %B %Y}.")
-    if Relationship.objects.filter(
-        mentee=mentee, mentor=mentor, state__in=[*OPEN_REQUEST_STATES, *MATCHED_STATES]
-    ).exists():
+    if Relationship.objects.filter(mentee=mentee, mentor=mentor, state__in=OPEN_STATES).exists():
         raise Refused(f"You already have an open request or relationship with {mentor.display_name}.")
 
 
@@ -74,7 +73,7 @@ def _create_request(mentee, mentor, area: AreaOfSupport, statement: str) -> Rela
         # Lock the mentor's profile so two requests to a full mentor are checked one at a time.
         User.objects.select_for_update().filter(pk=mentor.pk).first()
         _check_can_request(mentee, mentor)
-        if active_mentee_count(mentor) >= mentor.profile.capacity:
+        if not mentor_has_room(mentor.profile):
             raise Refused(f"{mentor.display_name} is supporting as many mentees as they can at the moment.")
         try:
             with atomic():

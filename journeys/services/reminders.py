@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from notifications.reminders import Kind, send_reminder, send_reminder_once
 
-from ..models import MATCHED_STATES, Feedback, Goal, Meeting, Relationship, State
+from ..models import MATCHED_STATES, WORKING_STATES, Feedback, Goal, Meeting, Relationship, State
 
 
 def remind_mentor_to_review(relationship: Relationship) -> bool:
@@ -64,8 +64,6 @@ def nudge_to_find_mentor(user) -> bool:
 #
 # These hang on dates inside a relationship (a meeting, a goal's due date) rather than on a
 # step that waits, so a sweep finds them; each is sent once (a key per meeting time or due date).
-
-WORKING_STATES = [State.FIRST_CONVERSATION, State.PROGRESSION, State.COMPLETION]
 
 
 def send_dated_reminders(now=None) -> int:

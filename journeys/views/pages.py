@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from people.models import Profile
+from people.selectors import access_mentor
 
 from .. import rules, selectors
 from ..forms import (
@@ -22,19 +23,16 @@ from ..forms import (
     RequestForm,
     form_errors,
 )
-from ..models import MATCHED_STATES, OPEN_REQUEST_STATES, State
+from ..models import MATCHED_STATES, OPEN_STATES, State
 from ..services import activity, relationships
 from ..services.base import RateLimited, Refused, why_not
 
 User = get_user_model()
-ACTIVE_AS_MENTEE = {*OPEN_REQUEST_STATES, *MATCHED_STATES}
 
 
-def _mentor_or_404(user_id: int):
-    mentor = User.objects.select_related("profile").filter(pk=user_id, is_active=True).first()
-    if mentor is None or not getattr(mentor, "profile", None) or not mentor.profile.is_mentor:
-        raise Http404("No such mentor")
-    return mentor
+def _mentor_or_404(viewer, user_id: int):
+    """The mentor's user, if the viewer may see them as a mentor (``people.selectors.access_mentor``)."""
+    return access_mentor(viewer, user_id).user
 
 
 # -- Relationships ------------------------------------------------------------
@@ -45,12 +43,7 @@ def relationship_list(request):
     as_mentee, as_mentor = selectors.relationships_for(request.user)
     profile = Profile.objects.filter(user=request.user).first()
     suggestions = []
-    if (
-        profile
-        and profile.is_mentee
-        and profile.is_complete
-        and not any(r.state in ACTIVE_AS_MENTEE for r in as_mentee)
-    ):
+    if profile and profile.is_mentee and profile.is_complete and not any(r.state in OPEN_STATES for r in as_mentee):
         from people.search import suggested_mentors
 
         suggestions = suggested_mentors(request.user, limit=3)
@@ -130,7 +123,7 @@ def withdraw(request, pk: int):
 
 @login_required
 def request_new(request, user_id: int):
-    mentor = _mentor_or_404(user_id)
+    mentor = _mentor_or_404(request.user, user_id)
     if request.method == "POST":
         form = RequestForm(request.POST)
         status = 200
@@ -263,7 +256,7 @@ def conversation(request, pk: int):
 
 @login_required
 def ask_question(request, user_id: int):
-    mentor = _mentor_or_404(user_id)
+    mentor = _mentor_or_404(request.user, user_id)
     form = MessageForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST" and form.is_valid():

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
 
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
-from journeys.models import CAPACITY_STATES, Relationship
+from journeys import rules
 
+from .. import rules as people_rules
 from .. import selectors
 from ..models import Profile
 from ..selectors import MentorCard
@@ -95,74 +95,79 @@ class Ranking:
         self.viewer_id = getattr(viewer, "pk", None)
         self.postgres = is_postgresql()
         self.today = today or timezone.localdate()
-        weights = match_weights()
-        scaled = {kind: round(weight * SCALE) for kind, weight in weights.items()}
-        profile = Profile._meta.db_table
-        self.profile_table = profile
-        user_table = get_user_model()._meta.db_table
-        areas_table = Profile.areas.through._meta.db_table
-        relationship_table = Relationship._meta.db_table
-
-        self.conditions: list[tuple[Sql, int]] = []
-        self.keyword_condition: Sql | None = None
+        self.profile_table = Profile._meta.db_table
         # Words too common to search for ("the", punctuation) make an empty query; count() finds out.
         self.keywords_usable = bool(criteria.keywords) and (self.postgres or bool(re.search(r"\w", criteria.keywords)))
-        for area in criteria.areas:
-            if self.postgres:
-                condition = Sql("p.area_ids @> ARRAY[%s]::bigint[]", (area.pk,))
-            else:
-                condition = Sql(
-                    f"p.id IN (SELECT profile_id FROM {areas_table} WHERE areaofsupport_id = %s)", (area.pk,)
-                )
-            self.conditions.append((condition, scaled["area"]))
-        if criteria.role:
-            self.conditions.append((Sql("p.role_id = %s", (criteria.role.pk,)), scaled["role"]))
-        if criteria.community:
-            self.conditions.append((Sql("p.community_id = %s", (criteria.community.pk,)), scaled["community"]))
-        if criteria.keywords:
-            if self.postgres:
-                condition = Sql("p.search_vector @@ websearch_to_tsquery('english', %s)", (criteria.keywords,))
-            else:
-                words = keyword_words(criteria.keywords) or [criteria.keywords]
-                condition = _join(
-                    [
-                        Sql(
-                            "(p.biography LIKE %s ESCAPE '\\' OR p.experience LIKE %s ESCAPE '\\')",
-                            (_like(w), _like(w)),
-                        )
-                        for w in words
-                    ],
-                    " AND ",
-                )
-            self.conditions.append((condition, scaled["keywords"]))
-            self.keyword_condition = condition
-        if criteria.region:
-            self.conditions.append((Sql("p.region = %s", (criteria.region,)), scaled["region"]))
+        self.keyword_condition: Sql | None = None
+        self.conditions: list[tuple[Sql, int]] = self._criteria_conditions()
+        self.base = self._listed_candidates()
+        self.full_mentors = Sql(*rules.full_mentors_sql(self.profile_table))
+        self.availability = self._availability_column()
 
-        today_param = self.today if self.postgres else self.today.isoformat()
-        where = [
-            Sql("p.is_mentor AND p.completed_at IS NOT NULL"),
-            Sql(f"p.user_id NOT IN (SELECT id FROM {user_table} WHERE NOT is_active OR anonymised_at IS NOT NULL)"),
-        ]
+    # -- setting up ----------------------------------------------------------------
+
+    def _criteria_conditions(self) -> list[tuple[Sql, int]]:
+        """Each criterion the mentee gave, as a condition on ``p`` and its weight in hundredths.
+
+        Also notes the keywords' condition (``keyword_condition``): the cards and the count
+        read it on its own.
+        """
+        criteria = self.criteria
+        scaled = {kind: round(weight * SCALE) for kind, weight in match_weights().items()}
+        conditions: list[tuple[Sql, int]] = []
+        for area in criteria.areas:
+            conditions.append((self._area_condition(area.pk), scaled["area"]))
+        if criteria.role:
+            conditions.append((Sql("p.role_id = %s", (criteria.role.pk,)), scaled["role"]))
+        if criteria.community:
+            conditions.append((Sql("p.community_id = %s", (criteria.community.pk,)), scaled["community"]))
+        if criteria.keywords:
+            self.keyword_condition = self._keywords_condition(criteria.keywords)
+            conditions.append((self.keyword_condition, scaled["keywords"]))
+        if criteria.region:
+            conditions.append((Sql("p.region = %s", (criteria.region,)), scaled["region"]))
+        return conditions
+
+    def _area_condition(self, area_id: int) -> Sql:
+        if self.postgres:
+            return Sql("p.area_ids @> ARRAY[%s]::bigint[]", (area_id,))
+        areas_table = Profile.areas.through._meta.db_table
+        return Sql(f"p.id IN (SELECT profile_id FROM {areas_table} WHERE areaofsupport_id = %s)", (area_id,))
+
+    def _keywords_condition(self, keywords: str) -> Sql:
+        if self.postgres:
+            return Sql("p.search_vector @@ websearch_to_tsquery('english', %s)", (keywords,))
+        words = keyword_words(keywords) or [keywords]
+        return _join(
+            [
+                Sql("(p.biography LIKE %s ESCAPE '\\' OR p.experience LIKE %s ESCAPE '\\')", (_like(w), _like(w)))
+                for w in words
+            ],
+            " AND ",
+        )
+
+    @property
+    def _today_param(self):
+        return self.today if self.postgres else self.today.isoformat()
+
+    def _listed_candidates(self) -> Sql:
+        """Who may be found at all (``people.rules``): listed mentors other than the viewer,
+        and only those open to requests unless the mentee asks to see the others too."""
+        where = [Sql(people_rules.mentor_listed_sql())]
         if self.viewer_id:
             where.append(Sql("p.user_id <> %s", (self.viewer_id,)))
-        if not criteria.show_unavailable:
-            where.append(Sql("p.accepting_requests AND (p.away_until IS NULL OR p.away_until <= %s)", (today_param,)))
-        self.base = _join(where, " AND ")
-        self.full_mentors = Sql(
-            f"SELECT r.mentor_id FROM {relationship_table} r JOIN {profile} fp ON fp.user_id = r.mentor_id "
-            f"WHERE r.state IN ({', '.join(['%s'] * len(CAPACITY_STATES))}) "
-            "GROUP BY r.mentor_id, fp.capacity HAVING count(*) >= fp.capacity",
-            tuple(str(state) for state in CAPACITY_STATES),
-        )
-        self.availability = (
-            Sql(
-                f"CASE WHEN NOT p.accepting_requests THEN {PAUSED} WHEN p.away_until > %s THEN {AWAY} "
-                f"ELSE {AVAILABLE} END",
-                (today_param,),
-            )
-            if criteria.show_unavailable
-            else Sql(str(AVAILABLE))
+        if not self.criteria.show_unavailable:
+            where.append(Sql(*people_rules.mentor_open_to_requests_sql(self._today_param)))
+        return _join(where, " AND ")
+
+    def _availability_column(self) -> Sql:
+        """Paused, away or available (only worked out when unavailable mentors are shown)."""
+        if not self.criteria.show_unavailable:
+            return Sql(str(AVAILABLE))
+        away, params = people_rules.mentor_away_sql(self._today_param)
+        return Sql(
+            f"CASE WHEN NOT p.accepting_requests THEN {PAUSED} WHEN {away} THEN {AWAY} ELSE {AVAILABLE} END",
+            params,
         )
 
     # -- pieces --------------------------------------------------------------------

@@ -1,0 +1,43 @@
+"""The relationship's states and the groups the rules speak of, each under one name.
+
+Nothing here imports the models, so the rules (``journeys.rules``), the search's SQL
+(``people.search``) and the models themselves can all read the same lists.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class State(models.TextChoices):
+    REQUESTED = "requested", "Request awaiting the mentor"
+    DECLINED = "declined", "Request declined"
+    REQUEST_WITHDRAWN = "request_withdrawn", "Request withdrawn"
+    ARRANGING = "arranging", "Matched: arrange the first meeting"
+    FIRST_CONVERSATION = "first_conversation", "First conversation"
+    PROGRESSION = "progression", "Progression"
+    COMPLETION = "completion", "Completion"
+    FEEDBACK = "feedback", "Feedback"
+    COMPLETED = "completed", "Completed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    CLOSED = "closed", "Closed by programme staff"
+
+
+# A request the mentor has not accepted yet (a withdrawn one can still be reinstated).
+OPEN_REQUEST_STATES = [State.REQUESTED, State.REQUEST_WITHDRAWN]
+# Accepted and not yet ended: the relationship proper.
+MATCHED_STATES = [
+    State.ARRANGING,
+    State.FIRST_CONVERSATION,
+    State.PROGRESSION,
+    State.COMPLETION,
+    State.FEEDBACK,
+]
+# An open request or a current relationship: at most one per mentee and mentor.
+OPEN_STATES = [*OPEN_REQUEST_STATES, *MATCHED_STATES]
+# The stages where the two work together (after the first meeting is arranged, before feedback):
+# the ones that can stall, and where goals fall due.
+WORKING_STATES = [State.FIRST_CONVERSATION, State.PROGRESSION, State.COMPLETION]
+ENDED_STATES = [State.DECLINED, State.COMPLETED, State.WITHDRAWN, State.CLOSED]
+# States that take one of the mentor's places (the capacity rule, ``journeys.rules``).
+CAPACITY_STATES = MATCHED_STATES
