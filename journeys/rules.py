@@ -23,6 +23,7 @@ from django.apps import apps
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan
+from django.utils.translation import gettext as _
 from viewflow.workflow.status import STATUS
 
 from people import rules as people_rules
@@ -200,8 +201,6 @@ def why_read_only(relationship) -> str | None:
     new message, meeting, goal, milestone or note. Every writing service refuses
     with this sentence and every page hides its forms and shows it instead.
     """
-    from django.utils.translation import gettext as _
-
     ended = {
         State.DECLINED: _("This request was declined"),
         State.WITHDRAWN: _("This relationship was withdrawn"),
