@@ -16,7 +16,7 @@ from ..services import reminders
 from ..stages import STAGES, Stage
 from . import driver
 from .locking import wait_for_process_row
-from .timing import after_days, days_title, sweep_text
+from .timing import sweep_text
 
 
 def mentee(activation):
@@ -55,24 +55,9 @@ class MentoringFlow(flow.Flow):
         ParticipantStep(
             page("journeys.views.steps.ReviewRequest"), title="Review the mentoring request", assignee=mentor
         )
-        .OnTimeout(
-            after_days("REQUEST_REMIND_DAYS", 0),
-            this.remind_mentor,
-            interrupting=False,
-            title=days_title("REQUEST_REMIND_DAYS", 0),
-        )
-        .OnTimeout(
-            after_days("REQUEST_REMIND_DAYS", 1),
-            this.remind_mentor,
-            interrupting=False,
-            title=days_title("REQUEST_REMIND_DAYS", 1),
-        )
-        .OnTimeout(
-            after_days("REQUEST_ESCALATE_DAYS"),
-            this.escalate_request,
-            interrupting=False,
-            title=days_title("REQUEST_ESCALATE_DAYS"),
-        )
+        .After("REQUEST_REMIND_DAYS", this.remind_mentor, index=0)
+        .After("REQUEST_REMIND_DAYS", this.remind_mentor, index=1)
+        .After("REQUEST_ESCALATE_DAYS", this.escalate_request)
         .Next(this.after_review)
     )
     escalate_request = (
@@ -99,18 +84,8 @@ class MentoringFlow(flow.Flow):
         ParticipantStep(
             page("journeys.views.steps.ArrangeFirstMeeting"), title="Arrange your first meeting", assignee=mentee
         )
-        .OnTimeout(
-            after_days("FIRST_MEETING_REMIND_DAYS"),
-            this.remind_to_arrange,
-            interrupting=False,
-            title=days_title("FIRST_MEETING_REMIND_DAYS"),
-        )
-        .OnTimeout(
-            after_days("FIRST_MEETING_ESCALATE_DAYS"),
-            this.escalate_no_meeting,
-            interrupting=False,
-            title=days_title("FIRST_MEETING_ESCALATE_DAYS"),
-        )
+        .After("FIRST_MEETING_REMIND_DAYS", this.remind_to_arrange)
+        .After("FIRST_MEETING_ESCALATE_DAYS", this.escalate_no_meeting)
         .Next(this.first_conversation)
     )
     escalate_no_meeting = (
@@ -135,24 +110,14 @@ class MentoringFlow(flow.Flow):
         ParticipantStep(
             page("journeys.views.steps.GiveFeedback"), title="Give feedback on your mentoring", assignee=mentee
         )
-        .OnTimeout(
-            after_days("FEEDBACK_REMIND_DAYS"),
-            this.remind_mentee_feedback,
-            interrupting=False,
-            title=days_title("FEEDBACK_REMIND_DAYS"),
-        )
+        .After("FEEDBACK_REMIND_DAYS", this.remind_mentee_feedback)
         .Next(this.feedback_given)
     )
     mentor_feedback = (
         ParticipantStep(
             page("journeys.views.steps.GiveFeedback"), title="Give feedback on your mentoring", assignee=mentor
         )
-        .OnTimeout(
-            after_days("FEEDBACK_REMIND_DAYS"),
-            this.remind_mentor_feedback,
-            interrupting=False,
-            title=days_title("FEEDBACK_REMIND_DAYS"),
-        )
+        .After("FEEDBACK_REMIND_DAYS", this.remind_mentor_feedback)
         .Next(this.feedback_given)
     )
     feedback_given = flow.Join().Next(this.completed)

@@ -12,7 +12,6 @@ from ..nodes import ParticipantStep, page
 from ..services import reminders
 from . import driver
 from .locking import wait_for_process_row
-from .timing import after_days, days_title
 
 
 def participant(activation):
@@ -40,12 +39,7 @@ class OnboardingFlow(flow.Flow):
         ParticipantStep(
             page("journeys.views.steps.CompleteProfile"), title="Complete your profile", assignee=participant
         )
-        .OnTimeout(
-            after_days("PROFILE_REMIND_DAYS"),
-            this.remind_profile,
-            interrupting=False,
-            title=days_title("PROFILE_REMIND_DAYS"),
-        )
+        .After("PROFILE_REMIND_DAYS", this.remind_profile)
         .Next(this.mentee_or_mentor)
     )
     mentee_or_mentor = flow.If(is_mentee).Then(this.find_mentor).Else(this.end)
@@ -55,12 +49,7 @@ class OnboardingFlow(flow.Flow):
         ParticipantStep(
             page("journeys.views.steps.FindMentor"), title="Find a mentor and send a request", assignee=participant
         )
-        .OnTimeout(
-            after_days("NO_REQUEST_REMIND_DAYS"),
-            this.nudge_to_search,
-            interrupting=False,
-            title=days_title("NO_REQUEST_REMIND_DAYS"),
-        )
+        .After("NO_REQUEST_REMIND_DAYS", this.nudge_to_search)
         .Next(this.end)
     )
 

@@ -18,6 +18,8 @@ from typing import Any
 
 from viewflow.workflow import flow
 
+from ..flows.timing import after_days, days_title
+
 
 class ParticipantStep(flow.View):
     """A page served to ``assignee(activation)``, the only person who may complete it."""
@@ -27,6 +29,11 @@ class ParticipantStep(flow.View):
         self.Annotation(title=title)
         self.Assign(assignee)
         self.Permission(auto_create=True)
+
+    def After(self, setting: str, then, *, index: int | None = None) -> ParticipantStep:
+        """While the step waits, ``then`` runs once ``REMINDERS[setting]`` days have passed (its
+        ``index``-th value for a list) and the step goes on waiting; the diagram's title is those days."""
+        return self.OnTimeout(after_days(setting, index), then, interrupting=False, title=days_title(setting, index))
 
     def _manager(self, user) -> bool:
         return bool(user and user.is_authenticated and self.flow_class.instance.has_manage_permission(user))
