@@ -1,0 +1,281 @@
+"""`manage.py bench_round_trip`: a mentoring request sent and accepted, timed on the server.
+
+Like ``bench_search`` (whose database handling it shares), it makes its own PostgreSQL database,
+runs itself again there (``--here``), fills it with 100,000 generated mentors and 100,000 past
+(completed) relationships, then, ``--runs`` times, signs a fresh mentee in, sends a request to an
+open mentor and signs that mentor in to accept it, through the same pages people use (Django's
+test client, every middleware). Each request's server time is read from its ``Server-Timing``
+header (``total``); a trivial signed-in page (``/account/``) is timed the same way for scale.
+It writes the "Request round trip" block of BENCHMARKS.md (the search's block is left as it is).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import statistics
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError, CommandParser
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from people.management.commands.bench_search import Command as SearchBench
+from people.management.commands.bench_search import percentile
+from project.server_timing import parse
+
+START, END = "<!-- bench:round-trip:start -->", "<!-- bench:round-trip:end -->"
+TARGET_RATIO = 3.0  # the round trip's p95 against a trivial page's p95 (issue 8)
+QUERY_TARGETS = {"send": 20, "accept": 20}
+BENCH_QUEUE = "bench-round-trip"
+
+
+class Command(SearchBench):
+    help = "Time sending and accepting a mentoring request at 100,000 mentors; write BENCHMARKS.md."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--mentors", type=int, default=100_000)
+        parser.add_argument("--past", type=int, default=100_000, help="Completed relationships already there.")
+        parser.add_argument("--runs", type=int, default=40, help="Round trips timed.")
+        parser.add_argument("--warmup", type=int, default=5)
+        parser.add_argument("--output", default=str(Path(settings.BASE_DIR) / "BENCHMARKS.md"))
+        parser.add_argument("--database", default="mentoring_bench_round_trip")
+        parser.add_argument("--keep-database", action="store_true")
+        parser.add_argument("--here", action="store_true", help="Measure in the current database (the child).")
+
+    def handle(self, *args, **options) -> None:
+        os.environ.setdefault("CELERY_TASK_DEFAULT_QUEUE", BENCH_QUEUE)  # the child inherits it
+        if options["here"]:
+            self.measure_round_trips(options)
+            return
+        self.run_in_bench_database(
+            options,
+            "bench_round_trip",
+            [
+                f"--mentors={options['mentors']}",
+                f"--past={options['past']}",
+                f"--runs={options['runs']}",
+                f"--warmup={options['warmup']}",
+            ],
+        )
+
+    # -- the child: fill, time, write ----------------------------------------------------
+
+    def measure_round_trips(self, options: dict) -> None:
+        from people.management import demo_data
+
+        name = connection.settings_dict["NAME"]
+        if connection.vendor != "postgresql" or ("bench" not in name and not name.startswith("test")):
+            raise CommandError(f"Refusing to fill {name!r}: the benchmark runs in its own PostgreSQL database.")
+        call_command("migrate", verbosity=0, interactive=False)
+        t0 = time.monotonic()
+        demo_data.ensure_generated_mentors(options["mentors"])
+        past = self.ensure_past_relationships(options["past"])
+        self.stdout.write(
+            f"{options['mentors']:,} mentors and {past:,} past relationships ready in {time.monotonic() - t0:.0f} s"
+        )
+        total = options["runs"] + options["warmup"]
+        mentors = self.open_mentors(total)
+        trivial, send, accept, trips = [], [], [], []
+        queries: dict[str, int] = {}
+        # The emails go to the broker as in production (a queue of the benchmark's own, emptied
+        # afterwards): nothing is delivered inside the timed requests.
+        with override_settings(SERVER_TIMING=True, REQUESTS_PER_DAY=0):
+            for n, mentor in enumerate(mentors):
+                mentee = self.fresh_mentee(n)
+                times = self.round_trip(mentee, mentor, queries if n == total - 1 else None)
+                if n >= options["warmup"]:
+                    trivial.append(times["trivial"])
+                    send.append(times["send"])
+                    accept.append(times["accept"])
+                    trips.append(times["send"] + times["accept"])
+        self.empty_queue()
+        result = {
+            "trivial": (statistics.median(trivial), percentile(trivial, 0.95)),
+            "send": (statistics.median(send), percentile(send, 0.95)),
+            "accept": (statistics.median(accept), percentile(accept, 0.95)),
+            "round trip": (statistics.median(trips), percentile(trips, 0.95)),
+        }
+        for label, (p50, p95) in result.items():
+            self.stdout.write(f"  {label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+        self.stdout.write(f"  queries: {queries}")
+        self.write_block(Path(options["output"]), result, queries, options, past)
+        self.stdout.write(self.style.SUCCESS(f"Wrote {options['output']}"))
+
+    def ensure_past_relationships(self, total: int) -> int:
+        """``total`` completed relationships between generated mentees and mentors (bulk-written)."""
+        from django.contrib.auth import get_user_model
+
+        from journeys.models import Conversation, Relationship, State
+        from people.management.demo_data import GENERATED_DOMAIN, GENERATED_PREFIX
+        from people.models import AreaOfSupport
+
+        existing = Relationship.objects.filter(state=State.COMPLETED).count()
+        if existing >= total:
+            return existing
+        User = get_user_model()
+        mentor_ids = list(
+            User.objects.filter(email__startswith=GENERATED_PREFIX, email__endswith=GENERATED_DOMAIN)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        # Each past mentee had up to 100 mentors (one conversation per pair), the last one fewer.
+        per_mentee = min(100, len(mentor_ids))
+        needed = total - existing
+        area = AreaOfSupport.objects.order_by("position").first()
+        now = timezone.now()
+        start = User.objects.filter(email__startswith="past-mentee-").count()
+        for i in range(start, start + (needed + per_mentee - 1) // per_mentee):
+            count = min(per_mentee, needed)
+            needed -= count
+            chosen = [mentor_ids[(i * per_mentee + k) % len(mentor_ids)] for k in range(count)]
+            with transaction.atomic():
+                mentee = User.objects.create(email=f"past-mentee-{i}@bench.example", first_name="Past")
+                conversations = Conversation.objects.bulk_create(
+                    [Conversation(mentee=mentee, mentor_id=pk) for pk in chosen]
+                )
+                by_mentor = {c.mentor_id: c.pk for c in conversations}
+                Relationship.objects.bulk_create(
+                    [
+                        Relationship(
+                            mentee=mentee,
+                            mentor_id=pk,
+                            conversation_id=by_mentor[pk],
+                            area=area,
+                            statement="A past relationship (benchmark data).",
+                            state=State.COMPLETED,
+                            matched_at=now,
+                            ended_at=now,
+                        )
+                        for pk in chosen
+                    ]
+                )
+        return Relationship.objects.filter(state=State.COMPLETED).count()
+
+    def open_mentors(self, count: int) -> list:
+        """``count`` mentors who take requests now (``journeys.rules``), one per round trip, with no
+        open relationship, so every request is new and every acceptance has a place."""
+        from journeys import rules
+        from journeys.states import OPEN_STATES
+        from people.models import Profile
+
+        profiles = (
+            Profile.objects.filter(rules.mentor_takes_requests_q())
+            .exclude(user__relationships_as_mentor__state__in=OPEN_STATES)
+            .select_related("user")
+            .order_by("-pk")[:count]
+        )
+        chosen = [p.user for p in profiles]
+        if len(chosen) < count:
+            raise CommandError(f"Only {len(chosen)} open mentors to ask; need {count}.")
+        return chosen
+
+    def fresh_mentee(self, n: int):
+        from allauth.account.models import EmailAddress
+        from django.contrib.auth import get_user_model
+
+        from people.models import AreaOfSupport, Profile
+
+        user, _ = get_user_model().objects.get_or_create(
+            email=f"round-trip-{n}-{int(time.time())}@bench.example",
+            defaults={"first_name": "Rita", "last_name": "Trip"},
+        )
+        EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+        profile, _ = Profile.objects.get_or_create(user=user)
+        profile.is_mentee, profile.completed_at = True, timezone.now()
+        profile.save()
+        profile.areas.set(AreaOfSupport.objects.order_by("position")[:1])
+        return user
+
+    def round_trip(self, mentee, mentor, queries: dict | None) -> dict[str, float]:
+        from journeys.models import Relationship
+        from people.models import AreaOfSupport
+
+        area = AreaOfSupport.objects.order_by("position").first()
+        as_mentee, as_mentor = Client(SERVER_NAME="localhost"), Client(SERVER_NAME="localhost")
+        as_mentee.force_login(mentee)
+        as_mentor.force_login(mentor)
+        trivial = self._total(as_mentee.get(reverse("account")))
+        data = {"area": area.pk, "statement": "I would like help building my professional network.", "send": "1"}
+        with CaptureQueriesContext(connection) as sent:
+            response = as_mentee.post(reverse("request_new", args=[mentor.pk]), data)
+        if response.status_code != 302:
+            raise CommandError(f"Sending failed ({response.status_code}): {response.content[:500]!r}")
+        send = self._total(response)
+        rel = Relationship.objects.filter(mentee=mentee, mentor=mentor).latest("pk")
+        task_url = as_mentor.get(reverse("next_step", args=[rel.pk])).url
+        with CaptureQueriesContext(connection) as accepted:
+            response = as_mentor.post(task_url, {"message": "Happy to help.", "accept": "1"})
+        if response.status_code != 302:
+            raise CommandError(f"Accepting failed ({response.status_code}) at {task_url}")
+        accept = self._total(response)
+        if queries is not None:
+            queries.update(send=len(sent.captured_queries), accept=len(accepted.captured_queries))
+        return {"trivial": trivial, "send": send, "accept": accept}
+
+    @staticmethod
+    def empty_queue() -> None:
+        """Drop what the timed requests queued (no worker consumes the benchmark's queue)."""
+        import redis
+
+        if settings.CELERY_TASK_DEFAULT_QUEUE != BENCH_QUEUE or not settings.CELERY_BROKER_URL.startswith("redis"):
+            return
+        client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+        try:
+            client.delete(BENCH_QUEUE)
+        finally:
+            client.close()
+
+    @staticmethod
+    def _total(response) -> float:
+        return parse(response.get("Server-Timing", ""))["total"]
+
+    def write_block(self, path: Path, result: dict, queries: dict, options: dict, past: int) -> None:
+        p95 = {label: values[1] for label, values in result.items()}
+        ratio = p95["round trip"] / p95["trivial"]
+        commit = os.popen("git rev-parse --short HEAD 2>/dev/null").read().strip() or "?"
+        lines = [
+            START,
+            f"_Measured {timezone.localtime():%Y-%m-%d %H:%M} by `make bench` (`python manage.py bench_round_trip "
+            f"--runs {options['runs']}`), commit {commit}, at {options['mentors']:,} mentors and {past:,} past "
+            "relationships._",
+            "",
+            "| Request | Server p50 (ms) | Server p95 (ms) | SQL queries |",
+            "|---|---:|---:|---:|",
+            f"| trivial signed-in page (`/account/`) | {result['trivial'][0]:.1f} | {result['trivial'][1]:.1f} | |",
+            f"| send a request | {result['send'][0]:.1f} | {result['send'][1]:.1f} | {queries.get('send', '?')} |",
+            f"| accept it | {result['accept'][0]:.1f} | {result['accept'][1]:.1f} | {queries.get('accept', '?')} |",
+            f"| round trip (send + accept) | {result['round trip'][0]:.1f} | {result['round trip'][1]:.1f} | |",
+            "",
+            "Targets (issue 8), checked on these numbers:",
+            "",
+            f"- round trip p95 {ratio:.1f}× the trivial page's "
+            f"({'meets' if ratio <= TARGET_RATIO else 'misses'} ≤ {TARGET_RATIO:.0f}×);",
+        ]
+        for what, target in QUERY_TARGETS.items():
+            n = queries.get(what)
+            verdict = "?" if n is None else ("meets" if n <= target else "misses")
+            lines.append(f"- {what}: {n} SQL queries ({verdict} ≤ {target});")
+        lines += [END]
+        block = "\n".join(lines)
+        text = path.read_text() if path.exists() else "# Benchmarks\n"
+        if START in text:
+            text = re.sub(re.escape(START) + r".*?" + re.escape(END), lambda _m: block, text, flags=re.S)
+        else:
+            text = text.rstrip() + "\n\n## Request round trip\n\n" + DESCRIPTION + "\n\n" + block + "\n"
+        path.write_text(text)
+
+
+DESCRIPTION = (
+    "`make bench` runs `python manage.py bench_round_trip` too: in a database of its own it fills\n"
+    "100,000 generated mentors and 100,000 completed relationships, then times a fresh mentee sending\n"
+    "a request to an open mentor and that mentor accepting it, through the same pages people use\n"
+    "(Django's test client, every middleware; the emails are queued to Redis, as in production). The times are each request's\n"
+    "server time from its `Server-Timing` header; a trivial signed-in page is timed the same way."
+)
