@@ -78,7 +78,7 @@ def test_sending_a_request(mentee, mentor):
     """GAP: target 20."""
     client = logged_in(mentee)
     data = {"area": AreaOfSupport.objects.first().pk, "statement": "I would like help with my network.", "send": "1"}
-    measure("send a request", lambda: post(client, reverse("request_new", args=[mentor.pk]), data), 47)
+    measure("send a request", lambda: post(client, reverse("request_new", args=[mentor.pk]), data), 34)
 
 
 @pytest.mark.django_db
@@ -87,7 +87,7 @@ def test_accepting_a_request(mentee, mentor):
     rel = send(mentee, mentor)
     client = logged_in(mentor)
     url = step_url(client, rel)
-    measure("accept a request", lambda: post(client, url, {"message": "Welcome!", "accept": "1"}), 66)
+    measure("accept a request", lambda: post(client, url, {"message": "Welcome!", "accept": "1"}), 58)
 
 
 @pytest.mark.django_db
