@@ -87,7 +87,7 @@ def test_accepting_a_request(mentee, mentor):
     rel = send(mentee, mentor)
     client = logged_in(mentor)
     url = step_url(client, rel)
-    measure("accept a request", lambda: post(client, url, {"message": "Welcome!", "accept": "1"}), 58)
+    measure("accept a request", lambda: post(client, url, {"message": "Welcome!", "accept": "1"}), 45)
 
 
 @pytest.mark.django_db
@@ -95,7 +95,7 @@ def test_declining_a_request(mentee, mentor):
     rel = send(mentee, mentor)
     client = logged_in(mentor)
     url = step_url(client, rel)
-    measure("decline a request", lambda: post(client, url, {"message": "Sorry, I am full.", "decline": "1"}), 56)
+    measure("decline a request", lambda: post(client, url, {"message": "Sorry, I am full.", "decline": "1"}), 45)
 
 
 @pytest.mark.django_db
@@ -103,7 +103,7 @@ def test_withdrawing_a_request(mentee, mentor):
     rel = send(mentee, mentor)
     client = logged_in(mentee)
     url = reverse("request_withdraw", args=[rel.pk])
-    measure("withdraw a request", lambda: post(client, url, {"reason": "Found help elsewhere"}), 42)
+    measure("withdraw a request", lambda: post(client, url, {"reason": "Found help elsewhere"}), 31)
 
 
 @pytest.mark.django_db
@@ -111,7 +111,7 @@ def test_arranging_the_first_meeting(mentee, mentor):
     rel = walk_to(send(mentee, mentor), mentee, mentor, "arranging")
     client = logged_in(mentee)
     url = step_url(client, rel)
-    measure("arrange the first meeting", lambda: post(client, url, meeting_data()), 46)
+    measure("arrange the first meeting", lambda: post(client, url, meeting_data()), 38)
 
 
 @pytest.mark.django_db
@@ -120,7 +120,7 @@ def test_completing_a_stage(mentee, mentor):
     goal(rel, mentee)
     client = logged_in(mentee)
     url = step_url(client, rel)
-    measure("complete a stage", lambda: post(client, url, {}), 35)
+    measure("complete a stage", lambda: post(client, url, {}), 34)
 
 
 @pytest.mark.django_db
@@ -128,7 +128,7 @@ def test_giving_feedback(mentee, mentor):
     rel = walk_to(send(mentee, mentor), mentee, mentor, "feedback")
     client = logged_in(mentee)
     url = step_url(client, rel)
-    measure("give feedback", lambda: post(client, url, {"rating": "5", "comments": "Great"}), 41)
+    measure("give feedback", lambda: post(client, url, {"rating": "5", "comments": "Great"}), 38)
 
 
 @pytest.mark.django_db
