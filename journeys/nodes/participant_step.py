@@ -9,14 +9,25 @@ Only the platform's own pages act on a participant's task: viewflow's built-in t
 actions (assign, unassign; cancel, undo and revive already need the flow's manage
 permission) are for programme managers only. Left to viewflow's defaults, the owner
 could "unassign" their own step and leave the journey waiting on nobody.
+
+Its reminder timers (``.OnTimeout``) are armed together: viewflow arms each boundary timer on
+its own (insert the task, link it to the step, then schedule it in a savepoint: five queries a
+timer); a step's timers are written here as two inserts for all of them, already scheduled for
+the same moment viewflow's ``TimerActivation.activate`` would set. When the step is done they
+are cancelled together in one update, where viewflow re-reads and saves each one (four queries a
+timer): ``StepTimer``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.utils.timezone import now
 from viewflow.workflow import flow
+from viewflow.workflow.flow.nodes import TimerBoundary
+from viewflow.workflow.status import STATUS
 
 from ..flows.timing import after_days, days_title
 
@@ -45,3 +56,75 @@ class ParticipantStep(flow.View):
     def can_unassign(self, user, task) -> bool:
         """Giving a step back: managers only, not its owner (the journey would wait on nobody)."""
         return task.owner_id is not None and self._manager(user)
+
+    def OnTimeout(self, delay: Any, then: Any, interrupting: bool = True, title: str | None = None):
+        """viewflow's ``Node.OnTimeout`` (the same boundary, named ``<step>__timeout``), as a ``StepTimer``."""
+        boundary = StepTimer(None, delay=delay, interrupting=interrupting).Next(then)
+        if title is not None:
+            boundary.Annotation(title=title)
+        self._boundary_specs.append(("timeout", boundary))
+        return self
+
+    def _create(self, prev_activation, token, data=None, seed=None):
+        """viewflow's ``Node._create``, with the step's timer boundaries armed in one go."""
+        activation = self.activation_class.create(self, prev_activation, token, data=data, seed=seed)
+        timers = [event for event in self._boundary_events if isinstance(event, TimerBoundary)]
+        for event in self._boundary_events:
+            if event not in timers:
+                event._arm(activation)
+        if timers:
+            arm_timers(timers, activation)
+        return activation
+
+
+def arm_timers(timers: list[TimerBoundary], host_activation) -> None:
+    """Create the timer tasks of ``host_activation``'s step, scheduled, linked to the step's task.
+
+    The same rows as viewflow's ``BoundaryEventMixin._arm`` then ``TimerActivation.activate``
+    (status SCHEDULED, ``scheduled`` = now + the timer's delay, token and previous task of the host).
+    """
+    host = host_activation.task
+    task_class = host.__class__
+    tasks = []
+    for timer in timers:
+        task = task_class(
+            process=host_activation.process,
+            flow_task=timer,
+            flow_task_type=timer.task_type,
+            token=host.token,
+            data={},
+        )
+        delay = timer._delay
+        if callable(delay):
+            delay = delay(timer.activation_class(task))
+        if isinstance(delay, timedelta):
+            delay = now() + delay
+        if not isinstance(delay, datetime):
+            raise ValueError(f"Timer delay must be a timedelta or datetime, got {delay!r}")
+        task.scheduled = delay
+        task.status = STATUS.SCHEDULED
+        tasks.append(task)
+    task_class._default_manager.bulk_create(tasks)
+    link = task_class.previous.through
+    link._default_manager.bulk_create(
+        [link(from_task_id=task.pk, to_task_id=host.pk) for task in tasks], ignore_conflicts=True
+    )
+
+
+class StepTimer(TimerBoundary):
+    """A step's timer boundary; the step's first timer cancels them all when the step is done."""
+
+    def _on_host_finished(self, **signal_kwargs):
+        host_task = signal_kwargs["task"]
+        if host_task.flow_task != self._attached_to:
+            return
+        timers = [event for event in self._attached_to._boundary_events if isinstance(event, StepTimer)]
+        if timers[0] is not self:
+            return
+        # viewflow's TimerActivation.cancel, for every timer still waiting (a started one fires on).
+        self.flow_class.task_class._default_manager.filter(
+            flow_task__in=timers,
+            process_id=host_task.process_id,
+            previous=host_task,
+            status__in=[STATUS.NEW, STATUS.SCHEDULED],
+        ).update(status=STATUS.CANCELED, finished=now())
