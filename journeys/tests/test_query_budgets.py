@@ -87,7 +87,7 @@ def test_accepting_a_request(mentee, mentor):
     rel = send(mentee, mentor)
     client = logged_in(mentor)
     url = step_url(client, rel)
-    measure("accept a request", lambda: post(client, url, {"message": "Welcome!", "accept": "1"}), 45)
+    measure("accept a request", lambda: post(client, url, {"message": "Welcome!", "accept": "1"}), 47)
 
 
 @pytest.mark.django_db
@@ -111,7 +111,7 @@ def test_arranging_the_first_meeting(mentee, mentor):
     rel = walk_to(send(mentee, mentor), mentee, mentor, "arranging")
     client = logged_in(mentee)
     url = step_url(client, rel)
-    measure("arrange the first meeting", lambda: post(client, url, meeting_data()), 38)
+    measure("arrange the first meeting", lambda: post(client, url, meeting_data()), 39)
 
 
 @pytest.mark.django_db
@@ -120,7 +120,7 @@ def test_completing_a_stage(mentee, mentor):
     goal(rel, mentee)
     client = logged_in(mentee)
     url = step_url(client, rel)
-    measure("complete a stage", lambda: post(client, url, {}), 34)
+    measure("complete a stage", lambda: post(client, url, {}), 35)
 
 
 @pytest.mark.django_db
