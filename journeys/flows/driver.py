@@ -7,6 +7,9 @@ page (a meeting created under Meet / Video, say) moves the flow in the same way.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
 from viewflow.workflow.models import Task
 from viewflow.workflow.nodes import Handle
 from viewflow.workflow.status import PROCESS
@@ -20,15 +23,33 @@ def open_tasks(processes, node) -> list[Task]:
     return list(Task.objects.filter(process__in=processes, flow_task=node, status__in=OPEN_TASK).order_by("pk"))
 
 
-def finish(processes, node) -> bool:
-    """Finish the open task(s) of ``node``; True if one was waiting."""
+@contextmanager
+def activation_of(task: Task, prepare: Callable | None = None) -> Iterator:
+    """viewflow's ``Task.activation()``: lock the process, re-read the task under the lock, activate it.
+
+    The process is read once, as its flow's own class (viewflow reads the base row, then the
+    subclass row); ``prepare(process)`` may hand it what the caller already holds (the
+    relationship a service has just locked and saved), so the flow's nodes do not read it again.
+    """
+    flow_class = task.flow_task.flow_class
+    with flow_class.lock(task.process_id):
+        task.refresh_from_db()
+        process = flow_class.process_class._default_manager.get(pk=task.process_id)
+        if prepare is not None:
+            prepare(process)
+        task.process = process
+        yield task.flow_task.activation_class(task)
+
+
+def finish(processes, node, prepare: Callable | None = None) -> bool:
+    """Finish the open task(s) of ``node``; True if one was waiting (``prepare``: see ``activation_of``)."""
     done = False
     for task in open_tasks(processes, node):
         if isinstance(node, Handle):
             node.run(task)
             done = True
             continue
-        with task.activation() as activation:
+        with activation_of(task, prepare) as activation:
             if rules.task_not_started(task):
                 activation.start(None)
             activation.execute()

@@ -6,21 +6,41 @@ database error inside a savepoint, which leaves PostgreSQL's transaction aborted
 transaction. Waiting for the row instead is correct here: our services take
 their locks in one fixed order (process rows, mentor, relationship), so a
 waiting request queues behind the other and then sees its result.
+
+Re-entrant: inside a block that already holds a process's row (a step's page, whose
+service then finishes that step's task), the inner block neither locks the row again
+nor opens a savepoint of its own. Nothing between the two catches an error (an error
+inside reaches the service's own transaction, or viewflow's savepoint around a node's
+work, and rolls back there), so the savepoint protected nothing.
 """
 
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 
-from django.db import transaction
+from django.db import connection, transaction
+
+_held = threading.local()
 
 
 @contextmanager
 def wait_for_process_row(flow_class, process_pk):
     from viewflow.workflow.models import Process
 
+    held = getattr(_held, "keys", None)
+    if held is None:
+        held = _held.keys = set()
+    key = (connection.alias, process_pk)
+    if key in held and connection.in_atomic_block:
+        yield
+        return
     with transaction.atomic():
         # The base process row only (not the joined subclass row), as journeys.services.base.lock does,
         # so every path locks exactly the same rows in the same order.
         Process.objects.select_for_update().filter(pk=process_pk).exists()
-        yield
+        held.add(key)
+        try:
+            yield
+        finally:
+            held.discard(key)

@@ -10,7 +10,7 @@ from viewflow import this
 from viewflow.workflow import flow
 
 from .. import events
-from ..models import MentoringProcess, State
+from ..models import MentoringProcess, Relationship, State
 from ..nodes import ParticipantStep, page
 from ..services import reminders
 from ..stages import STAGES, Stage
@@ -32,6 +32,11 @@ def stage_step(stage: Stage) -> ParticipantStep:
     return ParticipantStep(
         page("journeys.views.steps.CompleteStage", stage=stage.name), title=stage.step_title, assignee=mentee
     )
+
+
+def _reminded(activation):
+    """The relationship a reminder is about, read once with what its message names (both people, the area)."""
+    return Relationship.objects.select_related("mentee", "mentor", "area").get(pk=activation.process.relationship_id)
 
 
 def state_is(*states):
@@ -140,10 +145,10 @@ class MentoringFlow(flow.Flow):
     # The reminders (journeys.services.reminders): each checks the step still waits.
 
     def send_review_reminder(self, activation):
-        reminders.remind_mentor_to_review(activation.process.relationship)
+        reminders.remind_mentor_to_review(_reminded(activation))
 
     def send_arrange_reminder(self, activation):
-        reminders.remind_mentee_to_arrange(activation.process.relationship)
+        reminders.remind_mentee_to_arrange(_reminded(activation))
 
     # The escalations: the staff inbox opens a case (staff.receivers).
 
@@ -154,11 +159,11 @@ class MentoringFlow(flow.Flow):
         events.first_meeting_overdue.send(sender=MentoringFlow, relationship=activation.process.relationship)
 
     def send_mentee_feedback_reminder(self, activation):
-        relationship = activation.process.relationship
+        relationship = _reminded(activation)
         reminders.remind_to_give_feedback(relationship, relationship.mentee)
 
     def send_mentor_feedback_reminder(self, activation):
-        relationship = activation.process.relationship
+        relationship = _reminded(activation)
         reminders.remind_to_give_feedback(relationship, relationship.mentor)
 
 
@@ -201,6 +206,16 @@ def _processes(relationship):
     return relationship.processes.all()
 
 
+def _holding(relationship):
+    """The relationship the service holds (locked and saved), given to the flow's process."""
+
+    def prepare(process) -> None:
+        if process.relationship_id == relationship.pk:
+            process.relationship = relationship
+
+    return prepare
+
+
 def request_sent(relationship) -> None:
     MentoringFlow.start.run(relationship=relationship)
 
@@ -208,27 +223,27 @@ def request_sent(relationship) -> None:
 def request_answered(relationship) -> None:
     """The mentor accepted or declined, or the mentee withdrew: the review is over (the Switch
     after it reads the relationship's new state)."""
-    driver.finish(_processes(relationship), MentoringFlow.review_request)
+    driver.finish(_processes(relationship), MentoringFlow.review_request, _holding(relationship))
 
 
 def request_reinstated(relationship) -> None:
-    driver.finish(_processes(relationship), MentoringFlow.reinstate_request)
+    driver.finish(_processes(relationship), MentoringFlow.reinstate_request, _holding(relationship))
 
 
 def first_meeting_arranged(relationship) -> None:
-    driver.finish(_processes(relationship), MentoringFlow.arrange_first_meeting)
+    driver.finish(_processes(relationship), MentoringFlow.arrange_first_meeting, _holding(relationship))
 
 
 STAGE_STEPS = {name: getattr(MentoringFlow, name) for name in STAGES}  # each step is named after its state
 
 
 def stage_completed(relationship, stage: str) -> None:
-    driver.finish(_processes(relationship), STAGE_STEPS[stage])
+    driver.finish(_processes(relationship), STAGE_STEPS[stage], _holding(relationship))
 
 
 def feedback_given(relationship, by_mentee: bool) -> None:
     step = MentoringFlow.mentee_feedback if by_mentee else MentoringFlow.mentor_feedback
-    driver.finish(_processes(relationship), step)
+    driver.finish(_processes(relationship), step, _holding(relationship))
 
 
 def ended(relationship) -> None:

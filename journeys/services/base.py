@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django_fsm import TransitionNotAllowed
 from viewflow.workflow.models import Process
 
 from ..models import MentoringProcess, Relationship, State, StateChange
@@ -30,13 +31,21 @@ def lock(relationship: Relationship | int, *, mentor: bool = False) -> Relations
     order viewflow's task pages use), then the mentor's account row when the
     action depends on the mentor's capacity, then the relationship itself.
     """
-    pk = relationship.pk if isinstance(relationship, Relationship) else relationship
+    held = isinstance(relationship, Relationship)
+    pk = relationship.pk if held else relationship
     process_ids = MentoringProcess.objects.filter(relationship_id=pk).values("pk")
     list(Process.objects.select_for_update().filter(pk__in=process_ids).order_by("pk").values_list("pk", flat=True))
     if mentor:
-        mentor_id = Relationship.objects.filter(pk=pk).values_list("mentor_id", flat=True).get()
+        # A relationship's mentor never changes: the id the caller holds is the one to lock.
+        mentor_id = (
+            relationship.mentor_id
+            if held
+            else Relationship.objects.filter(pk=pk).values_list("mentor_id", flat=True).get()
+        )
         list(get_user_model().objects.select_for_update().filter(pk=mentor_id).values_list("pk", flat=True))
-    return Relationship.objects.select_for_update(of=("self",)).select_related("mentee", "mentor").get(pk=pk)
+    # With the mentor's profile when their capacity is asked (its guard reads it).
+    related = ("mentee", "mentor", "mentor__profile") if mentor else ("mentee", "mentor")
+    return Relationship.objects.select_for_update(of=("self",)).select_related(*related).get(pk=pk)
 
 
 def require_party(relationship: Relationship, user, role: str | None = None) -> None:
@@ -61,12 +70,16 @@ def why_not(relationship: Relationship, name: str) -> str | None:
 
 
 def apply(relationship: Relationship, name: str, actor, note: str = "") -> StateChange:
-    """Run transition ``name`` (refusing with its reason), save and record it."""
-    reason = why_not(relationship, name)
-    if reason:
-        raise Refused(reason)
+    """Run transition ``name`` (refusing with its reason), save and record it.
+
+    django-fsm checks the transition's guards itself; only when it refuses are they asked again,
+    by ``why_not``, for the sentence to show (a guard that counts rows counts once when allowed).
+    """
     from_state = relationship.state
-    getattr(relationship, name)()
+    try:
+        getattr(relationship, name)()
+    except TransitionNotAllowed:
+        raise Refused(why_not(relationship, name) or "That is not possible right now.") from None
     relationship.last_activity_at = timezone.now()
     relationship.save()
     return StateChange.objects.create(

@@ -87,7 +87,7 @@ def test_accepting_a_request(mentee, mentor):
     rel = send(mentee, mentor)
     client = logged_in(mentor)
     url = step_url(client, rel)
-    measure("accept a request", lambda: post(client, url, {"message": "Welcome!", "accept": "1"}), 47)
+    measure("accept a request", lambda: post(client, url, {"message": "Welcome!", "accept": "1"}), 36)
 
 
 @pytest.mark.django_db
@@ -95,7 +95,7 @@ def test_declining_a_request(mentee, mentor):
     rel = send(mentee, mentor)
     client = logged_in(mentor)
     url = step_url(client, rel)
-    measure("decline a request", lambda: post(client, url, {"message": "Sorry, I am full.", "decline": "1"}), 45)
+    measure("decline a request", lambda: post(client, url, {"message": "Sorry, I am full.", "decline": "1"}), 38)
 
 
 @pytest.mark.django_db
@@ -103,7 +103,7 @@ def test_withdrawing_a_request(mentee, mentor):
     rel = send(mentee, mentor)
     client = logged_in(mentee)
     url = reverse("request_withdraw", args=[rel.pk])
-    measure("withdraw a request", lambda: post(client, url, {"reason": "Found help elsewhere"}), 31)
+    measure("withdraw a request", lambda: post(client, url, {"reason": "Found help elsewhere"}), 28)
 
 
 @pytest.mark.django_db
@@ -111,7 +111,7 @@ def test_arranging_the_first_meeting(mentee, mentor):
     rel = walk_to(send(mentee, mentor), mentee, mentor, "arranging")
     client = logged_in(mentee)
     url = step_url(client, rel)
-    measure("arrange the first meeting", lambda: post(client, url, meeting_data()), 39)
+    measure("arrange the first meeting", lambda: post(client, url, meeting_data()), 31)
 
 
 @pytest.mark.django_db
@@ -120,7 +120,7 @@ def test_completing_a_stage(mentee, mentor):
     goal(rel, mentee)
     client = logged_in(mentee)
     url = step_url(client, rel)
-    measure("complete a stage", lambda: post(client, url, {}), 35)
+    measure("complete a stage", lambda: post(client, url, {}), 27)
 
 
 @pytest.mark.django_db
@@ -128,7 +128,7 @@ def test_giving_feedback(mentee, mentor):
     rel = walk_to(send(mentee, mentor), mentee, mentor, "feedback")
     client = logged_in(mentee)
     url = step_url(client, rel)
-    measure("give feedback", lambda: post(client, url, {"rating": "5", "comments": "Great"}), 38)
+    measure("give feedback", lambda: post(client, url, {"rating": "5", "comments": "Great"}), 33)
 
 
 @pytest.mark.django_db
@@ -153,5 +153,5 @@ def test_firing_one_reminder_timer(mentee, mentor):
     first = timers("review_request__timeout", status=STATUS.SCHEDULED).order_by("scheduled").first()
     Task.objects.filter(pk=first.pk).update(scheduled=timezone.now() - timezone.timedelta(seconds=1))
     fired = []
-    measure("fire one reminder timer", lambda: fired.append(fire_due_timers()), 26)
+    measure("fire one reminder timer", lambda: fired.append(fire_due_timers()), 23)
     assert fired == [1]

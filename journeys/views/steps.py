@@ -16,7 +16,7 @@ from people.models import Profile
 from people.services import save_profile
 
 from ..forms import DecisionForm, FeedbackForm, MeetingForm
-from ..models import State
+from ..models import MentoringProcess, State
 from ..services import activity, relationships
 from ..services.base import Refused
 from ..stages import STAGES
@@ -26,7 +26,11 @@ class RelationshipStep(View):
     template_name = ""
 
     def relationship(self):
-        return self.request.activation.process.mentoringprocess.relationship
+        process = self.request.activation.process
+        # viewflow's activation already holds the flow's own process class (not the base row).
+        if not isinstance(process, MentoringProcess):
+            process = process.mentoringprocess
+        return process.relationship
 
     def render(self, **context):
         rel = self.relationship()
@@ -53,10 +57,11 @@ class ReviewRequest(RelationshipStep):
             return self.render(form=form)
         rel = self.relationship()
         try:
+            # The service's copy of the relationship (read with both people) names the mentee.
             if "decline" in request.POST:
-                relationships.decline_request(rel, request.user, form.cleaned_data["message"])
+                rel = relationships.decline_request(rel, request.user, form.cleaned_data["message"])
                 return self.done(f"You have declined {rel.mentee.display_name}'s request. They have been told.")
-            relationships.accept_request(rel, request.user, form.cleaned_data["message"])
+            rel = relationships.accept_request(rel, request.user, form.cleaned_data["message"])
         except Refused as refused:
             messages.error(request, refused.message)
             return self.render(form=form)
