@@ -82,20 +82,18 @@ def test_sending_a_request(mentee, mentor):
 
 
 @pytest.mark.django_db
-def test_accepting_a_request(mentee, mentor):
-    """GAP: target 20."""
+@pytest.mark.parametrize(
+    "label, answer, ceiling",
+    [
+        ("accept a request", {"message": "Welcome!", "accept": "1"}, 36),  # GAP: target 20
+        ("decline a request", {"message": "Sorry, I am full.", "decline": "1"}, 38),  # GAP: target 25
+    ],
+)
+def test_answering_a_request(mentee, mentor, label, answer, ceiling):
     rel = send(mentee, mentor)
     client = logged_in(mentor)
     url = step_url(client, rel)
-    measure("accept a request", lambda: post(client, url, {"message": "Welcome!", "accept": "1"}), 36)
-
-
-@pytest.mark.django_db
-def test_declining_a_request(mentee, mentor):
-    rel = send(mentee, mentor)
-    client = logged_in(mentor)
-    url = step_url(client, rel)
-    measure("decline a request", lambda: post(client, url, {"message": "Sorry, I am full.", "decline": "1"}), 38)
+    measure(label, lambda: post(client, url, answer), ceiling)
 
 
 @pytest.mark.django_db
