@@ -3,7 +3,7 @@
 Services tell people by naming an event and passing its data, never prose::
 
     notify(mentor, "request_sent", relationship=rel)
-    notify_staff("support_request_staff", support_request=request, case=case, signed_in=True)
+    notify_staff("support_request_staff", support_request=request, signed_in=True)
 
 The wording is in ``templates/notifications/events/<event>/`` (subject.txt, body.txt,
 body.html) and the link in ``notifications.events.EVENTS``; see that module. A ready-made

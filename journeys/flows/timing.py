@@ -35,19 +35,14 @@ def after_days(name: str, index: int | None = None):
     return delay
 
 
-def _days_title(name: str, index: int | None = None, then: str = "") -> str:
+def _days_title(name: str, index: int | None = None) -> str:
     days = days_setting(name, index)
-    when = "never (off)" if days <= 0 else ("1 day" if days == 1 else f"{days} days")
-    return f"{when}: {then}" if then and days > 0 else when
+    return "never (off)" if days <= 0 else ("1 day" if days == 1 else f"{days} days")
 
 
-def days_title(name: str, index: int | None = None, then: str = "") -> str:
-    """The diagram's title of a boundary: what ``after_days(name, index)`` waits, read from the
-    settings when the diagram is drawn ("3 days", "never (off)"), never written by hand."""
-    return _lazy_days_title(name, index, then)
-
-
-_lazy_days_title = lazy(_days_title, str)
+# The diagram's title of a boundary: what ``after_days(name, index)`` waits, read from the
+# settings when the diagram is drawn ("3 days", "never (off)"), never written by hand.
+days_title = lazy(_days_title, str)
 
 
 def _every(beat_entry: str) -> str:
