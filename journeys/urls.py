@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .views import meetings as m
 from .views import pages as v
 
 urlpatterns = [
@@ -25,4 +26,13 @@ urlpatterns = [
     path("mentors/<int:user_id>/question/", v.ask_question, name="ask_question"),
     path("conversations/<int:pk>/", v.conversation, name="conversation"),
     path("files/<int:pk>/", v.download_attachment, name="attachment"),
+    # After a meeting: its notes and whether it took place; the first meeting held earlier than planned
+    path("meetings/<int:pk>/", m.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/notes/", m.meeting_note_add, name="meeting_note_add"),
+    path("meetings/<int:pk>/outcome/", m.meeting_outcome, name="meeting_outcome"),
+    path("relationships/<int:pk>/first-meeting/earlier/", m.first_meeting_earlier, name="first_meeting_earlier"),
+    # Each person's calendar feed: the page with its address, resetting it, and the feed itself
+    path("calendar/", m.calendar, name="calendar"),
+    path("calendar/reset/", m.calendar_reset, name="calendar_reset"),
+    path("calendar/<str:key>/<str:secret>.ics", m.calendar_feed, name="calendar_feed"),
 ]
