@@ -124,7 +124,10 @@ def _schedule(due_at: datetime | None) -> dict:
     NOTIFICATION_GIVE_UP_AFTER later."""
     if due_at is None:
         return {}
-    return {"next_attempt_at": due_at, "give_up_at": due_at + timedelta(seconds=float(settings.NOTIFICATION_GIVE_UP_AFTER))}
+    return {
+        "next_attempt_at": due_at,
+        "give_up_at": due_at + timedelta(seconds=float(settings.NOTIFICATION_GIVE_UP_AFTER)),
+    }
 
 
 def _fields(recipient, message: Message) -> dict:

@@ -114,7 +114,13 @@ def first_meeting_earlier(request, pk: int):
     return render(
         request,
         "journeys/met_earlier.html",
-        {"relationship": rel, "other": rel.other(request.user), "planned": planned, "form": form, "nav": "relationships"},
+        {
+            "relationship": rel,
+            "other": rel.other(request.user),
+            "planned": planned,
+            "form": form,
+            "nav": "relationships",
+        },
     )
 
 
@@ -140,7 +146,9 @@ def calendar(request):
     """Your meetings in your own calendar: the secret address, made on request (POST)."""
     if request.method == "POST":
         meeting_services.open_calendar_feed(request.user)
-        messages.success(request, _("Your calendar address is ready. Keep it to yourself: anyone with it can see your meetings."))
+        messages.success(
+            request, _("Your calendar address is ready. Keep it to yourself: anyone with it can see your meetings.")
+        )
         return redirect(_back(request, reverse("calendar")))
     feed = meeting_records.calendar_feed_of(request.user)
     return render(
@@ -157,7 +165,9 @@ def calendar_reset(request):
         meeting_services.reset_calendar_feed(request.user)
         messages.success(
             request,
-            _("Your calendar address has been changed. The old one no longer works: add the new one to your calendar app."),
+            _(
+                "Your calendar address has been changed. The old one no longer works: add the new one to your calendar app."
+            ),
         )
         return redirect("calendar")
     return render(request, "journeys/calendar_reset.html", {"feed": meeting_records.calendar_feed_of(request.user)})
