@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -134,11 +134,11 @@ def feed_urls(feed) -> dict[str, str]:
     return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
 
 
-def _back(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return default
+def _back(request, default: str) -> HttpResponseRedirect:
+    """Back to the page the button was on (a path of this site only), else ``default``."""
+    target = request.POST.get("next") or ""
+    safe = target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    return HttpResponseRedirect(target if safe else default)
 
 
 @login_required
@@ -149,7 +149,7 @@ def calendar(request):
         messages.success(
             request, _("Your calendar address is ready. Keep it to yourself: anyone with it can see your meetings.")
         )
-        return redirect(_back(request, reverse("calendar")))
+        return _back(request, reverse("calendar"))
     feed = meeting_records.calendar_feed_of(request.user)
     return render(
         request,

@@ -339,6 +339,8 @@ def world(db):
     review = send(review_mentee, mentor)
     case_mentee = make_mentee(first_name="Cas")
     case = raise_case(walk_to(send(case_mentee, mentor), case_mentee, mentor, "arranging"), staff, "Check on this")
+    first_mentee = make_mentee(first_name="Fio")
+    first_conversation = walk_to(send(first_mentee, spare_mentor), first_mentee, spare_mentor, "first_conversation")
     record_mentee = make_mentee(first_name="Rec")
     record_case = raise_case(
         walk_to(send(record_mentee, mentor), record_mentee, mentor, "arranging"), staff, "And this"
@@ -360,6 +362,8 @@ def world(db):
         "newcomer": newcomer,
         "case": case,
         "record_case": record_case,
+        "first_mentee": first_mentee,
+        "first_conversation": first_conversation,
     }
 
 
@@ -395,8 +399,11 @@ PAGES = [
     ("mentee", lambda w: f"/relationships/{w['matched'].pk}/messages/"),
     ("mentee", lambda w: f"/conversations/{w['matched'].conversation_id}/"),
     ("mentee", lambda w: f"/relationships/{w['matched'].pk}/meet/new/"),
+    ("mentee", lambda w: f"/meetings/{w['matched'].meetings.first().pk}/"),  # (before the edits move it)
     ("mentee", lambda w: f"/meetings/{w['matched'].meetings.first().pk}/edit/"),
     ("mentee", lambda w: f"/relationships/{w['matched'].pk}/meet/"),
+    ("first_mentee", lambda w: f"/relationships/{w['first_conversation'].pk}/first-meeting/earlier/"),
+    ("mentee", lambda w: "/calendar/reset/"),
     ("mentee", lambda w: f"/goals/{w['matched'].goals.first().pk}/edit/"),
     ("mentee", lambda w: f"/relationships/{w['matched'].pk}/goals/"),
     ("mentee", lambda w: "/notifications/"),
@@ -453,6 +460,7 @@ NO_FORM = {
     "mentoring:completion:execute": "no free input: the 'ready to give feedback' button",
     "mentoring:mentor_feedback:execute": "the same feedback form as mentee_feedback, fuzzed above",
     "onboarding:find_mentor:execute": "redirects to Find Mentor",
+    "calendar_feed": "a calendar feed (.ics) for calendar apps (key and secret in the URL, no free input)",
 }
 FLOW_STEP_MODULES = ("journeys.views.steps", "staff.views")
 
