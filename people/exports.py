@@ -7,7 +7,7 @@ DATA_EXPORT_EXPIRE_DAYS. Only the person themselves can download it (``access_da
 
 What the zip holds (``README.txt`` inside says the same):
 account.json, profile.json, relationships.json (as mentee and as mentor, each with its
-history, meetings, goals and their entries, and the feedback *they* wrote), messages.json
+history, meetings and meeting notes, goals and their entries, and the feedback *they* wrote), messages.json
 (their conversations), notifications.json, support_requests.json, reminder_settings.json,
 and files/ (the files they uploaded).
 """
@@ -39,7 +39,8 @@ README = """What {site} holds about you, exported on {date}.
 account.json          your account: name, email addresses, when you joined and last signed in
 profile.json          your profile as you filled it in
 relationships.json    your mentoring requests and relationships (as mentee and as mentor):
-                      their history, meetings, goals and milestones, and the feedback you gave
+                      their history, meetings and meeting notes, goals and milestones, and the
+                      feedback you gave
 messages.json         the messages in your conversations (files/ holds the files you sent)
 notifications.json    the notifications and emails we sent you
 support_requests.json the messages you sent through the Contact form
@@ -173,7 +174,14 @@ def _relationships(user) -> list[dict]:
     rels = (
         Relationship.objects.filter(Q(mentee=user) | Q(mentor=user))
         .select_related("mentee", "mentor", "area")
-        .prefetch_related("history__actor", "meetings__organiser", "goals__entries__author", "goals__owner", "feedback")
+        .prefetch_related(
+            "history__actor",
+            "meetings__organiser",
+            "meetings__notes__author",
+            "goals__entries__author",
+            "goals__owner",
+            "feedback",
+        )
         .order_by("created_at", "pk")
     )
     return [_relationship(rel, user) for rel in rels]
@@ -210,6 +218,10 @@ def _relationship(rel, user) -> dict:
                 "video": m.video,
                 "organiser": _person(m.organiser, user),
                 "cancelled_at": _iso(m.cancelled_at),
+                "took_place": m.get_outcome_display() if m.outcome else "not recorded",
+                "first_planned_for": _iso(m.planned_starts_at),
+                # Notes are private to the two people, so each one's copy has all of them.
+                "notes": [{"by": _person(n.author, user), "at": _iso(n.at), "text": n.text} for n in m.notes.all()],
             }
             for m in rel.meetings.all()
         ],

@@ -293,3 +293,26 @@ def test_next_step_says_why_and_offers_we_met_earlier(client, rel, mentee, mento
     # The mentor has no such page (the mentee says it), and nothing is left to move now.
     login(client, mentor)
     assert client.get(url).status_code == 302
+
+
+# -- the data export and erasure ------------------------------------------------------------
+
+
+def test_both_peoples_data_export_has_the_notes_and_erasure_scrubs_them(rel, mentee, mentor):
+    from people import exports
+    from people.services import delete_account
+
+    meeting = past(rel.meetings.get())
+    meetings.add_meeting_note(meeting, mentee, text=f"My notes. Call {mentee.first_name} on {mentee.email}.")
+    meetings.add_meeting_note(meeting, mentor, text="Alice's notes.")
+    meetings.record_meeting_outcome(meeting, mentor, held=True)
+    for person in (mentee, mentor):
+        (exported,) = [m for r in exports._relationships(person) for m in r["meetings"]]
+        assert [n["text"] for n in exported["notes"]] == [
+            f"My notes. Call {mentee.first_name} on {mentee.email}.",
+            "Alice's notes.",
+        ]
+        assert exported["took_place"] == "Held"
+    delete_account(mentee)
+    texts = list(MeetingNote.objects.order_by("pk").values_list("text", flat=True))
+    assert texts == ["My notes. Call Former participant on [email address removed].", "Alice's notes."]

@@ -25,8 +25,10 @@ from ..services.base import Refused
 # -- a meeting's page: notes and whether it took place ------------------------------------
 
 
-def _meeting_page(request, meeting, *, note_form=None, outcome_form=None, status=200):
+def _meeting_page(request, meeting, *, note_form=None, outcome_form=None, status_code=200):
     rel = meeting.relationship
+    status = meeting_records.status_of(meeting)
+    read_only = rules.why_read_only(rel)
     return render(
         request,
         "journeys/meeting_detail.html",
@@ -34,14 +36,17 @@ def _meeting_page(request, meeting, *, note_form=None, outcome_form=None, status
             "relationship": rel,
             "other": rel.other(request.user),
             "meeting": meeting,
-            "status": meeting_records.status_of(meeting),
+            "status": status,
+            # The forms show once the meeting has started (and, refused, with what was typed and why).
+            "can_record": not read_only
+            and status not in (meeting_records.Status.CANCELLED, meeting_records.Status.UPCOMING),
             "notes": meeting.notes.select_related("author"),
             "note_form": note_form or MeetingNoteForm(),
             "outcome_form": outcome_form or MeetingOutcomeForm(initial={"outcome": meeting.outcome or None}),
-            "read_only": rules.why_read_only(rel),
+            "read_only": read_only,
             "nav": "relationships",
         },
-        status=status,
+        status=status_code,
     )
 
 

@@ -131,7 +131,8 @@ def test_with_no_quiet_period_every_message_is_emailed_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         activity.send_message(rel.conversation, mentor, "Two")
     assert [n.batch_key for n in batches(mentee)] == ["", ""]
-    assert [m.subject for m in mail.outbox] == ["[Mentoring Programme] New message from Alice Kember"] * 2
+    told = [m.subject for m in mail.outbox if m.to == [mentee.email] and "message" in m.subject]
+    assert told == ["[Mentoring Programme] New message from Alice Kember"] * 2
 
 
 @pytest.mark.django_db(transaction=True)
@@ -207,12 +208,12 @@ def test_a_burst_arrives_as_one_email_after_the_quiet_period(celery_worker_proce
     activity.send_message(rel.conversation, mentor, "Here is my CV.", file("alice-cv.txt"))
     last = timezone.now()
     sweeping(celery_worker_process, 1.5)
-    assert mailbox.all(to=mentee.email) == []  # still within the quiet period after the last one
+    assert mailbox.all(to=mentee.email, subject_contains="message") == []  # still quiet-period time
 
     def arrived():
         redeliver_pending.delay()
         time.sleep(0.5)
-        return mailbox.all(to=mentee.email)
+        return mailbox.all(to=mentee.email, subject_contains="message")
 
     (email,) = wait_until(arrived, timeout=30, message="the grouped email")
     assert email.subject == "[Mentoring Programme] 2 new messages from Alice Kember"
@@ -223,7 +224,7 @@ def test_a_burst_arrives_as_one_email_after_the_quiet_period(celery_worker_proce
     # More sweeps send nothing more; a later message is the next email, alone.
     sweeping(celery_worker_process, 1.5)
     celery_worker_process.wait_idle()
-    assert len(mailbox.all(to=mentee.email)) == 1
+    assert len(mailbox.all(to=mentee.email, subject_contains="message")) == 1
     activity.send_message(rel.conversation, mentor, "See you Tuesday.")
 
     def second_arrived():
@@ -234,5 +235,8 @@ def test_a_burst_arrives_as_one_email_after_the_quiet_period(celery_worker_proce
     assert second.subject == "[Mentoring Programme] New message from Alice Kember"
     assert "See you Tuesday." in second.text and "Here is my CV." not in second.text
     celery_worker_process.wait_idle()
-    assert [m.subject for m in mailbox.all(to=mentee.email)] == [email.subject, second.subject]
+    assert [m.subject for m in mailbox.all(to=mentee.email, subject_contains="message")] == [
+        email.subject,
+        second.subject,
+    ]
     assert celery_worker_process.scheduled() == []  # the rows are the schedule, no Celery countdown
