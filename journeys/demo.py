@@ -16,7 +16,7 @@ from people.models import AreaOfSupport
 
 from . import events
 from .models import Relationship
-from .services import activity, relationships
+from .services import activity, meetings, relationships
 
 User = get_user_model()
 
@@ -59,6 +59,22 @@ def ensure_demo_journeys() -> list[str]:
             events.request_unanswered.send(sender=None, relationship=rel)
         else:
             relationships.accept_request(rel, mentor, "Happy to help: let's find a time to talk.")
+            # A short introductory call two days ago, recorded as held, with notes from both.
+            intro = activity.create_meeting(
+                rel,
+                mentee,
+                title="Introductory call",
+                starts_at=timezone.now().replace(hour=9, minute=30, second=0, microsecond=0) - dt.timedelta(days=2),
+                duration_minutes=30,
+                location="Phone",
+                arranged_elsewhere=True,
+                send_details=False,
+            )
+            meetings.record_meeting_outcome(intro, mentor, held=True)
+            meetings.add_meeting_note(
+                intro, mentee, text="Agreed to meet properly next week. Before then: fill in the SWOT tool."
+            )
+            meetings.add_meeting_note(intro, mentor, text="Send John the list of regional logistics events.")
             activity.create_meeting(
                 rel,
                 mentee,
