@@ -316,3 +316,27 @@ def test_both_peoples_data_export_has_the_notes_and_erasure_scrubs_them(rel, men
     delete_account(mentee)
     texts = list(MeetingNote.objects.order_by("pk").values_list("text", flat=True))
     assert texts == ["My notes. Call Former participant on [email address removed].", "Alice's notes."]
+
+
+# -- Need Help? describes the real thing ------------------------------------------------------
+
+
+def test_the_faq_describes_meeting_notes_and_the_calendar_address(client):
+    page = client.get(reverse("help")).content.decode()
+    assert "Record meeting notes" in page and "Yes, we met" in page and "programme staff do not see them" in page
+    assert "Add my meetings to my calendar" in page and "Get my calendar address" in page
+    assert "Edit the meeting to add an agenda beforehand" not in page  # the old answer is gone
+
+
+def test_the_faq_migration_keeps_an_answer_staff_have_edited():
+    import importlib
+
+    from django.apps import apps
+
+    from support.models import FAQ
+
+    migration = importlib.import_module("support.migrations.0005_h4_meeting_notes_faq")
+    FAQ.objects.filter(question=migration.QUESTION).update(answer="Our own words.")
+    migration.seed(apps, None)
+    assert FAQ.objects.get(question=migration.QUESTION).answer == "Our own words."
+    assert FAQ.objects.filter(question=migration.CALENDAR_QUESTION).count() == 1
