@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from notifications.ics import meetings_calendar
 
@@ -178,13 +179,13 @@ def calendar_reset(request):
     return render(request, "journeys/calendar_reset.html", {"feed": meeting_records.calendar_feed_of(request.user)})
 
 
-NOT_A_FEED = (
+NOT_A_FEED = gettext_lazy(
     "This calendar address does not work: it was changed (reset) or never existed. "
-    "Sign in and open Meet / Video for your current address.\n"
+    "Sign in and open Meet / Video for your current address."
 )
 
 
-@require_GET
+@require_safe
 def calendar_feed(request, key: str, secret: str):
     """The feed itself, for calendar apps (no sign-in: the address is the key). Never cached by others."""
     from django.http import Http404
@@ -192,7 +193,7 @@ def calendar_feed(request, key: str, secret: str):
     try:
         feed = meeting_records.access_calendar_feed(key, secret)
     except Http404:
-        response = HttpResponse(NOT_A_FEED, status=404, content_type="text/plain; charset=utf-8")
+        response = HttpResponse(f"{NOT_A_FEED}\n", status=404, content_type="text/plain; charset=utf-8")
     else:
         name = _("Mentoring meetings (%(site)s)") % {"site": settings.SITE_NAME}
         body = meetings_calendar(meeting_records.feed_meetings(feed.user), name=name)
