@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from .models import State
 
 
@@ -35,25 +37,25 @@ STAGES: dict[str, Stage] = {
             State.FIRST_CONVERSATION,
             "complete_first_conversation",
             State.PROGRESSION,
-            "First conversation and SMART goals",
-            "Mark stage as completed",
-            "Stage marked as completed. On to progression!",
+            _("First conversation and SMART goals"),
+            _("Mark stage as completed"),
+            _("Stage marked as completed. On to progression!"),
         ),
         Stage(
             State.PROGRESSION,
             "complete_progression",
             State.COMPLETION,
-            "Progress towards your goals",
-            "Mark stage as completed",
-            "Stage marked as completed. Time to wrap up.",
+            _("Progress towards your goals"),
+            _("Mark stage as completed"),
+            _("Stage marked as completed. Time to wrap up."),
         ),
         Stage(
             State.COMPLETION,
             "ready_for_feedback",
             State.FEEDBACK,
-            "Bring the relationship to a close",
-            "Ready to give feedback",
-            "Thank you. Both of you can now give feedback.",
+            _("Bring the relationship to a close"),
+            _("Ready to give feedback"),
+            _("Thank you. Both of you can now give feedback."),
         ),
     )
 }

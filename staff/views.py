@@ -219,7 +219,7 @@ class HandleCase(View):
 @staff_member_required
 def reports(request):
     report = programme.build(request.GET.get("period", "90"))
-    periods = [(key, label) for key, (label, _) in programme.PERIODS.items()]
+    periods = [(key, label) for key, (label, _days) in programme.PERIODS.items()]
     return render(request, "staff/reports.html", {"report": report, "periods": periods, "nav": "staff"})
 
 
