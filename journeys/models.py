@@ -233,15 +233,15 @@ class StateChange(models.Model):
 
     @property
     def action_label(self) -> str:
-        return self.ACTION_LABELS.get(self.action, self.action.replace("_", " ").capitalize())
+        return str(self.ACTION_LABELS.get(self.action, self.action.replace("_", " ").capitalize()))
 
     def from_label(self) -> str:
-        return State(self.from_state).label if self.from_state else ""
+        return str(State(self.from_state).label) if self.from_state else ""
 
     def to_label(self) -> str:
         if self.action == "leave_programme":
             return gettext("Ended: left the programme")
-        return State(self.to_state).label
+        return str(State(self.to_state).label)
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

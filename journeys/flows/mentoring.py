@@ -31,7 +31,7 @@ def mentor(activation):
 def stage_step(stage: Stage) -> ParticipantStep:
     """A stage's step: its page (the stage's button and message), waiting on the mentee."""
     return ParticipantStep(
-        page("journeys.views.steps.CompleteStage", stage=stage.name), title=stage.step_title, assignee=mentee
+        page("journeys.views.steps.CompleteStage", stage=stage.name), title=stage.step_title_lazy, assignee=mentee
     )
 
 
