@@ -95,7 +95,9 @@ DEVELOPER_CALLS = {
 LOG_METHODS = {"debug", "info", "warning", "error", "exception", "critical", "log"}
 
 # SQL written in Python (the search's ranking, the rules' Q/SQL twins): its keywords in capitals.
-SQL = re.compile(r"\b(SELECT|FROM|WHERE|JOIN|UNION ALL|ORDER BY|CASE WHEN|IS NULL|IS NOT NULL|NOT IN|DESC|ASC|AS|LIKE)\b")
+SQL = re.compile(
+    r"\b(SELECT|FROM|WHERE|JOIN|UNION ALL|ORDER BY|CASE WHEN|IS NULL|IS NOT NULL|NOT IN|DESC|ASC|AS|LIKE)\b"
+)
 WORDS = re.compile(r"[^\W\d_]{2,}[\s(),.:;'\"/-]*\s[\s(),.:;'\"/-]*[^\W\d_]{2,}|^[A-Z][a-z]+$")
 
 # String literals that read as words but are not shown to anyone, by module: each a prefix of the
