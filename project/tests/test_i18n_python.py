@@ -46,6 +46,8 @@ SKIPPED_MODULES = {
     "project/celery.py",
     "project/devmail.py",  # /dev/emails/, a developer's tool (DEBUG only)
     "project/server_timing.py",  # a header for the developer tools
+    "project/health.py",  # /health/: JSON for the monitoring, not for people
+    "support/checks.py",  # system checks: messages for whoever deploys the platform
     "people/management/demo_data.py",  # demo content, not the product's words
     "journeys/demo.py",  # demo content, not the product's words
 }
@@ -83,6 +85,7 @@ DEVELOPER_CALLS = {
     "PermissionDenied",
     "SuspiciousOperation",
     "SuspiciousFileOperation",
+    "PermissionError",
     "CommandError",
     "TransitionNotAllowed",
     "BadHeaderError",
@@ -109,6 +112,9 @@ ALLOWED = {
         "SELECT r.mentor_id FROM",  # SQL
     ),
     "people/search/remembered.py": ("Lax",),  # the cookie's SameSite value
+    "project/text.py": ("Cc", "Cf", "Zl", "Zp"),  # Unicode categories
+    "staff/views.py": ("text/csv", 'attachment; filename="'),  # the CSV download's headers
+    "notifications/tasks.py": ("text/calendar",),  # a MIME type
     "people/search/results.py": ("state state-",),  # CSS classes
     "people/services.py": (
         # The erased account's stored first name ("Former" + last name "participant"): two model
@@ -278,6 +284,8 @@ def _skipped_ids(tree) -> set[int]:
                 skipped |= {id(n) for n in ast.walk(node)}
         if isinstance(node, ast.Subscript):  # a key looked up (styles["Normal"]), never shown
             skipped.add(id(node.slice))
+        if isinstance(node, ast.Dict):  # keys name things ({"Email": Notification.Email}); values may be shown
+            skipped |= {id(key) for key in node.keys if key is not None}
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
             skipped |= {id(n) for n in ast.walk(node.value)}
     return skipped
