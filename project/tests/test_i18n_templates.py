@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.template import engines
 from django.template.base import Lexer, TokenType
 
 BASE = Path(settings.BASE_DIR)
@@ -141,7 +142,9 @@ def untranslated(source):
 
 @pytest.mark.parametrize("name", list(template_files()))
 def test_every_word_in_the_template_is_translated(name):
-    found = untranslated((BASE / name).read_text(encoding="utf-8"))
+    source = (BASE / name).read_text(encoding="utf-8")
+    engines["django"].from_string(source)  # it compiles: {% blocktranslate %} takes no filters or lookups inside
+    found = untranslated(source)
     assert not found, f"{name} shows text outside translate/blocktranslate: {found}"
 
 
