@@ -68,7 +68,7 @@ def why_not(relationship: Relationship, name: str) -> str | None:
         return _("That is not possible while the relationship is at “%(stage)s”.") % {"stage": label}
     for condition in meta.get_transition(state).conditions:
         if not condition(relationship):
-            return getattr(condition, "refusal", _("That is not possible right now."))
+            return str(getattr(condition, "refusal", _("That is not possible right now.")))
     return None
 
 
