@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from viewflow.workflow.models import Process
 
@@ -67,8 +69,8 @@ class Relationship(ConcurrentTransitionMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="relationships_as_mentor"
     )
     conversation = models.ForeignKey(Conversation, on_delete=models.PROTECT, related_name="relationships")
-    area = models.ForeignKey(AreaOfSupport, verbose_name="area I need support with", on_delete=models.PROTECT)
-    statement = models.TextField("personal statement")
+    area = models.ForeignKey(AreaOfSupport, verbose_name=_("area I need support with"), on_delete=models.PROTECT)
+    statement = models.TextField(_("personal statement"))
     state = FSMField(default=State.REQUESTED, choices=State.choices, protected=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
     matched_at = models.DateTimeField(null=True, blank=True)
@@ -87,7 +89,7 @@ class Relationship(ConcurrentTransitionMixin, models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.mentee} mentored by {self.mentor}"
+        return gettext("%(mentee)s mentored by %(mentor)s") % {"mentee": self.mentee, "mentor": self.mentor}
 
     def role_of(self, user) -> str | None:
         if user.pk == self.mentee_id:
@@ -202,44 +204,44 @@ class StateChange(models.Model):
         ordering = ["at", "pk"]
 
     ACTION_LABELS = {
-        "send_request": "Sent the mentoring request",
-        "edit": "Edited the request",
-        "withdraw_request": "Withdrew the request",
-        "reinstate": "Reinstated the request",
-        "accept": "Accepted the request",
-        "decline": "Declined the request",
-        "first_meeting_arranged": "Arranged the first meeting",
-        "complete_first_conversation": "Marked the first conversation as completed",
-        "complete_progression": "Marked progression as completed",
-        "ready_for_feedback": "Ready to give feedback",
-        "give_feedback": "Gave feedback",
-        "complete": "Completed the relationship",
-        "withdraw": "Withdrew from the relationship",
-        "close": "Closed the relationship",
-        "leave_programme": "Left the programme",
-        "create_meeting": "Created a meeting",
-        "update_meeting": "Changed a meeting",
-        "cancel_meeting": "Cancelled a meeting",
-        "create_goal": "Set a goal",
-        "update_goal": "Changed a goal",
-        "delete_goal": "Deleted a goal",
-        "complete_goal": "Completed a goal",
-        "add_milestone": "Added a milestone",
-        "add_review": "Added a review",
-        "add_outcome": "Added an outcome",
+        "send_request": _("Sent the mentoring request"),
+        "edit": _("Edited the request"),
+        "withdraw_request": _("Withdrew the request"),
+        "reinstate": _("Reinstated the request"),
+        "accept": _("Accepted the request"),
+        "decline": _("Declined the request"),
+        "first_meeting_arranged": _("Arranged the first meeting"),
+        "complete_first_conversation": _("Marked the first conversation as completed"),
+        "complete_progression": _("Marked progression as completed"),
+        "ready_for_feedback": _("Ready to give feedback"),
+        "give_feedback": _("Gave feedback"),
+        "complete": _("Completed the relationship"),
+        "withdraw": _("Withdrew from the relationship"),
+        "close": _("Closed the relationship"),
+        "leave_programme": _("Left the programme"),
+        "create_meeting": _("Created a meeting"),
+        "update_meeting": _("Changed a meeting"),
+        "cancel_meeting": _("Cancelled a meeting"),
+        "create_goal": _("Set a goal"),
+        "update_goal": _("Changed a goal"),
+        "delete_goal": _("Deleted a goal"),
+        "complete_goal": _("Completed a goal"),
+        "add_milestone": _("Added a milestone"),
+        "add_review": _("Added a review"),
+        "add_outcome": _("Added an outcome"),
     }
 
     @property
     def action_label(self) -> str:
-        return self.ACTION_LABELS.get(self.action, self.action.replace("_", " ").capitalize())
+        return str(self.ACTION_LABELS.get(self.action, self.action.replace("_", " ").capitalize()))
 
     def from_label(self) -> str:
-        return State(self.from_state).label if self.from_state else ""
+        return str(State(self.from_state).label) if self.from_state else ""
 
     def to_label(self) -> str:
         if self.action == "leave_programme":
-            return "Ended: left the programme"
-        return State(self.to_state).label
+            return gettext("Ended: left the programme")
+        return str(State(self.to_state).label)
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
@@ -280,9 +282,9 @@ class Meeting(models.Model):
     title = models.CharField(max_length=150)
     starts_at = models.DateTimeField()
     duration_minutes = models.PositiveSmallIntegerField()
-    location = models.CharField("method / location", max_length=200, blank=True)
+    location = models.CharField(_("method / location"), max_length=200, blank=True)
     details = models.TextField(blank=True)
-    video = models.BooleanField("video chat meeting", default=False)
+    video = models.BooleanField(_("video chat meeting"), default=False)
     video_token = models.CharField(max_length=40, default="", blank=True)
     arranged_elsewhere = models.BooleanField(default=False)
     cancelled_at = models.DateTimeField(null=True, blank=True)
@@ -306,9 +308,9 @@ class Meeting(models.Model):
 class Goal(models.Model):
     relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="goals")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    label = models.CharField("goal label", max_length=150)
-    details = models.TextField("goal details", blank=True)
-    due_date = models.DateField("expected completion date", null=True, blank=True)
+    label = models.CharField(_("goal label"), max_length=150)
+    details = models.TextField(_("goal details"), blank=True)
+    due_date = models.DateField(_("expected completion date"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
 
@@ -321,9 +323,9 @@ class Goal(models.Model):
 
 class GoalEntry(models.Model):
     class Kind(models.TextChoices):
-        MILESTONE = "milestone", "Milestone"
-        REVIEW = "review", "Review"
-        OUTCOME = "outcome", "Outcome"
+        MILESTONE = "milestone", _("Milestone")
+        REVIEW = "review", _("Review")
+        OUTCOME = "outcome", _("Outcome")
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="entries")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -352,11 +354,11 @@ class MentoringProcess(Process):
     relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="processes")
 
     class Meta:
-        verbose_name = "mentoring process"
+        verbose_name = _("mentoring process")
 
 
 class OnboardingProcess(Process):
     participant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="onboarding")
 
     class Meta:
-        verbose_name = "onboarding process"
+        verbose_name = _("onboarding process")

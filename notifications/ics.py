@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
 
@@ -21,7 +22,8 @@ def meeting_invite(meeting, cancelled: bool = False) -> str:
     event.add("summary", meeting.title)
     description = meeting.details
     if meeting.video_url:
-        description = f"{description}\n\nVideo chat: {meeting.video_url}".strip()
+        video = _("Video chat: %(url)s") % {"url": meeting.video_url}
+        description = f"{description}\n\n{video}".strip()
     if description:
         event.add("description", description)
     location = meeting.video_url or meeting.location

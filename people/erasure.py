@@ -36,6 +36,8 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from journeys.models import (
     Attachment,
@@ -56,9 +58,10 @@ from .models import DataExport
 
 logger = logging.getLogger(__name__)
 
-NAME_REPLACEMENT = "Former participant"
-EMAIL_REPLACEMENT = "[email address removed]"
-PHONE_REPLACEMENT = "[phone number removed]"
+# Written into the erased person's rows and free text, in the platform's language.
+NAME_REPLACEMENT = _("Former participant")
+EMAIL_REPLACEMENT = _("[email address removed]")
+PHONE_REPLACEMENT = _("[phone number removed]")
 
 
 @dataclass
@@ -100,14 +103,14 @@ class Needles:
             return text
         for address in self.emails:
             for variant in {address, html.escape(address)}:
-                text = re.sub(re.escape(variant), EMAIL_REPLACEMENT, text, flags=re.IGNORECASE)
+                text = re.sub(re.escape(variant), str(EMAIL_REPLACEMENT), text, flags=re.IGNORECASE)
         for core in self.phone_patterns():
             # 07700 900123, 07700900123, +44 7700 900 123, +44 (0)7700-900-123
-            text = re.sub(r"(?:\+\d{1,3}[^0-9]{0,3}(?:\(0\)[^0-9]{0,2})?|0)?" + core, PHONE_REPLACEMENT, text)
+            text = re.sub(r"(?:\+\d{1,3}[^0-9]{0,3}(?:\(0\)[^0-9]{0,2})?|0)?" + core, str(PHONE_REPLACEMENT), text)
         names = sorted(self.full_names, key=len, reverse=True) + (self.part_names if local else [])
         for name in names:
             for variant in {name, html.escape(name)}:
-                text = re.sub(rf"(?<!\w){re.escape(variant)}(?!\w)", NAME_REPLACEMENT, text, flags=re.IGNORECASE)
+                text = re.sub(rf"(?<!\w){re.escape(variant)}(?!\w)", str(NAME_REPLACEMENT), text, flags=re.IGNORECASE)
         return text
 
 
@@ -194,10 +197,10 @@ def _delete_own_files(user) -> None:
 def _anonymise_support_requests(user, needles: Needles, by_address: Q) -> None:
     """Support requests they sent: the row stays (staff statistics), the person goes."""
     for request in SupportRequest.objects.filter(Q(user=user) | by_address):
-        request.name = NAME_REPLACEMENT
+        request.name = str(NAME_REPLACEMENT)
         request.email = user.email  # the anonymised placeholder address
         request.subject = needles.scrub(request.subject, local=True)
-        request.message = "(Removed: the sender deleted their account.)"
+        request.message = gettext("(Removed: the sender deleted their account.)")
         request.user = None
         request.save(update_fields=["name", "email", "subject", "message", "user"])
 

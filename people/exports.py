@@ -26,6 +26,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from journeys.models import Conversation, Message, Relationship
 from notifications.models import Notification, ReminderOptOut
@@ -34,7 +36,7 @@ from support.models import SupportRequest
 
 from .models import DataExport, Profile
 
-README = """What {site} holds about you, exported on {date}.
+README = _("""What %(site)s holds about you, exported on %(date)s.
 
 account.json          your account: name, email addresses, when you joined and last signed in
 profile.json          your profile as you filled it in
@@ -46,7 +48,7 @@ support_requests.json the messages you sent through the Contact form
 reminder_settings.json the kinds of reminder email you stopped
 
 Dates are in ISO 8601 (UTC). Other people appear by name only where you see them on the platform.
-"""
+""")
 
 
 class ExportRefused(Exception):
@@ -193,7 +195,7 @@ def _relationship(rel, user) -> dict:
         "history": [
             {
                 "at": _iso(h.at),
-                "who": _person(h.actor, user) or "the platform",
+                "who": _person(h.actor, user) or gettext("the platform"),
                 "what": h.action_label,
                 "stage": h.to_label(),
                 "note": h.note,
@@ -295,7 +297,9 @@ def _reminder_settings(user) -> list[dict]:
 def _zip(parts: list[tuple[str, object]], files: list[tuple[str, object]]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("README.txt", README.format(site=settings.SITE_NAME, date=timezone.localdate().isoformat()))
+        archive.writestr(
+            "README.txt", str(README) % {"site": settings.SITE_NAME, "date": timezone.localdate().isoformat()}
+        )
         for name, data in parts:
             archive.writestr(name, json.dumps(data, indent=2, ensure_ascii=False))
         for path, field in files:
@@ -303,5 +307,5 @@ def _zip(parts: list[tuple[str, object]], files: list[tuple[str, object]]) -> by
                 with field.open("rb") as handle:
                     archive.writestr(path, handle.read())
             except (OSError, ValueError):
-                archive.writestr(path + ".missing.txt", "This file could no longer be found.")
+                archive.writestr(path + ".missing.txt", gettext("This file could no longer be found."))
     return buffer.getvalue()

@@ -30,12 +30,12 @@ def profile(request):
         form = ProfileForm(request.POST, instance=instance, user=request.user)
         if form.is_valid():
             saved = services.save_profile(form, request.user)
-            messages.success(request, "Your profile has been saved.")
+            messages.success(request, _("Your profile has been saved."))
             if saved.is_complete and not was_complete and saved.is_mentee:
-                messages.info(request, "Your profile is complete. Now let's find you a mentor.")
+                messages.info(request, _("Your profile is complete. Now let's find you a mentor."))
                 return redirect("find_mentor")
             return redirect("profile")
-        messages.error(request, "Please correct the highlighted fields.")
+        messages.error(request, _("Please correct the highlighted fields."))
     else:
         form = ProfileForm(instance=instance, user=request.user)
     return render(request, "people/profile.html", {"form": form, "profile": instance, "nav": "profile"})
@@ -86,7 +86,7 @@ def delete_account(request):
         if form.is_valid():
             services.delete_account(request.user)
             logout(request)
-            messages.success(request, "Your account has been deleted and your personal details removed.")
+            messages.success(request, _("Your account has been deleted and your personal details removed."))
             return redirect("home")
     else:
         form = DeleteAccountForm(user=request.user)
