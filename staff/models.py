@@ -21,6 +21,7 @@ class CaseKind(models.TextChoices):
     STALLED = "stalled", "Stalled relationship"
     SUPPORT_REQUEST = "support_request", "Support request"
     RAISED_BY_STAFF = "raised_by_staff", "Raised by staff"
+    CONCERN = "concern", "Concern from a participant"
 
 
 class StaffCase(Process):
@@ -30,6 +31,10 @@ class StaffCase(Process):
     )
     support_request = models.ForeignKey(
         "support.SupportRequest", null=True, blank=True, on_delete=models.CASCADE, related_name="staff_cases"
+    )
+    # "Raise a concern" (journeys.models.Concern): the participant's own message, shown on the case.
+    concern = models.ForeignKey(
+        "journeys.Concern", null=True, blank=True, on_delete=models.CASCADE, related_name="staff_cases"
     )
     summary = models.CharField(max_length=300)
     snoozed_until = models.DateField(null=True, blank=True)
@@ -78,6 +83,10 @@ class StaffCase(Process):
             return f"{mentee} and {mentor} {self.summary}."
         if self.kind == CaseKind.STALLED:
             return f"Nothing has happened between {mentee} and {mentor} {self.summary}."
+        if self.kind == CaseKind.CONCERN:
+            by_mentor = self.concern is not None and self.concern.raised_by_id == rel.mentor_id
+            who, other = (f"{mentor} (mentor)", mentee) if by_mentor else (f"{mentee} (mentee)", mentor)
+            return f"{who} raised a concern about their relationship with {other}: “{self.summary}”"
         return f"{mentee} and {mentor}: {self.summary}"
 
 
