@@ -63,7 +63,9 @@ def worksheet(request, pk: int, kind: str):
                     return redirect("worksheet", rel.pk, kind)
             status = 400
         else:
-            messages.error(request, rules.why_read_only(rel) or _("That is not something you can do on this worksheet."))
+            messages.error(
+                request, rules.why_read_only(rel) or _("That is not something you can do on this worksheet.")
+            )
             return redirect("worksheet", rel.pk, kind)
     return render(
         request,
