@@ -209,7 +209,9 @@ def test_each_version_downloads_as_a_pdf_with_its_comments(client, rel, mentee, 
     assert "Start with one-to-ones." not in newest  # written on version 1
     assert pdf_title(resp.content) == "G-STAR worksheet"
     first = pdf_text(client.get(reverse("worksheet_pdf", args=[rel.pk, "gstar"]) + "?version=1").content)
-    assert "Version 1" in first and "Nervous" in first and "Alice Kember" in first and "Start with one-to-ones." in first
+    assert (
+        "Version 1" in first and "Nervous" in first and "Alice Kember" in first and "Start with one-to-ones." in first
+    )
     assert client.get(reverse("worksheet_pdf", args=[rel.pk, "gstar"]) + "?version=x").status_code == 404
     assert client.get(reverse("worksheet_pdf", args=[rel.pk, "gstar"]) + "?version=9").status_code == 404
     nothing = client.get(reverse("worksheet_pdf", args=[rel.pk, "swot"]))  # not saved yet: back to the page
