@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from project.roles import staff_required
+
 from . import reminders, services
 from .forms import ReminderSettingsForm
 from .models import Notification
@@ -64,25 +66,7 @@ def reminder_settings(request):
     return redirect("account")
 
 
-def _programme_staff_only(view):
-    """Sign-in first; then programme staff only (anyone else: 403, the page says why)."""
-    from functools import wraps
-
-    from django.core.exceptions import PermissionDenied
-
-    from .selectors import is_programme_staff
-
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not is_programme_staff(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-@_programme_staff_only
+@staff_required
 def email_problems(request):
     """Staff: the emails that did not go (failed) or may not have gone (uncertain), with what to do."""
     from . import selectors
@@ -112,13 +96,13 @@ def _decide(request, pk: int, action, done: str):
     return redirect("staff_email")
 
 
-@_programme_staff_only
+@staff_required
 @require_POST
 def email_retry(request, pk: int):
     return _decide(request, pk, services.retry_email, _("The email to %(address)s will be sent again now."))
 
 
-@_programme_staff_only
+@staff_required
 @require_POST
 def email_discard(request, pk: int):
     return _decide(

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from . import roles
+
 
 class Heartbeat(models.Model):
     """When a scheduled heartbeat task last ran: beat sent it and a worker ran it.
@@ -14,3 +16,12 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ProgrammeAccess(models.Model):
+    """No table: the permissions that make the staff roles (``project.roles``)."""
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = roles.PERMISSIONS

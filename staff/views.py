@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +23,7 @@ from journeys.forms import form_errors
 from journeys.models import Relationship
 from journeys.rules import task_url as _task_url
 from journeys.services.base import Refused
+from project.roles import EXPORT, staff_required
 
 from . import forms, services
 from . import reports as programme
@@ -38,7 +38,7 @@ TABS = [
 ]
 
 
-@staff_member_required
+@staff_required
 def inbox(request):
     tab = request.GET.get("tab", "open")
     if tab not in dict(TABS):
@@ -69,7 +69,7 @@ def inbox(request):
     return render(request, "staff/inbox.html", {"rows": rows, "tab": tab, "tabs": TABS, "nav": "staff"})
 
 
-@staff_member_required
+@staff_required
 def case_record(request, pk: int):
     """A case as it stands (read-only): from the archive, or before claiming it."""
     related = ("relationship__mentee", "relationship__mentor", "support_request")
@@ -80,7 +80,7 @@ def case_record(request, pk: int):
     return render(request, "staff/case.html", _case_context(case, task=task, workspace=False))
 
 
-@staff_member_required
+@staff_required
 def support_request_case(request, pk: int):
     """The case a Contact form message opened (the staff email links here: Need Help? knows its
     request, not the case staff opened for it)."""
@@ -88,7 +88,7 @@ def support_request_case(request, pk: int):
     return redirect("staff_case", case.pk)
 
 
-@staff_member_required
+@staff_required
 @require_POST
 def claim(request, pk: int):
     case = get_object_or_404(StaffCase, pk=pk)
@@ -100,7 +100,7 @@ def claim(request, pk: int):
     return redirect(_task_url(task))
 
 
-@staff_member_required
+@staff_required
 @require_POST
 def raise_case(request, relationship_pk: int):
     relationship = get_object_or_404(Relationship, pk=relationship_pk)
@@ -136,7 +136,7 @@ def _case_context(case: StaffCase, **extra) -> dict:
     return context
 
 
-@method_decorator(staff_member_required, name="dispatch")
+@method_decorator(staff_required, name="dispatch")
 class HandleCase(View):
     """The flow node's page: shown to the staff member who claimed the case."""
 
@@ -222,7 +222,7 @@ class HandleCase(View):
         return redirect(request.path)
 
 
-@staff_member_required
+@staff_required
 def reports(request):
     report = programme.build(request.GET.get("period", "90"))
     periods = [(key, label) for key, (label, _) in programme.PERIODS.items()]
@@ -240,7 +240,7 @@ def _cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-@staff_member_required
+@staff_required(perm=EXPORT)
 def reports_csv(request):
     writer = csv.writer(_Echo())
     lines = (writer.writerow([_cell(v) for v in row]) for row in [programme.CSV_HEADER, *programme.relationship_rows()])
@@ -253,7 +253,7 @@ JOURNEYS = {"mentoring": MentoringFlow, "onboarding": OnboardingFlow, "case": Ca
 ALSO = {"mentoring": mentoring.ALSO}  # what each journey does outside its steps (sweeps, ends)
 
 
-@staff_member_required
+@staff_required
 def journey_maps(request):
     """The declared journeys as diagrams generated from the flow code."""
     items = [
@@ -269,7 +269,7 @@ def journey_maps(request):
     return render(request, "journeys/staff/journey_maps.html", {"flows": items})
 
 
-@staff_member_required
+@staff_required
 def journey_diagram(request, name: str):
     """One flow's diagram (viewflow's own drawing), for every programme staff member: viewflow's
     chart page asks for the flow's model permission, which staff accounts need not have."""

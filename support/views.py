@@ -2,11 +2,11 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from project.ratelimit import LimitReached
+from project.roles import MANAGE, staff_required
 
 from . import limits, privacy, selectors, services
 from .forms import ContactForm, PrivacyNoticeForm
@@ -78,7 +78,7 @@ def privacy_page(request):
     return render(request, "support/privacy.html", {"notice": notice, "blocks": _blocks(notice.body), "nav": "privacy"})
 
 
-@staff_member_required
+@staff_required(perm=MANAGE)
 def privacy_edit(request):
     notice = privacy.current_notice()
     if request.method == "POST":

@@ -115,7 +115,7 @@ def test_staff_can_view_relationship_but_not_its_private_pages(client, world, st
 
 def test_journey_diagrams_are_generated_for_staff_only(client, staff, mentee):
     client.force_login(mentee)
-    assert client.get(reverse("journey_maps")).status_code == 302
+    assert client.get(reverse("journey_maps")).status_code == 403  # participants are refused
     staff.is_superuser = True
     staff.save()
     client.force_login(staff)

@@ -74,10 +74,16 @@ def make_mentee(**kwargs):
     return user
 
 
-def make_staff(**kwargs):
-    return make_user(
+def make_staff(*, role: str | None = "manager", **kwargs):
+    """A programme staff account; ``role``: "manager" (everything), "support" (inbox, read-only) or None
+    (in neither group: treated as support staff). See ``project.roles``."""
+    from project.roles import set_role
+
+    user = make_user(
         email=kwargs.pop("email", "staff@example.com"), first_name="Sam", last_name="Staff", is_staff=True, **kwargs
     )
+    set_role(user, role)
+    return user
 
 
 def profile_form_data(first_name: str, last_name: str, *, mentor: bool = False, mentee: bool = False, **extra) -> dict:

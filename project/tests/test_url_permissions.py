@@ -9,7 +9,11 @@ Each row says what each kind of person gets:
 - ``mentee`` and ``mentor``: the two parties of the world's relationships. For relationship
   pages the mentee is the owner (their request, their goal, their notification) and the mentor
   the other party; for a flow task, the row's comment says whose task it is;
-- ``staff``: a programme staff member (``is_staff``, no superuser, no model permissions).
+- ``staff``: a programme manager (``is_staff`` in the "Programme managers" group: the staff roles'
+  permissions, ``project.roles``; no superuser, no model permissions);
+- ``support``: support staff (``is_staff`` in the "Support staff" group): the inbox, members and
+  relationships read-only, no exports, no settings. A row that does not say gives them what
+  ``staff`` gets.
 
 Outcomes: ``OK`` (200), ``GO`` (a redirect that is not to a sign-in page: the action was done or
 the person is sent on), ``LOGIN`` (to a sign-in page), ``NO`` (403 or 404). A set allows any of
@@ -53,7 +57,7 @@ from support.models import Resource
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("anon", "outsider", "mentee", "mentor", "staff")
+ROLES = ("anon", "outsider", "mentee", "mentor", "staff", "support")
 OK, GO, LOGIN, NO = "ok", "go", "login", "no"
 MISSING_TASK = 987654321
 
@@ -95,8 +99,10 @@ class Row:
     data: dict = field(default_factory=dict)
 
 
-def row(anon, outsider, mentee, mentor, staff, kwargs=None, **options) -> Row:
-    return Row(dict(zip(ROLES, (anon, outsider, mentee, mentor, staff), strict=True)), kwargs, **options)
+def row(anon, outsider, mentee, mentor, staff, kwargs=None, *, support=None, **options) -> Row:
+    """What each kind of person gets; ``support`` (support staff) gets what ``staff`` gets unless it says."""
+    seen = (anon, outsider, mentee, mentor, staff, staff if support is None else support)
+    return Row(dict(zip(ROLES, seen, strict=True)), kwargs, **options)
 
 
 def rel(w):
@@ -109,7 +115,8 @@ def goal_pk(w, **extra):
 
 POSTED = {"reason": "x", "body": "x", "entry-kind": "review", "entry-text": "x"}
 PARTY = row(LOGIN, NO, OK, OK, NO, rel)  # a relationship's private pages: its two parties only
-STAFF_ONLY = row(LOGIN, LOGIN, LOGIN, LOGIN, OK)  # staff_member_required: others to the admin sign-in
+STAFF_ONLY = row(LOGIN, NO, NO, NO, OK)  # project.roles.staff_required: participants get 403
+MANAGERS_ONLY = row(LOGIN, NO, NO, NO, OK, support=NO)  # staff_required(perm=MANAGE or EXPORT)
 SIGNED_IN = row(LOGIN, OK, OK, OK, OK)
 PUBLIC = row(OK, OK, OK, OK, OK)
 
@@ -174,7 +181,7 @@ TABLE: dict[str, Row] = {
     "conversation": row(LOGIN, NO, OK, OK, NO, lambda w: {"pk": w["rel"].conversation_id}),
     "attachment": row(LOGIN, NO, OK, OK, NO, lambda w: {"pk": w["message"].attachment_id}),
     "journey_maps": STAFF_ONLY,
-    "journey_diagram": row(LOGIN, LOGIN, LOGIN, LOGIN, OK, lambda w: {"name": "mentoring"}),
+    "journey_diagram": row(LOGIN, NO, NO, NO, OK, lambda w: {"name": "mentoring"}),
     # notifications
     "notifications": SIGNED_IN,
     "notification_open": row(LOGIN, NO, GO, NO, NO, lambda w: {"pk": w["notification"].pk}),
@@ -191,17 +198,17 @@ TABLE: dict[str, Row] = {
     "resources": PUBLIC,
     "resource": row(OK, OK, OK, OK, OK, lambda w: {"pk": w["resource"].pk}),
     "privacy": PUBLIC,
-    "privacy_edit": STAFF_ONLY,
+    "privacy_edit": MANAGERS_ONLY,
     # staff
     "staff_inbox": STAFF_ONLY,
-    "staff_case": row(LOGIN, LOGIN, LOGIN, LOGIN, {OK, GO}, lambda w: {"pk": w["case"].pk}),
-    "staff_support_request_case": row(LOGIN, LOGIN, LOGIN, LOGIN, GO, lambda w: {"pk": w["support_request"].pk}),
-    "staff_claim": row(LOGIN, LOGIN, LOGIN, LOGIN, GO, lambda w: {"pk": w["case"].pk}, method="post"),
+    "staff_case": row(LOGIN, NO, NO, NO, {OK, GO}, lambda w: {"pk": w["case"].pk}),
+    "staff_support_request_case": row(LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["support_request"].pk}),
+    "staff_claim": row(LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["case"].pk}, method="post"),
     "staff_raise_case": row(
-        LOGIN, LOGIN, LOGIN, LOGIN, GO, lambda w: {"relationship_pk": w["rel"].pk}, method="post", data=POSTED
+        LOGIN, NO, NO, NO, GO, lambda w: {"relationship_pk": w["rel"].pk}, method="post", data=POSTED
     ),
     "staff_reports": STAFF_ONLY,
-    "staff_reports_csv": STAFF_ONLY,
+    "staff_reports_csv": MANAGERS_ONLY,
     # issue 9 (h5): worksheets are the pair's own (staff 404 too, like messages); the proposal is
     # on the relationship's summary, which staff see; the CPD pack is each person's own
     "worksheet": row(LOGIN, NO, OK, OK, NO, lambda w: {"pk": w["rel"].pk, "kind": "swot"}),
@@ -282,8 +289,9 @@ FLOW_NODES = {
 # every other task URL is refused (403/404) to everyone, anonymous included":
 FLOW_EXCEPTIONS = {
     "mentoring:first_conversation:execute": row(NO, NO, OK, NO, NO),  # the mentee's open task
-    "case:handle:execute": row(NO, NO, NO, NO, OK),  # the staff member's claimed case
-    "case:handle:unassign": row(NO, NO, NO, NO, OK),  # staff may release their case
+    # the staff member's claimed case: another staff member (support) takes it over from the case page
+    "case:handle:execute": row(NO, NO, NO, NO, OK, support=NO),
+    "case:handle:unassign": row(NO, NO, NO, NO, OK, support=NO),  # staff may release their own case
 }
 # viewflow's built-in task actions must be refused to participants (fixed on branch h3): today a
 # participant reaches the "unassign" confirmation of their own tasks.
@@ -351,6 +359,7 @@ def world(db):
     mentor = make_mentor(first_name="Max", last_name="Mentor", email="max@example.com", capacity=5)
     outsider = make_mentee(first_name="Olive", last_name="Outsider", email="olive@example.com")
     staff = make_staff()
+    support = make_staff(email="support@example.com", role="support")
     onboarding.start(mentee)
     done = walk_to(send(mentee, mentor), mentee, mentor, "completed")
     declined = send(mentee, mentor)
@@ -375,7 +384,7 @@ def world(db):
         email_status=Notification.Email.FAILED, next_attempt_at=None, last_error="SMTP refused the message"
     )
     return {
-        "users": {"outsider": outsider, "mentee": mentee, "mentor": mentor, "staff": staff},
+        "users": {"outsider": outsider, "mentee": mentee, "mentor": mentor, "staff": staff, "support": support},
         "rel": rel,
         "done": done,
         "declined": declined,

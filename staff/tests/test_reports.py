@@ -46,7 +46,7 @@ def test_the_figures_add_up(programme):
 def test_only_staff_see_reports_and_the_export(client, programme, mentee, staff, django_assert_max_num_queries):
     for url in (reverse("staff_reports"), reverse("staff_reports_csv")):
         client.force_login(mentee)
-        assert client.get(url).status_code == 302
+        assert client.get(url).status_code == 403
     client.force_login(staff)
     with django_assert_max_num_queries(25):
         page = client.get(reverse("staff_reports"), {"period": "365"})

@@ -1,0 +1,28 @@
+"""The staff area's sections, in the order its navigation shows them.
+
+Each section is one row: its key, its label, the URL name of its first page, and the permission it
+needs (``None``: any programme staff; see ``project.roles``). A staff member sees only the sections
+their role opens. A page belongs to the section whose first page's path is the longest prefix of its
+own (the Home section only on its own page).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    label: str
+    url_name: str
+    perm: str | None = None
+
+
+SECTIONS: list[Section] = [
+    Section("inbox", _("Inbox"), "staff_inbox"),
+    Section("reports", _("Reports"), "staff_reports"),
+    Section("journeys", _("Journey diagrams"), "journey_maps"),
+]
