@@ -255,3 +255,23 @@ def test_the_old_tool_links_lead_to_the_worksheets(client, rel, mentee):
     assert client.get(reverse("tool", args=[rel.pk, "smart"])).status_code == 200
     goals = client.get(reverse("goals", args=[rel.pk])).content.decode()
     assert url(rel, "swot") in goals and url(rel, "gstar") in goals and reverse("proposal", args=[rel.pk]) in goals
+
+
+def test_the_page_costs_the_same_queries_for_two_versions_or_many(client, rel, mentee, mentor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url(rel)).status_code == 200
+        return len(queries)
+
+    service.save_worksheet(rel, mentee, kind="swot", answers={"strengths": "One"})
+    service.comment_on_worksheet(rel, mentor, kind="swot", text="First comment")
+    service.save_worksheet(rel, mentee, kind="swot", answers={"strengths": "Two"})
+    login(client, mentor)
+    few = count()
+    for n in range(3, 9):
+        service.save_worksheet(rel, mentee, kind="swot", answers={"strengths": f"Version {n}", "threats": "More"})
+        service.comment_on_worksheet(rel, mentee, kind="swot", text=f"Comment {n}")
+    assert count() == few
