@@ -124,6 +124,8 @@ ALLOWED = {
         # fields that tests and past rows hold as they are; pages show the pair as a name.
         "Former",
     ),
+    "journeys/worksheets.py": ("Using SWOT", "Using G-STAR"),  # the Resources guides' titles, looked up
+    "project/downloads.py": ("private, no-store", 'attachment; filename="'),  # a download's headers
     "journeys/views/pages.py": (
         "private, no-store",  # Cache-Control header
         'attachment; filename="',  # Content-Disposition header
