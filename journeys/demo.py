@@ -16,7 +16,7 @@ from people.models import AreaOfSupport
 
 from . import events
 from .models import Relationship
-from .services import activity, meetings, relationships
+from .services import activity, meetings, relationships, worksheets
 
 User = get_user_model()
 
@@ -59,22 +59,6 @@ def ensure_demo_journeys() -> list[str]:
             events.request_unanswered.send(sender=None, relationship=rel)
         else:
             relationships.accept_request(rel, mentor, "Happy to help: let's find a time to talk.")
-            # A short introductory call two days ago, recorded as held, with notes from both.
-            intro = activity.create_meeting(
-                rel,
-                mentee,
-                title="Introductory call",
-                starts_at=timezone.now().replace(hour=9, minute=30, second=0, microsecond=0) - dt.timedelta(days=2),
-                duration_minutes=30,
-                location="Phone",
-                arranged_elsewhere=True,
-                send_details=False,
-            )
-            meetings.record_meeting_outcome(intro, mentor, held=True)
-            meetings.add_meeting_note(
-                intro, mentee, text="Agreed to meet properly next week. Before then: fill in the SWOT tool."
-            )
-            meetings.add_meeting_note(intro, mentor, text="Send John the list of regional logistics events.")
             activity.create_meeting(
                 rel,
                 mentee,
@@ -91,5 +75,38 @@ def ensure_demo_journeys() -> list[str]:
                 details="Go to a regional event and speak to at least one person I don't know.",
                 due_date=timezone.localdate() + dt.timedelta(days=60),
             )
+            _demo_worksheet_and_record(rel, mentee, mentor)
         made.append(f"{mentee.display_name} → {mentor.display_name} ({stage.replace('_', ' ')})")
     return made
+
+
+def _demo_worksheet_and_record(rel: Relationship, mentee, mentor) -> None:
+    """A SWOT the mentee filled in with the mentor's comment, and a short call already held (so the
+    CPD evidence pack and the mentor's hours have something to show)."""
+    call = activity.create_meeting(
+        rel,
+        mentor,
+        title="Introductory call",
+        starts_at=timezone.now().replace(hour=12, minute=0, second=0, microsecond=0) - dt.timedelta(days=3),
+        duration_minutes=30,
+        location="Phone",
+        send_details=False,
+    )
+    # Recorded as held (what the CPD pack and the hours count), with notes from both (private to them).
+    meetings.record_meeting_outcome(call, mentee, held=True)
+    meetings.add_meeting_note(call, mentee, text="Agreed to meet properly next week. Before then: fill in the SWOT.")
+    meetings.add_meeting_note(call, mentor, text="Send John the list of regional logistics events.")
+    worksheets.save_worksheet(
+        rel,
+        mentee,
+        kind="swot",
+        answers={
+            "strengths": "Organised; good with numbers; people come to me to plan routes.",
+            "weaknesses": "I find it hard to start conversations with people I don't know.",
+            "opportunities": "The regional logistics forum meets every month near me.",
+            "threats": "Shift work leaves little time for events.",
+        },
+    )
+    worksheets.comment_on_worksheet(
+        rel, mentor, kind="swot", text="Your planning is a real strength: let's use it to prepare for the forum."
+    )

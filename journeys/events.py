@@ -16,4 +16,12 @@ request_unanswered = Signal()
 # Sent with ``relationship``.
 first_meeting_overdue = Signal()
 
-ALL = {"request_unanswered": request_unanswered, "first_meeting_overdue": first_meeting_overdue}
+# "Raise a concern": a participant wrote to the programme about their relationship
+# (journeys.services.concerns). Sent with ``concern``; staff open a case, the other person is not told.
+concern_raised = Signal()
+
+ALL = {
+    "request_unanswered": request_unanswered,
+    "first_meeting_overdue": first_meeting_overdue,
+    "concern_raised": concern_raised,
+}

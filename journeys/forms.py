@@ -4,57 +4,65 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from people.models import AreaOfSupport
 
 from .models import Feedback, GoalEntry
 
 DURATIONS = [
-    (15, "15 minutes"),
-    (30, "30 minutes"),
-    (45, "45 minutes"),
-    (60, "1 hour"),
-    (90, "1 hour 30 minutes"),
-    (120, "2 hours"),
+    (15, _("15 minutes")),
+    (30, _("30 minutes")),
+    (45, _("45 minutes")),
+    (60, _("1 hour")),
+    (90, _("1 hour 30 minutes")),
+    (120, _("2 hours")),
 ]
 TIMES = [(f"{h:02d}:{m:02d}", f"{h:02d}:{m:02d}") for h in range(7, 22) for m in (0, 15, 30, 45)]
 
 
 class RequestForm(forms.Form):
-    area = forms.ModelChoiceField(queryset=AreaOfSupport.objects.filter(active=True), label="Area I need support with")
+    area = forms.ModelChoiceField(
+        queryset=AreaOfSupport.objects.filter(active=True), label=_("Area I need support with")
+    )
     statement = forms.CharField(
-        label="Personal statement",
+        label=_("Personal statement"),
         widget=forms.Textarea(attrs={"rows": 7}),
         max_length=5000,
-        help_text="Why would you like to be mentored? Say what you hope to get from the relationship and any "
-        "topics you would like guidance on. The more you tell your mentor, the better they can help.",
+        help_text=_(
+            "Why would you like to be mentored? Say what you hope to get from the relationship and any "
+            "topics you would like guidance on. The more you tell your mentor, the better they can help."
+        ),
     )
 
     def clean_statement(self):
         text = self.cleaned_data["statement"].strip()
         if len(text) < 20:
-            raise forms.ValidationError("Please tell your mentor a little more (at least 20 characters).")
+            raise forms.ValidationError(gettext("Please tell your mentor a little more (at least 20 characters)."))
         return text
 
 
 class DecisionForm(forms.Form):
     message = forms.CharField(
-        label="Message to the mentee",
+        label=_("Message to the mentee"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Optional. Sent with your answer.",
+        help_text=_("Optional. Sent with your answer."),
     )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="Reason", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class OptionalReasonForm(forms.Form):
     """A reason that may be left out (withdrawing a request); still checked like any text."""
 
-    reason = forms.CharField(label="Reason", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 def form_errors(form: forms.Form) -> str:
@@ -69,16 +77,18 @@ def form_errors(form: forms.Form) -> str:
 
 class MessageForm(forms.Form):
     body = forms.CharField(
-        label="New message", required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("New message"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 5})
     )
     attachment = forms.FileField(
-        label="Add file", required=False, help_text="Optional. Up to 10 MB: PDF, Office documents, images or text."
+        label=_("Add file"),
+        required=False,
+        help_text=_("Optional. Up to 10 MB: PDF, Office documents, images or text."),
     )
 
     def clean(self):
         data = super().clean()
         if not (data.get("body") or "").strip() and not data.get("attachment"):
-            raise forms.ValidationError("Write a message or add a file before sending.")
+            raise forms.ValidationError(gettext("Write a message or add a file before sending."))
         return data
 
 
@@ -113,40 +123,42 @@ class DateBoxesField(forms.MultiValueField):
             return None
         day, month, year = (str(v or "").strip() for v in values)
         if not (day and month and year):
-            raise forms.ValidationError("Enter a day, a month and a year.")
+            raise forms.ValidationError(gettext("Enter a day, a month and a year."))
         if not all(part.isascii() and part.isdigit() for part in (day, month, year)):
-            raise forms.ValidationError("Use numbers only, for example 18 4 2026.")
+            raise forms.ValidationError(gettext("Use numbers only, for example 18 4 2026."))
         if len(year) != 4:
-            raise forms.ValidationError("Enter the year with four digits, for example 2026.")
+            raise forms.ValidationError(gettext("Enter the year with four digits, for example 2026."))
         if len(day) > 2 or len(month) > 2:
-            raise forms.ValidationError("Enter the day and the month with one or two digits, for example 18 4 2026.")
+            raise forms.ValidationError(
+                gettext("Enter the day and the month with one or two digits, for example 18 4 2026.")
+            )
         try:
             return dt.date(int(year), int(month), int(day))
         except (ValueError, OverflowError):
-            raise forms.ValidationError("That date does not exist. Check the day and month.") from None
+            raise forms.ValidationError(gettext("That date does not exist. Check the day and month.")) from None
 
 
 class MeetingForm(forms.Form):
-    date = DateBoxesField(label="Date of meeting", help_text="For example, 18 4 2026")
+    date = DateBoxesField(label=_("Date of meeting"), help_text=_("For example, 18 4 2026"))
     start_time = forms.ChoiceField(
-        choices=[("", "Select start time"), *TIMES], label="Start time", help_text="Please use UK time."
+        choices=[("", _("Select start time")), *TIMES], label=_("Start time"), help_text=_("Please use UK time.")
     )
-    duration = forms.TypedChoiceField(choices=[("", "Select duration"), *DURATIONS], coerce=int, label="Duration")
-    title = forms.CharField(max_length=150, label="Title")
+    duration = forms.TypedChoiceField(choices=[("", _("Select duration")), *DURATIONS], coerce=int, label=_("Duration"))
+    title = forms.CharField(max_length=150, label=_("Title"))
     location = forms.CharField(
         max_length=200,
         required=False,
-        label="Method / location",
-        help_text="For example: a place, face to face, video, phone or email.",
+        label=_("Method / location"),
+        help_text=_("For example: a place, face to face, video, phone or email."),
     )
     details = forms.CharField(
-        required=False, label="Meeting details", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+        required=False, label=_("Meeting details"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
-    video = forms.BooleanField(required=False, label="Video chat meeting (we create a private video link)")
+    video = forms.BooleanField(required=False, label=_("Video chat meeting (we create a private video link)"))
     send_details = forms.BooleanField(
-        required=False, initial=True, label="Send the details to the other person by email"
+        required=False, initial=True, label=_("Send the details to the other person by email")
     )
-    arranged_elsewhere = forms.BooleanField(required=False, label="This meeting was arranged outside the platform")
+    arranged_elsewhere = forms.BooleanField(required=False, label=_("This meeting was arranged outside the platform"))
 
     def meeting_fields(self) -> dict:
         """The meeting's own fields, as create_meeting / update_meeting take them."""
@@ -167,17 +179,19 @@ class MeetingForm(forms.Form):
             naive = dt.datetime.combine(data["date"], dt.time(hour, minute))
             data["starts_at"] = timezone.make_aware(naive)
             if data["date"].year < 2000 or data["date"].year > timezone.now().year + 5:
-                self.add_error("date", "Enter a date within the next five years.")
+                self.add_error("date", gettext("Enter a date within the next five years."))
         return data
 
 
 class GoalForm(forms.Form):
-    label = forms.CharField(max_length=150, label="Goal label")
+    label = forms.CharField(max_length=150, label=_("Goal label"))
     details = forms.CharField(
-        required=False, label="Goal details", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+        required=False, label=_("Goal details"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
-    due_date = DateBoxesField(label="Expected goal completion date", required=False, help_text="For example, 18 4 2026")
-    no_due_date = forms.BooleanField(required=False, label="No completion date")
+    due_date = DateBoxesField(
+        label=_("Expected goal completion date"), required=False, help_text=_("For example, 18 4 2026")
+    )
+    no_due_date = forms.BooleanField(required=False, label=_("No completion date"))
 
     def goal_fields(self) -> dict:
         """The goal's own fields, as create_goal / update_goal take them."""
@@ -189,30 +203,70 @@ class GoalForm(forms.Form):
         if data.get("no_due_date"):
             data["due_date"] = None
         elif not data.get("due_date") and "due_date" not in self.errors:
-            self.add_error("due_date", "Enter the expected completion date, or tick “No completion date”.")
+            self.add_error("due_date", gettext("Enter the expected completion date, or tick “No completion date”."))
         return data
 
 
 class GoalEntryForm(forms.Form):
-    kind = forms.ChoiceField(choices=GoalEntry.Kind.choices, label="Type")
-    text = forms.CharField(label="What happened", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    kind = forms.ChoiceField(choices=GoalEntry.Kind.choices, label=_("Type"))
+    text = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
 
 class FeedbackForm(forms.ModelForm):
     # No "---------" choice and nothing ticked until the person chooses.
     rating = forms.TypedChoiceField(
-        label="How would you rate your mentoring overall? (5 is best)",
+        label=_("How would you rate your mentoring overall? (5 is best)"),
         choices=[(i, str(i)) for i in range(1, 6)],
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose a rating from 1 to 5."},
+        error_messages={"required": _("Choose a rating from 1 to 5.")},
     )
     comments = forms.CharField(
-        label="Comments", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Comments"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
     class Meta:
         model = Feedback
         fields = ["rating", "comments"]
-        labels = {"rating": "How would you rate your mentoring overall? (5 is best)", "comments": "Comments"}
+        labels = {"rating": _("How would you rate your mentoring overall? (5 is best)"), "comments": _("Comments")}
         widgets = {"rating": forms.RadioSelect, "comments": forms.Textarea(attrs={"rows": 4})}
+
+
+# -- worksheets and concerns (journeys.views.worksheets, journeys.views.record) ------------------
+
+
+class WorksheetForm(forms.Form):
+    """One text box per heading of a worksheet (``journeys.worksheets``), labelled and prompted from it."""
+
+    def __init__(self, definition, *args, **kwargs):
+        from .worksheets import ANSWER_MAX_LENGTH
+
+        super().__init__(*args, **kwargs)
+        self.definition = definition
+        for heading in definition.headings:
+            self.fields[heading.name] = forms.CharField(
+                label=heading.label,
+                help_text=heading.prompt,
+                required=False,
+                max_length=ANSWER_MAX_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+
+
+class WorksheetCommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your comment"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write your comment before sending it.")},
+    )
+
+
+class ConcernForm(forms.Form):
+    message = forms.CharField(
+        label=_("Your concern"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("For example: my mentor has not replied to my messages for several weeks."),
+        error_messages={"required": _("Please write your concern before sending it.")},
+    )

@@ -13,12 +13,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from viewflow.workflow.models import Process
 
 from people.models import AreaOfSupport
 
-from . import rules
+from . import rules, worksheets
 
 # The states and their groups live in ``journeys.states`` (one name per group); they are
 # re-exported here for the code that reads them with the models.
@@ -67,8 +69,8 @@ class Relationship(ConcurrentTransitionMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="relationships_as_mentor"
     )
     conversation = models.ForeignKey(Conversation, on_delete=models.PROTECT, related_name="relationships")
-    area = models.ForeignKey(AreaOfSupport, verbose_name="area I need support with", on_delete=models.PROTECT)
-    statement = models.TextField("personal statement")
+    area = models.ForeignKey(AreaOfSupport, verbose_name=_("area I need support with"), on_delete=models.PROTECT)
+    statement = models.TextField(_("personal statement"))
     state = FSMField(default=State.REQUESTED, choices=State.choices, protected=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
     matched_at = models.DateTimeField(null=True, blank=True)
@@ -87,7 +89,7 @@ class Relationship(ConcurrentTransitionMixin, models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.mentee} mentored by {self.mentor}"
+        return gettext("%(mentee)s mentored by %(mentor)s") % {"mentee": self.mentee, "mentor": self.mentor}
 
     def role_of(self, user) -> str | None:
         if user.pk == self.mentee_id:
@@ -202,48 +204,50 @@ class StateChange(models.Model):
         ordering = ["at", "pk"]
 
     ACTION_LABELS = {
-        "send_request": "Sent the mentoring request",
-        "edit": "Edited the request",
-        "withdraw_request": "Withdrew the request",
-        "reinstate": "Reinstated the request",
-        "accept": "Accepted the request",
-        "decline": "Declined the request",
-        "first_meeting_arranged": "Arranged the first meeting",
-        "complete_first_conversation": "Marked the first conversation as completed",
-        "complete_progression": "Marked progression as completed",
-        "ready_for_feedback": "Ready to give feedback",
-        "give_feedback": "Gave feedback",
-        "complete": "Completed the relationship",
-        "withdraw": "Withdrew from the relationship",
-        "close": "Closed the relationship",
-        "leave_programme": "Left the programme",
-        "create_meeting": "Created a meeting",
-        "update_meeting": "Changed a meeting",
-        "cancel_meeting": "Cancelled a meeting",
-        "meeting_held": "Marked a meeting as held",
-        "meeting_not_held": "Marked a meeting as not having happened",
-        "met_earlier": "Said the first meeting happened earlier than planned",
-        "add_meeting_note": "Added notes to a meeting",
-        "create_goal": "Set a goal",
-        "update_goal": "Changed a goal",
-        "delete_goal": "Deleted a goal",
-        "complete_goal": "Completed a goal",
-        "add_milestone": "Added a milestone",
-        "add_review": "Added a review",
-        "add_outcome": "Added an outcome",
+        "send_request": _("Sent the mentoring request"),
+        "edit": _("Edited the request"),
+        "withdraw_request": _("Withdrew the request"),
+        "reinstate": _("Reinstated the request"),
+        "accept": _("Accepted the request"),
+        "decline": _("Declined the request"),
+        "first_meeting_arranged": _("Arranged the first meeting"),
+        "complete_first_conversation": _("Marked the first conversation as completed"),
+        "complete_progression": _("Marked progression as completed"),
+        "ready_for_feedback": _("Ready to give feedback"),
+        "give_feedback": _("Gave feedback"),
+        "complete": _("Completed the relationship"),
+        "withdraw": _("Withdrew from the relationship"),
+        "close": _("Closed the relationship"),
+        "leave_programme": _("Left the programme"),
+        "create_meeting": _("Created a meeting"),
+        "update_meeting": _("Changed a meeting"),
+        "cancel_meeting": _("Cancelled a meeting"),
+        "meeting_held": _("Marked a meeting as held"),
+        "meeting_not_held": _("Marked a meeting as not having happened"),
+        "met_earlier": _("Said the first meeting happened earlier than planned"),
+        "add_meeting_note": _("Added notes to a meeting"),
+        "create_goal": _("Set a goal"),
+        "update_goal": _("Changed a goal"),
+        "delete_goal": _("Deleted a goal"),
+        "complete_goal": _("Completed a goal"),
+        "add_milestone": _("Added a milestone"),
+        "add_review": _("Added a review"),
+        "add_outcome": _("Added an outcome"),
+        "save_worksheet": _("Saved a worksheet"),
+        "comment_worksheet": _("Commented on a worksheet"),
     }
 
     @property
     def action_label(self) -> str:
-        return self.ACTION_LABELS.get(self.action, self.action.replace("_", " ").capitalize())
+        return str(self.ACTION_LABELS.get(self.action, self.action.replace("_", " ").capitalize()))
 
     def from_label(self) -> str:
-        return State(self.from_state).label if self.from_state else ""
+        return str(State(self.from_state).label) if self.from_state else ""
 
     def to_label(self) -> str:
         if self.action == "leave_programme":
-            return "Ended: left the programme"
-        return State(self.to_state).label
+            return gettext("Ended: left the programme")
+        return str(State(self.to_state).label)
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
@@ -284,8 +288,8 @@ class Message(models.Model):
 
 
 class MeetingOutcome(models.TextChoices):
-    HELD = "held", "Held"
-    NOT_HELD = "not_held", "Did not happen"
+    HELD = "held", _("Held")
+    NOT_HELD = "not_held", _("Did not happen")
 
 
 class Meeting(models.Model):
@@ -294,9 +298,9 @@ class Meeting(models.Model):
     title = models.CharField(max_length=150)
     starts_at = models.DateTimeField()
     duration_minutes = models.PositiveSmallIntegerField()
-    location = models.CharField("method / location", max_length=200, blank=True)
+    location = models.CharField(_("method / location"), max_length=200, blank=True)
     details = models.TextField(blank=True)
-    video = models.BooleanField("video chat meeting", default=False)
+    video = models.BooleanField(_("video chat meeting"), default=False)
     video_token = models.CharField(max_length=40, default="", blank=True)
     arranged_elsewhere = models.BooleanField(default=False)
     cancelled_at = models.DateTimeField(null=True, blank=True)
@@ -367,9 +371,9 @@ class CalendarFeed(models.Model):
 class Goal(models.Model):
     relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="goals")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    label = models.CharField("goal label", max_length=150)
-    details = models.TextField("goal details", blank=True)
-    due_date = models.DateField("expected completion date", null=True, blank=True)
+    label = models.CharField(_("goal label"), max_length=150)
+    details = models.TextField(_("goal details"), blank=True)
+    due_date = models.DateField(_("expected completion date"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
 
@@ -382,9 +386,9 @@ class Goal(models.Model):
 
 class GoalEntry(models.Model):
     class Kind(models.TextChoices):
-        MILESTONE = "milestone", "Milestone"
-        REVIEW = "review", "Review"
-        OUTCOME = "outcome", "Outcome"
+        MILESTONE = "milestone", _("Milestone")
+        REVIEW = "review", _("Review")
+        OUTCOME = "outcome", _("Outcome")
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="entries")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -407,17 +411,99 @@ class Feedback(models.Model):
         constraints = [models.UniqueConstraint(fields=["relationship", "author"], name="one_feedback_each")]
 
 
+class Worksheet(models.Model):
+    """A SWOT or G-STAR (``journeys.worksheets``) the mentee fills in for one relationship.
+
+    Only the two people of the relationship see it. Every save is a new version (who and when),
+    so earlier answers stay readable; the mentor (and the mentee) may comment on it.
+    """
+
+    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="worksheets")
+    kind = models.CharField(max_length=10, choices=[(k.slug, k.title) for k in worksheets.KINDS.values()])
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["relationship", "kind"], name="one_worksheet_of_a_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.definition.title} of {self.relationship}"
+
+    @property
+    def definition(self) -> worksheets.WorksheetKind:
+        return worksheets.KINDS[self.kind]
+
+
+class WorksheetVersion(models.Model):
+    """One save of a worksheet: its answers as they were then."""
+
+    worksheet = models.ForeignKey(Worksheet, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["worksheet", "number"], name="one_version_number")]
+
+    def answer_list(self) -> list[tuple[worksheets.Heading, str]]:
+        """(heading, text) in the worksheet's order, "" for a heading left empty."""
+        texts = {a.heading: a.text for a in self.answers.all()}
+        return [(h, texts.get(h.name, "")) for h in self.worksheet.definition.headings]
+
+
+class WorksheetAnswer(models.Model):
+    version = models.ForeignKey(WorksheetVersion, on_delete=models.CASCADE, related_name="answers")
+    heading = models.CharField(max_length=30)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["version", "heading"], name="one_answer_per_heading")]
+
+
+class WorksheetComment(models.Model):
+    """A comment on a worksheet, visible to both people; it names the version it was written on."""
+
+    worksheet = models.ForeignKey(Worksheet, on_delete=models.CASCADE, related_name="comments")
+    version = models.ForeignKey(WorksheetVersion, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField()
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class Concern(models.Model):
+    """ "Raise a concern": one person's message to the programme about their relationship.
+
+    It opens a staff case (``journeys.events.concern_raised``). The other person is never shown
+    it: it is not in the history, the pages or their notifications; staff decide whether to
+    involve them (a nudge from the case).
+    """
+
+    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="concerns")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    message = models.TextField()
+    raised_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+
+    def __str__(self) -> str:
+        return gettext("Concern about %(relationship)s") % {"relationship": self.relationship}
+
+
 class MentoringProcess(Process):
     """The viewflow process that walks one relationship through the journey."""
 
     relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="processes")
 
     class Meta:
-        verbose_name = "mentoring process"
+        verbose_name = _("mentoring process")
 
 
 class OnboardingProcess(Process):
     participant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="onboarding")
 
     class Meta:
-        verbose_name = "onboarding process"
+        verbose_name = _("onboarding process")

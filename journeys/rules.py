@@ -25,7 +25,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from viewflow.workflow.status import STATUS
 
 from people import rules as people_rules
@@ -119,7 +119,7 @@ def full_mentors_sql(profile_table: str) -> tuple[str, tuple]:
     )
 
 
-@guard("The mentor already supports as many mentees as they have room for.")
+@guard(gettext_lazy("The mentor already supports as many mentees as they have room for."))
 def mentor_has_capacity(relationship) -> bool:
     profile = getattr(relationship.mentor, "profile", None)
     capacity = profile.capacity if profile else 0
@@ -129,7 +129,7 @@ def mentor_has_capacity(relationship) -> bool:
 # -- availability: the mentor may be sent a request now ---------------------------------
 
 
-@guard("The mentor is not taking new mentoring requests for now (paused or away).")
+@guard(gettext_lazy("The mentor is not taking new mentoring requests for now (paused or away)."))
 def mentor_open_to_requests(relationship) -> bool:
     profile = getattr(relationship.mentor, "profile", None)
     return bool(profile and relationship.mentor.is_active and people_rules.mentor_open_to_requests(profile))
@@ -176,7 +176,7 @@ def task_url(task) -> str:
 # -- the relationship's stages ----------------------------------------------------------
 
 
-@guard("Arrange or record the first meeting before moving on.")
+@guard(gettext_lazy("Arrange or record the first meeting before moving on."))
 def has_meeting(relationship) -> bool:
     return relationship.meetings.filter(cancelled_at__isnull=True).exists()
 
@@ -201,7 +201,7 @@ def meeting_took_place(meeting, now) -> bool:
 
 
 @guard(
-    _lazy(
+    gettext_lazy(
         "Your first meeting has not taken place yet: you can mark this stage as completed once it has. "
         "If you met earlier than planned, say so on this page."
     )
@@ -210,12 +210,12 @@ def first_meeting_took_place(relationship) -> bool:
     return relationship.meetings.filter(took_place_q(timezone.now())).exists()
 
 
-@guard("Set at least one SMART goal before completing the first conversation.")
+@guard(gettext_lazy("Set at least one SMART goal before completing the first conversation."))
 def has_goal(relationship) -> bool:
     return relationship.goals.exists()
 
 
-@guard("Both of you need to give feedback before the relationship is completed.")
+@guard(gettext_lazy("Both of you need to give feedback before the relationship is completed."))
 def both_gave_feedback(relationship) -> bool:
     authors = set(relationship.feedback.values_list("author_id", flat=True))
     return {relationship.mentee_id, relationship.mentor_id} <= authors

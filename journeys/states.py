@@ -7,20 +7,21 @@ Nothing here imports the models, so the rules (``journeys.rules``), the search's
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class State(models.TextChoices):
-    REQUESTED = "requested", "Request awaiting the mentor"
-    DECLINED = "declined", "Request declined"
-    REQUEST_WITHDRAWN = "request_withdrawn", "Request withdrawn"
-    ARRANGING = "arranging", "Matched: arrange the first meeting"
-    FIRST_CONVERSATION = "first_conversation", "First conversation"
-    PROGRESSION = "progression", "Progression"
-    COMPLETION = "completion", "Completion"
-    FEEDBACK = "feedback", "Feedback"
-    COMPLETED = "completed", "Completed"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    CLOSED = "closed", "Closed by programme staff"
+    REQUESTED = "requested", _("Request awaiting the mentor")
+    DECLINED = "declined", _("Request declined")
+    REQUEST_WITHDRAWN = "request_withdrawn", _("Request withdrawn")
+    ARRANGING = "arranging", _("Matched: arrange the first meeting")
+    FIRST_CONVERSATION = "first_conversation", _("First conversation")
+    PROGRESSION = "progression", _("Progression")
+    COMPLETION = "completion", _("Completion")
+    FEEDBACK = "feedback", _("Feedback")
+    COMPLETED = "completed", _("Completed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    CLOSED = "closed", _("Closed by programme staff")
 
 
 # A request the mentor has not accepted yet (a withdrawn one can still be reinstated).

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .reminders import Kind
 
@@ -7,11 +8,11 @@ class ReminderSettingsForm(forms.Form):
     """Which reminder emails a participant receives (Edit Account)."""
 
     send = forms.MultipleChoiceField(
-        label="Send me these reminders",
+        label=_("Send me these reminders"),
         choices=Kind.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Untick a kind to stop it. Messages from people and news about your requests are always sent.",
+        help_text=_("Untick a kind to stop it. Messages from people and news about your requests are always sent."),
     )
 
     @classmethod

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vRecur, vText
 
 LONDON = "Europe/London"
@@ -89,7 +90,8 @@ def meeting_event(meeting, *, cancelled: bool | None = None) -> Event:
     event.add("summary", meeting.title)
     description = meeting.details
     if meeting.video_url:
-        description = f"{description}\n\nVideo chat: {meeting.video_url}".strip()
+        video = _("Video chat: %(url)s") % {"url": meeting.video_url}
+        description = f"{description}\n\n{video}".strip()
     if description:
         event.add("description", description)
     location = meeting.video_url or meeting.location

@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 def first_attempt_at():
@@ -20,14 +21,14 @@ def first_attempt_at():
 
 class Notification(models.Model):
     class Email(models.TextChoices):
-        PENDING = "pending", "Waiting to be sent"
-        SENDING = "sending", "Being sent"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-        SKIPPED = "skipped", "Not emailed"
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Not emailed")
         # A worker died while the mail server had the message: it may or may not have gone.
-        UNCERTAIN = "uncertain", "May have been sent"
-        DISCARDED = "discarded", "Discarded by staff"
+        UNCERTAIN = "uncertain", _("May have been sent")
+        DISCARDED = "discarded", _("Discarded by staff")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"

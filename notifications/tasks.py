@@ -38,6 +38,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import Notification
 
@@ -98,7 +99,7 @@ def build_email(note: Notification) -> EmailMultiAlternatives:
 def _refusal_is_permanent(exc: Exception) -> bool:
     """A 5xx answer (no such mailbox, rejected): trying again later would be refused again."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return bool(exc.recipients) and all(code >= 500 for code, _ in exc.recipients.values())
+        return bool(exc.recipients) and all(code >= 500 for code, _message in exc.recipients.values())
     return isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
 
 
@@ -131,7 +132,9 @@ def _record_failure(note: Notification, exc: Exception) -> None:
 
 
 def _record_uncertain(note: Notification, exc: Exception) -> None:
-    error = f"The connection broke after the message went to the mail server ({type(exc).__name__}: {exc})"
+    error = _("The connection broke after the message went to the mail server (%(error)s)") % {
+        "error": f"{type(exc).__name__}: {exc}"
+    }
     _mine(note).update(email_status=Email.UNCERTAIN, next_attempt_at=None, last_error=error[:2000])
     logger.error("Email for notification %s may or may not have been sent: %s", note.pk, exc)
 
@@ -285,7 +288,7 @@ def skip_closed_accounts(candidates: QuerySet[Notification]) -> int:
         .update(
             email_status=Email.SKIPPED,
             next_attempt_at=None,
-            last_error="Not sent: the recipient's account was closed before delivery.",
+            last_error=_("Not sent: the recipient's account was closed before delivery."),
         )
     )
 
@@ -348,7 +351,7 @@ def mark_uncertain() -> int:
     ).update(
         email_status=Email.UNCERTAIN,
         next_attempt_at=None,
-        last_error="The worker stopped while sending; the email may or may not have been delivered.",
+        last_error=_("The worker stopped while sending; the email may or may not have been delivered."),
     )
 
 

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -32,7 +33,11 @@ def open_notification(request, pk: int):
 @require_POST
 def read_all(request):
     count = services.mark_read(request.user)
-    messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} as read.")
+    messages.success(
+        request,
+        ngettext("Marked %(count)d notification as read.", "Marked %(count)d notifications as read.", count)
+        % {"count": count},
+    )
     return redirect("notifications")
 
 
@@ -60,9 +65,9 @@ def reminder_settings(request):
     form = ReminderSettingsForm.for_user(request.user, reminders.stopped_kinds(request.user), data=request.POST)
     if form.is_valid():
         reminders.set_stopped(request.user, form.stopped())
-        messages.success(request, "Your reminder emails are saved.")
+        messages.success(request, _("Your reminder emails are saved."))
         return redirect("account")
-    messages.error(request, "Those reminder choices could not be saved; please choose from the list.")
+    messages.error(request, _("Those reminder choices could not be saved; please choose from the list."))
     return redirect("account")
 
 

@@ -13,7 +13,8 @@ addresses or rings the person is deleted or rewritten:
 - every copy of their name, e-mail address or phone number in text written elsewhere:
   other people's notifications (subject, bodies, .ics invitations, delivery errors), the
   relationship history notes, messages, meetings and meeting notes, goals and their entries, feedback,
-  personal statements, staff cases and staff notes, other support requests, attachment file
+  worksheets (SWOT, G-STAR) and their comments, concerns raised about a relationship (the
+  words of their own concerns are removed), personal statements, staff cases and staff notes, other support requests, attachment file
   names and the admin's change log.
 
 Their first or last name on its own is replaced inside their own relationships and
@@ -36,10 +37,13 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from journeys.models import (
     Attachment,
     CalendarFeed,
+    Concern,
     Conversation,
     Feedback,
     Goal,
@@ -49,6 +53,8 @@ from journeys.models import (
     Message,
     Relationship,
     StateChange,
+    WorksheetAnswer,
+    WorksheetComment,
 )
 from notifications.models import Notification, ReminderOptOut, SentReminder
 from staff.models import StaffCase, StaffNote
@@ -58,9 +64,10 @@ from .models import DataExport
 
 logger = logging.getLogger(__name__)
 
-NAME_REPLACEMENT = "Former participant"
-EMAIL_REPLACEMENT = "[email address removed]"
-PHONE_REPLACEMENT = "[phone number removed]"
+# Written into the erased person's rows and free text, in the platform's language.
+NAME_REPLACEMENT = _("Former participant")
+EMAIL_REPLACEMENT = _("[email address removed]")
+PHONE_REPLACEMENT = _("[phone number removed]")
 
 
 @dataclass
@@ -102,14 +109,14 @@ class Needles:
             return text
         for address in self.emails:
             for variant in {address, html.escape(address)}:
-                text = re.sub(re.escape(variant), EMAIL_REPLACEMENT, text, flags=re.IGNORECASE)
+                text = re.sub(re.escape(variant), str(EMAIL_REPLACEMENT), text, flags=re.IGNORECASE)
         for core in self.phone_patterns():
             # 07700 900123, 07700900123, +44 7700 900 123, +44 (0)7700-900-123
-            text = re.sub(r"(?:\+\d{1,3}[^0-9]{0,3}(?:\(0\)[^0-9]{0,2})?|0)?" + core, PHONE_REPLACEMENT, text)
+            text = re.sub(r"(?:\+\d{1,3}[^0-9]{0,3}(?:\(0\)[^0-9]{0,2})?|0)?" + core, str(PHONE_REPLACEMENT), text)
         names = sorted(self.full_names, key=len, reverse=True) + (self.part_names if local else [])
         for name in names:
             for variant in {name, html.escape(name)}:
-                text = re.sub(rf"(?<!\w){re.escape(variant)}(?!\w)", NAME_REPLACEMENT, text, flags=re.IGNORECASE)
+                text = re.sub(rf"(?<!\w){re.escape(variant)}(?!\w)", str(NAME_REPLACEMENT), text, flags=re.IGNORECASE)
         return text
 
 
@@ -151,6 +158,7 @@ def erase_personal_data(user, needles: Needles) -> None:
     _delete_own_rows(user, needles, by_address)
     _delete_own_files(user)
     _anonymise_support_requests(user, needles, by_address)
+    _remove_own_concerns(user)
     _scrub_own_relationships(user, needles)
     _scrub_everywhere(needles)
 
@@ -197,12 +205,19 @@ def _delete_own_files(user) -> None:
 def _anonymise_support_requests(user, needles: Needles, by_address: Q) -> None:
     """Support requests they sent: the row stays (staff statistics), the person goes."""
     for request in SupportRequest.objects.filter(Q(user=user) | by_address):
-        request.name = NAME_REPLACEMENT
+        request.name = str(NAME_REPLACEMENT)
         request.email = user.email  # the anonymised placeholder address
         request.subject = needles.scrub(request.subject, local=True)
-        request.message = "(Removed: the sender deleted their account.)"
+        request.message = gettext("(Removed: the sender deleted their account.)")
         request.user = None
         request.save(update_fields=["name", "email", "subject", "message", "user"])
+
+
+def _remove_own_concerns(user) -> None:
+    """Concerns they raised ("Raise a concern"): the row and its case stay (staff records), the words go."""
+    removed = gettext("(Removed: the sender deleted their account.)")
+    Concern.objects.filter(raised_by=user).update(message=removed)
+    StaffCase.objects.filter(concern__raised_by=user).update(summary=removed)
 
 
 def _scrub_own_relationships(user, needles: Needles) -> None:
@@ -218,6 +233,9 @@ def _scrub_own_relationships(user, needles: Needles) -> None:
         (Goal.objects.filter(relationship__in=relationships), ["label", "details"]),
         (GoalEntry.objects.filter(goal__relationship__in=relationships), ["text"]),
         (Feedback.objects.filter(relationship__in=relationships), ["comments"]),
+        (WorksheetAnswer.objects.filter(version__worksheet__relationship__in=relationships), ["text"]),
+        (WorksheetComment.objects.filter(worksheet__relationship__in=relationships), ["text"]),
+        (Concern.objects.filter(relationship__in=relationships), ["message"]),
         (StaffCase.objects.filter(relationship__in=relationships), ["summary", "resolution"]),
         (StaffNote.objects.filter(case__relationship__in=relationships), ["body"]),
     ]
@@ -236,6 +254,9 @@ def _scrub_everywhere(needles: Needles) -> None:
         (Goal.objects.all(), ["label", "details"]),
         (GoalEntry.objects.all(), ["text"]),
         (Feedback.objects.all(), ["comments"]),
+        (WorksheetAnswer.objects.all(), ["text"]),
+        (WorksheetComment.objects.all(), ["text"]),
+        (Concern.objects.all(), ["message"]),
         (Relationship.objects.all(), ["statement"]),
         (StaffCase.objects.all(), ["summary", "resolution"]),
         (StaffNote.objects.all(), ["body"]),

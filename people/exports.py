@@ -7,7 +7,8 @@ DATA_EXPORT_EXPIRE_DAYS. Only the person themselves can download it (``access_da
 
 What the zip holds (``README.txt`` inside says the same):
 account.json, profile.json, relationships.json (as mentee and as mentor, each with its
-history, meetings and meeting notes, goals and their entries, and the feedback *they* wrote), messages.json
+history, meetings and meeting notes, goals and their entries, worksheets, and the feedback and concerns *they*
+wrote), messages.json
 (their conversations), notifications.json, support_requests.json, reminder_settings.json,
 and files/ (the files they uploaded).
 """
@@ -26,6 +27,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from journeys.models import Conversation, Message, Relationship
 from notifications.models import Notification, ReminderOptOut
@@ -34,20 +37,20 @@ from support.models import SupportRequest
 
 from .models import DataExport, Profile
 
-README = """What {site} holds about you, exported on {date}.
+README = _("""What %(site)s holds about you, exported on %(date)s.
 
 account.json          your account: name, email addresses, when you joined and last signed in
 profile.json          your profile as you filled it in
 relationships.json    your mentoring requests and relationships (as mentee and as mentor):
-                      their history, meetings and meeting notes, goals and milestones, and the
-                      feedback you gave
+                      their history, meetings and meeting notes, goals and milestones, SWOT and G-STAR worksheets
+                      (every version and comment), the feedback you gave and the concerns you raised
 messages.json         the messages in your conversations (files/ holds the files you sent)
 notifications.json    the notifications and emails we sent you
 support_requests.json the messages you sent through the Contact form
 reminder_settings.json the kinds of reminder email you stopped
 
 Dates are in ISO 8601 (UTC). Other people appear by name only where you see them on the platform.
-"""
+""")
 
 
 class ExportRefused(Exception):
@@ -181,6 +184,10 @@ def _relationships(user) -> list[dict]:
             "goals__entries__author",
             "goals__owner",
             "feedback",
+            "worksheets__versions__answers",
+            "worksheets__versions__author",
+            "worksheets__comments__author",
+            "concerns",
         )
         .order_by("created_at", "pk")
     )
@@ -201,7 +208,7 @@ def _relationship(rel, user) -> dict:
         "history": [
             {
                 "at": _iso(h.at),
-                "who": _person(h.actor, user) or "the platform",
+                "who": _person(h.actor, user) or gettext("the platform"),
                 "what": h.action_label,
                 "stage": h.to_label(),
                 "note": h.note,
@@ -232,6 +239,30 @@ def _relationship(rel, user) -> dict:
             for f in rel.feedback.all()
             if f.author_id == user.pk
         ],
+        # The SWOT and G-STAR worksheets: both people see them (every version and comment).
+        "worksheets": [_worksheet(w, user) for w in rel.worksheets.all()],
+        # "Raise a concern": only the ones this person raised.
+        "concerns_you_raised": [
+            {"message": c.message, "raised_at": _iso(c.raised_at)}
+            for c in rel.concerns.all()
+            if c.raised_by_id == user.pk
+        ],
+    }
+
+
+def _worksheet(sheet, user) -> dict:
+    return {
+        "worksheet": str(sheet.definition.title),
+        "versions": [
+            {
+                "number": v.number,
+                "saved_by": _person(v.author, user),
+                "saved_at": _iso(v.saved_at),
+                "answers": {str(heading.label): text for heading, text in v.answer_list()},
+            }
+            for v in sheet.versions.all()
+        ],
+        "comments": [{"by": _person(c.author, user), "at": _iso(c.at), "text": c.text} for c in sheet.comments.all()],
     }
 
 
@@ -307,7 +338,9 @@ def _reminder_settings(user) -> list[dict]:
 def _zip(parts: list[tuple[str, object]], files: list[tuple[str, object]]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("README.txt", README.format(site=settings.SITE_NAME, date=timezone.localdate().isoformat()))
+        archive.writestr(
+            "README.txt", str(README) % {"site": settings.SITE_NAME, "date": timezone.localdate().isoformat()}
+        )
         for name, data in parts:
             archive.writestr(name, json.dumps(data, indent=2, ensure_ascii=False))
         for path, field in files:
@@ -315,5 +348,5 @@ def _zip(parts: list[tuple[str, object]], files: list[tuple[str, object]]) -> by
                 with field.open("rb") as handle:
                     archive.writestr(path, handle.read())
             except (OSError, ValueError):
-                archive.writestr(path + ".missing.txt", "This file could no longer be found.")
+                archive.writestr(path + ".missing.txt", gettext("This file could no longer be found."))
     return buffer.getvalue()

@@ -1,5 +1,7 @@
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from journeys.forms import DateBoxesField
 from project.text import refuse_control_characters
@@ -7,16 +9,16 @@ from project.text import refuse_control_characters
 from .models import AreaOfSupport, ProfessionalCommunity, Profile, Role
 from .services import register_participant
 
-ROLE_CHOICES = [("mentee", "Mentee"), ("mentor", "Mentor"), ("both", "Both mentor and mentee")]
+ROLE_CHOICES = [("mentee", _("Mentee")), ("mentor", _("Mentor")), ("both", _("Both mentor and mentee"))]
 
 
 class SignupExtraForm(forms.Form):
     """Extra fields on allauth's sign-up page: name and how the person takes part."""
 
-    first_name = forms.CharField(max_length=150, label="First name", validators=[refuse_control_characters])
-    last_name = forms.CharField(max_length=150, label="Last name", validators=[refuse_control_characters])
+    first_name = forms.CharField(max_length=150, label=_("First name"), validators=[refuse_control_characters])
+    last_name = forms.CharField(max_length=150, label=_("Last name"), validators=[refuse_control_characters])
     register_as = forms.ChoiceField(
-        choices=ROLE_CHOICES, widget=forms.RadioSelect, label="Register as", initial="mentee"
+        choices=ROLE_CHOICES, widget=forms.RadioSelect, label=_("Register as"), initial="mentee"
     )
 
     def signup(self, request, user):
@@ -29,24 +31,24 @@ class SignupExtraForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
-    first_name = forms.CharField(max_length=150, label="First name", validators=[refuse_control_characters])
-    last_name = forms.CharField(max_length=150, label="Last name", validators=[refuse_control_characters])
-    role = forms.ModelChoiceField(queryset=Role.objects.filter(active=True), label="Role")
+    first_name = forms.CharField(max_length=150, label=_("First name"), validators=[refuse_control_characters])
+    last_name = forms.CharField(max_length=150, label=_("Last name"), validators=[refuse_control_characters])
+    role = forms.ModelChoiceField(queryset=Role.objects.filter(active=True), label=_("Role"))
     community = forms.ModelChoiceField(
-        queryset=ProfessionalCommunity.objects.filter(active=True), label="Professional community"
+        queryset=ProfessionalCommunity.objects.filter(active=True), label=_("Professional community")
     )
-    away_until = DateBoxesField(label="Away until", required=False)
+    away_until = DateBoxesField(label=_("Away until"), required=False)
     biography = forms.CharField(
-        label="A short biography", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("A short biography"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
     experience = forms.CharField(
-        label="Experience", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Experience"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
     areas = forms.ModelMultipleChoiceField(
         queryset=AreaOfSupport.objects.filter(active=True),
         widget=forms.CheckboxSelectMultiple,
-        label="Areas of support",
-        help_text="Mentors: where you can help. Mentees: where you would like support.",
+        label=_("Areas of support"),
+        help_text=_("Mentors: where you can help. Mentees: where you would like support."),
     )
 
     class Meta:
@@ -68,17 +70,19 @@ class ProfileForm(forms.ModelForm):
             "away_until",
         ]
         labels = {
-            "job_title": "Job title",
-            "biography": "A short biography",
-            "experience": "Experience",
+            "job_title": _("Job title"),
+            "biography": _("A short biography"),
+            "experience": _("Experience"),
         }
         help_texts = {
-            "phone": "Shown only to the people you are matched with.",
-            "capacity": "Mentors only: how many mentees you can support at the same time.",
-            "accepting_requests": "Mentors only: untick to pause new mentoring requests.",
-            "region": "Optional. Mentees can look for someone nearby.",
-            "away_until": "Mentors only, optional: while you are away, mentees see your return date "
-            "and cannot send you requests. For example, 18 4 2026.",
+            "phone": _("Shown only to the people you are matched with."),
+            "capacity": _("Mentors only: how many mentees you can support at the same time."),
+            "accepting_requests": _("Mentors only: untick to pause new mentoring requests."),
+            "region": _("Optional. Mentees can look for someone nearby."),
+            "away_until": _(
+                "Mentors only, optional: while you are away, mentees see your return date "
+                "and cannot send you requests. For example, 18 4 2026."
+            ),
         }
         widgets = {"biography": forms.Textarea(attrs={"rows": 4}), "experience": forms.Textarea(attrs={"rows": 4})}
 
@@ -90,29 +94,39 @@ class ProfileForm(forms.ModelForm):
         if user is not None:
             self.fields["first_name"].initial = user.first_name
             self.fields["last_name"].initial = user.last_name
+        profile = self.instance
+        # Decided from the profile as it was when the form was made (saving changes the instance).
+        self.mentee_only = bool(profile and profile.pk and profile.is_mentee and not profile.is_mentor)
+        if self.mentee_only:
+            for name in self.MENTOR_ONLY:
+                del self.fields[name]  # kept as they are on the profile (capacity's default, open to requests)
         order = ["first_name", "last_name"]
         self.order_fields(order + [f for f in self.fields if f not in order])
+
+    # The mentor questions: a mentee-only profile is not asked them. Ticking "I want to be a
+    # mentor" and saving brings them onto the form (with the defaults until changed).
+    MENTOR_ONLY = ("capacity", "accepting_requests", "away_until")
 
     def clean(self):
         data = super().clean()
         if not data.get("is_mentor") and not data.get("is_mentee"):
-            raise forms.ValidationError("Choose at least one: mentor, mentee or both.")
-        if data.get("is_mentor") and not data.get("capacity"):
-            self.add_error("capacity", "Mentors need room for at least one mentee.")
+            raise forms.ValidationError(gettext("Choose at least one: mentor, mentee or both."))
+        if data.get("is_mentor") and not data.get("capacity") and "capacity" in self.fields:
+            self.add_error("capacity", gettext("Mentors need room for at least one mentee."))
         if data.get("capacity") is not None and data["capacity"] > 20:
-            self.add_error("capacity", "Twenty mentees at once is the most we allow.")
+            self.add_error("capacity", gettext("Twenty mentees at once is the most we allow."))
         away = data.get("away_until")
         if away is not None and away <= timezone.localdate():
-            self.add_error("away_until", "Enter a date in the future, or leave it empty if you are not away.")
+            self.add_error("away_until", gettext("Enter a date in the future, or leave it empty if you are not away."))
         return data
 
 
 class DeleteAccountForm(forms.Form):
     confirm = forms.CharField(
-        label="Type DELETE to confirm",
-        help_text="This withdraws you from every open request and relationship and removes your personal details.",
+        label=_("Type DELETE to confirm"),
+        help_text=_("This withdraws you from every open request and relationship and removes your personal details."),
     )
-    password = forms.CharField(widget=forms.PasswordInput, label="Your password")
+    password = forms.CharField(widget=forms.PasswordInput, label=_("Your password"))
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,10 +134,10 @@ class DeleteAccountForm(forms.Form):
 
     def clean_confirm(self):
         if self.cleaned_data["confirm"].strip().upper() != "DELETE":
-            raise forms.ValidationError("Please type DELETE to confirm.")
+            raise forms.ValidationError(gettext("Please type DELETE to confirm."))
         return "DELETE"
 
     def clean_password(self):
         if not self.user.check_password(self.cleaned_data["password"]):
-            raise forms.ValidationError("That password is not right.")
+            raise forms.ValidationError(gettext("That password is not right."))
         return ""

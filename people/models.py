@@ -10,6 +10,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class UserManager(BaseUserManager):
@@ -38,7 +40,7 @@ class User(AbstractUser):
     """A person with an account; the email address is the login."""
 
     username = None
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(_("email address"), unique=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
     # Retention (people.retention): when this inactive account was warned it will be anonymised.
     retention_warned_at = models.DateTimeField(null=True, blank=True)
@@ -78,37 +80,37 @@ class TaxonomyItem(models.Model):
 
 class AreaOfSupport(TaxonomyItem):
     class Meta(TaxonomyItem.Meta):
-        verbose_name = "area of support"
-        verbose_name_plural = "areas of support"
+        verbose_name = _("area of support")
+        verbose_name_plural = _("areas of support")
 
 
 class Role(TaxonomyItem):
     class Meta(TaxonomyItem.Meta):
-        verbose_name = "role"
+        verbose_name = _("role")
 
 
 class ProfessionalCommunity(TaxonomyItem):
     class Meta(TaxonomyItem.Meta):
-        verbose_name = "professional community"
-        verbose_name_plural = "professional communities"
+        verbose_name = _("professional community")
+        verbose_name_plural = _("professional communities")
 
 
 class Region(models.TextChoices):
     """Where a participant is based: the UK's nations and English regions."""
 
-    NORTH_EAST = "north-east", "North East England"
-    NORTH_WEST = "north-west", "North West England"
-    YORKSHIRE = "yorkshire", "Yorkshire and the Humber"
-    EAST_MIDLANDS = "east-midlands", "East Midlands"
-    WEST_MIDLANDS = "west-midlands", "West Midlands"
-    EAST = "east", "East of England"
-    LONDON = "london", "London"
-    SOUTH_EAST = "south-east", "South East England"
-    SOUTH_WEST = "south-west", "South West England"
-    WALES = "wales", "Wales"
-    SCOTLAND = "scotland", "Scotland"
-    NORTHERN_IRELAND = "northern-ireland", "Northern Ireland"
-    OUTSIDE_UK = "outside-uk", "Outside the UK"
+    NORTH_EAST = "north-east", _("North East England")
+    NORTH_WEST = "north-west", _("North West England")
+    YORKSHIRE = "yorkshire", _("Yorkshire and the Humber")
+    EAST_MIDLANDS = "east-midlands", _("East Midlands")
+    WEST_MIDLANDS = "west-midlands", _("West Midlands")
+    EAST = "east", _("East of England")
+    LONDON = "london", _("London")
+    SOUTH_EAST = "south-east", _("South East England")
+    SOUTH_WEST = "south-west", _("South West England")
+    WALES = "wales", _("Wales")
+    SCOTLAND = "scotland", _("Scotland")
+    NORTHERN_IRELAND = "northern-ireland", _("Northern Ireland")
+    OUTSIDE_UK = "outside-uk", _("Outside the UK")
 
 
 class AreaIdsField(ArrayField):
@@ -129,38 +131,38 @@ class Profile(models.Model):
     """What a participant tells the programme about themselves."""
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
-    is_mentor = models.BooleanField("I want to be a mentor", default=False)
-    is_mentee = models.BooleanField("I want to be a mentee", default=False)
+    is_mentor = models.BooleanField(_("I want to be a mentor"), default=False)
+    is_mentee = models.BooleanField(_("I want to be a mentee"), default=False)
     job_title = models.CharField(max_length=120, blank=True)
     organisation = models.CharField(max_length=120, blank=True)
-    phone = models.CharField("phone number", max_length=40, blank=True)
+    phone = models.CharField(_("phone number"), max_length=40, blank=True)
     role = models.ForeignKey(Role, null=True, blank=True, on_delete=models.SET_NULL)
     community = models.ForeignKey(
         ProfessionalCommunity,
-        verbose_name="professional community",
+        verbose_name=_("professional community"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
     )
-    areas = models.ManyToManyField(AreaOfSupport, verbose_name="areas of support", blank=True)
+    areas = models.ManyToManyField(AreaOfSupport, verbose_name=_("areas of support"), blank=True)
     biography = models.TextField(blank=True)
     experience = models.TextField(blank=True)
     capacity = models.PositiveSmallIntegerField(
-        "mentees at once", default=2, help_text="How many mentees you can support at the same time."
+        _("mentees at once"), default=2, help_text=_("How many mentees you can support at the same time.")
     )
     accepting_requests = models.BooleanField(
-        "open to new requests",
+        _("open to new requests"),
         default=True,
-        help_text="Untick to pause new mentoring requests without leaving the programme.",
+        help_text=_("Untick to pause new mentoring requests without leaving the programme."),
     )
     completed_at = models.DateTimeField(null=True, blank=True)
     last_active_at = models.DateTimeField(default=timezone.now)
-    region = models.CharField("region", max_length=20, blank=True, choices=Region.choices)
+    region = models.CharField(_("region"), max_length=20, blank=True, choices=Region.choices)
     away_until = models.DateField(
-        "away until",
+        _("away until"),
         null=True,
         blank=True,
-        help_text="Mentors: if you are away for a while, the date you are back. Mentees see it on your profile.",
+        help_text=_("Mentors: if you are away for a while, the date you are back. Mentees see it on your profile."),
     )
     # Biography and experience as an English full-text document. PostgreSQL keeps it up to
     # date with a trigger (migration 0003), so bulk inserts and queryset updates are covered.
@@ -179,7 +181,7 @@ class Profile(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Profile of {self.user}"
+        return gettext("Profile of %(user)s") % {"user": self.user}
 
     @property
     def is_away(self) -> bool:
@@ -193,17 +195,17 @@ class Profile(models.Model):
         """Which required parts of the profile are still empty (areas need a saved pk)."""
         missing = []
         if not (self.user.first_name and self.user.last_name):
-            missing.append("name")
+            missing.append(gettext("name"))
         if not self.job_title:
-            missing.append("job title")
+            missing.append(gettext("job title"))
         if not self.role_id:
-            missing.append("role")
+            missing.append(gettext("role"))
         if not self.community_id:
-            missing.append("professional community")
+            missing.append(gettext("professional community"))
         if not (self.is_mentor or self.is_mentee):
-            missing.append("mentor or mentee")
+            missing.append(gettext("mentor or mentee"))
         if self.pk and not self.areas.exists():
-            missing.append("areas of support")
+            missing.append(gettext("areas of support"))
         return missing
 
 
@@ -225,9 +227,9 @@ class DataExport(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Being prepared"
-        READY = "ready", "Ready to download"
-        FAILED = "failed", "Could not be prepared"
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready to download")
+        FAILED = "failed", _("Could not be prepared")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_exports")
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -241,7 +243,7 @@ class DataExport(models.Model):
         ordering = ["-requested_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"Data export {self.token} ({self.status})"
+        return gettext("Data export %(token)s (%(status)s)") % {"token": self.token, "status": self.status}
 
     @property
     def is_expired(self) -> bool:

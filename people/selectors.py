@@ -15,6 +15,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import DurationField, ExpressionWrapper, F, Prefetch
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from journeys import rules
 from journeys.states import OPEN_STATES
@@ -97,7 +99,7 @@ class MentorCard:
 
     @property
     def region_label(self) -> str:
-        return REGION_LABELS.get(self.region, "")
+        return str(REGION_LABELS.get(self.region, ""))
 
     @property
     def is_away(self) -> bool:
@@ -217,16 +219,17 @@ class Responsiveness:
     def in_words(self) -> str:
         hours = self.typical.total_seconds() / 3600
         if hours < 1:
-            return "within an hour"
+            return _("within an hour")
         if hours < 24:
             whole = max(1, round(hours))
-            return f"within {whole} hour{'s' if whole != 1 else ''}"
+            return ngettext("within %(n)d hour", "within %(n)d hours", whole) % {"n": whole}
         days = max(1, round(hours / 24))
         if days <= 1:
-            return "within a day"
+            return _("within a day")
         if days >= 14:
-            return f"within {round(days / 7)} weeks"
-        return f"within {days} days"
+            weeks = round(days / 7)
+            return ngettext("within %(n)d week", "within %(n)d weeks", weeks) % {"n": weeks}
+        return ngettext("within %(n)d day", "within %(n)d days", days) % {"n": days}
 
 
 def responsiveness(mentor) -> Responsiveness | None:

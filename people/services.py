@@ -23,7 +23,7 @@ def register_participant(user, *, first_name: str, last_name: str, register_as: 
     with transaction.atomic():
         user.first_name, user.last_name = first_name.strip(), last_name.strip()
         user.save(update_fields=["first_name", "last_name"])
-        profile, _ = Profile.objects.get_or_create(user=user)
+        profile, _created = Profile.objects.get_or_create(user=user)
         profile.is_mentee = register_as in ("mentee", "both")
         profile.is_mentor = register_as in ("mentor", "both")
         profile.save()

@@ -25,17 +25,26 @@ def home(request):
 @login_required
 def profile(request):
     instance, _created = Profile.objects.get_or_create(user=request.user)
-    was_complete = instance.is_complete
+    was_complete, was_mentor = instance.is_complete, instance.is_mentor
     if request.method == "POST":
         form = ProfileForm(request.POST, instance=instance, user=request.user)
         if form.is_valid():
             saved = services.save_profile(form, request.user)
-            messages.success(request, "Your profile has been saved.")
+            messages.success(request, _("Your profile has been saved."))
+            if saved.is_mentor and not was_mentor and form.mentee_only:
+                messages.info(
+                    request,
+                    _(
+                        "You are now a mentor too. Check your mentor settings below: how many mentees you can "
+                        "support at once, whether you are open to requests, and any time away."
+                    ),
+                )
+                return redirect("profile")
             if saved.is_complete and not was_complete and saved.is_mentee:
-                messages.info(request, "Your profile is complete. Now let's find you a mentor.")
+                messages.info(request, _("Your profile is complete. Now let's find you a mentor."))
                 return redirect("find_mentor")
             return redirect("profile")
-        messages.error(request, "Please correct the highlighted fields.")
+        messages.error(request, _("Please correct the highlighted fields."))
     else:
         form = ProfileForm(instance=instance, user=request.user)
     return render(request, "people/profile.html", {"form": form, "profile": instance, "nav": "profile"})
@@ -86,7 +95,7 @@ def delete_account(request):
         if form.is_valid():
             services.delete_account(request.user)
             logout(request)
-            messages.success(request, "Your account has been deleted and your personal details removed.")
+            messages.success(request, _("Your account has been deleted and your personal details removed."))
             return redirect("home")
     else:
         form = DeleteAccountForm(user=request.user)

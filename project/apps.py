@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class ProjectConfig(AppConfig):
     name = "project"
-    verbose_name = "Platform"
+    verbose_name = _("Platform")
 
     def ready(self):
         from . import roles

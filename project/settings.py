@@ -157,7 +157,15 @@ AXES_USERNAME_FORM_FIELD = "login"
 AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 
-LANGUAGE_CODE = "en-gb"
+# The platform speaks English; a deployment in another language sets LANGUAGE_CODE and puts its
+# catalogue in locale/<code>/LC_MESSAGES/django.po (README, "Translations").
+LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en-gb").lower()
+LANGUAGES = [("en-gb", "English")]
+if LANGUAGE_CODE != "en-gb":
+    from django.conf.locale import LANG_INFO
+
+    LANGUAGES.append((LANGUAGE_CODE, LANG_INFO.get(LANGUAGE_CODE, {}).get("name", LANGUAGE_CODE)))
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -6,6 +6,7 @@ form; waits in the staff queue until someone claims "Handle the case" and resolv
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 
@@ -18,8 +19,8 @@ from .models import StaffCase
 
 class CaseFlow(flow.Flow):
     process_class = StaffCase
-    process_title = "Staff case"
-    process_description = "Something in the programme that needs a person from the team."
+    process_title = _("Staff case")
+    process_description = _("Something in the programme that needs a person from the team.")
     lock_impl = wait_for_process_row
 
     # journeys' escalation timers, staff.tasks.open_stalled_cases, support.services.
@@ -29,17 +30,17 @@ class CaseFlow(flow.Flow):
     # snooze, suggest mentors, close the relationship, resolve). Resolving finishes it.
     handle = (
         flow.View(page("staff.views.HandleCase"))
-        .Annotation(title="Handle the case")
-        .Permission("handle_case", auto_create=True, help_text="Can handle cases in the staff inbox")
+        .Annotation(title=_("Handle the case"))
+        .Permission("handle_case", auto_create=True, help_text=_("Can handle cases in the staff inbox"))
         .Next(this.resolved)
     )
 
     resolved = flow.End()
 
-    def start_case(self, activation, *, kind, summary, relationship=None, support_request=None):
+    def start_case(self, activation, *, kind, summary, relationship=None, support_request=None, concern=None):
         case = activation.process
         case.kind, case.summary = kind, summary[:300]
-        case.relationship, case.support_request = relationship, support_request
+        case.relationship, case.support_request, case.concern = relationship, support_request, concern
         return case
 
 
@@ -48,7 +49,7 @@ class CaseFlow(flow.Flow):
 
 
 def case_opened(**details) -> StaffCase:
-    """A new case (``kind``, ``summary``, ``relationship``/``support_request``), waiting in the queue."""
+    """A new case (``kind``, ``summary``, ``relationship``/``support_request``/``concern``), waiting in the queue."""
     return CaseFlow.start.run(**details)
 
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from journeys.forms import DateBoxesField
 
@@ -7,43 +8,43 @@ from .services import NUDGE_WHO
 
 class NudgeForm(forms.Form):
     who = forms.ChoiceField(
-        label="Who to nudge",
-        choices=[(key, label.capitalize()) for key, label in NUDGE_WHO.items()],
+        label=_("Who to nudge"),
+        choices=list(NUDGE_WHO.items()),
         widget=forms.RadioSelect,
     )
     personal = forms.CharField(
-        label="A line of your own",
+        label=_("A line of your own"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Optional. Added to the templated email.",
+        help_text=_("Optional. Added to the templated email."),
     )
 
 
 class RaiseCaseForm(forms.Form):
     reason = forms.CharField(
-        label="What needs attention?",
+        label=_("What needs attention?"),
         max_length=200,
-        error_messages={"required": "Please say what needs attention."},
+        error_messages={"required": _("Please say what needs attention.")},
     )
 
 
 class NoteForm(forms.Form):
     body = forms.CharField(
-        label="Private note",
+        label=_("Private note"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Seen by programme staff only.",
+        help_text=_("Seen by programme staff only."),
     )
 
 
 class SnoozeForm(forms.Form):
-    until = DateBoxesField(label="Snooze until", help_text="For example, 18 4 2027. Up to 90 days ahead.")
+    until = DateBoxesField(label=_("Snooze until"), help_text=_("For example, 18 4 2027. Up to 90 days ahead."))
 
 
 class SuggestForm(forms.Form):
     mentors = forms.TypedMultipleChoiceField(
-        label="Mentors to suggest", coerce=int, choices=[], widget=forms.CheckboxSelectMultiple
+        label=_("Mentors to suggest"), coerce=int, choices=[], widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args, suggestions=(), **kwargs):
@@ -56,17 +57,17 @@ class SuggestForm(forms.Form):
 
 class CloseForm(forms.Form):
     reason = forms.CharField(
-        label="Reason for closing",
+        label=_("Reason for closing"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Both participants are told, with this reason.",
+        help_text=_("Both participants are told, with this reason."),
     )
 
 
 class ResolveForm(forms.Form):
     resolution = forms.CharField(
-        label="How was it resolved?",
+        label=_("How was it resolved?"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Kept with the case in the archive.",
+        help_text=_("Kept with the case in the archive."),
     )

@@ -12,15 +12,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
 
 class CaseKind(models.TextChoices):
-    UNANSWERED_REQUEST = "unanswered_request", "Request not answered"
-    NO_FIRST_MEETING = "no_first_meeting", "No first meeting arranged"
-    STALLED = "stalled", "Stalled relationship"
-    SUPPORT_REQUEST = "support_request", "Support request"
-    RAISED_BY_STAFF = "raised_by_staff", "Raised by staff"
+    UNANSWERED_REQUEST = "unanswered_request", _("Request not answered")
+    NO_FIRST_MEETING = "no_first_meeting", _("No first meeting arranged")
+    STALLED = "stalled", _("Stalled relationship")
+    SUPPORT_REQUEST = "support_request", _("Support request")
+    RAISED_BY_STAFF = "raised_by_staff", _("Raised by staff")
+    CONCERN = "concern", _("Concern from a participant")
 
 
 class StaffCase(Process):
@@ -31,6 +34,10 @@ class StaffCase(Process):
     support_request = models.ForeignKey(
         "support.SupportRequest", null=True, blank=True, on_delete=models.CASCADE, related_name="staff_cases"
     )
+    # "Raise a concern" (journeys.models.Concern): the participant's own message, shown on the case.
+    concern = models.ForeignKey(
+        "journeys.Concern", null=True, blank=True, on_delete=models.CASCADE, related_name="staff_cases"
+    )
     summary = models.CharField(max_length=300)
     snoozed_until = models.DateField(null=True, blank=True)
     resolution = models.TextField(blank=True)
@@ -40,11 +47,11 @@ class StaffCase(Process):
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "staff case"
+        verbose_name = _("staff case")
         indexes = [models.Index(fields=["kind", "relationship"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.description}"
+        return gettext("%(kind)s: %(description)s") % {"kind": self.get_kind_display(), "description": self.description}
 
     @property
     def moved_on(self) -> str:
@@ -53,11 +60,15 @@ class StaffCase(Process):
         if rel is None or self.status in ("DONE", "CANCELED"):
             return ""
         if self.kind == CaseKind.UNANSWERED_REQUEST and rel.state != "requested":
-            return f"Since then the request has moved on: it is now “{rel.get_state_display()}”."
+            return gettext("Since then the request has moved on: it is now “%(stage)s”.") % {
+                "stage": rel.get_state_display()
+            }
         if self.kind == CaseKind.NO_FIRST_MEETING and rel.state != "arranging":
-            return f"Since then the relationship has moved on: it is now “{rel.get_state_display()}”."
+            return gettext("Since then the relationship has moved on: it is now “%(stage)s”.") % {
+                "stage": rel.get_state_display()
+            }
         if self.kind == CaseKind.STALLED and rel.last_activity_at > self.created:
-            return "There has been activity since the case opened."
+            return gettext("There has been activity since the case opened.")
         return ""
 
     @property
@@ -71,14 +82,30 @@ class StaffCase(Process):
         rel = self.relationship
         if rel is None:
             return self.summary
-        mentee, mentor = rel.mentee.display_name, rel.mentor.display_name
+        names = {"mentee": rel.mentee.display_name, "mentor": rel.mentor.display_name, "summary": self.summary}
+        # The summary was written, translated, when the case opened (staff.services): "of 3 March
+        # 2027", "were matched on 3 March 2027 and have not arranged a first meeting", "since 3 March
+        # 2027 (progression)", or the reason staff gave.
         if self.kind == CaseKind.UNANSWERED_REQUEST:
-            return f"{mentor} has not answered {mentee}'s mentoring request {self.summary}."
+            return gettext("%(mentor)s has not answered %(mentee)s's mentoring request %(summary)s.") % names
         if self.kind == CaseKind.NO_FIRST_MEETING:
-            return f"{mentee} and {mentor} {self.summary}."
+            return gettext("%(mentee)s and %(mentor)s %(summary)s.") % names
         if self.kind == CaseKind.STALLED:
-            return f"Nothing has happened between {mentee} and {mentor} {self.summary}."
-        return f"{mentee} and {mentor}: {self.summary}"
+            return gettext("Nothing has happened between %(mentee)s and %(mentor)s %(summary)s.") % names
+        if self.kind == CaseKind.CONCERN:
+            by_mentor = self.concern is not None and self.concern.raised_by_id == rel.mentor_id
+            if by_mentor:
+                return (
+                    gettext(
+                        "%(mentor)s (mentor) raised a concern about their relationship with %(mentee)s: “%(summary)s”"
+                    )
+                    % names
+                )
+            return (
+                gettext("%(mentee)s (mentee) raised a concern about their relationship with %(mentor)s: “%(summary)s”")
+                % names
+            )
+        return gettext("%(mentee)s and %(mentor)s: %(summary)s") % names
 
 
 class StaffNote(models.Model):

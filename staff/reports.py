@@ -11,6 +11,8 @@ from datetime import timedelta
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from journeys import meeting_records, rules
 from journeys.models import Feedback, Meeting, Relationship, State, StateChange
@@ -20,10 +22,10 @@ from people.models import Profile
 from .models import CaseKind, StaffCase
 
 PERIODS = {
-    "30": ("The last 30 days", 30),
-    "90": ("The last 90 days", 90),
-    "365": ("The last 12 months", 365),
-    "all": ("All time", None),
+    "30": (_("The last 30 days"), 30),
+    "90": (_("The last 90 days"), 90),
+    "365": (_("The last 12 months"), 365),
+    "all": (_("All time"), None),
 }
 
 
@@ -62,13 +64,13 @@ class Report:
 
 def _duration_words(value: timedelta | None) -> str:
     if value is None:
-        return "not enough data yet"
+        return gettext("not enough data yet")
     hours = value.total_seconds() / 3600
     if hours < 1:
-        return "under an hour"
+        return gettext("under an hour")
     if hours < 48:
-        return f"{round(hours)} hours"
-    return f"{round(hours / 24)} days"
+        return ngettext("%(n)d hour", "%(n)d hours", round(hours)) % {"n": round(hours)}
+    return ngettext("%(n)d day", "%(n)d days", round(hours / 24)) % {"n": round(hours / 24)}
 
 
 def _median(values) -> timedelta | None:
@@ -172,19 +174,19 @@ def _case_figures(in_period) -> dict:
 
 
 CSV_HEADER = [
-    "relationship",
-    "area of support",
-    "stage",
-    "requested on",
-    "matched on",
-    "ended on",
-    "meetings",
-    "meetings held",
-    "hours held",
-    "goals",
-    "goals achieved",
-    "mentee rating",
-    "mentor rating",
+    _("relationship"),
+    _("area of support"),
+    _("stage"),
+    _("requested on"),
+    _("matched on"),
+    _("ended on"),
+    _("meetings"),
+    _("meetings held"),
+    _("hours held"),
+    _("goals"),
+    _("goals achieved"),
+    _("mentee rating"),
+    _("mentor rating"),
 ]
 
 

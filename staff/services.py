@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
@@ -36,7 +38,7 @@ MAX_SNOOZE_DAYS = 90
 
 def _require_staff(user) -> None:
     if user is None or not getattr(user, "is_staff", False) or not user.is_active:
-        raise Refused("Only programme staff can do that.")
+        raise Refused(_("Only programme staff can do that."))
 
 
 def open_cases():
@@ -52,7 +54,7 @@ def _lock_case(case: StaffCase) -> StaffCase:
     Process.objects.select_for_update().filter(pk=case.pk).exists()  # the flow's own lock, same order
     case.refresh_from_db()
     if case.status in FINISHED:
-        raise Refused("This case has already been resolved.")
+        raise Refused(_("This case has already been resolved."))
     return case
 
 
@@ -60,17 +62,27 @@ def _lock_case(case: StaffCase) -> StaffCase:
 
 
 def open_case(
-    kind: CaseKind, *, summary: str, relationship=None, support_request=None, tell_staff: bool = True
+    kind: CaseKind,
+    *,
+    summary: str,
+    relationship=None,
+    support_request=None,
+    concern=None,
+    tell_staff: bool = True,
 ) -> StaffCase:
     """Open a case, unless one of the same kind is already open about the same thing."""
     with transaction.atomic():
         if relationship is not None:  # one sweep or timer at a time per relationship
             Relationship.objects.select_for_update().filter(pk=relationship.pk).exists()
-        existing = open_cases().filter(kind=kind, relationship=relationship, support_request=support_request).first()
+        existing = (
+            open_cases()
+            .filter(kind=kind, relationship=relationship, support_request=support_request, concern=concern)
+            .first()
+        )
         if existing is not None:
             return existing
         case = case_flow.case_opened(
-            kind=kind, summary=summary, relationship=relationship, support_request=support_request
+            kind=kind, summary=summary, relationship=relationship, support_request=support_request, concern=concern
         )
         if tell_staff:
             notify_staff("staff_case_opened", case=case)
@@ -84,7 +96,8 @@ def escalate_unanswered_request(relationship: Relationship) -> StaffCase | None:
     return open_case(
         CaseKind.UNANSWERED_REQUEST,
         relationship=relationship,
-        summary=f"of {long_date(relationship.created_at)}",
+        # Translators: completes "%(mentor)s has not answered %(mentee)s's mentoring request %(summary)s."
+        summary=_("of %(date)s") % {"date": long_date(relationship.created_at)},
     )
 
 
@@ -95,11 +108,20 @@ def escalate_no_first_meeting(relationship: Relationship) -> StaffCase | None:
     return open_case(
         CaseKind.NO_FIRST_MEETING,
         relationship=relationship,
-        summary=(
-            f"were matched on {long_date(relationship.matched_at or relationship.created_at)} "
-            "and have not arranged a first meeting"
-        ),
+        # Translators: completes "%(mentee)s and %(mentor)s %(summary)s."
+        summary=_("were matched on %(date)s and have not arranged a first meeting")
+        % {"date": long_date(relationship.matched_at or relationship.created_at)},
     )
+
+
+def open_concern_case(concern) -> StaffCase:
+    """A participant raised a concern about their relationship: a case of its own, and staff told.
+
+    The other participant is not told; staff may involve them with a nudge from the case.
+    """
+    message = " ".join(concern.message.split())
+    summary = message if len(message) <= 200 else message[:199] + "…"
+    return open_case(CaseKind.CONCERN, relationship=concern.relationship, concern=concern, summary=summary)
 
 
 def raise_case(relationship: Relationship, user, reason: str) -> StaffCase:
@@ -107,7 +129,7 @@ def raise_case(relationship: Relationship, user, reason: str) -> StaffCase:
     _require_staff(user)
     reason = (reason or "").strip()
     if not reason:
-        raise Refused("Please say what needs attention.")
+        raise Refused(_("Please say what needs attention."))
     case = open_case(
         CaseKind.RAISED_BY_STAFF,
         relationship=relationship,
@@ -138,7 +160,9 @@ def open_stalled_cases(now=None) -> int:
         open_case(
             CaseKind.STALLED,
             relationship=relationship,
-            summary=f"since {long_date(relationship.last_activity_at)} ({State(relationship.state).label.lower()})",
+            # Translators: completes "Nothing has happened between %(mentee)s and %(mentor)s %(summary)s."
+            summary=_("since %(date)s (%(stage)s)")
+            % {"date": long_date(relationship.last_activity_at), "stage": State(relationship.state).label.lower()},
         )
         opened += 1
     return opened
@@ -154,7 +178,7 @@ def claim(case: StaffCase, user) -> Task:
         case = _lock_case(case)
         task = handle_task(case)
         if task is None:
-            raise Refused("This case has no open task.")
+            raise Refused(_("This case has no open task."))
         if task.owner_id == user.pk:
             return task
         with task.activation() as activation:
@@ -162,7 +186,7 @@ def claim(case: StaffCase, user) -> Task:
                 activation.assign(user)
             else:
                 activation.reassign(user)
-        note(case, user, "Claimed the case.", lock=False)
+        note(case, user, _("Claimed the case."), lock=False)
         return task
 
 
@@ -176,25 +200,41 @@ def release(case: StaffCase, user) -> None:
             return
         with task.activation() as activation:
             activation.unassign()
-        note(case, user, "Put the case back in the queue.", lock=False)
+        note(case, user, _("Put the case back in the queue."), lock=False)
 
 
 def note(case: StaffCase, user, body: str, *, lock: bool = True) -> StaffNote:
     _require_staff(user)
     body = (body or "").strip()
     if not body:
-        raise Refused("Please write the note first.")
+        raise Refused(_("Please write the note first."))
     with transaction.atomic():
         if lock:
             _lock_case(case)
         return StaffNote.objects.create(case=case, author=user, body=body[:5000])
 
 
-NUDGE_WHO = {"mentee": "the mentee", "mentor": "the mentor", "both": "both of them"}
+# Who a nudge goes to (the form's choices), and the note it leaves on the case.
+NUDGE_WHO = {
+    "mentee": gettext_lazy("The mentee"),
+    "mentor": gettext_lazy("The mentor"),
+    "both": gettext_lazy("Both of them"),
+}
+NUDGED = {
+    "mentee": gettext_lazy("Nudged the mentee."),
+    "mentor": gettext_lazy("Nudged the mentor."),
+    "both": gettext_lazy("Nudged both of them."),
+}
 
 
-def _nudge_situation(relationship: Relationship, person) -> str:
-    """Which nudge fits this person at this stage (templates/notifications/events/staff_nudge/)."""
+def _nudge_situation(relationship: Relationship, person, case: StaffCase | None = None) -> str:
+    """Which nudge fits this person at this stage (templates/notifications/events/staff_nudge/).
+
+    On a participant's concern the nudge is a neutral check-in from the team: it says nothing of
+    the concern itself, so staff choose what the other person learns (their own line, if any).
+    """
+    if case is not None and case.kind == CaseKind.CONCERN:
+        return "check_in"
     state, is_mentor = relationship.state, person == relationship.mentor
     if state == State.REQUESTED:
         return "answer_request" if is_mentor else "request_waiting"
@@ -205,13 +245,13 @@ def _nudge_situation(relationship: Relationship, person) -> str:
     return "quiet"
 
 
-def _nudge(relationship: Relationship, person, personal: str):
+def _nudge(relationship: Relationship, person, personal: str, case: StaffCase | None = None):
     return notify(
         person,
         "staff_nudge",
         relationship=relationship,
         other=relationship.other(person),
-        situation=_nudge_situation(relationship, person),
+        situation=_nudge_situation(relationship, person, case),
         personal=personal,
     )
 
@@ -221,21 +261,26 @@ def nudge(case: StaffCase, user, who: str, personal: str = "") -> list:
     _require_staff(user)
     relationship = case.relationship
     if relationship is None:
-        raise Refused("This case is not about a relationship, so there is nobody to nudge.")
+        raise Refused(_("This case is not about a relationship, so there is nobody to nudge."))
     if who not in NUDGE_WHO:
-        raise Refused("Choose who to nudge: the mentee, the mentor or both.")
+        raise Refused(_("Choose who to nudge: the mentee, the mentor or both."))
     if relationship.state not in (State.REQUESTED, *MATCHED_STATES):
-        raise Refused(f"The relationship is “{State(relationship.state).label}”: there is nothing to nudge them about.")
+        raise Refused(
+            _("The relationship is “%(stage)s”: there is nothing to nudge them about.")
+            % {"stage": State(relationship.state).label}
+        )
     personal = (personal or "").strip()[:500]
     people = {"mentee": [relationship.mentee], "mentor": [relationship.mentor]}.get(
         who, [relationship.mentee, relationship.mentor]
     )
     with transaction.atomic():
         _lock_case(case)
-        sent = [_nudge(relationship, p, personal) for p in people]
-        note(
-            case, user, f"Nudged {NUDGE_WHO[who]}." + (f" With the line: “{personal}”" if personal else ""), lock=False
-        )
+        sent = [_nudge(relationship, p, personal, case) for p in people]
+        if personal:
+            body = _("%(nudged)s With the line: “%(line)s”") % {"nudged": NUDGED[who], "line": personal}
+        else:
+            body = str(NUDGED[who])
+        note(case, user, body, lock=False)
     return sent
 
 
@@ -256,14 +301,13 @@ def suggest_mentors(case: StaffCase, user, mentor_user_ids: list[int]) -> None:
     offered = {r.mentor.user_id: r for r in mentor_suggestions(case)}
     chosen = [offered[i] for i in mentor_user_ids if i in offered]
     if not chosen:
-        raise Refused("Choose at least one of the suggested mentors.")
+        raise Refused(_("Choose at least one of the suggested mentors."))
     relationship = case.relationship
     with transaction.atomic():
         _lock_case(case)
         notify(relationship.mentee, "staff_suggested_mentors", mentors=chosen)
-        note(
-            case, user, "Suggested to the mentee: " + ", ".join(r.mentor.display_name for r in chosen) + ".", lock=False
-        )
+        names = ", ".join(r.mentor.display_name for r in chosen)
+        note(case, user, _("Suggested to the mentee: %(names)s.") % {"names": names}, lock=False)
 
 
 def snooze(case: StaffCase, user, until: date) -> None:
@@ -271,24 +315,36 @@ def snooze(case: StaffCase, user, until: date) -> None:
     _require_staff(user)
     today = timezone.localdate()
     if until <= today:
-        raise Refused("Choose a day after today.")
+        raise Refused(_("Choose a day after today."))
     if until > today + timedelta(days=MAX_SNOOZE_DAYS):
-        raise Refused(f"A case can be snoozed for up to {MAX_SNOOZE_DAYS} days.")
+        raise Refused(
+            ngettext(
+                "A case can be snoozed for up to %(days)d day.",
+                "A case can be snoozed for up to %(days)d days.",
+                MAX_SNOOZE_DAYS,
+            )
+            % {"days": MAX_SNOOZE_DAYS}
+        )
     with transaction.atomic():
         case = _lock_case(case)
         case.snoozed_until = until
         case.save(update_fields=["snoozed_until"])
-        note(case, user, f"Snoozed until {long_date(until)}.", lock=False)
+        note(case, user, _("Snoozed until %(date)s.") % {"date": long_date(until)}, lock=False)
 
 
 def close_relationship(case: StaffCase, user, reason: str) -> None:
     _require_staff(user)
     if case.relationship is None:
-        raise Refused("This case is not about a relationship.")
+        raise Refused(_("This case is not about a relationship."))
     with transaction.atomic():
         _lock_case(case)
         relationships.close_by_staff(case.relationship, user, reason)
-        note(case, user, f"Closed the relationship. Reason given to both: “{reason.strip()}”", lock=False)
+        note(
+            case,
+            user,
+            _("Closed the relationship. Reason given to both: “%(reason)s”") % {"reason": reason.strip()},
+            lock=False,
+        )
 
 
 def resolve(case: StaffCase, user, resolution: str) -> StaffCase:
@@ -296,7 +352,7 @@ def resolve(case: StaffCase, user, resolution: str) -> StaffCase:
     _require_staff(user)
     resolution = (resolution or "").strip()
     if not resolution:
-        raise Refused("Please say how the case was resolved.")
+        raise Refused(_("Please say how the case was resolved."))
     with transaction.atomic():
         case = _lock_case(case)
         case.resolution, case.resolved_by, case.resolved_at = resolution[:5000], user, timezone.now()

@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
 from viewflow.workflow import chart
@@ -31,10 +33,10 @@ from .flows import CaseFlow
 from .models import StaffCase
 
 TABS = [
-    ("open", "Open"),
-    ("mine", "Mine"),
-    ("snoozed", "Snoozed"),
-    ("archive", "Archive"),
+    ("open", gettext_lazy("Open")),
+    ("mine", gettext_lazy("Mine")),
+    ("snoozed", gettext_lazy("Snoozed")),
+    ("archive", gettext_lazy("Archive")),
 ]
 
 
@@ -177,12 +179,12 @@ class HandleCase(View):
     def post(self, request, **kwargs):
         action = request.POST.get("action")
         if action not in self.ACTIONS:
-            messages.error(request, "That is not something this page can do.")
+            messages.error(request, _("That is not something this page can do."))
             return self.page()
         case = self.case()
         if action == "release":
             services.release(case, request.user)
-            messages.success(request, "The case is back in the queue.")
+            messages.success(request, _("The case is back in the queue."))
             return redirect("staff_inbox")
         form = self.form(action, request.POST)
         if not form.is_valid():
@@ -191,23 +193,29 @@ class HandleCase(View):
         try:
             if action == "nudge":
                 services.nudge(case, request.user, data["who"], data["personal"])
-                done = "Nudge sent."
+                done = _("Nudge sent.")
             elif action == "note":
                 services.note(case, request.user, data["body"])
-                done = "Note added."
+                done = _("Note added.")
             elif action == "snooze":
                 services.snooze(case, request.user, data["until"])
-                messages.success(request, "Case snoozed. It is under Snoozed until then.")
+                messages.success(request, _("Case snoozed. It is under Snoozed until then."))
                 return redirect("staff_inbox")
             elif action == "suggest":
                 services.suggest_mentors(case, request.user, data["mentors"])
-                done = "Suggestions sent to the mentee."
+                done = _("Suggestions sent to the mentee.")
             elif action == "close":
+                if request.POST.get("confirmed") != "yes":  # a page of its own first (no JavaScript needed)
+                    return render(
+                        request,
+                        "staff/confirm_close.html",
+                        {"case": case, "relationship": case.relationship, "reason": data["reason"], "nav": "staff"},
+                    )
                 services.close_relationship(case, request.user, data["reason"])
-                done = "The relationship is closed and both participants have been told. Resolve the case when done."
+                done = _("The relationship is closed and both participants have been told. Resolve the case when done.")
             else:
                 services.resolve(case, request.user, data["resolution"])
-                messages.success(request, "Case resolved. It is in the archive.")
+                messages.success(request, _("Case resolved. It is in the archive."))
                 return redirect("staff_inbox")
         except Refused as refused:
             form.add_error(None, refused.message)
@@ -219,7 +227,7 @@ class HandleCase(View):
 @staff_required
 def reports(request):
     report = programme.build(request.GET.get("period", "90"))
-    periods = [(key, label) for key, (label, _) in programme.PERIODS.items()]
+    periods = [(key, label) for key, (label, _days) in programme.PERIODS.items()]
     return render(request, "staff/reports.html", {"report": report, "periods": periods, "nav": "staff"})
 
 

@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import services
 from .models import FAQ, Resource, SupportRequest
@@ -27,15 +29,24 @@ class SupportRequestAdmin(admin.ModelAdmin):
         # Requests arrive through the Contact form only.
         return False
 
-    @admin.action(description="Mark selected requests as resolved")
+    @admin.action(description=_("Mark selected requests as resolved"))
     def mark_resolved(self, request, queryset):
         count = services.set_support_request_status(queryset, SupportRequest.Status.RESOLVED)
-        self.message_user(request, f"{count} request(s) marked as resolved.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d request marked as resolved.", "%(count)d requests marked as resolved.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
-    @admin.action(description="Open selected requests again")
+    @admin.action(description=_("Open selected requests again"))
     def mark_open(self, request, queryset):
         count = services.set_support_request_status(queryset, SupportRequest.Status.OPEN)
-        self.message_user(request, f"{count} request(s) opened again.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d request opened again.", "%(count)d requests opened again.", count) % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Resource)

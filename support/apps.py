@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SupportConfig(AppConfig):
     name = "support"
-    verbose_name = "Need Help? and resources"
+    verbose_name = _("Need Help? and resources")

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from project.text import refuse_control_characters
 
@@ -8,22 +9,24 @@ class ContactForm(forms.Form):
 
     name = forms.CharField(
         max_length=120,
-        label="Your name",
+        label=_("Your name"),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         validators=[refuse_control_characters],
     )
     email = forms.EmailField(
         max_length=254,
-        label="Your email address",
-        help_text="We will reply to this address.",
+        label=_("Your email address"),
+        help_text=_("We will reply to this address."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    subject = forms.CharField(max_length=150, label="Subject", validators=[refuse_control_characters])
+    subject = forms.CharField(max_length=150, label=_("Subject"), validators=[refuse_control_characters])
     message = forms.CharField(
         max_length=5000,
-        label="Message",
-        help_text="Tell us what you need help with. If it is about a particular relationship, say who it is with. "
-        "Up to 5,000 characters.",
+        label=_("Message"),
+        help_text=_(
+            "Tell us what you need help with. If it is about a particular relationship, say who it is with. "
+            "Up to 5,000 characters."
+        ),
         widget=forms.Textarea(attrs={"rows": 7}),
     )
 
@@ -40,9 +43,11 @@ class PrivacyNoticeForm(forms.Form):
     """Staff: the privacy page's text."""
 
     body = forms.CharField(
-        label="Privacy page text",
+        label=_("Privacy page text"),
         max_length=50000,
-        help_text="Plain text. Leave a blank line between paragraphs; a paragraph of one short line "
-        "without a full stop becomes a heading; web addresses become links.",
+        help_text=_(
+            "Plain text. Leave a blank line between paragraphs; a paragraph of one short line "
+            "without a full stop becomes a heading; web addresses become links."
+        ),
         widget=forms.Textarea(attrs={"rows": 30}),
     )

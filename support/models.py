@@ -7,29 +7,31 @@ FAQs and resources, and anyone (signed in or not) may send a support request.
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class FAQ(models.Model):
     class Category(models.TextChoices):
         # The order here is the order of the sections on the Need Help? page.
-        GENERAL = "general", "General questions"
-        MENTEE = "mentee", "Mentee questions"
-        MENTOR = "mentor", "Mentor questions"
+        GENERAL = "general", _("General questions")
+        MENTEE = "mentee", _("Mentee questions")
+        MENTOR = "mentor", _("Mentor questions")
 
     category = models.CharField(max_length=10, choices=Category.choices, default=Category.GENERAL, db_index=True)
     question = models.CharField(
-        max_length=200, help_text="Written as the end of “How do I…”, e.g. “Change my email address”."
+        max_length=200, help_text=_("Written as the end of “How do I…”, e.g. “Change my email address”.")
     )
     answer = models.TextField(
-        help_text="Plain text. Leave a blank line between paragraphs; web addresses become links."
+        help_text=_("Plain text. Leave a blank line between paragraphs; web addresses become links.")
     )
-    position = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first within the section.")
-    published = models.BooleanField(default=True, help_text="Untick to hide this question from the Need Help? page.")
+    position = models.PositiveSmallIntegerField(default=0, help_text=_("Lower numbers come first within the section."))
+    published = models.BooleanField(default=True, help_text=_("Untick to hide this question from the Need Help? page."))
 
     class Meta:
         ordering = ["category", "position", "pk"]
-        verbose_name = "FAQ"
-        verbose_name_plural = "FAQs"
+        verbose_name = _("FAQ")
+        verbose_name_plural = _("FAQs")
         constraints = [models.UniqueConstraint(fields=["category", "question"], name="support_faq_unique_question")]
 
     def __str__(self) -> str:
@@ -40,8 +42,8 @@ class SupportRequest(models.Model):
     """One message sent through the Contact form; staff work through them in the admin."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        RESOLVED = "resolved", "Resolved"
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Resolved")
 
     name = models.CharField(max_length=120)
     email = models.EmailField(max_length=254)
@@ -69,30 +71,30 @@ class Resource(models.Model):
     """A guide (text written here) or a video (an external link, or “coming soon”)."""
 
     class Kind(models.TextChoices):
-        GUIDE = "guide", "Guide"
-        VIDEO = "video", "Video"
+        GUIDE = "guide", _("Guide")
+        VIDEO = "video", _("Video")
 
     class Stage(models.TextChoices):
         # In journey order: the Resources page shows the groups in this order.
-        GETTING_STARTED = "getting_started", "Getting started"
-        FIRST_CONVERSATION = "first_conversation", "Your first conversation"
-        PROGRESSION = "progression", "Progression"
-        COMPLETION = "completion", "Journey completion"
+        GETTING_STARTED = "getting_started", _("Getting started")
+        FIRST_CONVERSATION = "first_conversation", _("Your first conversation")
+        PROGRESSION = "progression", _("Progression")
+        COMPLETION = "completion", _("Journey completion")
 
     title = models.CharField(max_length=150)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.GUIDE)
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.GETTING_STARTED, db_index=True)
-    summary = models.CharField(max_length=300, help_text="One or two sentences shown in the list of resources.")
+    summary = models.CharField(max_length=300, help_text=_("One or two sentences shown in the list of resources."))
     body = models.TextField(
-        blank=True, help_text="Guides: the guide itself, in plain text. Leave a blank line between paragraphs."
+        blank=True, help_text=_("Guides: the guide itself, in plain text. Leave a blank line between paragraphs.")
     )
     url = models.URLField(
-        "link",
+        _("link"),
         blank=True,
-        help_text="Optional external link, for example to a video. Leave blank to show “Video coming soon”.",
+        help_text=_("Optional external link, for example to a video. Leave blank to show “Video coming soon”."),
     )
-    position = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first within the stage.")
-    published = models.BooleanField(default=True, help_text="Untick to hide this resource from participants.")
+    position = models.PositiveSmallIntegerField(default=0, help_text=_("Lower numbers come first within the stage."))
+    published = models.BooleanField(default=True, help_text=_("Untick to hide this resource from participants."))
 
     class Meta:
         ordering = ["position", "pk"]
@@ -108,7 +110,9 @@ class PrivacyNotice(models.Model):
     Each save is a new row, so the notice's earlier versions are kept (newest is shown).
     """
 
-    body = models.TextField(help_text="Plain text. Leave a blank line between paragraphs; web addresses become links.")
+    body = models.TextField(
+        help_text=_("Plain text. Leave a blank line between paragraphs; web addresses become links.")
+    )
     updated_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -119,4 +123,4 @@ class PrivacyNotice(models.Model):
         get_latest_by = "updated_at"
 
     def __str__(self) -> str:
-        return f"Privacy notice of {self.updated_at:%Y-%m-%d %H:%M}"
+        return gettext("Privacy notice of %(when)s") % {"when": f"{self.updated_at:%Y-%m-%d %H:%M}"}

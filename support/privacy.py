@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from .models import PrivacyNotice
 
-DEFAULT_PRIVACY_TEXT = """This page explains what information the mentoring platform uses and stores about you, why, for how long, and what you can do about it.
+# Shown until staff save their own wording; a translation can replace it as a whole.
+DEFAULT_PRIVACY_TEXT = _("""This page explains what information the mentoring platform uses and stores about you, why, for how long, and what you can do about it.
 
 Your account
 
@@ -46,7 +48,7 @@ Download my data: on Edit Account you can ask for a copy of everything above, as
 
 Delete my account: on Edit Account you can leave the programme. Your open requests and relationships are ended (the other person is told), and your name, email address, phone number, profile, notifications, sign-in records, support requests and uploaded files are erased, including where your name was quoted in messages, meetings, goals, histories and staff records. What remains is an anonymous record ("Former participant") of past relationships, kept so the programme's figures stay right.
 
-You can also correct your details on your profile at any time, and contact the programme team through Need Help? with any question about your information or to complain; you may also complain to the Information Commissioner's Office (https://ico.org.uk/)."""
+You can also correct your details on your profile at any time, and contact the programme team through Need Help? with any question about your information or to complain; you may also complain to the Information Commissioner's Office (https://ico.org.uk/).""")
 
 
 def current_notice() -> PrivacyNotice:

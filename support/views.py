@@ -36,20 +36,27 @@ def contact(request):
                 with limits.spend(request, form.cleaned_data["email"]):
                     services.submit_support_request(user=request.user, **form.cleaned_data)
             except LimitReached:
-                form.add_error(
-                    None,
-                    "You have sent us several messages in the last hour, so this one has not been sent. Please "
-                    "try again later" + (f", or email {_support_email()}." if _support_email() else "."),
-                )
+                if _support_email():
+                    refusal = _(
+                        "You have sent us several messages in the last hour, so this one has not been sent. Please "
+                        "try again later, or email %(email)s."
+                    ) % {"email": _support_email()}
+                else:
+                    refusal = _(
+                        "You have sent us several messages in the last hour, so this one has not been sent. Please "
+                        "try again later."
+                    )
+                form.add_error(None, refusal)
                 return render(
                     request, "support/contact.html", {"form": form, "support_email": _support_email()}, status=429
                 )
             messages.success(
                 request,
-                f"Thank you, your message has been sent. We will reply to {form.cleaned_data['email']} as soon as we can.",
+                _("Thank you, your message has been sent. We will reply to %(email)s as soon as we can.")
+                % {"email": form.cleaned_data["email"]},
             )
             return redirect("help")
-        messages.error(request, "Your message has not been sent yet. Please correct the highlighted fields.")
+        messages.error(request, _("Your message has not been sent yet. Please correct the highlighted fields."))
     return render(request, "support/contact.html", {"form": form, "support_email": _support_email()})
 
 

@@ -6,6 +6,7 @@ journey waits on; ``Next step`` on the Relationships page opens that page.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 
@@ -30,7 +31,7 @@ def mentor(activation):
 def stage_step(stage: Stage) -> ParticipantStep:
     """A stage's step: its page (the stage's button and message), waiting on the mentee."""
     return ParticipantStep(
-        page("journeys.views.steps.CompleteStage", stage=stage.name), title=stage.step_title, assignee=mentee
+        page("journeys.views.steps.CompleteStage", stage=stage.name), title=stage.step_title_lazy, assignee=mentee
     )
 
 
@@ -45,8 +46,8 @@ def state_is(*states):
 
 class MentoringFlow(flow.Flow):
     process_class = MentoringProcess
-    process_title = "Mentoring relationship"
-    process_description = "One mentoring request, from review to feedback."
+    process_title = _("Mentoring relationship")
+    process_description = _("One mentoring request, from review to feedback.")
     lock_impl = wait_for_process_row
 
     # The mentee sends a request (journeys.services.relationships.send_request).
@@ -58,7 +59,7 @@ class MentoringFlow(flow.Flow):
     # the staff inbox gets a case (REQUEST_ESCALATE_DAYS: 10 days).
     review_request = (
         ParticipantStep(
-            page("journeys.views.steps.ReviewRequest"), title="Review the mentoring request", assignee=mentor
+            page("journeys.views.steps.ReviewRequest"), title=_("Review the mentoring request"), assignee=mentor
         )
         .After("REQUEST_REMIND_DAYS", this.remind_mentor, index=0)
         .After("REQUEST_REMIND_DAYS", this.remind_mentor, index=1)
@@ -66,9 +67,11 @@ class MentoringFlow(flow.Flow):
         .Next(this.after_review)
     )
     escalate_request = (
-        flow.Function(this.open_unanswered_case).Annotation(title="Tell the staff inbox").Next(this.reminded)
+        flow.Function(this.open_unanswered_case).Annotation(title=_("Tell the staff inbox")).Next(this.reminded)
     )
-    remind_mentor = flow.Function(this.send_review_reminder).Annotation(title="Remind the mentor").Next(this.reminded)
+    remind_mentor = (
+        flow.Function(this.send_review_reminder).Annotation(title=_("Remind the mentor")).Next(this.reminded)
+    )
     after_review = (
         flow.Switch()
         .Case(this.arrange_first_meeting, state_is(State.ARRANGING))
@@ -79,7 +82,7 @@ class MentoringFlow(flow.Flow):
 
     # Request withdrawn: the mentee may reinstate it while the mentor has room.
     reinstate_request = ParticipantStep(
-        page("journeys.views.steps.ReinstateRequest"), title="Reinstate your request", assignee=mentee
+        page("journeys.views.steps.ReinstateRequest"), title=_("Reinstate your request"), assignee=mentee
     ).Next(this.review_request)
 
     # Matched: the mentee arranges the first conversation (or records one arranged elsewhere).
@@ -87,17 +90,17 @@ class MentoringFlow(flow.Flow):
     # staff inbox gets a case (FIRST_MEETING_ESCALATE_DAYS: 14 days).
     arrange_first_meeting = (
         ParticipantStep(
-            page("journeys.views.steps.ArrangeFirstMeeting"), title="Arrange your first meeting", assignee=mentee
+            page("journeys.views.steps.ArrangeFirstMeeting"), title=_("Arrange your first meeting"), assignee=mentee
         )
         .After("FIRST_MEETING_REMIND_DAYS", this.remind_to_arrange)
         .After("FIRST_MEETING_ESCALATE_DAYS", this.escalate_no_meeting)
         .Next(this.first_conversation)
     )
     escalate_no_meeting = (
-        flow.Function(this.open_no_meeting_case).Annotation(title="Tell the staff inbox").Next(this.reminded)
+        flow.Function(this.open_no_meeting_case).Annotation(title=_("Tell the staff inbox")).Next(this.reminded)
     )
     remind_to_arrange = (
-        flow.Function(this.send_arrange_reminder).Annotation(title="Remind the mentee").Next(this.reminded)
+        flow.Function(this.send_arrange_reminder).Annotation(title=_("Remind the mentee")).Next(this.reminded)
     )
 
     # The three stages (journeys.stages: state, step, transition and page words in one table).
@@ -113,24 +116,24 @@ class MentoringFlow(flow.Flow):
     feedback = flow.Split().Next(this.mentee_feedback).Next(this.mentor_feedback)
     mentee_feedback = (
         ParticipantStep(
-            page("journeys.views.steps.GiveFeedback"), title="Give feedback on your mentoring", assignee=mentee
+            page("journeys.views.steps.GiveFeedback"), title=_("Give feedback on your mentoring"), assignee=mentee
         )
         .After("FEEDBACK_REMIND_DAYS", this.remind_mentee_feedback)
         .Next(this.feedback_given)
     )
     mentor_feedback = (
         ParticipantStep(
-            page("journeys.views.steps.GiveFeedback"), title="Give feedback on your mentoring", assignee=mentor
+            page("journeys.views.steps.GiveFeedback"), title=_("Give feedback on your mentoring"), assignee=mentor
         )
         .After("FEEDBACK_REMIND_DAYS", this.remind_mentor_feedback)
         .Next(this.feedback_given)
     )
     feedback_given = flow.Join().Next(this.completed)
     remind_mentee_feedback = (
-        flow.Function(this.send_mentee_feedback_reminder).Annotation(title="Remind the mentee").Next(this.reminded)
+        flow.Function(this.send_mentee_feedback_reminder).Annotation(title=_("Remind the mentee")).Next(this.reminded)
     )
     remind_mentor_feedback = (
-        flow.Function(this.send_mentor_feedback_reminder).Annotation(title="Remind the mentor").Next(this.reminded)
+        flow.Function(this.send_mentor_feedback_reminder).Annotation(title=_("Remind the mentor")).Next(this.reminded)
     )
 
     completed = flow.End()
@@ -172,24 +175,30 @@ class MentoringFlow(flow.Flow):
 # the diagram, with the same settings the code runs on.
 ALSO = (
     (
-        "Withdrawn or closed",
-        "At any stage once matched, either of the two may withdraw, and staff may close the relationship: "
-        "the journey ends there, whatever step was waiting, and the other person is told.",
+        _("Withdrawn or closed"),
+        _(
+            "At any stage once matched, either of the two may withdraw, and staff may close the relationship: "
+            "the journey ends there, whatever step was waiting, and the other person is told."
+        ),
     ),
     (
-        sweep_text("Stalled after {days} without activity", days="STALLED_AFTER_DAYS"),
+        sweep_text(_("Stalled after %(days)s without activity"), days="STALLED_AFTER_DAYS"),
         sweep_text(
-            "No message, meeting or goal update for that long opens a case in the staff inbox "
-            "(looked for every {every}; never, if off).",
+            _(
+                "No message, meeting or goal update for that long opens a case in the staff inbox "
+                "(looked for every %(every)s; never, if off)."
+            ),
             beat_entry="open-stalled-cases",
         ),
     ),
     (
-        "Dated reminders",
+        _("Dated reminders"),
         sweep_text(
-            "Both are reminded the day before each meeting; a goal's owner {days} before it is due and once "
-            "when it is overdue; the mentee once a first meeting has been held with no goal yet "
-            "(sent every {every}).",
+            _(
+                "Both are reminded the day before each meeting; a goal's owner %(days)s before it is due and once "
+                "when it is overdue; the mentee once a first meeting has been held with no goal yet "
+                "(sent every %(every)s)."
+            ),
             days="GOAL_DUE_SOON_DAYS",
             beat_entry="dated-reminders",
         ),

@@ -4,6 +4,7 @@ register → verify email → complete profile → (mentee) find a mentor → fi
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 
@@ -25,19 +26,19 @@ def is_mentee(activation):
 
 class OnboardingFlow(flow.Flow):
     process_class = OnboardingProcess
-    process_title = "Onboarding"
-    process_description = "From sign-up to a complete profile and, for mentees, a first request."
+    process_title = _("Onboarding")
+    process_description = _("From sign-up to a complete profile and, for mentees, a first request.")
     lock_impl = wait_for_process_row
 
     start = flow.StartHandle(this.start_process).Next(this.verify_email)
 
     # Waits for allauth's email confirmation (people.signals).
-    verify_email = flow.Handle().Annotation(title="Verify your email address").Next(this.complete_profile)
+    verify_email = flow.Handle().Annotation(title=_("Verify your email address")).Next(this.complete_profile)
 
     # Reminded after PROFILE_REMIND_DAYS (3 days).
     complete_profile = (
         ParticipantStep(
-            page("journeys.views.steps.CompleteProfile"), title="Complete your profile", assignee=participant
+            page("journeys.views.steps.CompleteProfile"), title=_("Complete your profile"), assignee=participant
         )
         .After("PROFILE_REMIND_DAYS", this.remind_profile)
         .Next(this.mentee_or_mentor)
@@ -47,14 +48,14 @@ class OnboardingFlow(flow.Flow):
     # A mentee with no request after NO_REQUEST_REMIND_DAYS (7 days) is pointed to suggested mentors.
     find_mentor = (
         ParticipantStep(
-            page("journeys.views.steps.FindMentor"), title="Find a mentor and send a request", assignee=participant
+            page("journeys.views.steps.FindMentor"), title=_("Find a mentor and send a request"), assignee=participant
         )
         .After("NO_REQUEST_REMIND_DAYS", this.nudge_to_search)
         .Next(this.end)
     )
 
-    remind_profile = flow.Function(this.send_profile_reminder).Annotation(title="Remind them").Next(this.reminded)
-    nudge_to_search = flow.Function(this.send_search_nudge).Annotation(title="Suggest mentors").Next(this.reminded)
+    remind_profile = flow.Function(this.send_profile_reminder).Annotation(title=_("Remind them")).Next(this.reminded)
+    nudge_to_search = flow.Function(this.send_search_nudge).Annotation(title=_("Suggest mentors")).Next(this.reminded)
 
     end = flow.End()
     reminded = flow.End()  # a reminder's own path ends here

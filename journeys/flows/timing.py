@@ -12,6 +12,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 NEVER = timedelta(days=365 * 100)
 
@@ -37,7 +39,7 @@ def after_days(name: str, index: int | None = None):
 
 def _days_title(name: str, index: int | None = None) -> str:
     days = days_setting(name, index)
-    return "never (off)" if days <= 0 else ("1 day" if days == 1 else f"{days} days")
+    return _("never (off)") if days <= 0 else ngettext("%(days)d day", "%(days)d days", days) % {"days": days}
 
 
 # The diagram's title of a boundary: what ``after_days(name, index)`` waits, read from the
@@ -47,11 +49,17 @@ days_title = lazy(_days_title, str)
 
 def _every(beat_entry: str) -> str:
     seconds = int(settings.CELERY_BEAT_SCHEDULE[beat_entry]["schedule"])
-    return f"{seconds // 60} minutes" if seconds % 60 == 0 and seconds >= 120 else f"{seconds} seconds"
+    if seconds % 60 == 0 and seconds >= 120:
+        return ngettext("%(n)d minute", "%(n)d minutes", seconds // 60) % {"n": seconds // 60}
+    return ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}
 
 
 def _sweep_text(template: str, days: str = "", beat_entry: str = "") -> str:
-    return template.format(days=_days_title(days) if days else "", every=_every(beat_entry) if beat_entry else "")
+    """``template`` (a gettext_lazy text with ``%(days)s`` / ``%(every)s``), filled from the settings."""
+    return str(template) % {
+        "days": _days_title(days) if days else "",
+        "every": _every(beat_entry) if beat_entry else "",
+    }
 
 
 sweep_text = lazy(_sweep_text, str)  # like days_title: read from the settings when shown

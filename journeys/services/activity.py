@@ -59,12 +59,12 @@ def send_message(
 ) -> Message:
     body = body.strip()
     if not body and upload is None:
-        raise Refused("Write a message or add a file before sending.")
+        raise Refused(_("Write a message or add a file before sending."))
     if not conversation.has_member(sender):
-        raise Refused("Only the two people in this conversation can write in it.")
+        raise Refused(_("Only the two people in this conversation can write in it."))
     recipient = conversation.other(sender)
     if recipient.anonymised_at or not recipient.is_active:
-        raise Refused("This person has left the programme, so they can no longer receive messages.")
+        raise Refused(_("This person has left the programme, so they can no longer receive messages."))
     limit = ratelimit.QUESTIONS if question else ratelimit.MESSAGES
     try:
         with ratelimit.spend(limit, sender.pk):
@@ -133,9 +133,9 @@ def _tell_of_message(conversation: Conversation, sender, recipient, message: Mes
 
 def ask_question(mentee, mentor, body: str, upload: UploadedFile | None = None) -> Message:
     if mentee.pk == mentor.pk:
-        raise Refused("You cannot ask yourself a question.")
+        raise Refused(_("You cannot ask yourself a question."))
     if not (getattr(mentor, "profile", None) and mentor.profile.is_mentor):
-        raise Refused("This person is not available as a mentor.")
+        raise Refused(_("This person is not available as a mentor."))
     return send_message(conversation_for(mentee, mentor), mentee, body, upload, question=True)
 
 
@@ -179,7 +179,7 @@ def create_meeting(
         record(rel, user, "create_meeting", meeting.title)
         touch(rel)
         if rel.state == State.ARRANGING:
-            apply(rel, "first_meeting_arranged", user, f"First meeting: {meeting.title}")
+            apply(rel, "first_meeting_arranged", user, _("First meeting: %(title)s") % {"title": meeting.title})
             mentoring_flow.first_meeting_arranged(rel)
         if send_details:
             _meeting_notice(meeting, rel, user, "arranged")
@@ -193,7 +193,7 @@ def update_meeting(meeting: Meeting, user, *, send_details: bool = True, **field
         _require_matched(rel)
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.cancelled_at:
-            raise Refused("This meeting was cancelled, so it can no longer be changed.")
+            raise Refused(_("This meeting was cancelled, so it can no longer be changed."))
         for name, value in fields.items():
             setattr(meeting, name, value.strip() if isinstance(value, str) else value)
         if meeting.video and not meeting.video_token:
@@ -219,7 +219,7 @@ def cancel_meeting(meeting: Meeting, user, *, send_details: bool = True) -> Meet
             raise Refused(read_only)
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.cancelled_at:
-            raise Refused("This meeting is already cancelled.")
+            raise Refused(_("This meeting is already cancelled."))
         meeting.cancelled_at = timezone.now()
         meeting.sequence += 1
         meeting.save()
@@ -234,7 +234,7 @@ def cancel_meeting(meeting: Meeting, user, *, send_details: bool = True) -> Meet
 
 def _own_goal(goal: Goal, user) -> Goal:
     if goal.owner_id != user.pk:
-        raise Refused("Only the person who set this goal can change it; you can view it.")
+        raise Refused(_("Only the person who set this goal can change it; you can view it."))
     return goal
 
 
@@ -278,7 +278,7 @@ def complete_goal(goal: Goal, user) -> Goal:
         _require_matched(rel)
         goal = _own_goal(Goal.objects.select_for_update().get(pk=goal.pk), user)
         if goal.completed_at:
-            raise Refused("This goal is already complete.")
+            raise Refused(_("This goal is already complete."))
         goal.completed_at = timezone.now()
         goal.save()
         record(rel, user, "complete_goal", goal.label)
@@ -292,7 +292,7 @@ def add_goal_entry(goal: Goal, user, *, kind: str, text: str) -> GoalEntry:
         require_party(rel, user)
         _require_matched(rel)
         if not text.strip():
-            raise Refused("Write something to record.")
+            raise Refused(_("Write something to record."))
         entry = GoalEntry.objects.create(goal=goal, author=user, kind=kind, text=text.strip())
         record(rel, user, f"add_{kind}", goal.label)
         touch(rel)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 from viewflow.workflow.models import Process
 
@@ -51,9 +52,11 @@ def lock(relationship: Relationship | int, *, mentor: bool = False) -> Relations
 def require_party(relationship: Relationship, user, role: str | None = None) -> None:
     actual = relationship.role_of(user)
     if actual is None:
-        raise Refused("Only the two people in this relationship can do that.")
+        raise Refused(_("Only the two people in this relationship can do that."))
     if role and actual != role:
-        raise Refused(f"Only the {role} in this relationship can do that.")
+        if role == "mentee":
+            raise Refused(_("Only the mentee in this relationship can do that."))
+        raise Refused(_("Only the mentor in this relationship can do that."))
 
 
 def why_not(relationship: Relationship, name: str) -> str | None:
@@ -62,10 +65,10 @@ def why_not(relationship: Relationship, name: str) -> str | None:
     state = relationship.state
     if not meta.has_transition(state):
         label = State(state).label.lower()
-        return f"That is not possible while the relationship is at “{label}”."
+        return _("That is not possible while the relationship is at “%(stage)s”.") % {"stage": label}
     for condition in meta.get_transition(state).conditions:
         if not condition(relationship):
-            return getattr(condition, "refusal", "That is not possible right now.")
+            return str(getattr(condition, "refusal", _("That is not possible right now.")))
     return None
 
 
@@ -79,7 +82,7 @@ def apply(relationship: Relationship, name: str, actor, note: str = "") -> State
     try:
         getattr(relationship, name)()
     except TransitionNotAllowed:
-        raise Refused(why_not(relationship, name) or "That is not possible right now.") from None
+        raise Refused(why_not(relationship, name) or _("That is not possible right now.")) from None
     relationship.last_activity_at = timezone.now()
     relationship.save()
     return StateChange.objects.create(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import filetype
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 
 from .base import Refused
 
@@ -33,13 +34,19 @@ def check_upload(upload: UploadedFile) -> str:
     """Return the detected content type, or refuse with a message the person understands."""
     limit = settings.ATTACHMENT_MAX_BYTES
     if upload.size > limit:
-        raise Refused(f"“{upload.name}” is too large: files can be up to {limit // (1024 * 1024)} MB.")
+        raise Refused(
+            _("“%(name)s” is too large: files can be up to %(megabytes)d MB.")
+            % {"name": upload.name, "megabytes": limit // (1024 * 1024)}
+        )
     if upload.size == 0:
-        raise Refused(f"“{upload.name}” is empty.")
+        raise Refused(_("“%(name)s” is empty.") % {"name": upload.name})
     mime = sniff(upload)
     if mime is None or mime not in settings.ATTACHMENT_ALLOWED_TYPES:
         raise Refused(
-            f"“{upload.name}” is not a type of file we accept. "
-            "Please attach a PDF, Word, Excel or PowerPoint document, an image (PNG, JPEG, GIF) or a text file."
+            _(
+                "“%(name)s” is not a type of file we accept. Please attach a PDF, Word, Excel or PowerPoint "
+                "document, an image (PNG, JPEG, GIF) or a text file."
+            )
+            % {"name": upload.name}
         )
     return mime

@@ -6,11 +6,13 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from notifications.services import notify, notify_staff
 from people import rules as people_rules
 from people.models import AreaOfSupport
 from project import ratelimit
+from project.dates import long_date
 
 from ..flows import mentoring as mentoring_flow
 from ..flows import onboarding
@@ -32,25 +34,30 @@ User = get_user_model()
 
 
 def conversation_for(mentee, mentor) -> Conversation:
-    conversation, _ = Conversation.objects.get_or_create(mentee=mentee, mentor=mentor)
+    conversation, _created = Conversation.objects.get_or_create(mentee=mentee, mentor=mentor)
     return conversation
 
 
 def _check_can_request(mentee, mentor) -> None:
     if mentee.pk == mentor.pk:
-        raise Refused("You cannot send a mentoring request to yourself.")
+        raise Refused(_("You cannot send a mentoring request to yourself."))
     profile = getattr(mentee, "profile", None)
     if not (profile and profile.is_mentee):
-        raise Refused("Only mentees can send mentoring requests. Add the mentee role in your profile first.")
+        raise Refused(_("Only mentees can send mentoring requests. Add the mentee role in your profile first."))
     mentor_profile = getattr(mentor, "profile", None)
     if not (mentor_profile and mentor_profile.is_mentor and people_rules.account_open(mentor)):
-        raise Refused("This person is not available as a mentor.")
+        raise Refused(_("This person is not available as a mentor."))
     if not mentor_profile.accepting_requests:
-        raise Refused(f"{mentor.display_name} has paused new mentoring requests for now.")
+        raise Refused(_("%(name)s has paused new mentoring requests for now.") % {"name": mentor.display_name})
     if people_rules.mentor_away(mentor_profile):
-        raise Refused(f"{mentor.display_name} is away until {mentor_profile.away_until:%-d %B %Y}.")
+        raise Refused(
+            _("%(name)s is away until %(date)s.")
+            % {"name": mentor.display_name, "date": long_date(mentor_profile.away_until)}
+        )
     if Relationship.objects.filter(mentee=mentee, mentor=mentor, state__in=OPEN_STATES).exists():
-        raise Refused(f"You already have an open request or relationship with {mentor.display_name}.")
+        raise Refused(
+            _("You already have an open request or relationship with %(name)s.") % {"name": mentor.display_name}
+        )
 
 
 def send_request(mentee, mentor, area: AreaOfSupport, statement: str) -> Relationship:
@@ -59,12 +66,16 @@ def send_request(mentee, mentor, area: AreaOfSupport, statement: str) -> Relatio
         with ratelimit.spend(ratelimit.REQUESTS, mentee.pk):
             return _create_request(mentee, mentor, area, statement)
     except ratelimit.LimitReached:
+        allowed = ratelimit.REQUESTS.allowed
         raise RateLimited(
-            _(
+            ngettext(
+                "You have sent %(count)d mentoring request in the last day, which is as many as we allow. "
+                "This one has not been sent: please try again tomorrow.",
                 "You have sent %(count)d mentoring requests in the last day, which is as many as we allow. "
-                "This one has not been sent: please try again tomorrow."
+                "This one has not been sent: please try again tomorrow.",
+                allowed,
             )
-            % {"count": ratelimit.REQUESTS.allowed}
+            % {"count": allowed}
         ) from None
 
 
@@ -74,7 +85,9 @@ def _create_request(mentee, mentor, area: AreaOfSupport, statement: str) -> Rela
         User.objects.select_for_update().filter(pk=mentor.pk).first()
         _check_can_request(mentee, mentor)
         if not mentor_has_room(mentor.profile):
-            raise Refused(f"{mentor.display_name} is supporting as many mentees as they can at the moment.")
+            raise Refused(
+                _("%(name)s is supporting as many mentees as they can at the moment.") % {"name": mentor.display_name}
+            )
         try:
             with atomic():
                 relationship = Relationship.objects.create(
@@ -87,7 +100,9 @@ def _create_request(mentee, mentor, area: AreaOfSupport, statement: str) -> Rela
         except IntegrityError as exc:
             if "one_open_relationship_per_pair" not in str(exc):
                 raise
-            raise Refused(f"You already have an open request with {mentor.display_name}.") from None
+            raise Refused(
+                _("You already have an open request with %(name)s.") % {"name": mentor.display_name}
+            ) from None
         StateChange.objects.create(
             relationship=relationship, actor=mentee, action="send_request", to_state=relationship.state
         )
@@ -104,7 +119,7 @@ def edit_request(relationship: Relationship, mentee, area: AreaOfSupport, statem
         require_party(rel, mentee, "mentee")
         rel.area = area
         rel.statement = statement.strip()
-        apply(rel, "edit", mentee, "Request details changed")
+        apply(rel, "edit", mentee, _("Request details changed"))
         _tell_both_about_request(rel, "edited")
     return rel
 
@@ -162,7 +177,10 @@ def complete_stage(relationship: Relationship, user, stage: str) -> Relationship
         rel = lock(relationship)
         require_party(rel, user)
         if rel.state != stage:
-            raise Refused(f"This stage is not the current one: the relationship is at “{rel.get_state_display()}”.")
+            raise Refused(
+                _("This stage is not the current one: the relationship is at “%(stage)s”.")
+                % {"stage": rel.get_state_display()}
+            )
         apply(rel, transition_name, user)
         mentoring_flow.stage_completed(rel, stage)
         other = rel.other(user)
@@ -186,14 +204,14 @@ def give_feedback(relationship: Relationship, user, rating: int, comments: str) 
         rel = lock(relationship)
         require_party(rel, user)
         if rel.state != State.FEEDBACK:
-            raise Refused("Feedback can be given once the relationship is ready for feedback.")
+            raise Refused(_("Feedback can be given once the relationship is ready for feedback."))
         if rel.feedback.filter(author=user).exists():
-            raise Refused("You have already given your feedback. Thank you!")
+            raise Refused(_("You have already given your feedback. Thank you!"))
         Feedback.objects.create(relationship=rel, author=user, rating=rating, comments=comments.strip())
         record(rel, user, "give_feedback", "")
         mentoring_flow.feedback_given(rel, by_mentee=rel.role_of(user) == "mentee")
         if rel.feedback.count() == 2:
-            apply(rel, "complete", user, "Both gave feedback")
+            apply(rel, "complete", user, _("Both gave feedback"))
             for person in (rel.mentee, rel.mentor):
                 notify(person, "relationship_completed", relationship=rel)
         else:
@@ -205,12 +223,12 @@ def give_feedback(relationship: Relationship, user, rating: int, comments: str) 
 def withdraw(relationship: Relationship, user, reason: str) -> Relationship:
     """Actions → Withdraw: either party ends a matched relationship at any stage."""
     if not reason.strip():
-        raise Refused("Please tell us why you are withdrawing.")
+        raise Refused(_("Please tell us why you are withdrawing."))
     with atomic():
         rel = lock(relationship)
         require_party(rel, user)
         if rel.state in OPEN_REQUEST_STATES and rel.role_of(user) == "mentee":
-            raise Refused("Your request has not been accepted yet: withdraw the request instead.")
+            raise Refused(_("Your request has not been accepted yet: withdraw the request instead."))
         apply(rel, "withdraw", user, reason.strip())
         mentoring_flow.ended(rel)
         other = rel.other(user)
@@ -221,9 +239,9 @@ def withdraw(relationship: Relationship, user, reason: str) -> Relationship:
 
 def close_by_staff(relationship: Relationship, staff_user, reason: str) -> Relationship:
     if not staff_user.is_staff:
-        raise Refused("Only programme staff can close a relationship.")
+        raise Refused(_("Only programme staff can close a relationship."))
     if not reason.strip():
-        raise Refused("Please give a reason for closing the relationship.")
+        raise Refused(_("Please give a reason for closing the relationship."))
     with atomic():
         rel = lock(relationship)
         apply(rel, "close", staff_user, reason.strip())
@@ -240,7 +258,9 @@ def leave_programme(user) -> None:
     """
 
     def reason(rel: Relationship) -> str:
-        return f"Ended: the {rel.role_of(user)} left the programme."
+        if rel.role_of(user) == "mentee":
+            return _("Ended: the mentee left the programme.")
+        return _("Ended: the mentor left the programme.")
 
     for rel in Relationship.objects.filter(mentee=user, state=State.REQUESTED):
         withdraw_request(rel, user, reason(rel))

@@ -335,7 +335,7 @@ def test_the_faq_migration_keeps_an_answer_staff_have_edited():
 
     from support.models import FAQ
 
-    migration = importlib.import_module("support.migrations.0005_h4_meeting_notes_faq")
+    migration = importlib.import_module("support.migrations.0006_h4_meeting_notes_faq")
     FAQ.objects.filter(question=migration.QUESTION).update(answer="Our own words.")
     migration.seed(apps, None)
     assert FAQ.objects.get(question=migration.QUESTION).answer == "Our own words."

@@ -7,10 +7,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from people.models import Profile
 from people.selectors import access_mentor
+from project.downloads import attachment
 
 from .. import rules, selectors
 from ..forms import (
@@ -53,6 +55,11 @@ def relationship_list(request):
         {
             "as_mentee": as_mentee,
             "as_mentor": as_mentor,
+            # Active relationships first; ended ones (declined, completed, withdrawn, closed) in their own section.
+            "mentors_active": [r for r in as_mentee if not r.is_ended],
+            "mentors_ended": [r for r in as_mentee if r.is_ended],
+            "mentees_active": [r for r in as_mentor if not r.is_ended],
+            "mentees_ended": [r for r in as_mentor if r.is_ended],
             "profile": profile,
             "onboarding_url": selectors.onboarding_task_url(request.user),
             "questions": selectors.question_threads(request.user),
@@ -85,6 +92,8 @@ def relationship_detail(request, pk: int):
             "can_reinstate": role == "mentee" and rel.state == State.REQUEST_WITHDRAWN,
             "reinstate_blocked": why_not(rel, "reinstate") if rel.state == State.REQUEST_WITHDRAWN else None,
             "staff_cases": list(rel.staff_cases.order_by("-created")) if request.user.is_staff else [],
+            # "Raise a concern": the raiser's own only; the other person never sees them.
+            "my_concerns": list(rel.concerns.filter(raised_by=request.user)) if role else [],
             "nav": "relationships",
         },
     )
@@ -98,7 +107,9 @@ def next_step(request, pk: int):
         return redirect(url)
     if rel.role_of(request.user) is not None and not rel.is_ended:
         messages.info(
-            request, f"Nothing is waiting on you here right now: it is {rel.other(request.user).display_name}'s turn."
+            request,
+            _("Nothing is waiting on you here right now: it is %(name)s's turn.")
+            % {"name": rel.other(request.user).display_name},
         )
     return redirect("relationship", rel.pk)
 
@@ -113,7 +124,7 @@ def withdraw(request, pk: int):
         except Refused as refused:
             messages.error(request, refused.message)
         else:
-            messages.success(request, "You have withdrawn from this relationship. The other person has been told.")
+            messages.success(request, _("You have withdrawn from this relationship. The other person has been told."))
             return redirect("relationship", rel.pk)
     return render(request, "journeys/withdraw.html", {"relationship": rel, "form": form, "nav": "relationships"})
 
@@ -137,7 +148,9 @@ def request_new(request, user_id: int):
                     messages.error(request, refused.message)
                     status = 429 if isinstance(refused, RateLimited) else 200
                 else:
-                    messages.success(request, f"Your request has been sent to {mentor.display_name}.")
+                    messages.success(
+                        request, _("Your request has been sent to %(name)s.") % {"name": mentor.display_name}
+                    )
                     return redirect("relationship", rel.pk)
             if "edit" not in request.POST:
                 return render(
@@ -170,7 +183,7 @@ def request_edit(request, pk: int):
             except Refused as refused:
                 messages.error(request, refused.message)
             else:
-                messages.success(request, "Your request has been updated and your mentor told.")
+                messages.success(request, _("Your request has been updated and your mentor told."))
                 return redirect("relationship", rel.pk)
     else:
         form = RequestForm(initial={"area": rel.area, "statement": rel.statement})
@@ -190,7 +203,7 @@ def request_withdraw(request, pk: int):
         messages.error(request, form_errors(form))
         return redirect("relationship", rel.pk)
     relationships.withdraw_request(rel, request.user, form.cleaned_data["reason"])
-    messages.success(request, "Your request has been withdrawn. You can reinstate it later.")
+    messages.success(request, _("Your request has been withdrawn. You can reinstate it later."))
     return redirect("relationship", rel.pk)
 
 
@@ -199,7 +212,7 @@ def request_withdraw(request, pk: int):
 def request_reinstate(request, pk: int):
     rel = selectors.access_party_relationship(request.user, pk)
     relationships.reinstate_request(rel, request.user)
-    messages.success(request, "Your request has been reinstated.")
+    messages.success(request, _("Your request has been reinstated."))
     return redirect("relationship", rel.pk)
 
 
@@ -224,7 +237,7 @@ def _thread(request, conversation, relationship=None):
         except Refused as refused:
             form.add_error("attachment" if request.FILES else None, refused.message)
         else:
-            messages.success(request, "Message sent.")
+            messages.success(request, _("Message sent."))
             return redirect(request.path)
     other = conversation.other(request.user)
     return render(
@@ -270,7 +283,7 @@ def ask_question(request, user_id: int):
         except Refused as refused:
             form.add_error("attachment" if request.FILES else None, refused.message)
         else:
-            messages.success(request, f"Your question has been sent to {mentor.display_name}.")
+            messages.success(request, _("Your question has been sent to %(name)s.") % {"name": mentor.display_name})
             return redirect("conversation", message.conversation_id)
     return render(request, "journeys/ask_question.html", {"form": form, "mentor": mentor, "nav": "find"}, status=status)
 
@@ -329,7 +342,7 @@ def meeting_new(request, pk: int):
         except Refused as refused:
             messages.error(request, refused.message)
         else:
-            messages.success(request, "Meeting saved.")
+            messages.success(request, _("Meeting saved."))
             return redirect("meetings", rel.pk)
     return render(
         request,
@@ -358,7 +371,7 @@ def meeting_edit(request, pk: int):
             except Refused as refused:
                 messages.error(request, refused.message)
             else:
-                messages.success(request, "Meeting updated.")
+                messages.success(request, _("Meeting updated."))
                 return redirect("meetings", rel.pk)
     else:
         from django.utils import timezone
@@ -394,7 +407,7 @@ def meeting_edit(request, pk: int):
 def meeting_cancel(request, pk: int):
     meeting = selectors.access_meeting(request.user, pk)
     activity.cancel_meeting(meeting, request.user, send_details=bool(request.POST.get("send_details", "1")))
-    messages.success(request, "Meeting cancelled.")
+    messages.success(request, _("Meeting cancelled."))
     return redirect("meetings", meeting.relationship_id)
 
 
@@ -421,7 +434,7 @@ def goals(request, pk: int):
         except Refused as refused:
             messages.error(request, refused.message)
         else:
-            messages.success(request, "Goal successfully saved.")
+            messages.success(request, _("Goal successfully saved."))
             return redirect("goals", rel.pk)
     return render(
         request,
@@ -444,7 +457,7 @@ def goal_edit(request, pk: int):
     goal = selectors.access_goal(request.user, pk)
     rel = goal.relationship
     if goal.owner_id != request.user.pk:
-        messages.error(request, "Only the person who set this goal can change it; you can view it.")
+        messages.error(request, _("Only the person who set this goal can change it; you can view it."))
         return redirect("goals", rel.pk)
     if read_only := rules.why_read_only(rel):
         messages.error(request, read_only)
@@ -453,7 +466,7 @@ def goal_edit(request, pk: int):
         form = GoalForm(request.POST, prefix="goal")
         if form.is_valid():
             activity.update_goal(goal, request.user, **form.goal_fields())
-            messages.success(request, "Goal updated.")
+            messages.success(request, _("Goal updated."))
             return redirect("goals", rel.pk)
     else:
         form = GoalForm(
@@ -479,17 +492,18 @@ def goal_action(request, pk: int, action: str):
         raise Http404
     if action == "complete":
         activity.complete_goal(goal, request.user)
-        messages.success(request, "Goal marked as complete. Well done!")
+        messages.success(request, _("Goal marked as complete. Well done!"))
     elif action == "delete":
         activity.delete_goal(goal, request.user)
-        messages.success(request, "Goal deleted.")
+        messages.success(request, _("Goal deleted."))
     elif action == "entry":
         form = GoalEntryForm(request.POST, prefix="entry")
         if not form.is_valid():
-            messages.error(request, "Choose a type and write what happened before saving.")
+            messages.error(request, _("Choose a type and write what happened before saving."))
         else:
             activity.add_goal_entry(goal, request.user, kind=form.cleaned_data["kind"], text=form.cleaned_data["text"])
-            messages.success(request, f"{form.cleaned_data['kind'].title()} added.")
+            added = {"milestone": _("Milestone added."), "review": _("Review added."), "outcome": _("Outcome added.")}
+            messages.success(request, added[form.cleaned_data["kind"]])
     else:
         raise Http404
     return redirect("goals", rel.pk)
@@ -500,15 +514,15 @@ def goal_pdf(request, pk: int):
     from ..pdf import goal_pdf as render_pdf
 
     goal = selectors.access_goal(request.user, pk)
-    response = HttpResponse(render_pdf(goal), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="goal-{goal.pk}.pdf"'
-    return response
+    return attachment(render_pdf(goal), "application/pdf", f"goal-{goal.pk}.pdf")
 
 
 @login_required
 def tool(request, pk: int, name: str):
     rel = selectors.access_party_relationship(request.user, pk)
-    if name not in ("swot", "gstar", "smart"):
+    if name in ("swot", "gstar"):  # worksheets now (journeys.views.worksheets); old links still work
+        return redirect("worksheet", rel.pk, name)
+    if name != "smart":
         raise Http404
     return render(
         request,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views import View
 
 from people.forms import ProfileForm
@@ -61,12 +62,16 @@ class ReviewRequest(RelationshipStep):
             # The service's copy of the relationship (read with both people) names the mentee.
             if "decline" in request.POST:
                 rel = relationships.decline_request(rel, request.user, form.cleaned_data["message"])
-                return self.done(f"You have declined {rel.mentee.display_name}'s request. They have been told.")
+                return self.done(
+                    _("You have declined %(name)s's request. They have been told.") % {"name": rel.mentee.display_name}
+                )
             rel = relationships.accept_request(rel, request.user, form.cleaned_data["message"])
         except Refused as refused:
             messages.error(request, refused.message)
             return self.render(form=form)
-        return self.done(f"You are now mentoring {rel.mentee.display_name}. Their contact details are below.")
+        return self.done(
+            _("You are now mentoring %(name)s. Their contact details are below.") % {"name": rel.mentee.display_name}
+        )
 
 
 class ReinstateRequest(RelationshipStep):
@@ -82,14 +87,14 @@ class ReinstateRequest(RelationshipStep):
         except Refused as refused:
             messages.error(request, refused.message)
             return self.render()
-        return self.done(f"Your request to {rel.mentor.display_name} has been reinstated.")
+        return self.done(_("Your request to %(name)s has been reinstated.") % {"name": rel.mentor.display_name})
 
 
 class ArrangeFirstMeeting(RelationshipStep):
     template_name = "journeys/steps/arrange_first_meeting.html"
 
     def get(self, request, **kwargs):
-        return self.render(form=MeetingForm(initial={"title": "First conversation", "send_details": True}))
+        return self.render(form=MeetingForm(initial={"title": _("First conversation"), "send_details": True}))
 
     def post(self, request, **kwargs):
         form = MeetingForm(request.POST)
@@ -106,7 +111,7 @@ class ArrangeFirstMeeting(RelationshipStep):
         except Refused as refused:
             messages.error(request, refused.message)
             return self.render(form=form)
-        return self.done("Your first meeting is in the diary. Next: prepare for it and set your SMART goals.")
+        return self.done(_("Your first meeting is in the diary. Next: prepare for it and set your SMART goals."))
 
 
 class CompleteStage(RelationshipStep):
@@ -156,32 +161,35 @@ class GiveFeedback(RelationshipStep):
         except Refused as refused:
             messages.error(request, refused.message)
             return self.render(form=form)
-        return self.done("Thank you for your feedback.")
+        return self.done(_("Thank you for your feedback."))
 
 
 class CompleteProfile(View):
     """Onboarding: the profile form itself, served as the flow's step."""
 
     def get(self, request, **kwargs):
-        profile, _ = Profile.objects.get_or_create(user=request.user)
+        profile, _created = Profile.objects.get_or_create(user=request.user)
         form = ProfileForm(instance=profile, user=request.user)
         return render(
             request, "people/profile.html", {"form": form, "profile": profile, "nav": "profile", "onboarding": True}
         )
 
     def post(self, request, **kwargs):
-        profile, _ = Profile.objects.get_or_create(user=request.user)
+        profile, _created = Profile.objects.get_or_create(user=request.user)
         form = ProfileForm(request.POST, instance=profile, user=request.user)
         if not form.is_valid():
-            messages.error(request, "Please correct the highlighted fields.")
+            messages.error(request, _("Please correct the highlighted fields."))
             return render(
                 request, "people/profile.html", {"form": form, "profile": profile, "nav": "profile", "onboarding": True}
             )
         profile = save_profile(form, request.user)
         if not profile.is_complete:
-            messages.warning(request, "Saved. Your profile still needs: " + ", ".join(profile.missing_fields()) + ".")
+            messages.warning(
+                request,
+                _("Saved. Your profile still needs: %(missing)s.") % {"missing": ", ".join(profile.missing_fields())},
+            )
             return redirect("profile")
-        messages.success(request, "Your profile is complete.")
+        messages.success(request, _("Your profile is complete."))
         return redirect("find_mentor" if profile.is_mentee else "relationships")
 
 

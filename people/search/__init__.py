@@ -26,6 +26,8 @@ import math
 from dataclasses import replace
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .. import selectors
 from .criteria import DEFAULT_MATCH_WEIGHTS, Criteria, Taxonomy, criteria_from_profile, match_weights
@@ -76,7 +78,8 @@ def search(
     total, rows = ranking.run((page - 1) * page_size, page_size)
     if criteria.keywords and not ranking.keywords_usable:
         notices.append(
-            f"“{criteria.keywords}” only has words too common to search for, so we searched without keywords."
+            _("“%(keywords)s” only has words too common to search for, so we searched without keywords.")
+            % {"keywords": criteria.keywords}
         )
         criteria = replace(criteria, keywords="")
         ranking = Ranking(criteria, viewer)
@@ -86,13 +89,20 @@ def search(
     if page > last_page:
         if total > COUNT_CAP:
             notices.append(
-                f"We list the closest {COUNT_CAP:,} matches only, so here is the last page of them. "
-                "Add criteria or exact matching to narrow your search."
+                _(
+                    "We list the closest %(cap)s matches only, so here is the last page of them. "
+                    "Add criteria or exact matching to narrow your search."
+                )
+                % {"cap": f"{COUNT_CAP:,}"}
             )
         elif total:
             notices.append(
-                f"There {'is only one page' if last_page == 1 else f'are only {last_page} pages'} of results, "
-                "so here is the last one."
+                ngettext(
+                    "There is only one page of results, so here is the last one.",
+                    "There are only %(pages)d pages of results, so here is the last one.",
+                    last_page,
+                )
+                % {"pages": last_page}
             )
         page = last_page
         if total:

@@ -65,7 +65,7 @@ class Criteria:
 
     @property
     def region_label(self) -> str:
-        return REGION_LABELS.get(self.region, "")
+        return str(REGION_LABELS.get(self.region, ""))
 
     def max_score(self, weights: Mapping[str, float]) -> float:
         return (

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext, ngettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from ..models import Region
 from .criteria import Criteria, Taxonomy, normalise_keywords
@@ -27,15 +29,15 @@ class KnownChoicesField(forms.MultipleChoiceField):
 
     def clean(self, value):
         values = value if isinstance(value, list | tuple) else ([value] if value else [])
-        known = {str(key) for key, _ in self.choices}
+        known = {str(key) for key, _label in self.choices}
         kept = list(dict.fromkeys(str(v).strip() for v in values[: self.MAX_VALUES] if str(v).strip() in known))
         self.left_out = sum(1 for v in values if str(v).strip() and str(v).strip() not in known)
         return kept
 
 
 FULL_CHOICES = [
-    ("end", "Show them at the end, marked as full"),
-    ("hide", "Hide them"),
+    ("end", _("Show them at the end, marked as full")),
+    ("hide", _("Hide them")),
 ]
 
 
@@ -49,58 +51,65 @@ class SearchForm(forms.Form):
 
     area = KnownChoicesField(
         required=False,
-        label="Areas of support",
-        help_text="Choose one or more. Mentors who cover more of them come first.",
+        label=_("Areas of support"),
+        help_text=_("Choose one or more. Mentors who cover more of them come first."),
     )
     role = forms.ChoiceField(
         required=False,
-        label="Mentor's role",
-        error_messages={"invalid_choice": "We could not find that role, so we searched every role."},
+        label=_("Mentor's role"),
+        error_messages={"invalid_choice": _("We could not find that role, so we searched every role.")},
     )
     community = forms.ChoiceField(
         required=False,
-        label="Professional community",
-        error_messages={"invalid_choice": "We could not find that professional community, so we searched them all."},
+        label=_("Professional community"),
+        error_messages={"invalid_choice": _("We could not find that professional community, so we searched them all.")},
     )
     q = forms.CharField(
         required=False,
         max_length=KEYWORDS_MAX_LENGTH,
-        label="Keywords",
-        help_text="Words to look for in mentors' biographies and experience, for example: rail freight.",
+        label=_("Keywords"),
+        help_text=_("Words to look for in mentors' biographies and experience, for example: rail freight."),
         error_messages={
-            "max_length": f"Keywords can be at most {KEYWORDS_MAX_LENGTH} characters, so we searched without them."
+            # Django fills in %(limit_value)d (KEYWORDS_MAX_LENGTH) when it shows the error.
+            "max_length": ngettext_lazy(
+                "Keywords can be at most %(limit_value)d character, so we searched without them.",
+                "Keywords can be at most %(limit_value)d characters, so we searched without them.",
+                "limit_value",
+            )
         },
     )
     region = forms.ChoiceField(
-        choices=[("", "Anywhere")] + list(Region.choices),
+        choices=[("", _("Anywhere"))] + list(Region.choices),
         required=False,
-        label="Region",
-        error_messages={"invalid_choice": "We do not know that region, so we searched everywhere."},
+        label=_("Region"),
+        error_messages={"invalid_choice": _("We do not know that region, so we searched everywhere.")},
     )
     exact = forms.BooleanField(
         required=False,
-        label="Add exact matching",
-        help_text="Only show mentors who meet every criterion you chose.",
+        label=_("Add exact matching"),
+        help_text=_("Only show mentors who meet every criterion you chose."),
     )
     away = forms.BooleanField(
         required=False,
-        label="Also show mentors who are away or have paused new requests",
-        help_text="They come after available mentors with the same match, with the date they are back if known.",
+        label=_("Also show mentors who are away or have paused new requests"),
+        help_text=_("They come after available mentors with the same match, with the date they are back if known."),
     )
     full = forms.ChoiceField(
         choices=FULL_CHOICES,
         required=False,
-        label="Mentors with no places left",
+        label=_("Mentors with no places left"),
         initial="end",
-        error_messages={"invalid_choice": "Please choose whether to show or hide full mentors."},
+        error_messages={"invalid_choice": _("Please choose whether to show or hide full mentors.")},
     )
 
     def __init__(self, *args, taxonomy: Taxonomy | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.taxonomy = taxonomy or Taxonomy.load()
         self.fields["area"].choices = [(str(pk), a.name) for pk, a in self.taxonomy.areas.items()]
-        self.fields["role"].choices = [("", "Any role")] + [(str(pk), r.name) for pk, r in self.taxonomy.roles.items()]
-        self.fields["community"].choices = [("", "Any professional community")] + [
+        self.fields["role"].choices = [("", gettext("Any role"))] + [
+            (str(pk), r.name) for pk, r in self.taxonomy.roles.items()
+        ]
+        self.fields["community"].choices = [("", gettext("Any professional community"))] + [
             (str(pk), c.name) for pk, c in self.taxonomy.communities.items()
         ]
         self._kept: dict = {}
@@ -116,9 +125,12 @@ class SearchForm(forms.Form):
             self._kept["area"] = data.get("area", [])
             self.add_error(
                 "area",
-                "One of the areas you chose does not exist any more, so we left it out."
-                if left_out == 1
-                else f"{left_out} of the areas you chose do not exist any more, so we left them out.",
+                ngettext(
+                    "One of the areas you chose does not exist any more, so we left it out.",
+                    "%(count)d of the areas you chose do not exist any more, so we left them out.",
+                    left_out,
+                )
+                % {"count": left_out},
             )
         return data
 

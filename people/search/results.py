@@ -7,6 +7,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from project.dates import long_date
 
 from ..selectors import MentorCard
@@ -30,12 +33,12 @@ class Explanation:
 
 def strength_in_words(percent: int) -> str:
     if percent >= 100:
-        return "Meets everything you asked for"
+        return _("Meets everything you asked for")
     if percent >= 60:
-        return "Strong match"
+        return _("Strong match")
     if percent >= 30:
-        return "Fair match"
-    return "Partial match"
+        return _("Fair match")
+    return _("Partial match")
 
 
 def explain(mentor: MentorCard, criteria: Criteria, weights: Mapping[str, float]) -> Explanation:
@@ -52,36 +55,42 @@ def explain(mentor: MentorCard, criteria: Criteria, weights: Mapping[str, float]
     not_covered = [a for a in criteria.areas if a.pk not in mentor_areas]
     score += weights["area"] * len(covered)
     if covered:
-        met.append("Supports " + _and_list(a.name for a in covered))
+        met.append(_("Supports %(areas)s") % {"areas": _and_list(a.name for a in covered)})
     if not_covered:
-        missed.append("Does not list " + _and_list(a.name for a in not_covered))
+        missed.append(_("Does not list %(areas)s") % {"areas": _and_list(a.name for a in not_covered)})
     if criteria.role:
         if mentor.role_id == criteria.role.pk:
             score += weights["role"]
-            met.append(f"Role: {criteria.role.name}")
+            met.append(_("Role: %(role)s") % {"role": criteria.role.name})
         else:
-            missed.append(f"Role is {mentor.role_name or 'not given'}, not {criteria.role.name}")
+            missed.append(
+                _("Role is %(actual)s, not %(role)s")
+                % {"actual": mentor.role_name or _("not given"), "role": criteria.role.name}
+            )
     if criteria.community:
         if mentor.community_id == criteria.community.pk:
             score += weights["community"]
-            met.append(f"Professional community: {criteria.community.name}")
+            met.append(_("Professional community: %(community)s") % {"community": criteria.community.name})
         else:
             missed.append(
-                f"Professional community is {mentor.community_name or 'not given'}, not {criteria.community.name}"
+                _("Professional community is %(actual)s, not %(community)s")
+                % {"actual": mentor.community_name or _("not given"), "community": criteria.community.name}
             )
     if criteria.keywords:
         if mentor.keyword_hit:
             score += weights["keywords"]
-            met.append(f"Mentions “{criteria.keywords}” in their biography or experience")
+            met.append(_("Mentions “%(keywords)s” in their biography or experience") % {"keywords": criteria.keywords})
         else:
-            missed.append(f"Does not mention “{criteria.keywords}”")
+            missed.append(_("Does not mention “%(keywords)s”") % {"keywords": criteria.keywords})
     if criteria.region:
         if mentor.region == criteria.region:
             score += weights["region"]
-            met.append(f"Based in {criteria.region_label}")
+            met.append(_("Based in %(region)s") % {"region": criteria.region_label})
         else:
-            actual = mentor.region_label or "an unstated region"
-            missed.append(f"Based in {actual}, not {criteria.region_label}")
+            actual = mentor.region_label or _("an unstated region")
+            missed.append(
+                _("Based in %(actual)s, not %(region)s") % {"actual": actual, "region": criteria.region_label}
+            )
     maximum = criteria.max_score(weights)
     if not criteria.has_any:
         percent = 0
@@ -97,7 +106,7 @@ def _and_list(names: Iterable[str]) -> str:
     items = list(names)
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return _("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
 
 
 @dataclass
@@ -141,17 +150,22 @@ class Result:
         """
         mentor, explanation = self.mentor, self.explanation
         if self.is_full:
-            state_class, state, availability = "state state-full", "Full", "No places left at the moment."
+            state_class, state, availability = "state state-full", _("Full"), _("No places left at the moment.")
         elif self.is_paused:
-            back = f"; back on {long_date(mentor.away_until)}" if mentor.is_away else ""
-            state_class, state, availability = "state state-paused", "Paused", f"Not taking new requests for now{back}."
+            state_class, state = "state state-paused", _("Paused")
+            if mentor.is_away:
+                availability = _("Not taking new requests for now; back on %(date)s.") % {
+                    "date": long_date(mentor.away_until)
+                }
+            else:
+                availability = _("Not taking new requests for now.")
         elif self.is_away:
-            state_class, state = "state state-away", "Away"
-            availability = f"Away until {long_date(mentor.away_until)}."
+            state_class, state = "state state-away", _("Away")
+            availability = _("Away until %(date)s.") % {"date": long_date(mentor.away_until)}
         else:
             places = self.places_left
-            state_class, state = "state", "Open to requests"
-            availability = f"{places} place{'' if places == 1 else 's'} left."
+            state_class, state = "state", _("Open to requests")
+            availability = ngettext("%(places)d place left.", "%(places)d places left.", places) % {"places": places}
         return {
             "id": str(mentor.user_id),
             "name": mentor.display_name,
@@ -233,12 +247,12 @@ def parse_page(raw: str | None) -> tuple[int, str | None]:
         return 1, None
     text = str(raw).strip()
     if text.startswith("-") and text[1:].isdigit():
-        return 1, "Pages start at 1, so here is the first page."
+        return 1, _("Pages start at 1, so here is the first page.")
     if not text.isdigit():
-        return 1, "That page number was not one we could use, so here is the first page."
+        return 1, _("That page number was not one we could use, so here is the first page.")
     if len(text) > 9:
         return MAX_PAGE, None
     number = int(text)
     if number < 1:
-        return 1, "Pages start at 1, so here is the first page."
+        return 1, _("Pages start at 1, so here is the first page.")
     return min(number, MAX_PAGE), None

@@ -42,7 +42,7 @@ from journeys.flows import onboarding
 from journeys.flows.mentoring import MentoringFlow
 from journeys.flows.onboarding import OnboardingFlow
 from journeys.models import OnboardingProcess
-from journeys.services import activity, relationships
+from journeys.services import activity, relationships, worksheets
 from journeys.services import meetings as meeting_services
 from journeys.tests.helpers import goal, send, walk_to
 from notifications import reminders
@@ -165,7 +165,7 @@ TABLE: dict[str, Row] = {
     "meetings": PARTY,
     "meeting_new": PARTY,
     "goals": PARTY,
-    "tool": row(LOGIN, NO, OK, OK, NO, lambda w: {"pk": w["rel"].pk, "name": "swot"}),
+    "tool": row(LOGIN, NO, OK, OK, NO, lambda w: {"pk": w["rel"].pk, "name": "smart"}),  # SWOT, G-STAR: worksheets
     "meeting_edit": row(LOGIN, NO, OK, OK, NO, lambda w: {"pk": w["meeting"].pk}),
     "meeting_cancel": row(LOGIN, NO, GO, GO, NO, lambda w: {"pk": w["meeting"].pk}, method="post", data=POSTED),
     "meeting_ics": row(LOGIN, NO, OK, OK, NO, lambda w: {"pk": w["meeting"].pk}),
@@ -210,6 +210,21 @@ TABLE: dict[str, Row] = {
     ),
     "staff_reports": STAFF_ONLY,
     "staff_reports_csv": MANAGERS_ONLY,
+    # issue 9 (h5): worksheets are the pair's own (staff 404 too, like messages); the proposal is
+    # on the relationship's summary, which staff see; the CPD pack is each person's own
+    "worksheet": row(LOGIN, NO, OK, OK, NO, lambda w: {"pk": w["rel"].pk, "kind": "swot"}),
+    "worksheet_version": row(LOGIN, NO, OK, OK, NO, lambda w: {"pk": w["rel"].pk, "kind": "swot", "number": 1}),
+    "worksheet_pdf": row(LOGIN, NO, OK, OK, NO, lambda w: {"pk": w["rel"].pk, "kind": "swot"}),
+    "worksheet_open": row(LOGIN, NO, GO, GO, NO, lambda w: {"pk": w["worksheet"].pk}),
+    "proposal": row(LOGIN, NO, OK, OK, OK, rel),
+    "cpd_pdf": row(LOGIN, NO, OK, OK, NO, rel),
+    "raise_concern": PARTY,
+    "mentoring_hours_pdf": SIGNED_IN,  # the signed-in person's own hours as a mentor
+    # the mentor is sent back from the goal's confirmation page: only the person who set it may delete it
+    "goal_delete_confirm": row(LOGIN, NO, OK, GO, NO, goal_pk),
+    "meeting_cancel_confirm": row(LOGIN, NO, OK, OK, NO, lambda w: {"pk": w["meeting"].pk}),
+    # the world's relationship is past its request: the mentee is sent back with the reason
+    "request_withdraw_confirm": row(LOGIN, NO, GO, NO, NO, rel),
     # h4: a meeting's page (notes, held or not) is the two's only: staff and outsiders get 404. The world's
     # meeting is still to come, so posting notes or an outcome shows the refusal on the page (nothing saved).
     "meeting": row(LOGIN, NO, OK, OK, NO, lambda w: {"pk": w["meeting"].pk}),
@@ -364,6 +379,7 @@ def world(db):
     relationships.decline_request(declined, mentor, "Not this time")
     rel = walk_to(send(mentee, mentor), mentee, mentor, "first_conversation")
     g = goal(rel, mentee)
+    swot = worksheets.save_worksheet(rel, mentee, kind="swot", answers={"strengths": "Planning"}).worksheet
     meeting = rel.meetings.get()
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -386,6 +402,7 @@ def world(db):
         "done": done,
         "declined": declined,
         "goal": g,
+        "worksheet": swot,
         "meeting": meeting,
         "message": message,
         "case": case,

@@ -63,6 +63,6 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("support", "0004_privacy_notice")]
+    dependencies = [("support", "0005_h5_worksheets_and_proposal")]
 
     operations = [migrations.RunPython(seed, unseed)]

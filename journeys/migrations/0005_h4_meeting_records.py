@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('journeys', '0003_timer_sweep_index'),
+        ('journeys', '0004_h5_worksheets_concerns'),
         ('notifications', '0006_h4_batch_key'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
