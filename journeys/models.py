@@ -365,7 +365,7 @@ class CalendarFeed(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
-        return f"calendar of {self.user_id}"
+        return f"CalendarFeed({self.user_id})"
 
 
 class Goal(models.Model):

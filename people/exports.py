@@ -225,7 +225,7 @@ def _relationship(rel, user) -> dict:
                 "video": m.video,
                 "organiser": _person(m.organiser, user),
                 "cancelled_at": _iso(m.cancelled_at),
-                "took_place": m.get_outcome_display() if m.outcome else "not recorded",
+                "took_place": str(m.get_outcome_display()) if m.outcome else gettext("not recorded"),
                 "first_planned_for": _iso(m.planned_starts_at),
                 # Notes are private to the two people, so each one's copy has all of them.
                 "notes": [{"by": _person(n.author, user), "at": _iso(n.at), "text": n.text} for n in m.notes.all()],
