@@ -11,6 +11,7 @@ SEEDS = (
     "support.migrations.0002_default_faqs",
     "support.migrations.0003_default_resources",
     "support.migrations.0005_h5_worksheets_and_proposal",  # updates two FAQs and two guides seeded above
+    "support.migrations.0006_h4_meeting_notes_faq",
 )
 
 

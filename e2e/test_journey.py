@@ -13,6 +13,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from journeys.models import Relationship, State
@@ -45,7 +46,10 @@ def click_next_step(page: Page, see) -> None:
     see(page, "/journey/mentoring/")
 
 
-def test_whole_journey_from_registration_to_feedback(new_page, visit, see, mailbox, tmp_path):
+def test_whole_journey_from_registration_to_feedback(new_page, visit, see, mailbox, tmp_path, settings):
+    # Each message emailed at once here (grouping per quiet period: e2e/test_meetings.py and
+    # notifications/tests/test_message_batches.py).
+    settings.MESSAGE_EMAIL_QUIET_MINUTES = 0
     staff = make_staff()
     networking = AreaOfSupport.objects.get(name=NETWORKING)
     alice = make_mentor(
@@ -207,6 +211,25 @@ def test_whole_journey_from_registration_to_feedback(new_page, visit, see, mailb
     expect(mentee_page.get_by_text("Goal successfully saved.")).to_be_visible()
     visit(mentee_page, f"/relationships/{rel.pk}/")
     click_next_step(mentee_page, see)
+    # The first meeting is still two weeks away: the page says so, and the stage cannot be completed yet...
+    expect(mentee_page.locator("#first-meeting-planned")).to_contain_text("is planned for")
+    mentee_page.get_by_role("button", name="Mark stage as completed").click()
+    see(mentee_page)
+    expect(mentee_page.locator(".message-error")).to_contain_text("Your first meeting has not taken place yet")
+    # ...unless the mentee says it happened earlier (as if Alice had accepted three days ago, they met yesterday).
+    Relationship.objects.filter(pk=rel.pk).update(matched_at=timezone.now() - dt.timedelta(days=3))
+    mentee_page.get_by_role("link", name="We met earlier than planned").click()
+    see(mentee_page, "/first-meeting/earlier/")
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    mentee_page.get_by_label("Day").fill(str(yesterday.day))
+    mentee_page.get_by_label("Month").fill(str(yesterday.month))
+    mentee_page.get_by_label("Year").fill(str(yesterday.year))
+    mentee_page.get_by_label("The time you met").select_option("10:00")
+    mentee_page.get_by_role("button", name="Record that we met").click()
+    see(mentee_page, "/journey/mentoring/")
+    expect(mentee_page.get_by_text("Recorded: your first meeting took place")).to_be_visible()
+    moved = mailbox.wait_for(to=alice.email, subject_contains="Meeting changed")
+    assert "SEQUENCE:1" in str(next(iter(moved.attachments.values())))
     mentee_page.get_by_role("button", name="Mark stage as completed").click()
     see(mentee_page, r"/relationships/\d+/$")
     mailbox.wait_for(to=alice.email, subject_contains="marked a stage as completed")

@@ -14,7 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from journeys.models import Concern, Goal, Meeting
-from journeys.services import activity
+from journeys.services import activity, meetings
 from journeys.tests.helpers import goal, send, walk_to
 from journeys.tests.pdftext import pdf_text
 from people.tests.factories import make_mentee, make_mentor, make_staff
@@ -38,7 +38,7 @@ def test_worksheet_comments_pdfs_concern_and_confirmations(new_page, visit, chec
     mentor = make_mentor(first_name="Alice", last_name="Kember", email="alice@example.com")
     mentee = make_mentee(first_name="John", last_name="Smith", email="john@example.com")
     rel = walk_to(send(mentee, mentor), mentee, mentor, "first_conversation")
-    activity.create_meeting(
+    started = activity.create_meeting(
         rel,
         mentee,
         title="Getting started",
@@ -46,6 +46,7 @@ def test_worksheet_comments_pdfs_concern_and_confirmations(new_page, visit, chec
         duration_minutes=90,
         send_details=False,
     )
+    meetings.record_meeting_outcome(started, mentor, held=True)  # what the CPD pack and the hours count
     goal(rel, mentee, "Grow my network")
 
     # 1. The mentee fills in the SWOT from Goals, then changes it: two versions.

@@ -16,7 +16,7 @@ from people.models import AreaOfSupport
 
 from . import events
 from .models import Relationship
-from .services import activity, relationships, worksheets
+from .services import activity, meetings, relationships, worksheets
 
 User = get_user_model()
 
@@ -83,7 +83,7 @@ def ensure_demo_journeys() -> list[str]:
 def _demo_worksheet_and_record(rel: Relationship, mentee, mentor) -> None:
     """A SWOT the mentee filled in with the mentor's comment, and a short call already held (so the
     CPD evidence pack and the mentor's hours have something to show)."""
-    activity.create_meeting(
+    call = activity.create_meeting(
         rel,
         mentor,
         title="Introductory call",
@@ -92,6 +92,10 @@ def _demo_worksheet_and_record(rel: Relationship, mentee, mentor) -> None:
         location="Phone",
         send_details=False,
     )
+    # Recorded as held (what the CPD pack and the hours count), with notes from both (private to them).
+    meetings.record_meeting_outcome(call, mentee, held=True)
+    meetings.add_meeting_note(call, mentee, text="Agreed to meet properly next week. Before then: fill in the SWOT.")
+    meetings.add_meeting_note(call, mentor, text="Send John the list of regional logistics events.")
     worksheets.save_worksheet(
         rel,
         mentee,

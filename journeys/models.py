@@ -153,7 +153,7 @@ class Relationship(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.FIRST_CONVERSATION,
         target=State.PROGRESSION,
-        conditions=[rules.has_goal],
+        conditions=[rules.has_goal, rules.first_meeting_took_place],
     )
     def complete_first_conversation(self):
         pass
@@ -222,6 +222,10 @@ class StateChange(models.Model):
         "create_meeting": _("Created a meeting"),
         "update_meeting": _("Changed a meeting"),
         "cancel_meeting": _("Cancelled a meeting"),
+        "meeting_held": _("Marked a meeting as held"),
+        "meeting_not_held": _("Marked a meeting as not having happened"),
+        "met_earlier": _("Said the first meeting happened earlier than planned"),
+        "add_meeting_note": _("Added notes to a meeting"),
         "create_goal": _("Set a goal"),
         "update_goal": _("Changed a goal"),
         "delete_goal": _("Deleted a goal"),
@@ -273,9 +277,19 @@ class Message(models.Model):
     attachment = models.OneToOneField(Attachment, null=True, blank=True, on_delete=models.SET_NULL)
     is_question = models.BooleanField(default=False)
     sent_at = models.DateTimeField(default=timezone.now)
+    # The email (outbox row) that tells the other person of it, with the rest of its burst
+    # (journeys.services.activity: one email per conversation per quiet period).
+    email_batch = models.ForeignKey(
+        "notifications.Notification", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["sent_at", "pk"]
+
+
+class MeetingOutcome(models.TextChoices):
+    HELD = "held", _("Held")
+    NOT_HELD = "not_held", _("Did not happen")
 
 
 class Meeting(models.Model):
@@ -292,9 +306,26 @@ class Meeting(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     sequence = models.PositiveIntegerField(default=0)
     uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    # After its start time either person says whether it took place (journeys.services.meetings):
+    # what stages, reports and the CPD record count (journeys.meeting_records.meetings_held).
+    outcome = models.CharField(max_length=10, choices=MeetingOutcome.choices, blank=True, default="")
+    outcome_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome_at = models.DateTimeField(null=True, blank=True)
+    # When the mentee said the first meeting happened earlier than planned: the time it was planned for.
+    planned_starts_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at"]
+
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+    @property
+    def was_held(self) -> bool:
+        return self.outcome == MeetingOutcome.HELD and not self.cancelled_at
 
     @property
     def ends_at(self):
@@ -305,6 +336,36 @@ class Meeting(models.Model):
         if not self.video:
             return ""
         return f"{settings.VIDEO_CHAT_BASE_URL.rstrip('/')}/mentoring-{self.video_token}"
+
+
+class MeetingNote(models.Model):
+    """Notes on a meeting, written after its start time by either of the two: private to them
+    (staff pages never show them), in each one's data export, scrubbed on erasure like messages."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField()
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class CalendarFeed(models.Model):
+    """One person's secret calendar address: every meeting of theirs, in both roles.
+
+    The address is ``/calendar/<key>/<secret>.ics``: the key finds the row, the secret is
+    compared in constant time. Resetting gives a new key and secret, so the old address
+    answers 404 and shows nothing.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    key = models.CharField(max_length=32, unique=True)
+    secret = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"CalendarFeed({self.user_id})"
 
 
 class Goal(models.Model):

@@ -23,6 +23,7 @@ from django.apps import apps
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from viewflow.workflow.status import STATUS
@@ -178,6 +179,35 @@ def task_url(task) -> str:
 @guard(gettext_lazy("Arrange or record the first meeting before moving on."))
 def has_meeting(relationship) -> bool:
     return relationship.meetings.filter(cancelled_at__isnull=True).exists()
+
+
+# A meeting "took place" once either person marked it held, or once its start time has passed
+# and nobody marked it as not having happened (journeys.meeting_records; the meetings *held*
+# that reports and the CPD record count are the ones marked held).
+
+
+def took_place_q(now, prefix: str = "") -> Q:
+    """``meeting_took_place`` as a filter on ``Meeting`` (``prefix``: the path to it, e.g. "meetings__")."""
+    # (No negation: across a relation, ~Q would ask about *every* meeting, not the one that matched.)
+    return Q(**{f"{prefix}cancelled_at__isnull": True}) & (
+        Q(**{f"{prefix}outcome": "held"}) | Q(**{f"{prefix}starts_at__lte": now, f"{prefix}outcome": ""})
+    )
+
+
+def meeting_took_place(meeting, now) -> bool:
+    if meeting.cancelled_at:
+        return False
+    return meeting.outcome == "held" or (meeting.starts_at <= now and meeting.outcome == "")
+
+
+@guard(
+    gettext_lazy(
+        "Your first meeting has not taken place yet: you can mark this stage as completed once it has. "
+        "If you met earlier than planned, say so on this page."
+    )
+)
+def first_meeting_took_place(relationship) -> bool:
+    return relationship.meetings.filter(took_place_q(timezone.now())).exists()
 
 
 @guard(gettext_lazy("Set at least one SMART goal before completing the first conversation."))

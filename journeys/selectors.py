@@ -3,14 +3,11 @@ that takes the user and answers 404 for anything they may not see."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Value
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 from viewflow.workflow.models import Task
 
-from . import rules, worksheets
+from . import meeting_records, rules, worksheets
 from .models import (
     Attachment,
     Conversation,
@@ -197,13 +194,13 @@ def worksheet_comments(sheet: Worksheet | None) -> list[WorksheetComment]:
 
 
 def held(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
-    """The one rule for a meeting that counts as held: not cancelled, and its end has passed.
+    """The one rule for a meeting that counts as held: one of the two marked it held after its start
+    time, and it was not cancelled (``journeys.meeting_records.held_q``; a meeting whose time has
+    passed but nobody recorded does not count yet).
 
     The CPD record and the mentor's hours count these (``meetings_held``, ``meetings_held_as_mentor``).
     """
-    minutes = ExpressionWrapper(F("duration_minutes") * Value(timedelta(minutes=1)), output_field=DurationField())
-    ends_at = ExpressionWrapper(F("starts_at") + minutes, output_field=DateTimeField())
-    return meetings.filter(cancelled_at__isnull=True).alias(held_until=ends_at).filter(held_until__lte=timezone.now())
+    return meetings.filter(meeting_records.held_q())
 
 
 def meetings_held(relationship: Relationship) -> QuerySet[Meeting]:

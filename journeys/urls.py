@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import confirm, record, worksheets
+from .views import meetings as m
 from .views import pages as v
 
 urlpatterns = [
@@ -46,4 +47,13 @@ urlpatterns = [
         confirm.request_withdraw_confirm,
         name="request_withdraw_confirm",
     ),
+    # After a meeting: its notes and whether it took place; the first meeting held earlier than planned
+    path("meetings/<int:pk>/", m.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/notes/", m.meeting_note_add, name="meeting_note_add"),
+    path("meetings/<int:pk>/outcome/", m.meeting_outcome, name="meeting_outcome"),
+    path("relationships/<int:pk>/first-meeting/earlier/", m.first_meeting_earlier, name="first_meeting_earlier"),
+    # Each person's calendar feed: the page with its address, resetting it, and the feed itself
+    path("calendar/", m.calendar, name="calendar"),
+    path("calendar/reset/", m.calendar_reset, name="calendar_reset"),
+    path("calendar/<str:key>/<str:secret>.ics", m.calendar_feed, name="calendar_feed"),
 ]

@@ -1,24 +1,92 @@
-"""iCalendar (.ics) invitations for meetings (RFC 5545, via the icalendar library)."""
+"""iCalendar (RFC 5545 / iTIP RFC 5546) for meetings, written with the icalendar library.
+
+- ``meeting_invite(meeting, cancelled=...)``: the invitation an email carries. ``METHOD:REQUEST``
+  for a new meeting and, with the same UID and a higher SEQUENCE, for a change (iTIP has no
+  "UPDATE" method: an update is a REQUEST that supersedes the earlier one); ``METHOD:CANCEL``
+  with ``STATUS:CANCELLED`` for a cancellation.
+- ``meetings_calendar(meetings, name=...)``: a person's calendar feed (``METHOD:PUBLISH``), every
+  meeting as one event, cancelled ones with ``STATUS:CANCELLED``.
+
+Each event has a stable UID (the meeting's), its SEQUENCE (raised by every change), the start
+and end in UK time (``TZID=Europe/London``, defined once in the VTIMEZONE), the organiser as
+ORGANIZER and both people as ATTENDEE lines, with their names (CN).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vRecur, vText
+
+LONDON = "Europe/London"
 
 
-def meeting_invite(meeting, cancelled: bool = False) -> str:
+def london_timezone() -> Timezone:
+    """The UK's rules since 1996: BST from 01:00 UTC on the last Sunday of March to 01:00 UTC on the
+    last Sunday of October (local 01:00 GMT and 02:00 BST)."""
+    tz = Timezone()
+    tz.add("tzid", LONDON)
+    tz.add("x-lic-location", LONDON)
+    summer = TimezoneDaylight()
+    summer.add("tzname", "BST")
+    summer.add("dtstart", datetime(1970, 3, 29, 1, 0, 0))
+    summer.add("rrule", vRecur(freq="YEARLY", bymonth=3, byday="-1SU"))
+    summer.add("tzoffsetfrom", timezone.timedelta(hours=0))
+    summer.add("tzoffsetto", timezone.timedelta(hours=1))
+    winter = TimezoneStandard()
+    winter.add("tzname", "GMT")
+    winter.add("dtstart", datetime(1970, 10, 25, 2, 0, 0))
+    winter.add("rrule", vRecur(freq="YEARLY", bymonth=10, byday="-1SU"))
+    winter.add("tzoffsetfrom", timezone.timedelta(hours=1))
+    winter.add("tzoffsetto", timezone.timedelta(hours=0))
+    tz.add_component(summer)
+    tz.add_component(winter)
+    return tz
+
+
+def _calendar(method: str, name: str = "") -> Calendar:
     cal = Calendar()
     cal.add("prodid", f"-//{settings.SITE_NAME}//Mentoring//EN")
     cal.add("version", "2.0")
-    cal.add("method", "CANCEL" if cancelled else "REQUEST")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", method)
+    if name:
+        cal.add("x-wr-calname", name)
+        cal.add("x-wr-timezone", LONDON)
+    cal.add_component(london_timezone())
+    return cal
+
+
+def _address(email: str, name: str, **params: str) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    address.params["cn"] = vText(name)
+    for key, value in params.items():
+        address.params[key] = vText(value)
+    return address
+
+
+def _organiser(meeting) -> vCalAddress:
+    person = meeting.organiser
+    if person is None:  # nobody to name: the platform arranged it
+        return _address(settings.DEFAULT_FROM_EMAIL, settings.SITE_NAME)
+    return _address(person.email, person.display_name)
+
+
+def meeting_event(meeting, *, cancelled: bool | None = None) -> Event:
+    """One meeting as a VEVENT (``cancelled``: as cancelled, whatever the meeting says; None: as it is)."""
+    cancelled = bool(meeting.cancelled_at) if cancelled is None else cancelled
+    london = ZoneInfo(LONDON)
     event = Event()
     event.add("uid", f"{meeting.uid}@mentoring")
     event.add("sequence", meeting.sequence)
     event.add("dtstamp", timezone.now())
-    event.add("dtstart", meeting.starts_at)
-    event.add("dtend", meeting.ends_at)
+    event.add("dtstart", meeting.starts_at.astimezone(london))
+    event.add("dtend", meeting.ends_at.astimezone(london))
     event.add("summary", meeting.title)
     description = meeting.details
     if meeting.video_url:
@@ -30,10 +98,35 @@ def meeting_invite(meeting, cancelled: bool = False) -> str:
     if location:
         event["location"] = vText(location)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("organizer", _organiser(meeting), encode=0)
     rel = meeting.relationship
     for person in (rel.mentee, rel.mentor):
-        attendee = vCalAddress(f"mailto:{person.email}")
-        attendee.params["cn"] = vText(person.display_name)
-        event.add("attendee", attendee, encode=0)
-    cal.add_component(event)
+        event.add(
+            "attendee",
+            _address(person.email, person.display_name, role="REQ-PARTICIPANT", cutype="INDIVIDUAL"),
+            encode=0,
+        )
+    return event
+
+
+def meeting_invite(meeting, cancelled: bool = False) -> str:
+    """The invitation an email carries: REQUEST (new or changed: same UID, higher SEQUENCE) or CANCEL."""
+    cal = _calendar("CANCEL" if cancelled else "REQUEST")
+    cal.add_component(meeting_event(meeting, cancelled=cancelled))
     return cal.to_ical().decode()
+
+
+def meetings_calendar(meetings: Iterable, *, name: str) -> str:
+    """A calendar feed: every meeting given, cancelled ones as STATUS:CANCELLED."""
+    cal = _calendar("PUBLISH", name)
+    for meeting in meetings:
+        cal.add_component(meeting_event(meeting))
+    return cal.to_ical().decode()
+
+
+def method_of(ics: str) -> str:
+    """The METHOD of an iCalendar text ("REQUEST" when it names none), for the email's Content-Type."""
+    for line in ics.splitlines():
+        if line.upper().startswith("METHOD:"):
+            return line.split(":", 1)[1].strip().upper()
+    return "REQUEST"

@@ -56,6 +56,9 @@ class Notification(models.Model):
     auto_retried_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # Grouped notifications (notifications.batching): rows with the same key and recipient that
+    # are still waiting for their quiet period are one email, rewritten as more news comes in.
+    batch_key = models.CharField(max_length=100, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -64,6 +67,12 @@ class Notification(models.Model):
             # The sweep's query: the pending rows that are due.
             models.Index(
                 fields=["next_attempt_at"], condition=models.Q(email_status="pending"), name="notification_due"
+            ),
+            # The open batch of a recipient (notifications.batching.open_batch).
+            models.Index(
+                fields=["recipient", "batch_key"],
+                condition=models.Q(email_status="pending", email_attempts=0) & ~models.Q(batch_key=""),
+                name="notification_open_batch",
             ),
         ]
 

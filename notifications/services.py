@@ -13,6 +13,7 @@ body.html) and the link in ``notifications.events.EVENTS``; see that module. A r
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -83,40 +84,74 @@ def absolute(url: str) -> str:
 
 
 def notify(
-    recipient, message: Message | str, event: str = "", /, *, email: str | None = None, **context
+    recipient,
+    message: Message | str,
+    event: str = "",
+    /,
+    *,
+    email: str | None = None,
+    publish: bool = True,
+    batch_key: str = "",
+    due_at: datetime | None = None,
+    **context,
 ) -> Notification:
     """Record one notification for ``recipient`` and deliver it once the transaction commits.
 
     ``message`` is an event name (its templates are rendered with ``context``) or a ready
     ``Message`` with its ``event``. ``recipient`` may be None for staff addresses that have
-    no account (then ``email`` is used).
+    no account (then ``email`` is used). ``publish=False`` leaves the email to the sweep once the
+    row falls due at ``due_at`` (``notifications.batching``, with its ``batch_key``).
     """
     message, event = as_message(message, event, context)
     address = email or (recipient.email if recipient else "")
+    deliverable = bool(address) and not (recipient is not None and recipient.anonymised_at)
+    note = Notification.objects.create(
+        recipient=recipient,
+        email=address or "",
+        event=event,
+        **_fields(recipient, message),
+        batch_key=batch_key,
+        email_status=Notification.Email.PENDING if deliverable else Notification.Email.SKIPPED,
+        **(_schedule(due_at) if deliverable else {"next_attempt_at": None}),
+    )
+    if deliverable and publish:
+        deliver_after_commit(note)
+    return note
+
+
+def _schedule(due_at: datetime | None) -> dict:
+    """A row due at ``due_at`` (None: the default, the queue grace), failed if still unsent
+    NOTIFICATION_GIVE_UP_AFTER later."""
+    if due_at is None:
+        return {}
+    return {
+        "next_attempt_at": due_at,
+        "give_up_at": due_at + timedelta(seconds=float(settings.NOTIFICATION_GIVE_UP_AFTER)),
+    }
+
+
+def _fields(recipient, message: Message) -> dict:
+    """A row's words: the subject, both bodies in the email layout, the link, the invite."""
     context = {
         "recipient": recipient,
         "message": message,
         "link": absolute(message.link),
         "SITE_NAME": settings.SITE_NAME,
     }
-    deliverable = bool(address) and not (recipient is not None and recipient.anonymised_at)
-    note = Notification.objects.create(
-        recipient=recipient,
-        email=address or "",
-        event=event,
+    return {
         # One line, whatever names or text went into it: a line break in a header stops the email for good.
-        subject=one_line(message.subject)[:200],
-        body_text=render_to_string("notifications/email.txt", context),
-        body_html=render_to_string("notifications/email.html", context),
-        link=message.link,
-        ics=message.ics,
-        stop_url=message.stop_url,
-        email_status=Notification.Email.PENDING if deliverable else Notification.Email.SKIPPED,
-        **({} if deliverable else {"next_attempt_at": None}),
-    )
-    if deliverable:
-        deliver_after_commit(note)
-    return note
+        "subject": one_line(message.subject)[:200],
+        "body_text": render_to_string("notifications/email.txt", context),
+        "body_html": render_to_string("notifications/email.html", context),
+        "link": message.link,
+        "ics": message.ics,
+        "stop_url": message.stop_url,
+    }
+
+
+def written_fields(recipient, event: str, context: dict) -> dict:
+    """What ``notify`` would write for ``event`` with ``context`` (to rewrite a row in place)."""
+    return _fields(recipient, Message.for_event(event, **context))
 
 
 def deliver_after_commit(note: Notification) -> None:
@@ -186,8 +221,6 @@ def _staff_decision(user, note: Notification) -> Notification:
 
 def retry_email(*, user, note: Notification) -> Notification:
     """Staff: send a failed (or uncertain) email again now, with a fresh NOTIFICATION_GIVE_UP_AFTER."""
-    from datetime import timedelta
-
     with transaction.atomic():
         locked = _staff_decision(user, note)
         now = timezone.now()

@@ -86,7 +86,10 @@ def build_email(note: Notification) -> EmailMultiAlternatives:
     )
     mail.attach_alternative(note.body_html, "text/html")
     if note.ics:
-        mail.attach("invite.ics", note.ics, "text/calendar; method=REQUEST")
+        from .ics import method_of
+
+        method = method_of(note.ics)  # REQUEST (new or changed) or CANCEL
+        mail.attach("invite.ics", note.ics, f"text/calendar; method={method}")
     return mail
 
 

@@ -6,13 +6,13 @@ relationships remain as anonymous records for programme statistics; everything t
 addresses or rings the person is deleted or rewritten:
 
 - their own notifications (inbox rows and the record of every email sent to them), sessions,
-  e-mail addresses (allauth), reminder opt-outs, data exports (rows and zip files);
+  e-mail addresses (allauth), reminder opt-outs, their calendar address, data exports (rows and zip files);
 - the files they uploaded (attachment rows and the files on disk);
 - sign-in records kept by django-axes (attempts, failures, the access log);
 - support requests they sent (name, address and message removed; the row stays for counts);
 - every copy of their name, e-mail address or phone number in text written elsewhere:
   other people's notifications (subject, bodies, .ics invitations, delivery errors), the
-  relationship history notes, messages, meetings, goals and their entries, feedback,
+  relationship history notes, messages, meetings and meeting notes, goals and their entries, feedback,
   worksheets (SWOT, G-STAR) and their comments, concerns raised about a relationship (the
   words of their own concerns are removed), personal statements, staff cases and staff notes, other support requests, attachment file
   names and the admin's change log.
@@ -42,12 +42,14 @@ from django.utils.translation import gettext_lazy as _
 
 from journeys.models import (
     Attachment,
+    CalendarFeed,
     Concern,
     Conversation,
     Feedback,
     Goal,
     GoalEntry,
     Meeting,
+    MeetingNote,
     Message,
     Relationship,
     StateChange,
@@ -172,6 +174,7 @@ def _delete_own_rows(user, needles: Needles, by_address: Q) -> None:
     """Rows that are the person's own: notifications, reminder settings, addresses, sign-in records, sessions."""
     Notification.objects.filter(Q(recipient=user) | by_address).delete()
     ReminderOptOut.objects.filter(user=user).delete()
+    CalendarFeed.objects.filter(user=user).delete()  # their secret calendar address stops at once
     SentReminder.objects.filter(user=user).delete()
     EmailAddress.objects.filter(Q(user=user) | by_address).delete()
     if needles.emails:
@@ -226,6 +229,7 @@ def _scrub_own_relationships(user, needles: Needles) -> None:
         (StateChange.objects.filter(relationship__in=relationships), ["note"]),
         (Message.objects.filter(conversation__in=conversations), ["body"]),
         (Meeting.objects.filter(relationship__in=relationships), ["title", "location", "details"]),
+        (MeetingNote.objects.filter(meeting__relationship__in=relationships), ["text"]),
         (Goal.objects.filter(relationship__in=relationships), ["label", "details"]),
         (GoalEntry.objects.filter(goal__relationship__in=relationships), ["text"]),
         (Feedback.objects.filter(relationship__in=relationships), ["comments"]),
@@ -246,6 +250,7 @@ def _scrub_everywhere(needles: Needles) -> None:
         (StateChange.objects.all(), ["note"]),
         (Message.objects.all(), ["body"]),
         (Meeting.objects.all(), ["title", "location", "details"]),
+        (MeetingNote.objects.all(), ["text"]),
         (Goal.objects.all(), ["label", "details"]),
         (GoalEntry.objects.all(), ["text"]),
         (Feedback.objects.all(), ["comments"]),

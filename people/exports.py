@@ -7,7 +7,7 @@ DATA_EXPORT_EXPIRE_DAYS. Only the person themselves can download it (``access_da
 
 What the zip holds (``README.txt`` inside says the same):
 account.json, profile.json, relationships.json (as mentee and as mentor, each with its
-history, meetings, goals and their entries, worksheets, and the feedback and concerns *they*
+history, meetings and meeting notes, goals and their entries, worksheets, and the feedback and concerns *they*
 wrote), messages.json
 (their conversations), notifications.json, support_requests.json, reminder_settings.json,
 and files/ (the files they uploaded).
@@ -42,7 +42,7 @@ README = _("""What %(site)s holds about you, exported on %(date)s.
 account.json          your account: name, email addresses, when you joined and last signed in
 profile.json          your profile as you filled it in
 relationships.json    your mentoring requests and relationships (as mentee and as mentor):
-                      their history, meetings, goals and milestones, SWOT and G-STAR worksheets
+                      their history, meetings and meeting notes, goals and milestones, SWOT and G-STAR worksheets
                       (every version and comment), the feedback you gave and the concerns you raised
 messages.json         the messages in your conversations (files/ holds the files you sent)
 notifications.json    the notifications and emails we sent you
@@ -180,6 +180,7 @@ def _relationships(user) -> list[dict]:
         .prefetch_related(
             "history__actor",
             "meetings__organiser",
+            "meetings__notes__author",
             "goals__entries__author",
             "goals__owner",
             "feedback",
@@ -224,6 +225,10 @@ def _relationship(rel, user) -> dict:
                 "video": m.video,
                 "organiser": _person(m.organiser, user),
                 "cancelled_at": _iso(m.cancelled_at),
+                "took_place": str(m.get_outcome_display()) if m.outcome else gettext("not recorded"),
+                "first_planned_for": _iso(m.planned_starts_at),
+                # Notes are private to the two people, so each one's copy has all of them.
+                "notes": [{"by": _person(n.author, user), "at": _iso(n.at), "text": n.text} for n in m.notes.all()],
             }
             for m in rel.meetings.all()
         ],

@@ -243,6 +243,10 @@ NOTIFICATION_AUTO_RETRY_DAYS = env.float("NOTIFICATION_AUTO_RETRY_DAYS", default
 NOTIFICATION_SWEEP_LIMIT = env.int("NOTIFICATION_SWEEP_LIMIT", default=500)
 NOTIFICATION_BROKER_TIMEOUT = env.float("NOTIFICATION_BROKER_TIMEOUT", default=1.0)
 EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=30)
+# Messages are emailed one burst at a time (notifications/batching.py): after this many quiet
+# minutes (0: each message at once), and at most MESSAGE_EMAIL_MAX_DELAY_MINUTES after the first.
+MESSAGE_EMAIL_QUIET_MINUTES = env.float("MESSAGE_EMAIL_QUIET_MINUTES", default=15)
+MESSAGE_EMAIL_MAX_DELAY_MINUTES = env.float("MESSAGE_EMAIL_MAX_DELAY_MINUTES", default=60)
 
 # Celery: Redis in production and tests. `manage.py runplatform` falls back to
 # kombu's filesystem transport when no Redis answers.

@@ -9,13 +9,13 @@ import statistics
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from journeys import rules
-from journeys.models import Feedback, Relationship, State, StateChange
+from journeys import meeting_records, rules
+from journeys.models import Feedback, Meeting, Relationship, State, StateChange
 from people import rules as people_rules
 from people.models import Profile
 
@@ -44,6 +44,8 @@ class Report:
     acceptance_rate: int | None
     typical_answer: timedelta | None
     completed: int
+    meetings_held: int
+    hours_held: float
     feedback_count: int
     feedback_average: float | None
     by_state: list[tuple[str, int]]
@@ -90,6 +92,7 @@ def build(period_key: str = "90") -> Report:
         **_people_figures(),
         **requests,
         completed=Relationship.objects.filter(in_period("ended_at"), state=State.COMPLETED).count(),
+        **_meeting_figures(in_period),
         feedback_count=feedback["n"],
         feedback_average=round(feedback["average"], 1) if feedback["average"] is not None else None,
         by_state=_relationships_by_state(),
@@ -139,6 +142,13 @@ def _request_figures(in_period) -> dict:
     }
 
 
+def _meeting_figures(in_period) -> dict:
+    """Meetings held in the period (marked held by the pair: journeys.meeting_records) and their hours."""
+    held = Meeting.objects.filter(meeting_records.held_q(), in_period("starts_at"))
+    figures = held.aggregate(n=Count("pk"), minutes=Sum("duration_minutes"))
+    return {"meetings_held": figures["n"], "hours_held": round((figures["minutes"] or 0) / 60, 1)}
+
+
 def _relationships_by_state() -> list[tuple[str, int]]:
     by_state = dict(Relationship.objects.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
     return [(s.label, by_state.get(s.value, 0)) for s in State]
@@ -171,6 +181,8 @@ CSV_HEADER = [
     _("matched on"),
     _("ended on"),
     _("meetings"),
+    _("meetings held"),
+    _("hours held"),
     _("goals"),
     _("goals achieved"),
     _("mentee rating"),
@@ -184,6 +196,15 @@ def relationship_rows():
         Relationship.objects.select_related("area")
         .annotate(
             n_meetings=Count("meetings", filter=Q(meetings__cancelled_at__isnull=True), distinct=True),
+            n_held=Count("meetings", filter=meeting_records.held_q("meetings__"), distinct=True),
+            # (a subquery: a Sum over the meetings join would be counted again for every goal)
+            minutes_held=Subquery(
+                Meeting.objects.filter(meeting_records.held_q(), relationship=OuterRef("pk"))
+                .order_by()
+                .values("relationship")
+                .annotate(total=Sum("duration_minutes"))
+                .values("total")
+            ),
             n_goals=Count("goals", distinct=True),
             n_achieved=Count("goals", filter=Q(goals__completed_at__isnull=False), distinct=True),
         )
@@ -202,6 +223,8 @@ def relationship_rows():
             timezone.localdate(rel.matched_at).isoformat() if rel.matched_at else "",
             timezone.localdate(rel.ended_at).isoformat() if rel.ended_at else "",
             rel.n_meetings,
+            rel.n_held,
+            round((rel.minutes_held or 0) / 60, 2),
             rel.n_goals,
             rel.n_achieved,
             ratings.get((rel.pk, rel.mentee_id), ""),

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications.batching import notify_batched, open_batch
 from notifications.services import notify
 from project import ratelimit
 
@@ -85,25 +86,49 @@ def send_message(
 def _write_message(conversation: Conversation, sender, recipient, body: str, upload, question: bool) -> Message:
     with atomic():
         # Lock the pair's open relationship (in the written lock order) so a withdrawal or closing
-        # cannot slip in between the check and the write.
+        # cannot slip in between the check and the write; with none (a question thread), the
+        # conversation itself. Either way one message at a time joins the conversation's email.
         open_pk = conversation.relationships.exclude(state__in=ENDED_STATES).values_list("pk", flat=True).first()
         if open_pk is not None:
             lock(open_pk)
+        else:
+            list(Conversation.objects.select_for_update().filter(pk=conversation.pk).values_list("pk", flat=True))
         read_only = rules.why_conversation_read_only(conversation)
         if read_only:
             raise Refused(read_only)
-        message = Message.objects.create(
+        message = Message(
             conversation=conversation,
             sender=sender,
             body=body,
             attachment=_store_attachment(upload),
             is_question=question,
         )
+        message.email_batch = _tell_of_message(conversation, sender, recipient, message)
+        message.save()
         for rel in conversation.relationships.filter(state__in=MATCHED_STATES):
             touch(rel)
-        event = "question_received" if question else "message_received"
-        notify(recipient, event, conversation=conversation, sender=sender, message=message)
     return message
+
+
+def _tell_of_message(conversation: Conversation, sender, recipient, message: Message):
+    """One email per conversation per quiet period (notifications.batching): the message joins the
+    recipient's waiting email for this conversation, or starts the next one; the email lists them all.
+    Returns the notification (the message, not saved yet, is saved with it)."""
+    key = f"conversation:{conversation.pk}"
+    batch = open_batch(recipient, key)
+    burst = [*(Message.objects.filter(email_batch=batch).select_related("attachment") if batch else []), message]
+    event = "question_received" if burst[0].is_question else "message_received"
+    return notify_batched(
+        recipient,
+        event,
+        key=key,
+        batch=batch,
+        started_at=burst[0].sent_at,
+        conversation=conversation,
+        sender=sender,
+        message=message,
+        burst=burst,
+    )
 
 
 def ask_question(mentee, mentor, body: str, upload: UploadedFile | None = None) -> Message:
@@ -173,6 +198,9 @@ def update_meeting(meeting: Meeting, user, *, send_details: bool = True, **field
             setattr(meeting, name, value.strip() if isinstance(value, str) else value)
         if meeting.video and not meeting.video_token:
             meeting.video_token = secrets.token_urlsafe(12)
+        if meeting.outcome and meeting.starts_at > timezone.now():
+            # Moved to a time still to come: whether it took place is for after that time.
+            meeting.outcome, meeting.outcome_by, meeting.outcome_at = "", None, None
         meeting.sequence += 1
         meeting.save()
         record(rel, user, "update_meeting", meeting.title)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from notifications.reminders import Kind, send_reminder, send_reminder_once
 
+from .. import rules
 from ..models import MATCHED_STATES, WORKING_STATES, Feedback, Goal, Meeting, Relationship, State
 
 
@@ -124,9 +125,7 @@ def _remind_goal(goal: Goal, what: str) -> bool:
 def _remind_to_set_a_goal(now) -> int:
     """The mentee, once, when the first conversation has taken place and no goal is written yet."""
     no_goal = (
-        Relationship.objects.filter(
-            state=State.FIRST_CONVERSATION, meetings__cancelled_at__isnull=True, meetings__starts_at__lt=now
-        )
+        Relationship.objects.filter(rules.took_place_q(now, prefix="meetings__"), state=State.FIRST_CONVERSATION)
         .exclude(goals__isnull=False)
         .select_related("mentee", "mentor")
         .distinct()

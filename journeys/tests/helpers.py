@@ -45,13 +45,22 @@ def goal(rel, user, label="Grow my network"):
     return activity.create_goal(rel, user, label=label, details="Meet three new people", due_date=None)
 
 
+def first_meeting_over(rel, hours=2):
+    """As if the time of the first meeting had come and gone (it takes place: journeys.rules.took_place_q)."""
+    rel.meetings.filter(cancelled_at__isnull=True).update(starts_at=timezone.now() - dt.timedelta(hours=hours))
+
+
 def walk_to(rel, mentee, mentor, state: str):
-    """Move a fresh request along the journey until it reaches ``state``."""
+    """Move a request along the journey, from where it is, until it reaches ``state``."""
     order = ["requested", "arranging", "first_conversation", "progression", "completion", "feedback", "completed"]
     steps = {
         "arranging": lambda: relationships.accept_request(rel, mentor),
         "first_conversation": lambda: meet(rel, mentee),
-        "progression": lambda: (goal(rel, mentee), relationships.complete_stage(rel, mentee, "first_conversation")),
+        "progression": lambda: (
+            goal(rel, mentee),
+            first_meeting_over(rel),
+            relationships.complete_stage(rel, mentee, "first_conversation"),
+        ),
         "completion": lambda: relationships.complete_stage(rel, mentee, "progression"),
         "feedback": lambda: relationships.complete_stage(rel, mentee, "completion"),
         "completed": lambda: (
@@ -59,7 +68,8 @@ def walk_to(rel, mentee, mentor, state: str):
             relationships.give_feedback(rel, mentor, 4, "Good"),
         ),
     }
-    for name in order[1 : order.index(state) + 1]:
+    rel.refresh_from_db()
+    for name in order[order.index(rel.state) + 1 : order.index(state) + 1]:  # on from where it is
         steps[name]()
     rel.refresh_from_db()
     assert rel.state == state

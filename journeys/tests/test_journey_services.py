@@ -10,7 +10,7 @@ from journeys.services.base import Refused
 from notifications.models import Notification
 from people.tests.factories import make_mentee
 
-from .helpers import goal, meet, open_task_names, send, walk_to
+from .helpers import first_meeting_over, goal, meet, open_task_names, send, walk_to
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -124,6 +124,9 @@ def test_stage_guards_say_why(mentee, mentor):
     with pytest.raises(Refused, match="at least one SMART goal"):
         relationships.complete_stage(rel, mentee, "first_conversation")
     goal(rel, mentor)
+    with pytest.raises(Refused, match="first meeting has not taken place yet"):
+        relationships.complete_stage(rel, mentee, "first_conversation")
+    first_meeting_over(rel)
     relationships.complete_stage(rel, mentee, "first_conversation")
     rel.refresh_from_db()
     assert rel.state == State.PROGRESSION

@@ -147,9 +147,10 @@ def test_a_line_break_in_a_contact_subject_is_refused(client):
 
 
 def test_a_name_stored_with_a_line_break_still_gets_its_emails_delivered(
-    mentee, mentor, django_capture_on_commit_callbacks
+    mentee, mentor, django_capture_on_commit_callbacks, settings
 ):
     """Data from before the form check: the subject is flattened, so the email goes out."""
+    settings.MESSAGE_EMAIL_QUIET_MINUTES = 0  # each message emailed at once (no grouping)
     User.objects.filter(pk=mentee.pk).update(first_name="John\r\nBcc: evil@example.com")
     mentee.refresh_from_db()
     rel = walk_to(send(mentee, mentor), mentee, mentor, "arranging")

@@ -4,9 +4,11 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from journeys.models import Conversation
 from notifications.models import Notification
+from notifications.tasks import redeliver_pending
 from people.tests.factories import PASSWORD
 
 from .helpers import send
@@ -25,7 +27,11 @@ def test_question_thread_is_private_emailed_and_attached_to_the_request(
         )
     conversation = Conversation.objects.get(mentee=mentee, mentor=mentor)
     assert resp.url == reverse("conversation", args=[conversation.pk])
-    assert any(m.to == [mentor.email] and "question" in m.subject for m in mail.outbox)
+    # Emailed once the conversation has been quiet for MESSAGE_EMAIL_QUIET_MINUTES (the sweep sends it).
+    assert mail.outbox == []
+    Notification.objects.filter(recipient=mentor, event="question_received").update(next_attempt_at=timezone.now())
+    redeliver_pending()
+    assert any(m.to == [mentor.email] and "New question" in m.subject and "cv.txt" in m.body for m in mail.outbox)
     question = conversation.messages.get()
     assert question.is_question and question.attachment.original_name == "cv.txt"
 

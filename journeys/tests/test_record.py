@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from journeys import record, selectors
 from journeys.models import Meeting
-from journeys.services import activity, relationships
+from journeys.services import activity, meetings, relationships
 from people.tests.factories import PASSWORD, make_mentee, make_mentor, make_staff
 
 from .helpers import goal, send, walk_to
@@ -25,7 +25,10 @@ def login(client, user):
     return client
 
 
-def meeting(rel, user, *, days_ago: float, minutes: int, title: str, cancelled: bool = False) -> Meeting:
+def meeting(
+    rel, user, *, days_ago: float, minutes: int, title: str, cancelled: bool = False, recorded: bool = True
+) -> Meeting:
+    """A meeting in the past; recorded as held by ``user`` (unless ``recorded`` is False), or cancelled."""
     m = activity.create_meeting(
         rel,
         user,
@@ -36,6 +39,8 @@ def meeting(rel, user, *, days_ago: float, minutes: int, title: str, cancelled: 
     )
     if cancelled:
         activity.cancel_meeting(m, user, send_details=False)
+    elif recorded:
+        meetings.record_meeting_outcome(m, user, held=True)
     return m
 
 
@@ -47,7 +52,10 @@ def journey(mentee, mentor):
     meeting(rel, mentee, days_ago=20, minutes=60, title="Getting to know each other")
     meeting(rel, mentor, days_ago=10, minutes=90, title="Networking plan")
     meeting(rel, mentee, days_ago=5, minutes=30, title="Called off", cancelled=True)
-    meeting(rel, mentee, days_ago=10 / (24 * 60), minutes=60, title="Going on now")  # started 10 minutes ago
+    # Started 10 minutes ago, not recorded yet; and one recorded as not having happened.
+    meeting(rel, mentee, days_ago=10 / (24 * 60), minutes=60, title="Going on now", recorded=False)
+    missed = meeting(rel, mentor, days_ago=7, minutes=60, title="Missed", recorded=False)
+    meetings.record_meeting_outcome(missed, mentee, held=False)
     network = goal(rel, mentee, "Grow my network")
     activity.add_goal_entry(network, mentee, kind="milestone", text="Joined the regional forum")
     activity.add_goal_entry(network, mentee, kind="review", text="I find cold introductions hard")
@@ -65,7 +73,7 @@ def journey(mentee, mentor):
     return rel
 
 
-def test_a_meeting_is_held_when_its_end_has_passed_and_it_was_not_cancelled(journey):
+def test_a_meeting_is_held_when_one_of_the_two_recorded_it_so_and_it_was_not_cancelled(journey):
     held = [m.title for m in selectors.meetings_held(journey)]
     assert held == ["Getting to know each other", "Networking plan"]
 
@@ -81,9 +89,11 @@ def test_the_mentee_cpd_pack(client, journey, mentee):
     today = timezone.localdate()
     assert f"Requested: {today:%-d %B %Y}" in text and f"Matched: {today:%-d %B %Y}" in text
     assert "Ended:" in text and "(Completed)" in text
-    # Meetings held: two, 2 hours 30 minutes; not the cancelled one, the one going on, the future one.
+    # Meetings held: two, 2 hours 30 minutes; not the cancelled one, the one going on (not recorded yet),
+    # the one that did not happen, the future one.
     assert "Getting to know each other" in text and "Networking plan" in text
     assert "Called off" not in text and "Going on now" not in text and "First conversation" not in text
+    assert "Missed" not in text
     assert "Meetings held: 2. Total time: 2 hours 30 minutes (2.50 hours)." in text
     assert "1 hour 30 minutes" in text
     # Goals set and completed, with milestones and outcomes.

@@ -16,6 +16,7 @@ from people.forms import ProfileForm
 from people.models import Profile
 from people.services import save_profile
 
+from .. import meeting_records
 from ..forms import DecisionForm, FeedbackForm, MeetingForm
 from ..models import MentoringProcess, State
 from ..services import activity, relationships
@@ -128,6 +129,10 @@ class CompleteStage(RelationshipStep):
             button=STAGES[self.stage].button,
             goals=list(rel.goals.all()),
             open_goals=[g for g in rel.goals.all() if not g.completed_at],
+            # The first conversation waits for the first meeting (or the mentee saying it happened earlier).
+            first_meeting_planned=(
+                meeting_records.first_meeting_still_to_come(rel) if self.stage == "first_conversation" else None
+            ),
         )
 
     def post(self, request, **kwargs):

@@ -17,6 +17,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import get_template
 from django.utils import timezone
 
@@ -33,7 +34,7 @@ from support.models import SupportRequest
 
 ROOT = Path(django_settings.BASE_DIR)
 MISSING = "MISSING-TEMPLATE-VARIABLE[%s]"
-NOTIFY_CALLS = {"notify", "notify_staff", "send_reminder", "send_reminder_once", "for_event"}
+NOTIFY_CALLS = {"notify", "notify_staff", "notify_batched", "send_reminder", "send_reminder_once", "for_event"}
 # Where the services live: none of them may write an email's words.
 SERVICE_SOURCES = [
     *sorted((ROOT / "journeys" / "services").glob("*.py")),
@@ -54,7 +55,8 @@ def _calls(path: Path):
 
 def _event_argument(name: str, call: ast.Call) -> ast.expr | None:
     """The event name in a notify call: the first string argument in its place."""
-    position = {"notify": 1, "notify_staff": 0, "send_reminder": 2, "send_reminder_once": 3, "for_event": 0}[name]
+    position = {"notify": 1, "notify_staff": 0, "notify_batched": 1, "send_reminder": 2, "send_reminder_once": 3}
+    position = {**position, "for_event": 0}[name]
     return call.args[position] if len(call.args) > position else None
 
 
@@ -120,6 +122,8 @@ def world(db):
     )
     export = DataExport(user=mentee, expires_at=timezone.now() + timedelta(days=7))
     message = activity.send_message(rel.conversation, mentee, "Hello\nthere")
+    upload = SimpleUploadedFile("agenda <1>.txt", b"Agenda\n", content_type="text/plain")
+    message_with_file = activity.send_message(rel.conversation, mentee, "", upload)
     suggestion = SimpleNamespace(
         mentor=SimpleNamespace(display_name="Bo Mentor", subtitle="Engineer at Acme"), profile_url="/mentors/1/"
     )
@@ -133,6 +137,7 @@ def world(db):
         support_request=support_request,
         export=export,
         message=message,
+        message_with_file=message_with_file,
         suggestion=suggestion,
     )
 
@@ -173,8 +178,13 @@ def contexts(w) -> dict[str, list[dict]]:
         "withdrawn": [{**rel, "actor": w.mentor, "reason": "Moving abroad"}],
         "withdrawn_staff": [{**rel, "actor": w.mentor, "reason": "Moving abroad"}],
         "closed_by_staff": [{**rel, "reason": "Duplicate"}],
-        "message_received": [{"conversation": w.rel.conversation, "sender": w.mentee, "message": w.message}],
-        "question_received": [{"conversation": w.rel.conversation, "sender": w.mentee, "message": w.message}],
+        **{
+            event: [
+                {"conversation": w.rel.conversation, "sender": w.mentee, "message": w.message, "burst": burst}
+                for burst in ([w.message], [w.message, w.message_with_file], [w.message_with_file])
+            ]
+            for event in ("message_received", "question_received")
+        },
         **{
             f"meeting_{what}": [{**meeting, "meeting": variant} for variant in _meeting_variants(w.meeting)]
             for what in ("arranged", "changed", "cancelled")

@@ -339,6 +339,8 @@ def world(db):
     review = send(review_mentee, mentor)
     case_mentee = make_mentee(first_name="Cas")
     case = raise_case(walk_to(send(case_mentee, mentor), case_mentee, mentor, "arranging"), staff, "Check on this")
+    first_mentee = make_mentee(first_name="Fio")
+    first_conversation = walk_to(send(first_mentee, spare_mentor), first_mentee, spare_mentor, "first_conversation")
     from journeys.services import worksheets
 
     worksheets.save_worksheet(matched, mentee, kind="swot", answers={"strengths": "Planning"})  # so it takes comments
@@ -363,6 +365,8 @@ def world(db):
         "newcomer": newcomer,
         "case": case,
         "record_case": record_case,
+        "first_mentee": first_mentee,
+        "first_conversation": first_conversation,
     }
 
 
@@ -398,7 +402,10 @@ PAGES = [
     ("mentee", lambda w: f"/relationships/{w['matched'].pk}/messages/"),
     ("mentee", lambda w: f"/conversations/{w['matched'].conversation_id}/"),
     ("mentee", lambda w: f"/relationships/{w['matched'].pk}/meet/new/"),
+    ("mentee", lambda w: f"/meetings/{w['matched'].meetings.first().pk}/"),  # (before the edits move it)
     ("mentee", lambda w: f"/meetings/{w['matched'].meetings.first().pk}/edit/"),
+    ("first_mentee", lambda w: f"/relationships/{w['first_conversation'].pk}/first-meeting/earlier/"),
+    ("mentee", lambda w: "/calendar/reset/"),
     ("mentee", lambda w: f"/goals/{w['matched'].goals.first().pk}/edit/"),
     ("mentee", lambda w: f"/relationships/{w['matched'].pk}/goals/"),
     ("mentee", lambda w: "/notifications/"),
@@ -466,6 +473,7 @@ NO_FORM = {
     "mentoring_hours_pdf": "a PDF download",
     "goal_delete_confirm": "no free input: the confirmation button posts to goal_action",
     "meetings": "the meeting list: links only (cancelling asks on a page of its own, fuzzed above)",
+    "calendar_feed": "a calendar feed (.ics) for calendar apps (key and secret in the URL, no free input)",
 }
 FLOW_STEP_MODULES = ("journeys.views.steps", "staff.views")
 

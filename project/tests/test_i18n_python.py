@@ -130,6 +130,14 @@ ALLOWED = {
         "private, no-store",  # Cache-Control header
         'attachment; filename="',  # Content-Disposition header
     ),
+    # the calendar feed's headers: Cache-Control, X-Robots-Tag, Content-Disposition, Content-Type
+    "journeys/views/meetings.py": (
+        "private, no-store",
+        "noindex, nofollow",
+        'inline; filename="',
+        "text/calendar; charset",
+        "text/plain; charset",
+    ),
 }
 
 

@@ -43,6 +43,7 @@ from journeys.flows.mentoring import MentoringFlow
 from journeys.flows.onboarding import OnboardingFlow
 from journeys.models import OnboardingProcess
 from journeys.services import activity, relationships, worksheets
+from journeys.services import meetings as meeting_services
 from journeys.tests.helpers import goal, send, walk_to
 from notifications import reminders
 from notifications.models import Notification
@@ -113,7 +114,7 @@ def goal_pk(w, **extra):
     return {"pk": w["goal"].pk, **extra}
 
 
-POSTED = {"reason": "x", "body": "x", "entry-kind": "review", "entry-text": "x"}
+POSTED = {"reason": "x", "body": "x", "entry-kind": "review", "entry-text": "x", "text": "x", "outcome": "held"}
 PARTY = row(LOGIN, NO, OK, OK, NO, rel)  # a relationship's private pages: its two parties only
 STAFF_ONLY = row(LOGIN, NO, NO, NO, OK)  # project.roles.staff_required: participants get 403
 MANAGERS_ONLY = row(LOGIN, NO, NO, NO, OK, support=NO)  # staff_required(perm=MANAGE or EXPORT)
@@ -224,6 +225,18 @@ TABLE: dict[str, Row] = {
     "meeting_cancel_confirm": row(LOGIN, NO, OK, OK, NO, lambda w: {"pk": w["meeting"].pk}),
     # the world's relationship is past its request: the mentee is sent back with the reason
     "request_withdraw_confirm": row(LOGIN, NO, GO, NO, NO, rel),
+    # h4: a meeting's page (notes, held or not) is the two's only: staff and outsiders get 404. The world's
+    # meeting is still to come, so posting notes or an outcome shows the refusal on the page (nothing saved).
+    "meeting": row(LOGIN, NO, OK, OK, NO, lambda w: {"pk": w["meeting"].pk}),
+    "meeting_note_add": row(LOGIN, NO, OK, OK, NO, lambda w: {"pk": w["meeting"].pk}, method="post", data=POSTED),
+    "meeting_outcome": row(LOGIN, NO, OK, OK, NO, lambda w: {"pk": w["meeting"].pk}, method="post", data=POSTED),
+    # "We met earlier than planned" is the mentee's; the mentor is sent back to the relationship
+    "first_meeting_earlier": row(LOGIN, NO, OK, GO, NO, rel),
+    # each person's own calendar address (made on request), its reset confirmation, and the feed: the
+    # address is the key (no sign-in), so anyone holding it gets the calendar
+    "calendar": SIGNED_IN,
+    "calendar_reset": SIGNED_IN,
+    "calendar_feed": row(OK, OK, OK, OK, OK, lambda w: {"key": w["feed"].key, "secret": w["feed"].secret}),
 }
 
 
@@ -400,6 +413,7 @@ def world(db):
         "resource": Resource.objects.first(),
         "stop_token": reminders.stop_token(mentee, reminders.Kind.FEEDBACK),
         "heartbeat": Heartbeat.objects.create(name=WORKER_AND_BEAT, seen_at=timezone.now()),
+        "feed": meeting_services.open_calendar_feed(mentee),
     }
 
 

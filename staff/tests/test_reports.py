@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from journeys.services import relationships
-from journeys.tests.helpers import send, walk_to
+from journeys.services import meetings, relationships
+from journeys.tests.helpers import goal, meet, send, walk_to
 from people.tests.factories import make_mentee
 from staff import reports, services
 from staff.models import CaseKind
@@ -19,7 +21,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def programme(mentee, mentor, staff):
-    done = walk_to(send(mentee, mentor), mentee, mentor, "completed")  # feedback 5 and 4
+    done = walk_to(send(mentee, mentor), mentee, mentor, "progression")
+    meeting = done.meetings.get()
+    meetings.record_meeting_outcome(meeting, mentor, held=True)  # an hour, held
+    past = meet(done, mentee, title="Did not happen")
+    past.starts_at = timezone.now() - timedelta(days=1)
+    past.save()
+    meetings.record_meeting_outcome(past, mentee, held=False)
+    goal(done, mentee, label="Second goal")
+    done = walk_to(done, mentee, mentor, "completed")  # feedback 5 and 4
     declined_by = make_mentee(first_name="Declined")
     relationships.decline_request(send(declined_by, mentor), mentor, "Full diary")
     waiting = send(make_mentee(first_name="Waiting"), mentor)
@@ -31,6 +41,7 @@ def programme(mentee, mentor, staff):
 
 def test_the_figures_add_up(programme):
     report = reports.build("30")
+    assert (report.meetings_held, report.hours_held) == (1, 1.0)
     assert (report.requests, report.accepted, report.declined, report.waiting) == (3, 1, 1, 1)
     assert report.acceptance_rate == 50
     assert report.completed == 1 and report.feedback_count == 2 and report.feedback_average == 4.5
@@ -67,6 +78,9 @@ def test_the_export_lists_relationships_without_names_or_addresses(client, progr
     assert rows[0] == reports.CSV_HEADER and len(rows) == 4
     done = next(r for r in rows[1:] if r[0] == str(programme["done"].pk))
     assert done[1] == "'=HYPERLINK(1)"  # no formula reaches a spreadsheet
-    assert done[2] == "Completed" and done[9:] == ["5", "4"]
+    assert done[2] == "Completed" and done[11:] == ["5", "4"]
+    # Meetings: arranged (not cancelled), held (marked so by the pair: not the one that did not happen)
+    # and the hours held; the relationship's two goals do not count them twice.
+    assert done[6:9] == ["2", "1", "1.0"]
     for secret in (mentee.email, mentor.email, mentee.last_name, mentor.last_name):
         assert secret not in body

@@ -21,6 +21,7 @@ SEEDED_GENERAL = [
     "Mark my mentoring relationship as complete",
     "See what information is used and stored on the mentoring platform",
     "Record meeting notes",
+    "Add my meetings to my calendar",
 ]
 SEEDED_MENTEE = [
     "Search for a mentor",
