@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from people.models import Profile
 from people.selectors import access_mentor
 
-from .. import rules, selectors
+from .. import events, rules, selectors
 from ..forms import (
     GoalEntryForm,
     GoalForm,
@@ -58,6 +58,7 @@ def relationship_list(request):
             "onboarding_url": selectors.onboarding_task_url(request.user),
             "questions": selectors.question_threads(request.user),
             "suggestions": suggestions,
+            "invitations": events.invitations_for(request.user),
             "nav": "relationships",
         },
     )
