@@ -138,7 +138,7 @@ def candidates(data: RoundData, scores: np.ndarray, allowed: np.ndarray) -> solv
 
 
 def propose(data: RoundData) -> Result:
-    n, m = data.n, data.m
+    n = data.n
     scores = round_scores(data)
     masks = excluded_masks(data)
     allowed = allowed_pairs(data, scores, masks)

@@ -98,7 +98,9 @@ def _flow(n, capacity, pair_mentee, pair_mentor, pair_score, placed, mentor_of, 
     value = pair_score * (placed + 1) + 1
 
     tails = np.concatenate([np.full(k, source), mentee_node[pair_mentee], mentee_node[mentees], mentor_node[mentors]])
-    heads = np.concatenate([mentee_node[mentees], mentor_node[pair_mentor], np.full(k, sink), np.full(len(mentors), sink)])
+    heads = np.concatenate(
+        [mentee_node[mentees], mentor_node[pair_mentor], np.full(k, sink), np.full(len(mentors), sink)]
+    )
     caps = np.concatenate([np.ones(k), np.ones(len(pair_mentee)), np.ones(k), capacity[mentors]]).astype(np.int64)
     costs = np.concatenate([np.zeros(k), -value, np.zeros(k), np.zeros(len(mentors))]).astype(np.int64)
 
@@ -117,7 +119,7 @@ def _flow(n, capacity, pair_mentee, pair_mentor, pair_score, placed, mentor_of, 
 
 
 def greedy(n_mentees: int, capacity: np.ndarray, candidates: Candidates) -> Assignment:
-    """"Best available mentor first": each mentee in turn takes their best candidate with a place left.
+    """ "Best available mentor first": each mentee in turn takes their best candidate with a place left.
 
     The comparison ``bench_matching`` reports (not used to propose anything).
     """

@@ -99,9 +99,7 @@ def test_the_solver_is_optimal_and_keeps_every_rule(data):
 
     # When every allowed pair is a candidate, that is the optimum over all allowed pairs.
     if data.per_mentee >= data.m:
-        everything = [
-            (i, j, int(scores[i, j])) for i in range(data.n) for j in range(data.m) if result.allowed[i, j]
-        ]
+        everything = [(i, j, int(scores[i, j])) for i in range(data.n) for j in range(data.m) if result.allowed[i, j]]
         assert len({(i, j) for i, j, _ in everything}) == len(pool)
         assert (a.total, a.matched) == brute_force(
             data.n, data.capacity, [p for p in everything if p[0] not in pinned], pinned
