@@ -124,6 +124,7 @@ ALLOWED = {
         # fields that tests and past rows hold as they are; pages show the pair as a name.
         "Former",
     ),
+    "staff/matching/solver.py": ("min-cost flow", "pinned pairs"),  # SolverError: a programming error, not shown
     "journeys/views/pages.py": (
         "private, no-store",  # Cache-Control header
         'attachment; filename="',  # Content-Disposition header
