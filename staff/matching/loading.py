@@ -115,7 +115,7 @@ def keyword_hits(keywords: dict[int, str], mentor_ids: list[int]) -> set[tuple[i
                 f"SELECT k.uid, p.user_id FROM unnest(%s::bigint[], %s::text[]) AS k(uid, kw) "
                 f"JOIN {table} p ON p.search_vector @@ websearch_to_tsquery('english', k.kw) "
                 f"AND p.is_mentor AND p.completed_at IS NOT NULL "
-                f"WHERE p.user_id = ANY(%s::bigint[])",
+                f"WHERE p.user_id IN (SELECT unnest(%s::bigint[]))",
                 [uids, [keywords[u] for u in uids], list(mentor_ids)],
             )
             hits = {(a, b) for a, b in cursor.fetchall()}
