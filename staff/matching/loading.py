@@ -109,17 +109,21 @@ def keyword_hits(keywords: dict[int, str], mentor_ids: list[int]) -> set[tuple[i
     table = Profile._meta.db_table
     hits: set[tuple[int, int]] = set()
     if is_postgresql():
-        uids = list(keywords)
+        # Each distinct query once (mentees often give the same words), found through the GIN
+        # index as Find Mentor finds it, then kept to the round's mentors by a hashed semi-join.
+        queries = sorted(set(keywords.values()))
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT k.uid, p.user_id FROM unnest(%s::bigint[], %s::text[]) AS k(uid, kw) "
+                f"SELECT k.kw, p.user_id FROM unnest(%s::text[]) AS k(kw) "
                 f"JOIN {table} p ON p.search_vector @@ websearch_to_tsquery('english', k.kw) "
                 f"AND p.is_mentor AND p.completed_at IS NOT NULL "
                 f"WHERE p.user_id IN (SELECT unnest(%s::bigint[]))",
-                [uids, [keywords[u] for u in uids], list(mentor_ids)],
+                [queries, list(mentor_ids)],
             )
-            hits = {(a, b) for a, b in cursor.fetchall()}
-        return hits
+            found: dict[str, list[int]] = defaultdict(list)
+            for kw, mentor in cursor.fetchall():
+                found[kw].append(mentor)
+        return {(uid, mentor) for uid, kw in keywords.items() for mentor in found.get(kw, ())}
     wanted = set(mentor_ids)
     for uid, kw in keywords.items():
         condition = Ranking(scoring_criteria(kw))._keywords_condition(kw)
