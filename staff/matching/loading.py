@@ -10,6 +10,7 @@ the forbidden pairs and the shortlists.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -43,7 +44,7 @@ class Loaded:
     mentee_people: scoring.People
     mentor_people: scoring.People
     keywords: dict[int, str]  # mentee user id -> the keywords that count (usable ones only)
-    keyword_hits: set[tuple[int, int]]  # (mentee index, mentor index)
+    keyword_hits: np.ndarray  # bool (mentees × mentors): the mentor's text matches the mentee's keywords
     ineligible: list[int] = field(default_factory=list)  # mentee user ids that cannot be matched now
     fixed: list[Proposal] = field(default_factory=list)
 
@@ -59,15 +60,31 @@ def eligible_mentees_q(prefix: str = "") -> Q:
 
 
 def profile_rows(user_ids) -> list[tuple]:
-    """(user_id, area ids, role_id, community_id, region, organisation), for these users, in bulk."""
+    """(user_id, area ids, role_id, community_id, region, organisation), for these users, in bulk.
+
+    On PostgreSQL one query, reading the areas from ``Profile.area_ids`` (kept by a trigger);
+    elsewhere two.
+    """
+    ids = [int(pk) for pk in user_ids]
+    if is_postgresql():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT p.user_id, p.area_ids, p.role_id, p.community_id, p.region, p.organisation "
+                f"FROM {Profile._meta.db_table} p WHERE p.user_id = ANY(%s::bigint[])",
+                [ids],
+            )
+            return [
+                (uid, set(areas or ()), role, community, region, org)
+                for uid, areas, role, community, region, org in cursor.fetchall()
+            ]
     rows = list(
-        Profile.objects.filter(user_id__in=user_ids).values_list(
+        Profile.objects.filter(user_id__in=ids).values_list(
             "user_id", "role_id", "community_id", "region", "organisation"
         )
     )
     areas: dict[int, set[int]] = defaultdict(set)
     through = Profile.areas.through
-    for uid, area in through.objects.filter(profile__user_id__in=user_ids).values_list(
+    for uid, area in through.objects.filter(profile__user_id__in=ids).values_list(
         "profile__user_id", "areaofsupport_id"
     ):
         areas[uid].add(area)
@@ -98,20 +115,20 @@ def scoring_criteria(keywords: str):
     return Criteria(keywords=keywords)
 
 
-def keyword_hits(keywords: dict[int, str], mentor_ids: list[int]) -> set[tuple[int, int]]:
-    """(mentee user id, mentor user id) for every mentor whose text matches that mentee's keywords.
+def keyword_hits(queries: Iterable[str], mentor_ids: list[int]) -> dict[str, list[int]]:
+    """For each keyword query, the mentors (of ``mentor_ids``) whose text matches it.
 
-    The condition is Find Mentor's own (``Ranking._keywords_condition``): on PostgreSQL one query
-    for all mentees (``search_vector @@ websearch_to_tsquery``), elsewhere one per mentee.
+    The condition is Find Mentor's own (``Ranking._keywords_condition``). On PostgreSQL one query
+    for all: each distinct query once (mentees often give the same words), found through the GIN
+    index as Find Mentor finds it, kept to the round's mentors by a hashed semi-join. Elsewhere
+    (SQLite in development) one query per distinct keywords.
     """
-    if not keywords or not mentor_ids:
-        return set()
+    queries = sorted(set(queries))
+    found: dict[str, list[int]] = defaultdict(list)
+    if not queries or not mentor_ids:
+        return found
     table = Profile._meta.db_table
-    hits: set[tuple[int, int]] = set()
     if is_postgresql():
-        # Each distinct query once (mentees often give the same words), found through the GIN
-        # index as Find Mentor finds it, then kept to the round's mentors by a hashed semi-join.
-        queries = sorted(set(keywords.values()))
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT k.kw, p.user_id FROM unnest(%s::text[]) AS k(kw) "
@@ -120,16 +137,30 @@ def keyword_hits(keywords: dict[int, str], mentor_ids: list[int]) -> set[tuple[i
                 f"WHERE p.user_id IN (SELECT unnest(%s::bigint[]))",
                 [queries, list(mentor_ids)],
             )
-            found: dict[str, list[int]] = defaultdict(list)
             for kw, mentor in cursor.fetchall():
                 found[kw].append(mentor)
-        return {(uid, mentor) for uid, kw in keywords.items() for mentor in found.get(kw, ())}
+        return found
     wanted = set(mentor_ids)
-    for uid, kw in keywords.items():
+    for kw in queries:
         condition = Ranking(scoring_criteria(kw))._keywords_condition(kw)
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT p.user_id FROM {table} p WHERE {condition.text}", condition.params)
-            hits |= {(uid, m) for (m,) in cursor.fetchall() if m in wanted}
+            found[kw] = [m for (m,) in cursor.fetchall() if m in wanted]
+    return found
+
+
+def hits_matrix(
+    keywords: dict[int, str], found: dict[str, list[int]], mentee_index: dict[int, int], mentor_index: dict[int, int]
+) -> np.ndarray:
+    """The mentees' keyword hits as a boolean matrix (mentees × mentors)."""
+    hits = np.zeros((len(mentee_index), len(mentor_index)), dtype=bool)
+    columns = {
+        kw: np.array([mentor_index[m] for m in mentors if m in mentor_index], dtype=np.int64)
+        for kw, mentors in found.items()
+    }
+    for uid, kw in keywords.items():
+        if uid in mentee_index and kw in columns:
+            hits[mentee_index[uid], columns[kw]] = True
     return hits
 
 
@@ -201,13 +232,8 @@ def load(
     keywords = usable_keywords(
         dict(RoundMentee.objects.filter(pk__in=[entry_ids[u] for u in mentee_ids]).values_list("mentee_id", "keywords"))
     )
-    hits = {
-        (mentee_index[a], mentor_index[b])
-        for a, b in keyword_hits(keywords, mentor_ids)
-        if a in mentee_index and b in mentor_index
-    }
-    has_keywords = np.array([uid in keywords for uid in mentee_ids], dtype=bool)
-    scores = scoring.score_matrix(mentees, mentors, taxonomy, has_keywords=has_keywords, keyword_hits=hits)
+    hits = hits_matrix(keywords, keyword_hits(keywords.values(), mentor_ids), mentee_index, mentor_index)
+    scores = scoring.score_matrix(mentees, mentors, taxonomy, keyword_hits=hits)
 
     same_org = None
     if round_.avoid_same_organisation:
@@ -221,7 +247,9 @@ def load(
     if round_.avoid_past_pairs and mentee_ids and mentor_ids:
         past = pairs(
             Relationship.objects.filter(
-                mentee_id__in=mentee_ids, mentor_id__in=mentor_ids, state__in=ENDED_STATES
+                mentee_id__in=RoundMentee.objects.filter(round=round_).values("mentee_id"),
+                mentor_id__in=RoundMentor.objects.filter(round=round_).values("mentor_id"),
+                state__in=ENDED_STATES,
             ).values_list("mentee_id", "mentor_id")
         )
     rules = list(

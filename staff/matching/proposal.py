@@ -105,12 +105,24 @@ def allowed_pairs(data: RoundData, scores: np.ndarray, masks: dict[str, np.ndarr
     return allowed
 
 
+def _hash16(ids: np.ndarray, salt: int) -> np.ndarray:
+    mixed = (np.asarray(ids, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(salt)) & np.uint64(
+        0xFFFFFFFFFFFF
+    )
+    mixed ^= mixed >> np.uint64(17)
+    mixed = (mixed * np.uint64(0xBF58476D1CE4E5B9)) & np.uint64(0xFFFFFFFFFFFF)
+    return ((mixed >> np.uint64(20)) & np.uint64(TIE_RANGE - 1)).astype(np.uint16)
+
+
 def tie_break(data: RoundData) -> np.ndarray:
-    """A fixed pseudo-random number per pair in [0, TIE_RANGE): the order among equal scores."""
-    mentee_ids = np.arange(data.n, dtype=np.int64) if data.mentee_ids is None else np.asarray(data.mentee_ids)
-    mentor_ids = np.arange(data.m, dtype=np.int64) if data.mentor_ids is None else np.asarray(data.mentor_ids)
-    mixed = (mentee_ids[:, None] * 2654435761 + mentor_ids[None, :] * 40503 + 12345) % 4294967291
-    return (mixed ^ (mixed >> 13)) % TIE_RANGE
+    """A fixed pseudo-random number per pair in [0, TIE_RANGE): the order among equal scores.
+
+    Each mentee orders equally good mentors differently (a 16-bit hash of the mentor, XOR one of the
+    mentee), so mentees who want the same kind of mentor spread over all of them.
+    """
+    mentee_ids = np.arange(data.n) if data.mentee_ids is None else np.asarray(data.mentee_ids)
+    mentor_ids = np.arange(data.m) if data.mentor_ids is None else np.asarray(data.mentor_ids)
+    return _hash16(mentee_ids, 1)[:, None] ^ _hash16(mentor_ids, 2)[None, :]
 
 
 def candidates(data: RoundData, scores: np.ndarray, allowed: np.ndarray) -> solver.Candidates:
@@ -119,7 +131,9 @@ def candidates(data: RoundData, scores: np.ndarray, allowed: np.ndarray) -> solv
         empty = np.zeros(0, dtype=np.int64)
         return solver.Candidates(empty, empty, empty)
     k = min(max(data.per_mentee, 1), m)
-    key = np.where(allowed, scores.astype(np.int64) * TIE_RANGE + tie_break(data), -1)
+    key = scores.astype(np.int64) * TIE_RANGE
+    key += tie_break(data)
+    key[~allowed] = -1
     if k < m:
         best = np.argpartition(-key, k - 1, axis=1)[:, :k]
     else:

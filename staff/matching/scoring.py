@@ -134,57 +134,56 @@ def score_matrix(
     mentors: People,
     taxonomy: Taxonomy,
     *,
-    has_keywords: np.ndarray | None = None,
-    keyword_hits: Iterable[tuple[int, int]] = (),
+    keyword_hits: np.ndarray | None = None,
     weights: Mapping[str, float] | None = None,
 ) -> np.ndarray:
     """Every (mentee, mentor) score in hundredths, as an int32 matrix (mentees × mentors).
 
-    The sum ``score_pair`` makes, for all pairs at once: shared active areas by one product of
-    indicator matrices; role, community and region by comparing code vectors (a mentee's missing
-    or retired criterion never matches); keywords from the database's hits, given as (mentee
-    index, mentor index). ``has_keywords`` says which mentees searched with keywords.
+    The sum ``score_pair`` makes, for all pairs at once, as one product of indicator matrices: a
+    mentee's row holds, for each active area, role, community and region they search with, that
+    kind's weight; a mentor's column holds 1 for each area, role, community and region they have.
+    A mentee's missing or retired criterion has no column, so it never matches. Keywords come from
+    the database: ``keyword_hits`` is a boolean matrix (mentees × mentors), True where the mentor's
+    text matches that mentee's keywords. Weights are whole hundredths, so float32 sums are exact.
     """
     scaled = scaled_weights(weights)
     n, m = len(mentees), len(mentors)
-    area_index = {pk: k for k, pk in enumerate(taxonomy.areas)}
-    if area_index and n and m:
-        mentee_areas = np.zeros((n, len(area_index)), dtype=np.float32)
-        for i, areas in enumerate(mentees.areas):
-            for pk in areas:
-                if pk in area_index:
-                    mentee_areas[i, area_index[pk]] = 1
-        mentor_areas = np.zeros((len(area_index), m), dtype=np.float32)
-        for j, areas in enumerate(mentors.areas):
-            for pk in areas:
-                if pk in area_index:
-                    mentor_areas[area_index[pk], j] = 1
-        shared = mentee_areas @ mentor_areas  # exact: small whole numbers
-        scores = np.rint(shared).astype(np.int32) * np.int32(scaled["area"])
+    features: dict[tuple[str, object], int] = {}
+
+    def column(kind: str, value) -> int:
+        return features.setdefault((kind, value), len(features))
+
+    mine: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    for i in range(n):
+        for pk in mentees.areas[i]:
+            if pk in taxonomy.areas and scaled["area"]:
+                mine[i].append((column("area", pk), scaled["area"]))
+        role, community, region = int(mentees.role_ids[i]), int(mentees.community_ids[i]), mentees.regions[i]
+        if role in taxonomy.roles and scaled["role"]:
+            mine[i].append((column("role", role), scaled["role"]))
+        if community in taxonomy.communities and scaled["community"]:
+            mine[i].append((column("community", community), scaled["community"]))
+        if region and scaled["region"]:
+            mine[i].append((column("region", region), scaled["region"]))
+    searched = np.zeros((n, len(features)), dtype=np.float32)
+    for i, cells in enumerate(mine):
+        for k, weight in cells:
+            searched[i, k] = weight
+    offered = np.zeros((len(features), m), dtype=np.float32)
+    for j in range(m):
+        keys = [("area", pk) for pk in mentors.areas[j]]
+        keys += [("role", int(mentors.role_ids[j])), ("community", int(mentors.community_ids[j]))]
+        keys.append(("region", mentors.regions[j]))
+        for key in keys:
+            k = features.get(key)
+            if k is not None:
+                offered[k, j] = 1
+    if features and n and m:
+        scores = np.rint(searched @ offered).astype(np.int32)
     else:
         scores = np.zeros((n, m), dtype=np.int32)
-
-    def active(ids: np.ndarray, known) -> np.ndarray:
-        return np.array([pk if pk in known else -1 for pk in ids.tolist()], dtype=np.int64)
-
-    same = [
-        ("role", active(mentees.role_ids, taxonomy.roles), mentors.role_ids),
-        ("community", active(mentees.community_ids, taxonomy.communities), mentors.community_ids),
-    ]
-    regions: dict[str, int] = {}
-    same.append(("region", _codes(mentees.regions, regions, -1), _codes(mentors.regions, regions, -2)))
-    for kind, mine, theirs in same:
-        weight = scaled[kind]
-        if weight and n and m:
-            theirs = np.where(theirs < 0, -2, theirs)  # a mentor's missing value matches nothing
-            scores += (mine[:, None] == theirs[None, :]).astype(np.int32) * np.int32(weight)
-    hits = list(keyword_hits)
-    if hits and scaled["keywords"]:
-        rows, cols = np.array(hits, dtype=np.int64).T
-        if has_keywords is not None:
-            keep = np.asarray(has_keywords, dtype=bool)[rows]
-            rows, cols = rows[keep], cols[keep]
-        scores[rows, cols] += np.int32(scaled["keywords"])
+    if keyword_hits is not None and scaled["keywords"]:
+        np.add(scores, np.int32(scaled["keywords"]), out=scores, where=np.asarray(keyword_hits, dtype=bool))
     return scores
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
 from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.http import Http404
@@ -302,8 +303,6 @@ def shortlist_choices(entry: RoundMentee) -> list[dict]:
         ranked: list[int] = []
         scores = {}
     else:
-        import numpy as np
-
         data = loaded.data
         row = data.scores[0].astype(np.int64)
         usable = np.ones(len(loaded.mentors), dtype=bool)
@@ -320,7 +319,7 @@ def shortlist_choices(entry: RoundMentee) -> list[dict]:
     shown = list(dict.fromkeys(chosen + ranked))
     cards = mentor_cards(shown)
     criteria = mentee_criteria_for(round_, [entry.mentee_id]).get(entry.mentee_id)
-    hits = {loaded.mentors[j] for (_i, j) in loaded.keyword_hits}
+    hits = {loaded.mentors[j] for j in np.flatnonzero(loaded.keyword_hits[0])} if loaded.mentees else set()
     out = []
     for uid in shown:
         card = cards.get(uid)

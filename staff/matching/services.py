@@ -355,7 +355,7 @@ def _rows(round_: Round, loaded: loading.Loaded, result: proposal.Result) -> lis
                     status=Proposal.Status.PROPOSED,
                     score=int(a.score_of[i]),
                     match_score=int(result.match_score_of[i]),
-                    keyword_hit=(i, j) in loaded.keyword_hits,
+                    keyword_hit=bool(loaded.keyword_hits[i, j]),
                     shortlisted=bool(result.shortlisted[i]),
                     pinned=bool(result.pinned[i]),
                 )

@@ -86,7 +86,7 @@ def test_a_pair_scores_and_explains_as_find_mentor_shows_it(seed, weights, setti
     loaded = loading.load(round_)
     criteria_of = selectors.mentee_criteria_for(round_, [m.pk for m in mentees], taxonomy)
     cards = selectors.mentor_cards([m.pk for m in mentors])
-    hits = {(loaded.mentees[i], loaded.mentors[j]) for i, j in loaded.keyword_hits}
+    hits = {(loaded.mentees[i], loaded.mentors[j]) for i, j in zip(*loaded.keyword_hits.nonzero(), strict=True)}
     w = match_weights()
     assert hits and any(c.keywords for c in criteria_of.values())  # keywords are part of what is compared
     compared = 0
