@@ -10,6 +10,7 @@ SEEDS = (
     "people.migrations.0002_default_taxonomy",
     "support.migrations.0002_default_faqs",
     "support.migrations.0003_default_resources",
+    "support.migrations.0005_h5_worksheets_and_proposal",  # updates two FAQs and two guides seeded above
 )
 
 

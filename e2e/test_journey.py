@@ -129,7 +129,9 @@ def test_whole_journey_from_registration_to_feedback(new_page, visit, see, mailb
     mentee_page.get_by_role("button", name="Save changes").click()
     see(mentee_page, r"/relationships/\d+/$")
     mailbox.wait_for(to=alice.email, subject_contains="edited")
-    mentee_page.get_by_role("button", name="Withdraw request").click()
+    mentee_page.get_by_role("link", name="Withdraw request").click()  # a confirmation page first
+    see(mentee_page, "/request/withdraw/confirm/")
+    mentee_page.get_by_role("button", name="Withdraw the request").click()
     see(mentee_page, r"/relationships/\d+/$")
     mailbox.wait_for(to=alice.email, subject_contains="withdrawn")
     mentee_page.get_by_role("button", name="Reinstate request").click()

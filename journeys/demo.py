@@ -16,7 +16,7 @@ from people.models import AreaOfSupport
 
 from . import events
 from .models import Relationship
-from .services import activity, relationships
+from .services import activity, relationships, worksheets
 
 User = get_user_model()
 
@@ -75,5 +75,34 @@ def ensure_demo_journeys() -> list[str]:
                 details="Go to a regional event and speak to at least one person I don't know.",
                 due_date=timezone.localdate() + dt.timedelta(days=60),
             )
+            _demo_worksheet_and_record(rel, mentee, mentor)
         made.append(f"{mentee.display_name} → {mentor.display_name} ({stage.replace('_', ' ')})")
     return made
+
+
+def _demo_worksheet_and_record(rel: Relationship, mentee, mentor) -> None:
+    """A SWOT the mentee filled in with the mentor's comment, and a short call already held (so the
+    CPD evidence pack and the mentor's hours have something to show)."""
+    activity.create_meeting(
+        rel,
+        mentor,
+        title="Introductory call",
+        starts_at=timezone.now().replace(hour=12, minute=0, second=0, microsecond=0) - dt.timedelta(days=3),
+        duration_minutes=30,
+        location="Phone",
+        send_details=False,
+    )
+    worksheets.save_worksheet(
+        rel,
+        mentee,
+        kind="swot",
+        answers={
+            "strengths": "Organised; good with numbers; people come to me to plan routes.",
+            "weaknesses": "I find it hard to start conversations with people I don't know.",
+            "opportunities": "The regional logistics forum meets every month near me.",
+            "threats": "Shift work leaves little time for events.",
+        },
+    )
+    worksheets.comment_on_worksheet(
+        rel, mentor, kind="swot", text="Your planning is a real strength: let's use it to prepare for the forum."
+    )

@@ -43,9 +43,14 @@ def invitations_for(user) -> list[Invitation]:
     return [item for _receiver, items in relationships_invitations.send(sender=Invitation, user=user) for item in items]
 
 
+# "Raise a concern": a participant wrote to the programme about their relationship
+# (journeys.services.concerns). Sent with ``concern``; staff open a case, the other person is not told.
+concern_raised = Signal()
+
 ALL = {
     "request_unanswered": request_unanswered,
     "first_meeting_overdue": first_meeting_overdue,
     "proposed_request_declined": proposed_request_declined,
     "relationships_invitations": relationships_invitations,
+    "concern_raised": concern_raised,
 }

@@ -230,3 +230,43 @@ class FeedbackForm(forms.ModelForm):
         fields = ["rating", "comments"]
         labels = {"rating": _("How would you rate your mentoring overall? (5 is best)"), "comments": _("Comments")}
         widgets = {"rating": forms.RadioSelect, "comments": forms.Textarea(attrs={"rows": 4})}
+
+
+# -- worksheets and concerns (journeys.views.worksheets, journeys.views.record) ------------------
+
+
+class WorksheetForm(forms.Form):
+    """One text box per heading of a worksheet (``journeys.worksheets``), labelled and prompted from it."""
+
+    def __init__(self, definition, *args, **kwargs):
+        from .worksheets import ANSWER_MAX_LENGTH
+
+        super().__init__(*args, **kwargs)
+        self.definition = definition
+        for heading in definition.headings:
+            self.fields[heading.name] = forms.CharField(
+                label=heading.label,
+                help_text=heading.prompt,
+                required=False,
+                max_length=ANSWER_MAX_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+
+
+class WorksheetCommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your comment"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write your comment before sending it.")},
+    )
+
+
+class ConcernForm(forms.Form):
+    message = forms.CharField(
+        label=_("Your concern"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("For example: my mentor has not replied to my messages for several weeks."),
+        error_messages={"required": _("Please write your concern before sending it.")},
+    )

@@ -20,7 +20,7 @@ from viewflow.workflow.models import Process
 
 from people.models import AreaOfSupport
 
-from . import rules
+from . import rules, worksheets
 
 # The states and their groups live in ``journeys.states`` (one name per group); they are
 # re-exported here for the code that reads them with the models.
@@ -233,6 +233,8 @@ class StateChange(models.Model):
         "add_milestone": _("Added a milestone"),
         "add_review": _("Added a review"),
         "add_outcome": _("Added an outcome"),
+        "save_worksheet": _("Saved a worksheet"),
+        "comment_worksheet": _("Commented on a worksheet"),
     }
 
     @property
@@ -350,6 +352,88 @@ class Feedback(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["relationship", "author"], name="one_feedback_each")]
+
+
+class Worksheet(models.Model):
+    """A SWOT or G-STAR (``journeys.worksheets``) the mentee fills in for one relationship.
+
+    Only the two people of the relationship see it. Every save is a new version (who and when),
+    so earlier answers stay readable; the mentor (and the mentee) may comment on it.
+    """
+
+    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="worksheets")
+    kind = models.CharField(max_length=10, choices=[(k.slug, k.title) for k in worksheets.KINDS.values()])
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["relationship", "kind"], name="one_worksheet_of_a_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.definition.title} of {self.relationship}"
+
+    @property
+    def definition(self) -> worksheets.WorksheetKind:
+        return worksheets.KINDS[self.kind]
+
+
+class WorksheetVersion(models.Model):
+    """One save of a worksheet: its answers as they were then."""
+
+    worksheet = models.ForeignKey(Worksheet, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["worksheet", "number"], name="one_version_number")]
+
+    def answer_list(self) -> list[tuple[worksheets.Heading, str]]:
+        """(heading, text) in the worksheet's order, "" for a heading left empty."""
+        texts = {a.heading: a.text for a in self.answers.all()}
+        return [(h, texts.get(h.name, "")) for h in self.worksheet.definition.headings]
+
+
+class WorksheetAnswer(models.Model):
+    version = models.ForeignKey(WorksheetVersion, on_delete=models.CASCADE, related_name="answers")
+    heading = models.CharField(max_length=30)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["version", "heading"], name="one_answer_per_heading")]
+
+
+class WorksheetComment(models.Model):
+    """A comment on a worksheet, visible to both people; it names the version it was written on."""
+
+    worksheet = models.ForeignKey(Worksheet, on_delete=models.CASCADE, related_name="comments")
+    version = models.ForeignKey(WorksheetVersion, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField()
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class Concern(models.Model):
+    """ "Raise a concern": one person's message to the programme about their relationship.
+
+    It opens a staff case (``journeys.events.concern_raised``). The other person is never shown
+    it: it is not in the history, the pages or their notifications; staff decide whether to
+    involve them (a nudge from the case).
+    """
+
+    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="concerns")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    message = models.TextField()
+    raised_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+
+    def __str__(self) -> str:
+        return gettext("Concern about %(relationship)s") % {"relationship": self.relationship}
 
 
 class MentoringProcess(Process):

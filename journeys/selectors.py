@@ -3,12 +3,25 @@ that takes the user and answers 404 for anything they may not see."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q
+from datetime import timedelta
+
+from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Value
 from django.http import Http404
+from django.utils import timezone
 from viewflow.workflow.models import Task
 
-from . import rules
-from .models import Attachment, Conversation, Goal, GoalEntry, Meeting, Relationship
+from . import rules, worksheets
+from .models import (
+    Attachment,
+    Conversation,
+    Goal,
+    GoalEntry,
+    Meeting,
+    Relationship,
+    Worksheet,
+    WorksheetComment,
+    WorksheetVersion,
+)
 
 
 def _visible_relationships(user):
@@ -139,3 +152,64 @@ def visible_feedback(user, relationship):
     if user.is_staff:
         return feedback
     return feedback.filter(author=user)
+
+
+# -- worksheets (SWOT, G-STAR) -------------------------------------------------------
+
+
+def access_worksheet(
+    user, relationship_pk: int, kind: str
+) -> tuple[Relationship, worksheets.WorksheetKind, Worksheet | None]:
+    """The relationship, the worksheet's definition and its row (None until first saved).
+
+    Only the two people of the relationship: a worksheet is their own preparation, like their
+    messages, so programme staff get 404 too.
+    """
+    rel = access_party_relationship(user, relationship_pk)
+    definition = worksheets.KINDS.get(kind)
+    if definition is None:
+        raise Http404("No such worksheet")
+    return rel, definition, Worksheet.objects.filter(relationship=rel, kind=kind).first()
+
+
+def access_worksheet_by_id(user, pk: int) -> Worksheet:
+    """A worksheet by its own id (the link in its emails), for its two people only."""
+    sheet = Worksheet.objects.select_related("relationship").filter(pk=pk).first()
+    if sheet is None or sheet.relationship.role_of(user) is None:
+        raise Http404("No such worksheet")
+    return sheet
+
+
+def worksheet_versions(sheet: Worksheet | None) -> list[WorksheetVersion]:
+    """Every version, oldest first, with its author and answers."""
+    if sheet is None:
+        return []
+    return list(sheet.versions.select_related("author", "worksheet").prefetch_related("answers"))
+
+
+def worksheet_comments(sheet: Worksheet | None) -> list[WorksheetComment]:
+    if sheet is None:
+        return []
+    return list(sheet.comments.select_related("author", "version"))
+
+
+# -- meetings held (the CPD record) ----------------------------------------------------
+
+
+def held(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """The one rule for a meeting that counts as held: not cancelled, and its end has passed.
+
+    The CPD record and the mentor's hours count these (``meetings_held``, ``meetings_held_as_mentor``).
+    """
+    minutes = ExpressionWrapper(F("duration_minutes") * Value(timedelta(minutes=1)), output_field=DurationField())
+    ends_at = ExpressionWrapper(F("starts_at") + minutes, output_field=DateTimeField())
+    return meetings.filter(cancelled_at__isnull=True).alias(held_until=ends_at).filter(held_until__lte=timezone.now())
+
+
+def meetings_held(relationship: Relationship) -> QuerySet[Meeting]:
+    return held(Meeting.objects.filter(relationship=relationship)).order_by("starts_at", "pk")
+
+
+def meetings_held_as_mentor(user) -> QuerySet[Meeting]:
+    """Every meeting held in the relationships where ``user`` is the mentor."""
+    return held(Meeting.objects.filter(relationship__mentor=user)).order_by("starts_at", "pk")

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .views import confirm, record, worksheets
 from .views import pages as v
 
 urlpatterns = [
@@ -25,4 +26,24 @@ urlpatterns = [
     path("mentors/<int:user_id>/question/", v.ask_question, name="ask_question"),
     path("conversations/<int:pk>/", v.conversation, name="conversation"),
     path("files/<int:pk>/", v.download_attachment, name="attachment"),
+    # worksheets (SWOT, G-STAR), the record, "Raise a concern", confirmation pages
+    path("relationships/<int:pk>/worksheets/<str:kind>/", worksheets.worksheet, name="worksheet"),
+    path(
+        "relationships/<int:pk>/worksheets/<str:kind>/versions/<int:number>/",
+        worksheets.worksheet_version,
+        name="worksheet_version",
+    ),
+    path("relationships/<int:pk>/worksheets/<str:kind>/pdf/", worksheets.worksheet_pdf, name="worksheet_pdf"),
+    path("worksheets/<int:pk>/", worksheets.worksheet_open, name="worksheet_open"),
+    path("relationships/<int:pk>/proposal/", record.proposal, name="proposal"),
+    path("relationships/<int:pk>/cpd.pdf", record.cpd_pdf, name="cpd_pdf"),
+    path("relationships/<int:pk>/concern/", record.raise_concern, name="raise_concern"),
+    path("record/mentoring-hours.pdf", record.hours_pdf, name="mentoring_hours_pdf"),
+    path("goals/<int:pk>/delete/confirm/", confirm.goal_delete_confirm, name="goal_delete_confirm"),
+    path("meetings/<int:pk>/cancel/confirm/", confirm.meeting_cancel_confirm, name="meeting_cancel_confirm"),
+    path(
+        "relationships/<int:pk>/request/withdraw/confirm/",
+        confirm.request_withdraw_confirm,
+        name="request_withdraw_confirm",
+    ),
 ]

@@ -94,6 +94,10 @@ EVENTS: dict[str, Event] = {
     "meeting_arranged": Event(_meetings.link_label, "meetings", "relationship", _invite(cancelled=False)),
     "meeting_changed": Event(_meetings.link_label, "meetings", "relationship", _invite(cancelled=False)),
     "meeting_cancelled": Event(_meetings.link_label, "meetings", "relationship", _invite(cancelled=True)),
+    # Worksheets and concerns (journeys.services.worksheets, journeys.services.concerns)
+    "worksheet_saved": Event(_("Read the worksheet"), "worksheet_open", "worksheet"),
+    "worksheet_comment": Event(_("Read the comment"), "worksheet_open", "worksheet"),
+    "concern_raised_confirmation": _view_relationship,
     # Reminders (journeys.services.reminders)
     "reminder_review_request": _review_request,
     "reminder_first_meeting": _arrange_first,

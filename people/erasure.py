@@ -13,7 +13,8 @@ addresses or rings the person is deleted or rewritten:
 - every copy of their name, e-mail address or phone number in text written elsewhere:
   other people's notifications (subject, bodies, .ics invitations, delivery errors), the
   relationship history notes, messages, meetings, goals and their entries, feedback,
-  personal statements, staff cases and staff notes, other support requests, attachment file
+  worksheets (SWOT, G-STAR) and their comments, concerns raised about a relationship (the
+  words of their own concerns are removed), personal statements, staff cases and staff notes, other support requests, attachment file
   names and the admin's change log.
 
 Their first or last name on its own is replaced inside their own relationships and
@@ -41,6 +42,7 @@ from django.utils.translation import gettext_lazy as _
 
 from journeys.models import (
     Attachment,
+    Concern,
     Conversation,
     Feedback,
     Goal,
@@ -49,6 +51,8 @@ from journeys.models import (
     Message,
     Relationship,
     StateChange,
+    WorksheetAnswer,
+    WorksheetComment,
 )
 from notifications.models import Notification, ReminderOptOut, SentReminder
 from staff.models import StaffCase, StaffNote
@@ -152,6 +156,7 @@ def erase_personal_data(user, needles: Needles) -> None:
     _delete_own_rows(user, needles, by_address)
     _delete_own_files(user)
     _anonymise_support_requests(user, needles, by_address)
+    _remove_own_concerns(user)
     _scrub_own_relationships(user, needles)
     _scrub_everywhere(needles)
 
@@ -205,6 +210,13 @@ def _anonymise_support_requests(user, needles: Needles, by_address: Q) -> None:
         request.save(update_fields=["name", "email", "subject", "message", "user"])
 
 
+def _remove_own_concerns(user) -> None:
+    """Concerns they raised ("Raise a concern"): the row and its case stay (staff records), the words go."""
+    removed = gettext("(Removed: the sender deleted their account.)")
+    Concern.objects.filter(raised_by=user).update(message=removed)
+    StaffCase.objects.filter(concern__raised_by=user).update(summary=removed)
+
+
 def _scrub_own_relationships(user, needles: Needles) -> None:
     """Text about them inside their own relationships and conversations: every name form."""
     relationships = Relationship.objects.filter(Q(mentee=user) | Q(mentor=user))
@@ -217,6 +229,9 @@ def _scrub_own_relationships(user, needles: Needles) -> None:
         (Goal.objects.filter(relationship__in=relationships), ["label", "details"]),
         (GoalEntry.objects.filter(goal__relationship__in=relationships), ["text"]),
         (Feedback.objects.filter(relationship__in=relationships), ["comments"]),
+        (WorksheetAnswer.objects.filter(version__worksheet__relationship__in=relationships), ["text"]),
+        (WorksheetComment.objects.filter(worksheet__relationship__in=relationships), ["text"]),
+        (Concern.objects.filter(relationship__in=relationships), ["message"]),
         (StaffCase.objects.filter(relationship__in=relationships), ["summary", "resolution"]),
         (StaffNote.objects.filter(case__relationship__in=relationships), ["body"]),
     ]
@@ -234,6 +249,9 @@ def _scrub_everywhere(needles: Needles) -> None:
         (Goal.objects.all(), ["label", "details"]),
         (GoalEntry.objects.all(), ["text"]),
         (Feedback.objects.all(), ["comments"]),
+        (WorksheetAnswer.objects.all(), ["text"]),
+        (WorksheetComment.objects.all(), ["text"]),
+        (Concern.objects.all(), ["message"]),
         (Relationship.objects.all(), ["statement"]),
         (StaffCase.objects.all(), ["summary", "resolution"]),
         (StaffNote.objects.all(), ["body"]),

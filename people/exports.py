@@ -7,7 +7,8 @@ DATA_EXPORT_EXPIRE_DAYS. Only the person themselves can download it (``access_da
 
 What the zip holds (``README.txt`` inside says the same):
 account.json, profile.json, relationships.json (as mentee and as mentor, each with its
-history, meetings, goals and their entries, and the feedback *they* wrote), messages.json
+history, meetings, goals and their entries, worksheets, and the feedback and concerns *they*
+wrote), messages.json
 (their conversations), notifications.json, support_requests.json, reminder_settings.json,
 and files/ (the files they uploaded).
 """
@@ -41,7 +42,8 @@ README = _("""What %(site)s holds about you, exported on %(date)s.
 account.json          your account: name, email addresses, when you joined and last signed in
 profile.json          your profile as you filled it in
 relationships.json    your mentoring requests and relationships (as mentee and as mentor):
-                      their history, meetings, goals and milestones, and the feedback you gave
+                      their history, meetings, goals and milestones, SWOT and G-STAR worksheets
+                      (every version and comment), the feedback you gave and the concerns you raised
 messages.json         the messages in your conversations (files/ holds the files you sent)
 notifications.json    the notifications and emails we sent you
 support_requests.json the messages you sent through the Contact form
@@ -175,7 +177,17 @@ def _relationships(user) -> list[dict]:
     rels = (
         Relationship.objects.filter(Q(mentee=user) | Q(mentor=user))
         .select_related("mentee", "mentor", "area")
-        .prefetch_related("history__actor", "meetings__organiser", "goals__entries__author", "goals__owner", "feedback")
+        .prefetch_related(
+            "history__actor",
+            "meetings__organiser",
+            "goals__entries__author",
+            "goals__owner",
+            "feedback",
+            "worksheets__versions__answers",
+            "worksheets__versions__author",
+            "worksheets__comments__author",
+            "concerns",
+        )
         .order_by("created_at", "pk")
     )
     return [_relationship(rel, user) for rel in rels]
@@ -222,6 +234,30 @@ def _relationship(rel, user) -> dict:
             for f in rel.feedback.all()
             if f.author_id == user.pk
         ],
+        # The SWOT and G-STAR worksheets: both people see them (every version and comment).
+        "worksheets": [_worksheet(w, user) for w in rel.worksheets.all()],
+        # "Raise a concern": only the ones this person raised.
+        "concerns_you_raised": [
+            {"message": c.message, "raised_at": _iso(c.raised_at)}
+            for c in rel.concerns.all()
+            if c.raised_by_id == user.pk
+        ],
+    }
+
+
+def _worksheet(sheet, user) -> dict:
+    return {
+        "worksheet": str(sheet.definition.title),
+        "versions": [
+            {
+                "number": v.number,
+                "saved_by": _person(v.author, user),
+                "saved_at": _iso(v.saved_at),
+                "answers": {str(heading.label): text for heading, text in v.answer_list()},
+            }
+            for v in sheet.versions.all()
+        ],
+        "comments": [{"by": _person(c.author, user), "at": _iso(c.at), "text": c.text} for c in sheet.comments.all()],
     }
 
 

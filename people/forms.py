@@ -94,14 +94,24 @@ class ProfileForm(forms.ModelForm):
         if user is not None:
             self.fields["first_name"].initial = user.first_name
             self.fields["last_name"].initial = user.last_name
+        profile = self.instance
+        # Decided from the profile as it was when the form was made (saving changes the instance).
+        self.mentee_only = bool(profile and profile.pk and profile.is_mentee and not profile.is_mentor)
+        if self.mentee_only:
+            for name in self.MENTOR_ONLY:
+                del self.fields[name]  # kept as they are on the profile (capacity's default, open to requests)
         order = ["first_name", "last_name"]
         self.order_fields(order + [f for f in self.fields if f not in order])
+
+    # The mentor questions: a mentee-only profile is not asked them. Ticking "I want to be a
+    # mentor" and saving brings them onto the form (with the defaults until changed).
+    MENTOR_ONLY = ("capacity", "accepting_requests", "away_until")
 
     def clean(self):
         data = super().clean()
         if not data.get("is_mentor") and not data.get("is_mentee"):
             raise forms.ValidationError(gettext("Choose at least one: mentor, mentee or both."))
-        if data.get("is_mentor") and not data.get("capacity"):
+        if data.get("is_mentor") and not data.get("capacity") and "capacity" in self.fields:
             self.add_error("capacity", gettext("Mentors need room for at least one mentee."))
         if data.get("capacity") is not None and data["capacity"] > 20:
             self.add_error("capacity", gettext("Twenty mentees at once is the most we allow."))

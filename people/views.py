@@ -25,12 +25,21 @@ def home(request):
 @login_required
 def profile(request):
     instance, _created = Profile.objects.get_or_create(user=request.user)
-    was_complete = instance.is_complete
+    was_complete, was_mentor = instance.is_complete, instance.is_mentor
     if request.method == "POST":
         form = ProfileForm(request.POST, instance=instance, user=request.user)
         if form.is_valid():
             saved = services.save_profile(form, request.user)
             messages.success(request, _("Your profile has been saved."))
+            if saved.is_mentor and not was_mentor and form.mentee_only:
+                messages.info(
+                    request,
+                    _(
+                        "You are now a mentor too. Check your mentor settings below: how many mentees you can "
+                        "support at once, whether you are open to requests, and any time away."
+                    ),
+                )
+                return redirect("profile")
             if saved.is_complete and not was_complete and saved.is_mentee:
                 messages.info(request, _("Your profile is complete. Now let's find you a mentor."))
                 return redirect("find_mentor")

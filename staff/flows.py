@@ -37,10 +37,10 @@ class CaseFlow(flow.Flow):
 
     resolved = flow.End()
 
-    def start_case(self, activation, *, kind, summary, relationship=None, support_request=None):
+    def start_case(self, activation, *, kind, summary, relationship=None, support_request=None, concern=None):
         case = activation.process
         case.kind, case.summary = kind, summary[:300]
-        case.relationship, case.support_request = relationship, support_request
+        case.relationship, case.support_request, case.concern = relationship, support_request, concern
         return case
 
 
@@ -49,7 +49,7 @@ class CaseFlow(flow.Flow):
 
 
 def case_opened(**details) -> StaffCase:
-    """A new case (``kind``, ``summary``, ``relationship``/``support_request``), waiting in the queue."""
+    """A new case (``kind``, ``summary``, ``relationship``/``support_request``/``concern``), waiting in the queue."""
     return CaseFlow.start.run(**details)
 
 

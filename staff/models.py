@@ -23,6 +23,7 @@ class CaseKind(models.TextChoices):
     STALLED = "stalled", _("Stalled relationship")
     SUPPORT_REQUEST = "support_request", _("Support request")
     RAISED_BY_STAFF = "raised_by_staff", _("Raised by staff")
+    CONCERN = "concern", _("Concern from a participant")
 
 
 class StaffCase(Process):
@@ -32,6 +33,10 @@ class StaffCase(Process):
     )
     support_request = models.ForeignKey(
         "support.SupportRequest", null=True, blank=True, on_delete=models.CASCADE, related_name="staff_cases"
+    )
+    # "Raise a concern" (journeys.models.Concern): the participant's own message, shown on the case.
+    concern = models.ForeignKey(
+        "journeys.Concern", null=True, blank=True, on_delete=models.CASCADE, related_name="staff_cases"
     )
     summary = models.CharField(max_length=300)
     snoozed_until = models.DateField(null=True, blank=True)
@@ -87,6 +92,19 @@ class StaffCase(Process):
             return gettext("%(mentee)s and %(mentor)s %(summary)s.") % names
         if self.kind == CaseKind.STALLED:
             return gettext("Nothing has happened between %(mentee)s and %(mentor)s %(summary)s.") % names
+        if self.kind == CaseKind.CONCERN:
+            by_mentor = self.concern is not None and self.concern.raised_by_id == rel.mentor_id
+            if by_mentor:
+                return (
+                    gettext(
+                        "%(mentor)s (mentor) raised a concern about their relationship with %(mentee)s: “%(summary)s”"
+                    )
+                    % names
+                )
+            return (
+                gettext("%(mentee)s (mentee) raised a concern about their relationship with %(mentor)s: “%(summary)s”")
+                % names
+            )
         return gettext("%(mentee)s and %(mentor)s: %(summary)s") % names
 
 

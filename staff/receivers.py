@@ -20,6 +20,10 @@ def _first_meeting_overdue(sender, relationship, **kwargs):
     services.escalate_no_first_meeting(relationship)
 
 
+def _concern_raised(sender, concern, **kwargs):
+    services.open_concern_case(concern)
+
+
 def _support_request_received(sender, support_request, **kwargs):
     services.open_case(
         CaseKind.SUPPORT_REQUEST,
@@ -32,4 +36,5 @@ def _support_request_received(sender, support_request, **kwargs):
 def connect() -> None:
     journey.request_unanswered.connect(_request_unanswered, dispatch_uid="staff.request_unanswered")
     journey.first_meeting_overdue.connect(_first_meeting_overdue, dispatch_uid="staff.first_meeting_overdue")
+    journey.concern_raised.connect(_concern_raised, dispatch_uid="staff.concern_raised")
     support.support_request_received.connect(_support_request_received, dispatch_uid="staff.support_request")

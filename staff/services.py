@@ -62,17 +62,27 @@ def _lock_case(case: StaffCase) -> StaffCase:
 
 
 def open_case(
-    kind: CaseKind, *, summary: str, relationship=None, support_request=None, tell_staff: bool = True
+    kind: CaseKind,
+    *,
+    summary: str,
+    relationship=None,
+    support_request=None,
+    concern=None,
+    tell_staff: bool = True,
 ) -> StaffCase:
     """Open a case, unless one of the same kind is already open about the same thing."""
     with transaction.atomic():
         if relationship is not None:  # one sweep or timer at a time per relationship
             Relationship.objects.select_for_update().filter(pk=relationship.pk).exists()
-        existing = open_cases().filter(kind=kind, relationship=relationship, support_request=support_request).first()
+        existing = (
+            open_cases()
+            .filter(kind=kind, relationship=relationship, support_request=support_request, concern=concern)
+            .first()
+        )
         if existing is not None:
             return existing
         case = case_flow.case_opened(
-            kind=kind, summary=summary, relationship=relationship, support_request=support_request
+            kind=kind, summary=summary, relationship=relationship, support_request=support_request, concern=concern
         )
         if tell_staff:
             notify_staff("staff_case_opened", case=case)
@@ -102,6 +112,16 @@ def escalate_no_first_meeting(relationship: Relationship) -> StaffCase | None:
         summary=_("were matched on %(date)s and have not arranged a first meeting")
         % {"date": long_date(relationship.matched_at or relationship.created_at)},
     )
+
+
+def open_concern_case(concern) -> StaffCase:
+    """A participant raised a concern about their relationship: a case of its own, and staff told.
+
+    The other participant is not told; staff may involve them with a nudge from the case.
+    """
+    message = " ".join(concern.message.split())
+    summary = message if len(message) <= 200 else message[:199] + "…"
+    return open_case(CaseKind.CONCERN, relationship=concern.relationship, concern=concern, summary=summary)
 
 
 def raise_case(relationship: Relationship, user, reason: str) -> StaffCase:
@@ -207,8 +227,14 @@ NUDGED = {
 }
 
 
-def _nudge_situation(relationship: Relationship, person) -> str:
-    """Which nudge fits this person at this stage (templates/notifications/events/staff_nudge/)."""
+def _nudge_situation(relationship: Relationship, person, case: StaffCase | None = None) -> str:
+    """Which nudge fits this person at this stage (templates/notifications/events/staff_nudge/).
+
+    On a participant's concern the nudge is a neutral check-in from the team: it says nothing of
+    the concern itself, so staff choose what the other person learns (their own line, if any).
+    """
+    if case is not None and case.kind == CaseKind.CONCERN:
+        return "check_in"
     state, is_mentor = relationship.state, person == relationship.mentor
     if state == State.REQUESTED:
         return "answer_request" if is_mentor else "request_waiting"
@@ -219,13 +245,13 @@ def _nudge_situation(relationship: Relationship, person) -> str:
     return "quiet"
 
 
-def _nudge(relationship: Relationship, person, personal: str):
+def _nudge(relationship: Relationship, person, personal: str, case: StaffCase | None = None):
     return notify(
         person,
         "staff_nudge",
         relationship=relationship,
         other=relationship.other(person),
-        situation=_nudge_situation(relationship, person),
+        situation=_nudge_situation(relationship, person, case),
         personal=personal,
     )
 
@@ -249,7 +275,7 @@ def nudge(case: StaffCase, user, who: str, personal: str = "") -> list:
     )
     with transaction.atomic():
         _lock_case(case)
-        sent = [_nudge(relationship, p, personal) for p in people]
+        sent = [_nudge(relationship, p, personal, case) for p in people]
         if personal:
             body = _("%(nudged)s With the line: “%(line)s”") % {"nudged": NUDGED[who], "line": personal}
         else:

@@ -205,6 +205,12 @@ class HandleCase(View):
                 services.suggest_mentors(case, request.user, data["mentors"])
                 done = _("Suggestions sent to the mentee.")
             elif action == "close":
+                if request.POST.get("confirmed") != "yes":  # a page of its own first (no JavaScript needed)
+                    return render(
+                        request,
+                        "staff/confirm_close.html",
+                        {"case": case, "relationship": case.relationship, "reason": data["reason"], "nav": "staff"},
+                    )
                 services.close_relationship(case, request.user, data["reason"])
                 done = _("The relationship is closed and both participants have been told. Resolve the case when done.")
             else:

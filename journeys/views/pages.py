@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from people.models import Profile
 from people.selectors import access_mentor
+from project.downloads import attachment
 
 from .. import events, rules, selectors
 from ..forms import (
@@ -54,6 +55,11 @@ def relationship_list(request):
         {
             "as_mentee": as_mentee,
             "as_mentor": as_mentor,
+            # Active relationships first; ended ones (declined, completed, withdrawn, closed) in their own section.
+            "mentors_active": [r for r in as_mentee if not r.is_ended],
+            "mentors_ended": [r for r in as_mentee if r.is_ended],
+            "mentees_active": [r for r in as_mentor if not r.is_ended],
+            "mentees_ended": [r for r in as_mentor if r.is_ended],
             "profile": profile,
             "onboarding_url": selectors.onboarding_task_url(request.user),
             "questions": selectors.question_threads(request.user),
@@ -87,6 +93,8 @@ def relationship_detail(request, pk: int):
             "can_reinstate": role == "mentee" and rel.state == State.REQUEST_WITHDRAWN,
             "reinstate_blocked": why_not(rel, "reinstate") if rel.state == State.REQUEST_WITHDRAWN else None,
             "staff_cases": list(rel.staff_cases.order_by("-created")) if request.user.is_staff else [],
+            # "Raise a concern": the raiser's own only; the other person never sees them.
+            "my_concerns": list(rel.concerns.filter(raised_by=request.user)) if role else [],
             "nav": "relationships",
         },
     )
@@ -507,15 +515,15 @@ def goal_pdf(request, pk: int):
     from ..pdf import goal_pdf as render_pdf
 
     goal = selectors.access_goal(request.user, pk)
-    response = HttpResponse(render_pdf(goal), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="goal-{goal.pk}.pdf"'
-    return response
+    return attachment(render_pdf(goal), "application/pdf", f"goal-{goal.pk}.pdf")
 
 
 @login_required
 def tool(request, pk: int, name: str):
     rel = selectors.access_party_relationship(request.user, pk)
-    if name not in ("swot", "gstar", "smart"):
+    if name in ("swot", "gstar"):  # worksheets now (journeys.views.worksheets); old links still work
+        return redirect("worksheet", rel.pk, name)
+    if name != "smart":
         raise Http404
     return render(
         request,

@@ -193,7 +193,14 @@ def contexts(w) -> dict[str, list[dict]]:
         "staff_case_opened": [{"case": w.case}],
         "staff_nudge": [
             {**nudge, "situation": situation, "personal": personal}
-            for situation in ("answer_request", "request_waiting", "arrange_first_meeting", "feedback", "quiet")
+            for situation in (
+                "answer_request",
+                "request_waiting",
+                "arrange_first_meeting",
+                "feedback",
+                "quiet",
+                "check_in",
+            )
             for personal in ("", "We are here to help.")
         ],
         "staff_suggested_mentors": [{"mentors": [w.suggestion, w.suggestion]}],
@@ -212,6 +219,25 @@ def contexts(w) -> dict[str, list[dict]]:
         ],
         "request_proposed": [rel],
         "request_proposed_confirmation": [rel],
+        **_worksheet_and_concern_contexts(w),
+    }
+
+
+def _worksheet_and_concern_contexts(w) -> dict[str, list[dict]]:
+    """Issue 9 (h5): worksheets (journeys.services.worksheets) and concerns (journeys.services.concerns)."""
+    from journeys.services import concerns, worksheets
+
+    version = worksheets.save_worksheet(w.rel, w.mentee, kind="gstar", answers={"goals": "Lead <a> team"})
+    comment = worksheets.comment_on_worksheet(w.rel, w.mentor, kind="gstar", text="Good & clear\nstart")
+    concern = concerns.raise_concern(w.rel, w.mentee, "My mentor has gone quiet.")
+    sheet = version.worksheet
+    return {
+        "worksheet_saved": [{"relationship": w.rel, "worksheet": sheet, "author": w.mentee}],
+        "worksheet_comment": [
+            {"relationship": w.rel, "worksheet": sheet, "comment": comment, "author": author}
+            for author in (w.mentee, w.mentor)
+        ],
+        "concern_raised_confirmation": [{"relationship": w.rel, "concern": concern, "other": w.mentor}],
     }
 
 

@@ -48,6 +48,12 @@ def world(both, mentor, outsider, django_capture_on_commit_callbacks):
             as_mentee.conversation, mentor, "Alice's reply", SimpleUploadedFile("alice-notes.txt", b"Alice's notes\n")
         )
         activity.create_goal(as_mentor, both, label="Bea set this goal for Mo", details="", due_date=None)
+        from journeys.services import concerns, worksheets
+
+        worksheets.save_worksheet(as_mentee, both, kind="swot", answers={"strengths": "Bea's strengths"})
+        worksheets.comment_on_worksheet(as_mentee, mentor, kind="swot", text="Alice's comment on Bea's SWOT")
+        concerns.raise_concern(as_mentee, both, "Bea's concern about Alice")
+        concerns.raise_concern(as_mentee, mentor, "Alice's concern about Bea")
         relationships.give_feedback(as_mentee, both, 4, "Bea's feedback about Alice")
         relationships.give_feedback(as_mentee, mentor, 2, "Alice's private feedback about Bea")
         submit_support_request(name="Bea Both", email=both.email, subject="Bea needs help", message="Bea's question")
@@ -107,6 +113,15 @@ def test_the_zip_holds_the_persons_data_in_both_roles_and_nobody_elses(
     assert by_role["mentee"]["feedback_you_gave"] == [
         {"rating": 4, "comments": "Bea's feedback about Alice", "at": by_role["mentee"]["feedback_you_gave"][0]["at"]}
     ]
+
+    # The worksheet both of them see, in full; only the concern she raised.
+    (swot,) = by_role["mentee"]["worksheets"]
+    assert swot["worksheet"] == "SWOT" and swot["versions"][0]["answers"]["Strengths"] == "Bea's strengths"
+    assert (
+        swot["comments"][0]["text"] == "Alice's comment on Bea's SWOT" and swot["comments"][0]["by"] == "Alice Kember"
+    )
+    assert [c["message"] for c in by_role["mentee"]["concerns_you_raised"]] == ["Bea's concern about Alice"]
+    assert "Alice's concern about Bea" not in json.dumps(rels)
 
     conversations = json.loads(archive.read("messages.json"))
     texts = [m["text"] for c in conversations for m in c["messages"]]

@@ -113,6 +113,12 @@ def live_through_a_relationship(client, zebedee, mentor, staff, settings, captur
         activity.send_message(rel.conversation, mentor, f"Thanks {FIRST} {LAST}, talk soon.")
         goal = activity.create_goal(rel, zebedee, label=f"{FIRST}'s network", details=f"By {LAST}", due_date=None)
         activity.add_goal_entry(goal, mentor, kind="review", text=f"{FIRST} is doing well")
+        from journeys.services import concerns, worksheets
+
+        worksheets.save_worksheet(rel, zebedee, kind="swot", answers={"strengths": f"{FIRST} {LAST}, {PHONE}"})
+        worksheets.comment_on_worksheet(rel, mentor, kind="swot", text=f"Well done {FIRST}")
+        concerns.raise_concern(rel, zebedee, f"Call me on {PHONE}, {FIRST} {LAST} here.")
+        concerns.raise_concern(rel, mentor, f"{FIRST} {LAST} missed a meeting.")
         relationships.complete_stage(rel, zebedee, "progression")
         relationships.complete_stage(rel, zebedee, "completion")
         relationships.give_feedback(rel, mentor, 5, f"{FIRST} {LAST} was a pleasure to mentor.")
@@ -149,7 +155,8 @@ def test_deleting_the_account_leaves_no_trace_in_any_table_or_file(
     for table in ("people_user", "people_profile", "journeys_message", "journeys_meeting", "journeys_goal",
                   "journeys_goalentry", "journeys_feedback", "journeys_relationship", "notifications_notification",
                   "support_supportrequest", "staff_staffcase", "staff_staffnote", "axes_accessattempt",
-                  "axes_accesslog", "account_emailaddress", "django_admin_log", "journeys_attachment"):  # fmt: skip
+                  "axes_accesslog", "account_emailaddress", "django_admin_log", "journeys_attachment",
+                  "journeys_worksheetanswer", "journeys_worksheetcomment", "journeys_concern"):  # fmt: skip
         assert table in tables, f"the walk-through left nothing in {table}"
     columns = {m.split(" contains")[0] for m in before}
     assert {
@@ -177,6 +184,9 @@ def test_deleting_the_account_leaves_no_trace_in_any_table_or_file(
     # Other people's words stay, with the person's name taken out.
     assert rel.conversation.messages.filter(body="Thanks Former participant, talk soon.").exists()
     assert rel.feedback.get(author=mentor).comments == "Former participant was a pleasure to mentor."
+    # Their own concern keeps its row (and its staff case), without their words; the mentor's is scrubbed.
+    assert rel.concerns.get(raised_by=zebedee).message == "(Removed: the sender deleted their account.)"
+    assert rel.concerns.get(raised_by=mentor).message == "Former participant missed a meeting."
 
 
 def test_a_request_withdrawn_then_left_says_the_person_left_not_closed_by_staff(client, zebedee, mentor):

@@ -339,6 +339,9 @@ def world(db):
     review = send(review_mentee, mentor)
     case_mentee = make_mentee(first_name="Cas")
     case = raise_case(walk_to(send(case_mentee, mentor), case_mentee, mentor, "arranging"), staff, "Check on this")
+    from journeys.services import worksheets
+
+    worksheets.save_worksheet(matched, mentee, kind="swot", answers={"strengths": "Planning"})  # so it takes comments
     record_mentee = make_mentee(first_name="Rec")
     record_case = raise_case(
         walk_to(send(record_mentee, mentor), record_mentee, mentor, "arranging"), staff, "And this"
@@ -396,10 +399,12 @@ PAGES = [
     ("mentee", lambda w: f"/conversations/{w['matched'].conversation_id}/"),
     ("mentee", lambda w: f"/relationships/{w['matched'].pk}/meet/new/"),
     ("mentee", lambda w: f"/meetings/{w['matched'].meetings.first().pk}/edit/"),
-    ("mentee", lambda w: f"/relationships/{w['matched'].pk}/meet/"),
     ("mentee", lambda w: f"/goals/{w['matched'].goals.first().pk}/edit/"),
     ("mentee", lambda w: f"/relationships/{w['matched'].pk}/goals/"),
     ("mentee", lambda w: "/notifications/"),
+    ("mentee", lambda w: f"/relationships/{w['matched'].pk}/worksheets/swot/"),
+    ("mentee", lambda w: f"/relationships/{w['matched'].pk}/concern/"),
+    ("mentee", lambda w: f"/meetings/{w['matched'].meetings.first().pk}/cancel/confirm/"),
     ("staff", lambda w: f"/relationships/{w['matched'].pk}/"),
     ("staff", lambda w: "/staff/inbox/"),
     ("staff", lambda w: f"/staff/cases/{w['record_case'].pk}/"),
@@ -411,7 +416,7 @@ PAGES = [
     ("withdrawn_mentee", lambda w: step_url(w["withdrawn"], w["withdrawn_mentee"])),
     ("mentor", lambda w: step_url(w["review"], w["mentor"])),
     ("feedback_mentee", lambda w: step_url(w["feedback"], w["feedback_mentee"])),
-    ("mentee", lambda w: f"/relationships/{w['requested'].pk}/"),
+    ("mentee", lambda w: f"/relationships/{w['requested'].pk}/request/withdraw/confirm/"),
     ("mentee", lambda w: step_url(w["matched"], w["mentee"])),
     ("mentee", lambda w: f"/relationships/{w['matched'].pk}/withdraw/"),
     ("mentee", lambda w: "/accounts/password/change/"),
@@ -453,6 +458,14 @@ NO_FORM = {
     "mentoring:completion:execute": "no free input: the 'ready to give feedback' button",
     "mentoring:mentor_feedback:execute": "the same feedback form as mentee_feedback, fuzzed above",
     "onboarding:find_mentor:execute": "redirects to Find Mentor",
+    "worksheet_version": "an earlier version of a worksheet: read only",
+    "worksheet_pdf": "a PDF download",
+    "worksheet_open": "redirects to the worksheet's page",
+    "proposal": "the mentoring request: read only",
+    "cpd_pdf": "a PDF download",
+    "mentoring_hours_pdf": "a PDF download",
+    "goal_delete_confirm": "no free input: the confirmation button posts to goal_action",
+    "meetings": "the meeting list: links only (cancelling asks on a page of its own, fuzzed above)",
 }
 FLOW_STEP_MODULES = ("journeys.views.steps", "staff.views")
 

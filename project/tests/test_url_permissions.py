@@ -42,7 +42,7 @@ from journeys.flows import onboarding
 from journeys.flows.mentoring import MentoringFlow
 from journeys.flows.onboarding import OnboardingFlow
 from journeys.models import OnboardingProcess
-from journeys.services import activity, relationships
+from journeys.services import activity, relationships, worksheets
 from journeys.tests.helpers import goal, send, walk_to
 from notifications import reminders
 from notifications.models import Notification
@@ -165,7 +165,7 @@ TABLE: dict[str, Row] = {
     "meetings": PARTY,
     "meeting_new": PARTY,
     "goals": PARTY,
-    "tool": row(LOGIN, NO, OK, OK, NO, lambda w: {"pk": w["rel"].pk, "name": "swot"}),
+    "tool": row(LOGIN, NO, OK, OK, NO, lambda w: {"pk": w["rel"].pk, "name": "smart"}),  # SWOT, G-STAR: worksheets
     "meeting_edit": row(LOGIN, NO, OK, OK, NO, lambda w: {"pk": w["meeting"].pk}),
     "meeting_cancel": row(LOGIN, NO, GO, GO, NO, lambda w: {"pk": w["meeting"].pk}, method="post", data=POSTED),
     "meeting_ics": row(LOGIN, NO, OK, OK, NO, lambda w: {"pk": w["meeting"].pk}),
@@ -228,6 +228,21 @@ TABLE: dict[str, Row] = {
     "staff_matching_close": row(LOGIN, NO, NO, NO, OK, lambda w: {"pk": w["round"].pk}, support=NO),
     # a mentee's own place in a round: 404 for everyone else
     "matching_shortlist": row(LOGIN, NO, OK, NO, NO, lambda w: {"pk": w["round"].pk}),
+    # issue 9 (h5): worksheets are the pair's own (staff 404 too, like messages); the proposal is
+    # on the relationship's summary, which staff see; the CPD pack is each person's own
+    "worksheet": row(LOGIN, NO, OK, OK, NO, lambda w: {"pk": w["rel"].pk, "kind": "swot"}),
+    "worksheet_version": row(LOGIN, NO, OK, OK, NO, lambda w: {"pk": w["rel"].pk, "kind": "swot", "number": 1}),
+    "worksheet_pdf": row(LOGIN, NO, OK, OK, NO, lambda w: {"pk": w["rel"].pk, "kind": "swot"}),
+    "worksheet_open": row(LOGIN, NO, GO, GO, NO, lambda w: {"pk": w["worksheet"].pk}),
+    "proposal": row(LOGIN, NO, OK, OK, OK, rel),
+    "cpd_pdf": row(LOGIN, NO, OK, OK, NO, rel),
+    "raise_concern": PARTY,
+    "mentoring_hours_pdf": SIGNED_IN,  # the signed-in person's own hours as a mentor
+    # the mentor is sent back from the goal's confirmation page: only the person who set it may delete it
+    "goal_delete_confirm": row(LOGIN, NO, OK, GO, NO, goal_pk),
+    "meeting_cancel_confirm": row(LOGIN, NO, OK, OK, NO, lambda w: {"pk": w["meeting"].pk}),
+    # the world's relationship is past its request: the mentee is sent back with the reason
+    "request_withdraw_confirm": row(LOGIN, NO, GO, NO, NO, rel),
 }
 
 
@@ -370,6 +385,7 @@ def world(db):
     relationships.decline_request(declined, mentor, "Not this time")
     rel = walk_to(send(mentee, mentor), mentee, mentor, "first_conversation")
     g = goal(rel, mentee)
+    swot = worksheets.save_worksheet(rel, mentee, kind="swot", answers={"strengths": "Planning"}).worksheet
     meeting = rel.meetings.get()
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -400,6 +416,7 @@ def world(db):
         "done": done,
         "declined": declined,
         "goal": g,
+        "worksheet": swot,
         "meeting": meeting,
         "message": message,
         "case": case,

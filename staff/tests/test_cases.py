@@ -249,7 +249,13 @@ def test_closing_the_relationship_tells_both_and_resolving_archives_the_case(as_
     services.claim(unanswered, staff)
     url = execute_url(unanswered)
     mail.outbox.clear()
-    as_staff.post(url, {"action": "close", "close-reason": "The mentor has left the programme."})
+    # A confirmation page of its own first (no JavaScript needed): nothing is closed yet.
+    asked = as_staff.post(url, {"action": "close", "close-reason": "The mentor has left the programme."})
+    page = asked.content.decode()
+    assert "Close the relationship between" in page and "This cannot be undone." in page
+    assert 'name="confirmed" value="yes"' in page and "The mentor has left the programme." in page
+    assert Relationship.objects.get().state == State.REQUESTED and not mail.outbox
+    as_staff.post(url, {"action": "close", "close-reason": "The mentor has left the programme.", "confirmed": "yes"})
     rel = Relationship.objects.get()
     assert rel.state == State.CLOSED
     assert sorted(m.to[0] for m in mail.outbox) == sorted([rel.mentee.email, rel.mentor.email])

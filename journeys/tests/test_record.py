@@ -1,0 +1,167 @@
+"""The record: meetings held (one rule), the CPD evidence pack, a mentor's hours, the goal PDF;
+every PDF read back with pypdf."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from journeys import record, selectors
+from journeys.models import Meeting
+from journeys.services import activity, relationships
+from people.tests.factories import PASSWORD, make_mentee, make_mentor, make_staff
+
+from .helpers import goal, send, walk_to
+from .pdftext import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    assert client.login(email=user.email, password=PASSWORD)
+    return client
+
+
+def meeting(rel, user, *, days_ago: float, minutes: int, title: str, cancelled: bool = False) -> Meeting:
+    m = activity.create_meeting(
+        rel,
+        user,
+        title=title,
+        starts_at=timezone.now() - dt.timedelta(days=days_ago),
+        duration_minutes=minutes,
+        send_details=False,
+    )
+    if cancelled:
+        activity.cancel_meeting(m, user, send_details=False)
+    return m
+
+
+@pytest.fixture
+def journey(mentee, mentor):
+    """A completed relationship with meetings held and not, goals with milestones, reviews and
+    outcomes by both people, and feedback from both."""
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "first_conversation")  # its first meeting is in 7 days
+    meeting(rel, mentee, days_ago=20, minutes=60, title="Getting to know each other")
+    meeting(rel, mentor, days_ago=10, minutes=90, title="Networking plan")
+    meeting(rel, mentee, days_ago=5, minutes=30, title="Called off", cancelled=True)
+    meeting(rel, mentee, days_ago=10 / (24 * 60), minutes=60, title="Going on now")  # started 10 minutes ago
+    network = goal(rel, mentee, "Grow my network")
+    activity.add_goal_entry(network, mentee, kind="milestone", text="Joined the regional forum")
+    activity.add_goal_entry(network, mentee, kind="review", text="I find cold introductions hard")
+    activity.add_goal_entry(network, mentor, kind="review", text="John is too modest about his progress")
+    activity.add_goal_entry(network, mentee, kind="outcome", text="Five new contacts in the sector")
+    activity.complete_goal(network, mentee)
+    goal(rel, mentee, "Speak at a team meeting")
+    relationships.complete_stage(rel, mentee, "first_conversation")
+    relationships.complete_stage(rel, mentee, "progression")
+    relationships.complete_stage(rel, mentee, "completion")
+    relationships.give_feedback(rel, mentee, 5, "The mentoring changed how I network.")
+    relationships.give_feedback(rel, mentor, 3, "Mentee sometimes missed meetings.")
+    rel.refresh_from_db()
+    assert rel.state == "completed"
+    return rel
+
+
+def test_a_meeting_is_held_when_its_end_has_passed_and_it_was_not_cancelled(journey):
+    held = [m.title for m in selectors.meetings_held(journey)]
+    assert held == ["Getting to know each other", "Networking plan"]
+
+
+def test_the_mentee_cpd_pack(client, journey, mentee):
+    login(client, mentee)
+    resp = client.get(reverse("cpd_pdf", args=[journey.pk]))
+    assert resp.status_code == 200 and resp["Content-Type"] == "application/pdf"
+    assert resp["Content-Disposition"].startswith('attachment; filename="cpd-mentoring-')
+    text = pdf_text(resp.content)
+    assert "CPD evidence: mentoring" in text
+    assert "John Smith, as mentee of Alice Kember" in text
+    today = timezone.localdate()
+    assert f"Requested: {today:%-d %B %Y}" in text and f"Matched: {today:%-d %B %Y}" in text
+    assert "Ended:" in text and "(Completed)" in text
+    # Meetings held: two, 2 hours 30 minutes; not the cancelled one, the one going on, the future one.
+    assert "Getting to know each other" in text and "Networking plan" in text
+    assert "Called off" not in text and "Going on now" not in text and "First conversation" not in text
+    assert "Meetings held: 2. Total time: 2 hours 30 minutes (2.50 hours)." in text
+    assert "1 hour 30 minutes" in text
+    # Goals set and completed, with milestones and outcomes.
+    assert "Goals set: 2. Completed: 1." in text
+    assert "Grow my network" in text and "Speak at a team meeting" in text and "not completed" in text
+    assert "Milestone" in text and "Joined the regional forum" in text
+    assert "Five new contacts in the sector" in text
+    # Their own reflections and feedback; never the mentor's review or private feedback.
+    assert "My reflections" in text and "I find cold introductions hard" in text
+    assert "rated 5 out of 5. The mentoring changed how I network." in text
+    assert "too modest" not in text and "missed meetings" not in text and "rated 3" not in text
+
+
+def test_the_mentor_cpd_pack_has_their_own_reflections_only(client, journey, mentor):
+    login(client, mentor)
+    text = pdf_text(client.get(reverse("cpd_pdf", args=[journey.pk])).content)
+    assert "Alice Kember, as mentor of John Smith" in text
+    assert "Meetings held: 2. Total time: 2 hours 30 minutes (2.50 hours)." in text
+    assert "John is too modest about his progress" in text and "rated 3 out of 5" in text
+    assert "I find cold introductions hard" not in text and "changed how I network" not in text
+
+
+def test_a_mentor_gets_the_hours_given_across_all_their_mentees(client, journey, mentor):
+    second_mentee = make_mentee(first_name="Priya", last_name="Shah")
+    second = walk_to(send(second_mentee, mentor), second_mentee, mentor, "first_conversation")
+    meeting(second, mentor, days_ago=3, minutes=45, title="Kick-off")
+    meeting(second, mentor, days_ago=2, minutes=45, title="Cancelled one", cancelled=True)
+    # The mentor's own mentoring as a mentee does not count as hours given.
+    other_mentor = make_mentor(first_name="Omar", last_name="Other")
+    mentor.profile.is_mentee = True
+    mentor.profile.save()
+    as_mentee = walk_to(send(mentor, other_mentor), mentor, other_mentor, "first_conversation")
+    meeting(as_mentee, mentor, days_ago=1, minutes=120, title="Alice's own mentoring")
+
+    hours = record.mentoring_hours(mentor)
+    assert [(r.relationship.mentee.display_name, r.meetings, r.minutes) for r in hours.rows] == [
+        ("John Smith", 2, 150),
+        ("Priya Shah", 1, 45),
+    ]
+    login(client, mentor)
+    resp = client.get(reverse("mentoring_hours_pdf"))
+    text = pdf_text(resp.content)
+    assert "CPD evidence: mentoring hours" in text and "Alice Kember, as a mentor" in text
+    assert "John Smith" in text and "Priya Shah" in text
+    assert "In all: 3 meetings held with 2 mentees, 3 hours 15 minutes (3.25 hours)." in text
+    assert "Omar Other" not in text
+
+
+def test_someone_who_never_mentored_gets_an_empty_statement(client, outsider):
+    login(client, outsider)
+    text = pdf_text(client.get(reverse("mentoring_hours_pdf")).content)
+    assert "No mentoring relationships yet." in text and "In all: 0 meetings held with 0 mentees" in text
+
+
+def test_a_pack_of_someone_elses_relationship_is_404(client, journey, outsider):
+    url = reverse("cpd_pdf", args=[journey.pk])
+    assert client.get(url).status_code == 302  # to the sign-in page
+    for person in (outsider, make_staff()):
+        login(client, person)
+        assert client.get(url).status_code == 404
+        client.logout()
+    assert client.get(reverse("cpd_pdf", args=[987654])).status_code == 302
+
+
+def test_the_goal_pdf_reads_back(client, journey, mentee, mentor):
+    network = journey.goals.get(label="Grow my network")
+    login(client, mentor)
+    text = pdf_text(client.get(reverse("goal_pdf", args=[network.pk])).content)
+    assert "Grow my network" in text and "Mentee: John Smith · Mentor: Alice Kember" in text
+    assert "Completed" in text and "Meet three new people" in text
+    assert "Milestone" in text and "Joined the regional forum" in text and "Outcome" in text
+
+
+def test_the_pages_offer_the_downloads(client, journey, mentee, mentor):
+    login(client, mentee)
+    page = client.get(reverse("relationship", args=[journey.pk])).content.decode()
+    assert reverse("cpd_pdf", args=[journey.pk]) in page
+    assert reverse("mentoring_hours_pdf") not in client.get(reverse("relationships")).content.decode()
+    client.logout()
+    login(client, mentor)
+    assert reverse("mentoring_hours_pdf") in client.get(reverse("relationships")).content.decode()

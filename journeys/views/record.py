@@ -1,0 +1,89 @@
+"""The relationship's record: its proposal, the CPD evidence pack, a mentor's hours, and
+"Raise a concern" (a message to the programme the other person is not shown)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from project.downloads import attachment
+
+from .. import record, selectors
+from ..forms import ConcernForm
+from ..pdf import cpd_pdf as render_cpd_pdf
+from ..pdf import hours_pdf as render_hours_pdf
+from ..services import concerns
+from ..services.base import Refused
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    return attachment(content, "application/pdf", filename)
+
+
+@login_required
+def proposal(request, pk: int):
+    """The mentoring request as sent (area and personal statement), at every stage, for both people
+    (and programme staff, who see the relationship's summary too)."""
+    rel = selectors.access_relationship(request.user, pk)
+    role = rel.role_of(request.user)
+    return render(
+        request,
+        "journeys/record/proposal.html",
+        {
+            "relationship": rel,
+            "role": role,
+            "other": rel.other(request.user) if role else None,
+            "can_edit_request": role == "mentee" and rel.state == "requested",
+            "nav": "relationships",
+        },
+    )
+
+
+@login_required
+def cpd_pdf(request, pk: int):
+    """The person's CPD evidence pack for this relationship (its two people only)."""
+    rel = selectors.access_party_relationship(request.user, pk)
+    content = render_cpd_pdf(record.cpd_record(request.user, rel))
+    return _pdf(content, f"cpd-mentoring-{rel.pk}-{timezone.localdate().isoformat()}.pdf")
+
+
+@login_required
+def hours_pdf(request):
+    """The hours the signed-in person gave as a mentor, across all their mentees."""
+    content = render_hours_pdf(record.mentoring_hours(request.user))
+    return _pdf(content, f"mentoring-hours-{timezone.localdate().isoformat()}.pdf")
+
+
+@login_required
+def raise_concern(request, pk: int):
+    rel = selectors.access_party_relationship(request.user, pk)
+    other = rel.other(request.user)
+    form = ConcernForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                concerns.raise_concern(rel, request.user, form.cleaned_data["message"])
+            except Refused as refused:
+                form.add_error("message", refused.message)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Your concern has been sent to the programme team, who will get back to you. "
+                        "%(other)s has not been told. We have emailed you a confirmation."
+                    )
+                    % {"other": other.display_name},
+                )
+                return redirect("relationship", rel.pk)
+        status = 400
+    return render(
+        request,
+        "journeys/record/concern.html",
+        {"relationship": rel, "other": other, "form": form, "nav": "relationships"},
+        status=status,
+    )
