@@ -101,10 +101,8 @@ def round_new(request):
 @staff_required
 def round_detail(request, pk: int):
     round_ = selectors.access_round(pk)
-    try:
-        page = int(request.GET.get("page", "1"))
-    except ValueError:
-        page = 1
+    raw = request.GET.get("page", "1")
+    page = int(raw) if _small_id(raw) else 1
     summary = selectors.summary(round_)
     pairs, page, pages = selectors.pairs_page(round_, page)
     return render(
@@ -133,7 +131,7 @@ def round_detail(request, pk: int):
 def _back(round_pk: int, request):
     page = request.POST.get("page", "")
     url = redirect("staff_matching_round", round_pk).url
-    return redirect(f"{url}?page={int(page)}" if page.isdigit() else url)
+    return redirect(f"{url}?page={int(page)}" if _small_id(page) else url)
 
 
 @staff_required(perm=MANAGE)
@@ -149,10 +147,18 @@ def run(request, pk: int):
     return redirect("staff_matching_round", pk)
 
 
+def _small_id(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) < 10
+
+
 def _pair_ids(request) -> tuple[int, int] | None:
     """The pair a form names: by ids (buttons in the table) or by email addresses (the form)."""
-    if request.POST.get("mentee_id", "").isdigit() and request.POST.get("mentor_id", "").isdigit():
-        return int(request.POST["mentee_id"]), int(request.POST["mentor_id"])
+    mentee_id, mentor_id = request.POST.get("mentee_id", ""), request.POST.get("mentor_id", "")
+    if mentee_id or mentor_id:
+        if not (_small_id(mentee_id) and _small_id(mentor_id)):
+            messages.error(request, _("That pair is not in this round."))
+            return None
+        return int(mentee_id), int(mentor_id)
     form = forms.PairForm(request.POST)
     if not form.is_valid():
         messages.error(request, form_errors(form))
