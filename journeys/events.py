@@ -6,6 +6,8 @@ the transaction of the flow step that sends it, and the apps above connect to th
 signal here has a receiver, so none is sent into the void.
 """
 
+from dataclasses import dataclass
+
 from django.dispatch import Signal
 
 # A request still unanswered REQUEST_ESCALATE_DAYS after it was sent (the review step's timer).
@@ -16,6 +18,31 @@ request_unanswered = Signal()
 # Sent with ``relationship``.
 first_meeting_overdue = Signal()
 
+# The mentor declined a request the programme proposed (``Relationship.proposed_by_programme``).
+# Sent with ``relationship``, inside the decline's transaction (staff.matching may propose the
+# mentee's next best mentor).
+proposed_request_declined = Signal()
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """Something an app above invites a participant to do, shown on their Relationships page."""
+
+    title: str
+    text: str
+    url: str
+    link_label: str
+
+
+# Asked when a participant's Relationships page is drawn: each receiver returns a list of
+# ``Invitation`` for ``user`` (e.g. staff.matching: "shortlist mentors for this matching round").
+relationships_invitations = Signal()
+
+
+def invitations_for(user) -> list[Invitation]:
+    return [item for _receiver, items in relationships_invitations.send(sender=Invitation, user=user) for item in items]
+
+
 # "Raise a concern": a participant wrote to the programme about their relationship
 # (journeys.services.concerns). Sent with ``concern``; staff open a case, the other person is not told.
 concern_raised = Signal()
@@ -23,5 +50,7 @@ concern_raised = Signal()
 ALL = {
     "request_unanswered": request_unanswered,
     "first_meeting_overdue": first_meeting_overdue,
+    "proposed_request_declined": proposed_request_declined,
+    "relationships_invitations": relationships_invitations,
     "concern_raised": concern_raised,
 }

@@ -76,6 +76,9 @@ class Relationship(ConcurrentTransitionMixin, models.Model):
     matched_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(default=timezone.now)
+    # A request the programme proposed (a matching round, staff.matching) rather than one the
+    # mentee sent: it enters the same review step; both people see that it was proposed.
+    proposed_by_programme = models.BooleanField(_("proposed by the programme"), default=False)
 
     class Meta:
         constraints = [
@@ -205,6 +208,7 @@ class StateChange(models.Model):
 
     ACTION_LABELS = {
         "send_request": _("Sent the mentoring request"),
+        "propose_request": _("Proposed this pair for the programme"),
         "edit": _("Edited the request"),
         "withdraw_request": _("Withdrew the request"),
         "reinstate": _("Reinstated the request"),

@@ -108,6 +108,10 @@ EVENTS: dict[str, Event] = {
     "reminder_goal_due": _open_goals,
     "reminder_goal_overdue": _open_goals,
     "reminder_set_goal": Event(_("Set a goal"), "goals", "relationship"),
+    # Matching rounds (staff.matching.services, journeys.services.proposals)
+    "matching_invitation": Event(_("Choose your shortlist"), "matching_shortlist", "round"),
+    "request_proposed": _review_request,
+    "request_proposed_confirmation": _view_request,
     # Staff (staff.services)
     "staff_case_opened": Event(_("Open the case"), "staff_case", "case"),
     "staff_nudge": Event(_("Next step"), "next_step", "relationship"),

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "notifications",
     "support",
     "staff",
+    "staff.matching",
 ]
 
 MIDDLEWARE = [
@@ -302,6 +303,9 @@ MATCH_WEIGHTS = env.dict(
     cast={"value": float},
     default={"area": 3, "role": 2, "community": 2, "keywords": 2, "region": 1},
 )
+# Matching rounds (staff.matching): how many of each mentee's best mentors the solver chooses among
+# (besides their shortlist and pinned pairs).
+MATCHING_CANDIDATES_PER_MENTEE = env.int("MATCHING_CANDIDATES_PER_MENTEE", default=40)
 
 # Journey reminders and escalations (days), see journey.md.
 REMINDERS = {

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("support.urls")),
     path("", include("staff.urls")),
+    path("", include("staff.matching.urls")),
 ]
 
 # Development only: the emails sent, readable in the browser (project/devmail.py).

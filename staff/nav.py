@@ -25,4 +25,5 @@ SECTIONS: list[Section] = [
     Section("inbox", _("Inbox"), "staff_inbox"),
     Section("reports", _("Reports"), "staff_reports"),
     Section("journeys", _("Journey diagrams"), "journey_maps"),
+    Section("matching", _("Matching"), "staff_matching"),
 ]

@@ -14,6 +14,7 @@ from people.models import AreaOfSupport
 from project import ratelimit
 from project.dates import long_date
 
+from .. import events
 from ..flows import mentoring as mentoring_flow
 from ..flows import onboarding
 from ..models import (
@@ -167,6 +168,8 @@ def decline_request(relationship: Relationship, mentor, message: str = "") -> Re
         apply(rel, "decline", mentor, message)
         mentoring_flow.request_answered(rel)
         notify(rel.mentee, "request_declined", relationship=rel, message=message)
+        if rel.proposed_by_programme:
+            events.proposed_request_declined.send(sender=Relationship, relationship=rel)
     return rel
 
 

@@ -14,7 +14,7 @@ from people.models import Profile
 from people.selectors import access_mentor
 from project.downloads import attachment
 
-from .. import rules, selectors
+from .. import events, rules, selectors
 from ..forms import (
     GoalEntryForm,
     GoalForm,
@@ -64,6 +64,7 @@ def relationship_list(request):
             "onboarding_url": selectors.onboarding_task_url(request.user),
             "questions": selectors.question_threads(request.user),
             "suggestions": suggestions,
+            "invitations": events.invitations_for(request.user),
             "nav": "relationships",
         },
     )

@@ -221,6 +221,14 @@ def contexts(w) -> dict[str, list[dict]]:
         "support_request_confirmation": [{"support_request": w.support_request}],
         "data_export_ready": [{"export": w.export, "token": w.export.token}],
         "retention_warning": [{"anonymise_on": timezone.now() + timedelta(days=30)}],
+        "matching_invitation": [
+            {
+                "round": SimpleNamespace(pk=1, name="September <graduates> & co"),
+                "closes_on": timezone.localdate() + timedelta(days=7),
+            }
+        ],
+        "request_proposed": [rel],
+        "request_proposed_confirmation": [rel],
         **_worksheet_and_concern_contexts(w),
     }
 

@@ -27,6 +27,7 @@ import pytest
 from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from viewflow.workflow.models import Process, Task
@@ -344,6 +345,17 @@ def world(db):
     from journeys.services import worksheets
 
     worksheets.save_worksheet(matched, mentee, kind="swot", answers={"strengths": "Planning"})  # so it takes comments
+    from staff.matching import services as matching
+
+    matching_round = matching.open_round(
+        staff_user=staff,
+        name="Autumn intake",
+        mentee_ids=[mentee.pk, make_mentee(first_name="Ron").pk],
+        mentor_ids=[spare_mentor.pk],
+        shortlist_closes_on=timezone.localdate(),
+        min_score=0,
+    )
+    matching.run_proposal(matching_round, staff)
     record_mentee = make_mentee(first_name="Rec")
     record_case = raise_case(
         walk_to(send(record_mentee, mentor), record_mentee, mentor, "arranging"), staff, "And this"
@@ -367,6 +379,7 @@ def world(db):
         "record_case": record_case,
         "first_mentee": first_mentee,
         "first_conversation": first_conversation,
+        "round": matching_round,
     }
 
 
@@ -418,6 +431,9 @@ PAGES = [
     ("staff", lambda w: case_url(w["case"])),
     ("staff", lambda w: "/staff/reports/"),
     ("staff", lambda w: "/privacy/edit/"),
+    ("staff", lambda w: "/staff/matching/new/"),
+    ("staff", lambda w: f"/staff/matching/{w['round'].pk}/"),
+    ("mentee", lambda w: f"/matching/{w['round'].pk}/shortlist/"),
     ("newcomer", lambda w: onboarding_url(w["newcomer"])),
     ("arranging_mentee", lambda w: step_url(w["arranging"], w["arranging_mentee"])),
     ("withdrawn_mentee", lambda w: step_url(w["withdrawn"], w["withdrawn_mentee"])),
@@ -474,6 +490,12 @@ NO_FORM = {
     "goal_delete_confirm": "no free input: the confirmation button posts to goal_action",
     "meetings": "the meeting list: links only (cancelling asks on a page of its own, fuzzed above)",
     "calendar_feed": "a calendar feed (.ics) for calendar apps (key and secret in the URL, no free input)",
+    "staff_matching": "the list of matching rounds: links only",
+    "staff_matching_forbid": "the pin form's second button (formaction): the same fields, fuzzed through staff_matching_pin",
+    "staff_matching_run": "no free input: the Propose / Re-run button on the round's page",
+    "staff_matching_rule_remove": "no free input: the Remove button beside a pin or ban",
+    "staff_matching_publish": "no free input: the confirmation button",
+    "staff_matching_close": "no free input: the confirmation button",
 }
 FLOW_STEP_MODULES = ("journeys.views.steps", "staff.views")
 

@@ -53,6 +53,7 @@ from project.models import Heartbeat
 from project.tasks import WORKER_AND_BEAT
 from staff import services as staff_services
 from staff.flows import CaseFlow
+from staff.matching import services as matching_services
 from support import services as support_services
 from support.models import Resource
 
@@ -210,6 +211,24 @@ TABLE: dict[str, Row] = {
     ),
     "staff_reports": STAFF_ONLY,
     "staff_reports_csv": MANAGERS_ONLY,
+    # matching rounds (staff.matching): support staff read the rounds and proposals, managers act
+    "staff_matching": STAFF_ONLY,
+    "staff_matching_new": MANAGERS_ONLY,
+    "staff_matching_round": row(LOGIN, NO, NO, NO, OK, lambda w: {"pk": w["round"].pk}),
+    "staff_matching_run": row(LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["round"].pk}, method="post", support=NO),
+    "staff_matching_pin": row(
+        LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["round"].pk}, method="post", support=NO, data=POSTED
+    ),
+    "staff_matching_forbid": row(
+        LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["round"].pk}, method="post", support=NO, data=POSTED
+    ),
+    "staff_matching_rule_remove": row(
+        LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["round"].pk, "rule_pk": 1}, method="post", support=NO
+    ),
+    "staff_matching_publish": row(LOGIN, NO, NO, NO, OK, lambda w: {"pk": w["round"].pk}, support=NO),
+    "staff_matching_close": row(LOGIN, NO, NO, NO, OK, lambda w: {"pk": w["round"].pk}, support=NO),
+    # a mentee's own place in a round: 404 for everyone else
+    "matching_shortlist": row(LOGIN, NO, OK, NO, NO, lambda w: {"pk": w["round"].pk}),
     # issue 9 (h5): worksheets are the pair's own (staff 404 too, like messages); the proposal is
     # on the relationship's summary, which staff see; the CPD pack is each person's own
     "worksheet": row(LOGIN, NO, OK, OK, NO, lambda w: {"pk": w["rel"].pk, "kind": "swot"}),
@@ -396,7 +415,15 @@ def world(db):
     Notification.objects.filter(pk=failed_email.pk).update(
         email_status=Notification.Email.FAILED, next_attempt_at=None, last_error="SMTP refused the message"
     )
+    matching_round = matching_services.open_round(
+        staff_user=staff,
+        name="September graduates",
+        mentee_ids=[mentee.pk],
+        mentor_ids=[mentor.pk],
+        shortlist_closes_on=timezone.localdate(),
+    )
     return {
+        "round": matching_round,
         "users": {"outsider": outsider, "mentee": mentee, "mentor": mentor, "staff": staff, "support": support},
         "rel": rel,
         "done": done,

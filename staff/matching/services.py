@@ -1,0 +1,508 @@
+"""Matching rounds: one function per thing staff (or a mentee) do, each in one transaction.
+
+- ``open_round``: staff choose the round's settings, mentees and mentors; mentees are invited to
+  shortlist (an email) when the round has a closing date for shortlists.
+- ``save_shortlist``: a mentee picks up to three of the round's mentors (and, optionally, keywords
+  and a few words for their mentor) before the closing date.
+- ``pin`` / ``forbid`` / ``remove_rule``: staff steer the proposal; ``run_proposal`` re-optimises.
+- ``publish``: every proposed pair becomes a request proposed by the programme
+  (``journeys.services.proposals.propose_request``): the mentor reviews it as any other.
+- ``after_decline``: a mentor declined a published pair (``journeys.events.proposed_request_declined``):
+  the round proposes that mentee's next best mentor (and publishes it, if the round says so).
+- ``close_round``.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from journeys import rules as journey_rules
+from journeys.services.base import Refused
+from journeys.services.proposals import propose_request
+from notifications.services import notify
+from people.models import AreaOfSupport, Profile
+from people.search.criteria import Taxonomy
+
+from . import loading, proposal
+from .models import MAX_SHORTLIST, PairRule, Proposal, Reason, Round, RoundMentee, RoundMentor, ShortlistChoice
+
+User = get_user_model()
+
+EMAIL = re.compile(r"[^\s,;<>\"']+@[^\s,;<>\"']+\.[^\s,;<>\"']+")
+
+# How the round's people are chosen (the new-round form's choices).
+MENTEES_JOINED_SINCE = "joined"
+MENTEES_LISTED = "list"
+MENTEES_UNMATCHED = "unmatched"
+MENTORS_AVAILABLE = "available"
+MENTORS_LISTED = "list"
+
+
+def parse_emails(text: str) -> list[str]:
+    """The email addresses in pasted or uploaded text (one a line, or separated by commas), lower-cased, once each."""
+    return list(dict.fromkeys(m.group(0).strip(".").lower() for m in EMAIL.finditer(text or "")))
+
+
+@dataclass
+class Selection:
+    """Who a round's choice found: the user ids taken, and what was left out and why."""
+
+    user_ids: list[int] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)  # listed addresses with no account
+    left_out: int = 0  # found, but not someone the round can take
+
+
+def select_mentees(how: str, *, since: date | None = None, emails: list[str] | None = None) -> Selection:
+    eligible = User.objects.filter(loading.eligible_mentees_q())
+    if how == MENTEES_JOINED_SINCE:
+        if since is None:
+            raise Refused(_("Give the date from which new mentees are taken."))
+        found = User.objects.filter(profile__is_mentee=True, date_joined__date__gte=since)
+        taken = eligible.filter(profile__is_mentee=True, date_joined__date__gte=since)
+        ids = list(taken.order_by("date_joined", "pk").values_list("pk", flat=True))
+        return Selection(ids, [], found.count() - len(ids))
+    if how == MENTEES_LISTED:
+        return _listed(emails or [], eligible)
+    if how == MENTEES_UNMATCHED:
+        taken = eligible.filter(profile__completed_at__isnull=False)
+        return Selection(list(taken.order_by("date_joined", "pk").values_list("pk", flat=True)))
+    raise Refused(_("Choose how to find the round's mentees."))
+
+
+def select_mentors(how: str, *, emails: list[str] | None = None) -> Selection:
+    available = Profile.objects.filter(journey_rules.mentor_takes_requests_q())
+    users = User.objects.filter(pk__in=available.values("user_id"))
+    if how == MENTORS_AVAILABLE:
+        return Selection(list(users.order_by("pk").values_list("pk", flat=True)))
+    if how == MENTORS_LISTED:
+        return _listed(emails or [], users)
+    raise Refused(_("Choose how to find the round's mentors."))
+
+
+def _listed(emails: list[str], allowed) -> Selection:
+    if not emails:
+        raise Refused(_("Paste or upload at least one email address."))
+    known = dict(User.objects.filter(email__in=emails).values_list("email", "pk"))
+    ok = set(allowed.filter(pk__in=known.values()).values_list("pk", flat=True))
+    ids = [known[e] for e in emails if e in known and known[e] in ok]
+    return Selection(ids, [e for e in emails if e not in known], len(known) - len(ids))
+
+
+def open_round(
+    *,
+    staff_user,
+    name: str,
+    mentee_ids: list[int],
+    mentor_ids: list[int],
+    shortlist_closes_on: date | None = None,
+    shortlist_weight: Decimal | float = 2,
+    min_score: Decimal | float = 1,
+    mentor_cap: int | None = None,
+    avoid_same_organisation: bool = True,
+    avoid_past_pairs: bool = True,
+    on_decline: str = Round.OnDecline.PROPOSE,
+) -> Round:
+    if not mentee_ids:
+        raise Refused(_("The round has no mentees: choose at least one mentee who can be matched."))
+    if not mentor_ids:
+        raise Refused(_("The round has no mentors: choose at least one mentor open to requests with a place left."))
+    if shortlist_closes_on is not None and shortlist_closes_on < timezone.localdate():
+        raise Refused(_("The closing date for shortlists has passed: choose today or a later day."))
+    with transaction.atomic():
+        round_ = Round.objects.create(
+            name=name.strip(),
+            created_by=staff_user,
+            shortlist_closes_on=shortlist_closes_on,
+            shortlist_weight=shortlist_weight,
+            min_score=min_score,
+            mentor_cap=mentor_cap,
+            avoid_same_organisation=avoid_same_organisation,
+            avoid_past_pairs=avoid_past_pairs,
+            on_decline=on_decline,
+        )
+        now = timezone.now()
+        invite = shortlist_closes_on is not None
+        RoundMentee.objects.bulk_create(
+            [
+                RoundMentee(round=round_, mentee_id=uid, invited_at=now if invite else None)
+                for uid in dict.fromkeys(mentee_ids)
+            ],
+            batch_size=2000,
+        )
+        RoundMentor.objects.bulk_create(
+            [RoundMentor(round=round_, mentor_id=uid) for uid in dict.fromkeys(mentor_ids)], batch_size=5000
+        )
+        if invite:
+            for entry in RoundMentee.objects.filter(round=round_).select_related("mentee"):
+                notify(entry.mentee, "matching_invitation", round=round_, closes_on=shortlist_closes_on)
+    return round_
+
+
+def _lock(round_: Round) -> Round:
+    return Round.objects.select_for_update().get(pk=round_.pk)
+
+
+def _refuse_if_closed(round_: Round) -> None:
+    if round_.status == Round.Status.CLOSED:
+        raise Refused(_("This round is closed: nothing in it can change any more."))
+
+
+# -- the mentee's shortlist ------------------------------------------------------------------
+
+
+def save_shortlist(
+    entry: RoundMentee, user, *, mentor_ids: list[int], keywords: str = "", note: str = ""
+) -> RoundMentee:
+    if entry.mentee_id != user.pk:
+        raise Refused(_("Only the mentee can change their shortlist."))
+    mentor_ids = list(dict.fromkeys(int(m) for m in mentor_ids))
+    if len(mentor_ids) > MAX_SHORTLIST:
+        raise Refused(
+            ngettext("Choose at most %(count)d mentor.", "Choose at most %(count)d mentors.", MAX_SHORTLIST)
+            % {"count": MAX_SHORTLIST}
+        )
+    with transaction.atomic():
+        round_ = _lock(entry.round)
+        if not round_.shortlisting_open:
+            raise Refused(_("Shortlists for this round are closed."))
+        in_round = set(
+            RoundMentor.objects.filter(round=round_, mentor_id__in=mentor_ids).values_list("mentor_id", flat=True)
+        )
+        if set(mentor_ids) - in_round:
+            raise Refused(_("Choose mentors from this round's list."))
+        entry = RoundMentee.objects.select_for_update().get(pk=entry.pk)
+        entry.keywords = " ".join(keywords.split())[:200]
+        entry.note = note.strip()
+        entry.shortlist_saved_at = timezone.now()
+        entry.save(update_fields=["keywords", "note", "shortlist_saved_at"])
+        ShortlistChoice.objects.filter(entry=entry).delete()
+        ShortlistChoice.objects.bulk_create(
+            [ShortlistChoice(entry=entry, mentor_id=m, rank=rank) for rank, m in enumerate(mentor_ids, start=1)]
+        )
+    return entry
+
+
+# -- staff steer the proposal ----------------------------------------------------------------
+
+
+def _pair_facts(round_: Round, mentee_id: int, mentor_id: int) -> tuple[RoundMentee, RoundMentor]:
+    entry = RoundMentee.objects.filter(round=round_, mentee_id=mentee_id).first()
+    if entry is None:
+        raise Refused(_("That mentee is not in this round."))
+    seat = RoundMentor.objects.filter(round=round_, mentor_id=mentor_id).first()
+    if seat is None:
+        raise Refused(_("That mentor is not in this round."))
+    if Proposal.objects.filter(round=round_, mentee_id=mentee_id, status=Proposal.Status.PUBLISHED).exists():
+        raise Refused(_("This mentee's pair is already published: it can no longer be changed here."))
+    return entry, seat
+
+
+def pin(round_: Round, staff_user, *, mentee_id: int, mentor_id: int) -> PairRule:
+    """Force this pair into every proposal (replacing the mentee's other pin), if the rules allow it."""
+    with transaction.atomic():
+        round_ = _lock(round_)
+        _refuse_if_closed(round_)
+        _pair_facts(round_, mentee_id, mentor_id)
+        loaded = loading.load(round_, only=[mentee_id], keep_proposed=False)
+        if not loaded.mentees:
+            raise Refused(
+                _(
+                    "This mentee cannot be matched now (the account is closed, or they have a mentor or an open request)."
+                )
+            )
+        if mentor_id not in loaded.mentors:
+            raise Refused(_("This mentor is not open to requests now."))
+        i, j = 0, loaded.mentors.index(mentor_id)
+        data = loaded.data
+        # Pinning a pair staff forbade lifts the ban (a pair its mentor declined stays out).
+        staff_forbade = PairRule.objects.filter(
+            round=round_, mentee_id=mentee_id, mentor_id=mentor_id, kind=PairRule.Kind.FORBID
+        ).exists()
+        if (
+            staff_forbade
+            and not Proposal.objects.filter(
+                round=round_, mentee_id=mentee_id, mentor_id=mentor_id, status=Proposal.Status.DECLINED
+            ).exists()
+        ):
+            data.forbidden.discard((i, j))
+        why = why_not_pair(data, i, j)
+        if why:
+            raise Refused(why)
+        pinned_elsewhere = PairRule.objects.filter(round=round_, mentor_id=mentor_id, kind=PairRule.Kind.PIN).exclude(
+            mentee_id=mentee_id
+        )
+        if pinned_elsewhere.count() >= int(data.capacity[j]):
+            raise Refused(_("This mentor's places in the round are all taken by other pinned pairs."))
+        PairRule.objects.filter(round=round_, mentee_id=mentee_id).filter(
+            Q(kind=PairRule.Kind.PIN) | Q(mentor_id=mentor_id)
+        ).delete()
+        rule = PairRule.objects.create(
+            round=round_, mentee_id=mentee_id, mentor_id=mentor_id, kind=PairRule.Kind.PIN, created_by=staff_user
+        )
+        _rules_changed(round_)
+    return rule
+
+
+def why_not_pair(data: proposal.RoundData, i: int, j: int) -> str | None:
+    """Why the round's rules exclude pair (i, j), or None (the pin's refusal, in words)."""
+    scores = proposal.round_scores(data)
+    masks = proposal.excluded_masks(data)
+    if masks["same_organisation"][i, j]:
+        return _(
+            "These two are in the same organisation, and this round never pairs people from the same organisation."
+        )
+    if masks["past"][i, j]:
+        return _(
+            "These two had a request declined or a relationship end before, and this round never proposes such pairs again."
+        )
+    if masks["forbidden"][i, j]:
+        return _("This mentor declined this mentee in this round.")
+    if scores[i, j] < data.min_score:
+        return _("This pair scores %(score)s, below the round's minimum of %(minimum)s.") % {
+            "score": points(scores[i, j]),
+            "minimum": points(data.min_score),
+        }
+    if data.capacity[j] <= 0:
+        return _("This mentor has no places left in this round.")
+    return None
+
+
+def points(hundredths_: int) -> str:
+    value = Decimal(int(hundredths_)) / 100
+    return f"{value.normalize():f}" if value == value.to_integral() else f"{value:.2f}".rstrip("0")
+
+
+def forbid(round_: Round, staff_user, *, mentee_id: int, mentor_id: int) -> PairRule:
+    with transaction.atomic():
+        round_ = _lock(round_)
+        _refuse_if_closed(round_)
+        _pair_facts(round_, mentee_id, mentor_id)
+        PairRule.objects.filter(round=round_, mentee_id=mentee_id, mentor_id=mentor_id).delete()
+        rule = PairRule.objects.create(
+            round=round_, mentee_id=mentee_id, mentor_id=mentor_id, kind=PairRule.Kind.FORBID, created_by=staff_user
+        )
+        _rules_changed(round_)
+    return rule
+
+
+def remove_rule(round_: Round, staff_user, rule_id: int) -> None:
+    with transaction.atomic():
+        round_ = _lock(round_)
+        _refuse_if_closed(round_)
+        deleted, _rows = PairRule.objects.filter(round=round_, pk=rule_id).delete()
+        if not deleted:
+            raise Refused(_("That pin or ban was already removed."))
+        _rules_changed(round_)
+
+
+def _rules_changed(round_: Round) -> None:
+    round_.rules_changed_at = timezone.now()
+    round_.save(update_fields=["rules_changed_at"])
+
+
+# -- the proposal ----------------------------------------------------------------------------
+
+
+def run_proposal(round_: Round, staff_user=None, *, only: list[int] | None = None) -> Round:
+    """Propose the best assignment for the round's mentees not yet published (or ``only`` these).
+
+    The previous proposal's unpublished rows for those mentees are replaced; published pairs (and,
+    with ``only``, every other mentee's pair) keep their mentor's places.
+    """
+    with transaction.atomic():
+        round_ = _lock(round_)
+        _refuse_if_closed(round_)
+        started = time.perf_counter()
+        loaded = loading.load(round_, only=only)
+        result = proposal.propose(loaded.data)
+        replaced = Proposal.objects.filter(
+            round=round_, status__in=[Proposal.Status.PROPOSED, Proposal.Status.UNMATCHED]
+        )
+        if only is not None:
+            replaced = replaced.filter(mentee_id__in=only)
+        replaced.delete()
+        rows = _rows(round_, loaded, result)
+        Proposal.objects.bulk_create(rows, batch_size=2000)
+        if only is None:
+            round_.proposed_at = timezone.now()
+            round_.proposal_seconds = time.perf_counter() - started
+            round_.save(update_fields=["proposed_at", "proposal_seconds"])
+    return round_
+
+
+def _rows(round_: Round, loaded: loading.Loaded, result: proposal.Result) -> list[Proposal]:
+    a = result.assignment
+    rows = []
+    for i, mentee_id in enumerate(loaded.mentees):
+        j = int(a.mentor_of[i])
+        if j >= 0:
+            rows.append(
+                Proposal(
+                    round=round_,
+                    mentee_id=mentee_id,
+                    mentor_id=loaded.mentors[j],
+                    status=Proposal.Status.PROPOSED,
+                    score=int(a.score_of[i]),
+                    match_score=int(result.match_score_of[i]),
+                    keyword_hit=bool(loaded.keyword_hits[i, j]),
+                    shortlisted=bool(result.shortlisted[i]),
+                    pinned=bool(result.pinned[i]),
+                )
+            )
+        else:
+            reason, detail = result.reasons[i]
+            if i in result.skipped_pins:
+                detail = {**detail, "pin_skipped": result.skipped_pins[i]}
+            rows.append(
+                Proposal(
+                    round=round_, mentee_id=mentee_id, status=Proposal.Status.UNMATCHED, reason=reason, detail=detail
+                )
+            )
+    rows += [
+        Proposal(round=round_, mentee_id=uid, status=Proposal.Status.UNMATCHED, reason=Reason.INELIGIBLE)
+        for uid in loaded.ineligible
+    ]
+    return rows
+
+
+# -- publishing ------------------------------------------------------------------------------
+
+
+@dataclass
+class Published:
+    sent: int = 0
+    refused: int = 0
+
+
+def request_area(mentee_id: int, mentor_id: int) -> AreaOfSupport:
+    """The area the request names: the first of the mentee's areas the mentor supports, else the
+    mentee's first, else the mentor's first, else the first area the programme offers."""
+    taxonomy = Taxonomy.load()
+    through = Profile.areas.through
+    mine = list(
+        through.objects.filter(profile__user_id=mentee_id)
+        .order_by("areaofsupport__position", "areaofsupport__name")
+        .values_list("areaofsupport_id", flat=True)
+    )
+    theirs = set(through.objects.filter(profile__user_id=mentor_id).values_list("areaofsupport_id", flat=True))
+    for choice in [a for a in mine if a in theirs] + mine + sorted(theirs):
+        if choice in taxonomy.areas:
+            return AreaOfSupport.objects.get(pk=choice)
+    area = AreaOfSupport.objects.filter(active=True).order_by("position", "name").first()
+    if area is None:
+        raise Refused(_("The programme offers no areas of support, so no request can be made."))
+    return area
+
+
+def publish(round_: Round, staff_user, *, only: list[int] | None = None) -> Published:
+    """Every proposed pair (or those of ``only``) becomes a request proposed by the programme.
+
+    Each pair is published in its own transaction: a pair refused (the mentor paused meanwhile,
+    say) keeps its row, with the refusal, and does not stop the others.
+    """
+    with transaction.atomic():
+        locked = _lock(round_)
+        _refuse_if_closed(locked)
+        if locked.needs_rerun and only is None:
+            raise Refused(_("Pins or bans changed since the last proposal: re-run it before publishing."))
+        if not locked.proposed_at:
+            raise Refused(_("Run the proposal before publishing it."))
+    rows = Proposal.objects.filter(round=round_, status=Proposal.Status.PROPOSED).select_related(
+        "mentee", "mentor", "mentor__profile", "mentee__profile"
+    )
+    if only is not None:
+        rows = rows.filter(mentee_id__in=only)
+    outcome = Published()
+    notes = dict(RoundMentee.objects.filter(round=round_).values_list("mentee_id", "note"))
+    for row in rows.order_by("pk"):
+        try:
+            with transaction.atomic():
+                relationship = propose_request(
+                    mentee=row.mentee,
+                    mentor=row.mentor,
+                    area=request_area(row.mentee_id, row.mentor_id),
+                    statement=notes.get(row.mentee_id, ""),
+                    staff_user=staff_user,
+                )
+                Proposal.objects.filter(pk=row.pk).update(
+                    status=Proposal.Status.PUBLISHED, relationship=relationship, problem=""
+                )
+            outcome.sent += 1
+        except Refused as refusal:
+            Proposal.objects.filter(pk=row.pk).update(problem=refusal.message)
+            outcome.refused += 1
+    with transaction.atomic():
+        locked = _lock(round_)
+        if locked.status == Round.Status.OPEN and outcome.sent:
+            locked.status = Round.Status.PUBLISHED
+            locked.published_at = timezone.now()
+            locked.save(update_fields=["status", "published_at"])
+    return outcome
+
+
+def close_round(round_: Round, staff_user) -> Round:
+    with transaction.atomic():
+        round_ = _lock(round_)
+        _refuse_if_closed(round_)
+        round_.status = Round.Status.CLOSED
+        round_.closed_at = timezone.now()
+        round_.save(update_fields=["status", "closed_at"])
+        Proposal.objects.filter(round=round_, status=Proposal.Status.PROPOSED).delete()
+    return round_
+
+
+# -- a mentor declined a published pair -----------------------------------------------------------
+
+
+def proposal_declined(relationship) -> Proposal | None:
+    """Inside the decline's transaction: mark the round's pair declined, and schedule what comes next."""
+    row = (
+        Proposal.objects.select_for_update().filter(relationship=relationship, status=Proposal.Status.PUBLISHED).first()
+    )
+    if row is None:
+        return None
+    row.status = Proposal.Status.DECLINED
+    row.save(update_fields=["status"])
+    round_ = row.round
+    if round_.status != Round.Status.CLOSED and round_.on_decline != Round.OnDecline.NOTHING:
+        from . import tasks
+
+        transaction.on_commit(lambda: tasks.propose_after_decline.delay(row.pk))
+    else:
+        Proposal.objects.create(
+            round=round_, mentee_id=row.mentee_id, status=Proposal.Status.UNMATCHED, reason=Reason.DECLINED
+        )
+    return row
+
+
+def after_decline(declined_pk: int) -> Proposal | None:
+    """The round proposes the mentee's next best mentor within the places left (publishing it when
+    the round says so). Safe to run twice: a mentee who already has a current row is left alone."""
+    declined = Proposal.objects.select_related("round").filter(pk=declined_pk, status=Proposal.Status.DECLINED).first()
+    if declined is None:
+        return None
+    round_ = declined.round
+    mentee_id = declined.mentee_id
+    if round_.status == Round.Status.CLOSED:
+        return None
+    if Proposal.objects.filter(round=round_, mentee_id=mentee_id).exclude(status=Proposal.Status.DECLINED).exists():
+        return None
+    run_proposal(round_, only=[mentee_id])
+    current = (
+        Proposal.objects.filter(round=round_, mentee_id=mentee_id).exclude(status=Proposal.Status.DECLINED).first()
+    )
+    if current and current.status == Proposal.Status.PROPOSED and round_.on_decline == Round.OnDecline.PUBLISH:
+        publish(round_, round_.created_by, only=[mentee_id])
+        current.refresh_from_db()
+    return current

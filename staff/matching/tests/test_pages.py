@@ -1,0 +1,214 @@
+"""The round's pages as staff and mentees use them (the browser test walks them in Chromium too)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from people.tests.factories import make_staff
+from staff.matching import services
+from staff.matching.models import PairRule, Proposal, Round
+
+from .world import small_world
+
+pytestmark = pytest.mark.django_db
+
+
+def new_round_post(**extra):
+    data = {
+        "name": "September graduates",
+        "mentees": "unmatched",
+        "mentors": "available",
+        "min_score": "1",
+        "shortlist_weight": "2",
+        "avoid_same_organisation": "on",
+        "avoid_past_pairs": "on",
+        "on_decline": "propose",
+        "joined_since_0": "",
+        "joined_since_1": "",
+        "joined_since_2": "",
+        "shortlist_closes_on_0": "",
+        "shortlist_closes_on_1": "",
+        "shortlist_closes_on_2": "",
+    }
+    data.update(extra)
+    return data
+
+
+def test_a_manager_opens_a_round_from_an_uploaded_list(client):
+    w = small_world()
+    client.force_login(w["staff"])
+    upload = SimpleUploadedFile("mentees.csv", b"email\nada@example.com\nnobody@example.com\n", content_type="text/csv")
+    response = client.post(
+        reverse("staff_matching_new"),
+        new_round_post(mentees="list", mentee_file=upload),
+        follow=True,
+    )
+    round_ = Round.objects.get()
+    assert list(round_.mentees.values_list("mentee__email", flat=True)) == ["ada@example.com"]
+    assert round_.mentors.count() == 2
+    text = response.content.decode()
+    assert "The round is open with 1 mentee and 2 mentors." in text
+    assert "1 address in the mentees list has no account: nobody@example.com." in text
+
+
+def test_bad_input_is_a_message_on_the_page_and_keeps_what_was_typed(client):
+    w = small_world()
+    client.force_login(w["staff"])
+    response = client.post(
+        reverse("staff_matching_new"),
+        new_round_post(
+            mentees="joined",
+            name="Keep me",
+            shortlist_closes_on_0="1",
+            shortlist_closes_on_1="1",
+            shortlist_closes_on_2="2001",
+        ),
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Enter the date from which new mentees are taken." in text
+    assert "That day has passed: choose today or a later day." in text
+    assert 'value="Keep me"' in text
+    assert not Round.objects.exists()
+
+
+def test_the_review_page_explains_each_pair_and_charts_the_scores(client, django_assert_max_num_queries):
+    w = small_world()
+    round_ = services.open_round(
+        staff_user=w["staff"],
+        name="Autumn",
+        mentee_ids=[w["ada"].pk, w["ben"].pk],
+        mentor_ids=[w["maya"].pk, w["noor"].pk],
+    )
+    services.run_proposal(round_, w["staff"])
+    client.force_login(w["staff"])
+    with django_assert_max_num_queries(40):
+        response = client.get(reverse("staff_matching_round", args=[round_.pk]))
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert '<dd id="total-score">16</dd>' in text
+    assert "2 of 2" in text
+    area_a, area_b = w["areas"][0].name, w["areas"][1].name
+    assert f"Supports {area_a} and {area_b}" in text  # Ada with Maya, worded as Find Mentor words it
+    assert "<svg" in text and "Pairs by score" in text  # the chart and its table
+    assert "<script" not in text
+
+
+def test_pin_and_forbid_from_the_table_then_rerun(client):
+    w = small_world()
+    round_ = services.open_round(
+        staff_user=w["staff"],
+        name="Autumn",
+        mentee_ids=[w["ada"].pk, w["ben"].pk],
+        mentor_ids=[w["maya"].pk, w["noor"].pk],
+    )
+    services.run_proposal(round_, w["staff"])
+    client.force_login(w["staff"])
+    url = reverse("staff_matching_pin", args=[round_.pk])
+    response = client.post(url, {"mentee_id": w["ben"].pk, "mentor_id": w["maya"].pk, "page": "1"}, follow=True)
+    assert "Pair pinned. Re-run the proposal to apply it." in response.content.decode()
+    assert "re-run it to apply them" in response.content.decode()
+    client.post(reverse("staff_matching_run", args=[round_.pk]))
+    assert Proposal.objects.get(round=round_, mentee=w["ben"]).mentor == w["maya"]
+    # by email, through the form
+    response = client.post(
+        reverse("staff_matching_forbid", args=[round_.pk]),
+        {"mentee": "ADA@example.com", "mentor": "noor@example.com"},
+        follow=True,
+    )
+    assert PairRule.objects.filter(round=round_, kind="forbid", mentee=w["ada"], mentor=w["noor"]).exists()
+    response = client.post(
+        reverse("staff_matching_pin", args=[round_.pk]),
+        {"mentee": "nobody@example.com", "mentor": "noor@example.com"},
+        follow=True,
+    )
+    assert "We found no account with that email address." in response.content.decode()
+
+
+def test_support_staff_read_the_round_but_cannot_steer_it(client):
+    w = small_world()
+    round_ = services.open_round(
+        staff_user=w["staff"], name="Autumn", mentee_ids=[w["ada"].pk], mentor_ids=[w["maya"].pk]
+    )
+    services.run_proposal(round_, w["staff"])
+    client.force_login(make_staff(email="support@example.com", role="support"))
+    text = client.get(reverse("staff_matching_round", args=[round_.pk])).content.decode()
+    assert "Pairs" in text and "Maya Mentor" in text
+    for control in ("Re-run the proposal", "Publish…", "Forbid", reverse("staff_matching_run", args=[round_.pk])):
+        assert control not in text
+    assert client.post(reverse("staff_matching_run", args=[round_.pk])).status_code == 403
+
+
+def test_the_publish_page_asks_first_then_publishes(client):
+    w = small_world()
+    round_ = services.open_round(
+        staff_user=w["staff"],
+        name="Autumn",
+        mentee_ids=[w["ada"].pk, w["ben"].pk],
+        mentor_ids=[w["maya"].pk, w["noor"].pk],
+    )
+    services.run_proposal(round_, w["staff"])
+    client.force_login(w["staff"])
+    page = client.get(reverse("staff_matching_publish", args=[round_.pk])).content.decode()
+    assert "Each of the 2 proposed pairs becomes a mentoring request" in page
+    response = client.post(reverse("staff_matching_publish", args=[round_.pk]), follow=True)
+    assert "2 requests sent to their mentors." in response.content.decode()
+    assert Proposal.objects.filter(round=round_, status="published").count() == 2
+
+
+def test_the_mentee_is_invited_on_their_relationships_page_and_saves_a_shortlist(client):
+    w = small_world()
+    round_ = services.open_round(
+        staff_user=w["staff"],
+        name="Autumn",
+        mentee_ids=[w["ben"].pk],
+        mentor_ids=[w["maya"].pk, w["noor"].pk],
+        shortlist_closes_on=timezone.localdate() + timedelta(days=3),
+    )
+    client.force_login(w["ben"])
+    page = client.get(reverse("relationships")).content.decode()
+    url = reverse("matching_shortlist", args=[round_.pk])
+    assert "Matching round: Autumn" in page and url in page and "Choose your shortlist" in page
+    shortlist = client.get(url).content.decode()
+    assert "Maya Mentor" in shortlist and "Noor Mentor" in shortlist
+    response = client.post(
+        url, {"mentors": [w["noor"].pk], "keywords": "rail freight", "note": "Planning"}, follow=True
+    )
+    assert "Your shortlist is saved." in response.content.decode()
+    entry = round_.mentees.get()
+    assert list(entry.shortlist.values_list("mentor_id", flat=True)) == [w["noor"].pk]
+    assert (entry.keywords, entry.note) == ("rail freight", "Planning")
+    too_many = client.post(url, {"mentors": [w["noor"].pk, w["maya"].pk, 99999, 99998]})
+    assert too_many.status_code == 400
+    # Others cannot reach it; after the closing date it is read-only and gone from the Relationships page.
+    client.force_login(w["ada"])
+    assert client.get(url).status_code == 404
+    Round.objects.filter(pk=round_.pk).update(shortlist_closes_on=timezone.localdate() - timedelta(days=1))
+    client.force_login(w["ben"])
+    assert "Choose your shortlist" not in client.get(reverse("relationships")).content.decode()
+    assert "Shortlists for this round are closed." in client.get(url).content.decode()
+    late = client.post(url, {"mentors": []})  # refused: the closed page again, nothing changed
+    assert late.status_code == 400 and "Shortlists for this round are closed." in late.content.decode()
+    assert entry.shortlist.count() == 1
+
+
+def test_proposed_requests_say_so_to_both_people(client):
+    w = small_world()
+    round_ = services.open_round(
+        staff_user=w["staff"], name="Autumn", mentee_ids=[w["ada"].pk], mentor_ids=[w["maya"].pk]
+    )
+    services.run_proposal(round_, w["staff"])
+    services.publish(round_, w["staff"])
+    rel = Proposal.objects.get(round=round_).relationship
+    for person in (w["ada"], w["maya"]):
+        client.force_login(person)
+        assert "Proposed by the programme" in client.get(reverse("relationships")).content.decode()
+        assert "Proposed by the programme" in client.get(reverse("relationship", args=[rel.pk])).content.decode()
+    client.force_login(w["maya"])
+    review = client.get(reverse("next_step", args=[rel.pk]), follow=True).content.decode()
+    assert "The programme team proposes you as Ada Mentee’s mentor" in review

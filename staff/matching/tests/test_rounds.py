@@ -1,0 +1,271 @@
+"""Matching rounds end to end through their services: open, shortlist, propose, pin, forbid,
+publish, a decline and what follows it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from journeys.flows.mentoring import MentoringFlow
+from journeys.models import Relationship, State
+from journeys.services import relationships
+from journeys.services.base import Refused
+from notifications.models import Notification
+from staff.matching import services
+from staff.matching.models import PairRule, Proposal, Reason, Round
+
+from .world import small_world
+
+pytestmark = pytest.mark.django_db
+
+
+def open_round(w, **options):
+    return services.open_round(
+        staff_user=w["staff"],
+        name="September graduates",
+        mentee_ids=[w["ada"].pk, w["ben"].pk],
+        mentor_ids=[w["maya"].pk, w["noor"].pk],
+        **options,
+    )
+
+
+def current(round_, mentee):
+    return Proposal.objects.filter(round=round_, mentee=mentee).exclude(status=Proposal.Status.DECLINED).get()
+
+
+def test_the_proposal_maximises_the_total_not_each_mentee_in_turn():
+    w = small_world()
+    round_ = services.run_proposal(open_round(w, min_score=1), w["staff"])
+    # Maya (one place) suits both; Ada suits nobody else, so the best total gives Maya to Ada.
+    assert current(round_, w["ada"]).mentor == w["maya"]
+    assert current(round_, w["ben"]).mentor == w["noor"]
+    ada, ben = current(round_, w["ada"]), current(round_, w["ben"])
+    # Ada: two areas with Maya (3 + 3); Ben: two areas, role and community with Noor (3 + 3 + 2 + 2).
+    assert (ada.score, ben.score) == (600, 1000)
+    assert round_.proposal_seconds is not None and round_.proposed_at is not None
+
+
+def test_unmatched_mentees_are_listed_with_why():
+    w = small_world()
+    round_ = services.run_proposal(open_round(w, min_score=11), w["staff"])
+    ada = current(round_, w["ada"])
+    assert ada.status == Proposal.Status.UNMATCHED and ada.reason == Reason.BELOW_MINIMUM
+    assert ada.detail == {"best": 600}
+    from staff.matching.selectors import why_words
+
+    assert why_words(ada) == "No mentor scores at least the minimum: the best pair scores 6."
+
+
+def test_same_organisation_is_never_proposed_and_says_so():
+    w = small_world()
+    w["ada"].profile.organisation = "northern  RAIL"
+    w["ada"].profile.save()
+    round_ = services.run_proposal(open_round(w, min_score=4), w["staff"])
+    ada = current(round_, w["ada"])
+    assert ada.status == Proposal.Status.UNMATCHED and ada.reason == Reason.EXCLUDED
+    from staff.matching.selectors import why_words
+
+    assert why_words(ada) == "Only mentors from their own organisation score at least the minimum."
+    with pytest.raises(Refused, match="same organisation"):
+        services.pin(round_, w["staff"], mentee_id=w["ada"].pk, mentor_id=w["maya"].pk)
+
+
+def test_a_pin_is_kept_and_the_rest_reoptimised_and_a_forbidden_pair_never_comes_back():
+    w = small_world()
+    round_ = services.run_proposal(open_round(w, min_score=1), w["staff"])
+    services.pin(round_, w["staff"], mentee_id=w["ben"].pk, mentor_id=w["maya"].pk)
+    round_.refresh_from_db()
+    assert round_.needs_rerun
+    with pytest.raises(Refused, match="re-run"):
+        services.publish(round_, w["staff"])
+    round_ = services.run_proposal(round_, w["staff"])
+    assert not round_.needs_rerun
+    ben = current(round_, w["ben"])
+    assert (ben.mentor, ben.pinned) == (w["maya"], True)
+    # Maya's one place is Ben's: Ada goes to Noor (area c is not hers... she shares none) or nowhere.
+    ada = current(round_, w["ada"])
+    assert ada.mentor != w["maya"]
+
+    services.forbid(round_, w["staff"], mentee_id=w["ben"].pk, mentor_id=w["maya"].pk)
+    assert not PairRule.objects.filter(round=round_, kind=PairRule.Kind.PIN).exists()  # the ban replaced the pin
+    round_ = services.run_proposal(round_, w["staff"])
+    assert current(round_, w["ben"]).mentor == w["noor"]
+    assert current(round_, w["ada"]).mentor == w["maya"]
+
+
+def test_a_pin_beyond_the_mentors_places_is_refused():
+    w = small_world()
+    round_ = services.run_proposal(open_round(w, min_score=0), w["staff"])
+    services.pin(round_, w["staff"], mentee_id=w["ada"].pk, mentor_id=w["maya"].pk)
+    with pytest.raises(Refused, match="places in the round are all taken"):
+        services.pin(round_, w["staff"], mentee_id=w["ben"].pk, mentor_id=w["maya"].pk)
+
+
+def test_publishing_sends_proposed_requests_into_the_usual_review_step():
+    w = small_world()
+    round_ = services.run_proposal(open_round(w, min_score=1), w["staff"])
+    mail.outbox.clear()
+    outcome = services.publish(round_, w["staff"])
+    assert (outcome.sent, outcome.refused) == (2, 0)
+    round_.refresh_from_db()
+    assert round_.status == Round.Status.PUBLISHED
+    rel = Relationship.objects.get(mentee=w["ada"], mentor=w["maya"])
+    assert rel.proposed_by_programme and rel.state == State.REQUESTED
+    # The area is the first of Ada's areas that Maya supports.
+    assert rel.area == w["areas"][0]
+    assert rel.history.get().action == "propose_request" and rel.history.get().actor == w["staff"]
+    review = Task.objects.get(process__mentoringprocess__relationship=rel, flow_task=MentoringFlow.review_request)
+    assert review.owner == w["maya"] and review.status in (STATUS.NEW, STATUS.ASSIGNED)
+    # The timers of the review step (reminders, escalation) are scheduled as for any request.
+    assert Task.objects.filter(process=review.process, status=STATUS.SCHEDULED).count() == 3
+    events = set(
+        Notification.objects.filter(event__startswith="request_proposed").values_list("recipient__email", "event")
+    )
+    assert events == {
+        ("maya@example.com", "request_proposed"),
+        ("ada@example.com", "request_proposed_confirmation"),
+        ("noor@example.com", "request_proposed"),
+        ("ben@example.com", "request_proposed_confirmation"),
+    }
+    assert set(
+        current(round_, w["ada"])
+        .relationship.__class__.objects.filter(proposed_by_programme=True)
+        .values_list("mentee__email", flat=True)
+    ) == {
+        "ada@example.com",
+        "ben@example.com",
+    }
+    # Published pairs stay as they are when the proposal is re-run.
+    round_ = services.run_proposal(round_, w["staff"])
+    assert current(round_, w["ada"]).status == Proposal.Status.PUBLISHED
+
+
+def test_the_mentor_accepts_a_proposed_request_as_any_other():
+    w = small_world()
+    round_ = services.run_proposal(open_round(w, min_score=1), w["staff"])
+    services.publish(round_, w["staff"])
+    rel = current(round_, w["ada"]).relationship
+    relationships.accept_request(rel, w["maya"])
+    rel.refresh_from_db()
+    assert rel.state == State.ARRANGING
+
+
+@pytest.mark.parametrize("on_decline", [Round.OnDecline.PROPOSE, Round.OnDecline.PUBLISH])
+def test_a_decline_proposes_the_mentees_next_best_mentor(on_decline, django_capture_on_commit_callbacks):
+    w = small_world()
+    round_ = services.run_proposal(open_round(w, min_score=1, on_decline=on_decline), w["staff"])
+    services.publish(round_, w["staff"])
+    ben_rel = current(round_, w["ben"]).relationship
+    with django_capture_on_commit_callbacks(execute=True):
+        relationships.decline_request(ben_rel, w["noor"], "Not this time")
+    declined = Proposal.objects.get(round=round_, mentee=w["ben"], status=Proposal.Status.DECLINED)
+    assert declined.mentor == w["noor"]
+    nxt = current(round_, w["ben"])
+    # Maya's one place is taken by Ada's request (pending): Ben has no one left above the minimum.
+    assert nxt.status == Proposal.Status.UNMATCHED and nxt.reason == Reason.FULL
+    # Ada's request is declined too: she is re-proposed, never to Maya again.
+    ada_rel = current(round_, w["ada"]).relationship
+    with django_capture_on_commit_callbacks(execute=True):
+        relationships.decline_request(ada_rel, w["maya"], "Full up")
+    ada_next = current(round_, w["ada"])
+    assert ada_next.mentor_id != w["maya"].pk
+
+
+def test_after_a_decline_with_room_left_the_next_best_is_published_when_the_round_says_so(
+    django_capture_on_commit_callbacks,
+):
+    w = small_world()
+    w["maya"].profile.capacity = 2
+    w["maya"].profile.save()
+    round_ = services.run_proposal(open_round(w, min_score=1, on_decline=Round.OnDecline.PUBLISH), w["staff"])
+    services.publish(round_, w["staff"])
+    ben = current(round_, w["ben"])
+    first_mentor = ben.mentor
+    other = w["maya"] if first_mentor == w["noor"] else w["noor"]
+    with django_capture_on_commit_callbacks(execute=True):
+        relationships.decline_request(ben.relationship, first_mentor, "")
+    nxt = current(round_, w["ben"])
+    assert nxt.status == Proposal.Status.PUBLISHED and nxt.mentor == other
+    assert nxt.relationship.proposed_by_programme and nxt.relationship.state == State.REQUESTED
+
+
+def test_a_decline_with_nothing_to_do_leaves_the_mentee_unmatched(django_capture_on_commit_callbacks):
+    w = small_world()
+    round_ = services.run_proposal(open_round(w, min_score=1, on_decline=Round.OnDecline.NOTHING), w["staff"])
+    services.publish(round_, w["staff"])
+    with django_capture_on_commit_callbacks(execute=True):
+        relationships.decline_request(current(round_, w["ben"]).relationship, w["noor"], "")
+    nxt = current(round_, w["ben"])
+    assert (nxt.status, nxt.reason) == (Proposal.Status.UNMATCHED, Reason.DECLINED)
+
+
+def test_shortlists_raise_the_pairs_score_and_close_on_their_date():
+    w = small_world()
+    round_ = open_round(w, min_score=1, shortlist_closes_on=timezone.localdate(), shortlist_weight=8)
+    entry = round_.mentees.get(mentee=w["ben"])
+    services.save_shortlist(entry, w["ben"], mentor_ids=[w["maya"].pk], keywords="", note="Hoping to learn planning.")
+    round_ = services.run_proposal(round_, w["staff"])
+    ben = current(round_, w["ben"])
+    # Ben with Maya (3 + 3 + role 2 + community 2 = 10, + 8 shortlisted) and Ada unmatched (18) now
+    # beats Ada with Maya (6) and Ben with Noor (10).
+    assert (ben.mentor, ben.shortlisted, ben.score, ben.match_score) == (w["maya"], True, 1800, 1000)
+    assert current(round_, w["ada"]).reason == Reason.FULL
+    with pytest.raises(Refused, match="at most 3"):
+        services.save_shortlist(entry, w["ben"], mentor_ids=[1, 2, 3, 4])
+    with pytest.raises(Refused, match="Only the mentee"):
+        services.save_shortlist(entry, w["ada"], mentor_ids=[])
+    Round.objects.filter(pk=round_.pk).update(shortlist_closes_on=timezone.localdate() - timedelta(days=1))
+    entry.refresh_from_db()
+    with pytest.raises(Refused, match="closed"):
+        services.save_shortlist(entry, w["ben"], mentor_ids=[])
+    # The note is the statement the mentor reads on the request.
+    services.publish(round_, w["staff"])
+    assert current(round_, w["ben"]).relationship.statement == "Hoping to learn planning."
+
+
+def test_opening_a_round_with_a_closing_date_invites_each_mentee_by_email():
+    w = small_world()
+    open_round(w, shortlist_closes_on=timezone.localdate() + timedelta(days=7))
+    invites = Notification.objects.filter(event="matching_invitation")
+    assert sorted(invites.values_list("recipient__email", flat=True)) == ["ada@example.com", "ben@example.com"]
+
+
+def test_the_round_takes_only_mentees_who_can_be_matched_and_mentors_who_can_be_asked():
+    w = small_world()
+    relationships.send_request(w["ada"], w["noor"], w["areas"][2], "Please")
+    w["maya"].profile.accepting_requests = False
+    w["maya"].profile.save()
+    mentees = services.select_mentees(services.MENTEES_UNMATCHED)
+    assert w["ada"].pk not in mentees.user_ids and w["ben"].pk in mentees.user_ids
+    listed = services.select_mentees(
+        services.MENTEES_LISTED, emails=["ada@example.com", "ben@example.com", "who@example.com"]
+    )
+    assert (listed.user_ids, listed.unknown, listed.left_out) == ([w["ben"].pk], ["who@example.com"], 1)
+    mentors = services.select_mentors(services.MENTORS_AVAILABLE)
+    assert w["maya"].pk not in mentors.user_ids and w["noor"].pk in mentors.user_ids
+    since = services.select_mentees(services.MENTEES_JOINED_SINCE, since=timezone.localdate())
+    assert since.user_ids == [w["ben"].pk] and since.left_out == 1
+
+
+def test_parse_emails_reads_pasted_lists_and_csv():
+    text = "Name,Email\nAda,ADA@example.com\nben@example.com; carl@example.org\n\nada@example.com"
+    assert services.parse_emails(text) == ["ada@example.com", "ben@example.com", "carl@example.org"]
+
+
+def test_a_closed_round_changes_no_more():
+    w = small_world()
+    round_ = services.run_proposal(open_round(w), w["staff"])
+    services.close_round(round_, w["staff"])
+    assert not Proposal.objects.filter(round=round_, status=Proposal.Status.PROPOSED).exists()
+    for action in (
+        lambda: services.run_proposal(round_, w["staff"]),
+        lambda: services.pin(round_, w["staff"], mentee_id=w["ada"].pk, mentor_id=w["maya"].pk),
+        lambda: services.publish(round_, w["staff"]),
+    ):
+        with pytest.raises(Refused, match="closed"):
+            action()

@@ -1,0 +1,309 @@
+"""Matching rounds' pages: thin views over ``services`` and ``selectors``.
+
+Staff pages: programme managers do everything; support staff may read the rounds and their
+proposals (``staff_required``) but not open, steer, publish or close one (``perm=MANAGE``: 403).
+The mentee's shortlist page is reached only through ``selectors.access_entry`` (404 for anyone
+who is not a mentee of that round).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from journeys.forms import form_errors
+from journeys.services.base import Refused
+from project.roles import MANAGE, can, staff_required
+
+from . import chart, forms, selectors, services
+from .models import MAX_SHORTLIST, Proposal, Round
+
+User = get_user_model()
+
+
+@staff_required
+def round_list(request):
+    rounds = Round.objects.select_related("created_by").order_by("-created_at", "-pk")
+    return render(
+        request,
+        "staff/matching/rounds.html",
+        {"rounds": rounds, "can_manage": can(request.user, MANAGE), "nav": "staff"},
+    )
+
+
+@staff_required(perm=MANAGE)
+def round_new(request):
+    form = forms.NewRoundForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            mentees = services.select_mentees(
+                data["mentees"], since=data.get("joined_since"), emails=data.get("mentee_list")
+            )
+            mentors = services.select_mentors(data["mentors"], emails=data.get("mentor_list"))
+            round_ = services.open_round(
+                staff_user=request.user,
+                name=data["name"],
+                mentee_ids=mentees.user_ids,
+                mentor_ids=mentors.user_ids,
+                shortlist_closes_on=data.get("shortlist_closes_on"),
+                shortlist_weight=data["shortlist_weight"],
+                min_score=data["min_score"],
+                mentor_cap=data.get("mentor_cap"),
+                avoid_same_organisation=data["avoid_same_organisation"],
+                avoid_past_pairs=data["avoid_past_pairs"],
+                on_decline=data["on_decline"],
+            )
+        except Refused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(
+                request,
+                _("The round is open with %(mentees)s and %(mentors)s.")
+                % {
+                    "mentees": ngettext("%(n)d mentee", "%(n)d mentees", len(mentees.user_ids))
+                    % {"n": len(mentees.user_ids)},
+                    "mentors": ngettext("%(n)d mentor", "%(n)d mentors", len(mentors.user_ids))
+                    % {"n": len(mentors.user_ids)},
+                },
+            )
+            for label, selection in ((_("mentees"), mentees), (_("mentors"), mentors)):
+                if selection.unknown:
+                    messages.warning(
+                        request,
+                        ngettext(
+                            "%(n)d address in the %(who)s list has no account: %(list)s.",
+                            "%(n)d addresses in the %(who)s list have no account: %(list)s.",
+                            len(selection.unknown),
+                        )
+                        % {"n": len(selection.unknown), "who": label, "list": ", ".join(selection.unknown[:20])},
+                    )
+                if selection.left_out:
+                    messages.warning(
+                        request,
+                        ngettext(
+                            "%(n)d of the %(who)s found cannot be matched now and was left out.",
+                            "%(n)d of the %(who)s found cannot be matched now and were left out.",
+                            selection.left_out,
+                        )
+                        % {"n": selection.left_out, "who": label},
+                    )
+            return redirect("staff_matching_round", round_.pk)
+    status = 400 if form.errors else 200
+    return render(request, "staff/matching/new.html", {"form": form, "nav": "staff"}, status=status)
+
+
+@staff_required
+def round_detail(request, pk: int):
+    round_ = selectors.access_round(pk)
+    raw = request.GET.get("page", "1")
+    page = int(raw) if _small_id(raw) else 1
+    summary = selectors.summary(round_)
+    pairs, page, pages = selectors.pairs_page(round_, page)
+    return render(
+        request,
+        "staff/matching/round.html",
+        {
+            "round": round_,
+            "summary": summary,
+            "chart": chart.histogram_svg(summary.histogram),
+            "pairs": pairs,
+            "page": page,
+            "pages": pages,
+            "page_numbers": range(1, pages + 1),
+            "unmatched": selectors.unmatched(round_),
+            "rules": selectors.rules_of(round_),
+            "can_manage": can(request.user, MANAGE) and round_.status != Round.Status.CLOSED,
+            "pair_form": forms.PairForm(),
+            "declined": Proposal.objects.filter(round=round_, status=Proposal.Status.DECLINED).select_related(
+                "mentee", "mentor"
+            ),
+            "nav": "staff",
+        },
+    )
+
+
+def _back(round_pk: int, request):
+    page = request.POST.get("page", "")
+    url = redirect("staff_matching_round", round_pk).url
+    return redirect(f"{url}?page={int(page)}" if _small_id(page) else url)
+
+
+@staff_required(perm=MANAGE)
+@require_POST
+def run(request, pk: int):
+    round_ = selectors.access_round(pk)
+    try:
+        round_ = services.run_proposal(round_, request.user)
+    except Refused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Proposal ready in %(seconds)s s.") % {"seconds": f"{round_.proposal_seconds:.2f}"})
+    return redirect("staff_matching_round", pk)
+
+
+def _small_id(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) < 10
+
+
+def _pair_ids(request) -> tuple[int, int] | None:
+    """The pair a form names: by ids (buttons in the table) or by email addresses (the form)."""
+    mentee_id, mentor_id = request.POST.get("mentee_id", ""), request.POST.get("mentor_id", "")
+    if mentee_id or mentor_id:
+        if not (_small_id(mentee_id) and _small_id(mentor_id)):
+            messages.error(request, _("That pair is not in this round."))
+            return None
+        return int(mentee_id), int(mentor_id)
+    form = forms.PairForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return None
+    found = dict(
+        User.objects.filter(
+            email__in=[form.cleaned_data["mentee"].lower(), form.cleaned_data["mentor"].lower()]
+        ).values_list("email", "pk")
+    )
+    mentee, mentor = found.get(form.cleaned_data["mentee"].lower()), found.get(form.cleaned_data["mentor"].lower())
+    if mentee is None or mentor is None:
+        messages.error(request, _("We found no account with that email address."))
+        return None
+    return mentee, mentor
+
+
+def _rule_action(request, pk: int, action, done: str):
+    round_ = selectors.access_round(pk)
+    pair = _pair_ids(request)
+    if pair is not None:
+        try:
+            action(round_, request.user, mentee_id=pair[0], mentor_id=pair[1])
+        except Refused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, done)
+    return _back(pk, request)
+
+
+@staff_required(perm=MANAGE)
+@require_POST
+def pin(request, pk: int):
+    return _rule_action(request, pk, services.pin, _("Pair pinned. Re-run the proposal to apply it."))
+
+
+@staff_required(perm=MANAGE)
+@require_POST
+def forbid(request, pk: int):
+    return _rule_action(request, pk, services.forbid, _("Pair forbidden. Re-run the proposal to apply it."))
+
+
+@staff_required(perm=MANAGE)
+@require_POST
+def remove_rule(request, pk: int, rule_pk: int):
+    round_ = selectors.access_round(pk)
+    try:
+        services.remove_rule(round_, request.user, rule_pk)
+    except Refused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Removed. Re-run the proposal to apply it."))
+    return _back(pk, request)
+
+
+@staff_required(perm=MANAGE)
+def publish(request, pk: int):
+    """A page of its own to confirm (it sends requests and emails), then the publishing itself."""
+    round_ = selectors.access_round(pk)
+    if request.method == "POST":
+        try:
+            outcome = services.publish(round_, request.user)
+        except Refused as refused:
+            messages.error(request, refused.message)
+            return redirect("staff_matching_round", pk)
+        messages.success(
+            request,
+            ngettext("%(n)d request sent to its mentor.", "%(n)d requests sent to their mentors.", outcome.sent)
+            % {"n": outcome.sent},
+        )
+        if outcome.refused:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(n)d pair could not be published: see the table for why.",
+                    "%(n)d pairs could not be published: see the table for why.",
+                    outcome.refused,
+                )
+                % {"n": outcome.refused},
+            )
+        return redirect("staff_matching_round", pk)
+    summary = selectors.summary(round_)
+    return render(request, "staff/matching/publish.html", {"round": round_, "summary": summary, "nav": "staff"})
+
+
+@staff_required(perm=MANAGE)
+def close(request, pk: int):
+    round_ = selectors.access_round(pk)
+    if request.method == "POST":
+        try:
+            services.close_round(round_, request.user)
+        except Refused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, _("The round is closed."))
+        return redirect("staff_matching_round", pk)
+    return render(request, "staff/matching/close.html", {"round": round_, "nav": "staff"})
+
+
+# -- the mentee's page ----------------------------------------------------------------------------
+
+
+@login_required
+def shortlist(request, pk: int):
+    entry = selectors.access_entry(request.user, pk)
+    round_ = entry.round
+    choices = selectors.shortlist_choices(entry)
+    option_list = [(str(c["card"].user_id), c["card"].display_name) for c in choices]
+    initial = {
+        "mentors": [str(c["card"].user_id) for c in choices if c["chosen"]],
+        "keywords": entry.keywords,
+        "note": entry.note,
+    }
+    form = forms.ShortlistForm(request.POST or None, initial=initial, choices=option_list)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.save_shortlist(
+                    entry,
+                    request.user,
+                    mentor_ids=form.cleaned_data["mentors"],
+                    keywords=form.cleaned_data["keywords"],
+                    note=form.cleaned_data["note"],
+                )
+            except Refused as refused:
+                form.add_error(None, refused.message)
+                status = 400
+            else:
+                messages.success(request, _("Your shortlist is saved. You can change it until the closing date."))
+                return redirect("matching_shortlist", pk)
+        else:
+            status = 400
+    chosen = set(request.POST.getlist("mentors")) if request.method == "POST" else set(initial["mentors"])
+    return render(
+        request,
+        "staff/matching/shortlist.html",
+        {
+            "round": round_,
+            "entry": entry,
+            "form": form,
+            "choices": choices,
+            "chosen": chosen,
+            "max_shortlist": MAX_SHORTLIST,
+            "open": round_.shortlisting_open,
+            "nav": "relationships",
+        },
+        status=status,
+    )
