@@ -74,6 +74,7 @@ def build_email(note: Notification) -> EmailMultiAlternatives:
         body=note.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[note.email],
+        reply_to=[note.reply_to] if note.reply_to else None,
         headers={
             "X-Notification-Id": str(note.pk),
             # A reminder can be stopped from the mail program in one click (RFC 8058).
