@@ -85,8 +85,9 @@ def test_filters(client, world):
     assert listed(client, stalled=30) == {w["working"].pk}
     assert listed(client, stalled=41) == set()
     # started between
-    Relationship.objects.filter(pk=w["requested"].pk).update(created_at=timezone.now() - dt.timedelta(days=100))
-    old = (timezone.localdate() - dt.timedelta(days=100)).isoformat()
+    long_ago = timezone.now() - dt.timedelta(days=100)
+    Relationship.objects.filter(pk=w["requested"].pk).update(created_at=long_ago)
+    old = timezone.localtime(long_ago).date().isoformat()
     assert listed(client, started_to=old) == {w["requested"].pk}
     assert w["requested"].pk not in listed(client, started_from=timezone.localdate().isoformat())
     # a withdrawn relationship, then "how it ended"
