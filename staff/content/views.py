@@ -29,7 +29,7 @@ def index(request):
     lists = []
     for kind in taxonomy.KINDS.values():
         counts = kind.model.objects.aggregate(
-            active=Count("pk", filter=Q(active=True)), retired=Count("pk", filter=Q(active=False))
+            in_use=Count("pk", filter=Q(active=True)), retired=Count("pk", filter=Q(active=False))
         )
         lists.append({"kind": kind, **counts})
     return render(request, "staff/content/index.html", {"lists": lists})

@@ -169,3 +169,11 @@ def test_an_unknown_list_or_action_changes_nothing(manager_client):
     url = reverse("staff_content_taxonomy", args=["areas"])
     response = manager_client.post(url, {"action": "explode", "item": "1"}, follow=True)
     assert "Nothing was changed" in response.content.decode()
+
+
+def test_the_content_page_counts_each_list(manager_client):
+    AreaOfSupport.objects.filter(pk=AreaOfSupport.objects.first().pk).update(active=False)
+    response = manager_client.get(reverse("staff_content"))
+    html = response.content.decode()
+    assert response.status_code == 200 and "Areas of support" in html and "Regions" in html
+    assert response.context["lists"][0]["retired"] == 1
