@@ -441,6 +441,7 @@ PAGES = [
     ("staff", lambda w: f"/staff/relationships/{w['arranging'].pk}/"),  # opens a case (staff_raise_case)
     ("staff", lambda w: "/privacy/edit/"),
     ("staff", lambda w: "/staff/matching/new/"),
+    ("staff", lambda w: "/staff/content/lists/areas/"),
     ("staff", lambda w: f"/staff/matching/{w['round'].pk}/"),
     ("mentee", lambda w: f"/matching/{w['round'].pk}/shortlist/"),
     ("newcomer", lambda w: onboarding_url(w["newcomer"])),
@@ -502,6 +503,7 @@ NO_FORM = {
     "support_messages": "the list of a person's Contact messages: links only",
     "support_inbound": "the mail provider's webhook: a raw email with a shared secret (support/tests/test_replies.py)",
     "staff_matching": "the list of matching rounds: links only",
+    "staff_content": "the Content overview: links only",
     "staff_matching_forbid": "the pin form's second button (formaction): the same fields, fuzzed through staff_matching_pin",
     "staff_matching_run": "no free input: the Propose / Re-run button on the round's page",
     "staff_matching_rule_remove": "no free input: the Remove button beside a pin or ban",
