@@ -90,6 +90,12 @@ class Relationship(ConcurrentTransitionMixin, models.Model):
             models.CheckConstraint(condition=~Q(mentee=models.F("mentor")), name="no_self_mentoring"),
         ]
         ordering = ["-created_at"]
+        # The staff directory's sorts and its stalled filter (staff.directory), at any size.
+        indexes = [
+            models.Index(fields=["created_at"], name="relationship_created_idx"),
+            models.Index(fields=["last_activity_at"], name="relationship_activity_idx"),
+            models.Index(fields=["ended_at"], name="relationship_ended_idx"),
+        ]
 
     def __str__(self) -> str:
         return gettext("%(mentee)s mentored by %(mentor)s") % {"mentee": self.mentee, "mentor": self.mentor}

@@ -188,6 +188,20 @@ def waits_on_q(person_field: str, relationship: str = "pk"):
     )
 
 
+def open_task_owners(relationship_ids) -> list[tuple[int, int]]:
+    """``(relationship id, owner id)`` of every open task of those relationships' mentoring
+    processes, in one query (``waits_on`` for a page of relationships)."""
+    from viewflow.workflow.models import Task
+
+    if not relationship_ids:
+        return []
+    return list(
+        Task.objects.filter(
+            open_task_q(), process__mentoringprocess__relationship__in=list(relationship_ids), owner__isnull=False
+        ).values_list("process__mentoringprocess__relationship_id", "owner_id")
+    )
+
+
 def task_url(task) -> str:
     """The page where the task's owner does it (the flow node's execute view)."""
     return task.flow_task.reverse("execute", args=[task.process_id, task.pk])

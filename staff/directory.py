@@ -16,8 +16,7 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -80,12 +79,14 @@ class DateInput(forms.DateInput):
 
 
 class Ordering(django_filters.OrderingFilter):
-    """Sorting by a date: relationships with no such date (not ended yet) come last either way."""
+    """Sorting by a date: relationships not ended yet come last when sorting by the end, either way."""
 
     def get_ordering_value(self, param):
         descending = param.startswith("-")
-        field = F(self.param_map[param.removeprefix("-")])
-        return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+        name = self.param_map[param.removeprefix("-")]
+        if name != "ended_at":  # never empty: a plain sort, which the column's index serves
+            return f"-{name}" if descending else name
+        return F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
 
 
 class RelationshipFilter(django_filters.FilterSet):
@@ -169,27 +170,13 @@ class RelationshipFilter(django_filters.FilterSet):
 
 
 def base_queryset():
-    open_cases = (
-        StaffCase.objects.filter(relationship=OuterRef("pk"))
-        .exclude(status__in=FINISHED)
-        .order_by()
-        .values("relationship")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return (
-        Relationship.objects.select_related("mentee", "mentor", "area")
-        .annotate(
-            waits_mentee=rules.waits_on_q("mentee"),
-            waits_mentor=rules.waits_on_q("mentor"),
-        )
-        .annotate(open_case_count=Coalesce(Subquery(open_cases, output_field=IntegerField()), Value(0)))
-        .order_by("-created_at", "-pk")
-    )
+    return Relationship.objects.select_related("mentee", "mentor", "area").order_by("-created_at", "-pk")
 
 
 def directory(params, page_number=None):
-    """The filter set (its form shows the filters) and the page of relationships."""
+    """The filter set (its form shows the filters) and the page of relationships, each row with who
+    the journey waits on (``waiting_on``) and its open cases (``open_case_count``): three queries
+    (the count, the rows, then the open tasks and the open cases of just those rows)."""
     filterset = RelationshipFilter(params or None, queryset=base_queryset())
     queryset = filterset.qs if filterset.is_bound else filterset.queryset
     if filterset.is_bound and filterset.form.is_valid() and filterset.form.cleaned_data.get("sort"):
@@ -197,8 +184,28 @@ def directory(params, page_number=None):
     else:
         queryset = queryset.order_by("-created_at", "-pk")
     page = Paginator(queryset, PAGE_SIZE).get_page(page_number)
-    for rel in page.object_list:
-        rel.waiting_on = waiting_label(rel.waits_mentee, rel.waits_mentor)
+    rows = list(page.object_list)
+    page.object_list = rows
+    ids = [rel.pk for rel in rows]
+    owners: dict[int, set[int]] = {}
+    for rel_id, owner_id in rules.open_task_owners(ids):
+        owners.setdefault(rel_id, set()).add(owner_id)
+    cases = (
+        dict(
+            StaffCase.objects.filter(relationship_id__in=ids)
+            .exclude(status__in=FINISHED)
+            .order_by()
+            .values("relationship_id")
+            .annotate(n=Count("pk"))
+            .values_list("relationship_id", "n")
+        )
+        if ids
+        else {}
+    )
+    for rel in rows:
+        mine = owners.get(rel.pk, set())
+        rel.waiting_on = waiting_label(rel.mentee_id in mine, rel.mentor_id in mine)
+        rel.open_case_count = cases.get(rel.pk, 0)
     return filterset, page
 
 
