@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from journeys.services.base import Refused
 
 from .models import FAQ, Resource
+from .videos import VIDEO_TYPES
 
 
 def _next_position(queryset) -> int:
@@ -30,13 +31,37 @@ def save_faq(form, *, faq: FAQ | None = None) -> FAQ:
 
 @transaction.atomic
 def save_resource(form, *, resource: Resource | None = None) -> Resource:
-    """A new resource (at the end of its stage) or the edited one; a new stage puts it at the end there."""
+    """A new resource (at the end of its stage) or the edited one; a new stage puts it at the end there.
+
+    The form has checked an uploaded video (MP4 or WebM) and its captions (WebVTT); they go to the
+    private storage, and the files they replace are deleted once the change is committed.
+    """
     item = form.save(commit=False)
     moved = resource is None or Resource.objects.filter(pk=item.pk).exclude(stage=item.stage).exists()
     if moved:
         item.position = _next_position(Resource.objects.filter(stage=item.stage).exclude(pk=item.pk))
+    data = form.cleaned_data
+    replaced: list[str] = []
+    if data.get("remove_video") and not data.get("video"):
+        replaced += [f.name for f in (item.video, item.captions) if f]
+        item.video, item.captions, item.video_type = "", "", ""
+    if data.get("video"):
+        replaced += [item.video.name] if item.video else []
+        extension = VIDEO_TYPES[data["video_type"]]
+        item.video.save(f"video{extension}", data["video"], save=False)
+        item.video_type = data["video_type"]
+    if data.get("captions"):
+        replaced += [item.captions.name] if item.captions else []
+        item.captions.save("captions.vtt", data["captions"], save=False)
     item.save()
+    _delete_after_commit(replaced)
     return item
+
+
+def _delete_after_commit(names: list[str]) -> None:
+    storage = Resource._meta.get_field("video").storage
+    for name in names:
+        transaction.on_commit(lambda name=name: storage.delete(name))
 
 
 def _move(model, pk: int, direction: str, group: str):
@@ -93,5 +118,7 @@ def delete_resource(pk: int) -> str:
     if resource is None:
         raise Refused(_("That resource has already been deleted."))
     title = resource.title
+    files = [f.name for f in (resource.video, resource.captions) if f]
     resource.delete()
+    _delete_after_commit(files)
     return title

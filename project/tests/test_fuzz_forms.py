@@ -500,6 +500,8 @@ NO_FORM = {
     "calendar_feed": "a calendar feed (.ics) for calendar apps (key and secret in the URL, no free input)",
     "staff_matching": "the list of matching rounds: links only",
     "staff_content": "the Content overview: links only",
+    "resource_video": "an uploaded video file, played on a resource's page",
+    "resource_captions": "an uploaded video's captions file (WebVTT)",
     "staff_content_faq_delete": "a confirmation page: no free input, only the Delete button",
     "staff_content_resource_delete": "a confirmation page: no free input, only the Delete button",
     "staff_matching_forbid": "the pin form's second button (formaction): the same fields, fuzzed through staff_matching_pin",

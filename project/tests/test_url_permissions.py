@@ -198,6 +198,9 @@ TABLE: dict[str, Row] = {
     "help": PUBLIC,
     "contact": PUBLIC,
     "resources": PUBLIC,
+    # an uploaded video and its captions (private storage): signed-in members only
+    "resource_video": row(LOGIN, OK, OK, OK, OK, lambda w: {"pk": w["video_resource"].pk}),
+    "resource_captions": row(LOGIN, OK, OK, OK, OK, lambda w: {"pk": w["video_resource"].pk}),
     "resource": row(OK, OK, OK, OK, OK, lambda w: {"pk": w["resource"].pk}),
     "privacy": PUBLIC,
     "privacy_edit": MANAGERS_ONLY,
@@ -450,10 +453,21 @@ def world(db):
         "notification": Notification.objects.filter(recipient=mentee).first(),
         "resource": Resource.objects.first(),
         "faq": FAQ.objects.order_by("pk").first(),
+        "video_resource": _video_resource(),
         "stop_token": reminders.stop_token(mentee, reminders.Kind.FEEDBACK),
         "heartbeat": Heartbeat.objects.create(name=WORKER_AND_BEAT, seen_at=timezone.now()),
         "feed": meeting_services.open_calendar_feed(mentee),
     }
+
+
+def _video_resource() -> Resource:
+    from django.core.files.base import ContentFile
+
+    resource = Resource(title="Welcome film", kind="video", summary="Hello", video_type="video/mp4")
+    resource.video.save("film.mp4", ContentFile(b"\x00\x00\x00\x18ftypmp42" + bytes(64)), save=False)
+    resource.captions.save("film.vtt", ContentFile(b"WEBVTT\n"), save=False)
+    resource.save()
+    return resource
 
 
 FLOWS = {"mentoring": MentoringFlow, "onboarding": OnboardingFlow, "case": CaseFlow}

@@ -42,10 +42,10 @@ def index(request):
         {
             "lists": lists,
             "faqs": FAQ.objects.aggregate(
-                published=Count("pk", filter=Q(published=True)), drafts=Count("pk", filter=Q(published=False))
+                shown=Count("pk", filter=Q(published=True)), drafts=Count("pk", filter=Q(published=False))
             ),
             "resources": Resource.objects.aggregate(
-                published=Count("pk", filter=Q(published=True)), drafts=Count("pk", filter=Q(published=False))
+                shown=Count("pk", filter=Q(published=True)), drafts=Count("pk", filter=Q(published=False))
             ),
         },
     )
