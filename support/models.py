@@ -1,8 +1,10 @@
 """Need Help? and Resources: FAQs, support requests from the contact form, guides and videos.
 
-All three are edited by programme staff in the Django admin; participants only read
-FAQs and resources, and anyone (signed in or not) may send a support request.
+Programme managers edit FAQs and resources on the platform (``staff.content``); participants
+only read them, and anyone (signed in or not) may send a support request.
 """
+
+from __future__ import annotations
 
 import os
 import uuid
@@ -76,12 +78,12 @@ def _private_storage():
     return storages["private"]
 
 
-def resource_video_path(instance: "Resource", filename: str) -> str:
+def resource_video_path(instance: Resource, filename: str) -> str:
     extension = os.path.splitext(filename)[1].lower()
     return f"resources/videos/{uuid.uuid4().hex}{extension if extension in ('.mp4', '.webm') else ''}"
 
 
-def resource_captions_path(instance: "Resource", filename: str) -> str:
+def resource_captions_path(instance: Resource, filename: str) -> str:
     return f"resources/captions/{uuid.uuid4().hex}.vtt"
 
 
