@@ -23,6 +23,7 @@ class Section:
 
 SECTIONS: list[Section] = [
     Section("inbox", _("Inbox"), "staff_inbox"),
+    Section("members", _("Members"), "staff_members"),
     Section("reports", _("Reports"), "staff_reports"),
     Section("journeys", _("Journey diagrams"), "journey_maps"),
     Section("matching", _("Matching"), "staff_matching"),
