@@ -43,6 +43,13 @@ SORTS = {
     "-active": [F("profile__last_active_at").desc(nulls_last=True), F("pk").desc()],
 }
 MAX_SEARCH_TERMS = 6
+
+
+def region_choices() -> list[tuple[str, str]]:
+    """Every region staff manage (retired ones too: old profiles still name them)."""
+    return list(Region.objects.order_by("position", "name").values_list("code", "name"))
+
+
 MAX_INACTIVE_DAYS = 36500
 
 
@@ -70,7 +77,7 @@ class MemberFilter(django_filters.FilterSet):
         label=_("Area of support"), queryset=AreaOfSupport.objects.all(), method="by_area", empty_label=_("Any area")
     )
     region = django_filters.ChoiceFilter(
-        label=_("Region"), field_name="profile__region", choices=Region.choices, empty_label=_("Any region")
+        label=_("Region"), field_name="profile__region", choices=region_choices, empty_label=_("Any region")
     )
     mentor_status = django_filters.ChoiceFilter(
         label=_("Mentor status"), choices=MentorStatus.choices, method="by_mentor_status", empty_label=_("Any")

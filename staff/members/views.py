@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from journeys import rules as journey_rules
 from journeys.services.base import Refused
 from journeys.states import MATCHED_STATES
+from people.models import Region
 from project.downloads import attachment, csv_cell
 from project.roles import EXPORT, MANAGE, can, staff_required
 
@@ -205,7 +206,7 @@ CSV_HEADER = [
 ]
 
 
-def _csv_row(member, today) -> list:
+def _csv_row(member, today, regions: dict[str, str]) -> list:
     profile = selectors.profile_of(member)
     status = selectors.mentor_status(profile, member.places_taken, today)
     mentor = bool(profile and profile.is_mentor)
@@ -216,7 +217,7 @@ def _csv_row(member, today) -> list:
         profile.organisation if profile else "",
         profile.job_title if profile else "",
         profile.community.name if profile and profile.community else "",
-        profile.get_region_display() if profile else "",
+        regions.get(profile.region, profile.region) if profile else "",
         _("yes") if profile and profile.completed_at else _("no"),
         selectors.MentorStatus(status).label if status else "",
         member.places_taken if mentor else "",
@@ -237,8 +238,9 @@ def export_csv(request):
     writer = csv.writer(out)
     writer.writerow([csv_cell(h) for h in CSV_HEADER])
     count = 0
+    regions = Region.names()
     for member in selectors.directory_rows(found.qs).iterator(chunk_size=2000):
-        writer.writerow([csv_cell(v) for v in _csv_row(member, today)])
+        writer.writerow([csv_cell(v) for v in _csv_row(member, today, regions)])
         count += 1
     services.log_export(request.user, found.applied(), count)
     return attachment(out.getvalue(), "text/csv; charset=utf-8", f"members-{today.isoformat()}.csv")
