@@ -40,7 +40,7 @@ from project.text import has_control_characters
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
-OUR_APPS = ("people", "journeys", "notifications", "support", "staff")
+OUR_APPS = ("people", "journeys", "notifications", "support", "staff", "identity")
 MEGABYTE = "y" * 1_000_000
 HOSTILE = [
     "\x00",
@@ -431,6 +431,7 @@ PAGES = [
     ("staff", lambda w: case_url(w["case"])),
     ("staff", lambda w: "/staff/reports/"),
     ("staff", lambda w: "/privacy/edit/"),
+    ("staff", lambda w: "/staff/settings/"),
     ("staff", lambda w: "/staff/matching/new/"),
     ("staff", lambda w: f"/staff/matching/{w['round'].pk}/"),
     ("mentee", lambda w: f"/matching/{w['round'].pk}/shortlist/"),
@@ -467,6 +468,7 @@ NO_FORM = {
     "resources": "the resource list: read only",
     "resource": "one resource: read only",
     "staff_reports_csv": "a CSV download",
+    "programme_logo": "the programme's logo (an image)",
     "find_mentor": "a search (GET) form, fuzzed above as a GET",
     "meeting_cancel": "no free input: the cancel button on the meetings page",
     "request_reinstate": "no free input: the reinstate button on the relationship page",
