@@ -7,7 +7,8 @@ settings, or for a field left empty, the values come from the settings (``SITE_N
 ``SUPPORT_EMAIL``), so a fresh install reads as before.
 
 The stored row is kept in the default cache (shared by every web node and worker); saving it
-calls ``forget()``, so the next read anywhere sees the new values. The model is looked up by its
+calls ``forget()``, so the next read anywhere sees the new values. Where processes do not share
+the cache (``CACHE_URL=locmemcache://``), a copy is kept at most ``CACHE_SECONDS``. The model is looked up by its
 app label, so the apps at the bottom of the house (notifications, people, journeys) read the
 identity without importing the staff area.
 """
@@ -25,6 +26,7 @@ from django.db import DatabaseError
 from .colour import BRAND_DEFAULT, WHITE, Palette, palette
 
 CACHE_KEY = "programme-identity:1"
+CACHE_SECONDS = 60
 FIELDS = (
     "programme_name",
     "organisation",
@@ -129,7 +131,7 @@ def current() -> Identity:
         stored = _stored()
         if stored is None:
             return Identity()
-        cache.set(CACHE_KEY, stored, timeout=None)
+        cache.set(CACHE_KEY, stored, timeout=CACHE_SECONDS)
     return Identity(stored)
 
 
