@@ -12,7 +12,7 @@ from people.tests.factories import make_staff
 pytestmark = pytest.mark.e2e
 
 
-def test_a_manager_renames_and_recolours_the_programme_and_sees_it(new_page, visit, check_a11y):
+def test_a_manager_renames_and_recolours_the_programme_and_sees_it(new_page, visit, check_a11y, tmp_path):
     manager = make_staff(email="morgan@example.com")
     page = new_page(manager)
     visit(page, "/staff/inbox/")
@@ -43,6 +43,7 @@ def test_a_manager_renames_and_recolours_the_programme_and_sees_it(new_page, vis
     expect(button).to_have_css("background-color", "rgb(11, 94, 63)")
     expect(button).to_have_css("color", "rgb(255, 255, 255)")
     expect(page.locator("footer")).to_contain_text("Institute of Northern Engineers")
+    page.screenshot(path=str(tmp_path / "settings.png"), full_page=True)
 
     # Everyone sees it, signed in or not.
     visitor = new_page()
@@ -71,7 +72,7 @@ def test_the_journey_diagrams_are_legible_at_normal_zoom(new_page, visit, tmp_pa
     box.focus()
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
-    assert box.evaluate("b => b.scrollLeft") > 0
+    page.wait_for_function("() => document.querySelector('.diagram').scrollLeft > 0")  # (scrolling is smooth)
     page.screenshot(path=str(tmp_path / "journeys.png"))
     box.screenshot(path=str(tmp_path / "mentoring-diagram.png"))
     print("screenshots:", tmp_path)
