@@ -211,6 +211,25 @@ TABLE: dict[str, Row] = {
     ),
     "staff_reports": STAFF_ONLY,
     "staff_reports_csv": MANAGERS_ONLY,
+    # the member directory (staff.members): support staff read it, managers act and export
+    "staff_members": STAFF_ONLY,
+    "staff_members_csv": MANAGERS_ONLY,
+    "staff_member": row(LOGIN, NO, NO, NO, OK, lambda w: {"pk": w["users"]["mentee"].pk}),
+    "staff_member_note": row(
+        LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["users"]["mentee"].pk}, method="post", support=NO, data=POSTED
+    ),
+    "staff_member_pause": row(
+        LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["users"]["mentor"].pk}, method="post", support=NO
+    ),
+    # the mentor is not paused: the manager is sent back with the refusal
+    "staff_member_resume": row(
+        LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["users"]["mentor"].pk}, method="post", support=NO
+    ),
+    "staff_member_deactivate": row(LOGIN, NO, NO, NO, OK, lambda w: {"pk": w["users"]["mentee"].pk}, support=NO),
+    # the mentee is active: the manager is sent back with the refusal
+    "staff_member_reactivate": row(
+        LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["users"]["mentee"].pk}, method="post", support=NO
+    ),
     # programme identity (staff.identity): the settings are managers' only; the logo is on every page, for
     # everyone (the world has none, so it is 404 here; staff/identity/tests serve one)
     "staff_settings": MANAGERS_ONLY,
@@ -232,6 +251,9 @@ TABLE: dict[str, Row] = {
     "staff_matching_publish": row(LOGIN, NO, NO, NO, OK, lambda w: {"pk": w["round"].pk}, support=NO),
     "staff_matching_close": row(LOGIN, NO, NO, NO, OK, lambda w: {"pk": w["round"].pk}, support=NO),
     # a mentee's own place in a round: 404 for everyone else
+    # content (staff.content): programme managers only
+    "staff_content": MANAGERS_ONLY,
+    "staff_content_taxonomy": row(LOGIN, NO, NO, NO, OK, lambda w: {"kind": "areas"}, support=NO),
     "matching_shortlist": row(LOGIN, NO, OK, NO, NO, lambda w: {"pk": w["round"].pk}),
     # issue 9 (h5): worksheets are the pair's own (staff 404 too, like messages); the proposal is
     # on the relationship's summary, which staff see; the CPD pack is each person's own
