@@ -22,6 +22,7 @@ class Section:
 
 
 SECTIONS: list[Section] = [
+    Section("home", _("Home"), "staff_home"),
     Section("inbox", _("Inbox"), "staff_inbox"),
     Section("reports", _("Reports"), "staff_reports"),
     Section("journeys", _("Journey diagrams"), "journey_maps"),

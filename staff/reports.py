@@ -100,6 +100,16 @@ def build(period_key: str = "90") -> Report:
     )
 
 
+def between(since, until):
+    """The ``in_period`` filter of a period with both ends: from ``since`` up to (not including) ``until``."""
+    return lambda field: Q(**{f"{field}__gte": since, f"{field}__lt": until})
+
+
+def request_figures(since, until) -> dict:
+    """The requests sent in a period with both ends (the staff home's chosen dates), as ``build`` counts them."""
+    return _request_figures(between(since, until))
+
+
 def _people_figures() -> dict:
     """Mentors and mentees with a completed profile and an open account, and the places left
     with the mentors among them who take requests (away or not)."""

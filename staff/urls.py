@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("staff/", views.home, name="staff_home"),
     path("staff/inbox/", views.inbox, name="staff_inbox"),
     path("staff/cases/<int:pk>/", views.case_record, name="staff_case"),
     path("staff/cases/<int:pk>/claim/", views.claim, name="staff_claim"),

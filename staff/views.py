@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +27,7 @@ from journeys.rules import task_url as _task_url
 from journeys.services.base import Refused
 from project.roles import EXPORT, staff_required
 
-from . import forms, services
+from . import dashboard, forms, services
 from . import reports as programme
 from .flows import CaseFlow
 from .models import StaffCase
@@ -38,6 +38,12 @@ TABS = [
     ("snoozed", gettext_lazy("Snoozed")),
     ("archive", gettext_lazy("Archive")),
 ]
+
+
+@staff_required
+def home(request):
+    """The staff home: what needs attention now (staff.dashboard); every staff member lands here."""
+    return render(request, "staff/home.html", {"attention": dashboard.attention(), "nav": "staff"})
 
 
 @staff_required
@@ -58,9 +64,9 @@ def inbox(request):
     else:
         cases = cases.filter(pk__in=services.open_cases())
         if tab == "snoozed":
-            cases = cases.filter(snoozed_until__gt=today)
+            cases = services.snoozed(cases, today)
         else:
-            cases = cases.filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today))
+            cases = services.awake(cases, today)
         if tab == "mine":
             cases = cases.filter(task__owner=request.user, task__status__in=services.OPEN_TASK)
         cases = cases.order_by("created", "pk")
