@@ -73,6 +73,9 @@ def _duration_words(value: timedelta | None) -> str:
     return ngettext("%(n)d day", "%(n)d days", round(hours / 24)) % {"n": round(hours / 24)}
 
 
+duration_words = _duration_words  # "3 days", "under an hour": the staff home says durations the same way
+
+
 def _median(values) -> timedelta | None:
     values = [v for v in values if v is not None and v >= timedelta(0)]
     return statistics.median(values) if values else None
