@@ -22,7 +22,7 @@ FONT = 12
 def _open(chart_id: str, title: str, desc: str, height: float) -> list[str]:
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height:.0f}" role="img" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc" width="100%" style="max-width:{WIDTH}px">',
+        f'aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc" width="100%" style="max-width:{WIDTH}px">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
     ]

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from journeys import rules
 from journeys.models import Relationship
 from journeys.tests.helpers import send, walk_to
 from people.tests.factories import PASSWORD, make_mentee, make_mentor, make_staff
@@ -61,6 +62,15 @@ def test_the_stalled_rule_is_the_sweeps(attention_world):
     """The home page's quiet relationships are the ones the sweep opens cases for."""
     assert services.open_stalled_cases() == 1
     assert StaffCase.objects.filter(kind="stalled", relationship=attention_world["quiet"]).exists()
+
+
+def test_the_stalled_rule_and_its_query_agree(attention_world):
+    now = timezone.now()
+    for rel in Relationship.objects.all():
+        in_query = Relationship.objects.filter(rules.stalled_q(now), pk=rel.pk).exists()
+        assert rules.is_stalled(rel, now) == in_query, rel.state
+    quiet = Relationship.objects.get(pk=attention_world["quiet"].pk)
+    assert rules.is_stalled(quiet, now) and not rules.is_stalled(quiet, now, 0)
 
 
 def test_the_stalled_rule_can_be_off(attention_world, settings):
