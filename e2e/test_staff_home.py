@@ -57,10 +57,10 @@ def test_a_manager_lands_on_the_staff_home_and_reads_the_programme(new_page, che
     period.get_by_label("Month").fill(str(start.month))
     period.get_by_label("Year").fill(str(start.year))
     page.get_by_role("button", name="Show this period").click()
-    expect(page.get_by_text(f"From {start:%-d %B %Y} to")).to_be_visible()
+    expect(page.get_by_text(re.compile(f"^From {start:%-d %B %Y} to .*both days included"))).to_be_visible()
 
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download the numbers of the journey funnel (CSV)").click()
+        page.get_by_role("link", name="Download “The journey funnel” as a spreadsheet (CSV)").click()
     rows = list(csv.reader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
     assert rows[0] == ["Step", "People", "Of those registered"]
     assert rows[1] == ["Registered", "3", "100%"]
