@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "support",
     "staff",
     "staff.matching",
+    "staff.members",
 ]
 
 MIDDLEWARE = [

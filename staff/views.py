@@ -27,6 +27,7 @@ from journeys.models import Relationship
 from journeys.rules import task_url as _task_url
 from journeys.services.base import Refused
 from project.downloads import attachment
+from project.downloads import csv_cell as _cell
 from project.roles import EXPORT, SEE_FEEDBACK_AUTHORS, can, staff_required
 
 from . import dashboard, forms, services
@@ -294,12 +295,6 @@ def reports(request):
 class _Echo:
     def write(self, value):
         return value
-
-
-def _cell(value) -> str:
-    """A spreadsheet cell that cannot start a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @staff_required(perm=EXPORT)

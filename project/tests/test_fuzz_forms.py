@@ -356,6 +356,7 @@ def world(db):
         min_score=0,
     )
     matching.run_proposal(matching_round, staff)
+    member = make_mentor(first_name="Mel", capacity=3)  # the member directory's pages act on her
     record_mentee = make_mentee(first_name="Rec")
     record_case = raise_case(
         walk_to(send(record_mentee, mentor), record_mentee, mentor, "arranging"), staff, "And this"
@@ -380,6 +381,7 @@ def world(db):
         "first_mentee": first_mentee,
         "first_conversation": first_conversation,
         "round": matching_round,
+        "member": member,
     }
 
 
@@ -436,6 +438,9 @@ PAGES = [
     ("staff", lambda w: "/staff/content/lists/areas/"),
     ("staff", lambda w: f"/staff/matching/{w['round'].pk}/"),
     ("mentee", lambda w: f"/matching/{w['round'].pk}/shortlist/"),
+    ("staff", lambda w: "/staff/members/"),
+    ("staff", lambda w: f"/staff/members/{w['member'].pk}/"),
+    ("staff", lambda w: f"/staff/members/{w['member'].pk}/deactivate/"),
     ("newcomer", lambda w: onboarding_url(w["newcomer"])),
     ("arranging_mentee", lambda w: step_url(w["arranging"], w["arranging_mentee"])),
     ("withdrawn_mentee", lambda w: step_url(w["withdrawn"], w["withdrawn_mentee"])),
@@ -501,6 +506,9 @@ NO_FORM = {
     "staff_matching_rule_remove": "no free input: the Remove button beside a pin or ban",
     "staff_matching_publish": "no free input: the confirmation button",
     "staff_matching_close": "no free input: the confirmation button",
+    "staff_members_csv": "a CSV download (the directory's search and filters, fuzzed above as a GET)",
+    "staff_member_resume": "no free input: the Resume button, shown in place of Pause once a mentor is paused",
+    "staff_member_reactivate": "no free input: the Reactivate button, shown in place of Deactivate",
 }
 FLOW_STEP_MODULES = ("journeys.views.steps", "staff.views")
 

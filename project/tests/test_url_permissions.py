@@ -214,6 +214,25 @@ TABLE: dict[str, Row] = {
     ),
     "staff_reports": STAFF_ONLY,
     "staff_reports_csv": MANAGERS_ONLY,
+    # the member directory (staff.members): support staff read it, managers act and export
+    "staff_members": STAFF_ONLY,
+    "staff_members_csv": MANAGERS_ONLY,
+    "staff_member": row(LOGIN, NO, NO, NO, OK, lambda w: {"pk": w["users"]["mentee"].pk}),
+    "staff_member_note": row(
+        LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["users"]["mentee"].pk}, method="post", support=NO, data=POSTED
+    ),
+    "staff_member_pause": row(
+        LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["users"]["mentor"].pk}, method="post", support=NO
+    ),
+    # the mentor is not paused: the manager is sent back with the refusal
+    "staff_member_resume": row(
+        LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["users"]["mentor"].pk}, method="post", support=NO
+    ),
+    "staff_member_deactivate": row(LOGIN, NO, NO, NO, OK, lambda w: {"pk": w["users"]["mentee"].pk}, support=NO),
+    # the mentee is active: the manager is sent back with the refusal
+    "staff_member_reactivate": row(
+        LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["users"]["mentee"].pk}, method="post", support=NO
+    ),
     # matching rounds (staff.matching): support staff read the rounds and proposals, managers act
     "staff_matching": STAFF_ONLY,
     "staff_matching_new": MANAGERS_ONLY,
