@@ -17,9 +17,10 @@ reverse relation or the app registry.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.apps import apps
+from django.conf import settings
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan
@@ -30,7 +31,7 @@ from viewflow.workflow.status import STATUS
 
 from people import rules as people_rules
 
-from .states import CAPACITY_STATES, ENDED_STATES, State
+from .states import CAPACITY_STATES, ENDED_STATES, WORKING_STATES, State
 
 
 def guard(refusal: str) -> Callable:
@@ -219,6 +220,32 @@ def has_goal(relationship) -> bool:
 def both_gave_feedback(relationship) -> bool:
     authors = set(relationship.feedback.values_list("author_id", flat=True))
     return {relationship.mentee_id, relationship.mentor_id} <= authors
+
+
+# -- stalled: a relationship gone quiet -------------------------------------------------
+#
+# A relationship in one of the WORKING_STATES with no message, meeting or goal update
+# (``last_activity_at``) for STALLED_AFTER_DAYS (settings.REMINDERS; 0 turns the rule off).
+# The sweep that opens "stalled relationship" cases and the staff home's list both read it.
+
+
+def stalled_after_days() -> int:
+    return int(settings.REMINDERS.get("STALLED_AFTER_DAYS", 0) or 0)
+
+
+def is_stalled(relationship, now: datetime, days: int | None = None) -> bool:
+    days = stalled_after_days() if days is None else days
+    return (
+        days > 0 and relationship.state in WORKING_STATES and relationship.last_activity_at < now - timedelta(days=days)
+    )
+
+
+def stalled_q(now: datetime, days: int | None = None) -> Q:
+    """``is_stalled`` as a filter on ``Relationship`` (nothing when the rule is off)."""
+    days = stalled_after_days() if days is None else days
+    if days <= 0:
+        return Q(pk__in=[])
+    return Q(state__in=WORKING_STATES, last_activity_at__lt=now - timedelta(days=days))
 
 
 # -- ended relationships are read-only -------------------------------------------

@@ -24,6 +24,7 @@ class Section:
 
 
 SECTIONS: list[Section] = [
+    Section("home", _("Home"), "staff_home"),
     Section("inbox", _("Inbox"), "staff_inbox"),
     Section("members", _("Members"), "staff_members"),
     Section("reports", _("Reports"), "staff_reports"),

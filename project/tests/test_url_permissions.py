@@ -202,6 +202,9 @@ TABLE: dict[str, Row] = {
     "privacy": PUBLIC,
     "privacy_edit": MANAGERS_ONLY,
     # staff
+    "staff_home": STAFF_ONLY,
+    "staff_home_csv": row(LOGIN, NO, NO, NO, OK, lambda w: {"key": "funnel"}, support=NO),
+    "staff_feedback_csv": MANAGERS_ONLY,
     "staff_inbox": STAFF_ONLY,
     "staff_case": row(LOGIN, NO, NO, NO, {OK, GO}, lambda w: {"pk": w["case"].pk}),
     "staff_support_request_case": row(LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["support_request"].pk}),
