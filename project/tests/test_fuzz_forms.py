@@ -357,6 +357,11 @@ def world(db):
     )
     matching.run_proposal(matching_round, staff)
     member = make_mentor(first_name="Mel", capacity=3)  # the member directory's pages act on her
+    from support.services import submit_support_request
+
+    support_request = submit_support_request(
+        user=mentee, name="Mia", email=mentee.email, subject="My mentor is away", message="What now?"
+    )
     record_mentee = make_mentee(first_name="Rec")
     record_case = raise_case(
         walk_to(send(record_mentee, mentor), record_mentee, mentor, "arranging"), staff, "And this"
@@ -382,6 +387,7 @@ def world(db):
         "first_conversation": first_conversation,
         "round": matching_round,
         "member": member,
+        "support_request": support_request,
     }
 
 
@@ -424,6 +430,7 @@ PAGES = [
     ("mentee", lambda w: f"/goals/{w['matched'].goals.first().pk}/edit/"),
     ("mentee", lambda w: f"/relationships/{w['matched'].pk}/goals/"),
     ("mentee", lambda w: "/notifications/"),
+    ("mentee", lambda w: f"/support/messages/{w['support_request'].pk}/"),  # answering the programme's reply
     ("mentee", lambda w: f"/relationships/{w['matched'].pk}/worksheets/swot/"),
     ("mentee", lambda w: f"/relationships/{w['matched'].pk}/concern/"),
     ("mentee", lambda w: f"/meetings/{w['matched'].meetings.first().pk}/cancel/confirm/"),
@@ -433,6 +440,8 @@ PAGES = [
     ("staff", lambda w: f"/staff/cases/{w['record_case'].pk}/"),
     ("staff", lambda w: case_url(w["case"])),
     ("staff", lambda w: "/staff/reports/"),
+    ("staff", lambda w: "/staff/relationships/"),  # the directory's filters (a GET form)
+    ("staff", lambda w: f"/staff/relationships/{w['arranging'].pk}/"),  # opens a case (staff_raise_case)
     ("staff", lambda w: "/privacy/edit/"),
     ("staff", lambda w: "/staff/settings/"),
     ("staff", lambda w: "/staff/matching/new/"),
@@ -501,6 +510,8 @@ NO_FORM = {
     "goal_delete_confirm": "no free input: the confirmation button posts to goal_action",
     "meetings": "the meeting list: links only (cancelling asks on a page of its own, fuzzed above)",
     "calendar_feed": "a calendar feed (.ics) for calendar apps (key and secret in the URL, no free input)",
+    "support_messages": "the list of a person's Contact messages: links only",
+    "support_inbound": "the mail provider's webhook: a raw email with a shared secret (support/tests/test_replies.py)",
     "staff_matching": "the list of matching rounds: links only",
     "staff_content": "the Content overview: links only",
     "staff_matching_forbid": "the pin form's second button (formaction): the same fields, fuzzed through staff_matching_pin",

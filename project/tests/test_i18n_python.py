@@ -120,6 +120,9 @@ ALLOWED = {
     "staff/members/views.py": ("text/csv",),  # the member list's MIME type
     "staff/identity/views.py": ("public, max-age", "default-src"),  # the logo's Cache-Control and CSP headers
     "notifications/tasks.py": ("text/calendar",),  # a MIME type
+    # Email headers, and the words of other mail programs that mark a quoted earlier message (matched, never shown)
+    "support/inbound.py": ("To", "Cc", "From", "Precedence", "^\\s*-{2,}\\s*Original Message", "^\\s*Sent from my"),
+    "support/views.py": ("Authorization",),  # an HTTP header
     "people/search/results.py": ("state state-",),  # CSS classes
     "people/services.py": (
         # The erased account's stored first name ("Former" + last name "participant"): two model
