@@ -117,6 +117,7 @@ ALLOWED = {
     # and the models it reads from the app registry.
     "project/roles.py": ("Programme managers", "Support staff", "Group", "Permission"),
     "staff/views.py": ("text/csv", 'attachment; filename="'),  # the CSV download's headers
+    "staff/imports/views.py": ("text/csv",),  # the problem rows' CSV: its MIME type
     "notifications/tasks.py": ("text/calendar",),  # a MIME type
     "people/search/results.py": ("state state-",),  # CSS classes
     "people/services.py": (
