@@ -22,9 +22,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from journeys.flows import onboarding
@@ -197,12 +198,15 @@ def _create_accounts(batch: ImportBatch, rows: list[ImportRow]) -> None:
         ]
     )
     _send_invitations(invitations)
-    for r, user in zip(new_rows, users, strict=True):
-        r.status, r.user = ImportRow.Status.CREATED, user
-    for r in rows:
-        if r.email in taken:
-            r.status = ImportRow.Status.SKIPPED
-    ImportRow.objects.bulk_update(rows, ["status", "user"])
+    # Two statements, not one per row: each created row gets the account of its address.
+    ImportRow.objects.filter(pk__in=[r.pk for r in new_rows]).update(
+        status=ImportRow.Status.CREATED,
+        user_id=Subquery(User.objects.filter(email=OuterRef("email")).values("pk")[:1]),
+    )
+    if taken:
+        ImportRow.objects.filter(pk__in=[r.pk for r in rows if r.email in taken]).update(
+            status=ImportRow.Status.SKIPPED
+        )
     ImportBatch.objects.filter(pk=batch.pk).update(
         processed=F("processed") + len(rows),
         created_count=F("created_count") + len(users),
@@ -218,22 +222,46 @@ def _context(invitation: Invitation) -> dict:
     return {"token": tokens.make(invitation), "expires_at": invitation.expires_at}
 
 
+# Stand-ins rendered once per chunk and replaced per person: letters only, so neither HTML escaping
+# nor a URL changes them (the token itself is URL-safe base64 and colons).
+_NAME, _EMAIL, _TOKEN = "Zq7NameStandIn", "zq7emailstandin", "Zq7TokenStandIn"
+
+
 def _send_invitations(invitations: list[Invitation]) -> None:
-    """The invitation emails of many people: outbox rows written together, published after commit."""
-    notes = Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient=inv.user,
-                email=inv.user.email,
-                event="invitation",
-                **written_fields(inv.user, "invitation", _context(inv)),
-            )
-            for inv in invitations
-        ],
-        batch_size=1000,
-    )
+    """The invitation emails of many people: outbox rows written together, published after commit.
+
+    The event is rendered once for everyone with a first name (stand-ins for their name, address
+    and link, replaced per person, the name HTML-escaped in the HTML part), which is what makes
+    10,000 invitations quick; ``test_bulk_invitations_are_what_notify_writes`` checks the rows equal
+    what ``notify`` writes. Anyone without a first name is rendered on their own.
+    """
+    if not invitations:
+        return
+    shape = None
+    rows = []
+    for inv in invitations:
+        user = inv.user
+        context = _context(inv)
+        if not user.first_name:
+            fields = written_fields(user, "invitation", context)
+        else:
+            if shape is None or shape[0] != inv.expires_at:
+                stand_in = User(email=_EMAIL, first_name=_NAME)
+                shape = (inv.expires_at, written_fields(stand_in, "invitation", {**context, "token": _TOKEN}))
+            fields = {key: _fill(key, value, user, context["token"]) for key, value in shape[1].items()}
+        rows.append(Notification(recipient=user, email=user.email, event="invitation", **fields))
+    notes = Notification.objects.bulk_create(rows, batch_size=1000)
     for note in notes:
         deliver_after_commit(note)
+
+
+def _fill(key: str, value, user, token: str):
+    if not isinstance(value, str):
+        return value
+    html = key == "body_html"
+    name = escape(user.first_name) if html else user.first_name
+    email = escape(user.email) if html else user.email
+    return value.replace(_TOKEN, token).replace(_NAME, name).replace(_EMAIL, email)
 
 
 # --------------------------------------------------------------------------- invitations

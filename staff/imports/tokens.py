@@ -1,6 +1,6 @@
 """The invitation link's token: the invitation and its current secret, signed with SECRET_KEY.
 
-A tampered token fails the signature; a resent invitation has a new secret, so its older links
+The same invitation and secret always make the same token (no timestamp). A tampered token fails the signature; a resent invitation has a new secret, so its older links
 no longer match (compared in constant time). Expiry and single use are the invitation's own
 fields (``expires_at``, ``accepted_at``).
 """
@@ -14,13 +14,13 @@ SALT = "staff.imports.invitation"
 
 
 def make(invitation) -> str:
-    return signing.dumps([invitation.pk, invitation.secret], salt=SALT, compress=False)
+    return signing.Signer(salt=SALT).sign_object([invitation.pk, invitation.secret])
 
 
 def read(token: str) -> tuple[int, str] | None:
     """``(invitation pk, secret)`` from a genuine token, else None."""
     try:
-        pk, secret = signing.loads(token, salt=SALT)
+        pk, secret = signing.Signer(salt=SALT).unsign_object(token)
     except (signing.BadSignature, ValueError, TypeError):
         return None
     if not isinstance(pk, int) or not isinstance(secret, str):

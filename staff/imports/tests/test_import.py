@@ -103,3 +103,25 @@ def test_a_batch_is_confirmed_once():
     services.confirm(batch, staff_user=staff)
     with pytest.raises(Refused, match="already been confirmed"):
         services.confirm(batch, staff_user=staff)
+
+
+def test_bulk_invitations_are_what_notify_writes():
+    """The fast path (rendered once, names and links filled in) writes exactly what ``notify`` would."""
+    from django.utils import timezone
+
+    from notifications.services import written_fields
+
+    now = timezone.now()
+    people = [
+        User.objects.create_user(email="o.neil@example.org", first_name="Priya", last_name="O'Neil & <Co>"),
+        User.objects.create_user(email="eve@example.org", first_name="<b>Eve</b> & Co"),
+        User.objects.create_user(email="noname@example.org"),
+    ]
+    invitations = [Invitation.objects.create(user=u, expires_at=now + timezone.timedelta(days=14)) for u in people]
+    services._send_invitations(invitations)
+    for invitation in invitations:
+        note = Notification.objects.get(recipient=invitation.user, event="invitation")
+        expected = written_fields(invitation.user, "invitation", services._context(invitation))
+        for key, value in expected.items():
+            assert getattr(note, key) == value, key
+    assert "&lt;b&gt;Eve&lt;/b&gt; &amp; Co" in Notification.objects.get(email="eve@example.org").body_html
