@@ -380,7 +380,21 @@ def world(db):
         "first_mentee": first_mentee,
         "first_conversation": first_conversation,
         "round": matching_round,
+        **_imports_world(staff),
     }
+
+
+def _imports_world(staff) -> dict:
+    """Bulk import (staff.imports): a checked upload and one person invited by hand."""
+    from staff.imports import services as imports
+    from staff.imports import tokens
+    from staff.imports.models import ImportBatch
+
+    invitation = imports.invite(
+        staff_user=staff, email="invited@example.org", first_name="In", last_name="Vited", role="mentee"
+    )
+    batch = ImportBatch.objects.create(created_by=staff, filename="members.csv")
+    return {"import": batch, "invitation_token": tokens.make(invitation)}
 
 
 def step_url(rel, user):
@@ -434,6 +448,10 @@ PAGES = [
     ("staff", lambda w: "/staff/matching/new/"),
     ("staff", lambda w: f"/staff/matching/{w['round'].pk}/"),
     ("mentee", lambda w: f"/matching/{w['round'].pk}/shortlist/"),
+    ("staff", lambda w: "/staff/import/"),
+    ("staff", lambda w: "/staff/settings/signup/"),
+    ("staff", lambda w: f"/staff/import/{w['import'].pk}/"),
+    (None, lambda w: f"/invitation/{w['invitation_token']}/"),
     ("newcomer", lambda w: onboarding_url(w["newcomer"])),
     ("arranging_mentee", lambda w: step_url(w["arranging"], w["arranging_mentee"])),
     ("withdrawn_mentee", lambda w: step_url(w["withdrawn"], w["withdrawn_mentee"])),
@@ -491,6 +509,7 @@ NO_FORM = {
     "meetings": "the meeting list: links only (cancelling asks on a page of its own, fuzzed above)",
     "calendar_feed": "a calendar feed (.ics) for calendar apps (key and secret in the URL, no free input)",
     "staff_matching": "the list of matching rounds: links only",
+    "staff_import_errors": "a CSV download of an import's problem rows",
     "staff_matching_forbid": "the pin form's second button (formaction): the same fields, fuzzed through staff_matching_pin",
     "staff_matching_run": "no free input: the Propose / Re-run button on the round's page",
     "staff_matching_rule_remove": "no free input: the Remove button beside a pin or ban",
