@@ -27,6 +27,7 @@ SECTIONS: list[Section] = [
     Section("inbox", _("Inbox"), "staff_inbox"),
     Section("import", _("Import"), "staff_import", MANAGE),
     Section("reports", _("Reports"), "staff_reports"),
+    Section("content", _("Content"), "staff_content", perm=MANAGE),
     Section("journeys", _("Journey diagrams"), "journey_maps"),
     Section("matching", _("Matching"), "staff_matching"),
 ]

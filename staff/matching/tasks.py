@@ -17,12 +17,12 @@ def propose_after_decline(declined_pk: int) -> str:
 
 
 @shared_task
-def publish_round(round_pk: int, staff_pk: int) -> str:
+def publish_round(round_pk: int, staff_pk: int) -> dict:
     """Publish a round's proposed pairs in the background (``services.start_publishing`` marked it)."""
     round_ = Round.objects.get(pk=round_pk)
     staff_user = get_user_model().objects.get(pk=staff_pk)
     try:
         outcome = services.publish(round_, staff_user, progress=True)
     except Refused as refused:
-        return refused.message
-    return f"{outcome.sent} sent, {outcome.refused} refused"
+        return {"refused_because": refused.message}
+    return {"sent": outcome.sent, "refused": outcome.refused}

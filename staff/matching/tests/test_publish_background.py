@@ -37,7 +37,7 @@ def test_the_background_run_counts_its_progress_and_ends_published():
     assert round_.publish_total == 2 and services.publishing_alive(round_)
     with pytest.raises(Refused, match="already being published"):
         services.start_publishing(round_, w["staff"])
-    assert tasks.publish_round(round_.pk, w["staff"].pk) == "2 sent, 0 refused"
+    assert tasks.publish_round(round_.pk, w["staff"].pk) == {"sent": 2, "refused": 0}
     round_.refresh_from_db()
     assert round_.status == Round.Status.PUBLISHED and round_.publishing_since is None
     assert (round_.publish_sent, round_.publish_refused, round_.publish_done) == (2, 0, 2)
@@ -71,7 +71,7 @@ def test_a_closed_round_s_run_stops_and_is_no_longer_publishing():
     w = small_world()
     round_ = services.start_publishing(a_proposed_round(w), w["staff"])
     services.close_round(round_, w["staff"])
-    assert "closed" in tasks.publish_round(round_.pk, w["staff"].pk)
+    assert "closed" in tasks.publish_round(round_.pk, w["staff"].pk)["refused_because"]
     round_.refresh_from_db()
     assert round_.publishing_since is None
     assert not Relationship.objects.exists()
