@@ -131,6 +131,8 @@ EVENTS: dict[str, Event] = {
     # Accounts (people.exports, people.retention)
     "data_export_ready": Event(_("Download my data"), "data_export_download", "token"),
     "retention_warning": Event(_("Sign in to keep my account"), "account_login"),
+    # Invitations (staff.imports.services): the signed link to set a password
+    "invitation": Event(_("Set my password and join"), "invitation_accept", "token"),
 }
 
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "staff.matching",
     "staff.members",
     "staff.identity",
+    "staff.imports",
 ]
 
 MIDDLEWARE = [
@@ -147,7 +148,8 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # our outbox adds "[SITE_NAME] " to every subject
-ACCOUNT_ADAPTER = "people.adapter.AccountAdapter"
+# people.adapter (emails through the outbox), with the sign-up mode staff set (staff.imports.adapter)
+ACCOUNT_ADAPTER = "staff.imports.adapter.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 
 # django-axes: repeated failed logins lock that account (counted per account, and per
@@ -331,6 +333,8 @@ REMINDERS = {
 
 # Data rights (UK GDPR): "Download my data" links, and the retention of inactive accounts.
 DATA_EXPORT_EXPIRE_DAYS = env.int("DATA_EXPORT_EXPIRE_DAYS", default=7)
+# Bulk import (staff.imports): days an invitation link works (resending makes a new one).
+INVITATION_EXPIRE_DAYS = env.int("INVITATION_EXPIRE_DAYS", default=14)
 RETENTION_INACTIVE_DAYS = env.int("RETENTION_INACTIVE_DAYS", default=1095)
 RETENTION_WARNING_DAYS = env.int("RETENTION_WARNING_DAYS", default=30)
 

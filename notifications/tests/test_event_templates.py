@@ -230,6 +230,7 @@ def contexts(w) -> dict[str, list[dict]]:
         ],
         "request_proposed": [rel],
         "request_proposed_confirmation": [rel],
+        "invitation": [{"token": "abc:def", "expires_at": timezone.now() + timedelta(days=14)}],
         **_worksheet_and_concern_contexts(w),
     }
 

@@ -388,7 +388,21 @@ def world(db):
         "round": matching_round,
         "member": member,
         "support_request": support_request,
+        **_imports_world(staff),
     }
+
+
+def _imports_world(staff) -> dict:
+    """Bulk import (staff.imports): a checked upload and one person invited by hand."""
+    from staff.imports import services as imports
+    from staff.imports import tokens
+    from staff.imports.models import ImportBatch
+
+    invitation = imports.invite(
+        staff_user=staff, email="invited@example.org", first_name="In", last_name="Vited", role="mentee"
+    )
+    batch = ImportBatch.objects.create(created_by=staff, filename="members.csv")
+    return {"import": batch, "invitation_token": tokens.make(invitation)}
 
 
 def step_url(rel, user):
@@ -414,6 +428,7 @@ PAGES = [
     (None, lambda w: "/accounts/login/"),
     (None, lambda w: "/accounts/password/reset/"),
     (None, lambda w: "/help/contact/"),
+    (None, lambda w: f"/invitation/{w['invitation_token']}/"),  # before the Import page resends it
     ("mentee", lambda w: "/profile/"),
     ("mentee", lambda w: "/account/"),
     ("mentee", lambda w: "/find/"),
@@ -451,6 +466,9 @@ PAGES = [
     ("staff", lambda w: "/staff/members/"),
     ("staff", lambda w: f"/staff/members/{w['member'].pk}/"),
     ("staff", lambda w: f"/staff/members/{w['member'].pk}/deactivate/"),
+    ("staff", lambda w: "/staff/import/"),
+    ("staff", lambda w: "/staff/settings/signup/"),
+    ("staff", lambda w: f"/staff/import/{w['import'].pk}/"),
     ("newcomer", lambda w: onboarding_url(w["newcomer"])),
     ("arranging_mentee", lambda w: step_url(w["arranging"], w["arranging_mentee"])),
     ("withdrawn_mentee", lambda w: step_url(w["withdrawn"], w["withdrawn_mentee"])),
@@ -513,6 +531,10 @@ NO_FORM = {
     "support_messages": "the list of a person's Contact messages: links only",
     "support_inbound": "the mail provider's webhook: a raw email with a shared secret (support/tests/test_replies.py)",
     "staff_matching": "the list of matching rounds: links only",
+    "staff_import_errors": "a CSV download of an import's problem rows",
+    "staff_import_confirm": "no free input: the Import button of a preview",
+    "staff_import_cancel": "no free input: the Cancel button of a preview",
+    "staff_invitation_resend": "no free input: the Resend button beside an invitation",
     "staff_content": "the Content overview: links only",
     "staff_matching_forbid": "the pin form's second button (formaction): the same fields, fuzzed through staff_matching_pin",
     "staff_matching_run": "no free input: the Propose / Re-run button on the round's page",

@@ -119,6 +119,7 @@ ALLOWED = {
     "staff/views.py": ("text/csv", 'attachment; filename="'),  # the CSV download's headers
     "staff/members/views.py": ("text/csv",),  # the member list's MIME type
     "staff/identity/views.py": ("public, max-age", "default-src"),  # the logo's Cache-Control and CSP headers
+    "staff/imports/views.py": ("text/csv",),  # the problem rows' CSV: its MIME type
     "notifications/tasks.py": ("text/calendar",),  # a MIME type
     # Email headers, and the words of other mail programs that mark a quoted earlier message (matched, never shown)
     "support/inbound.py": ("To", "Cc", "From", "Precedence", "^\\s*-{2,}\\s*Original Message", "^\\s*Sent from my"),

@@ -53,6 +53,9 @@ from project.models import Heartbeat
 from project.tasks import WORKER_AND_BEAT
 from staff import services as staff_services
 from staff.flows import CaseFlow
+from staff.imports import services as imports_services
+from staff.imports import tokens as imports_tokens
+from staff.imports.models import ImportBatch
 from staff.matching import services as matching_services
 from support import services as support_services
 from support.models import Resource
@@ -277,6 +280,33 @@ TABLE: dict[str, Row] = {
     "staff_content": MANAGERS_ONLY,
     "staff_content_taxonomy": row(LOGIN, NO, NO, NO, OK, lambda w: {"kind": "areas"}, support=NO),
     "matching_shortlist": row(LOGIN, NO, OK, NO, NO, lambda w: {"pk": w["round"].pk}),
+    # bulk import, invitations and the sign-up mode (staff.imports): programme managers only
+    "staff_import": MANAGERS_ONLY,
+    "staff_import_batch": row(LOGIN, NO, NO, NO, OK, lambda w: {"pk": w["import"].pk}, support=NO),
+    "staff_import_confirm": row(LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["import"].pk}, method="post", support=NO),
+    "staff_import_cancel": row(LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["import"].pk}, method="post", support=NO),
+    "staff_import_errors": row(LOGIN, NO, NO, NO, OK, lambda w: {"pk": w["import"].pk}, support=NO),
+    "staff_import_invite": row(
+        LOGIN,
+        NO,
+        NO,
+        NO,
+        GO,
+        method="post",
+        support=NO,
+        data={
+            "invite-email": "new@example.org",
+            "invite-first_name": "N",
+            "invite-last_name": "P",
+            "invite-role": "mentee",
+        },
+    ),
+    "staff_invitation_resend": row(
+        LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["invitation"].pk}, method="post", support=NO
+    ),
+    "staff_signup_settings": MANAGERS_ONLY,
+    # the invitation link: anyone (the signed token is the key; a bad one only gets a sentence)
+    "invitation_accept": row(OK, OK, OK, OK, OK, lambda w: {"token": w["invitation_token"]}),
     # issue 9 (h5): worksheets are the pair's own (staff 404 too, like messages); the proposal is
     # on the relationship's summary, which staff see; the CPD pack is each person's own
     "worksheet": row(LOGIN, NO, OK, OK, NO, lambda w: {"pk": w["rel"].pk, "kind": "swot"}),
@@ -471,6 +501,7 @@ def world(db):
         shortlist_closes_on=timezone.localdate(),
     )
     return {
+        **_imports_world(staff),
         "round": matching_round,
         "users": {"outsider": outsider, "mentee": mentee, "mentor": mentor, "staff": staff, "support": support},
         "rel": rel,
@@ -489,6 +520,18 @@ def world(db):
         "stop_token": reminders.stop_token(mentee, reminders.Kind.FEEDBACK),
         "heartbeat": Heartbeat.objects.create(name=WORKER_AND_BEAT, seen_at=timezone.now()),
         "feed": meeting_services.open_calendar_feed(mentee),
+    }
+
+
+def _imports_world(staff) -> dict:
+    """Bulk import (staff.imports): a checked upload and one person invited by hand."""
+    invitation = imports_services.invite(
+        staff_user=staff, email="invited@example.org", first_name="In", last_name="Vited", role="mentee"
+    )
+    return {
+        "import": ImportBatch.objects.create(created_by=staff, filename="members.csv"),
+        "invitation": invitation,
+        "invitation_token": imports_tokens.make(invitation),
     }
 
 
