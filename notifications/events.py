@@ -80,6 +80,8 @@ EVENTS: dict[str, Event] = {
     "request_reinstated_confirmation": _view_request,
     "request_accepted": _arrange_first,
     "request_declined": Event(_("Find another mentor"), "find_mentor"),
+    "request_expired": _view_request,
+    "request_expired_confirmation": Event(_("See suggested mentors"), "find_mentor"),
     "ready_for_feedback": _give_feedback,
     "completion_open_goals": _open_goals,
     "stage_completed": _view_relationship,

@@ -273,6 +273,10 @@ FLOW_NODES = {
         "review_request__timeout": (TIMER, True),
         "review_request__timeout_2": (TIMER, True),
         "review_request__timeout_3": (TIMER, True),
+        "review_request__timeout_4": (TIMER, True),  # the request expires (REQUEST_EXPIRE_DAYS)
+        "expire_request": (GATE, False),
+        "after_expiry": (GATE, False),
+        "expired": (END, False),
         "remind_mentor": (GATE, False),
         "escalate_request": (GATE, False),
         "after_review": (GATE, True),
