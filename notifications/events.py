@@ -76,6 +76,7 @@ EVENTS: dict[str, Event] = {
     "request_edited_confirmation": _view_request,
     "request_withdrawn": _view_request,
     "request_withdrawn_confirmation": _view_request,
+    "request_withdrawn_matched": _view_request,
     "request_reinstated": _view_request,
     "request_reinstated_confirmation": _view_request,
     "request_accepted": _arrange_first,

@@ -54,7 +54,8 @@ class Message:
             spec = EVENTS[event]
         except KeyError:
             raise ValueError(f"Unknown notification event {event!r}: add it to notifications.events.EVENTS") from None
-        context = {"SITE_NAME": settings.SITE_NAME, **context}
+        # ``recipient``: whom it is written to (notify passes it; None when rendered for no one in particular).
+        context = {"SITE_NAME": settings.SITE_NAME, "recipient": None, **context}
         names = template_names(event)
         return cls(
             subject=render_to_string(names["subject"], context).strip(),
@@ -102,6 +103,9 @@ def notify(
     no account (then ``email`` is used). ``publish=False`` leaves the email to the sweep once the
     row falls due at ``due_at`` (``notifications.batching``, with its ``batch_key``).
     """
+    if isinstance(message, str):
+        # The event's templates know whom they are written to (``other_than``: whom the email is about).
+        context.setdefault("recipient", recipient)
     message, event = as_message(message, event, context)
     address = email or (recipient.email if recipient else "")
     deliverable = bool(address) and not (recipient is not None and recipient.anonymised_at)
@@ -151,7 +155,7 @@ def _fields(recipient, message: Message) -> dict:
 
 def written_fields(recipient, event: str, context: dict) -> dict:
     """What ``notify`` would write for ``event`` with ``context`` (to rewrite a row in place)."""
-    return _fields(recipient, Message.for_event(event, **context))
+    return _fields(recipient, Message.for_event(event, **{"recipient": recipient, **context}))
 
 
 def deliver_after_commit(note: Notification) -> None:
