@@ -8,6 +8,7 @@ from people.tests.factories import make_mentee, make_mentor, make_staff
 
 SEEDS = (
     "people.migrations.0002_default_taxonomy",
+    "people.migrations.0006_h3_regions",
     "support.migrations.0002_default_faqs",
     "support.migrations.0003_default_resources",
     "support.migrations.0005_h5_worksheets_and_proposal",  # updates two FAQs and two guides seeded above

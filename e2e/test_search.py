@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from people import search
-from people.models import Region
+from people.models import DefaultRegion
 from people.tests.factories import make_mentee
 from people.tests.search_helpers import CAREER, NETWORKING, mentor_with
 
@@ -24,7 +24,7 @@ def mentors():
     mentor_with("Bilal", areas=(NETWORKING, CAREER), role_name="Planning", active_days_ago=2)
     mentor_with("Chloe", areas=(NETWORKING,), role_name="Operations", active_days_ago=3)
     mentor_with("Dev", areas=(NETWORKING,), active_days_ago=4, biography="I run a professional network for planners.")
-    mentor_with("Erin", areas=(CAREER,), active_days_ago=5, region=Region.WALES)
+    mentor_with("Erin", areas=(CAREER,), active_days_ago=5, region=DefaultRegion.WALES)
     mentor_with("Farah", areas=("Procurement",), active_days_ago=6)
 
 

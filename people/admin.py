@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AreaOfSupport, ProfessionalCommunity, Profile, Role, User
+from .models import AreaOfSupport, ProfessionalCommunity, Profile, Region, Role, User
 
 
 @admin.register(User)
@@ -46,3 +46,8 @@ class TaxonomyAdmin(admin.ModelAdmin):
 admin.site.register(AreaOfSupport, TaxonomyAdmin)
 admin.site.register(Role, TaxonomyAdmin)
 admin.site.register(ProfessionalCommunity, TaxonomyAdmin)
+
+
+@admin.register(Region)
+class RegionAdmin(TaxonomyAdmin):
+    list_display = ["name", "code", "position", "active"]

@@ -1,4 +1,5 @@
 from django import forms
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -6,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from journeys.forms import DateBoxesField
 from project.text import refuse_control_characters
 
-from .models import AreaOfSupport, ProfessionalCommunity, Profile, Role
+from .models import AreaOfSupport, ProfessionalCommunity, Profile, Region, Role
 from .services import register_participant
 
 ROLE_CHOICES = [("mentee", _("Mentee")), ("mentor", _("Mentor")), ("both", _("Both mentor and mentee"))]
@@ -36,6 +37,9 @@ class ProfileForm(forms.ModelForm):
     role = forms.ModelChoiceField(queryset=Role.objects.filter(active=True), label=_("Role"))
     community = forms.ModelChoiceField(
         queryset=ProfessionalCommunity.objects.filter(active=True), label=_("Professional community")
+    )
+    region = forms.ChoiceField(
+        label=_("Region"), required=False, help_text=_("Optional. Mentees can look for someone nearby.")
     )
     away_until = DateBoxesField(label=_("Away until"), required=False)
     biography = forms.CharField(
@@ -78,7 +82,6 @@ class ProfileForm(forms.ModelForm):
             "phone": _("Shown only to the people you are matched with."),
             "capacity": _("Mentors only: how many mentees you can support at the same time."),
             "accepting_requests": _("Mentors only: untick to pause new mentoring requests."),
-            "region": _("Optional. Mentees can look for someone nearby."),
             "away_until": _(
                 "Mentors only, optional: while you are away, mentees see your return date "
                 "and cannot send you requests. For example, 18 4 2026."
@@ -95,6 +98,7 @@ class ProfileForm(forms.ModelForm):
             self.fields["first_name"].initial = user.first_name
             self.fields["last_name"].initial = user.last_name
         profile = self.instance
+        self._offer_taxonomy(profile)
         # Decided from the profile as it was when the form was made (saving changes the instance).
         self.mentee_only = bool(profile and profile.pk and profile.is_mentee and not profile.is_mentor)
         if self.mentee_only:
@@ -102,6 +106,29 @@ class ProfileForm(forms.ModelForm):
                 del self.fields[name]  # kept as they are on the profile (capacity's default, open to requests)
         order = ["first_name", "last_name"]
         self.order_fields(order + [f for f in self.fields if f not in order])
+
+    def _offer_taxonomy(self, profile) -> None:
+        """Active (not retired) choices only, plus what this profile already has: a retired area,
+        role, community or region stays on the profiles that had it, and saving keeps it."""
+        has_pk = bool(profile and profile.pk)
+        if has_pk:
+            self.fields["areas"].queryset = AreaOfSupport.objects.filter(
+                models.Q(active=True) | models.Q(pk__in=profile.areas.values("pk"))
+            )
+            for name, model, current in (
+                ("role", Role, profile.role_id),
+                ("community", ProfessionalCommunity, profile.community_id),
+            ):
+                if current:
+                    self.fields[name].queryset = model.objects.filter(models.Q(active=True) | models.Q(pk=current))
+        regions = Region.objects.filter(active=True)
+        current_region = profile.region if profile is not None else ""
+        if current_region:
+            regions = Region.objects.filter(models.Q(active=True) | models.Q(code=current_region))
+        choices = [("", gettext("Not stated"))] + list(regions.values_list("code", "name"))
+        if current_region and current_region not in {code for code, _name in choices}:
+            choices.append((current_region, current_region))
+        self.fields["region"].choices = choices
 
     # The mentor questions: a mentee-only profile is not asked them. Ticking "I want to be a
     # mentor" and saving brings them onto the form (with the defaults until changed).

@@ -95,8 +95,9 @@ class ProfessionalCommunity(TaxonomyItem):
         verbose_name_plural = _("professional communities")
 
 
-class Region(models.TextChoices):
-    """Where a participant is based: the UK's nations and English regions."""
+class DefaultRegion(models.TextChoices):
+    """The regions a new programme starts with (migration 0006 seeds ``Region`` from them): the
+    UK's nations and English regions. Staff add, rename and retire regions afterwards."""
 
     NORTH_EAST = "north-east", _("North East England")
     NORTH_WEST = "north-west", _("North West England")
@@ -111,6 +112,21 @@ class Region(models.TextChoices):
     SCOTLAND = "scotland", _("Scotland")
     NORTHERN_IRELAND = "northern-ireland", _("Northern Ireland")
     OUTSIDE_UK = "outside-uk", _("Outside the UK")
+
+
+class Region(TaxonomyItem):
+    """Where a participant is based. ``Profile.region`` holds its ``code`` (so the search's SQL
+    and matching compare short strings); the name is what people read and staff may change."""
+
+    code = models.SlugField(max_length=20, unique=True)
+
+    class Meta(TaxonomyItem.Meta):
+        verbose_name = _("region")
+
+    @classmethod
+    def names(cls) -> dict[str, str]:
+        """Every region's name by code, retired ones included (old records still show them)."""
+        return dict(cls.objects.values_list("code", "name"))
 
 
 class AreaIdsField(ArrayField):
@@ -157,7 +173,8 @@ class Profile(models.Model):
     )
     completed_at = models.DateTimeField(null=True, blank=True)
     last_active_at = models.DateTimeField(default=timezone.now)
-    region = models.CharField(_("region"), max_length=20, blank=True, choices=Region.choices)
+    # The code of a ``Region`` (not a foreign key: the search's SQL and matching compare codes).
+    region = models.CharField(_("region"), max_length=20, blank=True)
     away_until = models.DateField(
         _("away until"),
         null=True,
@@ -186,6 +203,13 @@ class Profile(models.Model):
     @property
     def is_away(self) -> bool:
         return self.away_until is not None and self.away_until > timezone.localdate()
+
+    def get_region_display(self) -> str:
+        """The region's name (a retired region's too); the code itself if it is not known."""
+        if not self.region:
+            return ""
+        name = Region.objects.filter(code=self.region).values_list("name", flat=True).first()
+        return name or self.region
 
     @property
     def is_complete(self) -> bool:

@@ -29,8 +29,6 @@ User = get_user_model()
 # Responsiveness is shown only once a mentor has answered this many requests.
 RESPONSIVENESS_MIN_ANSWERS = 3
 RESPONSIVENESS_SAMPLE = 20
-# ``Region.values`` builds a new list on every use; cards read the labels often.
-REGION_LABELS: dict[str, str] = dict(Region.choices)
 
 
 def profile_of(user) -> Profile | None:
@@ -67,6 +65,7 @@ class MentorCard:
     taken: int = 0
     relationship_id: int | None = None
     relationship_state: str | None = None
+    region_name: str = ""  # the region's name (read with the card: retired regions are still named)
 
     @property
     def places_left(self) -> int:
@@ -99,7 +98,7 @@ class MentorCard:
 
     @property
     def region_label(self) -> str:
-        return str(REGION_LABELS.get(self.region, ""))
+        return self.region_name or ""
 
     @property
     def is_away(self) -> bool:
@@ -140,7 +139,8 @@ def card_columns(mentee_id: int | None, keyword_sql: tuple[str, tuple] | None = 
         f"p.accepting_requests, p.away_until, {area_ids} AS areas, "
         f"{taken} AS taken, "
         f"{related.format(col='id')} AS relationship_id, {related.format(col='state')} AS relationship_state, "
-        f"{keyword} AS keyword_hit"
+        f"{keyword} AS keyword_hit, "
+        f"(SELECT g.name FROM {Region._meta.db_table} g WHERE g.code = p.region) AS region_name"
     )
     params = (*taken_params, mentee_id, *open_states, mentee_id, *open_states, *keyword_params)
     return columns, params
@@ -151,7 +151,7 @@ CARD_JOINS = (
     f"LEFT JOIN {Role._meta.db_table} r ON r.id = p.role_id "
     f"LEFT JOIN {ProfessionalCommunity._meta.db_table} c ON c.id = p.community_id"
 )
-CARD_WIDTH = 20  # the columns of ``card_columns``
+CARD_WIDTH = 21  # the columns of ``card_columns``
 
 
 def card_from_row(row) -> MentorCard:
@@ -165,6 +165,7 @@ def card_from_row(row) -> MentorCard:
     card.area_ids = frozenset(areas or ())
     card.taken, card.relationship_id, card.relationship_state = row[16] or 0, row[17], row[18]
     card.keyword_hit = bool(row[19])
+    card.region_name = row[20] or ""
     return card
 
 

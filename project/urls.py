@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("support.urls")),
     path("", include("staff.urls")),
     path("", include("staff.matching.urls")),
+    path("", include("staff.content.urls")),
 ]
 
 # Development only: the emails sent, readable in the browser (project/devmail.py).

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from project.roles import MANAGE
+
 
 @dataclass(frozen=True)
 class Section:
@@ -24,6 +26,7 @@ class Section:
 SECTIONS: list[Section] = [
     Section("inbox", _("Inbox"), "staff_inbox"),
     Section("reports", _("Reports"), "staff_reports"),
+    Section("content", _("Content"), "staff_content", perm=MANAGE),
     Section("journeys", _("Journey diagrams"), "journey_maps"),
     Section("matching", _("Matching"), "staff_matching"),
 ]

@@ -25,7 +25,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
-from people.models import AreaOfSupport, ProfessionalCommunity, Profile, Region, Role
+from people.models import AreaOfSupport, DefaultRegion, ProfessionalCommunity, Profile, Role
 
 DEMO_PASSWORD = "mentoring-demo-2024"
 STAFF_EMAIL = "staff@example.com"
@@ -309,19 +309,19 @@ BIO_CLOSINGS = [
     "",
 ]
 REGION_WEIGHTS = {
-    Region.LONDON: 14,
-    Region.SOUTH_EAST: 13,
-    Region.NORTH_WEST: 11,
-    Region.WEST_MIDLANDS: 9,
-    Region.YORKSHIRE: 8,
-    Region.EAST: 9,
-    Region.EAST_MIDLANDS: 7,
-    Region.SOUTH_WEST: 8,
-    Region.NORTH_EAST: 4,
-    Region.SCOTLAND: 8,
-    Region.WALES: 5,
-    Region.NORTHERN_IRELAND: 3,
-    Region.OUTSIDE_UK: 1,
+    DefaultRegion.LONDON: 14,
+    DefaultRegion.SOUTH_EAST: 13,
+    DefaultRegion.NORTH_WEST: 11,
+    DefaultRegion.WEST_MIDLANDS: 9,
+    DefaultRegion.YORKSHIRE: 8,
+    DefaultRegion.EAST: 9,
+    DefaultRegion.EAST_MIDLANDS: 7,
+    DefaultRegion.SOUTH_WEST: 8,
+    DefaultRegion.NORTH_EAST: 4,
+    DefaultRegion.SCOTLAND: 8,
+    DefaultRegion.WALES: 5,
+    DefaultRegion.NORTHERN_IRELAND: 3,
+    DefaultRegion.OUTSIDE_UK: 1,
 }
 
 
@@ -355,7 +355,7 @@ NAMED_PEOPLE = [
         "Operations",
         "Logistics",
         ("Networking and networking skills", "Career progression", "Logistics operations"),
-        Region.NORTH_WEST,
+        DefaultRegion.NORTH_WEST,
         "I have coordinated road and rail transport for twelve years. I love helping people build a network "
         "and find their next role.",
         "Built a networking group for women in transport. Led a team of eight planners.",
@@ -372,7 +372,7 @@ NAMED_PEOPLE = [
         "Procurement",
         "Supply chain",
         ("Procurement", "Leadership and management", "Supply chain strategy"),
-        Region.WALES,
+        DefaultRegion.WALES,
         "Procurement leader who enjoys coaching new managers through their first years in charge.",
         "Negotiated supplier contracts across Europe. Chartered Member of CILT.",
     ),
@@ -387,7 +387,7 @@ NAMED_PEOPLE = [
         "Planning",
         "Passenger transport",
         ("Transport planning", "Digital skills and technology", "Returning to work"),
-        Region.LONDON,
+        DefaultRegion.LONDON,
         "I plan bus networks and returned to work after a career break, so I know how daunting it can feel.",
         "Planned timetables for a city network with 120 routes. Introduced data dashboards for planners.",
     ),
@@ -402,7 +402,7 @@ NAMED_PEOPLE = [
         "Senior leadership",
         "Maritime and ports",
         ("Leadership and management", "Confidence and personal impact"),
-        Region.SCOTLAND,
+        DefaultRegion.SCOTLAND,
         "Thirty years at sea and in port operations. I help new leaders grow their confidence.",
         "Managed port operations through three peak seasons. Spoke at industry conferences.",
         1,
@@ -418,7 +418,7 @@ NAMED_PEOPLE = [
         "Management",
         "Rail",
         ("Sustainability and decarbonisation", "Professional qualifications", "Career progression"),
-        Region.YORKSHIRE,
+        DefaultRegion.YORKSHIRE,
         "I help freight operators decarbonise and I support people studying for professional qualifications.",
         "Moved forty per cent of our long-haul freight from road to rail.",
     ),
@@ -433,7 +433,7 @@ NAMED_PEOPLE = [
         "Consultancy",
         "Aviation",
         ("Supply chain strategy", "Networking and networking skills", "Starting a new role"),
-        Region.SOUTH_EAST,
+        DefaultRegion.SOUTH_EAST,
         "Consultant in air cargo and supply chain design; I like helping people settle into a new role.",
         "Coordinated aviation cargo handling for four airlines.",
     ),
@@ -448,7 +448,7 @@ NAMED_PEOPLE = [
         "Delivery",
         "Logistics",
         ("Networking and networking skills", "Career progression"),
-        Region.LONDON,
+        DefaultRegion.LONDON,
     ),
     NamedPerson(
         "hannah.wright@example.com",
@@ -461,7 +461,7 @@ NAMED_PEOPLE = [
         "Graduate / early career",
         "Supply chain",
         ("Professional qualifications", "Confidence and personal impact"),
-        Region.YORKSHIRE,
+        DefaultRegion.YORKSHIRE,
     ),
     NamedPerson(
         "tariq.khan@example.com",
@@ -474,7 +474,7 @@ NAMED_PEOPLE = [
         "Operations",
         "Freight and road transport",
         ("Sustainability and decarbonisation", "Leadership and management"),
-        Region.WEST_MIDLANDS,
+        DefaultRegion.WEST_MIDLANDS,
     ),
 ]
 

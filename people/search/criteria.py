@@ -5,13 +5,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
 from django.db import connection
 
-from ..models import AreaOfSupport, ProfessionalCommunity, Profile, Role
-from ..selectors import REGION_LABELS
+from ..models import AreaOfSupport, ProfessionalCommunity, Profile, Region, Role
 
 DEFAULT_MATCH_WEIGHTS: dict[str, float] = {
     "area": 3,
@@ -63,9 +63,12 @@ class Criteria:
     def has_any(self) -> bool:
         return bool(self.areas or self.role or self.community or self.keywords or self.region)
 
-    @property
+    @cached_property
     def region_label(self) -> str:
-        return str(REGION_LABELS.get(self.region, ""))
+        """The region's name (one query, once per criteria)."""
+        if not self.region:
+            return ""
+        return Region.objects.filter(code=self.region).values_list("name", flat=True).first() or ""
 
     def max_score(self, weights: Mapping[str, float]) -> float:
         return (
@@ -127,23 +130,28 @@ def normalise_keywords(text: str) -> str:
 
 @dataclass(frozen=True)
 class Taxonomy:
-    """The active areas, roles and communities, loaded once per page (three small queries)."""
+    """The active (not retired) areas, roles, communities and regions, loaded once per page."""
 
     areas: dict[int, AreaOfSupport]
     roles: dict[int, Role]
     communities: dict[int, ProfessionalCommunity]
+    regions: dict[str, Region] = field(default_factory=dict)  # by code
 
     @classmethod
     def load(cls) -> Taxonomy:
-        """One query for all three lists (a page needs them all, every time)."""
-        models = {"area": AreaOfSupport, "role": Role, "community": ProfessionalCommunity}
+        """One query for all four lists (a page needs them all, every time)."""
+        models = {"area": AreaOfSupport, "role": Role, "community": ProfessionalCommunity, "region": Region}
         parts = [
-            f"SELECT '{kind}', id, name, position FROM {model._meta.db_table} WHERE active"
+            f"SELECT '{kind}', id, name, position, {'code' if kind == 'region' else 'NULL'} "
+            f"FROM {model._meta.db_table} WHERE active"
             for kind, model in models.items()
         ]
         lists: dict[str, dict] = {kind: {} for kind in models}
         with connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 4, 3")
-            for kind, pk, name, position in cursor.fetchall():
-                lists[kind][pk] = models[kind](pk=pk, name=name, position=position, active=True)
-        return cls(areas=lists["area"], roles=lists["role"], communities=lists["community"])
+            for kind, pk, name, position, code in cursor.fetchall():
+                if kind == "region":
+                    lists[kind][code] = Region(pk=pk, code=code, name=name, position=position, active=True)
+                else:
+                    lists[kind][pk] = models[kind](pk=pk, name=name, position=position, active=True)
+        return cls(areas=lists["area"], roles=lists["role"], communities=lists["community"], regions=lists["region"])

@@ -6,7 +6,6 @@ from django import forms
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Region
 from .criteria import Criteria, Taxonomy, normalise_keywords
 
 KEYWORDS_MAX_LENGTH = 200
@@ -79,7 +78,6 @@ class SearchForm(forms.Form):
         },
     )
     region = forms.ChoiceField(
-        choices=[("", _("Anywhere"))] + list(Region.choices),
         required=False,
         label=_("Region"),
         error_messages={"invalid_choice": _("We do not know that region, so we searched everywhere.")},
@@ -111,6 +109,9 @@ class SearchForm(forms.Form):
         ]
         self.fields["community"].choices = [("", gettext("Any professional community"))] + [
             (str(pk), c.name) for pk, c in self.taxonomy.communities.items()
+        ]
+        self.fields["region"].choices = [("", gettext("Anywhere"))] + [
+            (code, r.name) for code, r in self.taxonomy.regions.items()
         ]
         self._kept: dict = {}
 

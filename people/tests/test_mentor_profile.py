@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from journeys.models import Conversation, Relationship, StateChange
-from people.models import Profile, Region
+from people.models import DefaultRegion, Profile
 from people.selectors import Responsiveness
 from people.tests.factories import make_mentee
 from people.tests.search_helpers import CAREER, NETWORKING, area, fill_capacity, mentor_with
@@ -30,7 +30,7 @@ def alice():
         areas=(NETWORKING, CAREER),
         role_name="Operations",
         community_name="Logistics",
-        region=Region.NORTH_WEST,
+        region=DefaultRegion.NORTH_WEST,
         biography="Twelve years coordinating transport.",
         experience="Built a networking group for women in transport.",
         job_title="Transport Co-ordinator",

@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from people import search
-from people.models import AreaOfSupport, ProfessionalCommunity, Profile, Region, Role
+from people.models import AreaOfSupport, DefaultRegion, ProfessionalCommunity, Profile, Role
 from people.search import Criteria
 from people.tests.search_helpers import (
     CAREER,
@@ -124,10 +124,10 @@ def test_keywords_made_only_of_common_words_are_set_aside_with_a_notice(mentee):
 
 
 def test_region_is_a_criterion(mentee):
-    mentor_with("Leeds", areas=(NETWORKING,), region=Region.YORKSHIRE)
-    mentor_with("Cardiff", areas=(NETWORKING,), region=Region.WALES, active_days_ago=0)
+    mentor_with("Leeds", areas=(NETWORKING,), region=DefaultRegion.YORKSHIRE)
+    mentor_with("Cardiff", areas=(NETWORKING,), region=DefaultRegion.WALES, active_days_ago=0)
 
-    page = search.search(criteria(areas=(area(NETWORKING),), region=Region.YORKSHIRE), mentee)
+    page = search.search(criteria(areas=(area(NETWORKING),), region=DefaultRegion.YORKSHIRE), mentee)
 
     assert names(page) == ["Leeds", "Cardiff"]
     assert "Based in Yorkshire and the Humber" in page.results[0].explanation.met
@@ -306,7 +306,7 @@ def test_level_by_level_ranking_agrees_with_scoring_everyone(mentee, monkeypatch
     areas = list(AreaOfSupport.objects.order_by("pk")[:4])
     roles = list(Role.objects.order_by("pk")[:3])
     communities = list(ProfessionalCommunity.objects.order_by("pk")[:3])
-    regions = [Region.LONDON, Region.WALES, ""]
+    regions = [DefaultRegion.LONDON, DefaultRegion.WALES, ""]
     today = timezone.localdate()
     for number in range(45):
         user = mentor_with(
@@ -328,17 +328,21 @@ def test_level_by_level_ranking_agrees_with_scoring_everyone(mentee, monkeypatch
         Criteria(areas=(areas[0],)),
         Criteria(areas=(areas[0], areas[1]), role=roles[0]),
         Criteria(areas=(areas[1],), role=roles[1], community=communities[0], keywords="rail"),
-        Criteria(areas=(areas[2],), role=roles[2], community=communities[1], region=Region.WALES, keywords="buses"),
+        Criteria(
+            areas=(areas[2],), role=roles[2], community=communities[1], region=DefaultRegion.WALES, keywords="buses"
+        ),
         Criteria(areas=(areas[0], areas[3]), community=communities[2], exact=True),
         Criteria(role=roles[0], show_unavailable=True),
-        Criteria(areas=(areas[0],), region=Region.LONDON, hide_full=True),
-        Criteria(areas=tuple(areas), role=roles[0], community=communities[0], region=Region.LONDON, keywords="rail"),
+        Criteria(areas=(areas[0],), region=DefaultRegion.LONDON, hide_full=True),
+        Criteria(
+            areas=tuple(areas), role=roles[0], community=communities[0], region=DefaultRegion.LONDON, keywords="rail"
+        ),
         Criteria(show_unavailable=True),
         Criteria(
             areas=tuple(AreaOfSupport.objects.all()),
             role=roles[1],
             community=communities[1],
-            region=Region.WALES,
+            region=DefaultRegion.WALES,
             keywords="warehouse",
         ),
     ]

@@ -229,6 +229,9 @@ TABLE: dict[str, Row] = {
     "staff_matching_publish": row(LOGIN, NO, NO, NO, OK, lambda w: {"pk": w["round"].pk}, support=NO),
     "staff_matching_close": row(LOGIN, NO, NO, NO, OK, lambda w: {"pk": w["round"].pk}, support=NO),
     # a mentee's own place in a round: 404 for everyone else
+    # content (staff.content): programme managers only
+    "staff_content": MANAGERS_ONLY,
+    "staff_content_taxonomy": row(LOGIN, NO, NO, NO, OK, lambda w: {"kind": "areas"}, support=NO),
     "matching_shortlist": row(LOGIN, NO, OK, NO, NO, lambda w: {"pk": w["round"].pk}),
     # issue 9 (h5): worksheets are the pair's own (staff 404 too, like messages); the proposal is
     # on the relationship's summary, which staff see; the CPD pack is each person's own

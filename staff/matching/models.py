@@ -74,6 +74,14 @@ class Round(models.Model):
     rules_changed_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Publishing runs in the background (``tasks.publish_round``): while it runs, ``publishing_since``
+    # is set and the counters say how far it got; ``publish_seen_at`` is its last sign of life, so a
+    # run whose worker died can be started again (see ``services.PUBLISH_STALE_SECONDS``).
+    publishing_since = models.DateTimeField(null=True, blank=True)
+    publish_seen_at = models.DateTimeField(null=True, blank=True)
+    publish_total = models.PositiveIntegerField(default=0)
+    publish_sent = models.PositiveIntegerField(default=0)
+    publish_refused = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -89,6 +97,10 @@ class Round(models.Model):
             and self.shortlist_closes_on is not None
             and timezone.localdate() <= self.shortlist_closes_on
         )
+
+    @property
+    def publish_done(self) -> int:
+        return self.publish_sent + self.publish_refused
 
     @property
     def needs_rerun(self) -> bool:

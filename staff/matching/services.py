@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -405,50 +405,126 @@ def request_area(mentee_id: int, mentor_id: int) -> AreaOfSupport:
     return area
 
 
-def publish(round_: Round, staff_user, *, only: list[int] | None = None) -> Published:
+PUBLISH_STALE_SECONDS = 120  # a background run silent this long is taken for dead and may be started again
+
+
+def publishing_alive(round_: Round) -> bool:
+    """Whether a background publishing run is under way (it showed a sign of life lately)."""
+    if round_.publishing_since is None or round_.publish_seen_at is None:
+        return False
+    return (timezone.now() - round_.publish_seen_at).total_seconds() < PUBLISH_STALE_SECONDS
+
+
+def _refuse_unpublishable(round_: Round, *, only: list[int] | None = None) -> None:
+    _refuse_if_closed(round_)
+    if round_.needs_rerun and only is None:
+        raise Refused(_("Pins or bans changed since the last proposal: re-run it before publishing."))
+    if not round_.proposed_at:
+        raise Refused(_("Run the proposal before publishing it."))
+
+
+def start_publishing(round_: Round, staff_user) -> Round:
+    """Check the round can be published and mark it as publishing; the caller then queues
+    ``tasks.publish_round``, which sends the requests and counts its progress on the round."""
+    with transaction.atomic():
+        locked = _lock(round_)
+        _refuse_unpublishable(locked)
+        if publishing_alive(locked):
+            raise Refused(_("This round is already being published: its page shows how far it has got."))
+        total = Proposal.objects.filter(round=locked, status=Proposal.Status.PROPOSED).count()
+        if not total:
+            raise Refused(_("No proposed pair is waiting to be published."))
+        now = timezone.now()
+        locked.publishing_since = now
+        locked.publish_seen_at = now
+        locked.publish_total = total
+        locked.publish_sent = 0
+        locked.publish_refused = 0
+        locked.save(
+            update_fields=["publishing_since", "publish_seen_at", "publish_total", "publish_sent", "publish_refused"]
+        )
+    return locked
+
+
+def publish(round_: Round, staff_user, *, only: list[int] | None = None, progress: bool = False) -> Published:
     """Every proposed pair (or those of ``only``) becomes a request proposed by the programme.
 
-    Each pair is published in its own transaction: a pair refused (the mentor paused meanwhile,
-    say) keeps its row, with the refusal, and does not stop the others.
+    Each pair is published in its own transaction, holding its proposal row: a pair refused (the
+    mentor paused meanwhile, say) keeps its row, with the refusal, and does not stop the others,
+    and a pair another run has published already is skipped, so two runs never send one request
+    twice. With ``progress`` (the background run), the round's counters move after each pair and
+    the round stops being "publishing" at the end, whatever happened.
     """
-    with transaction.atomic():
-        locked = _lock(round_)
-        _refuse_if_closed(locked)
-        if locked.needs_rerun and only is None:
-            raise Refused(_("Pins or bans changed since the last proposal: re-run it before publishing."))
-        if not locked.proposed_at:
-            raise Refused(_("Run the proposal before publishing it."))
-    rows = Proposal.objects.filter(round=round_, status=Proposal.Status.PROPOSED).select_related(
-        "mentee", "mentor", "mentor__profile", "mentee__profile"
-    )
-    if only is not None:
-        rows = rows.filter(mentee_id__in=only)
     outcome = Published()
-    notes = dict(RoundMentee.objects.filter(round=round_).values_list("mentee_id", "note"))
-    for row in rows.order_by("pk"):
-        try:
-            with transaction.atomic():
-                relationship = propose_request(
-                    mentee=row.mentee,
-                    mentor=row.mentor,
-                    area=request_area(row.mentee_id, row.mentor_id),
-                    statement=notes.get(row.mentee_id, ""),
-                    staff_user=staff_user,
+    try:
+        with transaction.atomic():
+            _refuse_unpublishable(_lock(round_), only=only)
+        rows = Proposal.objects.filter(round=round_, status=Proposal.Status.PROPOSED)
+        if only is not None:
+            rows = rows.filter(mentee_id__in=only)
+        notes = dict(RoundMentee.objects.filter(round=round_).values_list("mentee_id", "note"))
+        for pk in rows.order_by("pk").values_list("pk", flat=True):
+            sent = _publish_pair(pk, staff_user, notes)
+            if sent is None:
+                continue
+            if sent:
+                outcome.sent += 1
+            else:
+                outcome.refused += 1
+            if progress:
+                Round.objects.filter(pk=round_.pk).update(
+                    publish_sent=F("publish_sent") + int(sent),
+                    publish_refused=F("publish_refused") + int(not sent),
+                    publish_seen_at=timezone.now(),
                 )
-                Proposal.objects.filter(pk=row.pk).update(
-                    status=Proposal.Status.PUBLISHED, relationship=relationship, problem=""
-                )
-            outcome.sent += 1
-        except Refused as refusal:
-            Proposal.objects.filter(pk=row.pk).update(problem=refusal.message)
-            outcome.refused += 1
+    finally:
+        _finish_publishing(round_, outcome, progress=progress)
+    return outcome
+
+
+def _publish_pair(pk: int, staff_user, notes: dict[int, str]) -> bool | None:
+    """Publish one proposed pair: True when sent, False when refused (the reason kept on the row),
+    None when the pair is no longer waiting (another run published it, or staff re-ran the round)."""
+    try:
+        with transaction.atomic():
+            row = (
+                Proposal.objects.select_for_update(of=("self",))
+                .select_related("mentee", "mentor", "mentor__profile", "mentee__profile")
+                .filter(pk=pk, status=Proposal.Status.PROPOSED)
+                .first()
+            )
+            if row is None:
+                return None
+            relationship = propose_request(
+                mentee=row.mentee,
+                mentor=row.mentor,
+                area=request_area(row.mentee_id, row.mentor_id),
+                statement=notes.get(row.mentee_id, ""),
+                staff_user=staff_user,
+            )
+            Proposal.objects.filter(pk=row.pk).update(
+                status=Proposal.Status.PUBLISHED, relationship=relationship, problem=""
+            )
+        return True
+    except Refused as refusal:
+        Proposal.objects.filter(pk=pk).update(problem=refusal.message)
+        return False
+
+
+def _finish_publishing(round_: Round, outcome: Published, *, progress: bool) -> None:
     with transaction.atomic():
         locked = _lock(round_)
+        fields = []
         if locked.status == Round.Status.OPEN and outcome.sent:
             locked.status = Round.Status.PUBLISHED
             locked.published_at = timezone.now()
-            locked.save(update_fields=["status", "published_at"])
-    return outcome
+            fields += ["status", "published_at"]
+        if progress:
+            locked.publishing_since = None
+            locked.publish_seen_at = timezone.now()
+            fields += ["publishing_since", "publish_seen_at"]
+        if fields:
+            locked.save(update_fields=fields)
 
 
 def close_round(round_: Round, staff_user) -> Round:

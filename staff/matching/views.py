@@ -20,7 +20,7 @@ from journeys.forms import form_errors
 from journeys.services.base import Refused
 from project.roles import MANAGE, can, staff_required
 
-from . import chart, forms, selectors, services
+from . import chart, forms, selectors, services, tasks
 from .models import MAX_SHORTLIST, Proposal, Round
 
 User = get_user_model()
@@ -111,6 +111,8 @@ def round_detail(request, pk: int):
         {
             "round": round_,
             "summary": summary,
+            "publishing": services.publishing_alive(round_),
+            "publishing_stalled": round_.publishing_since is not None and not services.publishing_alive(round_),
             "chart": chart.histogram_svg(summary.histogram),
             "pairs": pairs,
             "page": page,
@@ -215,32 +217,32 @@ def remove_rule(request, pk: int, rule_pk: int):
 
 @staff_required(perm=MANAGE)
 def publish(request, pk: int):
-    """A page of its own to confirm (it sends requests and emails), then the publishing itself."""
+    """A page of its own to confirm (it sends requests and emails); publishing then runs in the
+    background and the round's page shows its progress."""
     round_ = selectors.access_round(pk)
     if request.method == "POST":
         try:
-            outcome = services.publish(round_, request.user)
+            round_ = services.start_publishing(round_, request.user)
         except Refused as refused:
             messages.error(request, refused.message)
             return redirect("staff_matching_round", pk)
+        tasks.publish_round.delay(round_.pk, request.user.pk)
         messages.success(
             request,
-            ngettext("%(n)d request sent to its mentor.", "%(n)d requests sent to their mentors.", outcome.sent)
-            % {"n": outcome.sent},
-        )
-        if outcome.refused:
-            messages.warning(
-                request,
-                ngettext(
-                    "%(n)d pair could not be published: see the table for why.",
-                    "%(n)d pairs could not be published: see the table for why.",
-                    outcome.refused,
-                )
-                % {"n": outcome.refused},
+            ngettext(
+                "Publishing has started: %(n)d request is being sent. This page shows how far it has got.",
+                "Publishing has started: %(n)d requests are being sent. This page shows how far it has got.",
+                round_.publish_total,
             )
+            % {"n": round_.publish_total},
+        )
         return redirect("staff_matching_round", pk)
     summary = selectors.summary(round_)
-    return render(request, "staff/matching/publish.html", {"round": round_, "summary": summary, "nav": "staff"})
+    return render(
+        request,
+        "staff/matching/publish.html",
+        {"round": round_, "summary": summary, "publishing": services.publishing_alive(round_), "nav": "staff"},
+    )
 
 
 @staff_required(perm=MANAGE)

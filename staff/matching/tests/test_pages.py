@@ -157,7 +157,37 @@ def test_the_publish_page_asks_first_then_publishes(client):
     page = client.get(reverse("staff_matching_publish", args=[round_.pk])).content.decode()
     assert "Each of the 2 proposed pairs becomes a mentoring request" in page
     response = client.post(reverse("staff_matching_publish", args=[round_.pk]), follow=True)
-    assert "2 requests sent to their mentors." in response.content.decode()
+    # The task runs at once in the tests (CELERY_TASK_ALWAYS_EAGER); in production a worker runs it.
+    assert "Publishing has started: 2 requests are being sent." in response.content.decode()
+    assert Proposal.objects.filter(round=round_, status="published").count() == 2
+    round_.refresh_from_db()
+    assert round_.publishing_since is None and (round_.publish_sent, round_.publish_refused) == (2, 0)
+
+
+def test_the_round_page_shows_a_background_run_s_progress_and_then_a_stalled_one(client):
+    w = small_world()
+    round_ = services.open_round(
+        staff_user=w["staff"],
+        name="Autumn",
+        mentee_ids=[w["ada"].pk, w["ben"].pk],
+        mentor_ids=[w["maya"].pk, w["noor"].pk],
+    )
+    services.run_proposal(round_, w["staff"])
+    round_ = services.start_publishing(round_, w["staff"])  # marked, but no worker has run it yet
+    client.force_login(w["staff"])
+    page = client.get(reverse("staff_matching_round", args=[round_.pk])).content.decode()
+    assert "Show the latest progress" in page
+    assert '<progress id="publish-progress" value="0" max="2">' in page and "0 of 2 pairs done" in page
+    assert "Publish…" not in page
+    again = client.post(reverse("staff_matching_publish", args=[round_.pk]), follow=True).content.decode()
+    assert "This round is already being published" in again
+    # The worker died: after a while without a sign of life, staff may start it again.
+    Round.objects.filter(pk=round_.pk).update(
+        publish_seen_at=timezone.now() - timedelta(seconds=services.PUBLISH_STALE_SECONDS + 1)
+    )
+    page = client.get(reverse("staff_matching_round", args=[round_.pk])).content.decode()
+    assert "Publishing stopped after 0 of 2 pairs." in page and "Show the latest progress" not in page
+    client.post(reverse("staff_matching_publish", args=[round_.pk]))
     assert Proposal.objects.filter(round=round_, status="published").count() == 2
 
 

@@ -12,7 +12,7 @@ import random
 
 import pytest
 
-from people.models import AreaOfSupport, ProfessionalCommunity, Region, Role
+from people.models import AreaOfSupport, DefaultRegion, ProfessionalCommunity, Role
 from people.search.criteria import Taxonomy, match_weights
 from people.search.ranking import Ranking
 from people.search.results import explain
@@ -32,7 +32,7 @@ def random_programme(seed: int):
     retired.save()
     roles = list(Role.objects.order_by("position")[:3])
     communities = list(ProfessionalCommunity.objects.order_by("position")[:3])
-    regions = [r for r, _label in Region.choices][:4] + [""]
+    regions = [r for r, _label in DefaultRegion.choices][:4] + [""]
     orgs = ["Acme", "Bolt", ""]
 
     def attrs():
