@@ -55,7 +55,8 @@ class Message:
             spec = EVENTS[event]
         except KeyError:
             raise ValueError(f"Unknown notification event {event!r}: add it to notifications.events.EVENTS") from None
-        context = {"SITE_NAME": identity.current().name, **context}
+        # ``recipient``: whom it is written to (notify passes it; None when rendered for no one in particular).
+        context = {"SITE_NAME": identity.current().name, "recipient": None, **context}
         names = template_names(event)
         return cls(
             subject=render_to_string(names["subject"], context).strip(),
@@ -105,6 +106,9 @@ def notify(
     row falls due at ``due_at`` (``notifications.batching``, with its ``batch_key``). ``reply_to``: the
     email's Reply-To, when answers should go somewhere other than the sender (a support reply).
     """
+    if isinstance(message, str):
+        # The event's templates know whom they are written to (``other_than``: whom the email is about).
+        context.setdefault("recipient", recipient)
     message, event = as_message(message, event, context)
     address = email or (recipient.email if recipient else "")
     deliverable = bool(address) and not (recipient is not None and recipient.anonymised_at)
@@ -157,7 +161,7 @@ def _fields(recipient, message: Message) -> dict:
 
 def written_fields(recipient, event: str, context: dict) -> dict:
     """What ``notify`` would write for ``event`` with ``context`` (to rewrite a row in place)."""
-    return _fields(recipient, Message.for_event(event, **context))
+    return _fields(recipient, Message.for_event(event, **{"recipient": recipient, **context}))
 
 
 def deliver_after_commit(note: Notification) -> None:

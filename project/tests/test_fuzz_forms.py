@@ -362,6 +362,10 @@ def world(db):
     support_request = submit_support_request(
         user=mentee, name="Mia", email=mentee.email, subject="My mentor is away", message="What now?"
     )
+    # h1: a request answered from its email (the link works without signing in)
+    from journeys import answer_links
+
+    email_request = send(make_mentee(first_name="Eve"), make_mentor(first_name="Eli", capacity=3))
     record_mentee = make_mentee(first_name="Rec")
     record_case = raise_case(
         walk_to(send(record_mentee, mentor), record_mentee, mentor, "arranging"), staff, "And this"
@@ -389,6 +393,7 @@ def world(db):
         "member": member,
         "support_request": support_request,
         **_imports_world(staff),
+        "email_answer": urlsplit(answer_links.urls(email_request)["decline"]).path,
     }
 
 
@@ -475,6 +480,8 @@ PAGES = [
     ("mentor", lambda w: step_url(w["review"], w["mentor"])),
     ("feedback_mentee", lambda w: step_url(w["feedback"], w["feedback_mentee"])),
     ("mentee", lambda w: f"/relationships/{w['requested'].pk}/request/withdraw/confirm/"),
+    ("mentee", lambda w: f"/relationships/{w['matched'].pk}/other-requests/"),
+    (None, lambda w: w["email_answer"]),
     ("mentee", lambda w: step_url(w["matched"], w["mentee"])),
     ("mentee", lambda w: f"/relationships/{w['matched'].pk}/withdraw/"),
     ("mentee", lambda w: "/accounts/password/change/"),
