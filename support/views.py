@@ -6,7 +6,7 @@ import binascii
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
@@ -192,3 +192,30 @@ def inbound_email(request):
     outcome = inbound.receive(raw, recipients)
     status = {"added": 200, "ignored": 200, "empty": 200, "unknown": 406, "bad": 400}[outcome.status]
     return HttpResponse(outcome.status + "\n", status=status, content_type="text/plain")
+
+
+def _private_file(field, content_type: str) -> FileResponse:
+    """A resource's uploaded file from the private storage, played in the page (not downloaded)."""
+    if not field:
+        raise Http404("No such file")
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404("No such file") from missing
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def resource_video(request, pk: int):
+    """An uploaded video: to signed-in members only (the file is never under a public URL)."""
+    item = selectors.access_resource(request.user, pk)
+    return _private_file(item.video, item.video_type or "video/mp4")
+
+
+@login_required
+def resource_captions(request, pk: int):
+    item = selectors.access_resource(request.user, pk)
+    return _private_file(item.captions, "text/vtt; charset=utf-8")
