@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("support.urls")),
     path("", include("staff.urls")),
     path("", include("staff.matching.urls")),
+    path("", include("staff.members.urls")),
     path("", include("staff.content.urls")),
 ]
 
