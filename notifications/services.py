@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from project import identity
 from project.text import one_line
 
 from .events import DEFAULT_LINK_LABEL, EVENTS, template_names
@@ -55,7 +56,7 @@ class Message:
         except KeyError:
             raise ValueError(f"Unknown notification event {event!r}: add it to notifications.events.EVENTS") from None
         # ``recipient``: whom it is written to (notify passes it; None when rendered for no one in particular).
-        context = {"SITE_NAME": settings.SITE_NAME, "recipient": None, **context}
+        context = {"SITE_NAME": identity.current().name, "recipient": None, **context}
         names = template_names(event)
         return cls(
             subject=render_to_string(names["subject"], context).strip(),
@@ -136,11 +137,13 @@ def _schedule(due_at: datetime | None) -> dict:
 
 def _fields(recipient, message: Message) -> dict:
     """A row's words: the subject, both bodies in the email layout, the link, the invite."""
+    programme = identity.current()
     context = {
         "recipient": recipient,
         "message": message,
         "link": absolute(message.link),
-        "SITE_NAME": settings.SITE_NAME,
+        "SITE_NAME": programme.name,
+        "PROGRAMME": programme,
     }
     return {
         # One line, whatever names or text went into it: a line break in a header stops the email for good.

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "staff",
     "staff.matching",
     "staff.members",
+    "staff.identity",
 ]
 
 MIDDLEWARE = [
@@ -212,6 +213,8 @@ ATTACHMENT_ALLOWED_TYPES = env.list(
         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     ],
 )
+# The programme's logo (Staff → Programme settings): PNG, JPEG or WebP, checked by content.
+LOGO_MAX_BYTES = env.int("LOGO_MAX_BYTES", default=1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
 
 # Email

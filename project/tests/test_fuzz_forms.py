@@ -41,7 +41,7 @@ from support.models import FAQ, Resource
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
-OUR_APPS = ("people", "journeys", "notifications", "support", "staff")
+OUR_APPS = ("people", "journeys", "notifications", "support", "staff", "identity")
 MEGABYTE = "y" * 1_000_000
 HOSTILE = [
     "\x00",
@@ -439,6 +439,7 @@ PAGES = [
     ("staff", lambda w: case_url(w["case"])),
     ("staff", lambda w: "/staff/reports/"),
     ("staff", lambda w: "/privacy/edit/"),
+    ("staff", lambda w: "/staff/settings/"),
     ("staff", lambda w: "/staff/matching/new/"),
     ("staff", lambda w: "/staff/content/lists/areas/"),
     ("staff", lambda w: "/staff/content/faqs/"),
@@ -487,6 +488,7 @@ NO_FORM = {
     "resources": "the resource list: read only",
     "resource": "one resource: read only",
     "staff_reports_csv": "a CSV download",
+    "programme_logo": "the programme's logo (an image)",
     "find_mentor": "a search (GET) form, fuzzed above as a GET",
     "meeting_cancel": "no free input: the cancel button on the meetings page",
     "request_reinstate": "no free input: the reinstate button on the relationship page",

@@ -234,6 +234,10 @@ TABLE: dict[str, Row] = {
     "staff_member_reactivate": row(
         LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["users"]["mentee"].pk}, method="post", support=NO
     ),
+    # programme identity (staff.identity): the settings are managers' only; the logo is on every page, for
+    # everyone (the world has none, so it is 404 here; staff/identity/tests serve one)
+    "staff_settings": MANAGERS_ONLY,
+    "programme_logo": row(NO, NO, NO, NO, NO, lambda w: {"version": 1}),
     # matching rounds (staff.matching): support staff read the rounds and proposals, managers act
     "staff_matching": STAFF_ONLY,
     "staff_matching_new": MANAGERS_ONLY,
