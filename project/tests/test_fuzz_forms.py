@@ -487,7 +487,6 @@ PAGES = [
     ("mentor", lambda w: step_url(w["review"], w["mentor"])),
     ("feedback_mentee", lambda w: step_url(w["feedback"], w["feedback_mentee"])),
     ("mentee", lambda w: f"/relationships/{w['requested'].pk}/request/withdraw/confirm/"),
-    ("mentee", lambda w: f"/relationships/{w['matched'].pk}/other-requests/"),
     (None, lambda w: w["email_answer"]),
     ("mentee", lambda w: step_url(w["matched"], w["mentee"])),
     ("mentee", lambda w: f"/relationships/{w['matched'].pk}/withdraw/"),
@@ -499,6 +498,7 @@ PAGES = [
 # URLs of our apps with no form of their own, and why (their POST targets are reached from
 # the forms on the pages above).
 NO_FORM = {
+    "other_requests": "no free input: one Withdraw button per waiting request (a hidden id, checked against the mentee's own)",
     "home": "the dashboard: links only",
     "mentor_profile": "a mentor's public profile: links only",
     "relationships": "the list of relationships: links only",
