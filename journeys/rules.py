@@ -17,9 +17,10 @@ reverse relation or the app registry.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.apps import apps
+from django.conf import settings
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan
@@ -30,7 +31,7 @@ from viewflow.workflow.status import STATUS
 
 from people import rules as people_rules
 
-from .states import CAPACITY_STATES, ENDED_STATES, State
+from .states import CAPACITY_STATES, ENDED_STATES, WORKING_STATES, State
 
 
 def guard(refusal: str) -> Callable:
@@ -255,6 +256,56 @@ def both_gave_feedback(relationship) -> bool:
     return {relationship.mentee_id, relationship.mentor_id} <= authors
 
 
+# -- stalled: a relationship gone quiet -------------------------------------------------
+#
+# A relationship in one of the WORKING_STATES with no message, meeting or goal update
+# (``last_activity_at``) for STALLED_AFTER_DAYS (settings.REMINDERS; 0 turns the rule off).
+# The sweep that opens "stalled relationship" cases and the staff home's list both read it.
+
+
+def stalled_after_days() -> int:
+    return int(settings.REMINDERS.get("STALLED_AFTER_DAYS", 0) or 0)
+
+
+def is_stalled(relationship, now: datetime, days: int | None = None) -> bool:
+    days = stalled_after_days() if days is None else days
+    return (
+        days > 0 and relationship.state in WORKING_STATES and relationship.last_activity_at < now - timedelta(days=days)
+    )
+
+
+def stalled_q(now: datetime, days: int | None = None) -> Q:
+    """``is_stalled`` as a filter on ``Relationship`` (nothing when the rule is off)."""
+    days = stalled_after_days() if days is None else days
+    if days <= 0:
+        return Q(pk__in=[])
+    return Q(state__in=WORKING_STATES, last_activity_at__lt=now - timedelta(days=days))
+
+
+# -- requests expire: unanswered after REQUEST_EXPIRE_DAYS --------------------------------
+#
+# Each time the review step starts (the request sent, proposed or reinstated) the relationship is
+# given its expiry moment; the review step's interrupting timer fires then (journeys.flows.mentoring)
+# and the ``expire`` transition's guard checks the moment has come.
+
+
+def request_expiry_days() -> int:
+    return int(settings.REMINDERS.get("REQUEST_EXPIRE_DAYS", 0) or 0)
+
+
+def request_expires_at(start=None):
+    """When a request waiting from ``start`` (now) expires unanswered; None when requests never expire."""
+    days = request_expiry_days()
+    if days <= 0:
+        return None
+    return (start or timezone.now()) + timedelta(days=days)
+
+
+@guard(gettext_lazy("The request has not reached its expiry date yet."))
+def request_past_expiry(relationship) -> bool:
+    return relationship.expires_at is not None and relationship.expires_at <= timezone.now()
+
+
 # -- ended relationships are read-only -------------------------------------------
 
 
@@ -268,6 +319,7 @@ def why_read_only(relationship) -> str | None:
     """
     ended = {
         State.DECLINED: _("This request was declined"),
+        State.EXPIRED: _("This request expired before the mentor answered it"),
         State.WITHDRAWN: _("This relationship was withdrawn"),
         State.CLOSED: _("This relationship was closed by programme staff"),
         State.COMPLETED: _("This relationship is completed"),

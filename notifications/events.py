@@ -76,10 +76,13 @@ EVENTS: dict[str, Event] = {
     "request_edited_confirmation": _view_request,
     "request_withdrawn": _view_request,
     "request_withdrawn_confirmation": _view_request,
+    "request_withdrawn_matched": _view_request,
     "request_reinstated": _view_request,
     "request_reinstated_confirmation": _view_request,
     "request_accepted": _arrange_first,
     "request_declined": Event(_("Find another mentor"), "find_mentor"),
+    "request_expired": _view_request,
+    "request_expired_confirmation": Event(_("See suggested mentors"), "find_mentor"),
     "ready_for_feedback": _give_feedback,
     "completion_open_goals": _open_goals,
     "stage_completed": _view_relationship,
@@ -131,6 +134,8 @@ EVENTS: dict[str, Event] = {
     # Accounts (people.exports, people.retention)
     "data_export_ready": Event(_("Download my data"), "data_export_download", "token"),
     "retention_warning": Event(_("Sign in to keep my account"), "account_login"),
+    # Invitations (staff.imports.services): the signed link to set a password
+    "invitation": Event(_("Set my password and join"), "invitation_accept", "token"),
 }
 
 

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "staff",
     "staff.matching",
     "staff.members",
+    "staff.identity",
+    "staff.imports",
 ]
 
 MIDDLEWARE = [
@@ -146,7 +148,8 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # our outbox adds "[SITE_NAME] " to every subject
-ACCOUNT_ADAPTER = "people.adapter.AccountAdapter"
+# people.adapter (emails through the outbox), with the sign-up mode staff set (staff.imports.adapter)
+ACCOUNT_ADAPTER = "staff.imports.adapter.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 
 # django-axes: repeated failed logins lock that account (counted per account, and per
@@ -212,6 +215,8 @@ ATTACHMENT_ALLOWED_TYPES = env.list(
         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     ],
 )
+# The programme's logo (Staff → Programme settings): PNG, JPEG or WebP, checked by content.
+LOGO_MAX_BYTES = env.int("LOGO_MAX_BYTES", default=1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
 
 # Email
@@ -319,6 +324,7 @@ MATCHING_CANDIDATES_PER_MENTEE = env.int("MATCHING_CANDIDATES_PER_MENTEE", defau
 REMINDERS = {
     "REQUEST_REMIND_DAYS": env.list("REQUEST_REMIND_DAYS", cast=int, default=[3, 7]),
     "REQUEST_ESCALATE_DAYS": env.int("REQUEST_ESCALATE_DAYS", default=10),
+    "REQUEST_EXPIRE_DAYS": env.int("REQUEST_EXPIRE_DAYS", default=21),
     "FIRST_MEETING_REMIND_DAYS": env.int("FIRST_MEETING_REMIND_DAYS", default=7),
     "FIRST_MEETING_ESCALATE_DAYS": env.int("FIRST_MEETING_ESCALATE_DAYS", default=14),
     "STALLED_AFTER_DAYS": env.int("STALLED_AFTER_DAYS", default=30),
@@ -330,6 +336,8 @@ REMINDERS = {
 
 # Data rights (UK GDPR): "Download my data" links, and the retention of inactive accounts.
 DATA_EXPORT_EXPIRE_DAYS = env.int("DATA_EXPORT_EXPIRE_DAYS", default=7)
+# Bulk import (staff.imports): days an invitation link works (resending makes a new one).
+INVITATION_EXPIRE_DAYS = env.int("INVITATION_EXPIRE_DAYS", default=14)
 RETENTION_INACTIVE_DAYS = env.int("RETENTION_INACTIVE_DAYS", default=1095)
 RETENTION_WARNING_DAYS = env.int("RETENTION_WARNING_DAYS", default=30)
 

@@ -3,14 +3,12 @@
 The filters read the rules where they live: the stages and their groups from ``journeys.states``
 (and the three working stages' titles from ``journeys.stages``), who the journey waits on from the
 open flow tasks (``journeys.rules.waits_on_q``), a stalled relationship as the stalled sweep sees it
-(``staff.services.STALLED_STATES``, no activity for N days). A page is two queries whatever the
+(``journeys.rules.stalled_q``, no activity for N days). A page is two queries whatever the
 data size: the count and the page's rows (with both people, the area, who it waits on and its
 open cases computed in the same statement).
 """
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 import django_filters
 from django import forms
@@ -26,7 +24,7 @@ from journeys.stages import STAGES
 from journeys.states import ENDED_STATES, MATCHED_STATES, OPEN_REQUEST_STATES, WORKING_STATES, State
 
 from .models import StaffCase
-from .services import FINISHED, STALLED_STATES
+from .services import FINISHED
 
 PAGE_SIZE = 50
 
@@ -159,8 +157,7 @@ class RelationshipFilter(django_filters.FilterSet):
         return queryset.filter(wanted)
 
     def filter_stalled(self, queryset, name, value):
-        since = timezone.now() - timedelta(days=int(value))
-        return queryset.filter(state__in=STALLED_STATES, last_activity_at__lt=since)
+        return queryset.filter(rules.stalled_q(timezone.now(), days=int(value)))
 
     def filter_mentor(self, queryset, name, value):
         return queryset.filter(_person_q("mentor", value))

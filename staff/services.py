@@ -9,9 +9,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -19,7 +18,7 @@ from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from journeys import rules
-from journeys.models import MATCHED_STATES, WORKING_STATES, Relationship, State
+from journeys.models import MATCHED_STATES, Relationship, State
 from journeys.services import relationships
 from journeys.services.base import Refused
 from notifications.services import notify, notify_staff
@@ -33,7 +32,6 @@ from .models import CaseKind, StaffCase, StaffNote
 
 OPEN_TASK = rules.OPEN_TASK_STATUSES
 FINISHED = [PROCESS.DONE, PROCESS.CANCELED]
-STALLED_STATES = WORKING_STATES  # the stages where a relationship can stall
 MAX_SNOOZE_DAYS = 90
 
 
@@ -44,6 +42,15 @@ def _require_staff(user) -> None:
 
 def open_cases():
     return StaffCase.objects.exclude(status__in=FINISHED)
+
+
+def awake(cases, today: date):
+    """The cases not snoozed (or whose snooze is over): the inbox's Open tab."""
+    return cases.filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today))
+
+
+def snoozed(cases, today: date):
+    return cases.filter(snoozed_until__gt=today)
 
 
 def handle_task(case: StaffCase) -> Task | None:
@@ -115,6 +122,20 @@ def escalate_no_first_meeting(relationship: Relationship) -> StaffCase | None:
     )
 
 
+def request_expired(relationship: Relationship) -> list[StaffCase]:
+    """The request expired unanswered (both people were told): the case about it is resolved, by nobody."""
+    settled = []
+    with transaction.atomic():
+        for case in open_cases().filter(kind=CaseKind.UNANSWERED_REQUEST, relationship=relationship):
+            case = _lock_case(case)
+            case.resolution = _("The request expired unanswered; the mentor and the mentee were told.")
+            case.resolved_by, case.resolved_at = None, timezone.now()
+            case.save(update_fields=["resolution", "resolved_by", "resolved_at"])
+            case_flow.case_settled(case)
+            settled.append(case)
+    return settled
+
+
 def open_concern_case(concern) -> StaffCase:
     """A participant raised a concern about their relationship: a case of its own, and staff told.
 
@@ -144,17 +165,14 @@ def raise_case(relationship: Relationship, user, reason: str) -> StaffCase:
 def open_stalled_cases(now=None) -> int:
     """The sweep (Celery beat): relationships with no message, meeting or goal update for
     STALLED_AFTER_DAYS. One case per quiet spell: activity after a case allows a new one later."""
-    days = int(settings.REMINDERS.get("STALLED_AFTER_DAYS", 0) or 0)
-    if days <= 0:
+    if rules.stalled_after_days() <= 0:
         return 0
     now = now or timezone.now()
     already = StaffCase.objects.filter(
         kind=CaseKind.STALLED, relationship=OuterRef("pk"), created__gte=OuterRef("last_activity_at")
     )
     quiet = (
-        Relationship.objects.filter(state__in=STALLED_STATES, last_activity_at__lt=now - timedelta(days=days))
-        .exclude(Exists(already))
-        .select_related("mentee", "mentor")
+        Relationship.objects.filter(rules.stalled_q(now)).exclude(Exists(already)).select_related("mentee", "mentor")
     )
     opened = 0
     for relationship in quiet:

@@ -3,6 +3,9 @@ from django.urls import path
 from . import relationship_views, views
 
 urlpatterns = [
+    path("staff/", views.home, name="staff_home"),
+    path("staff/charts/<slug:key>.csv", views.home_csv, name="staff_home_csv"),
+    path("staff/feedback.csv", views.feedback_csv, name="staff_feedback_csv"),
     path("staff/inbox/", views.inbox, name="staff_inbox"),
     path("staff/cases/<int:pk>/", views.case_record, name="staff_case"),
     path("staff/cases/<int:pk>/claim/", views.claim, name="staff_claim"),

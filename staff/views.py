@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 
 from django.contrib import messages
 from django.db.models import Prefetch, Q
@@ -25,11 +26,12 @@ from journeys.forms import form_errors
 from journeys.models import Relationship
 from journeys.rules import task_url as _task_url
 from journeys.services.base import Refused
+from project.downloads import attachment
 from project.downloads import csv_cell as _cell
-from project.roles import EXPORT, staff_required
+from project.roles import EXPORT, SEE_FEEDBACK_AUTHORS, can, staff_required
 from support import selectors as support_selectors
 
-from . import forms, services
+from . import dashboard, forms, services
 from . import reports as programme
 from .flows import CaseFlow
 from .models import StaffCase
@@ -40,6 +42,64 @@ TABS = [
     ("snoozed", gettext_lazy("Snoozed")),
     ("archive", gettext_lazy("Archive")),
 ]
+
+
+def _period(request) -> tuple[forms.PeriodForm, dashboard.Period]:
+    """The period asked for in the address (``start_0`` ... ``end_2``), or the last 12 months when
+    none is asked for or the dates given are wrong (the form then says what is wrong)."""
+    default = dashboard.default_period()
+    if not any(key.startswith(("start", "end")) for key in request.GET):
+        return forms.PeriodForm(initial={"start": default.start, "end": default.end}), default
+    form = forms.PeriodForm(request.GET)
+    if form.is_valid():
+        return form, dashboard.Period(form.cleaned_data["start"], form.cleaned_data["end"])
+    return form, default
+
+
+@staff_required
+def home(request):
+    """The staff home: what needs attention now, and the programme's shape over a period in charts
+    (staff.dashboard); every staff member lands here after signing in."""
+    form, period = _period(request)
+    query = request.GET.urlencode() if form.is_bound and form.is_valid() else ""
+    context = {
+        "attention": dashboard.attention(),
+        "form": form,
+        "period": period,
+        "charts": dashboard.all_charts(period),
+        "query_mark": f"?{query}" if query else "",
+        "can_export": can(request.user, EXPORT),
+        "with_names": can(request.user, SEE_FEEDBACK_AUTHORS),
+        "nav": "staff",
+    }
+    return render(request, "staff/home.html", context)
+
+
+@staff_required(perm=EXPORT)
+def home_csv(request, key: str):
+    """One chart of the staff home as a spreadsheet, for the same period."""
+    if key not in dashboard.CHART_KEYS:
+        raise Http404("No such chart.")
+    _form, period = _period(request)
+    chart = dashboard.chart(key, period)
+    rows = [chart.columns, *chart.rows]
+    return attachment(_csv(rows), "text/csv; charset=utf-8", f"{key}-{period.start}-{period.end}.csv")
+
+
+@staff_required(perm=EXPORT)
+def feedback_csv(request):
+    """Feedback comments and ratings of the period; names only for staff allowed to see them."""
+    _form, period = _period(request)
+    rows = dashboard.feedback_export(period, with_names=request.user.has_perm(SEE_FEEDBACK_AUTHORS))
+    return attachment(_csv(rows), "text/csv; charset=utf-8", f"feedback-{period.start}-{period.end}.csv")
+
+
+def _csv(rows) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow([_cell(value) for value in row])
+    return out.getvalue()
 
 
 @staff_required
@@ -60,9 +120,9 @@ def inbox(request):
     else:
         cases = cases.filter(pk__in=services.open_cases())
         if tab == "snoozed":
-            cases = cases.filter(snoozed_until__gt=today)
+            cases = services.snoozed(cases, today)
         else:
-            cases = cases.filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today))
+            cases = services.awake(cases, today)
         if tab == "mine":
             cases = cases.filter(task__owner=request.user, task__status__in=services.OPEN_TASK)
         cases = cases.order_by("created", "pk")
@@ -268,6 +328,21 @@ JOURNEYS = {"mentoring": MentoringFlow, "onboarding": OnboardingFlow, "case": Ca
 ALSO = {"mentoring": mentoring.ALSO}  # what each journey does outside its steps (sweeps, ends)
 
 
+# viewflow draws its boxes 150 units wide with 12-unit text and scales the drawing to fit its box:
+# squeezed into the page, the mentoring diagram's text came out about 5 pixels high. The diagrams are
+# drawn at a fixed scale instead (text about 14 pixels high), each in a full-width box that scrolls
+# sideways when the diagram is wider than the page.
+DIAGRAM_SCALE = 1.2
+
+
+def _diagram(flow) -> tuple[str, int, int]:
+    """A flow's SVG at DIAGRAM_SCALE, and its width and height in pixels."""
+    grid = chart.calc_layout_data(flow)
+    width, height = round(grid.width * DIAGRAM_SCALE), round(grid.height * DIAGRAM_SCALE)
+    svg = chart.grid_to_svg(grid).replace('width="100%" height="100%"', f'width="{width}" height="{height}"', 1)
+    return svg, width, height
+
+
 @staff_required
 def journey_maps(request):
     """The declared journeys as diagrams generated from the flow code."""
@@ -276,6 +351,7 @@ def journey_maps(request):
             "title": flow.process_title,
             "description": flow.process_description,
             "chart_url": reverse("journey_diagram", args=[name]),
+            "size": _diagram(flow)[1:],
             "steps": [node for node in flow.instance.nodes() if getattr(node, "task_type", "") == "HUMAN"],
             "also": ALSO.get(name, ()),
         }
@@ -291,4 +367,4 @@ def journey_diagram(request, name: str):
     flow = JOURNEYS.get(name)
     if flow is None:
         raise Http404("No such journey.")
-    return HttpResponse(chart.grid_to_svg(chart.calc_layout_data(flow)), content_type="image/svg+xml")
+    return HttpResponse(_diagram(flow)[0], content_type="image/svg+xml")

@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from journeys.services.base import Refused
+from project import identity
 from project.ratelimit import LimitReached
 from project.roles import MANAGE, staff_required
 
@@ -22,7 +23,7 @@ from .forms import ContactForm, PrivacyNoticeForm, SupportReplyForm
 
 
 def _support_email() -> str:
-    return getattr(settings, "SUPPORT_EMAIL", "")
+    return identity.current().support_email
 
 
 def help_page(request):

@@ -41,7 +41,7 @@ from support.models import FAQ, Resource
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
-OUR_APPS = ("people", "journeys", "notifications", "support", "staff")
+OUR_APPS = ("people", "journeys", "notifications", "support", "staff", "identity")
 MEGABYTE = "y" * 1_000_000
 HOSTILE = [
     "\x00",
@@ -357,12 +357,16 @@ def world(db):
         min_score=0,
     )
     matching.run_proposal(matching_round, staff)
+    member = make_mentor(first_name="Mel", capacity=3)  # the member directory's pages act on her
     from support.services import submit_support_request
 
     support_request = submit_support_request(
         user=mentee, name="Mia", email=mentee.email, subject="My mentor is away", message="What now?"
     )
-    member = make_mentor(first_name="Mel", capacity=3)  # the member directory's pages act on her
+    # h1: a request answered from its email (the link works without signing in)
+    from journeys import answer_links
+
+    email_request = send(make_mentee(first_name="Eve"), make_mentor(first_name="Eli", capacity=3))
     record_mentee = make_mentee(first_name="Rec")
     record_case = raise_case(
         walk_to(send(record_mentee, mentor), record_mentee, mentor, "arranging"), staff, "And this"
@@ -387,9 +391,24 @@ def world(db):
         "first_mentee": first_mentee,
         "first_conversation": first_conversation,
         "round": matching_round,
-        "support_request": support_request,
         "member": member,
+        "support_request": support_request,
+        **_imports_world(staff),
+        "email_answer": urlsplit(answer_links.urls(email_request)["decline"]).path,
     }
+
+
+def _imports_world(staff) -> dict:
+    """Bulk import (staff.imports): a checked upload and one person invited by hand."""
+    from staff.imports import services as imports
+    from staff.imports import tokens
+    from staff.imports.models import ImportBatch
+
+    invitation = imports.invite(
+        staff_user=staff, email="invited@example.org", first_name="In", last_name="Vited", role="mentee"
+    )
+    batch = ImportBatch.objects.create(created_by=staff, filename="members.csv")
+    return {"import": batch, "invitation_token": tokens.make(invitation)}
 
 
 def step_url(rel, user):
@@ -415,6 +434,7 @@ PAGES = [
     (None, lambda w: "/accounts/login/"),
     (None, lambda w: "/accounts/password/reset/"),
     (None, lambda w: "/help/contact/"),
+    (None, lambda w: f"/invitation/{w['invitation_token']}/"),  # before the Import page resends it
     ("mentee", lambda w: "/profile/"),
     ("mentee", lambda w: "/account/"),
     ("mentee", lambda w: "/find/"),
@@ -436,6 +456,7 @@ PAGES = [
     ("mentee", lambda w: f"/relationships/{w['matched'].pk}/concern/"),
     ("mentee", lambda w: f"/meetings/{w['matched'].meetings.first().pk}/cancel/confirm/"),
     ("staff", lambda w: f"/relationships/{w['matched'].pk}/"),
+    ("staff", lambda w: "/staff/"),
     ("staff", lambda w: "/staff/inbox/"),
     ("staff", lambda w: f"/staff/cases/{w['record_case'].pk}/"),
     ("staff", lambda w: case_url(w["case"])),
@@ -443,6 +464,7 @@ PAGES = [
     ("staff", lambda w: "/staff/relationships/"),  # the directory's filters (a GET form)
     ("staff", lambda w: f"/staff/relationships/{w['arranging'].pk}/"),  # opens a case (staff_raise_case)
     ("staff", lambda w: "/privacy/edit/"),
+    ("staff", lambda w: "/staff/settings/"),
     ("staff", lambda w: "/staff/matching/new/"),
     ("staff", lambda w: "/staff/content/lists/areas/"),
     ("staff", lambda w: "/staff/content/faqs/"),
@@ -456,12 +478,16 @@ PAGES = [
     ("staff", lambda w: "/staff/members/"),
     ("staff", lambda w: f"/staff/members/{w['member'].pk}/"),
     ("staff", lambda w: f"/staff/members/{w['member'].pk}/deactivate/"),
+    ("staff", lambda w: "/staff/import/"),
+    ("staff", lambda w: "/staff/settings/signup/"),
+    ("staff", lambda w: f"/staff/import/{w['import'].pk}/"),
     ("newcomer", lambda w: onboarding_url(w["newcomer"])),
     ("arranging_mentee", lambda w: step_url(w["arranging"], w["arranging_mentee"])),
     ("withdrawn_mentee", lambda w: step_url(w["withdrawn"], w["withdrawn_mentee"])),
     ("mentor", lambda w: step_url(w["review"], w["mentor"])),
     ("feedback_mentee", lambda w: step_url(w["feedback"], w["feedback_mentee"])),
     ("mentee", lambda w: f"/relationships/{w['requested'].pk}/request/withdraw/confirm/"),
+    (None, lambda w: w["email_answer"]),
     ("mentee", lambda w: step_url(w["matched"], w["mentee"])),
     ("mentee", lambda w: f"/relationships/{w['matched'].pk}/withdraw/"),
     ("mentee", lambda w: "/accounts/password/change/"),
@@ -472,6 +498,7 @@ PAGES = [
 # URLs of our apps with no form of their own, and why (their POST targets are reached from
 # the forms on the pages above).
 NO_FORM = {
+    "other_requests": "no free input: one Withdraw button per waiting request (a hidden id, checked against the mentee's own)",
     "home": "the dashboard: links only",
     "mentor_profile": "a mentor's public profile: links only",
     "relationships": "the list of relationships: links only",
@@ -489,6 +516,9 @@ NO_FORM = {
     "resources": "the resource list: read only",
     "resource": "one resource: read only",
     "staff_reports_csv": "a CSV download",
+    "programme_logo": "the programme's logo (an image)",
+    "staff_home_csv": "a chart's numbers as a CSV download (the period's dates are checked by the home's form)",
+    "staff_feedback_csv": "the feedback comments as a CSV download (the same period form as the home)",
     "find_mentor": "a search (GET) form, fuzzed above as a GET",
     "meeting_cancel": "no free input: the cancel button on the meetings page",
     "request_reinstate": "no free input: the reinstate button on the relationship page",
@@ -515,6 +545,10 @@ NO_FORM = {
     "support_messages": "the list of a person's Contact messages: links only",
     "support_inbound": "the mail provider's webhook: a raw email with a shared secret (support/tests/test_replies.py)",
     "staff_matching": "the list of matching rounds: links only",
+    "staff_import_errors": "a CSV download of an import's problem rows",
+    "staff_import_confirm": "no free input: the Import button of a preview",
+    "staff_import_cancel": "no free input: the Cancel button of a preview",
+    "staff_invitation_resend": "no free input: the Resend button beside an invitation",
     "staff_content": "the Content overview: links only",
     "resource_video": "an uploaded video file, played on a resource's page",
     "resource_captions": "an uploaded video's captions file (WebVTT)",

@@ -38,6 +38,7 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from journeys import answer_links
 from journeys.flows import onboarding
 from journeys.flows.mentoring import MentoringFlow
 from journeys.flows.onboarding import OnboardingFlow
@@ -53,6 +54,9 @@ from project.models import Heartbeat
 from project.tasks import WORKER_AND_BEAT
 from staff import services as staff_services
 from staff.flows import CaseFlow
+from staff.imports import services as imports_services
+from staff.imports import tokens as imports_tokens
+from staff.imports.models import ImportBatch
 from staff.matching import services as matching_services
 from support import services as support_services
 from support.models import FAQ, Resource
@@ -221,6 +225,9 @@ TABLE: dict[str, Row] = {
     # answers by email, posted by the mail provider with the shared secret (none here: 404 to all)
     "support_inbound": row(NO, NO, NO, NO, NO, method="post"),
     # staff
+    "staff_home": STAFF_ONLY,
+    "staff_home_csv": row(LOGIN, NO, NO, NO, OK, lambda w: {"key": "funnel"}, support=NO),
+    "staff_feedback_csv": MANAGERS_ONLY,
     "staff_inbox": STAFF_ONLY,
     "staff_case": row(LOGIN, NO, NO, NO, {OK, GO}, lambda w: {"pk": w["case"].pk}),
     "staff_support_request_case": row(LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["support_request"].pk}),
@@ -252,6 +259,10 @@ TABLE: dict[str, Row] = {
     "staff_member_reactivate": row(
         LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["users"]["mentee"].pk}, method="post", support=NO
     ),
+    # programme identity (staff.identity): the settings are managers' only; the logo is on every page, for
+    # everyone (the world has none, so it is 404 here; staff/identity/tests serve one)
+    "staff_settings": MANAGERS_ONLY,
+    "programme_logo": row(NO, NO, NO, NO, NO, lambda w: {"version": 1}),
     # matching rounds (staff.matching): support staff read the rounds and proposals, managers act
     "staff_matching": STAFF_ONLY,
     "staff_matching_new": MANAGERS_ONLY,
@@ -281,6 +292,33 @@ TABLE: dict[str, Row] = {
     "staff_content_resource_edit": row(LOGIN, NO, NO, NO, OK, lambda w: {"pk": w["resource"].pk}, support=NO),
     "staff_content_resource_delete": row(LOGIN, NO, NO, NO, OK, lambda w: {"pk": w["resource"].pk}, support=NO),
     "matching_shortlist": row(LOGIN, NO, OK, NO, NO, lambda w: {"pk": w["round"].pk}),
+    # bulk import, invitations and the sign-up mode (staff.imports): programme managers only
+    "staff_import": MANAGERS_ONLY,
+    "staff_import_batch": row(LOGIN, NO, NO, NO, OK, lambda w: {"pk": w["import"].pk}, support=NO),
+    "staff_import_confirm": row(LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["import"].pk}, method="post", support=NO),
+    "staff_import_cancel": row(LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["import"].pk}, method="post", support=NO),
+    "staff_import_errors": row(LOGIN, NO, NO, NO, OK, lambda w: {"pk": w["import"].pk}, support=NO),
+    "staff_import_invite": row(
+        LOGIN,
+        NO,
+        NO,
+        NO,
+        GO,
+        method="post",
+        support=NO,
+        data={
+            "invite-email": "new@example.org",
+            "invite-first_name": "N",
+            "invite-last_name": "P",
+            "invite-role": "mentee",
+        },
+    ),
+    "staff_invitation_resend": row(
+        LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["invitation"].pk}, method="post", support=NO
+    ),
+    "staff_signup_settings": MANAGERS_ONLY,
+    # the invitation link: anyone (the signed token is the key; a bad one only gets a sentence)
+    "invitation_accept": row(OK, OK, OK, OK, OK, lambda w: {"token": w["invitation_token"]}),
     # issue 9 (h5): worksheets are the pair's own (staff 404 too, like messages); the proposal is
     # on the relationship's summary, which staff see; the CPD pack is each person's own
     "worksheet": row(LOGIN, NO, OK, OK, NO, lambda w: {"pk": w["rel"].pk, "kind": "swot"}),
@@ -308,6 +346,14 @@ TABLE: dict[str, Row] = {
     "calendar": SIGNED_IN,
     "calendar_reset": SIGNED_IN,
     "calendar_feed": row(OK, OK, OK, OK, OK, lambda w: {"key": w["feed"].key, "secret": w["feed"].secret}),
+    # h1: a request's accept / decline link from its email: the signed token is the authority, so it works
+    # without signing in; anyone signed in as someone else than the mentor is refused (403). The world's
+    # link is for its declined request: the page says it was declined, and nothing changes.
+    "answer_from_email": row(
+        OK, NO, NO, OK, NO, lambda w: {"token": answer_links.make_token(w["declined"].pk, 1, "accept")}
+    ),
+    # once matched, the mentee's other open requests (withdraw each in one click): the mentee's only
+    "other_requests": row(LOGIN, NO, OK, NO, NO, rel),
 }
 
 
@@ -325,6 +371,10 @@ FLOW_NODES = {
         "review_request__timeout": (TIMER, True),
         "review_request__timeout_2": (TIMER, True),
         "review_request__timeout_3": (TIMER, True),
+        "review_request__timeout_4": (TIMER, True),  # the request expires (REQUEST_EXPIRE_DAYS)
+        "expire_request": (GATE, False),
+        "after_expiry": (GATE, False),
+        "expired": (END, False),
         "remind_mentor": (GATE, False),
         "escalate_request": (GATE, False),
         "after_review": (GATE, True),
@@ -475,6 +525,7 @@ def world(db):
         shortlist_closes_on=timezone.localdate(),
     )
     return {
+        **_imports_world(staff),
         "round": matching_round,
         "users": {"outsider": outsider, "mentee": mentee, "mentor": mentor, "staff": staff, "support": support},
         "rel": rel,
@@ -495,6 +546,18 @@ def world(db):
         "stop_token": reminders.stop_token(mentee, reminders.Kind.FEEDBACK),
         "heartbeat": Heartbeat.objects.create(name=WORKER_AND_BEAT, seen_at=timezone.now()),
         "feed": meeting_services.open_calendar_feed(mentee),
+    }
+
+
+def _imports_world(staff) -> dict:
+    """Bulk import (staff.imports): a checked upload and one person invited by hand."""
+    invitation = imports_services.invite(
+        staff_user=staff, email="invited@example.org", first_name="In", last_name="Vited", role="mentee"
+    )
+    return {
+        "import": ImportBatch.objects.create(created_by=staff, filename="members.csv"),
+        "invitation": invitation,
+        "invitation_token": imports_tokens.make(invitation),
     }
 
 
