@@ -57,6 +57,7 @@ from journeys.models import (
     WorksheetComment,
 )
 from notifications.models import Notification, ReminderOptOut, SentReminder
+from staff.members.models import MemberNote
 from staff.models import StaffCase, StaffNote
 from support.models import SupportRequest
 
@@ -176,6 +177,7 @@ def _delete_own_rows(user, needles: Needles, by_address: Q) -> None:
     ReminderOptOut.objects.filter(user=user).delete()
     CalendarFeed.objects.filter(user=user).delete()  # their secret calendar address stops at once
     SentReminder.objects.filter(user=user).delete()
+    MemberNote.objects.filter(member=user).delete()  # staff's notes about them (staff.members)
     EmailAddress.objects.filter(Q(user=user) | by_address).delete()
     if needles.emails:
         by_username = _any_of("username__iexact", needles.emails)
@@ -260,6 +262,7 @@ def _scrub_everywhere(needles: Needles) -> None:
         (Relationship.objects.all(), ["statement"]),
         (StaffCase.objects.all(), ["summary", "resolution"]),
         (StaffNote.objects.all(), ["body"]),
+        (MemberNote.objects.all(), ["body"]),
         (SupportRequest.objects.all(), ["name", "email", "subject", "message"]),
         (Attachment.objects.all(), ["original_name"]),
         (LogEntry.objects.all(), ["object_repr", "change_message"]),

@@ -73,6 +73,17 @@ def mentor_away_sql(today_param) -> tuple[str, tuple]:
     return "p.away_until > %s", (today_param,)
 
 
+# -- paused: the mentor closed themselves to new requests ("open to new requests" unticked) --
+
+
+def mentor_paused(profile) -> bool:
+    return not profile.accepting_requests
+
+
+def mentor_paused_q() -> Q:
+    return Q(accepting_requests=False)
+
+
 # -- open to requests: not paused and not away ------------------------------------------
 
 

@@ -11,3 +11,10 @@ def attachment(content: bytes | str, content_type: str, filename: str) -> HttpRe
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def csv_cell(value) -> str:
+    """A spreadsheet cell that cannot start a formula (a leading =, +, -, @, tab or carriage return is
+    quoted with an apostrophe), for every CSV the platform serves."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

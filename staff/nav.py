@@ -25,6 +25,7 @@ class Section:
 
 SECTIONS: list[Section] = [
     Section("inbox", _("Inbox"), "staff_inbox"),
+    Section("members", _("Members"), "staff_members"),
     Section("import", _("Import"), "staff_import", MANAGE),
     Section("reports", _("Reports"), "staff_reports"),
     Section("content", _("Content"), "staff_content", perm=MANAGE),

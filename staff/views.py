@@ -25,6 +25,7 @@ from journeys.forms import form_errors
 from journeys.models import Relationship
 from journeys.rules import task_url as _task_url
 from journeys.services.base import Refused
+from project.downloads import csv_cell as _cell
 from project.roles import EXPORT, staff_required
 
 from . import forms, services
@@ -234,12 +235,6 @@ def reports(request):
 class _Echo:
     def write(self, value):
         return value
-
-
-def _cell(value) -> str:
-    """A spreadsheet cell that cannot start a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @staff_required(perm=EXPORT)

@@ -36,6 +36,7 @@ from journeys.services import relationships
 from journeys.tests.helpers import open_task, send, walk_to
 from people.tests.factories import make_mentee, make_mentor, make_staff, make_user
 from project.text import has_control_characters
+from support.models import FAQ, Resource
 
 pytestmark = pytest.mark.django_db
 
@@ -356,6 +357,7 @@ def world(db):
         min_score=0,
     )
     matching.run_proposal(matching_round, staff)
+    member = make_mentor(first_name="Mel", capacity=3)  # the member directory's pages act on her
     record_mentee = make_mentee(first_name="Rec")
     record_case = raise_case(
         walk_to(send(record_mentee, mentor), record_mentee, mentor, "arranging"), staff, "And this"
@@ -381,6 +383,7 @@ def world(db):
         "first_conversation": first_conversation,
         "round": matching_round,
         **_imports_world(staff),
+        "member": member,
     }
 
 
@@ -448,11 +451,20 @@ PAGES = [
     ("staff", lambda w: "/privacy/edit/"),
     ("staff", lambda w: "/staff/matching/new/"),
     ("staff", lambda w: "/staff/content/lists/areas/"),
+    ("staff", lambda w: "/staff/content/faqs/"),
+    ("staff", lambda w: "/staff/content/faqs/new/"),
+    ("staff", lambda w: f"/staff/content/faqs/{FAQ.objects.order_by('pk').first().pk}/"),
+    ("staff", lambda w: "/staff/content/resources/"),
+    ("staff", lambda w: "/staff/content/resources/new/"),
+    ("staff", lambda w: f"/staff/content/resources/{Resource.objects.order_by('pk').first().pk}/"),
     ("staff", lambda w: f"/staff/matching/{w['round'].pk}/"),
     ("mentee", lambda w: f"/matching/{w['round'].pk}/shortlist/"),
     ("staff", lambda w: "/staff/import/"),
     ("staff", lambda w: "/staff/settings/signup/"),
     ("staff", lambda w: f"/staff/import/{w['import'].pk}/"),
+    ("staff", lambda w: "/staff/members/"),
+    ("staff", lambda w: f"/staff/members/{w['member'].pk}/"),
+    ("staff", lambda w: f"/staff/members/{w['member'].pk}/deactivate/"),
     ("newcomer", lambda w: onboarding_url(w["newcomer"])),
     ("arranging_mentee", lambda w: step_url(w["arranging"], w["arranging_mentee"])),
     ("withdrawn_mentee", lambda w: step_url(w["withdrawn"], w["withdrawn_mentee"])),
@@ -515,11 +527,18 @@ NO_FORM = {
     "staff_import_cancel": "no free input: the Cancel button of a preview",
     "staff_invitation_resend": "no free input: the Resend button beside an invitation",
     "staff_content": "the Content overview: links only",
+    "resource_video": "an uploaded video file, played on a resource's page",
+    "resource_captions": "an uploaded video's captions file (WebVTT)",
+    "staff_content_faq_delete": "a confirmation page: no free input, only the Delete button",
+    "staff_content_resource_delete": "a confirmation page: no free input, only the Delete button",
     "staff_matching_forbid": "the pin form's second button (formaction): the same fields, fuzzed through staff_matching_pin",
     "staff_matching_run": "no free input: the Propose / Re-run button on the round's page",
     "staff_matching_rule_remove": "no free input: the Remove button beside a pin or ban",
     "staff_matching_publish": "no free input: the confirmation button",
     "staff_matching_close": "no free input: the confirmation button",
+    "staff_members_csv": "a CSV download (the directory's search and filters, fuzzed above as a GET)",
+    "staff_member_resume": "no free input: the Resume button, shown in place of Pause once a mentor is paused",
+    "staff_member_reactivate": "no free input: the Reactivate button, shown in place of Deactivate",
 }
 FLOW_STEP_MODULES = ("journeys.views.steps", "staff.views")
 

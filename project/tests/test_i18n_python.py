@@ -118,6 +118,7 @@ ALLOWED = {
     "project/roles.py": ("Programme managers", "Support staff", "Group", "Permission"),
     "staff/views.py": ("text/csv", 'attachment; filename="'),  # the CSV download's headers
     "staff/imports/views.py": ("text/csv",),  # the problem rows' CSV: its MIME type
+    "staff/members/views.py": ("text/csv",),  # the member list's MIME type
     "notifications/tasks.py": ("text/calendar",),  # a MIME type
     "people/search/results.py": ("state state-",),  # CSS classes
     "people/services.py": (
@@ -128,6 +129,7 @@ ALLOWED = {
     "staff/matching/solver.py": ("min-cost flow", "pinned pairs"),  # SolverError: a programming error, not shown
     "journeys/worksheets.py": ("Using SWOT", "Using G-STAR"),  # the Resources guides' titles, looked up
     "project/downloads.py": ("private, no-store", 'attachment; filename="'),  # a download's headers
+    "support/views.py": ("private, max-age=", "text/vtt; charset="),  # a Resources video's headers
     "journeys/views/pages.py": (
         "private, no-store",  # Cache-Control header
         'attachment; filename="',  # Content-Disposition header

@@ -58,7 +58,7 @@ from staff.imports import tokens as imports_tokens
 from staff.imports.models import ImportBatch
 from staff.matching import services as matching_services
 from support import services as support_services
-from support.models import Resource
+from support.models import FAQ, Resource
 
 pytestmark = pytest.mark.django_db
 
@@ -201,6 +201,9 @@ TABLE: dict[str, Row] = {
     "help": PUBLIC,
     "contact": PUBLIC,
     "resources": PUBLIC,
+    # an uploaded video and its captions (private storage): signed-in members only
+    "resource_video": row(LOGIN, OK, OK, OK, OK, lambda w: {"pk": w["video_resource"].pk}),
+    "resource_captions": row(LOGIN, OK, OK, OK, OK, lambda w: {"pk": w["video_resource"].pk}),
     "resource": row(OK, OK, OK, OK, OK, lambda w: {"pk": w["resource"].pk}),
     "privacy": PUBLIC,
     "privacy_edit": MANAGERS_ONLY,
@@ -214,6 +217,25 @@ TABLE: dict[str, Row] = {
     ),
     "staff_reports": STAFF_ONLY,
     "staff_reports_csv": MANAGERS_ONLY,
+    # the member directory (staff.members): support staff read it, managers act and export
+    "staff_members": STAFF_ONLY,
+    "staff_members_csv": MANAGERS_ONLY,
+    "staff_member": row(LOGIN, NO, NO, NO, OK, lambda w: {"pk": w["users"]["mentee"].pk}),
+    "staff_member_note": row(
+        LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["users"]["mentee"].pk}, method="post", support=NO, data=POSTED
+    ),
+    "staff_member_pause": row(
+        LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["users"]["mentor"].pk}, method="post", support=NO
+    ),
+    # the mentor is not paused: the manager is sent back with the refusal
+    "staff_member_resume": row(
+        LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["users"]["mentor"].pk}, method="post", support=NO
+    ),
+    "staff_member_deactivate": row(LOGIN, NO, NO, NO, OK, lambda w: {"pk": w["users"]["mentee"].pk}, support=NO),
+    # the mentee is active: the manager is sent back with the refusal
+    "staff_member_reactivate": row(
+        LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["users"]["mentee"].pk}, method="post", support=NO
+    ),
     # matching rounds (staff.matching): support staff read the rounds and proposals, managers act
     "staff_matching": STAFF_ONLY,
     "staff_matching_new": MANAGERS_ONLY,
@@ -234,6 +256,14 @@ TABLE: dict[str, Row] = {
     # content (staff.content): programme managers only
     "staff_content": MANAGERS_ONLY,
     "staff_content_taxonomy": row(LOGIN, NO, NO, NO, OK, lambda w: {"kind": "areas"}, support=NO),
+    "staff_content_faqs": MANAGERS_ONLY,
+    "staff_content_faq_new": MANAGERS_ONLY,
+    "staff_content_faq_edit": row(LOGIN, NO, NO, NO, OK, lambda w: {"pk": w["faq"].pk}, support=NO),
+    "staff_content_faq_delete": row(LOGIN, NO, NO, NO, OK, lambda w: {"pk": w["faq"].pk}, support=NO),
+    "staff_content_resources": MANAGERS_ONLY,
+    "staff_content_resource_new": MANAGERS_ONLY,
+    "staff_content_resource_edit": row(LOGIN, NO, NO, NO, OK, lambda w: {"pk": w["resource"].pk}, support=NO),
+    "staff_content_resource_delete": row(LOGIN, NO, NO, NO, OK, lambda w: {"pk": w["resource"].pk}, support=NO),
     "matching_shortlist": row(LOGIN, NO, OK, NO, NO, lambda w: {"pk": w["round"].pk}),
     # bulk import, invitations and the sign-up mode (staff.imports): programme managers only
     "staff_import": MANAGERS_ONLY,
@@ -472,6 +502,8 @@ def world(db):
         "failed_email": failed_email,
         "notification": Notification.objects.filter(recipient=mentee).first(),
         "resource": Resource.objects.first(),
+        "faq": FAQ.objects.order_by("pk").first(),
+        "video_resource": _video_resource(),
         "stop_token": reminders.stop_token(mentee, reminders.Kind.FEEDBACK),
         "heartbeat": Heartbeat.objects.create(name=WORKER_AND_BEAT, seen_at=timezone.now()),
         "feed": meeting_services.open_calendar_feed(mentee),
@@ -488,6 +520,16 @@ def _imports_world(staff) -> dict:
         "invitation": invitation,
         "invitation_token": imports_tokens.make(invitation),
     }
+
+
+def _video_resource() -> Resource:
+    from django.core.files.base import ContentFile
+
+    resource = Resource(title="Welcome film", kind="video", summary="Hello", video_type="video/mp4")
+    resource.video.save("film.mp4", ContentFile(b"\x00\x00\x00\x18ftypmp42" + bytes(64)), save=False)
+    resource.captions.save("film.vtt", ContentFile(b"WEBVTT\n"), save=False)
+    resource.save()
+    return resource
 
 
 FLOWS = {"mentoring": MentoringFlow, "onboarding": OnboardingFlow, "case": CaseFlow}

@@ -1,0 +1,149 @@
+"""What programme managers do to a member's account: one function each, in one transaction, with
+a guard that says why when it cannot be done, and a row in the member's staff record.
+
+- ``pause_mentor`` / ``resume_mentor``: close or reopen a mentor to new requests (the same switch
+  as "open to new requests" on their profile, ``Profile.accepting_requests``).
+- ``deactivate``: the account can no longer sign in (``is_active`` False; a session already open
+  stops working) and the member disappears from Find Mentor and matching (``people.rules``).
+  Requests still waiting for an answer are closed through the journey's own services, so the other
+  person is told as usual: the member's own requests are withdrawn, requests waiting on them as a
+  mentor are declined (the mentee may ask someone else). Matched relationships are left as they
+  are: deactivating can be undone, ending a relationship cannot; staff close one from a case.
+- ``reactivate``: the account may sign in again (answered requests stay answered).
+- ``add_note``: a note private to staff. ``log_export``: one download of the member list.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from journeys.models import Relationship
+from journeys.services import relationships as journey
+from journeys.services.base import Refused
+from journeys.states import State
+from people.models import Profile
+from project.roles import EXPORT, MANAGE, can
+from project.text import has_control_characters
+
+from .models import MemberAction, MemberExport, MemberNote
+
+User = get_user_model()
+NOTE_MAX = 4000
+
+
+def _require(user, perm: str = MANAGE) -> None:
+    if not can(user, perm):
+        raise Refused(_("Only programme managers can change members' accounts."))
+
+
+def _lock_member(member, *, lock: bool = True):
+    users = User.objects.select_for_update() if lock else User.objects
+    found = users.filter(pk=member.pk, is_staff=False, anonymised_at__isnull=True).first()
+    if found is None:
+        raise Refused(_("This account is not a member's account any more."))
+    return found
+
+
+def _mentor_profile(member) -> Profile:
+    profile = Profile.objects.select_for_update().filter(user=member).first()
+    if profile is None or not profile.is_mentor:
+        raise Refused(
+            _("%(name)s is not a mentor: only mentors take requests, so there is nothing to pause or resume.")
+            % {"name": member.display_name}
+        )
+    return profile
+
+
+def pause_mentor(member, staff_user) -> Profile:
+    _require(staff_user)
+    with transaction.atomic():
+        member = _lock_member(member)
+        profile = _mentor_profile(member)
+        if not profile.accepting_requests:
+            raise Refused(_("%(name)s is already paused.") % {"name": member.display_name})
+        profile.accepting_requests = False
+        profile.save(update_fields=["accepting_requests"])
+        MemberAction.objects.create(member=member, by=staff_user, kind=MemberAction.Kind.PAUSED)
+    return profile
+
+
+def resume_mentor(member, staff_user) -> Profile:
+    _require(staff_user)
+    with transaction.atomic():
+        member = _lock_member(member)
+        profile = _mentor_profile(member)
+        if profile.accepting_requests:
+            raise Refused(_("%(name)s is already open to new requests.") % {"name": member.display_name})
+        profile.accepting_requests = True
+        profile.save(update_fields=["accepting_requests"])
+        MemberAction.objects.create(member=member, by=staff_user, kind=MemberAction.Kind.RESUMED)
+    return profile
+
+
+def waiting_requests(member) -> dict[str, list]:
+    """The requests deactivating ``member`` would close: theirs as a mentee, and those waiting on them."""
+    waiting = Relationship.objects.filter(state=State.REQUESTED).select_related("mentee", "mentor")
+    return {"sent": list(waiting.filter(mentee=member)), "received": list(waiting.filter(mentor=member))}
+
+
+def deactivate(member, staff_user) -> dict[str, int]:
+    """Stop the member signing in and close the requests waiting for an answer (see the module)."""
+    _require(staff_user)
+    reason = _("Closed by the programme team: this person is no longer taking part for now.")
+    closed = {"withdrawn": 0, "declined": 0}
+
+    def close_waiting():
+        # Each request through the journey's service, which locks the relationship itself (its flow
+        # rows first, as every service does), tells the other person and ends the flow.
+        waiting = waiting_requests(member)
+        for rel in waiting["sent"]:
+            journey.withdraw_request(rel, member, reason)
+        for rel in waiting["received"]:
+            journey.decline_request(rel, member, reason)
+        closed["withdrawn"] += len(waiting["sent"])
+        closed["declined"] += len(waiting["received"])
+
+    with transaction.atomic():
+        if not _lock_member(member, lock=False).is_active:
+            raise Refused(_("%(name)s's account is already deactivated.") % {"name": member.display_name})
+        close_waiting()
+        _lock_member(member)
+        User.objects.filter(pk=member.pk).update(is_active=False)
+        close_waiting()  # a request sent while the first ones were being closed
+        detail = _("%(withdrawn)d of their requests withdrawn, %(declined)d requests to them declined.") % closed
+        MemberAction.objects.create(member=member, by=staff_user, kind=MemberAction.Kind.DEACTIVATED, detail=detail)
+    member.is_active = False
+    return closed
+
+
+def reactivate(member, staff_user):
+    _require(staff_user)
+    with transaction.atomic():
+        member = _lock_member(member)
+        if member.is_active:
+            raise Refused(_("%(name)s's account is already active.") % {"name": member.display_name})
+        member.is_active = True
+        member.save(update_fields=["is_active"])
+        MemberAction.objects.create(member=member, by=staff_user, kind=MemberAction.Kind.REACTIVATED)
+    return member
+
+
+def add_note(member, staff_user, body: str) -> MemberNote:
+    _require(staff_user)
+    body = (body or "").strip()
+    if not body:
+        raise Refused(_("Write the note before saving it."))
+    if len(body) > NOTE_MAX or "\x00" in body:
+        raise Refused(_("A note can be at most %(n)d characters of plain text.") % {"n": NOTE_MAX})
+    with transaction.atomic():
+        member = _lock_member(member)
+        return MemberNote.objects.create(member=member, author=staff_user, body=body)
+
+
+def log_export(staff_user, filters: dict[str, str], row_count: int) -> MemberExport:
+    if not can(staff_user, EXPORT):
+        raise Refused(_("Only programme managers can download the member list."))
+    clean = {k[:100]: v[:200] for k, v in filters.items() if not has_control_characters(k + v)}
+    return MemberExport.objects.create(by=staff_user, filters=clean, row_count=row_count)

@@ -1,0 +1,222 @@
+"""The member directory: search, each filter, order, pages, and a query count that does not grow."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from journeys.tests.helpers import send, walk_to
+from people.models import AreaOfSupport, ProfessionalCommunity, Profile
+from people.tests.factories import make_mentee, make_mentor, make_staff, make_user
+from staff.members import selectors
+from staff.members.selectors import MentorStatus, mentor_status, mentor_status_q
+
+pytestmark = pytest.mark.django_db
+URL = "/staff/members/"
+
+
+def names(response) -> list[str]:
+    return [m.display_name for m in response.context["page"].object_list]
+
+
+@pytest.fixture
+def manager(client):
+    staff = make_staff()
+    client.force_login(staff)
+    return staff
+
+
+def test_lists_members_not_staff_nor_erased(client, manager):
+    make_mentee(first_name="Mia", last_name="Mentee")
+    gone = make_mentee(first_name="Gone", last_name="Person")
+    gone.anonymised_at = timezone.now()
+    gone.save()
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert names(response) == ["Mia Mentee"]
+    assert b"Sam Staff" not in response.content.split(b"<main")[1]
+
+
+def test_search_by_name_email_or_organisation(client, manager):
+    ada = make_mentor(first_name="Ada", last_name="Lovelace", email="ada@engines.org")
+    Profile.objects.filter(user=ada).update(organisation="Analytical Ltd")
+    make_mentee(first_name="Bob", last_name="Builder", email="bob@example.com")
+    assert names(client.get(URL, {"q": "lovel"})) == ["Ada Lovelace"]
+    assert names(client.get(URL, {"q": "ENGINES.org"})) == ["Ada Lovelace"]
+    assert names(client.get(URL, {"q": "mango"})) == ["Bob Builder"]
+    assert names(client.get(URL, {"q": "ada analytical"})) == ["Ada Lovelace"]  # every word must match
+    assert names(client.get(URL, {"q": "ada mango"})) == []
+
+
+def test_filter_by_role(client, manager):
+    make_mentor(first_name="Only", last_name="Mentor")
+    make_mentee(first_name="Only", last_name="Mentee")
+    both = make_mentor(first_name="Both", last_name="Ways")
+    Profile.objects.filter(user=both).update(is_mentee=True)
+    assert set(names(client.get(URL, {"role": "mentor"}))) == {"Only Mentor", "Both Ways"}
+    assert set(names(client.get(URL, {"role": "mentee"}))) == {"Only Mentee", "Both Ways"}
+    assert names(client.get(URL, {"role": "both"})) == ["Both Ways"]
+
+
+def test_filter_by_profile_complete(client, manager):
+    make_mentee(first_name="Done", last_name="Profile")
+    half = make_mentee(first_name="Half", last_name="Profile")
+    Profile.objects.filter(user=half).update(completed_at=None)
+    assert names(client.get(URL, {"profile": "complete"})) == ["Done Profile"]
+    assert names(client.get(URL, {"profile": "incomplete"})) == ["Half Profile"]
+
+
+def test_filter_by_community_area_and_region(client, manager):
+    first, second = ProfessionalCommunity.objects.order_by("position")[:2]
+    area_a, area_b, area_c = AreaOfSupport.objects.order_by("position")[:3]
+    make_mentee(first_name="Cat", last_name="One", community=first, areas=[area_a, area_b])
+    dee = make_mentee(first_name="Dee", last_name="Two", community=second, areas=[area_c])
+    Profile.objects.filter(user=dee).update(region="wales")
+    assert names(client.get(URL, {"community": second.pk})) == ["Dee Two"]
+    assert names(client.get(URL, {"area": area_b.pk})) == ["Cat One"]  # once, though she has two areas
+    assert names(client.get(URL, {"area": area_c.pk})) == ["Dee Two"]
+    assert names(client.get(URL, {"region": "wales"})) == ["Dee Two"]
+
+
+def test_filter_by_mentor_status(client, manager):
+    make_mentor(first_name="Open", last_name="Mentor", capacity=2)
+    make_mentor(first_name="Paused", last_name="Mentor", accepting_requests=False)
+    away = make_mentor(first_name="Away", last_name="Mentor")
+    Profile.objects.filter(user=away).update(away_until=timezone.localdate() + timedelta(days=10))
+    full = make_mentor(first_name="Full", last_name="Mentor", capacity=1)
+    walk_to(send(make_mentee(first_name="Her", last_name="Mentee"), full), None, full, "arranging")
+    for status in MentorStatus:
+        assert names(client.get(URL, {"mentor_status": status.value})) == [f"{status.name.title()} Mentor"]
+    row = {m.display_name: m for m in client.get(URL, {"role": "mentor"}).context["page"].object_list}
+    assert row["Full Mentor"].mentor_status_label == MentorStatus.FULL.label
+
+
+def test_mentor_status_and_its_filter_agree(db):
+    today = timezone.localdate()
+    cases = [
+        dict(accepting_requests=True, away_until=None, capacity=2),
+        dict(accepting_requests=False, away_until=today + timedelta(days=3), capacity=2),
+        dict(accepting_requests=True, away_until=today + timedelta(days=3), capacity=2),
+        dict(accepting_requests=True, away_until=today, capacity=2),  # back today: not away
+        dict(accepting_requests=True, away_until=None, capacity=0),
+    ]
+    for i, fields in enumerate(cases):
+        user = make_mentor(first_name=f"M{i}")
+        Profile.objects.filter(user=user).update(**fields)
+    make_mentee(first_name="NotAMentor")
+    for profile in Profile.objects.select_related("user"):
+        python = mentor_status(profile, 0, today)
+        database = {
+            s for s in MentorStatus if Profile.objects.filter(mentor_status_q(s, today), pk=profile.pk).exists()
+        }
+        assert database == ({python} if python else set()), (profile.user.first_name, python, database)
+
+
+def test_filter_invited_but_not_joined_and_inactive(client, manager):
+    make_mentee(first_name="Never", last_name="Came")
+    came = make_mentee(first_name="Signed", last_name="In")
+    came.last_login = timezone.now()
+    came.save()
+    Profile.objects.filter(user=came).update(last_active_at=timezone.now() - timedelta(days=40))
+    assert names(client.get(URL, {"joined": "invited"})) == ["Never Came"]
+    assert names(client.get(URL, {"joined": "joined"})) == ["Signed In"]
+    assert names(client.get(URL, {"inactive_days": "30"})) == ["Signed In"]
+    assert names(client.get(URL, {"inactive_days": "60"})) == []
+
+
+def test_filter_by_account(client, manager):
+    make_mentee(first_name="Still", last_name="Here")
+    off = make_mentee(first_name="Switched", last_name="Off")
+    type(off).objects.filter(pk=off.pk).update(is_active=False)
+    assert names(client.get(URL, {"account": "active"})) == ["Still Here"]
+    assert names(client.get(URL, {"account": "deactivated"})) == ["Switched Off"]
+
+
+def test_sort_by_name_joined_and_last_active(client, manager):
+    now = timezone.now()
+    for i, (first, last) in enumerate([("Cy", "Adams"), ("Al", "Zed"), ("Bo", "Moss")]):
+        user = make_mentee(first_name=first, last_name=last)
+        type(user).objects.filter(pk=user.pk).update(date_joined=now - timedelta(days=10 - i))
+        Profile.objects.filter(user=user).update(last_active_at=now - timedelta(days=i * 3 % 7))
+    assert names(client.get(URL)) == ["Cy Adams", "Bo Moss", "Al Zed"]  # by surname unless told
+    assert names(client.get(URL, {"sort": "-name"})) == ["Al Zed", "Bo Moss", "Cy Adams"]
+    assert names(client.get(URL, {"sort": "joined"})) == ["Cy Adams", "Al Zed", "Bo Moss"]
+    assert names(client.get(URL, {"sort": "-joined"})) == ["Bo Moss", "Al Zed", "Cy Adams"]
+    # last active: Cy now, Al 3 days ago, Bo 6 days ago
+    assert names(client.get(URL, {"sort": "-active"})) == ["Cy Adams", "Al Zed", "Bo Moss"]
+    assert names(client.get(URL, {"sort": "active"})) == ["Bo Moss", "Al Zed", "Cy Adams"]
+
+
+def test_pages_keep_the_filters(client, manager):
+    for i in range(30):
+        make_mentee(first_name="Page", last_name=f"Person{i:02d}")
+    make_mentor(first_name="Other", last_name="Mentor")
+    first = client.get(URL, {"role": "mentee"})
+    assert first.context["page"].paginator.count == 30
+    assert len(names(first)) == 25
+    assert b"role=mentee&amp;page=2" in first.content
+    second = client.get(URL, {"role": "mentee", "page": "2"})
+    assert len(names(second)) == 5
+    assert client.get(URL, {"page": "99"}).status_code == 200  # past the end: the last page
+    assert client.get(URL, {"page": "x"}).status_code == 200
+
+
+def test_bad_filter_values_are_refused_with_a_reason(client, manager):
+    make_mentee(first_name="Still", last_name="Listed")
+    response = client.get(URL, {"inactive_days": "-4", "role": "boss", "community": "99999"})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert set(form.errors) == {"inactive_days", "role", "community"}
+    assert b'aria-describedby="id_inactive_days_helptext id_inactive_days_error"' in response.content or (
+        b"id_inactive_days_error" in response.content
+    )
+    assert names(response) == ["Still Listed"]
+
+
+def _members(n: int) -> None:
+    areas = list(AreaOfSupport.objects.order_by("position")[:3])
+    for i in range(n):
+        if i % 2:
+            user = make_mentor(first_name=f"Men{i}", areas=areas[:2])
+        else:
+            user = make_mentee(first_name=f"Tee{i}", areas=areas[1:])
+        Profile.objects.filter(user=user).update(region="london")
+
+
+QUERIES = [
+    {"role": "mentor", "region": "london", "sort": "-active"},
+    {"mentor_status": "open", "q": "men"},
+    {"joined": "invited", "profile": "complete", "sort": "joined"},
+]
+
+
+def test_query_count_does_not_grow_with_members(client, django_assert_max_num_queries):
+    """The page at 5 members and at 50 (mentors with mentees, areas, communities) asks the
+    database as many times, whatever the filters."""
+    mentor = make_mentor(first_name="Busy", capacity=3)
+    walk_to(send(make_mentee(first_name="Paired"), mentor), None, mentor, "arranging")
+    _members(5)
+    client.force_login(make_staff())
+    client.get(URL)  # the session and permission caches warm up the same way for both sizes
+    area = {"area": AreaOfSupport.objects.order_by("position")[1].pk}
+    counts = []
+    for query in [*QUERIES, area]:
+        with CaptureQueriesContext(connection) as small:
+            assert client.get(URL, query).status_code == 200
+        counts.append(len(small))
+    _members(45)
+    for query, n in zip([*QUERIES, area], counts, strict=True):
+        with django_assert_max_num_queries(n):
+            response = client.get(URL, query)
+        assert response.status_code == 200
+        assert response.context["page"].paginator.count > 5 or query.get("joined")
+
+
+def test_members_selector_leaves_out_staff(db):
+    make_staff()
+    user = make_user(first_name="Plain")
+    assert list(selectors.members()) == [user]

@@ -1,0 +1,195 @@
+"""A member's page: what it shows, the managers' actions and their refusals, notes private to staff."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from journeys.models import Relationship
+from journeys.services.base import Refused
+from journeys.states import State
+from journeys.tests.helpers import send, walk_to
+from notifications.models import Notification
+from people.models import Profile
+from people.tests.factories import PASSWORD, make_mentee, make_mentor, make_staff
+from staff import services as staff_services
+from staff.members import services
+from staff.members.models import MemberAction, MemberNote
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+
+def page(pk: int) -> str:
+    return reverse("staff_member", args=[pk])
+
+
+@pytest.fixture
+def manager(client):
+    staff = make_staff()
+    client.force_login(staff)
+    return staff
+
+
+def test_the_page_shows_profile_relationships_activity_and_cases(client, manager):
+    mentor = make_mentor(first_name="Max", last_name="Mentor")
+    mentee = make_mentee(first_name="Mia", last_name="Mentee")
+    also_mentor = make_mentor(first_name="Ola", last_name="Other")
+    Profile.objects.filter(user=mentee).update(is_mentor=True)
+    mentee = User.objects.get(pk=mentee.pk)
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "arranging")
+    send(make_mentee(first_name="Ned", last_name="Newer"), mentee)  # a request to her as a mentor
+    staff_services.raise_case(rel, manager, "Checking in")
+    response = client.get(page(mentee.pk))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Mentor and mentee" in text
+    rels = response.context["relationships"]
+    assert [r.mentor for r in rels["mentee"]] == [mentor]
+    assert [r.mentee.first_name for r in rels["mentor"]] == ["Ned"]
+    assert reverse("relationship", args=[rel.pk]) in text or "/staff/relationships/" in text
+    assert "Sent the mentoring request" in text  # her history rows
+    assert "Checking in" in text  # the case
+    assert also_mentor.display_name not in text
+
+
+def test_staff_accounts_and_unknown_ids_are_not_members(client, manager):
+    assert client.get(page(manager.pk)).status_code == 404
+    assert client.get(page(987654)).status_code == 404
+
+
+def test_pause_and_resume_a_mentor(client, manager):
+    mentor = make_mentor(first_name="Max")
+    response = client.post(reverse("staff_member_pause", args=[mentor.pk]), follow=True)
+    assert "is paused" in response.content.decode()
+    assert Profile.objects.get(user=mentor).accepting_requests is False
+    response = client.post(reverse("staff_member_pause", args=[mentor.pk]), follow=True)
+    assert "already paused" in response.content.decode()
+    client.post(reverse("staff_member_resume", args=[mentor.pk]))
+    assert Profile.objects.get(user=mentor).accepting_requests is True
+    assert list(MemberAction.objects.filter(member=mentor).values_list("kind", flat=True)) == ["resumed", "paused"]
+
+
+def test_a_mentee_only_member_cannot_be_paused(client, manager):
+    mentee = make_mentee(first_name="Mia")
+    response = client.post(reverse("staff_member_pause", args=[mentee.pk]), follow=True)
+    assert "is not a mentor" in response.content.decode()
+    assert not MemberAction.objects.exists()
+    with pytest.raises(Refused, match="not a mentor"):
+        services.resume_mentor(mentee, manager)
+
+
+def test_deactivate_asks_first_then_closes_waiting_requests_and_blocks_sign_in(client, manager):
+    mentor = make_mentor(first_name="Max")
+    waiting_mentee = make_mentee(first_name="Wes")
+    to_mentor = send(waiting_mentee, mentor)
+    other_mentor = make_mentor(first_name="Ola")
+    matched_mentee = make_mentee(first_name="Mat")
+    matched = walk_to(send(matched_mentee, mentor), matched_mentee, mentor, "arranging")
+    Profile.objects.filter(user=mentor).update(is_mentee=True)
+    mentor = User.objects.get(pk=mentor.pk)
+    from_mentor = send(mentor, other_mentor)
+
+    confirm = client.get(reverse("staff_member_deactivate", args=[mentor.pk]))
+    assert confirm.status_code == 200
+    text = confirm.content.decode()
+    assert "can no longer sign in" in text and "declined" in text and "withdrawn" in text
+    assert "under way" in text  # the matched relationship is named, and left alone
+    assert User.objects.get(pk=mentor.pk).is_active  # asking changed nothing
+
+    response = client.post(reverse("staff_member_deactivate", args=[mentor.pk]), follow=True)
+    assert "deactivated" in response.content.decode()
+    assert not User.objects.get(pk=mentor.pk).is_active
+    assert Relationship.objects.get(pk=to_mentor.pk).state == State.DECLINED
+    assert Relationship.objects.get(pk=from_mentor.pk).state == State.REQUEST_WITHDRAWN
+    assert Relationship.objects.get(pk=matched.pk).state == State.ARRANGING
+    assert Notification.objects.filter(recipient=waiting_mentee, event="request_declined").exists()
+    assert Notification.objects.filter(recipient=other_mentor, event="request_withdrawn").exists()
+    assert MemberAction.objects.get(member=mentor).kind == "deactivated"
+
+    # they cannot sign in
+    client.logout()
+    login = client.post(reverse("account_login"), {"login": mentor.email, "password": PASSWORD})
+    assert login.status_code in (200, 302)
+    assert "_auth_user_id" not in client.session
+
+    # reactivating lets them back in
+    client.force_login(manager)
+    client.post(reverse("staff_member_reactivate", args=[mentor.pk]))
+    assert User.objects.get(pk=mentor.pk).is_active
+    response = client.post(reverse("staff_member_reactivate", args=[mentor.pk]), follow=True)
+    assert "already active" in response.content.decode()
+    response = client.get(reverse("staff_member_deactivate", args=[mentor.pk]))
+    assert response.status_code == 200
+
+
+def test_deactivating_twice_is_refused(manager):
+    mentee = make_mentee()
+    services.deactivate(mentee, manager)
+    with pytest.raises(Refused, match="already deactivated"):
+        services.deactivate(mentee, manager)
+
+
+def test_support_staff_read_but_cannot_act(client):
+    mentor = make_mentor(first_name="Max")
+    support = make_staff(email="support@example.com", role="support")
+    client.force_login(support)
+    response = client.get(page(mentor.pk))
+    assert response.status_code == 200
+    assert "Pause new requests" not in response.content.decode()
+    assert "Add a note" not in response.content.decode()
+    for name in ("staff_member_pause", "staff_member_deactivate", "staff_member_note", "staff_member_reactivate"):
+        assert client.post(reverse(name, args=[mentor.pk]), {"body": "x"}).status_code == 403
+    assert Profile.objects.get(user=mentor).accepting_requests
+    assert not MemberNote.objects.exists()
+    with pytest.raises(Refused):
+        services.pause_mentor(mentor, support)
+
+
+def test_notes_are_for_staff_only(client, manager):
+    mentee = make_mentee(first_name="Mia")
+    response = client.post(reverse("staff_member_note", args=[mentee.pk]), {"body": "Prefers calls after 5pm"})
+    assert response.status_code == 302
+    assert client.get(page(mentee.pk)).content.decode().count("Prefers calls after 5pm") == 1
+    empty = client.post(reverse("staff_member_note", args=[mentee.pk]), {"body": "   "})
+    assert empty.status_code == 400
+    assert b"id_body_error" in empty.content
+
+    # the member never sees it: their own pages, their notifications, their data export
+    client.force_login(mentee)
+    for url in ("/", "/profile/", "/account/", "/relationships/", "/notifications/"):
+        response = client.get(url, follow=True)
+        assert "Prefers calls after 5pm" not in response.content.decode(), url
+    assert client.get(page(mentee.pk)).status_code == 403
+    from people.exports import build, open_data_export
+
+    export, _new = open_data_export(mentee)
+    build(export.pk)
+    export.refresh_from_db()
+    import zipfile
+
+    with zipfile.ZipFile(export.file.open("rb")) as archive:
+        for name in archive.namelist():
+            assert b"Prefers calls after 5pm" not in archive.read(name), name
+
+
+def test_the_invitation_slot_is_there_for_the_imports_app():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    template = Path(settings.BASE_DIR, "templates/staff/members/member.html").read_text()
+    assert "{% block member_invitation_actions %}" in template
+
+
+def test_deleting_an_account_removes_the_notes_about_them_and_their_name_in_others(manager):
+    mia = make_mentee(first_name="Mia", last_name="Marsh")
+    other = make_mentee(first_name="Ola", last_name="Other")
+    services.add_note(mia, manager, "Prefers calls")
+    services.add_note(other, manager, "Introduced by Mia Marsh")
+    from people.services import delete_account
+
+    delete_account(mia)
+    assert not MemberNote.objects.filter(member=mia).exists()
+    assert MemberNote.objects.get(member=other).body == "Introduced by Former participant"
