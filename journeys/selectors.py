@@ -15,6 +15,7 @@ from .models import (
     GoalEntry,
     Meeting,
     Relationship,
+    State,
     Worksheet,
     WorksheetComment,
     WorksheetVersion,
@@ -210,3 +211,13 @@ def meetings_held(relationship: Relationship) -> QuerySet[Meeting]:
 def meetings_held_as_mentor(user) -> QuerySet[Meeting]:
     """Every meeting held in the relationships where ``user`` is the mentor."""
     return held(Meeting.objects.filter(relationship__mentor=user)).order_by("starts_at", "pk")
+
+
+def other_open_requests(relationship: Relationship) -> list[Relationship]:
+    """The mentee's other requests still waiting for a mentor (offered for withdrawal once matched)."""
+    return list(
+        Relationship.objects.filter(mentee_id=relationship.mentee_id, state=State.REQUESTED)
+        .exclude(pk=relationship.pk)
+        .select_related("mentor", "area")
+        .order_by("created_at", "pk")
+    )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 class State(models.TextChoices):
     REQUESTED = "requested", _("Request awaiting the mentor")
     DECLINED = "declined", _("Request declined")
+    EXPIRED = "expired", _("Request expired unanswered")
     REQUEST_WITHDRAWN = "request_withdrawn", _("Request withdrawn")
     ARRANGING = "arranging", _("Matched: arrange the first meeting")
     FIRST_CONVERSATION = "first_conversation", _("First conversation")
@@ -39,6 +40,6 @@ OPEN_STATES = [*OPEN_REQUEST_STATES, *MATCHED_STATES]
 # The stages where the two work together (after the first meeting is arranged, before feedback):
 # the ones that can stall, and where goals fall due.
 WORKING_STATES = [State.FIRST_CONVERSATION, State.PROGRESSION, State.COMPLETION]
-ENDED_STATES = [State.DECLINED, State.COMPLETED, State.WITHDRAWN, State.CLOSED]
+ENDED_STATES = [State.DECLINED, State.EXPIRED, State.COMPLETED, State.WITHDRAWN, State.CLOSED]
 # States that take one of the mentor's places (the capacity rule, ``journeys.rules``).
 CAPACITY_STATES = MATCHED_STATES
