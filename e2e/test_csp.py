@@ -26,7 +26,7 @@ def test_pages_load_without_csp_violations(new_page, visit):
     for user, paths in [
         (None, ["/", "/accounts/login/", "/help/", "/resources/"]),
         (mentee, ["/relationships/", "/find/", f"/relationships/{rel.pk}/", f"/relationships/{rel.pk}/messages/"]),
-        (staff, ["/staff/inbox/", "/staff/reports/", "/admin/"]),
+        (staff, ["/staff/", "/staff/inbox/", "/staff/reports/", "/admin/"]),
     ]:
         page = new_page(user)
         page.add_init_script(RECORD_VIOLATIONS)

@@ -33,6 +33,8 @@ def test_staff_claim_nudge_and_resolve_an_unanswered_request(new_page, visit, ch
     page = new_page(staff)
     visit(page, "/")
     page.get_by_role("link", name="Staff area").click()
+    page.wait_for_url(re.compile("/staff/$"))
+    page.get_by_role("navigation", name="Staff area").get_by_role("link", name="Inbox").click()
     page.wait_for_url(re.compile("/staff/inbox/"))
     check_a11y(page)
     row = page.get_by_role("row").filter(has_text="Rhys Evans has not answered")

@@ -17,7 +17,7 @@ reverse relation or the app registry.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.apps import apps
 from django.conf import settings
@@ -31,7 +31,7 @@ from viewflow.workflow.status import STATUS
 
 from people import rules as people_rules
 
-from .states import CAPACITY_STATES, ENDED_STATES, State
+from .states import CAPACITY_STATES, ENDED_STATES, WORKING_STATES, State
 
 
 def guard(refusal: str) -> Callable:
@@ -169,6 +169,26 @@ def not_started_task_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}status__in": NOT_STARTED_TASK_STATUSES})
 
 
+def waits_on(tasks, person) -> bool:
+    """The flow waits on ``person``: one of the relationship's ``tasks`` is open and theirs."""
+    return any(task_is_open(task) and task.owner_id == person.pk for task in tasks)
+
+
+def waits_on_q(person_field: str, relationship: str = "pk"):
+    """``waits_on`` as an expression on ``Relationship``: an open task of its mentoring process
+    owned by the person in ``person_field`` ("mentee" or "mentor")."""
+    from django.db.models import Exists
+    from viewflow.workflow.models import Task
+
+    return Exists(
+        Task.objects.filter(
+            open_task_q(),
+            process__mentoringprocess__relationship=OuterRef(relationship),
+            owner=OuterRef(f"{person_field}_id"),
+        )
+    )
+
+
 def task_url(task) -> str:
     """The page where the task's owner does it (the flow node's execute view)."""
     return task.flow_task.reverse("execute", args=[task.process_id, task.pk])
@@ -220,6 +240,32 @@ def has_goal(relationship) -> bool:
 def both_gave_feedback(relationship) -> bool:
     authors = set(relationship.feedback.values_list("author_id", flat=True))
     return {relationship.mentee_id, relationship.mentor_id} <= authors
+
+
+# -- stalled: a relationship gone quiet -------------------------------------------------
+#
+# A relationship in one of the WORKING_STATES with no message, meeting or goal update
+# (``last_activity_at``) for STALLED_AFTER_DAYS (settings.REMINDERS; 0 turns the rule off).
+# The sweep that opens "stalled relationship" cases and the staff home's list both read it.
+
+
+def stalled_after_days() -> int:
+    return int(settings.REMINDERS.get("STALLED_AFTER_DAYS", 0) or 0)
+
+
+def is_stalled(relationship, now: datetime, days: int | None = None) -> bool:
+    days = stalled_after_days() if days is None else days
+    return (
+        days > 0 and relationship.state in WORKING_STATES and relationship.last_activity_at < now - timedelta(days=days)
+    )
+
+
+def stalled_q(now: datetime, days: int | None = None) -> Q:
+    """``is_stalled`` as a filter on ``Relationship`` (nothing when the rule is off)."""
+    days = stalled_after_days() if days is None else days
+    if days <= 0:
+        return Q(pk__in=[])
+    return Q(state__in=WORKING_STATES, last_activity_at__lt=now - timedelta(days=days))
 
 
 # -- requests expire: unanswered after REQUEST_EXPIRE_DAYS --------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from . import meeting_records, rules, worksheets
@@ -211,6 +212,27 @@ def meetings_held(relationship: Relationship) -> QuerySet[Meeting]:
 def meetings_held_as_mentor(user) -> QuerySet[Meeting]:
     """Every meeting held in the relationships where ``user`` is the mentor."""
     return held(Meeting.objects.filter(relationship__mentor=user)).order_by("starts_at", "pk")
+
+
+# -- for programme staff: what needs attention -------------------------------------------
+
+
+def waiting_requests() -> QuerySet[Relationship]:
+    """Requests the mentor has not answered yet, the longest waiting first."""
+    return (
+        Relationship.objects.filter(state=State.REQUESTED)
+        .select_related("mentee", "mentor", "area")
+        .order_by("created_at", "pk")
+    )
+
+
+def stalled_relationships(now=None) -> QuerySet[Relationship]:
+    """Relationships gone quiet (``journeys.rules.stalled_q``), the quietest first."""
+    return (
+        Relationship.objects.filter(rules.stalled_q(now or timezone.now()))
+        .select_related("mentee", "mentor", "area")
+        .order_by("last_activity_at", "pk")
+    )
 
 
 def other_open_requests(relationship: Relationship) -> list[Relationship]:

@@ -40,6 +40,9 @@ OPEN_STATES = [*OPEN_REQUEST_STATES, *MATCHED_STATES]
 # The stages where the two work together (after the first meeting is arranged, before feedback):
 # the ones that can stall, and where goals fall due.
 WORKING_STATES = [State.FIRST_CONVERSATION, State.PROGRESSION, State.COMPLETION]
+# The three stages behind them: feedback still to give, or given (the "completed" of the staff
+# home's funnel).
+STAGES_DONE_STATES = [State.FEEDBACK, State.COMPLETED]
 ENDED_STATES = [State.DECLINED, State.EXPIRED, State.COMPLETED, State.WITHDRAWN, State.CLOSED]
 # States that take one of the mentor's places (the capacity rule, ``journeys.rules``).
 CAPACITY_STATES = MATCHED_STATES

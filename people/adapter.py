@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from django.urls import reverse
 from django.utils.html import linebreaks, urlize
 
 from notifications.models import Notification
 from notifications.services import deliver_after_commit
+from project.roles import is_staff
 from project.text import one_line
 
 from .sites import current_site
@@ -28,6 +30,14 @@ def text_to_html(text: str) -> str:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_login_redirect_url(self, request) -> str:
+        """Programme staff land on the staff home; participants where they always did. (A ``next``
+        address, e.g. the page that sent them to sign in, still comes first: allauth asks this only
+        without one.)"""
+        if is_staff(request.user):
+            return reverse("staff_home")
+        return super().get_login_redirect_url(request)
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # allauth's own send_mail adds these; ours must too, or the emails read "Hello from !".
         ctx = {"request": allauth_context.request, "email": email, **context, "current_site": current_site()}

@@ -59,9 +59,9 @@ INSTALLED_APPS = [
     "support",
     "staff",
     "staff.matching",
-    "staff.imports",
     "staff.members",
     "staff.identity",
+    "staff.imports",
 ]
 
 MIDDLEWARE = [
@@ -236,6 +236,11 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="mentoring@localhost"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 STAFF_NOTIFICATION_EMAILS = env.list("STAFF_NOTIFICATION_EMAILS", default=[])
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="")
+# Replies by email to the programme's answers on a Contact message (support.inbound): the Reply-To is
+# support+<signed token>@SUPPORT_INBOUND_DOMAIN (empty: answers are on the platform only), and the
+# inbound endpoint /support/inbound/ accepts a raw message only with SUPPORT_INBOUND_SECRET (empty: off).
+SUPPORT_INBOUND_DOMAIN = env.str("SUPPORT_INBOUND_DOMAIN", default="")
+SUPPORT_INBOUND_SECRET = env.str("SUPPORT_INBOUND_SECRET", default="")
 
 # Development email (project/devmail.py): with EMAIL_BACKEND=project.devmail.DevMailBackend
 # (what `make run` picks when DEBUG is on), messages are JSON files here, read at /dev/emails/.

@@ -22,8 +22,8 @@ urlpatterns = [
     path("", include("support.urls")),
     path("", include("staff.urls")),
     path("", include("staff.matching.urls")),
-    path("", include("staff.imports.urls")),
     path("", include("staff.members.urls")),
+    path("", include("staff.imports.urls")),
     path("", include("staff.content.urls")),
     path("", include("staff.identity.urls")),
 ]

@@ -71,3 +71,42 @@ class ResolveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Kept with the case in the archive."),
     )
+
+
+class PeriodForm(forms.Form):
+    """The period the staff home's charts show (a GET form: the address can be kept and shared)."""
+
+    FIRST_YEAR, LAST_YEAR = 2000, 2100
+    MAX_DAYS = 5 * 366
+
+    start = DateBoxesField(
+        label=_("From"), help_text=_("For example, 1 9 2026"), error_messages={"required": _("Enter a start date.")}
+    )
+    end = DateBoxesField(
+        label=_("To"),
+        help_text=_("For example, 31 8 2027 (the day is included)"),
+        error_messages={"required": _("Enter an end date.")},
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        for name, value in (("start", start), ("end", end)):
+            if value is not None and not self.FIRST_YEAR <= value.year <= self.LAST_YEAR:
+                self.add_error(name, _("Choose a date between 2000 and 2100."))
+        if self.errors or start is None or end is None:
+            return data
+        if end < start:
+            self.add_error("end", _("The end date must be on or after the start date."))
+        elif (end - start).days > self.MAX_DAYS:
+            self.add_error("end", _("Choose a period of five years at most."))
+        return data
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your reply"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Emailed to the sender and kept on this case. They can answer by email or on the platform."),
+    )

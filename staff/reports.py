@@ -73,6 +73,9 @@ def _duration_words(value: timedelta | None) -> str:
     return ngettext("%(n)d day", "%(n)d days", round(hours / 24)) % {"n": round(hours / 24)}
 
 
+duration_words = _duration_words  # "3 days", "under an hour": the staff home says durations the same way
+
+
 def _median(values) -> timedelta | None:
     values = [v for v in values if v is not None and v >= timedelta(0)]
     return statistics.median(values) if values else None
@@ -98,6 +101,16 @@ def build(period_key: str = "90") -> Report:
         by_state=_relationships_by_state(),
         **cases,
     )
+
+
+def between(since, until):
+    """The ``in_period`` filter of a period with both ends: from ``since`` up to (not including) ``until``."""
+    return lambda field: Q(**{f"{field}__gte": since, f"{field}__lt": until})
+
+
+def request_figures(since, until) -> dict:
+    """The requests sent in a period with both ends (the staff home's chosen dates), as ``build`` counts them."""
+    return _request_figures(between(since, until))
 
 
 def _people_figures() -> dict:

@@ -9,9 +9,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -19,12 +18,13 @@ from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from journeys import rules
-from journeys.models import MATCHED_STATES, WORKING_STATES, Relationship, State
+from journeys.models import MATCHED_STATES, Relationship, State
 from journeys.services import relationships
 from journeys.services.base import Refused
 from notifications.services import notify, notify_staff
 from people import search
 from project.dates import long_date
+from support import services as support_services
 from support.services import set_support_request_status
 
 from . import flows as case_flow
@@ -32,7 +32,6 @@ from .models import CaseKind, StaffCase, StaffNote
 
 OPEN_TASK = rules.OPEN_TASK_STATUSES
 FINISHED = [PROCESS.DONE, PROCESS.CANCELED]
-STALLED_STATES = WORKING_STATES  # the stages where a relationship can stall
 MAX_SNOOZE_DAYS = 90
 
 
@@ -43,6 +42,15 @@ def _require_staff(user) -> None:
 
 def open_cases():
     return StaffCase.objects.exclude(status__in=FINISHED)
+
+
+def awake(cases, today: date):
+    """The cases not snoozed (or whose snooze is over): the inbox's Open tab."""
+    return cases.filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today))
+
+
+def snoozed(cases, today: date):
+    return cases.filter(snoozed_until__gt=today)
 
 
 def handle_task(case: StaffCase) -> Task | None:
@@ -157,17 +165,14 @@ def raise_case(relationship: Relationship, user, reason: str) -> StaffCase:
 def open_stalled_cases(now=None) -> int:
     """The sweep (Celery beat): relationships with no message, meeting or goal update for
     STALLED_AFTER_DAYS. One case per quiet spell: activity after a case allows a new one later."""
-    days = int(settings.REMINDERS.get("STALLED_AFTER_DAYS", 0) or 0)
-    if days <= 0:
+    if rules.stalled_after_days() <= 0:
         return 0
     now = now or timezone.now()
     already = StaffCase.objects.filter(
         kind=CaseKind.STALLED, relationship=OuterRef("pk"), created__gte=OuterRef("last_activity_at")
     )
     quiet = (
-        Relationship.objects.filter(state__in=STALLED_STATES, last_activity_at__lt=now - timedelta(days=days))
-        .exclude(Exists(already))
-        .select_related("mentee", "mentor")
+        Relationship.objects.filter(rules.stalled_q(now)).exclude(Exists(already)).select_related("mentee", "mentor")
     )
     opened = 0
     for relationship in quiet:
@@ -378,4 +383,33 @@ def resolve(case: StaffCase, user, resolution: str) -> StaffCase:
             claim(case, user)
         case_flow.case_resolved(case)
     case.refresh_from_db()
+    return case
+
+
+# -- the conversation after a Contact message --------------------------------------------
+
+
+def reply_to_sender(case: StaffCase, user, body: str):
+    """Answer the Contact message the case is about: emailed to the sender, kept on the case."""
+    _require_staff(user)
+    if case.support_request_id is None:
+        raise Refused(_("This case is not about a message from the Contact form."))
+    with transaction.atomic():
+        case = _lock_case(case)
+        reply = support_services.reply_as_staff(case.support_request, user, body)
+        note(case, user, _("Replied to the sender."), lock=False)
+    return reply
+
+
+def sender_replied(support_request, reply) -> StaffCase:
+    """The sender answered: their case again if it is still open (its owner and staff told), else a
+    new case about the same message in the queue."""
+    existing = open_cases().filter(kind=CaseKind.SUPPORT_REQUEST, support_request=support_request).first()
+    case = existing or open_case(
+        CaseKind.SUPPORT_REQUEST,
+        support_request=support_request,
+        summary=f"{support_request.name}: {support_request.subject}",
+        tell_staff=False,
+    )
+    notify_staff("support_reply_staff", support_request=support_request, reply=reply, case=case)
     return case

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 
 from django.contrib import messages
 from django.db.models import Prefetch, Q
@@ -25,10 +26,12 @@ from journeys.forms import form_errors
 from journeys.models import Relationship
 from journeys.rules import task_url as _task_url
 from journeys.services.base import Refused
+from project.downloads import attachment
 from project.downloads import csv_cell as _cell
-from project.roles import EXPORT, staff_required
+from project.roles import EXPORT, SEE_FEEDBACK_AUTHORS, can, staff_required
+from support import selectors as support_selectors
 
-from . import forms, services
+from . import dashboard, forms, services
 from . import reports as programme
 from .flows import CaseFlow
 from .models import StaffCase
@@ -39,6 +42,64 @@ TABS = [
     ("snoozed", gettext_lazy("Snoozed")),
     ("archive", gettext_lazy("Archive")),
 ]
+
+
+def _period(request) -> tuple[forms.PeriodForm, dashboard.Period]:
+    """The period asked for in the address (``start_0`` ... ``end_2``), or the last 12 months when
+    none is asked for or the dates given are wrong (the form then says what is wrong)."""
+    default = dashboard.default_period()
+    if not any(key.startswith(("start", "end")) for key in request.GET):
+        return forms.PeriodForm(initial={"start": default.start, "end": default.end}), default
+    form = forms.PeriodForm(request.GET)
+    if form.is_valid():
+        return form, dashboard.Period(form.cleaned_data["start"], form.cleaned_data["end"])
+    return form, default
+
+
+@staff_required
+def home(request):
+    """The staff home: what needs attention now, and the programme's shape over a period in charts
+    (staff.dashboard); every staff member lands here after signing in."""
+    form, period = _period(request)
+    query = request.GET.urlencode() if form.is_bound and form.is_valid() else ""
+    context = {
+        "attention": dashboard.attention(),
+        "form": form,
+        "period": period,
+        "charts": dashboard.all_charts(period),
+        "query_mark": f"?{query}" if query else "",
+        "can_export": can(request.user, EXPORT),
+        "with_names": can(request.user, SEE_FEEDBACK_AUTHORS),
+        "nav": "staff",
+    }
+    return render(request, "staff/home.html", context)
+
+
+@staff_required(perm=EXPORT)
+def home_csv(request, key: str):
+    """One chart of the staff home as a spreadsheet, for the same period."""
+    if key not in dashboard.CHART_KEYS:
+        raise Http404("No such chart.")
+    _form, period = _period(request)
+    chart = dashboard.chart(key, period)
+    rows = [chart.columns, *chart.rows]
+    return attachment(_csv(rows), "text/csv; charset=utf-8", f"{key}-{period.start}-{period.end}.csv")
+
+
+@staff_required(perm=EXPORT)
+def feedback_csv(request):
+    """Feedback comments and ratings of the period; names only for staff allowed to see them."""
+    _form, period = _period(request)
+    rows = dashboard.feedback_export(period, with_names=request.user.has_perm(SEE_FEEDBACK_AUTHORS))
+    return attachment(_csv(rows), "text/csv; charset=utf-8", f"feedback-{period.start}-{period.end}.csv")
+
+
+def _csv(rows) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow([_cell(value) for value in row])
+    return out.getvalue()
 
 
 @staff_required
@@ -59,9 +120,9 @@ def inbox(request):
     else:
         cases = cases.filter(pk__in=services.open_cases())
         if tab == "snoozed":
-            cases = cases.filter(snoozed_until__gt=today)
+            cases = services.snoozed(cases, today)
         else:
-            cases = cases.filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today))
+            cases = services.awake(cases, today)
         if tab == "mine":
             cases = cases.filter(task__owner=request.user, task__status__in=services.OPEN_TASK)
         cases = cases.order_by("created", "pk")
@@ -110,12 +171,12 @@ def raise_case(request, relationship_pk: int):
     form = forms.RaiseCaseForm(request.POST)
     if not form.is_valid():
         messages.error(request, form_errors(form))
-        return redirect("relationship", relationship_pk)
+        return redirect("staff_relationship", relationship_pk)
     try:
         case = services.raise_case(relationship, request.user, form.cleaned_data["reason"])
     except Refused as refused:
         messages.error(request, refused.message)
-        return redirect("relationship", relationship_pk)
+        return redirect("staff_relationship", relationship_pk)
     return redirect(_task_url(services.handle_task(case)))
 
 
@@ -129,6 +190,19 @@ def _case_context(case: StaffCase, **extra) -> dict:
         "nav": "staff",
         **extra,
     }
+    if case.support_request_id:
+        account, confirmed = support_selectors.sender_account(case.support_request)
+        context["conversation"] = support_selectors.conversation(case.support_request)
+        context["sender_account"], context["sender_confirmed"] = account, confirmed
+        context["sender_relationships"] = (
+            list(
+                Relationship.objects.filter(Q(mentee=account) | Q(mentor=account))
+                .select_related("mentee", "mentor")
+                .order_by("-created_at")[:20]
+            )
+            if account
+            else []
+        )
     if relationship is not None:
         context["activity"] = {
             "messages": relationship.conversation.messages.count(),
@@ -153,6 +227,7 @@ class HandleCase(View):
         "suggest": forms.SuggestForm,
         "close": forms.CloseForm,
         "resolve": forms.ResolveForm,
+        "reply": forms.ReplyForm,
     }
     ACTIONS = (*FORMS, "release")
 
@@ -202,6 +277,9 @@ class HandleCase(View):
                 services.snooze(case, request.user, data["until"])
                 messages.success(request, _("Case snoozed. It is under Snoozed until then."))
                 return redirect("staff_inbox")
+            elif action == "reply":
+                services.reply_to_sender(case, request.user, data["body"])
+                done = _("Reply sent and kept on the case.")
             elif action == "suggest":
                 services.suggest_mentors(case, request.user, data["mentors"])
                 done = _("Suggestions sent to the mentee.")

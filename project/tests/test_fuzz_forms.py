@@ -357,11 +357,16 @@ def world(db):
         min_score=0,
     )
     matching.run_proposal(matching_round, staff)
+    member = make_mentor(first_name="Mel", capacity=3)  # the member directory's pages act on her
+    from support.services import submit_support_request
+
+    support_request = submit_support_request(
+        user=mentee, name="Mia", email=mentee.email, subject="My mentor is away", message="What now?"
+    )
     # h1: a request answered from its email (the link works without signing in)
     from journeys import answer_links
 
     email_request = send(make_mentee(first_name="Eve"), make_mentor(first_name="Eli", capacity=3))
-    member = make_mentor(first_name="Mel", capacity=3)  # the member directory's pages act on her
     record_mentee = make_mentee(first_name="Rec")
     record_case = raise_case(
         walk_to(send(record_mentee, mentor), record_mentee, mentor, "arranging"), staff, "And this"
@@ -386,9 +391,10 @@ def world(db):
         "first_mentee": first_mentee,
         "first_conversation": first_conversation,
         "round": matching_round,
+        "member": member,
+        "support_request": support_request,
         **_imports_world(staff),
         "email_answer": urlsplit(answer_links.urls(email_request)["decline"]).path,
-        "member": member,
     }
 
 
@@ -445,14 +451,18 @@ PAGES = [
     ("mentee", lambda w: f"/goals/{w['matched'].goals.first().pk}/edit/"),
     ("mentee", lambda w: f"/relationships/{w['matched'].pk}/goals/"),
     ("mentee", lambda w: "/notifications/"),
+    ("mentee", lambda w: f"/support/messages/{w['support_request'].pk}/"),  # answering the programme's reply
     ("mentee", lambda w: f"/relationships/{w['matched'].pk}/worksheets/swot/"),
     ("mentee", lambda w: f"/relationships/{w['matched'].pk}/concern/"),
     ("mentee", lambda w: f"/meetings/{w['matched'].meetings.first().pk}/cancel/confirm/"),
     ("staff", lambda w: f"/relationships/{w['matched'].pk}/"),
+    ("staff", lambda w: "/staff/"),
     ("staff", lambda w: "/staff/inbox/"),
     ("staff", lambda w: f"/staff/cases/{w['record_case'].pk}/"),
     ("staff", lambda w: case_url(w["case"])),
     ("staff", lambda w: "/staff/reports/"),
+    ("staff", lambda w: "/staff/relationships/"),  # the directory's filters (a GET form)
+    ("staff", lambda w: f"/staff/relationships/{w['arranging'].pk}/"),  # opens a case (staff_raise_case)
     ("staff", lambda w: "/privacy/edit/"),
     ("staff", lambda w: "/staff/settings/"),
     ("staff", lambda w: "/staff/matching/new/"),
@@ -465,12 +475,12 @@ PAGES = [
     ("staff", lambda w: f"/staff/content/resources/{Resource.objects.order_by('pk').first().pk}/"),
     ("staff", lambda w: f"/staff/matching/{w['round'].pk}/"),
     ("mentee", lambda w: f"/matching/{w['round'].pk}/shortlist/"),
-    ("staff", lambda w: "/staff/import/"),
-    ("staff", lambda w: "/staff/settings/signup/"),
-    ("staff", lambda w: f"/staff/import/{w['import'].pk}/"),
     ("staff", lambda w: "/staff/members/"),
     ("staff", lambda w: f"/staff/members/{w['member'].pk}/"),
     ("staff", lambda w: f"/staff/members/{w['member'].pk}/deactivate/"),
+    ("staff", lambda w: "/staff/import/"),
+    ("staff", lambda w: "/staff/settings/signup/"),
+    ("staff", lambda w: f"/staff/import/{w['import'].pk}/"),
     ("newcomer", lambda w: onboarding_url(w["newcomer"])),
     ("arranging_mentee", lambda w: step_url(w["arranging"], w["arranging_mentee"])),
     ("withdrawn_mentee", lambda w: step_url(w["withdrawn"], w["withdrawn_mentee"])),
@@ -507,6 +517,8 @@ NO_FORM = {
     "resource": "one resource: read only",
     "staff_reports_csv": "a CSV download",
     "programme_logo": "the programme's logo (an image)",
+    "staff_home_csv": "a chart's numbers as a CSV download (the period's dates are checked by the home's form)",
+    "staff_feedback_csv": "the feedback comments as a CSV download (the same period form as the home)",
     "find_mentor": "a search (GET) form, fuzzed above as a GET",
     "meeting_cancel": "no free input: the cancel button on the meetings page",
     "request_reinstate": "no free input: the reinstate button on the relationship page",
@@ -530,6 +542,8 @@ NO_FORM = {
     "goal_delete_confirm": "no free input: the confirmation button posts to goal_action",
     "meetings": "the meeting list: links only (cancelling asks on a page of its own, fuzzed above)",
     "calendar_feed": "a calendar feed (.ics) for calendar apps (key and secret in the URL, no free input)",
+    "support_messages": "the list of a person's Contact messages: links only",
+    "support_inbound": "the mail provider's webhook: a raw email with a shared secret (support/tests/test_replies.py)",
     "staff_matching": "the list of matching rounds: links only",
     "staff_import_errors": "a CSV download of an import's problem rows",
     "staff_import_confirm": "no free input: the Import button of a preview",

@@ -115,6 +115,17 @@ def rel(w):
     return {"pk": w["rel"].pk}
 
 
+def _mentees_message(w):
+    """A Contact message the world's mentee sent signed in (made when first asked for)."""
+    from support.models import SupportRequest
+
+    mentee = w["users"]["mentee"]
+    found, _new = SupportRequest.objects.get_or_create(
+        user=mentee, defaults={"name": "Mia Mentee", "email": mentee.email, "subject": "Hello", "message": "Hi"}
+    )
+    return found
+
+
 def goal_pk(w, **extra):
     return {"pk": w["goal"].pk, **extra}
 
@@ -208,7 +219,15 @@ TABLE: dict[str, Row] = {
     "resource": row(OK, OK, OK, OK, OK, lambda w: {"pk": w["resource"].pk}),
     "privacy": PUBLIC,
     "privacy_edit": MANAGERS_ONLY,
+    # the sender's side of the conversation after a Contact message: their own only (staff read it on the case)
+    "support_messages": SIGNED_IN,
+    "support_message": row(LOGIN, NO, OK, NO, NO, lambda w: {"pk": _mentees_message(w).pk}),
+    # answers by email, posted by the mail provider with the shared secret (none here: 404 to all)
+    "support_inbound": row(NO, NO, NO, NO, NO, method="post"),
     # staff
+    "staff_home": STAFF_ONLY,
+    "staff_home_csv": row(LOGIN, NO, NO, NO, OK, lambda w: {"key": "funnel"}, support=NO),
+    "staff_feedback_csv": MANAGERS_ONLY,
     "staff_inbox": STAFF_ONLY,
     "staff_case": row(LOGIN, NO, NO, NO, {OK, GO}, lambda w: {"pk": w["case"].pk}),
     "staff_support_request_case": row(LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["support_request"].pk}),
@@ -217,6 +236,9 @@ TABLE: dict[str, Row] = {
         LOGIN, NO, NO, NO, GO, lambda w: {"relationship_pk": w["rel"].pk}, method="post", data=POSTED
     ),
     "staff_reports": STAFF_ONLY,
+    # the relationship directory and the staff view of one relationship: any programme staff (read-only)
+    "staff_relationships": STAFF_ONLY,
+    "staff_relationship": row(LOGIN, NO, NO, NO, OK, rel),
     "staff_reports_csv": MANAGERS_ONLY,
     # the member directory (staff.members): support staff read it, managers act and export
     "staff_members": STAFF_ONLY,

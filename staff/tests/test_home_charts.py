@@ -1,0 +1,250 @@
+"""The staff home's charts: each figure on a crafted programme, the period, the CSVs, the feedback export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from django.utils import timezone
+
+from journeys.models import Feedback, Relationship, StateChange
+from journeys.services import relationships
+from journeys.tests.helpers import send, walk_to
+from people.models import Profile
+from people.tests.factories import make_mentee, make_mentor, make_staff, make_user
+from staff import dashboard
+
+pytestmark = pytest.mark.django_db
+
+
+def _move(rel, days, field="created_at"):
+    Relationship.objects.filter(pk=rel.pk).update(**{field: timezone.now() - timedelta(days=days)})
+
+
+@pytest.fixture
+def programme(staff):
+    """Four mentors and seven mentees who joined this month, one person who joined long ago."""
+    a = make_mentor(first_name="Ada", capacity=3)
+    b = make_mentor(first_name="Bea", capacity=1)
+    c = make_mentor(first_name="Cy", capacity=2)
+    d = make_mentor(first_name="Dov", capacity=2)
+    m = {k: make_mentee(first_name=f"Mentee{k}") for k in range(1, 8)}
+    Profile.objects.filter(user=m[5]).update(completed_at=None)  # registered, profile not complete
+    done = walk_to(send(m[1], a), m[1], a, "completed")  # feedback: 5 from the mentee, 4 from the mentor
+    Feedback.objects.filter(author=m[1]).update(comments='=HYPERLINK("http://x")')
+    arranging = send(m[2], b)
+    _move(arranging, 2)  # answered 2 days after it was sent
+    relationships.accept_request(arranging, b)
+    waiting = send(m[3], a)
+    declined = send(m[4], a)
+    _move(declined, 8)  # answered 8 days after it was sent
+    relationships.decline_request(declined, a, "Full diary")
+    withdrawn = send(m[6], c)
+    relationships.withdraw_request(withdrawn, m[6])
+    matched = send(m[7], d)
+    relationships.accept_request(matched, d)
+    old = make_mentee(first_name="Long", last_name="Ago")
+    type(old).objects.filter(pk=old.pk).update(date_joined=timezone.now() - timedelta(days=200))
+    return {"done": done, "waiting": waiting, "declined": declined, "mentor": a, "mentee": m[1]}
+
+
+def _month():
+    today = timezone.localdate()
+    return dashboard.Period(today - timedelta(days=30), today)
+
+
+def test_the_funnel(programme):
+    chart = dashboard.funnel(_month(), timezone.now())
+    assert [(row[0], row[1]) for row in chart.rows] == [
+        ("Registered", 11),
+        ("Profile complete", 10),
+        ("Request sent", 10),
+        ("Matched", 6),
+        ("First meeting held", 2),
+        ("Goals set", 2),
+        ("Completed", 2),
+        ("Feedback given", 2),
+    ]
+    assert chart.rows[3][2] == "55%"
+    assert "Matched 6" in chart.svg and 'role="img"' in chart.svg and "<desc" in chart.svg
+
+
+def test_the_funnel_follows_the_period(programme):
+    today = timezone.localdate()
+    earlier = dashboard.funnel(
+        dashboard.Period(today - timedelta(days=300), today - timedelta(days=100)), timezone.now()
+    )
+    assert [row[1] for row in earlier.rows] == [1, 1, 0, 0, 0, 0, 0, 0]
+    year = dashboard.funnel(dashboard.default_period(), timezone.now())
+    assert year.rows[0][1] == 12
+
+
+def test_requests_and_matches_per_week(programme):
+    today = timezone.localdate()
+
+    def week_of(day):
+        return (day - timedelta(days=day.weekday())).isoformat()
+
+    sent = Counter(week_of(today - timedelta(days=d)) for d in (0, 0, 0, 0, 2, 8))  # six requests
+    chart = dashboard.weekly(_month())
+    assert len(chart.rows) == len({week_of(today - timedelta(days=d)) for d in range(31)})
+    assert chart.rows[-1][0] == week_of(today)
+    for week, requests, matches in chart.rows:
+        assert requests == sent.get(week, 0), week
+        assert matches == (3 if week == week_of(today) else 0), week  # all three accepted today
+
+
+def test_time_for_mentors_to_answer(programme):
+    chart = dashboard.answers(_month())
+    assert chart.rows == [
+        ["Within a day", 2],
+        ["1 to 3 days", 1],
+        ["3 to 7 days", 0],
+        ["1 to 2 weeks", 1],
+        ["2 weeks or more", 0],
+        ["Not answered yet", 1],
+        ["Withdrawn before an answer", 1],
+    ]
+    assert StateChange.objects.filter(action__in=["accept", "decline"]).count() == 4
+    assert "Typical time to answer" in chart.summary
+
+
+def test_feedback_ratings(programme):
+    chart = dashboard.ratings(_month())
+    assert chart.rows == [[1, 0, 0, 0], [2, 0, 0, 0], [3, 0, 0, 0], [4, 0, 1, 1], [5, 1, 0, 1]]
+    assert "4.5 out of 5" in chart.summary
+    today = timezone.localdate()
+    none = dashboard.ratings(dashboard.Period(today - timedelta(days=300), today - timedelta(days=100)))
+    assert none.summary == "No feedback was given in the period."
+
+
+def test_mentor_capacity_used(programme):
+    chart = dashboard.capacity()
+    assert chart.rows == [
+        ["Room for mentees, none yet", 2],
+        ["Room for more, some places taken", 1],
+        ["Full", 1],
+    ]
+    assert "2 of the 8 places" in chart.summary and "(25%)" in chart.summary
+
+
+# -- the page: the period form, the tables, the downloads ---------------------------------------
+
+
+def _dates(start, end) -> dict:
+    return {
+        "start_0": start.day,
+        "start_1": start.month,
+        "start_2": start.year,
+        "end_0": end.day,
+        "end_1": end.month,
+        "end_2": end.year,
+    }
+
+
+def test_the_page_shows_every_chart_with_its_table(client, programme, staff):
+    client.force_login(staff)
+    html = client.get(reverse("staff_home")).content.decode()
+    for key in dashboard.CHART_KEYS:
+        assert f'id="chart-{key}-title"' in html
+        assert reverse("staff_home_csv", args=[key]) in html
+    assert html.count("<caption>") == len(dashboard.CHART_KEYS)
+    assert "<details><summary>The numbers: requests and matches per week" in html
+    assert "cdn" not in html.lower() and "<script" not in html.split("</header>")[-1]
+    assert reverse("staff_feedback_csv") in html and "who wrote it about whom" in html
+
+
+def test_a_chosen_period(client, programme, staff):
+    client.force_login(staff)
+    today = timezone.localdate()
+    start, end = today - timedelta(days=300), today - timedelta(days=100)
+    html = client.get(reverse("staff_home"), _dates(start, end)).content.decode()
+    assert f"From {start:%-d %B %Y} to {end:%-d %B %Y}" in html
+    assert '<th scope="row">Registered</th><td>1</td>' in html
+    assert f"start_0={start.day}" in html  # the downloads keep the period
+
+
+def test_wrong_dates_are_explained_on_their_field(client, programme, staff):
+    client.force_login(staff)
+    today = timezone.localdate()
+    bad = {**_dates(today, today), "start_0": "31", "start_1": "2"}
+    html = client.get(reverse("staff_home"), bad).content.decode()
+    assert 'id="id_start_error"' in html and "That date does not exist" in html
+    assert 'aria-describedby="id_start_helptext id_start_error"' in html
+    assert "the last 12 months" in html
+    backwards = _dates(today, today - timedelta(days=3))
+    html = client.get(reverse("staff_home"), backwards).content.decode()
+    assert 'id="id_end_error"' in html and "on or after the start date" in html
+    too_long = _dates(today - timedelta(days=6 * 366), today)
+    assert "five years at most" in client.get(reverse("staff_home"), too_long).content.decode()
+    ancient = _dates(today.replace(year=1066), today)
+    assert "between 2000 and 2100" in client.get(reverse("staff_home"), ancient).content.decode()
+
+
+def _rows(response) -> list[list[str]]:
+    assert response["Content-Type"].startswith("text/csv") and "attachment" in response["Content-Disposition"]
+    assert response["Cache-Control"] == "private, no-store"
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+def test_each_chart_downloads_as_csv(client, programme, staff):
+    client.force_login(staff)
+    today = timezone.localdate()
+    query = _dates(today - timedelta(days=30), today)
+    for key in dashboard.CHART_KEYS:
+        chart = dashboard.chart(key, _month())
+        rows = _rows(client.get(reverse("staff_home_csv", args=[key]), query))
+        assert rows == [[str(c) for c in chart.columns], *[[str(v) for v in r] for r in chart.rows]], key
+    funnel = _rows(client.get(reverse("staff_home_csv", args=["funnel"]), query))
+    assert funnel[1] == ["Registered", "11", "100%"]
+    assert client.get(reverse("staff_home_csv", args=["nonsense"])).status_code == 404
+
+
+def test_support_staff_see_the_charts_but_download_nothing(client, programme):
+    client.force_login(make_staff(email="support@example.com", role="support"))
+    html = client.get(reverse("staff_home")).content.decode()
+    assert 'id="chart-funnel-title"' in html
+    assert reverse("staff_home_csv", args=["funnel"]) not in html and reverse("staff_feedback_csv") not in html
+    assert client.get(reverse("staff_home_csv", args=["funnel"])).status_code == 403
+    assert client.get(reverse("staff_feedback_csv")).status_code == 403
+
+
+def test_the_feedback_export_with_names(client, programme, staff):
+    client.force_login(staff)  # a programme manager: project.see_feedback_authors
+    rows = _rows(client.get(reverse("staff_feedback_csv")))
+    assert rows[0][-2:] == ["written by", "about"]
+    done = programme["done"]
+    by_mentee = next(r for r in rows[1:] if r[3] == "mentee")
+    assert by_mentee[0] == str(done.pk) and by_mentee[4] == "5"
+    assert by_mentee[5] == '\'=HYPERLINK("http://x")'  # no formula reaches a spreadsheet
+    assert by_mentee[6:] == [done.mentee.display_name, done.mentor.display_name]
+    assert len(rows) == 3
+
+
+def test_the_feedback_export_without_names(client, programme):
+    exporter = make_user(email="exports@example.com", is_staff=True)
+    exporter.user_permissions.add(Permission.objects.get(content_type__app_label="project", codename="export_data"))
+    client.force_login(exporter)
+    rows = _rows(client.get(reverse("staff_feedback_csv")))
+    assert rows[0] == ["relationship", "area of support", "given on", "given by", "rating", "comments"]
+    body = "\n".join(",".join(r) for r in rows)
+    done = programme["done"]
+    for name in (done.mentee.first_name, done.mentor.first_name, done.mentee.email, done.mentor.email):
+        assert name not in body
+    assert sorted(r[4] for r in rows[1:]) == ["4", "5"]
+    html = client.get(reverse("staff_home")).content.decode()
+    assert "without names" in html
+
+
+def test_the_feedback_export_follows_the_period(client, programme, staff):
+    client.force_login(staff)
+    today = timezone.localdate()
+    rows = _rows(
+        client.get(reverse("staff_feedback_csv"), _dates(today - timedelta(days=300), today - timedelta(days=100)))
+    )
+    assert len(rows) == 1  # the header only
