@@ -197,6 +197,8 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Videos staff upload to Resources (support/videos.py): MP4 or WebM, checked by content, up to this size.
+RESOURCE_VIDEO_MAX_BYTES = env.int("RESOURCE_VIDEO_MAX_BYTES", default=200 * 1024 * 1024)
 ATTACHMENT_ALLOWED_TYPES = env.list(
     "ATTACHMENT_ALLOWED_TYPES",
     default=[

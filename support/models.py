@@ -1,8 +1,13 @@
 """Need Help? and Resources: FAQs, support requests from the contact form, guides and videos.
 
-All three are edited by programme staff in the Django admin; participants only read
-FAQs and resources, and anyone (signed in or not) may send a support request.
+Programme managers edit FAQs and resources on the platform (``staff.content``); participants
+only read them, and anyone (signed in or not) may send a support request.
 """
+
+from __future__ import annotations
+
+import os
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -67,8 +72,24 @@ class SupportRequest(models.Model):
         return f"{self.subject} ({self.name})"
 
 
+def _private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+def resource_video_path(instance: Resource, filename: str) -> str:
+    extension = os.path.splitext(filename)[1].lower()
+    return f"resources/videos/{uuid.uuid4().hex}{extension if extension in ('.mp4', '.webm') else ''}"
+
+
+def resource_captions_path(instance: Resource, filename: str) -> str:
+    return f"resources/captions/{uuid.uuid4().hex}.vtt"
+
+
 class Resource(models.Model):
-    """A guide (text written here) or a video (an external link, or “coming soon”)."""
+    """A guide (text written here) or a video: linked (``url``), uploaded to the platform (``video``,
+    with captions), or “coming soon”."""
 
     class Kind(models.TextChoices):
         GUIDE = "guide", _("Guide")
@@ -95,12 +116,22 @@ class Resource(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0, help_text=_("Lower numbers come first within the stage."))
     published = models.BooleanField(default=True, help_text=_("Untick to hide this resource from participants."))
+    # An uploaded video (MP4 or WebM, checked by content: support/videos.py) and its WebVTT captions.
+    # Both live in the private storage and are served only to signed-in members by
+    # support.views.resource_video / resource_captions.
+    video = models.FileField(_("uploaded video"), upload_to=resource_video_path, storage=_private_storage, blank=True)
+    video_type = models.CharField(max_length=20, blank=True, editable=False)
+    captions = models.FileField(_("captions"), upload_to=resource_captions_path, storage=_private_storage, blank=True)
 
     class Meta:
         ordering = ["position", "pk"]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def video_coming_soon(self) -> bool:
+        return self.kind == self.Kind.VIDEO and not self.url and not self.video
 
 
 class PrivacyNotice(models.Model):

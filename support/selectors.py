@@ -34,6 +34,18 @@ def resource_sections() -> list[Group]:
     return [g for g in groups if g.items]
 
 
+def all_faq_sections() -> list[Group]:
+    """Staff: every FAQ, drafts included, in every section (empty ones too)."""
+    faqs = list(FAQ.objects.order_by("position", "pk"))
+    return [Group(value, label, [f for f in faqs if f.category == value]) for value, label in FAQ.Category.choices]
+
+
+def all_resource_sections() -> list[Group]:
+    """Staff: every resource, drafts included, by stage (empty stages too)."""
+    resources = list(Resource.objects.order_by("position", "pk"))
+    return [Group(value, label, [r for r in resources if r.stage == value]) for value, label in Resource.Stage.choices]
+
+
 def access_resource(user, pk: int) -> Resource:
     """A resource someone may read: published ones for everyone; staff may also preview hidden ones."""
     resource = Resource.objects.filter(pk=pk).first()

@@ -7,6 +7,8 @@ urlpatterns = [
     path("help/contact/", views.contact, name="contact"),
     path("resources/", views.resources, name="resources"),
     path("resources/<int:pk>/", views.resource, name="resource"),
+    path("resources/<int:pk>/video/", views.resource_video, name="resource_video"),
+    path("resources/<int:pk>/captions.vtt", views.resource_captions, name="resource_captions"),
     path("privacy/", views.privacy_page, name="privacy"),
     path("privacy/edit/", views.privacy_edit, name="privacy_edit"),
 ]

@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -98,3 +100,30 @@ def privacy_edit(request):
     else:
         form = PrivacyNoticeForm(initial={"body": notice.body})
     return render(request, "support/privacy_edit.html", {"form": form, "notice": notice})
+
+
+def _private_file(field, content_type: str) -> FileResponse:
+    """A resource's uploaded file from the private storage, played in the page (not downloaded)."""
+    if not field:
+        raise Http404("No such file")
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404("No such file") from missing
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def resource_video(request, pk: int):
+    """An uploaded video: to signed-in members only (the file is never under a public URL)."""
+    item = selectors.access_resource(request.user, pk)
+    return _private_file(item.video, item.video_type or "video/mp4")
+
+
+@login_required
+def resource_captions(request, pk: int):
+    item = selectors.access_resource(request.user, pk)
+    return _private_file(item.captions, "text/vtt; charset=utf-8")

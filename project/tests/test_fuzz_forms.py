@@ -36,6 +36,7 @@ from journeys.services import relationships
 from journeys.tests.helpers import open_task, send, walk_to
 from people.tests.factories import make_mentee, make_mentor, make_staff, make_user
 from project.text import has_control_characters
+from support.models import FAQ, Resource
 
 pytestmark = pytest.mark.django_db
 
@@ -436,6 +437,12 @@ PAGES = [
     ("staff", lambda w: "/privacy/edit/"),
     ("staff", lambda w: "/staff/matching/new/"),
     ("staff", lambda w: "/staff/content/lists/areas/"),
+    ("staff", lambda w: "/staff/content/faqs/"),
+    ("staff", lambda w: "/staff/content/faqs/new/"),
+    ("staff", lambda w: f"/staff/content/faqs/{FAQ.objects.order_by('pk').first().pk}/"),
+    ("staff", lambda w: "/staff/content/resources/"),
+    ("staff", lambda w: "/staff/content/resources/new/"),
+    ("staff", lambda w: f"/staff/content/resources/{Resource.objects.order_by('pk').first().pk}/"),
     ("staff", lambda w: f"/staff/matching/{w['round'].pk}/"),
     ("mentee", lambda w: f"/matching/{w['round'].pk}/shortlist/"),
     ("staff", lambda w: "/staff/members/"),
@@ -501,6 +508,10 @@ NO_FORM = {
     "calendar_feed": "a calendar feed (.ics) for calendar apps (key and secret in the URL, no free input)",
     "staff_matching": "the list of matching rounds: links only",
     "staff_content": "the Content overview: links only",
+    "resource_video": "an uploaded video file, played on a resource's page",
+    "resource_captions": "an uploaded video's captions file (WebVTT)",
+    "staff_content_faq_delete": "a confirmation page: no free input, only the Delete button",
+    "staff_content_resource_delete": "a confirmation page: no free input, only the Delete button",
     "staff_matching_forbid": "the pin form's second button (formaction): the same fields, fuzzed through staff_matching_pin",
     "staff_matching_run": "no free input: the Propose / Re-run button on the round's page",
     "staff_matching_rule_remove": "no free input: the Remove button beside a pin or ban",

@@ -128,6 +128,7 @@ ALLOWED = {
     "staff/matching/solver.py": ("min-cost flow", "pinned pairs"),  # SolverError: a programming error, not shown
     "journeys/worksheets.py": ("Using SWOT", "Using G-STAR"),  # the Resources guides' titles, looked up
     "project/downloads.py": ("private, no-store", 'attachment; filename="'),  # a download's headers
+    "support/views.py": ("private, max-age=", "text/vtt; charset="),  # a Resources video's headers
     "journeys/views/pages.py": (
         "private, no-store",  # Cache-Control header
         'attachment; filename="',  # Content-Disposition header

@@ -55,7 +55,7 @@ from staff import services as staff_services
 from staff.flows import CaseFlow
 from staff.matching import services as matching_services
 from support import services as support_services
-from support.models import Resource
+from support.models import FAQ, Resource
 
 pytestmark = pytest.mark.django_db
 
@@ -198,6 +198,9 @@ TABLE: dict[str, Row] = {
     "help": PUBLIC,
     "contact": PUBLIC,
     "resources": PUBLIC,
+    # an uploaded video and its captions (private storage): signed-in members only
+    "resource_video": row(LOGIN, OK, OK, OK, OK, lambda w: {"pk": w["video_resource"].pk}),
+    "resource_captions": row(LOGIN, OK, OK, OK, OK, lambda w: {"pk": w["video_resource"].pk}),
     "resource": row(OK, OK, OK, OK, OK, lambda w: {"pk": w["resource"].pk}),
     "privacy": PUBLIC,
     "privacy_edit": MANAGERS_ONLY,
@@ -253,6 +256,14 @@ TABLE: dict[str, Row] = {
     # content (staff.content): programme managers only
     "staff_content": MANAGERS_ONLY,
     "staff_content_taxonomy": row(LOGIN, NO, NO, NO, OK, lambda w: {"kind": "areas"}, support=NO),
+    "staff_content_faqs": MANAGERS_ONLY,
+    "staff_content_faq_new": MANAGERS_ONLY,
+    "staff_content_faq_edit": row(LOGIN, NO, NO, NO, OK, lambda w: {"pk": w["faq"].pk}, support=NO),
+    "staff_content_faq_delete": row(LOGIN, NO, NO, NO, OK, lambda w: {"pk": w["faq"].pk}, support=NO),
+    "staff_content_resources": MANAGERS_ONLY,
+    "staff_content_resource_new": MANAGERS_ONLY,
+    "staff_content_resource_edit": row(LOGIN, NO, NO, NO, OK, lambda w: {"pk": w["resource"].pk}, support=NO),
+    "staff_content_resource_delete": row(LOGIN, NO, NO, NO, OK, lambda w: {"pk": w["resource"].pk}, support=NO),
     "matching_shortlist": row(LOGIN, NO, OK, NO, NO, lambda w: {"pk": w["round"].pk}),
     # issue 9 (h5): worksheets are the pair's own (staff 404 too, like messages); the proposal is
     # on the relationship's summary, which staff see; the CPD pack is each person's own
@@ -463,10 +474,22 @@ def world(db):
         "failed_email": failed_email,
         "notification": Notification.objects.filter(recipient=mentee).first(),
         "resource": Resource.objects.first(),
+        "faq": FAQ.objects.order_by("pk").first(),
+        "video_resource": _video_resource(),
         "stop_token": reminders.stop_token(mentee, reminders.Kind.FEEDBACK),
         "heartbeat": Heartbeat.objects.create(name=WORKER_AND_BEAT, seen_at=timezone.now()),
         "feed": meeting_services.open_calendar_feed(mentee),
     }
+
+
+def _video_resource() -> Resource:
+    from django.core.files.base import ContentFile
+
+    resource = Resource(title="Welcome film", kind="video", summary="Hello", video_type="video/mp4")
+    resource.video.save("film.mp4", ContentFile(b"\x00\x00\x00\x18ftypmp42" + bytes(64)), save=False)
+    resource.captions.save("film.vtt", ContentFile(b"WEBVTT\n"), save=False)
+    resource.save()
+    return resource
 
 
 FLOWS = {"mentoring": MentoringFlow, "onboarding": OnboardingFlow, "case": CaseFlow}

@@ -8,12 +8,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from journeys.services.base import Refused
 from people import taxonomy
 from project.roles import MANAGE, staff_required
+from support import content
+from support import selectors as content_selectors
+from support.models import FAQ, Resource
 
 from . import forms
 
@@ -32,7 +36,19 @@ def index(request):
             in_use=Count("pk", filter=Q(active=True)), retired=Count("pk", filter=Q(active=False))
         )
         lists.append({"kind": kind, **counts})
-    return render(request, "staff/content/index.html", {"lists": lists})
+    return render(
+        request,
+        "staff/content/index.html",
+        {
+            "lists": lists,
+            "faqs": FAQ.objects.aggregate(
+                shown=Count("pk", filter=Q(published=True)), drafts=Count("pk", filter=Q(published=False))
+            ),
+            "resources": Resource.objects.aggregate(
+                shown=Count("pk", filter=Q(published=True)), drafts=Count("pk", filter=Q(published=False))
+            ),
+        },
+    )
 
 
 TAXONOMY_ACTIONS = ("add", "rename", "up", "down", "retire", "restore")
@@ -102,3 +118,105 @@ def taxonomy_list(request, kind: str):
 def _int(value) -> int | None:
     text = str(value or "").strip()
     return int(text) if text.isdigit() and len(text) < 10 else None
+
+
+# -- FAQs and Resources
+
+
+def _list_action(request, move, url_name: str):
+    """The Up / Down buttons of a list page; answers the redirect back to it."""
+    action, pk = request.POST.get("action", ""), _int(request.POST.get("item"))
+    if action not in ("up", "down") or pk is None:
+        messages.error(request, _("Nothing was changed: please use the buttons on this page."))
+    else:
+        try:
+            item = move(pk, action)
+        except Refused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, _("“%(name)s” has moved.") % {"name": item})
+    return redirect(url_name)
+
+
+@staff_required(perm=MANAGE)
+def faqs(request):
+    if request.method == "POST":
+        return _list_action(request, content.move_faq, "staff_content_faqs")
+    return render(request, "staff/content/faqs.html", {"sections": content_selectors.all_faq_sections()})
+
+
+@staff_required(perm=MANAGE)
+def faq_edit(request, pk: int | None = None):
+    faq = get_object_or_404(FAQ, pk=pk) if pk is not None else None
+    form = forms.FAQForm(request.POST or None, instance=faq)
+    if request.method == "POST":
+        if form.is_valid():
+            saved = content.save_faq(form, faq=faq)
+            messages.success(request, _("The question “%(name)s” has been saved.") % {"name": saved.question})
+            return redirect("staff_content_faqs")
+        messages.error(request, _("Nothing has been saved yet. Please correct the highlighted fields."))
+    return render(request, "staff/content/faq_form.html", {"form": form, "faq": faq})
+
+
+@staff_required(perm=MANAGE)
+def faq_delete(request, pk: int):
+    faq = get_object_or_404(FAQ, pk=pk)
+    if request.method == "POST":
+        try:
+            question = content.delete_faq(faq.pk)
+        except Refused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, _("The question “%(name)s” has been deleted.") % {"name": question})
+        return redirect("staff_content_faqs")
+    return render(
+        request,
+        "staff/content/confirm_delete.html",
+        {
+            "title": faq.question,
+            "what": _("This question and its answer disappear from Need Help? for good."),
+            "cancel": reverse("staff_content_faqs"),
+        },
+    )
+
+
+@staff_required(perm=MANAGE)
+def resources(request):
+    if request.method == "POST":
+        return _list_action(request, content.move_resource, "staff_content_resources")
+    return render(request, "staff/content/resources.html", {"sections": content_selectors.all_resource_sections()})
+
+
+@staff_required(perm=MANAGE)
+def resource_edit(request, pk: int | None = None):
+    resource = get_object_or_404(Resource, pk=pk) if pk is not None else None
+    form = forms.ResourceForm(request.POST or None, request.FILES or None, instance=resource)
+    if request.method == "POST":
+        if form.is_valid():
+            saved = content.save_resource(form, resource=resource)
+            messages.success(request, _("The resource “%(name)s” has been saved.") % {"name": saved.title})
+            return redirect("staff_content_resources")
+        messages.error(request, _("Nothing has been saved yet. Please correct the highlighted fields."))
+    return render(request, "staff/content/resource_form.html", {"form": form, "resource": resource})
+
+
+@staff_required(perm=MANAGE)
+def resource_delete(request, pk: int):
+    resource = get_object_or_404(Resource, pk=pk)
+    if request.method == "POST":
+        try:
+            title = content.delete_resource(resource.pk)
+        except Refused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, _("The resource “%(name)s” has been deleted.") % {"name": title})
+        return redirect("staff_content_resources")
+    return render(
+        request,
+        "staff/content/confirm_delete.html",
+        {
+            "title": resource.title,
+            "what": _("This resource disappears from Resources for good, with any video uploaded for it."),
+            "cancel": reverse("staff_content_resources"),
+        },
+    )

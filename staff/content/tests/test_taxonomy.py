@@ -4,6 +4,7 @@ restored on the platform, and what retiring means: gone from new choices, kept o
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from journeys.services.base import Refused
@@ -133,7 +134,8 @@ def test_support_staff_and_participants_are_refused(client):
     assert not AreaOfSupport.objects.filter(name="X").exists()
 
 
-def test_the_content_section_is_in_the_managers_navigation_only(client, manager_client):
+def test_the_content_section_is_in_the_managers_navigation_only(manager_client):
+    client = Client()
     html = manager_client.get(reverse("staff_inbox")).content.decode()
     assert f'href="{reverse("staff_content")}"' in html
     client.force_login(make_staff(email="s@example.com", role="support"))

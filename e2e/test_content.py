@@ -1,0 +1,92 @@
+"""A programme manager runs the content in the browser: retires an area of support (gone from a
+mentee's profile form and Find Mentor, kept on the mentor who had it) and adds a Resources video
+with captions, which a mentee then finds under its stage and plays. axe checks every content page."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from people.models import AreaOfSupport
+from people.tests.factories import make_mentee, make_mentor, make_staff
+from staff.content.tests.test_videos import MP4, VTT
+from support.models import Resource
+
+pytestmark = pytest.mark.e2e
+
+
+def test_manager_retires_an_area_and_adds_a_video_resource(new_page, visit, check_a11y, tmp_path):
+    manager = make_staff(email="maya@example.com")
+    area = AreaOfSupport.objects.create(name="Rail signalling", position=99)
+    mentor = make_mentor(first_name="Rhian", last_name="Jones", areas=[area])
+    mentee = make_mentee(first_name="Nia", last_name="Hughes")
+
+    page = new_page(manager)
+    visit(page, "/staff/inbox/")
+    page.get_by_role("navigation", name="Staff area").get_by_role("link", name="Content").click()
+    page.wait_for_url(re.compile("/staff/content/$"))
+    check_a11y(page)
+    page.get_by_role("link", name="Areas of support").click()
+    page.wait_for_url(re.compile("/staff/content/lists/areas/"))
+    check_a11y(page)
+    page.get_by_role("button", name="Retire Rail signalling").click()
+    expect(page.get_by_text("“Rail signalling” is retired")).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text="Rail signalling")).to_contain_text("Retired")
+    check_a11y(page)
+    # A duplicate name is explained beside the field.
+    page.get_by_label("Name", exact=True).fill("rail signalling")
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.get_by_text("restore it instead of adding it again")).to_be_visible()
+    check_a11y(page)
+
+    visit(page, "/staff/content/resources/")
+    page.get_by_role("link", name="Add a resource").click()
+    check_a11y(page)
+    page.get_by_label("Title", exact=True).fill("Your first conversation, in two minutes")
+    page.get_by_label("Kind").select_option("video")
+    page.get_by_label("Stage of the journey").select_option("first_conversation")
+    page.get_by_label("Summary").fill("A short film on how to open your first meeting.")
+    (tmp_path / "film.mp4").write_bytes(MP4)
+    (tmp_path / "film.vtt").write_bytes(VTT)
+    page.get_by_label("Upload a video").set_input_files(str(tmp_path / "film.mp4"))
+    page.get_by_label("Captions for the uploaded video").set_input_files(str(tmp_path / "film.vtt"))
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("has been saved")).to_be_visible()
+    section = page.locator("section").filter(
+        has=page.get_by_role("heading", name="Your first conversation", exact=True)
+    )
+    expect(section).to_contain_text("Your first conversation, in two minutes")
+    check_a11y(page)
+    resource = Resource.objects.get(title="Your first conversation, in two minutes")
+    assert resource.video and resource.captions and resource.published
+
+    # The mentee: the retired area is not offered any more; the mentor who had it still shows it.
+    other = new_page(mentee)
+    visit(other, "/profile/")
+    expect(other.get_by_label("Rail signalling")).to_have_count(0)
+    visit(other, "/find/")
+    expect(other.get_by_label("Rail signalling")).to_have_count(0)
+    visit(other, f"/mentors/{mentor.pk}/")
+    expect(other.get_by_text("Rail signalling")).to_be_visible()
+
+    # Resources: under its stage, and it plays here with captions.
+    visit(other, "/resources/")
+    stage = other.locator("section").filter(
+        has=other.get_by_role("heading", name="Your first conversation", exact=True)
+    )
+    stage.get_by_role("link", name="Your first conversation, in two minutes").click()
+    other.wait_for_url(re.compile(rf"/resources/{resource.pk}/"))
+    check_a11y(other)
+    video = other.locator("video")
+    expect(video).to_have_count(1)
+    expect(video.locator('track[kind="captions"]')).to_have_attribute("src", f"/resources/{resource.pk}/captions.vtt")
+    captions = other.request.get(f"/resources/{resource.pk}/captions.vtt")
+    assert captions.ok and captions.text().startswith("WEBVTT")
+    assert other.request.get(f"/resources/{resource.pk}/video/").body() == MP4
+
+    # Signed out: the page asks to sign in, and the file is refused.
+    anonymous = new_page()
+    visit(anonymous, f"/resources/{resource.pk}/")
+    expect(anonymous.get_by_text("Sign in to watch this video.")).to_be_visible()
+    refused = anonymous.request.get(f"/resources/{resource.pk}/video/", max_redirects=0)
+    assert refused.status == 302 and "/accounts/login/" in refused.headers["location"]
