@@ -18,6 +18,10 @@ request_unanswered = Signal()
 # Sent with ``relationship``.
 first_meeting_overdue = Signal()
 
+# A request nobody answered expired (REQUEST_EXPIRE_DAYS, the review step's interrupting timer).
+# Sent with ``relationship``, inside the expiry's transaction (staff close the case about it).
+request_expired = Signal()
+
 # The mentor declined a request the programme proposed (``Relationship.proposed_by_programme``).
 # Sent with ``relationship``, inside the decline's transaction (staff.matching may propose the
 # mentee's next best mentor).
@@ -50,6 +54,7 @@ concern_raised = Signal()
 ALL = {
     "request_unanswered": request_unanswered,
     "first_meeting_overdue": first_meeting_overdue,
+    "request_expired": request_expired,
     "proposed_request_declined": proposed_request_declined,
     "relationships_invitations": relationships_invitations,
     "concern_raised": concern_raised,

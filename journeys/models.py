@@ -79,6 +79,9 @@ class Relationship(ConcurrentTransitionMixin, models.Model):
     # A request the programme proposed (a matching round, staff.matching) rather than one the
     # mentee sent: it enters the same review step; both people see that it was proposed.
     proposed_by_programme = models.BooleanField(_("proposed by the programme"), default=False)
+    # While the request waits for the mentor: when it expires unanswered (REQUEST_EXPIRE_DAYS after it
+    # was sent or reinstated; None: never). The review step's timer fires then (journeys.flows.mentoring).
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True, default=rules.request_expires_at)
 
     class Meta:
         constraints = [
@@ -128,7 +131,7 @@ class Relationship(ConcurrentTransitionMixin, models.Model):
         conditions=[rules.mentor_open_to_requests, rules.mentor_has_capacity],
     )
     def reinstate(self):
-        pass
+        self.expires_at = rules.request_expires_at()
 
     @transition(
         field=state,
@@ -141,6 +144,11 @@ class Relationship(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=state, source=State.REQUESTED, target=State.DECLINED)
     def decline(self):
+        self.ended_at = timezone.now()
+
+    @transition(field=state, source=State.REQUESTED, target=State.EXPIRED, conditions=[rules.request_past_expiry])
+    def expire(self):
+        """Nobody answered the request in REQUEST_EXPIRE_DAYS (the review step's timer)."""
         self.ended_at = timezone.now()
 
     @transition(
@@ -214,6 +222,7 @@ class StateChange(models.Model):
         "reinstate": _("Reinstated the request"),
         "accept": _("Accepted the request"),
         "decline": _("Declined the request"),
+        "expire": _("The request expired unanswered"),
         "first_meeting_arranged": _("Arranged the first meeting"),
         "complete_first_conversation": _("Marked the first conversation as completed"),
         "complete_progression": _("Marked progression as completed"),

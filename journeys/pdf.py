@@ -6,7 +6,6 @@ from __future__ import annotations
 from io import BytesIO
 from xml.sax.saxutils import escape
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from project import identity
 from project.dates import long_date
 
 
@@ -65,7 +65,7 @@ def _para(text, style) -> Paragraph:
 
 def _build(title: str, story: list) -> bytes:
     buffer = BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, title=title, author=settings.SITE_NAME)
+    doc = SimpleDocTemplate(buffer, pagesize=A4, title=title, author=identity.current().name)
     doc.build(story)
     return buffer.getvalue()
 
@@ -147,7 +147,7 @@ def cpd_pdf(record) -> bytes:
         ),
         _para(
             _("Prepared on %(date)s by %(site)s")
-            % {"date": long_date(record.generated_at), "site": settings.SITE_NAME},
+            % {"date": long_date(record.generated_at), "site": identity.current().name},
             styles["Normal"],
         ),
         Spacer(1, 12),
@@ -255,7 +255,8 @@ def hours_pdf(hours) -> bytes:
         _para(title, styles["Title"]),
         _para(_("%(mentor)s, as a mentor") % {"mentor": hours.mentor.display_name}, styles["Normal"]),
         _para(
-            _("Prepared on %(date)s by %(site)s") % {"date": long_date(hours.generated_at), "site": settings.SITE_NAME},
+            _("Prepared on %(date)s by %(site)s")
+            % {"date": long_date(hours.generated_at), "site": identity.current().name},
             styles["Normal"],
         ),
         Spacer(1, 12),

@@ -248,6 +248,30 @@ def stalled_q(now: datetime, days: int | None = None) -> Q:
     return Q(state__in=WORKING_STATES, last_activity_at__lt=now - timedelta(days=days))
 
 
+# -- requests expire: unanswered after REQUEST_EXPIRE_DAYS --------------------------------
+#
+# Each time the review step starts (the request sent, proposed or reinstated) the relationship is
+# given its expiry moment; the review step's interrupting timer fires then (journeys.flows.mentoring)
+# and the ``expire`` transition's guard checks the moment has come.
+
+
+def request_expiry_days() -> int:
+    return int(settings.REMINDERS.get("REQUEST_EXPIRE_DAYS", 0) or 0)
+
+
+def request_expires_at(start=None):
+    """When a request waiting from ``start`` (now) expires unanswered; None when requests never expire."""
+    days = request_expiry_days()
+    if days <= 0:
+        return None
+    return (start or timezone.now()) + timedelta(days=days)
+
+
+@guard(gettext_lazy("The request has not reached its expiry date yet."))
+def request_past_expiry(relationship) -> bool:
+    return relationship.expires_at is not None and relationship.expires_at <= timezone.now()
+
+
 # -- ended relationships are read-only -------------------------------------------
 
 
@@ -261,6 +285,7 @@ def why_read_only(relationship) -> str | None:
     """
     ended = {
         State.DECLINED: _("This request was declined"),
+        State.EXPIRED: _("This request expired before the mentor answered it"),
         State.WITHDRAWN: _("This relationship was withdrawn"),
         State.CLOSED: _("This relationship was closed by programme staff"),
         State.COMPLETED: _("This relationship is completed"),

@@ -233,3 +233,13 @@ def stalled_relationships(now=None) -> QuerySet[Relationship]:
         .select_related("mentee", "mentor", "area")
         .order_by("last_activity_at", "pk")
     )
+
+
+def other_open_requests(relationship: Relationship) -> list[Relationship]:
+    """The mentee's other requests still waiting for a mentor (offered for withdrawal once matched)."""
+    return list(
+        Relationship.objects.filter(mentee_id=relationship.mentee_id, state=State.REQUESTED)
+        .exclude(pk=relationship.pk)
+        .select_related("mentor", "area")
+        .order_by("created_at", "pk")
+    )

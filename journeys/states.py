@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 class State(models.TextChoices):
     REQUESTED = "requested", _("Request awaiting the mentor")
     DECLINED = "declined", _("Request declined")
+    EXPIRED = "expired", _("Request expired unanswered")
     REQUEST_WITHDRAWN = "request_withdrawn", _("Request withdrawn")
     ARRANGING = "arranging", _("Matched: arrange the first meeting")
     FIRST_CONVERSATION = "first_conversation", _("First conversation")
@@ -42,6 +43,6 @@ WORKING_STATES = [State.FIRST_CONVERSATION, State.PROGRESSION, State.COMPLETION]
 # The three stages behind them: feedback still to give, or given (the "completed" of the staff
 # home's funnel).
 STAGES_DONE_STATES = [State.FEEDBACK, State.COMPLETED]
-ENDED_STATES = [State.DECLINED, State.COMPLETED, State.WITHDRAWN, State.CLOSED]
+ENDED_STATES = [State.DECLINED, State.EXPIRED, State.COMPLETED, State.WITHDRAWN, State.CLOSED]
 # States that take one of the mentor's places (the capacity rule, ``journeys.rules``).
 CAPACITY_STATES = MATCHED_STATES

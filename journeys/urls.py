@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import confirm, record, worksheets
+from .views import confirm, email_answer, other_requests, record, worksheets
 from .views import meetings as m
 from .views import pages as v
 
@@ -23,6 +23,10 @@ urlpatterns = [
     path("goals/<int:pk>/edit/", v.goal_edit, name="goal_edit"),
     path("goals/<int:pk>/pdf/", v.goal_pdf, name="goal_pdf"),
     path("goals/<int:pk>/<str:action>/", v.goal_action, name="goal_action"),
+    # Accept or decline a request from its email: the signed token is the authority (journeys.answer_links)
+    path("requests/answer/<str:token>/", email_answer.answer_from_email, name="answer_from_email"),
+    # Once matched: the mentee's other open requests, each withdrawn in one click
+    path("relationships/<int:pk>/other-requests/", other_requests.other_requests, name="other_requests"),
     path("mentors/<int:user_id>/request/", v.request_new, name="request_new"),
     path("mentors/<int:user_id>/question/", v.ask_question, name="ask_question"),
     path("conversations/<int:pk>/", v.conversation, name="conversation"),

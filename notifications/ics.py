@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vRecur, vText
 
+from project import identity
+
 LONDON = "Europe/London"
 
 
@@ -51,7 +53,7 @@ def london_timezone() -> Timezone:
 
 def _calendar(method: str, name: str = "") -> Calendar:
     cal = Calendar()
-    cal.add("prodid", f"-//{settings.SITE_NAME}//Mentoring//EN")
+    cal.add("prodid", f"-//{identity.current().name}//Mentoring//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", method)
@@ -73,7 +75,7 @@ def _address(email: str, name: str, **params: str) -> vCalAddress:
 def _organiser(meeting) -> vCalAddress:
     person = meeting.organiser
     if person is None:  # nobody to name: the platform arranged it
-        return _address(settings.DEFAULT_FROM_EMAIL, settings.SITE_NAME)
+        return _address(settings.DEFAULT_FROM_EMAIL, identity.current().name)
     return _address(person.email, person.display_name)
 
 

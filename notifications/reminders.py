@@ -89,6 +89,8 @@ def send_reminder(user, kind: Kind, message: Message | str, event: str = "", /, 
     """
     if user is None or not user.is_active or getattr(user, "anonymised_at", None) or is_stopped(user, kind):
         return None
+    if isinstance(message, str):
+        context.setdefault("recipient", user)
     message, event = as_message(message, event, context)
     message.stop_url = absolute(stop_url(user, kind))
     label = str(kind.label)

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from project import identity
 from project.text import one_line
 
 from .events import DEFAULT_LINK_LABEL, EVENTS, template_names
@@ -54,7 +55,8 @@ class Message:
             spec = EVENTS[event]
         except KeyError:
             raise ValueError(f"Unknown notification event {event!r}: add it to notifications.events.EVENTS") from None
-        context = {"SITE_NAME": settings.SITE_NAME, **context}
+        # ``recipient``: whom it is written to (notify passes it; None when rendered for no one in particular).
+        context = {"SITE_NAME": identity.current().name, "recipient": None, **context}
         names = template_names(event)
         return cls(
             subject=render_to_string(names["subject"], context).strip(),
@@ -102,6 +104,9 @@ def notify(
     no account (then ``email`` is used). ``publish=False`` leaves the email to the sweep once the
     row falls due at ``due_at`` (``notifications.batching``, with its ``batch_key``).
     """
+    if isinstance(message, str):
+        # The event's templates know whom they are written to (``other_than``: whom the email is about).
+        context.setdefault("recipient", recipient)
     message, event = as_message(message, event, context)
     address = email or (recipient.email if recipient else "")
     deliverable = bool(address) and not (recipient is not None and recipient.anonymised_at)
@@ -132,11 +137,13 @@ def _schedule(due_at: datetime | None) -> dict:
 
 def _fields(recipient, message: Message) -> dict:
     """A row's words: the subject, both bodies in the email layout, the link, the invite."""
+    programme = identity.current()
     context = {
         "recipient": recipient,
         "message": message,
         "link": absolute(message.link),
-        "SITE_NAME": settings.SITE_NAME,
+        "SITE_NAME": programme.name,
+        "PROGRAMME": programme,
     }
     return {
         # One line, whatever names or text went into it: a line break in a header stops the email for good.
@@ -151,7 +158,7 @@ def _fields(recipient, message: Message) -> dict:
 
 def written_fields(recipient, event: str, context: dict) -> dict:
     """What ``notify`` would write for ``event`` with ``context`` (to rewrite a row in place)."""
-    return _fields(recipient, Message.for_event(event, **context))
+    return _fields(recipient, Message.for_event(event, **{"recipient": recipient, **context}))
 
 
 def deliver_after_commit(note: Notification) -> None:

@@ -40,6 +40,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from project import identity
+from project.text import one_line
+
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -69,11 +72,15 @@ def due(now: datetime | None = None) -> Q:
 
 
 def build_email(note: Notification) -> EmailMultiAlternatives:
+    """The email for a row, sent as the programme as it is named now (Staff → Programme settings):
+    its name before the subject, the sender's name on the From line, replies to its reply-to address."""
+    programme = identity.current()
     mail = EmailMultiAlternatives(
-        subject=f"[{settings.SITE_NAME}] {note.subject}",
+        subject=one_line(f"[{programme.name}] {note.subject}"),
         body=note.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=one_line(programme.from_email),
         to=[note.email],
+        reply_to=[programme.reply_to] if programme.reply_to else None,
         headers={
             "X-Notification-Id": str(note.pk),
             # A reminder can be stopped from the mail program in one click (RFC 8058).

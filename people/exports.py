@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from journeys.models import Conversation, Message, Relationship
 from notifications.models import Notification, ReminderOptOut
 from notifications.services import notify
+from project import identity
 from support.models import SupportRequest
 
 from .models import DataExport, Profile
@@ -339,7 +340,7 @@ def _zip(parts: list[tuple[str, object]], files: list[tuple[str, object]]) -> by
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
-            "README.txt", str(README) % {"site": settings.SITE_NAME, "date": timezone.localdate().isoformat()}
+            "README.txt", str(README) % {"site": identity.current().name, "date": timezone.localdate().isoformat()}
         )
         for name, data in parts:
             archive.writestr(name, json.dumps(data, indent=2, ensure_ascii=False))

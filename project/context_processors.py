@@ -1,5 +1,7 @@
-from django.conf import settings
+from project import identity
 
 
 def site(request):
-    return {"SITE_NAME": settings.SITE_NAME}
+    """The programme's identity on every page: ``SITE_NAME`` (its name) and ``PROGRAMME`` (all of it)."""
+    programme = identity.current()
+    return {"SITE_NAME": programme.name, "PROGRAMME": programme}

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "staff",
     "staff.matching",
     "staff.members",
+    "staff.identity",
 ]
 
 MIDDLEWARE = [
@@ -212,6 +213,8 @@ ATTACHMENT_ALLOWED_TYPES = env.list(
         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     ],
 )
+# The programme's logo (Staff → Programme settings): PNG, JPEG or WebP, checked by content.
+LOGO_MAX_BYTES = env.int("LOGO_MAX_BYTES", default=1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
 
 # Email
@@ -314,6 +317,7 @@ MATCHING_CANDIDATES_PER_MENTEE = env.int("MATCHING_CANDIDATES_PER_MENTEE", defau
 REMINDERS = {
     "REQUEST_REMIND_DAYS": env.list("REQUEST_REMIND_DAYS", cast=int, default=[3, 7]),
     "REQUEST_ESCALATE_DAYS": env.int("REQUEST_ESCALATE_DAYS", default=10),
+    "REQUEST_EXPIRE_DAYS": env.int("REQUEST_EXPIRE_DAYS", default=21),
     "FIRST_MEETING_REMIND_DAYS": env.int("FIRST_MEETING_REMIND_DAYS", default=7),
     "FIRST_MEETING_ESCALATE_DAYS": env.int("FIRST_MEETING_ESCALATE_DAYS", default=14),
     "STALLED_AFTER_DAYS": env.int("STALLED_AFTER_DAYS", default=30),

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("staff.matching.urls")),
     path("", include("staff.members.urls")),
     path("", include("staff.content.urls")),
+    path("", include("staff.identity.urls")),
 ]
 
 # Development only: the emails sent, readable in the browser (project/devmail.py).

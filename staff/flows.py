@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
+from viewflow.workflow.status import STATUS
 
 from journeys.flows import driver
 from journeys.flows.locking import wait_for_process_row
@@ -61,3 +62,14 @@ def waiting_task(case: StaffCase):
 
 def case_resolved(case: StaffCase) -> None:
     driver.finish(StaffCase.objects.filter(pk=case.pk), CaseFlow.handle)
+
+
+def case_settled(case: StaffCase) -> None:
+    """What the case was about settled itself (the request expired): its step finishes, claimed or not."""
+    for task in driver.open_tasks(StaffCase.objects.filter(pk=case.pk), CaseFlow.handle):
+        with driver.activation_of(task) as activation:
+            if task.status == STATUS.NEW:
+                activation.assign(None)  # nobody's: the archive says it was resolved, not by whom
+            if task.status != STATUS.STARTED:
+                activation.start(None)
+            activation.execute()

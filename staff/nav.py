@@ -29,6 +29,7 @@ SECTIONS: list[Section] = [
     Section("members", _("Members"), "staff_members"),
     Section("reports", _("Reports"), "staff_reports"),
     Section("content", _("Content"), "staff_content", perm=MANAGE),
+    Section("settings", _("Programme settings"), "staff_settings", perm=MANAGE),
     Section("journeys", _("Journey diagrams"), "journey_maps"),
     Section("matching", _("Matching"), "staff_matching"),
 ]

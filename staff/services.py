@@ -121,6 +121,20 @@ def escalate_no_first_meeting(relationship: Relationship) -> StaffCase | None:
     )
 
 
+def request_expired(relationship: Relationship) -> list[StaffCase]:
+    """The request expired unanswered (both people were told): the case about it is resolved, by nobody."""
+    settled = []
+    with transaction.atomic():
+        for case in open_cases().filter(kind=CaseKind.UNANSWERED_REQUEST, relationship=relationship):
+            case = _lock_case(case)
+            case.resolution = _("The request expired unanswered; the mentor and the mentee were told.")
+            case.resolved_by, case.resolved_at = None, timezone.now()
+            case.save(update_fields=["resolution", "resolved_by", "resolved_at"])
+            case_flow.case_settled(case)
+            settled.append(case)
+    return settled
+
+
 def open_concern_case(concern) -> StaffCase:
     """A participant raised a concern about their relationship: a case of its own, and staff told.
 

@@ -310,6 +310,21 @@ JOURNEYS = {"mentoring": MentoringFlow, "onboarding": OnboardingFlow, "case": Ca
 ALSO = {"mentoring": mentoring.ALSO}  # what each journey does outside its steps (sweeps, ends)
 
 
+# viewflow draws its boxes 150 units wide with 12-unit text and scales the drawing to fit its box:
+# squeezed into the page, the mentoring diagram's text came out about 5 pixels high. The diagrams are
+# drawn at a fixed scale instead (text about 14 pixels high), each in a full-width box that scrolls
+# sideways when the diagram is wider than the page.
+DIAGRAM_SCALE = 1.2
+
+
+def _diagram(flow) -> tuple[str, int, int]:
+    """A flow's SVG at DIAGRAM_SCALE, and its width and height in pixels."""
+    grid = chart.calc_layout_data(flow)
+    width, height = round(grid.width * DIAGRAM_SCALE), round(grid.height * DIAGRAM_SCALE)
+    svg = chart.grid_to_svg(grid).replace('width="100%" height="100%"', f'width="{width}" height="{height}"', 1)
+    return svg, width, height
+
+
 @staff_required
 def journey_maps(request):
     """The declared journeys as diagrams generated from the flow code."""
@@ -318,6 +333,7 @@ def journey_maps(request):
             "title": flow.process_title,
             "description": flow.process_description,
             "chart_url": reverse("journey_diagram", args=[name]),
+            "size": _diagram(flow)[1:],
             "steps": [node for node in flow.instance.nodes() if getattr(node, "task_type", "") == "HUMAN"],
             "also": ALSO.get(name, ()),
         }
@@ -333,4 +349,4 @@ def journey_diagram(request, name: str):
     flow = JOURNEYS.get(name)
     if flow is None:
         raise Http404("No such journey.")
-    return HttpResponse(chart.grid_to_svg(chart.calc_layout_data(flow)), content_type="image/svg+xml")
+    return HttpResponse(_diagram(flow)[0], content_type="image/svg+xml")

@@ -1,12 +1,12 @@
 """Need Help? (FAQs and the Contact form) and Resources: thin views over selectors and services."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from project import identity
 from project.ratelimit import LimitReached
 from project.roles import MANAGE, staff_required
 
@@ -15,7 +15,7 @@ from .forms import ContactForm, PrivacyNoticeForm
 
 
 def _support_email() -> str:
-    return getattr(settings, "SUPPORT_EMAIL", "")
+    return identity.current().support_email
 
 
 def help_page(request):

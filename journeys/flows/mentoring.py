@@ -6,6 +6,7 @@ journey waits on; ``Next step`` on the Relationships page opens that page.
 
 from __future__ import annotations
 
+from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
@@ -13,11 +14,11 @@ from viewflow.workflow import flow
 from .. import events
 from ..models import MentoringProcess, Relationship, State
 from ..nodes import ParticipantStep, page
-from ..services import reminders
+from ..services import expiry, reminders
 from ..stages import STAGES, Stage
 from . import driver
 from .locking import wait_for_process_row
-from .timing import sweep_text
+from .timing import NEVER, days_title, sweep_text
 
 
 def mentee(activation):
@@ -40,6 +41,13 @@ def _reminded(activation):
     return Relationship.objects.select_related("mentee", "mentor", "area").get(pk=activation.process.relationship_id)
 
 
+def request_expiry(activation):
+    """When the waiting request expires: the moment the relationship holds (``rules.request_expires_at``,
+    set when it was sent or reinstated), or never."""
+    expires_at = activation.process.relationship.expires_at
+    return expires_at if expires_at is not None else now() + NEVER
+
+
 def state_is(*states):
     return lambda activation: activation.process.relationship.state in states
 
@@ -56,7 +64,10 @@ class MentoringFlow(flow.Flow):
     # Requested: the mentor reviews, may message first, and accepts or declines.
     # The mentee may edit or withdraw meanwhile (withdrawing finishes this step).
     # Unanswered, the mentor is reminded twice (REQUEST_REMIND_DAYS: 3 and 7 days), then
-    # the staff inbox gets a case (REQUEST_ESCALATE_DAYS: 10 days).
+    # the staff inbox gets a case (REQUEST_ESCALATE_DAYS: 10 days). Still unanswered after
+    # REQUEST_EXPIRE_DAYS (21 days), the request expires: the step stops waiting, both are told, the
+    # mentee is pointed to other mentors, and staff close the case about it (staff.receivers).
+    # (Timers are named in this order, review_request__timeout, __timeout_2 ...: add new ones last.)
     review_request = (
         ParticipantStep(
             page("journeys.views.steps.ReviewRequest"), title=_("Review the mentoring request"), assignee=mentor
@@ -64,8 +75,14 @@ class MentoringFlow(flow.Flow):
         .After("REQUEST_REMIND_DAYS", this.remind_mentor, index=0)
         .After("REQUEST_REMIND_DAYS", this.remind_mentor, index=1)
         .After("REQUEST_ESCALATE_DAYS", this.escalate_request)
+        .Until(request_expiry, this.expire_request, title=days_title("REQUEST_EXPIRE_DAYS"))
         .Next(this.after_review)
     )
+    expire_request = (
+        flow.Function(this.end_unanswered).Annotation(title=_("The request expires")).Next(this.after_expiry)
+    )
+    # Expired, it ends; if its expiry was moved later meanwhile (not due yet), the review starts again.
+    after_expiry = flow.Switch().Case(this.expired, state_is(State.EXPIRED)).Default(this.review_request)
     escalate_request = (
         flow.Function(this.open_unanswered_case).Annotation(title=_("Tell the staff inbox")).Next(this.reminded)
     )
@@ -138,6 +155,7 @@ class MentoringFlow(flow.Flow):
 
     completed = flow.End()
     declined = flow.End()
+    expired = flow.End()
     ended = flow.End()
     reminded = flow.End()  # a reminder's own path ends here; the journey goes on
 
@@ -152,6 +170,10 @@ class MentoringFlow(flow.Flow):
 
     def send_arrange_reminder(self, activation):
         reminders.remind_mentee_to_arrange(_reminded(activation))
+
+    def end_unanswered(self, activation):
+        # The relationship the service saved, for the Switch after it to read.
+        activation.process.relationship = expiry.expire_request(activation.process.relationship)
 
     # The escalations: the staff inbox opens a case (staff.receivers).
 

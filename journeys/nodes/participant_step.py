@@ -27,6 +27,7 @@ from typing import Any
 from django.utils.timezone import now
 from viewflow.workflow import flow
 from viewflow.workflow.flow.nodes import TimerBoundary
+from viewflow.workflow.nodes.boundary import TimerBoundaryActivation
 from viewflow.workflow.status import STATUS
 
 from ..flows.timing import after_days, days_title
@@ -45,6 +46,11 @@ class ParticipantStep(flow.View):
         """While the step waits, ``then`` runs once ``REMINDERS[setting]`` days have passed (its
         ``index``-th value for a list) and the step goes on waiting; the diagram's title is those days."""
         return self.OnTimeout(after_days(setting, index), then, interrupting=False, title=days_title(setting, index))
+
+    def Until(self, deadline: Callable, then, *, title: str) -> ParticipantStep:
+        """The step waits until ``deadline(activation)`` (a datetime) at most: then it stops waiting (its
+        task is cancelled, with its other timers) and ``then`` runs; ``title`` is the diagram's."""
+        return self.OnTimeout(deadline, then, interrupting=True, title=title)
 
     def _manager(self, user) -> bool:
         return bool(user and user.is_authenticated and self.flow_class.instance.has_manage_permission(user))
@@ -111,8 +117,25 @@ def arm_timers(timers: list[TimerBoundary], host_activation) -> None:
     )
 
 
+class StepTimerActivation(TimerBoundaryActivation):
+    def cancel_host_tasks(self):
+        """An interrupting timer (``Until``) cancels its step, and the step's other timers with it:
+        viewflow's cancel of a host task does not tell its boundaries, as finishing it does."""
+        hosts = list(self.task.previous.values_list("pk", flat=True))
+        super().cancel_host_tasks()
+        timers = [e for e in self.flow_task._attached_to._boundary_events if isinstance(e, StepTimer)]
+        self.flow_class.task_class._default_manager.filter(
+            flow_task__in=timers,
+            process_id=self.task.process_id,
+            previous__in=hosts,
+            status__in=[STATUS.NEW, STATUS.SCHEDULED],
+        ).exclude(pk=self.task.pk).update(status=STATUS.CANCELED, finished=now())
+
+
 class StepTimer(TimerBoundary):
     """A step's timer boundary; the step's first timer cancels them all when the step is done."""
+
+    activation_class = StepTimerActivation
 
     def _on_host_finished(self, **signal_kwargs):
         host_task = signal_kwargs["task"]

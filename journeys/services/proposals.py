@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from notifications.services import notify
 from people.models import AreaOfSupport
 
+from .. import answer_links
 from ..flows import mentoring as mentoring_flow
 from ..flows import onboarding
 from ..models import Relationship, StateChange
@@ -59,6 +60,6 @@ def propose_request(*, mentee, mentor, area: AreaOfSupport, statement: str, staf
         )
         mentoring_flow.request_sent(relationship)
         onboarding.first_request_sent(mentee)
-        notify(mentor, "request_proposed", relationship=relationship)
+        notify(mentor, "request_proposed", relationship=relationship, answer=answer_links.urls(relationship))
         notify(mentee, "request_proposed_confirmation", relationship=relationship)
     return relationship

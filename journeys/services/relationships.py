@@ -14,7 +14,7 @@ from people.models import AreaOfSupport
 from project import ratelimit
 from project.dates import long_date
 
-from .. import events
+from .. import answer_links, events
 from ..flows import mentoring as mentoring_flow
 from ..flows import onboarding
 from ..models import (
@@ -109,7 +109,7 @@ def _create_request(mentee, mentor, area: AreaOfSupport, statement: str) -> Rela
         )
         mentoring_flow.request_sent(relationship)
         onboarding.first_request_sent(mentee)
-        notify(mentor, "request_sent", relationship=relationship)
+        notify(mentor, "request_sent", relationship=relationship, answer=answer_links.urls(relationship))
         notify(mentee, "request_sent_confirmation", relationship=relationship)
     return relationship
 
@@ -126,17 +126,34 @@ def edit_request(relationship: Relationship, mentee, area: AreaOfSupport, statem
 
 
 def _tell_both_about_request(rel: Relationship, what: str) -> None:
-    notify(rel.mentor, f"request_{what}", relationship=rel)
+    # A request waiting for the mentor again (reinstated) can be answered from the email.
+    notify(rel.mentor, f"request_{what}", relationship=rel, answer=answer_links.urls(rel))
     notify(rel.mentee, f"request_{what}_confirmation", relationship=rel)
 
 
-def withdraw_request(relationship: Relationship, mentee, reason: str = "") -> Relationship:
+def withdraw_request(
+    relationship: Relationship, mentee, reason: str = "", *, matched_elsewhere: bool = False
+) -> Relationship:
+    """The mentee withdraws a request still waiting for the mentor.
+
+    ``matched_elsewhere``: another mentor has accepted them, and they withdraw it from the page of
+    their other open requests; the mentor is thanked and told so (``request_withdrawn_matched``),
+    and the mentee, who did it on that page, is not emailed about each one.
+    """
     with atomic():
         rel = lock(relationship)
         require_party(rel, mentee, "mentee")
+        if matched_elsewhere and rel.state != State.REQUESTED:
+            raise Refused(
+                _("Your request to %(name)s is no longer waiting, so there is nothing to withdraw.")
+                % {"name": rel.mentor.display_name}
+            )
         apply(rel, "withdraw_request", mentee, reason)
         mentoring_flow.request_answered(rel)
-        _tell_both_about_request(rel, "withdrawn")
+        if matched_elsewhere:
+            notify(rel.mentor, "request_withdrawn_matched", relationship=rel)
+        else:
+            _tell_both_about_request(rel, "withdrawn")
     return rel
 
 
@@ -157,7 +174,10 @@ def accept_request(relationship: Relationship, mentor, message: str = "") -> Rel
         require_party(rel, mentor, "mentor")
         apply(rel, "accept", mentor, message)
         mentoring_flow.request_answered(rel)
-        notify(rel.mentee, "request_accepted", relationship=rel, message=message)
+        # The mentee's other requests still waiting: the email offers to withdraw them (one page, one click each).
+        others = Relationship.objects.filter(mentee_id=rel.mentee_id, state=State.REQUESTED).exclude(pk=rel.pk)
+        other_mentors = [r.mentor.display_name for r in others.select_related("mentor").order_by("created_at")]
+        notify(rel.mentee, "request_accepted", relationship=rel, message=message, other_mentors=other_mentors)
     return rel
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from notifications.reminders import Kind, send_reminder, send_reminder_once
 
-from .. import rules
+from .. import answer_links, rules
 from ..models import MATCHED_STATES, WORKING_STATES, Feedback, Goal, Meeting, Relationship, State
 
 
@@ -25,7 +25,13 @@ def remind_mentor_to_review(relationship: Relationship) -> bool:
     """The mentor has not answered a request yet."""
     if relationship.state != State.REQUESTED:
         return False
-    sent = send_reminder(relationship.mentor, Kind.REVIEW_REQUEST, "reminder_review_request", relationship=relationship)
+    sent = send_reminder(
+        relationship.mentor,
+        Kind.REVIEW_REQUEST,
+        "reminder_review_request",
+        relationship=relationship,
+        answer=answer_links.urls(relationship),
+    )
     return sent is not None
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from notifications.ics import meetings_calendar
+from project import identity
 
 from .. import meeting_records, rules, selectors
 from ..meeting_forms import MeetingNoteForm, MeetingOutcomeForm, MetEarlierForm
@@ -195,7 +196,7 @@ def calendar_feed(request, key: str, secret: str):
     except Http404:
         response = HttpResponse(f"{NOT_A_FEED}\n", status=404, content_type="text/plain; charset=utf-8")
     else:
-        name = _("Mentoring meetings (%(site)s)") % {"site": settings.SITE_NAME}
+        name = _("Mentoring meetings (%(site)s)") % {"site": identity.current().name}
         body = meetings_calendar(meeting_records.feed_meetings(feed.user), name=name)
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = 'inline; filename="meetings.ics"'

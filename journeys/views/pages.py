@@ -95,6 +95,10 @@ def relationship_detail(request, pk: int):
             "staff_cases": list(rel.staff_cases.order_by("-created")) if request.user.is_staff else [],
             # "Raise a concern": the raiser's own only; the other person never sees them.
             "my_concerns": list(rel.concerns.filter(raised_by=request.user)) if role else [],
+            # Matched, the mentee is offered to withdraw their other requests still waiting.
+            "other_requests": selectors.other_open_requests(rel)
+            if role == "mentee" and rel.state in MATCHED_STATES
+            else [],
             "nav": "relationships",
         },
     )

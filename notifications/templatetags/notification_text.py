@@ -22,3 +22,14 @@ def quoted_list(values, autoescape=True):
 def absolute(url: str) -> str:
     """A path on this site as a full address (for links written out in the text)."""
     return _absolute(url)
+
+
+@register.filter
+def other_than(relationship, recipient) -> str:
+    """The name of the person in ``relationship`` the email is about: the one who is not ``recipient``
+    (a mentor with several mentees learns which mentee; with no recipient, the mentee)."""
+    if relationship is None:
+        return ""
+    if recipient is not None and getattr(recipient, "pk", None) == relationship.mentee_id:
+        return relationship.mentor.display_name
+    return relationship.mentee.display_name

@@ -162,10 +162,19 @@ def contexts(w) -> dict[str, list[dict]]:
     meeting = {"relationship": w.rel, "meeting": w.meeting, "actor": w.mentee}
     nudge = {"relationship": w.rel, "other": w.mentee}
     return {
-        "request_sent": [rel],
+        "request_sent": [rel, {**rel, "answer": {"accept": "http://x/requests/answer/a/", "decline": "http://x/d/"}}],
         "request_sent_confirmation": [rel],
         **request_events,
-        "request_accepted": [{**rel, "message": "See you soon!"}, {**rel, "message": ""}],
+        "request_accepted": [
+            {**rel, "message": "See you soon!"},
+            {**rel, "message": ""},
+            {**rel, "message": "", "other_mentors": ["Bea Second"]},
+            {**rel, "message": "Hi", "other_mentors": ["Bea Second", "Cal <Third> & co"]},
+        ],
+        # h1: expired requests, and requests withdrawn once matched elsewhere
+        "request_expired": [rel],
+        "request_expired_confirmation": [{**rel, "mentors": [w.suggestion, w.suggestion]}, {**rel, "mentors": []}],
+        "request_withdrawn_matched": [rel],
         "request_declined": [{**rel, "message": "I am full."}, {**rel, "message": ""}],
         "ready_for_feedback": [rel],
         "completion_open_goals": [{**rel, "open_goals": ["Grow my network"]}, {**rel, "open_goals": ["A", "B"]}],
@@ -189,7 +198,7 @@ def contexts(w) -> dict[str, list[dict]]:
             f"meeting_{what}": [{**meeting, "meeting": variant} for variant in _meeting_variants(w.meeting)]
             for what in ("arranged", "changed", "cancelled")
         },
-        "reminder_review_request": [rel],
+        "reminder_review_request": [rel, {**rel, "answer": {"accept": "http://x/a/", "decline": "http://x/d/"}}],
         "reminder_first_meeting": [rel],
         "reminder_feedback": [{**rel, "other": w.mentor}],
         "reminder_profile": [{}],
@@ -257,7 +266,8 @@ def test_every_event_renders_with_a_realistic_context(world, strict_templates):
     marker = MISSING.split("[")[0]
     for event, variants in samples.items():
         for context in variants:
-            message = Message.for_event(event, **context)
+            # notify() tells every event's templates whom they are written to (``other_than``)
+            message = Message.for_event(event, **{"recipient": world.mentor, **context})
             for part in (message.subject, message.body_text, message.body_html):
                 assert part.strip(), f"{event}: an empty part"
                 assert marker not in part, f"{event}: {part}"

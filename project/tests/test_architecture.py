@@ -1,7 +1,8 @@
 """The house's rules, read from the code (architecture.md, issue 8): who may import whom.
 
 - A flow names its pages (``journeys.nodes.page``), it does not import them: flows import no
-  views, forms or services other than the reminders their timers send.
+  views, forms or services other than the ones their timers run (the reminders, the expiry of an
+  unanswered request).
 - No service names a flow node: services tell the flow what happened through its events
   (``journeys.flows.mentoring.request_answered`` ...).
 - journeys and support never import staff: staff learns of their events through signals
@@ -46,15 +47,18 @@ def _imports(path: Path) -> set[str]:
     return found
 
 
-def test_flows_import_no_views_forms_or_services_but_the_reminders():
+TIMER_SERVICES = ("journeys.services.reminders", "journeys.services.expiry")
+
+
+def test_flows_import_no_views_forms_or_services_but_the_ones_their_timers_run():
     wrong = {}
     for path in _source_files("journeys/flows", "staff/flows.py"):
         bad = {
             m
             for m in _imports(path)
             if any(part in m.split(".") for part in ("views", "forms", "services"))
-            and not m.startswith("journeys.services.reminders")
-            and m not in ("journeys.services",)  # the package, for ``from ..services import reminders``
+            and not m.startswith(TIMER_SERVICES)
+            and m not in ("journeys.services",)  # the package, for ``from ..services import expiry, reminders``
         }
         if bad:
             wrong[str(path.relative_to(BASE))] = sorted(bad)

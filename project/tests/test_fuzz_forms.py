@@ -41,7 +41,7 @@ from support.models import FAQ, Resource
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
-OUR_APPS = ("people", "journeys", "notifications", "support", "staff")
+OUR_APPS = ("people", "journeys", "notifications", "support", "staff", "identity")
 MEGABYTE = "y" * 1_000_000
 HOSTILE = [
     "\x00",
@@ -357,6 +357,10 @@ def world(db):
         min_score=0,
     )
     matching.run_proposal(matching_round, staff)
+    # h1: a request answered from its email (the link works without signing in)
+    from journeys import answer_links
+
+    email_request = send(make_mentee(first_name="Eve"), make_mentor(first_name="Eli", capacity=3))
     member = make_mentor(first_name="Mel", capacity=3)  # the member directory's pages act on her
     record_mentee = make_mentee(first_name="Rec")
     record_case = raise_case(
@@ -382,6 +386,7 @@ def world(db):
         "first_mentee": first_mentee,
         "first_conversation": first_conversation,
         "round": matching_round,
+        "email_answer": urlsplit(answer_links.urls(email_request)["decline"]).path,
         "member": member,
     }
 
@@ -435,6 +440,7 @@ PAGES = [
     ("staff", lambda w: case_url(w["case"])),
     ("staff", lambda w: "/staff/reports/"),
     ("staff", lambda w: "/privacy/edit/"),
+    ("staff", lambda w: "/staff/settings/"),
     ("staff", lambda w: "/staff/matching/new/"),
     ("staff", lambda w: "/staff/content/lists/areas/"),
     ("staff", lambda w: "/staff/content/faqs/"),
@@ -454,6 +460,7 @@ PAGES = [
     ("mentor", lambda w: step_url(w["review"], w["mentor"])),
     ("feedback_mentee", lambda w: step_url(w["feedback"], w["feedback_mentee"])),
     ("mentee", lambda w: f"/relationships/{w['requested'].pk}/request/withdraw/confirm/"),
+    (None, lambda w: w["email_answer"]),
     ("mentee", lambda w: step_url(w["matched"], w["mentee"])),
     ("mentee", lambda w: f"/relationships/{w['matched'].pk}/withdraw/"),
     ("mentee", lambda w: "/accounts/password/change/"),
@@ -464,6 +471,7 @@ PAGES = [
 # URLs of our apps with no form of their own, and why (their POST targets are reached from
 # the forms on the pages above).
 NO_FORM = {
+    "other_requests": "no free input: one Withdraw button per waiting request (a hidden id, checked against the mentee's own)",
     "home": "the dashboard: links only",
     "mentor_profile": "a mentor's public profile: links only",
     "relationships": "the list of relationships: links only",
@@ -483,6 +491,7 @@ NO_FORM = {
     "staff_reports_csv": "a CSV download",
     "staff_home_csv": "a chart's numbers as a CSV download (the period's dates are checked by the home's form)",
     "staff_feedback_csv": "the feedback comments as a CSV download (the same period form as the home)",
+    "programme_logo": "the programme's logo (an image)",
     "find_mentor": "a search (GET) form, fuzzed above as a GET",
     "meeting_cancel": "no free input: the cancel button on the meetings page",
     "request_reinstate": "no free input: the reinstate button on the relationship page",

@@ -118,6 +118,7 @@ ALLOWED = {
     "project/roles.py": ("Programme managers", "Support staff", "Group", "Permission"),
     "staff/views.py": ("text/csv", 'attachment; filename="'),  # the CSV download's headers
     "staff/members/views.py": ("text/csv",),  # the member list's MIME type
+    "staff/identity/views.py": ("public, max-age", "default-src"),  # the logo's Cache-Control and CSP headers
     "notifications/tasks.py": ("text/calendar",),  # a MIME type
     "people/search/results.py": ("state state-",),  # CSS classes
     "people/services.py": (

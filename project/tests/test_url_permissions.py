@@ -38,6 +38,7 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from journeys import answer_links
 from journeys.flows import onboarding
 from journeys.flows.mentoring import MentoringFlow
 from journeys.flows.onboarding import OnboardingFlow
@@ -236,6 +237,10 @@ TABLE: dict[str, Row] = {
     "staff_member_reactivate": row(
         LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["users"]["mentee"].pk}, method="post", support=NO
     ),
+    # programme identity (staff.identity): the settings are managers' only; the logo is on every page, for
+    # everyone (the world has none, so it is 404 here; staff/identity/tests serve one)
+    "staff_settings": MANAGERS_ONLY,
+    "programme_logo": row(NO, NO, NO, NO, NO, lambda w: {"version": 1}),
     # matching rounds (staff.matching): support staff read the rounds and proposals, managers act
     "staff_matching": STAFF_ONLY,
     "staff_matching_new": MANAGERS_ONLY,
@@ -292,6 +297,14 @@ TABLE: dict[str, Row] = {
     "calendar": SIGNED_IN,
     "calendar_reset": SIGNED_IN,
     "calendar_feed": row(OK, OK, OK, OK, OK, lambda w: {"key": w["feed"].key, "secret": w["feed"].secret}),
+    # h1: a request's accept / decline link from its email: the signed token is the authority, so it works
+    # without signing in; anyone signed in as someone else than the mentor is refused (403). The world's
+    # link is for its declined request: the page says it was declined, and nothing changes.
+    "answer_from_email": row(
+        OK, NO, NO, OK, NO, lambda w: {"token": answer_links.make_token(w["declined"].pk, 1, "accept")}
+    ),
+    # once matched, the mentee's other open requests (withdraw each in one click): the mentee's only
+    "other_requests": row(LOGIN, NO, OK, NO, NO, rel),
 }
 
 
@@ -309,6 +322,10 @@ FLOW_NODES = {
         "review_request__timeout": (TIMER, True),
         "review_request__timeout_2": (TIMER, True),
         "review_request__timeout_3": (TIMER, True),
+        "review_request__timeout_4": (TIMER, True),  # the request expires (REQUEST_EXPIRE_DAYS)
+        "expire_request": (GATE, False),
+        "after_expiry": (GATE, False),
+        "expired": (END, False),
         "remind_mentor": (GATE, False),
         "escalate_request": (GATE, False),
         "after_review": (GATE, True),

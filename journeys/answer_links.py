@@ -1,0 +1,113 @@
+"""Accept or decline a request from its email: signed, expiring, single-use links.
+
+The email to the mentor (a request sent, proposed, reinstated, or a reminder) carries two links,
+``/requests/answer/<token>/``, one to accept and one to decline. The token is signed
+(``django.core.signing.TimestampSigner``, with a salt of its own) and names the relationship, the
+action and the mentor's review task it was made for; it is good for ``link_days()`` days.
+
+- Opening a link changes nothing (mail scanners open links): it shows a confirmation page whose
+  button (a POST) runs the same service as the review page (``relationships.accept_request`` /
+  ``decline_request``), which finishes the flow's review step exactly as the page does.
+- Single use: the link works only while its review task is still waiting. Once the request is
+  answered, withdrawn, expired (or reinstated, which starts a new review step with new links),
+  the page says what happened instead, and nothing changes.
+- Who may use it: the link itself authorises this one action on this one request, so it works
+  without signing in; the page shows only the mentee's name, the area and their statement (what
+  the email itself says). Someone signed in as another person is refused (sign out first).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+from viewflow.workflow.models import Task
+
+from . import rules
+from .models import Relationship, State
+
+SALT = "journeys.answer_links"
+ACTIONS = ("accept", "decline")
+DAYS_WHEN_REQUESTS_NEVER_EXPIRE = 30
+
+
+def link_days() -> int:
+    """How long a link works: as long as a request waits before it expires (or 30 days)."""
+    return rules.request_expiry_days() or DAYS_WHEN_REQUESTS_NEVER_EXPIRE
+
+
+def make_token(relationship_id: int, task_id: int, action: str) -> str:
+    if action not in ACTIONS:
+        raise ValueError(action)
+    return signing.TimestampSigner(salt=SALT).sign_object(
+        {"r": relationship_id, "t": task_id, "a": action}, compress=True
+    )
+
+
+def review_task(relationship: Relationship) -> Task | None:
+    """The mentor's review step while it waits (the only open task of theirs on a waiting request)."""
+    if relationship.state != State.REQUESTED:
+        return None
+    tasks = Task.objects.filter(
+        process__mentoringprocess__relationship=relationship,
+        owner_id=relationship.mentor_id,
+        flow_task_type="HUMAN",
+        status__in=rules.OPEN_TASK_STATUSES,
+    ).order_by("-pk")
+    return next((t for t in tasks if t.flow_task.name == "review_request"), None)
+
+
+def url_for(relationship_id: int, task_id: int, action: str) -> str:
+    return reverse("answer_from_email", args=[make_token(relationship_id, task_id, action)])
+
+
+def urls(relationship: Relationship) -> dict[str, str]:
+    """``{"accept": url, "decline": url}`` (full addresses) for the request's email; {} if it does not wait."""
+    task = review_task(relationship)
+    if task is None:
+        return {}
+    return {action: settings.SITE_URL + url_for(relationship.pk, task.pk, action) for action in ACTIONS}
+
+
+class BadLink(Exception):
+    """A link that was tampered with, cut short, or is not one of ours."""
+
+
+class ExpiredLink(Exception):
+    """A genuine link, older than ``link_days()``."""
+
+
+@dataclass(frozen=True)
+class Link:
+    relationship: Relationship
+    task_id: int
+    action: str
+
+    def waiting(self) -> bool:
+        """Still usable: the request waits for the mentor, at the review step this link was made for."""
+        if self.relationship.state != State.REQUESTED:
+            return False
+        return Task.objects.filter(pk=self.task_id, status__in=rules.OPEN_TASK_STATUSES).exists()
+
+
+def read(token: str) -> Link:
+    """The link ``token`` stands for; ``BadLink`` or ``ExpiredLink`` otherwise (never anything else)."""
+    signer = signing.TimestampSigner(salt=SALT)
+    try:
+        data = signer.unsign_object(token, max_age=link_days() * 86400)
+    except signing.SignatureExpired:
+        raise ExpiredLink from None
+    except (signing.BadSignature, ValueError, TypeError):
+        raise BadLink from None
+    try:
+        pk, task_id, action = int(data["r"]), int(data["t"]), str(data["a"])
+    except (KeyError, TypeError, ValueError):
+        raise BadLink from None
+    if action not in ACTIONS:
+        raise BadLink
+    relationship = Relationship.objects.select_related("mentee", "mentor", "area").filter(pk=pk).first()
+    if relationship is None:
+        raise BadLink  # erased since: nothing to show
+    return Link(relationship, task_id, action)
