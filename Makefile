@@ -41,12 +41,13 @@ test-fast: $(STAMP) check-services
 check-services: $(STAMP)
 	@$(PY) -m support.checks
 
-## make bench: search, timer-sweep, request round-trip and matching-round benchmarks on PostgreSQL; writes BENCHMARKS.md.
+## make bench: search, timer-sweep, request round-trip, matching-round and bulk-import benchmarks on PostgreSQL; writes BENCHMARKS.md.
 bench: $(STAMP) check-services
 	ALLOW_DEV_SECRET=$${ALLOW_DEV_SECRET:-true} $(PY) manage.py bench_search
 	ALLOW_DEV_SECRET=$${ALLOW_DEV_SECRET:-true} $(PY) manage.py bench_timers
 	ALLOW_DEV_SECRET=$${ALLOW_DEV_SECRET:-true} $(PY) manage.py bench_round_trip
 	ALLOW_DEV_SECRET=$${ALLOW_DEV_SECRET:-true} $(PY) manage.py bench_matching
+	ALLOW_DEV_SECRET=$${ALLOW_DEV_SECRET:-true} $(PY) manage.py bench_import
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

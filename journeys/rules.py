@@ -169,6 +169,26 @@ def not_started_task_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}status__in": NOT_STARTED_TASK_STATUSES})
 
 
+def waits_on(tasks, person) -> bool:
+    """The flow waits on ``person``: one of the relationship's ``tasks`` is open and theirs."""
+    return any(task_is_open(task) and task.owner_id == person.pk for task in tasks)
+
+
+def waits_on_q(person_field: str, relationship: str = "pk"):
+    """``waits_on`` as an expression on ``Relationship``: an open task of its mentoring process
+    owned by the person in ``person_field`` ("mentee" or "mentor")."""
+    from django.db.models import Exists
+    from viewflow.workflow.models import Task
+
+    return Exists(
+        Task.objects.filter(
+            open_task_q(),
+            process__mentoringprocess__relationship=OuterRef(relationship),
+            owner=OuterRef(f"{person_field}_id"),
+        )
+    )
+
+
 def task_url(task) -> str:
     """The page where the task's owner does it (the flow node's execute view)."""
     return task.flow_task.reverse("execute", args=[task.process_id, task.pk])

@@ -125,9 +125,17 @@ EVENTS: dict[str, Event] = {
         _("Open the case in the staff inbox"), "staff_support_request_case", "support_request"
     ),
     "support_request_confirmation": Event(_("Need Help? and FAQs"), "help"),
+    # The programme's reply to a Contact message (support.services.reply_as_staff): to a sender with an
+    # account, their conversation on the platform; to one without, the Contact form.
+    "support_reply": Event(_("See the conversation"), "support_message", "support_request"),
+    "support_reply_guest": Event(_("Write to the programme"), "contact"),
+    # The sender answered (staff.services.sender_replied)
+    "support_reply_staff": Event(_("Open the case"), "staff_case", "case"),
     # Accounts (people.exports, people.retention)
     "data_export_ready": Event(_("Download my data"), "data_export_download", "token"),
     "retention_warning": Event(_("Sign in to keep my account"), "account_login"),
+    # Invitations (staff.imports.services): the signed link to set a password
+    "invitation": Event(_("Set my password and join"), "invitation_accept", "token"),
 }
 
 

@@ -95,6 +95,7 @@ def notify(
     publish: bool = True,
     batch_key: str = "",
     due_at: datetime | None = None,
+    reply_to: str = "",
     **context,
 ) -> Notification:
     """Record one notification for ``recipient`` and deliver it once the transaction commits.
@@ -102,7 +103,8 @@ def notify(
     ``message`` is an event name (its templates are rendered with ``context``) or a ready
     ``Message`` with its ``event``. ``recipient`` may be None for staff addresses that have
     no account (then ``email`` is used). ``publish=False`` leaves the email to the sweep once the
-    row falls due at ``due_at`` (``notifications.batching``, with its ``batch_key``).
+    row falls due at ``due_at`` (``notifications.batching``, with its ``batch_key``). ``reply_to``: the
+    email's Reply-To, when answers should go somewhere other than the sender (a support reply).
     """
     if isinstance(message, str):
         # The event's templates know whom they are written to (``other_than``: whom the email is about).
@@ -116,6 +118,7 @@ def notify(
         event=event,
         **_fields(recipient, message),
         batch_key=batch_key,
+        reply_to=reply_to,
         email_status=Notification.Email.PENDING if deliverable else Notification.Email.SKIPPED,
         **(_schedule(due_at) if deliverable else {"next_attempt_at": None}),
     )

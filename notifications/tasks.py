@@ -80,7 +80,8 @@ def build_email(note: Notification) -> EmailMultiAlternatives:
         body=note.body_text,
         from_email=one_line(programme.from_email),
         to=[note.email],
-        reply_to=[programme.reply_to] if programme.reply_to else None,
+        # A support reply answers to its case's own address; everything else to the programme's.
+        reply_to=[note.reply_to] if note.reply_to else ([programme.reply_to] if programme.reply_to else None),
         headers={
             "X-Notification-Id": str(note.pk),
             # A reminder can be stopped from the mail program in one click (RFC 8058).

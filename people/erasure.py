@@ -9,7 +9,8 @@ addresses or rings the person is deleted or rewritten:
   e-mail addresses (allauth), reminder opt-outs, their calendar address, data exports (rows and zip files);
 - the files they uploaded (attachment rows and the files on disk);
 - sign-in records kept by django-axes (attempts, failures, the access log);
-- support requests they sent (name, address and message removed; the row stays for counts);
+- support requests they sent (name, address and message removed, and the replies that followed; the
+  row stays for counts);
 - every copy of their name, e-mail address or phone number in text written elsewhere:
   other people's notifications (subject, bodies, .ics invitations, delivery errors), the
   relationship history notes, messages, meetings and meeting notes, goals and their entries, feedback,
@@ -213,6 +214,7 @@ def _anonymise_support_requests(user, needles: Needles, by_address: Q) -> None:
         request.message = gettext("(Removed: the sender deleted their account.)")
         request.user = None
         request.save(update_fields=["name", "email", "subject", "message", "user"])
+        request.replies.all().delete()  # the conversation that followed (support.models.SupportReply)
 
 
 def _remove_own_concerns(user) -> None:

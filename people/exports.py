@@ -327,8 +327,14 @@ def _support_requests(user) -> list[dict]:
             "subject": s.subject,
             "message": s.message,
             "status": s.get_status_display(),
+            "replies": [
+                {"at": _iso(r.at), "from": r.get_written_by_display(), "via": r.get_via_display(), "text": r.body}
+                for r in s.replies.all()
+            ],
         }
-        for s in SupportRequest.objects.filter(Q(user=user) | Q(email__iexact=user.email)).order_by("created_at")
+        for s in SupportRequest.objects.filter(Q(user=user) | Q(email__iexact=user.email))
+        .prefetch_related("replies")
+        .order_by("created_at")
     ]
 
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "staff.matching",
     "staff.members",
     "staff.identity",
+    "staff.imports",
 ]
 
 MIDDLEWARE = [
@@ -147,7 +148,8 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # our outbox adds "[SITE_NAME] " to every subject
-ACCOUNT_ADAPTER = "people.adapter.AccountAdapter"
+# people.adapter (emails through the outbox), with the sign-up mode staff set (staff.imports.adapter)
+ACCOUNT_ADAPTER = "staff.imports.adapter.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 
 # django-axes: repeated failed logins lock that account (counted per account, and per
@@ -234,6 +236,11 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="mentoring@localhost"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 STAFF_NOTIFICATION_EMAILS = env.list("STAFF_NOTIFICATION_EMAILS", default=[])
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="")
+# Replies by email to the programme's answers on a Contact message (support.inbound): the Reply-To is
+# support+<signed token>@SUPPORT_INBOUND_DOMAIN (empty: answers are on the platform only), and the
+# inbound endpoint /support/inbound/ accepts a raw message only with SUPPORT_INBOUND_SECRET (empty: off).
+SUPPORT_INBOUND_DOMAIN = env.str("SUPPORT_INBOUND_DOMAIN", default="")
+SUPPORT_INBOUND_SECRET = env.str("SUPPORT_INBOUND_SECRET", default="")
 
 # Development email (project/devmail.py): with EMAIL_BACKEND=project.devmail.DevMailBackend
 # (what `make run` picks when DEBUG is on), messages are JSON files here, read at /dev/emails/.
@@ -329,6 +336,8 @@ REMINDERS = {
 
 # Data rights (UK GDPR): "Download my data" links, and the retention of inactive accounts.
 DATA_EXPORT_EXPIRE_DAYS = env.int("DATA_EXPORT_EXPIRE_DAYS", default=7)
+# Bulk import (staff.imports): days an invitation link works (resending makes a new one).
+INVITATION_EXPIRE_DAYS = env.int("INVITATION_EXPIRE_DAYS", default=14)
 RETENTION_INACTIVE_DAYS = env.int("RETENTION_INACTIVE_DAYS", default=1095)
 RETENTION_WARNING_DAYS = env.int("RETENTION_WARNING_DAYS", default=30)
 

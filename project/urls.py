@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("staff.urls")),
     path("", include("staff.matching.urls")),
     path("", include("staff.members.urls")),
+    path("", include("staff.imports.urls")),
     path("", include("staff.content.urls")),
     path("", include("staff.identity.urls")),
 ]

@@ -101,3 +101,12 @@ class PeriodForm(forms.Form):
         elif (end - start).days > self.MAX_DAYS:
             self.add_error("end", _("Choose a period of five years at most."))
         return data
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your reply"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Emailed to the sender and kept on this case. They can answer by email or on the platform."),
+    )

@@ -27,6 +27,8 @@ SECTIONS: list[Section] = [
     Section("home", _("Home"), "staff_home"),
     Section("inbox", _("Inbox"), "staff_inbox"),
     Section("members", _("Members"), "staff_members"),
+    Section("relationships", _("Relationships"), "staff_relationships"),
+    Section("import", _("Import"), "staff_import", MANAGE),
     Section("reports", _("Reports"), "staff_reports"),
     Section("content", _("Content"), "staff_content", perm=MANAGE),
     Section("settings", _("Programme settings"), "staff_settings", perm=MANAGE),

@@ -37,9 +37,14 @@ def _support_request_received(sender, support_request, **kwargs):
     )
 
 
+def _support_reply_received(sender, support_request, reply, **kwargs):
+    services.sender_replied(support_request, reply)
+
+
 def connect() -> None:
     journey.request_unanswered.connect(_request_unanswered, dispatch_uid="staff.request_unanswered")
     journey.first_meeting_overdue.connect(_first_meeting_overdue, dispatch_uid="staff.first_meeting_overdue")
     journey.request_expired.connect(_request_expired, dispatch_uid="staff.request_expired")
     journey.concern_raised.connect(_concern_raised, dispatch_uid="staff.concern_raised")
     support.support_request_received.connect(_support_request_received, dispatch_uid="staff.support_request")
+    support.support_reply_received.connect(_support_reply_received, dispatch_uid="staff.support_reply")

@@ -24,6 +24,7 @@ from journeys.services.base import Refused
 from notifications.services import notify, notify_staff
 from people import search
 from project.dates import long_date
+from support import services as support_services
 from support.services import set_support_request_status
 
 from . import flows as case_flow
@@ -382,4 +383,33 @@ def resolve(case: StaffCase, user, resolution: str) -> StaffCase:
             claim(case, user)
         case_flow.case_resolved(case)
     case.refresh_from_db()
+    return case
+
+
+# -- the conversation after a Contact message --------------------------------------------
+
+
+def reply_to_sender(case: StaffCase, user, body: str):
+    """Answer the Contact message the case is about: emailed to the sender, kept on the case."""
+    _require_staff(user)
+    if case.support_request_id is None:
+        raise Refused(_("This case is not about a message from the Contact form."))
+    with transaction.atomic():
+        case = _lock_case(case)
+        reply = support_services.reply_as_staff(case.support_request, user, body)
+        note(case, user, _("Replied to the sender."), lock=False)
+    return reply
+
+
+def sender_replied(support_request, reply) -> StaffCase:
+    """The sender answered: their case again if it is still open (its owner and staff told), else a
+    new case about the same message in the queue."""
+    existing = open_cases().filter(kind=CaseKind.SUPPORT_REQUEST, support_request=support_request).first()
+    case = existing or open_case(
+        CaseKind.SUPPORT_REQUEST,
+        support_request=support_request,
+        summary=f"{support_request.name}: {support_request.subject}",
+        tell_staff=False,
+    )
+    notify_staff("support_reply_staff", support_request=support_request, reply=reply, case=case)
     return case

@@ -6,7 +6,7 @@ import csv
 import io
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,6 +29,7 @@ from journeys.services.base import Refused
 from project.downloads import attachment
 from project.downloads import csv_cell as _cell
 from project.roles import EXPORT, SEE_FEEDBACK_AUTHORS, can, staff_required
+from support import selectors as support_selectors
 
 from . import dashboard, forms, services
 from . import reports as programme
@@ -170,12 +171,12 @@ def raise_case(request, relationship_pk: int):
     form = forms.RaiseCaseForm(request.POST)
     if not form.is_valid():
         messages.error(request, form_errors(form))
-        return redirect("relationship", relationship_pk)
+        return redirect("staff_relationship", relationship_pk)
     try:
         case = services.raise_case(relationship, request.user, form.cleaned_data["reason"])
     except Refused as refused:
         messages.error(request, refused.message)
-        return redirect("relationship", relationship_pk)
+        return redirect("staff_relationship", relationship_pk)
     return redirect(_task_url(services.handle_task(case)))
 
 
@@ -189,6 +190,19 @@ def _case_context(case: StaffCase, **extra) -> dict:
         "nav": "staff",
         **extra,
     }
+    if case.support_request_id:
+        account, confirmed = support_selectors.sender_account(case.support_request)
+        context["conversation"] = support_selectors.conversation(case.support_request)
+        context["sender_account"], context["sender_confirmed"] = account, confirmed
+        context["sender_relationships"] = (
+            list(
+                Relationship.objects.filter(Q(mentee=account) | Q(mentor=account))
+                .select_related("mentee", "mentor")
+                .order_by("-created_at")[:20]
+            )
+            if account
+            else []
+        )
     if relationship is not None:
         context["activity"] = {
             "messages": relationship.conversation.messages.count(),
@@ -213,6 +227,7 @@ class HandleCase(View):
         "suggest": forms.SuggestForm,
         "close": forms.CloseForm,
         "resolve": forms.ResolveForm,
+        "reply": forms.ReplyForm,
     }
     ACTIONS = (*FORMS, "release")
 
@@ -262,6 +277,9 @@ class HandleCase(View):
                 services.snooze(case, request.user, data["until"])
                 messages.success(request, _("Case snoozed. It is under Snoozed until then."))
                 return redirect("staff_inbox")
+            elif action == "reply":
+                services.reply_to_sender(case, request.user, data["body"])
+                done = _("Reply sent and kept on the case.")
             elif action == "suggest":
                 services.suggest_mentors(case, request.user, data["mentors"])
                 done = _("Suggestions sent to the mentee.")

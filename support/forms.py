@@ -51,3 +51,14 @@ class PrivacyNoticeForm(forms.Form):
         ),
         widget=forms.Textarea(attrs={"rows": 30}),
     )
+
+
+class SupportReplyForm(forms.Form):
+    """The sender's answer in the conversation that follows their Contact message."""
+
+    body = forms.CharField(
+        max_length=5000,
+        label=_("Your answer"),
+        help_text=_("The programme team is told and answers here and by email. Up to 5,000 characters."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )

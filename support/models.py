@@ -155,3 +155,40 @@ class PrivacyNotice(models.Model):
 
     def __str__(self) -> str:
         return gettext("Privacy notice of %(when)s") % {"when": f"{self.updated_at:%Y-%m-%d %H:%M}"}
+
+
+class SupportReply(models.Model):
+    """One message in the conversation that follows a Contact form message: the programme team's
+    reply (emailed to the sender) or the sender's answer (on the platform, or by replying to the
+    email: ``support.inbound``). Shown on the staff case and on the sender's "My messages" page."""
+
+    class Author(models.TextChoices):
+        STAFF = "staff", _("The programme team")
+        SENDER = "sender", _("The sender")
+
+    class Via(models.TextChoices):
+        PLATFORM = "platform", _("On the platform")
+        EMAIL = "email", _("By email")
+
+    support_request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="replies")
+    written_by = models.CharField(max_length=10, choices=Author.choices)
+    # The staff member, or the sender's account when they answered signed in (None by email).
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField()
+    via = models.CharField(max_length=10, choices=Via.choices, default=Via.PLATFORM)
+    # An answer by email: the address it came from.
+    email_from = models.CharField(max_length=254, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name_plural = _("support replies")
+
+    def __str__(self) -> str:
+        return gettext("Reply to %(subject)s") % {"subject": self.support_request.subject}
+
+    @property
+    def from_staff(self) -> bool:
+        return self.written_by == self.Author.STAFF

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .models import FAQ, Resource
+from .models import FAQ, Resource, SupportReply, SupportRequest
 
 
 @dataclass
@@ -52,3 +54,37 @@ def access_resource(user, pk: int) -> Resource:
     if resource is None or not (resource.published or (user.is_authenticated and user.is_staff)):
         raise Http404("No such resource")
     return resource
+
+
+# -- Contact messages and their conversations ---------------------------------------------
+
+
+def mine(user) -> QuerySet[SupportRequest]:
+    """The Contact messages a person sent: signed in, or signed out from their account's address
+    (the same rule as their data export, ``people.exports``)."""
+    if not user.is_authenticated:
+        return SupportRequest.objects.none()
+    return SupportRequest.objects.filter(Q(user=user) | Q(email__iexact=user.email))
+
+
+def access_my_support_request(user, pk: int) -> SupportRequest:
+    """One of the person's own Contact messages (404 for anyone else, staff included: staff read it
+    on its case)."""
+    found = mine(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such message")
+    return found
+
+
+def conversation(support_request: SupportRequest) -> list[SupportReply]:
+    return list(support_request.replies.select_related("author"))
+
+
+def sender_account(support_request: SupportRequest):
+    """``(account, confirmed)``: the account the message came from (``confirmed``: sent signed in),
+    else the account whose address it was sent from (not confirmed: anyone can type an address),
+    else ``(None, False)``."""
+    if support_request.user_id:
+        return support_request.user, True
+    User = get_user_model()
+    return User.objects.filter(email__iexact=support_request.email, anonymised_at__isnull=True).first(), False

@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from journeys.services.base import Refused
 from notifications.services import notify, notify_staff
 
-from . import events
-from .models import SupportRequest
+from . import events, replies
+from .models import SupportReply, SupportRequest
+
+MAX_REPLY = 5000
 
 
 @transaction.atomic
@@ -30,6 +34,7 @@ def submit_support_request(*, name: str, email: str, subject: str, message: str,
         user=user if signed_in else None,
     )
     events.support_request_received.send(sender=SupportRequest, support_request=support_request)
+    # (staff.receivers opens its case; the case page links it to the sender's account: selectors.sender_account)
     notify_staff("support_request_staff", support_request=support_request, signed_in=signed_in)
     notify(
         user if signed_in else None,
@@ -47,3 +52,62 @@ def set_support_request_status(requests: Iterable[SupportRequest], status: str) 
         raise ValueError(f"Unknown status {status!r}")
     ids = [r.pk for r in requests]
     return SupportRequest.objects.filter(pk__in=ids).exclude(status=status).update(status=status)
+
+
+def _clean(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise Refused(_("Please write your message first."))
+    return body[:MAX_REPLY]
+
+
+@transaction.atomic
+def reply_as_staff(support_request: SupportRequest, staff_user, body: str) -> SupportReply:
+    """The programme team answers a Contact message: kept in its conversation and emailed to the
+    sender, with a Reply-To that brings their answer back here (``support.replies``) when set up.
+
+    (The staff side checks who may do this: ``staff.services.reply_to_sender``.)
+    """
+    body = _clean(body)
+    reply = SupportReply.objects.create(
+        support_request=support_request, written_by=SupportReply.Author.STAFF, author=staff_user, body=body
+    )
+    recipient = support_request.user if support_request.user_id and support_request.user.is_active else None
+    address = replies.reply_address(support_request)
+    context = {"support_request": support_request, "reply": reply, "by_email": bool(address)}
+    if recipient is not None:  # the link: their conversation on the platform
+        notify(recipient, "support_reply", email=support_request.email, reply_to=address, **context)
+    else:  # no account: the link is the Contact form
+        notify(None, "support_reply_guest", email=support_request.email, reply_to=address, **context)
+    return reply
+
+
+@transaction.atomic
+def receive_sender_reply(
+    support_request: SupportRequest, body: str, *, via: str = "platform", user=None, email_from: str = ""
+) -> SupportReply:
+    """The sender answers (on "My messages", or by email through ``support.inbound``): kept in the
+    conversation, the request open again, and staff told (``events.support_reply_received``)."""
+    if via == SupportReply.Via.PLATFORM and (user is None or not owns(user, support_request)):
+        raise Refused(_("Only the person who sent this message can answer it here."))
+    body = _clean(body)
+    SupportRequest.objects.select_for_update().filter(pk=support_request.pk).exists()
+    reply = SupportReply.objects.create(
+        support_request=support_request,
+        written_by=SupportReply.Author.SENDER,
+        author=user,
+        body=body,
+        via=via,
+        email_from=email_from[:254],
+    )
+    set_support_request_status([support_request], SupportRequest.Status.OPEN)
+    support_request.status = SupportRequest.Status.OPEN
+    events.support_reply_received.send(sender=SupportRequest, support_request=support_request, reply=reply)
+    return reply
+
+
+def owns(user, support_request: SupportRequest) -> bool:
+    """The signed-in person sent it (signed in, or from their account's address): ``selectors.mine``."""
+    from .selectors import mine
+
+    return user.is_authenticated and mine(user).filter(pk=support_request.pk).exists()

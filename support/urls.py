@@ -11,4 +11,7 @@ urlpatterns = [
     path("resources/<int:pk>/captions.vtt", views.resource_captions, name="resource_captions"),
     path("privacy/", views.privacy_page, name="privacy"),
     path("privacy/edit/", views.privacy_edit, name="privacy_edit"),
+    path("support/messages/", views.my_messages, name="support_messages"),
+    path("support/messages/<int:pk>/", views.my_message, name="support_message"),
+    path("support/inbound/", views.inbound_email, name="support_inbound"),
 ]

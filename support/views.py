@@ -1,17 +1,25 @@
 """Need Help? (FAQs and the Contact form) and Resources: thin views over selectors and services."""
 
+import base64
+import binascii
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
+from journeys.services.base import Refused
 from project import identity
 from project.ratelimit import LimitReached
 from project.roles import MANAGE, staff_required
 
-from . import limits, privacy, selectors, services
-from .forms import ContactForm, PrivacyNoticeForm
+from . import inbound, limits, privacy, selectors, services
+from .forms import ContactForm, PrivacyNoticeForm, SupportReplyForm
 
 
 def _support_email() -> str:
@@ -100,6 +108,90 @@ def privacy_edit(request):
     else:
         form = PrivacyNoticeForm(initial={"body": notice.body})
     return render(request, "support/privacy_edit.html", {"form": form, "notice": notice})
+
+
+# -- the sender's side of the conversation ------------------------------------------------
+
+
+@login_required
+def my_messages(request):
+    """ "My messages to the programme": the person's Contact messages, each with its conversation."""
+    items = selectors.mine(request.user).prefetch_related("replies")
+    return render(request, "support/my_messages.html", {"items": items})
+
+
+@login_required
+def my_message(request, pk: int):
+    support_request = selectors.access_my_support_request(request.user, pk)
+    form = SupportReplyForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.receive_sender_reply(
+                    support_request, form.cleaned_data["body"], via="platform", user=request.user
+                )
+            except Refused as refused:
+                form.add_error(None, refused.message)
+            else:
+                messages.success(request, _("Your answer has been sent to the programme team."))
+                return redirect("support_message", support_request.pk)
+        status = 400
+    return render(
+        request,
+        "support/my_message.html",
+        {
+            "support_request": support_request,
+            "conversation": selectors.conversation(support_request),
+            "form": form,
+        },
+        status=status,
+    )
+
+
+# -- answers by email (support.inbound) ----------------------------------------------------
+
+
+def _inbound_secret(request) -> str:
+    """The secret the caller gave: ``X-Support-Inbound-Secret``, ``Authorization: Bearer`` or the
+    password of HTTP Basic authentication (``https://inbound:SECRET@host/support/inbound/``)."""
+    given = request.headers.get("X-Support-Inbound-Secret", "")
+    auth = request.headers.get("Authorization", "")
+    if not given and auth.lower().startswith("bearer "):
+        given = auth[7:].strip()
+    elif not given and auth.lower().startswith("basic "):
+        try:
+            given = base64.b64decode(auth[6:].strip()).decode("utf-8").partition(":")[2]
+        except (binascii.Error, UnicodeDecodeError):
+            given = ""
+    return given
+
+
+@csrf_exempt
+@require_POST
+def inbound_email(request):
+    """An email answering a programme reply, posted raw by the mail provider or the MTA.
+
+    The body is the RFC 822 message itself, or a form with it in ``email`` (SendGrid's raw mode) or
+    ``body-mime`` (Mailgun's MIME route), and the envelope recipient in ``recipient`` / ``to``.
+    Answers: 200 appended (or an automatic message, ignored), 400 not an email, 403 wrong secret,
+    404 when SUPPORT_INBOUND_SECRET is not set, 406 not addressed to a valid reply address (do not
+    retry).
+    """
+    secret = settings.SUPPORT_INBOUND_SECRET
+    if not secret:
+        raise Http404("Answers by email are not set up.")
+    if not constant_time_compare(_inbound_secret(request), secret):
+        return HttpResponse(_("Wrong or missing secret.") + "\n", status=403, content_type="text/plain")
+    if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        field = request.FILES.get("email") or request.FILES.get("body-mime")
+        raw = field.read() if field else (request.POST.get("email") or request.POST.get("body-mime") or "").encode()
+        recipients = " ".join(request.POST.get(k, "") for k in ("recipient", "to", "envelope"))
+    else:
+        raw, recipients = request.body, ""
+    outcome = inbound.receive(raw, recipients)
+    status = {"added": 200, "ignored": 200, "empty": 200, "unknown": 406, "bad": 400}[outcome.status]
+    return HttpResponse(outcome.status + "\n", status=status, content_type="text/plain")
 
 
 def _private_file(field, content_type: str) -> FileResponse:

@@ -228,6 +228,7 @@ def contexts(w) -> dict[str, list[dict]]:
             for signed_in in (True, False)
         ],
         "support_request_confirmation": [{"support_request": w.support_request}],
+        **_support_reply_contexts(w),
         "data_export_ready": [{"export": w.export, "token": w.export.token}],
         "retention_warning": [{"anonymise_on": timezone.now() + timedelta(days=30)}],
         "matching_invitation": [
@@ -238,7 +239,25 @@ def contexts(w) -> dict[str, list[dict]]:
         ],
         "request_proposed": [rel],
         "request_proposed_confirmation": [rel],
+        "invitation": [{"token": "abc:def", "expires_at": timezone.now() + timedelta(days=14)}],
         **_worksheet_and_concern_contexts(w),
+    }
+
+
+def _support_reply_contexts(w) -> dict[str, list[dict]]:
+    """h7: the programme's reply to a Contact message, and the sender's answer (support.services)."""
+    from support.models import SupportReply
+
+    staff_reply = SupportReply(support_request=w.support_request, written_by="staff", body="Try <this> & that\nthen")
+    answer = SupportReply(support_request=w.support_request, written_by="sender", body="Thanks & <bye>", via="email")
+    on_platform = SupportReply(support_request=w.support_request, written_by="sender", body="Thanks", via="platform")
+    to_sender = [{"support_request": w.support_request, "reply": staff_reply, "by_email": b} for b in (True, False)]
+    return {
+        "support_reply": to_sender,
+        "support_reply_guest": to_sender,
+        "support_reply_staff": [
+            {"support_request": w.support_request, "reply": r, "case": w.case} for r in (answer, on_platform)
+        ],
     }
 
 

@@ -357,11 +357,16 @@ def world(db):
         min_score=0,
     )
     matching.run_proposal(matching_round, staff)
+    member = make_mentor(first_name="Mel", capacity=3)  # the member directory's pages act on her
+    from support.services import submit_support_request
+
+    support_request = submit_support_request(
+        user=mentee, name="Mia", email=mentee.email, subject="My mentor is away", message="What now?"
+    )
     # h1: a request answered from its email (the link works without signing in)
     from journeys import answer_links
 
     email_request = send(make_mentee(first_name="Eve"), make_mentor(first_name="Eli", capacity=3))
-    member = make_mentor(first_name="Mel", capacity=3)  # the member directory's pages act on her
     record_mentee = make_mentee(first_name="Rec")
     record_case = raise_case(
         walk_to(send(record_mentee, mentor), record_mentee, mentor, "arranging"), staff, "And this"
@@ -386,9 +391,24 @@ def world(db):
         "first_mentee": first_mentee,
         "first_conversation": first_conversation,
         "round": matching_round,
-        "email_answer": urlsplit(answer_links.urls(email_request)["decline"]).path,
         "member": member,
+        "support_request": support_request,
+        **_imports_world(staff),
+        "email_answer": urlsplit(answer_links.urls(email_request)["decline"]).path,
     }
+
+
+def _imports_world(staff) -> dict:
+    """Bulk import (staff.imports): a checked upload and one person invited by hand."""
+    from staff.imports import services as imports
+    from staff.imports import tokens
+    from staff.imports.models import ImportBatch
+
+    invitation = imports.invite(
+        staff_user=staff, email="invited@example.org", first_name="In", last_name="Vited", role="mentee"
+    )
+    batch = ImportBatch.objects.create(created_by=staff, filename="members.csv")
+    return {"import": batch, "invitation_token": tokens.make(invitation)}
 
 
 def step_url(rel, user):
@@ -414,6 +434,7 @@ PAGES = [
     (None, lambda w: "/accounts/login/"),
     (None, lambda w: "/accounts/password/reset/"),
     (None, lambda w: "/help/contact/"),
+    (None, lambda w: f"/invitation/{w['invitation_token']}/"),  # before the Import page resends it
     ("mentee", lambda w: "/profile/"),
     ("mentee", lambda w: "/account/"),
     ("mentee", lambda w: "/find/"),
@@ -430,6 +451,7 @@ PAGES = [
     ("mentee", lambda w: f"/goals/{w['matched'].goals.first().pk}/edit/"),
     ("mentee", lambda w: f"/relationships/{w['matched'].pk}/goals/"),
     ("mentee", lambda w: "/notifications/"),
+    ("mentee", lambda w: f"/support/messages/{w['support_request'].pk}/"),  # answering the programme's reply
     ("mentee", lambda w: f"/relationships/{w['matched'].pk}/worksheets/swot/"),
     ("mentee", lambda w: f"/relationships/{w['matched'].pk}/concern/"),
     ("mentee", lambda w: f"/meetings/{w['matched'].meetings.first().pk}/cancel/confirm/"),
@@ -439,6 +461,8 @@ PAGES = [
     ("staff", lambda w: f"/staff/cases/{w['record_case'].pk}/"),
     ("staff", lambda w: case_url(w["case"])),
     ("staff", lambda w: "/staff/reports/"),
+    ("staff", lambda w: "/staff/relationships/"),  # the directory's filters (a GET form)
+    ("staff", lambda w: f"/staff/relationships/{w['arranging'].pk}/"),  # opens a case (staff_raise_case)
     ("staff", lambda w: "/privacy/edit/"),
     ("staff", lambda w: "/staff/settings/"),
     ("staff", lambda w: "/staff/matching/new/"),
@@ -454,6 +478,9 @@ PAGES = [
     ("staff", lambda w: "/staff/members/"),
     ("staff", lambda w: f"/staff/members/{w['member'].pk}/"),
     ("staff", lambda w: f"/staff/members/{w['member'].pk}/deactivate/"),
+    ("staff", lambda w: "/staff/import/"),
+    ("staff", lambda w: "/staff/settings/signup/"),
+    ("staff", lambda w: f"/staff/import/{w['import'].pk}/"),
     ("newcomer", lambda w: onboarding_url(w["newcomer"])),
     ("arranging_mentee", lambda w: step_url(w["arranging"], w["arranging_mentee"])),
     ("withdrawn_mentee", lambda w: step_url(w["withdrawn"], w["withdrawn_mentee"])),
@@ -489,9 +516,9 @@ NO_FORM = {
     "resources": "the resource list: read only",
     "resource": "one resource: read only",
     "staff_reports_csv": "a CSV download",
+    "programme_logo": "the programme's logo (an image)",
     "staff_home_csv": "a chart's numbers as a CSV download (the period's dates are checked by the home's form)",
     "staff_feedback_csv": "the feedback comments as a CSV download (the same period form as the home)",
-    "programme_logo": "the programme's logo (an image)",
     "find_mentor": "a search (GET) form, fuzzed above as a GET",
     "meeting_cancel": "no free input: the cancel button on the meetings page",
     "request_reinstate": "no free input: the reinstate button on the relationship page",
@@ -515,7 +542,13 @@ NO_FORM = {
     "goal_delete_confirm": "no free input: the confirmation button posts to goal_action",
     "meetings": "the meeting list: links only (cancelling asks on a page of its own, fuzzed above)",
     "calendar_feed": "a calendar feed (.ics) for calendar apps (key and secret in the URL, no free input)",
+    "support_messages": "the list of a person's Contact messages: links only",
+    "support_inbound": "the mail provider's webhook: a raw email with a shared secret (support/tests/test_replies.py)",
     "staff_matching": "the list of matching rounds: links only",
+    "staff_import_errors": "a CSV download of an import's problem rows",
+    "staff_import_confirm": "no free input: the Import button of a preview",
+    "staff_import_cancel": "no free input: the Cancel button of a preview",
+    "staff_invitation_resend": "no free input: the Resend button beside an invitation",
     "staff_content": "the Content overview: links only",
     "resource_video": "an uploaded video file, played on a resource's page",
     "resource_captions": "an uploaded video's captions file (WebVTT)",

@@ -119,7 +119,10 @@ ALLOWED = {
     "staff/views.py": ("text/csv", 'attachment; filename="'),  # the CSV download's headers
     "staff/members/views.py": ("text/csv",),  # the member list's MIME type
     "staff/identity/views.py": ("public, max-age", "default-src"),  # the logo's Cache-Control and CSP headers
+    "staff/imports/views.py": ("text/csv",),  # the problem rows' CSV: its MIME type
     "notifications/tasks.py": ("text/calendar",),  # a MIME type
+    # Email headers, and the words of other mail programs that mark a quoted earlier message (matched, never shown)
+    "support/inbound.py": ("To", "Cc", "From", "Precedence", "^\\s*-{2,}\\s*Original Message", "^\\s*Sent from my"),
     "people/search/results.py": ("state state-",),  # CSS classes
     "people/services.py": (
         # The erased account's stored first name ("Former" + last name "participant"): two model
@@ -129,7 +132,8 @@ ALLOWED = {
     "staff/matching/solver.py": ("min-cost flow", "pinned pairs"),  # SolverError: a programming error, not shown
     "journeys/worksheets.py": ("Using SWOT", "Using G-STAR"),  # the Resources guides' titles, looked up
     "project/downloads.py": ("private, no-store", 'attachment; filename="'),  # a download's headers
-    "support/views.py": ("private, max-age=", "text/vtt; charset="),  # a Resources video's headers
+    # A Resources video's headers, and the inbound email endpoint's Authorization header
+    "support/views.py": ("private, max-age=", "text/vtt; charset=", "Authorization"),
     "journeys/views/pages.py": (
         "private, no-store",  # Cache-Control header
         'attachment; filename="',  # Content-Disposition header

@@ -54,6 +54,9 @@ from project.models import Heartbeat
 from project.tasks import WORKER_AND_BEAT
 from staff import services as staff_services
 from staff.flows import CaseFlow
+from staff.imports import services as imports_services
+from staff.imports import tokens as imports_tokens
+from staff.imports.models import ImportBatch
 from staff.matching import services as matching_services
 from support import services as support_services
 from support.models import FAQ, Resource
@@ -110,6 +113,17 @@ def row(anon, outsider, mentee, mentor, staff, kwargs=None, *, support=None, **o
 
 def rel(w):
     return {"pk": w["rel"].pk}
+
+
+def _mentees_message(w):
+    """A Contact message the world's mentee sent signed in (made when first asked for)."""
+    from support.models import SupportRequest
+
+    mentee = w["users"]["mentee"]
+    found, _new = SupportRequest.objects.get_or_create(
+        user=mentee, defaults={"name": "Mia Mentee", "email": mentee.email, "subject": "Hello", "message": "Hi"}
+    )
+    return found
 
 
 def goal_pk(w, **extra):
@@ -205,6 +219,11 @@ TABLE: dict[str, Row] = {
     "resource": row(OK, OK, OK, OK, OK, lambda w: {"pk": w["resource"].pk}),
     "privacy": PUBLIC,
     "privacy_edit": MANAGERS_ONLY,
+    # the sender's side of the conversation after a Contact message: their own only (staff read it on the case)
+    "support_messages": SIGNED_IN,
+    "support_message": row(LOGIN, NO, OK, NO, NO, lambda w: {"pk": _mentees_message(w).pk}),
+    # answers by email, posted by the mail provider with the shared secret (none here: 404 to all)
+    "support_inbound": row(NO, NO, NO, NO, NO, method="post"),
     # staff
     "staff_home": STAFF_ONLY,
     "staff_home_csv": row(LOGIN, NO, NO, NO, OK, lambda w: {"key": "funnel"}, support=NO),
@@ -217,6 +236,9 @@ TABLE: dict[str, Row] = {
         LOGIN, NO, NO, NO, GO, lambda w: {"relationship_pk": w["rel"].pk}, method="post", data=POSTED
     ),
     "staff_reports": STAFF_ONLY,
+    # the relationship directory and the staff view of one relationship: any programme staff (read-only)
+    "staff_relationships": STAFF_ONLY,
+    "staff_relationship": row(LOGIN, NO, NO, NO, OK, rel),
     "staff_reports_csv": MANAGERS_ONLY,
     # the member directory (staff.members): support staff read it, managers act and export
     "staff_members": STAFF_ONLY,
@@ -270,6 +292,33 @@ TABLE: dict[str, Row] = {
     "staff_content_resource_edit": row(LOGIN, NO, NO, NO, OK, lambda w: {"pk": w["resource"].pk}, support=NO),
     "staff_content_resource_delete": row(LOGIN, NO, NO, NO, OK, lambda w: {"pk": w["resource"].pk}, support=NO),
     "matching_shortlist": row(LOGIN, NO, OK, NO, NO, lambda w: {"pk": w["round"].pk}),
+    # bulk import, invitations and the sign-up mode (staff.imports): programme managers only
+    "staff_import": MANAGERS_ONLY,
+    "staff_import_batch": row(LOGIN, NO, NO, NO, OK, lambda w: {"pk": w["import"].pk}, support=NO),
+    "staff_import_confirm": row(LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["import"].pk}, method="post", support=NO),
+    "staff_import_cancel": row(LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["import"].pk}, method="post", support=NO),
+    "staff_import_errors": row(LOGIN, NO, NO, NO, OK, lambda w: {"pk": w["import"].pk}, support=NO),
+    "staff_import_invite": row(
+        LOGIN,
+        NO,
+        NO,
+        NO,
+        GO,
+        method="post",
+        support=NO,
+        data={
+            "invite-email": "new@example.org",
+            "invite-first_name": "N",
+            "invite-last_name": "P",
+            "invite-role": "mentee",
+        },
+    ),
+    "staff_invitation_resend": row(
+        LOGIN, NO, NO, NO, GO, lambda w: {"pk": w["invitation"].pk}, method="post", support=NO
+    ),
+    "staff_signup_settings": MANAGERS_ONLY,
+    # the invitation link: anyone (the signed token is the key; a bad one only gets a sentence)
+    "invitation_accept": row(OK, OK, OK, OK, OK, lambda w: {"token": w["invitation_token"]}),
     # issue 9 (h5): worksheets are the pair's own (staff 404 too, like messages); the proposal is
     # on the relationship's summary, which staff see; the CPD pack is each person's own
     "worksheet": row(LOGIN, NO, OK, OK, NO, lambda w: {"pk": w["rel"].pk, "kind": "swot"}),
@@ -476,6 +525,7 @@ def world(db):
         shortlist_closes_on=timezone.localdate(),
     )
     return {
+        **_imports_world(staff),
         "round": matching_round,
         "users": {"outsider": outsider, "mentee": mentee, "mentor": mentor, "staff": staff, "support": support},
         "rel": rel,
@@ -496,6 +546,18 @@ def world(db):
         "stop_token": reminders.stop_token(mentee, reminders.Kind.FEEDBACK),
         "heartbeat": Heartbeat.objects.create(name=WORKER_AND_BEAT, seen_at=timezone.now()),
         "feed": meeting_services.open_calendar_feed(mentee),
+    }
+
+
+def _imports_world(staff) -> dict:
+    """Bulk import (staff.imports): a checked upload and one person invited by hand."""
+    invitation = imports_services.invite(
+        staff_user=staff, email="invited@example.org", first_name="In", last_name="Vited", role="mentee"
+    )
+    return {
+        "import": ImportBatch.objects.create(created_by=staff, filename="members.csv"),
+        "invitation": invitation,
+        "invitation_token": imports_tokens.make(invitation),
     }
 
 

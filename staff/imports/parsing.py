@@ -1,0 +1,117 @@
+"""Reading an uploaded spreadsheet (CSV or XLSX) into rows of named cells.
+
+The first row names the columns; names are matched loosely ("First name", "first_name" and
+"Forename" are all the first name). Unknown columns are ignored; a file without an email column
+is refused with a sentence that says so.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+
+# Our column names and the headers (lower case, letters only) that mean them.
+COLUMNS = {
+    "email": ("email", "emailaddress", "mail"),
+    "first_name": ("firstname", "forename", "givenname"),
+    "last_name": ("lastname", "surname", "familyname"),
+    "organisation": ("organisation", "organization", "employer", "company"),
+    "role": ("role", "mentorormentee", "takespartas", "type", "registeras"),
+    "areas": ("areas", "area", "areasofsupport", "supportareas"),
+    "community": ("community", "professionalcommunity"),
+}
+_LOOKUP = {re.sub(r"[^a-z]", "", alias): key for key, aliases in COLUMNS.items() for alias in aliases}
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read as a spreadsheet of members; ``str()`` is the sentence to show."""
+
+
+@dataclass
+class Sheet:
+    columns: list[str]  # the known columns found, in our names
+    rows: list[tuple[int, dict[str, str]]]  # (line number, cells by our column names)
+
+
+def column_key(header: str) -> str | None:
+    return _LOOKUP.get(re.sub(r"[^a-z]", "", str(header or "").lower()))
+
+
+def read(upload) -> Sheet:
+    """The rows of an uploaded ``.csv`` or ``.xlsx`` file."""
+    name = (getattr(upload, "name", "") or "").lower()
+    if getattr(upload, "size", 0) > MAX_BYTES:
+        raise UnreadableFile(_("The file is too large: upload at most 5 MB."))
+    data = upload.read()
+    if name.endswith(".xlsx") or data[:2] == b"PK":
+        records = _xlsx_records(data)
+    elif name.endswith((".csv", ".txt")) or not name:
+        records = _csv_records(data)
+    else:
+        raise UnreadableFile(_("Upload a CSV file or an Excel workbook (.xlsx)."))
+    return _sheet(records)
+
+
+def _csv_records(data: bytes) -> list[list[str]]:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes nearly anything
+        raise UnreadableFile(_("We could not read the file's text: save it as CSV (UTF-8)."))
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        return [row for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+    except csv.Error as exc:
+        raise UnreadableFile(_("The CSV file is malformed (%(error)s).") % {"error": exc}) from None
+
+
+def _xlsx_records(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+        raise UnreadableFile(_("We could not open that file as an Excel workbook (.xlsx).")) from None
+    try:
+        sheet = workbook.worksheets[0]
+        return [["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def _sheet(records: list[list[str]]) -> Sheet:
+    numbered = [(n, r) for n, r in enumerate(records, start=1) if any(str(c).strip() for c in r)]
+    if not numbered:
+        raise UnreadableFile(_("The file is empty."))
+    (_first, header), body = numbered[0], numbered[1:]
+    keys = [column_key(h) for h in header]
+    if "email" not in keys:
+        raise UnreadableFile(
+            _(
+                "The first row must name the columns, one of them the email address (for example: email, "
+                "first name, last name, organisation, role, areas, community)."
+            )
+        )
+    if len(body) > MAX_ROWS:
+        raise UnreadableFile(_("The file has more than %(max)s rows: split it into smaller files.") % {"max": MAX_ROWS})
+    rows = []
+    for number, record in body:
+        cells = {key: "" for key in COLUMNS}
+        for key, value in zip(keys, record, strict=False):
+            if key and not cells[key]:
+                cells[key] = str(value).strip()
+        rows.append((number, cells))
+    return Sheet(columns=[k for k in COLUMNS if k in keys], rows=rows)

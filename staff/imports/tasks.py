@@ -1,0 +1,11 @@
+"""Bulk import's background work (Celery)."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def run_import(batch_pk: int) -> str:
+    """Create the accounts of a confirmed import (its progress is on the batch)."""
+    return services.run(batch_pk).status

@@ -1,0 +1,110 @@
+"""The Import pages as a programme manager uses them; support staff and participants are refused."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from people.tests.factories import make_mentee, make_staff
+from staff.imports import services
+from staff.imports.models import ImportBatch, Invitation
+
+from .helpers import csv_upload, member_rows, taxonomy
+
+pytestmark = pytest.mark.django_db
+
+
+def test_upload_preview_confirm_and_progress(client, django_capture_on_commit_callbacks):
+    taxonomy()
+    client.force_login(make_staff())
+    page = client.get(reverse("staff_import"))
+    assert page.status_code == 200
+    assert 'aria-current="page"' in page.content.decode() or "Import" in page.content.decode()
+    rows = member_rows(3) + [["=cmd|calc", "", "", "", "mentor", "Leadershp", ""]]
+    response = client.post(reverse("staff_import"), {"file": csv_upload(rows)}, follow=True)
+    text = response.content.decode()
+    batch = ImportBatch.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("staff_import_batch", args=[batch.pk])
+    assert "3 rows are ready" in text and "1 row has errors" in text
+    assert "Did you mean “Leadership”?" in text
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("staff_import_confirm", args=[batch.pk]))
+    text = client.get(reverse("staff_import_batch", args=[batch.pk])).content.decode()
+    assert '<progress max="3" value="3"' in text
+    assert "Finished: 3 accounts created and invited." in text
+    assert 'http-equiv="refresh"' not in text  # finished: no more refreshing
+
+
+def test_a_running_import_refreshes_its_page(client):
+    taxonomy()
+    staff = make_staff()
+    client.force_login(staff)
+    batch = services.preview(staff_user=staff, upload=csv_upload(member_rows(4)))
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING, processed=1)
+    text = client.get(reverse("staff_import_batch", args=[batch.pk])).content.decode()
+    assert '<meta http-equiv="refresh" content="2">' in text
+    assert "1 of 4 rows done (25%)." in text
+
+
+def test_the_problem_rows_download_as_a_formula_safe_csv(client):
+    taxonomy()
+    staff = make_staff()
+    client.force_login(staff)
+    rows = [["=HYPERLINK(1)", "-x", "", "", "mentor", "", ""], *member_rows(1)]
+    batch = services.preview(staff_user=staff, upload=csv_upload(rows))
+    response = client.get(reverse("staff_import_errors", args=[batch.pk]))
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Cache-Control"] == "private, no-store"
+    lines = list(csv.reader(io.StringIO(response.content.decode())))
+    assert lines[0][:2] == ["Row", "Email"]
+    assert len(lines) == 2
+    assert lines[1][1] == "'=HYPERLINK(1)" and lines[1][2] == "'-x"
+    assert "is not a valid email address" in lines[1][-1]
+
+
+def test_an_unreadable_file_is_an_error_on_the_field(client):
+    client.force_login(make_staff())
+    response = client.post(reverse("staff_import"), {"file": csv_upload([], header=["name"])})
+    assert response.status_code == 400
+    assert 'id="id_file_error"' in response.content.decode()
+
+
+def test_cancelling_a_preview_creates_nothing(client):
+    taxonomy()
+    staff = make_staff()
+    client.force_login(staff)
+    batch = services.preview(staff_user=staff, upload=csv_upload(member_rows(2)))
+    client.post(reverse("staff_import_cancel", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.CANCELLED and not batch.rows.exists()
+
+
+def test_invite_by_hand_and_resend_from_the_page(client):
+    client.force_login(make_staff())
+    response = client.post(
+        reverse("staff_import_invite"),
+        {
+            "invite-email": "kai@example.org",
+            "invite-first_name": "Kai",
+            "invite-last_name": "Lee",
+            "invite-role": "both",
+        },
+        follow=True,
+    )
+    assert "kai@example.org has been invited by email." in response.content.decode()
+    invitation = Invitation.objects.get(user__email="kai@example.org")
+    response = client.post(reverse("staff_invitation_resend", args=[invitation.pk]), follow=True)
+    assert "the earlier link no longer works" in response.content.decode()
+    response = client.post(reverse("staff_import_invite"), {"invite-email": "bad"})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("who", ["support", "participant"])
+def test_only_programme_managers_import(client, who):
+    client.force_login(make_staff(role="support") if who == "support" else make_mentee())
+    assert client.get(reverse("staff_import")).status_code == 403
+    assert client.post(reverse("staff_import"), {"file": csv_upload(member_rows(1))}).status_code == 403
+    assert not ImportBatch.objects.exists()

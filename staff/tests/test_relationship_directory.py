@@ -1,0 +1,200 @@
+"""The relationship directory (/staff/relationships/) and the staff view of one relationship."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from journeys.models import MeetingNote, Relationship, State
+from journeys.services import relationships
+from journeys.tests.helpers import goal, send, walk_to
+from people.tests.factories import make_mentee, make_mentor, make_staff
+from staff.models import CaseKind, StaffCase
+
+pytestmark = pytest.mark.django_db
+DIRECTORY = reverse("staff_relationships")
+
+
+def listed(client, **params) -> set[int]:
+    response = client.get(DIRECTORY, params)
+    assert response.status_code == 200
+    return {rel.pk for rel in response.context["page"].object_list}
+
+
+@pytest.fixture
+def world():
+    mia = make_mentee(first_name="Mia", last_name="Mentee", email="mia@example.com")
+    ned = make_mentee(first_name="Ned", last_name="Newcomer", email="ned@example.com")
+    max_ = make_mentor(first_name="Max", last_name="Mentor", email="max@example.com", capacity=5)
+    zoe = make_mentor(first_name="Zoe", last_name="Zhang", email="zoe@mentors.example", capacity=5)
+    requested = send(mia, max_)  # waits on the mentor
+    arranging = walk_to(send(ned, max_), ned, max_, "arranging")  # waits on the mentee
+    working = walk_to(send(mia, zoe), mia, zoe, "progression")
+    feedback = walk_to(send(ned, zoe), ned, zoe, "feedback")  # both owe feedback
+    ana = make_mentor(first_name="Ana", last_name="Adams", email="ana@example.com", capacity=5)
+    completed = walk_to(send(ned, ana), ned, ana, "completed")
+    return {
+        "mia": mia,
+        "ned": ned,
+        "max": max_,
+        "zoe": zoe,
+        "requested": requested,
+        "arranging": arranging,
+        "working": working,
+        "feedback": feedback,
+        "completed": completed,
+    }
+
+
+def test_participants_may_not_see_the_directory_and_support_staff_may(client, world):
+    client.force_login(world["mia"])
+    assert client.get(DIRECTORY).status_code == 403
+    assert client.get(reverse("staff_relationship", args=[world["working"].pk])).status_code == 403
+    client.force_login(make_staff(role="support", email="support@example.com"))
+    assert client.get(DIRECTORY).status_code == 200
+    assert client.get(reverse("staff_relationship", args=[world["working"].pk])).status_code == 200
+
+
+def test_filters(client, world):
+    w = world
+    client.force_login(make_staff())
+    everything = {w[k].pk for k in ("requested", "arranging", "working", "feedback", "completed")}
+    assert listed(client) == everything
+    assert listed(client, stage="requested") == {w["requested"].pk}
+    assert listed(client, stage="progression") == {w["working"].pk}
+    assert listed(client, stage="group:matched") == {w["arranging"].pk, w["working"].pk, w["feedback"].pk}
+    assert listed(client, stage="group:ended") == {w["completed"].pk}
+    assert listed(client, waiting="mentor") == {w["requested"].pk}
+    assert listed(client, waiting="mentee") == {w["arranging"].pk, w["working"].pk}
+    assert listed(client, waiting="both") == {w["feedback"].pk}
+    assert listed(client, waiting="nobody") == {w["completed"].pk}
+    assert listed(client, ended="completed") == {w["completed"].pk}
+    assert listed(client, ended="withdrawn") == set()
+    assert listed(client, mentor="zhang") == {w["working"].pk, w["feedback"].pk}
+    assert listed(client, mentor="zoe@mentors") == {w["working"].pk, w["feedback"].pk}
+    assert listed(client, mentee="Mia") == {w["requested"].pk, w["working"].pk}
+    assert listed(client, mentee="Mia", mentor="Max") == {w["requested"].pk}
+    # stalled: under way, quiet for at least N days (as the stalled sweep sees it)
+    quiet = timezone.now() - dt.timedelta(days=40)
+    Relationship.objects.filter(pk__in=[w["working"].pk, w["completed"].pk]).update(last_activity_at=quiet)
+    assert listed(client, stalled=30) == {w["working"].pk}
+    assert listed(client, stalled=41) == set()
+    # started between
+    long_ago = timezone.now() - dt.timedelta(days=100)
+    Relationship.objects.filter(pk=w["requested"].pk).update(created_at=long_ago)
+    old = timezone.localtime(long_ago).date().isoformat()
+    assert listed(client, started_to=old) == {w["requested"].pk}
+    assert w["requested"].pk not in listed(client, started_from=timezone.localdate().isoformat())
+    # a withdrawn relationship, then "how it ended"
+    relationships.withdraw(w["arranging"], w["ned"], "Moving abroad")
+    assert listed(client, ended="withdrawn") == {w["arranging"].pk}
+    assert listed(client, stage="group:ended") == {w["arranging"].pk, w["completed"].pk}
+
+
+def test_sorting_and_paging(client, world, settings):
+    client.force_login(make_staff())
+    ids = [r.pk for r in client.get(DIRECTORY, {"sort": "started"}).context["page"].object_list]
+    created = dict(Relationship.objects.values_list("pk", "created_at"))
+    assert ids == sorted(ids, key=lambda pk: (created[pk], -pk))
+    response = client.get(DIRECTORY, {"sort": "-ended"})
+    first = response.context["page"].object_list[0]
+    assert first.pk == world["completed"].pk  # the ended one first, the rest (not ended) after
+    from staff import directory
+
+    settings_page = directory.PAGE_SIZE
+    directory.PAGE_SIZE = 2
+    try:
+        page2 = client.get(DIRECTORY, {"stage": "group:matched", "page": 2})
+        assert page2.context["page"].number == 2
+        assert len(page2.context["page"].object_list) == 1
+        assert "stage=group%3Amatched&amp;page=1" in page2.content.decode()
+    finally:
+        directory.PAGE_SIZE = settings_page
+
+
+def test_a_bad_filter_value_is_said_and_ignored(client, world):
+    client.force_login(make_staff())
+    response = client.get(DIRECTORY, {"stage": "nonsense", "stalled": "-3"})
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == 5
+    assert response.context["form"].errors
+
+
+def _queries(client, **params) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(DIRECTORY, params).status_code == 200
+    return len(queries)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_data(client, world):
+    staff = make_staff()
+    client.force_login(staff)
+    filters = {"waiting": "mentee", "mentee": "e", "stage": "group:matched"}
+    small = (_queries(client), _queries(client, **filters), _queries(client, stalled=1, sort="-activity"))
+    for n in range(12):
+        mentee = make_mentee(first_name=f"Extra{n}")
+        mentor = make_mentor(capacity=3)
+        walk_to(send(mentee, mentor), mentee, mentor, "arranging")
+    StaffCase.objects.create(kind=CaseKind.RAISED_BY_STAFF, relationship=Relationship.objects.first(), summary="x")
+    large = (_queries(client), _queries(client, **filters), _queries(client, stalled=1, sort="-activity"))
+    assert small == large
+    assert max(large) <= 12
+
+
+def test_the_staff_view_of_a_relationship(client, world):
+    w = world
+    rel = w["working"]
+    meeting = rel.meetings.get()
+    MeetingNote.objects.create(meeting=meeting, author=w["mia"], text="SECRET NOTE about my manager")
+    goal(rel, w["zoe"], label="Present at the regional meeting")
+    support = make_staff(role="support", email="support@example.com")
+    client.force_login(support)
+    page = client.get(reverse("staff_relationship", args=[rel.pk])).content.decode()
+    for expected in (
+        "Mia Mentee",
+        "Zoe Zhang",
+        "mia@example.com",
+        "Progression",
+        "Present at the regional meeting",
+        meeting.title,
+    ):
+        assert expected in page
+    assert "SECRET NOTE" not in page
+    assert reverse("staff_raise_case", args=[rel.pk]) in page
+    # the directory's row opens it
+    assert reverse("staff_relationship", args=[rel.pk]) in client.get(DIRECTORY).content.decode()
+
+
+def test_feedback_authors_only_for_staff_who_may_see_them(client, world):
+    rel = world["completed"]
+    url = reverse("staff_relationship", args=[rel.pk])
+    client.force_login(make_staff(role="support", email="support@example.com"))
+    page = client.get(url).content.decode()
+    assert "Great" in page and "Good" in page
+    assert "(mentee): 5 out of 5" not in page and "Ned Newcomer (mentee)" not in page
+    client.force_login(make_staff())  # a programme manager: project.see_feedback_authors
+    page = client.get(url).content.decode()
+    assert "Ned Newcomer (mentee): 5 out of 5" in page
+
+
+def test_open_a_case_from_the_view(client, world):
+    rel = world["arranging"]
+    staff = make_staff(role="support", email="support@example.com")
+    client.force_login(staff)
+    response = client.post(reverse("staff_raise_case", args=[rel.pk]), {"reason": "Check they have met"})
+    assert response.status_code == 302
+    case = StaffCase.objects.get(relationship=rel, kind=CaseKind.RAISED_BY_STAFF)
+    assert "Check they have met" in case.description
+    page = client.get(reverse("staff_relationship", args=[rel.pk])).content.decode()
+    assert reverse("staff_case", args=[case.pk]) in page
+    listed_row = client.get(DIRECTORY, {"mentee": "Ned"}).context["page"].object_list
+    assert {r.pk: r.open_case_count for r in listed_row}[rel.pk] == 1
+    # an empty reason: back to the staff view with the reason why
+    response = client.post(reverse("staff_raise_case", args=[rel.pk]), {"reason": ""})
+    assert response.url == reverse("staff_relationship", args=[rel.pk])
+    assert rel.state == State.ARRANGING
