@@ -108,3 +108,19 @@ def test_only_programme_managers_import(client, who):
     assert client.get(reverse("staff_import")).status_code == 403
     assert client.post(reverse("staff_import"), {"file": csv_upload(member_rows(1))}).status_code == 403
     assert not ImportBatch.objects.exists()
+
+
+def test_resend_from_the_member_page_for_someone_invited_not_joined(client):
+    staff = make_staff()
+    client.force_login(staff)
+    invitation = services.invite(
+        staff_user=staff, email="kai@example.org", first_name="Kai", last_name="Lee", role="mentee"
+    )
+    page = reverse("staff_member", args=[invitation.user.pk])
+    assert "Resend invitation" in client.get(page).content.decode()
+    response = client.post(reverse("staff_invitation_resend", args=[invitation.pk]), {"next": page})
+    assert response["Location"] == page
+    invitation.refresh_from_db()
+    assert invitation.times_sent == 2
+    member = make_mentee(email="joined@example.org")
+    assert "Resend invitation" not in client.get(reverse("staff_member", args=[member.pk])).content.decode()
