@@ -281,7 +281,8 @@ def answers(period: Period) -> Chart:
         ("fortnight", _("1 to 2 weeks"), within(7, 14)),
         ("longer", _("2 weeks or more"), within(14, None)),
         ("waiting", _("Not answered yet"), Q(answered_at__isnull=True, state=State.REQUESTED)),
-        ("withdrawn", _("Withdrawn before an answer"), Q(answered_at__isnull=True) & ~Q(state=State.REQUESTED)),
+        ("withdrawn", _("Withdrawn before an answer"), Q(answered_at__isnull=True, state=State.REQUEST_WITHDRAWN)),
+        ("expired", _("Expired without an answer"), Q(answered_at__isnull=True, state=State.EXPIRED)),
     ]
     counts = requests.aggregate(**{key: Count("pk", filter=q) for key, _label, q in buckets})
     rows = [[str(label), counts[key]] for key, label, _q in buckets]

@@ -109,6 +109,7 @@ def test_time_for_mentors_to_answer(programme):
         ["2 weeks or more", 0],
         ["Not answered yet", 1],
         ["Withdrawn before an answer", 1],
+        ["Expired without an answer", 0],
     ]
     assert StateChange.objects.filter(action__in=["accept", "decline"]).count() == 4
     assert "Typical time to answer" in chart.summary
