@@ -5,13 +5,17 @@ Connected once, in ``MatchingConfig.ready``; journeys never imports staff (``jou
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from journeys import events as journey
 
-from . import selectors, services
+from . import selectors, services, tasks
 
 
 def _proposed_request_declined(sender, relationship, **kwargs):
-    services.proposal_declined(relationship)
+    declined = services.proposal_declined(relationship)
+    if declined is not None:
+        transaction.on_commit(lambda: tasks.propose_after_decline.delay(declined.pk))
 
 
 def _invitations(sender, user, **kwargs):

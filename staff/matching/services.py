@@ -542,7 +542,8 @@ def close_round(round_: Round, staff_user) -> Round:
 
 
 def proposal_declined(relationship) -> Proposal | None:
-    """Inside the decline's transaction: mark the round's pair declined, and schedule what comes next."""
+    """Inside the decline's transaction: mark the round's pair declined. Returns the declined row when
+    the round follows it up (the caller queues ``tasks.propose_after_decline`` once it commits)."""
     row = (
         Proposal.objects.select_for_update().filter(relationship=relationship, status=Proposal.Status.PUBLISHED).first()
     )
@@ -552,14 +553,11 @@ def proposal_declined(relationship) -> Proposal | None:
     row.save(update_fields=["status"])
     round_ = row.round
     if round_.status != Round.Status.CLOSED and round_.on_decline != Round.OnDecline.NOTHING:
-        from . import tasks
-
-        transaction.on_commit(lambda: tasks.propose_after_decline.delay(row.pk))
-    else:
-        Proposal.objects.create(
-            round=round_, mentee_id=row.mentee_id, status=Proposal.Status.UNMATCHED, reason=Reason.DECLINED
-        )
-    return row
+        return row
+    Proposal.objects.create(
+        round=round_, mentee_id=row.mentee_id, status=Proposal.Status.UNMATCHED, reason=Reason.DECLINED
+    )
+    return None
 
 
 def after_decline(declined_pk: int) -> Proposal | None:

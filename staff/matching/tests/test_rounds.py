@@ -121,8 +121,8 @@ def test_publishing_sends_proposed_requests_into_the_usual_review_step():
     assert rel.history.get().action == "propose_request" and rel.history.get().actor == w["staff"]
     review = Task.objects.get(process__mentoringprocess__relationship=rel, flow_task=MentoringFlow.review_request)
     assert review.owner == w["maya"] and review.status in (STATUS.NEW, STATUS.ASSIGNED)
-    # The timers of the review step (reminders, escalation) are scheduled as for any request.
-    assert Task.objects.filter(process=review.process, status=STATUS.SCHEDULED).count() == 3
+    # The timers of the review step (two reminders, the escalation, the expiry) are scheduled as for any request.
+    assert Task.objects.filter(process=review.process, status=STATUS.SCHEDULED).count() == 4
     events = set(
         Notification.objects.filter(event__startswith="request_proposed").values_list("recipient__email", "event")
     )
