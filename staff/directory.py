@@ -47,7 +47,7 @@ STAGE_CHOICES = [
     (_("Groups"), [(f"group:{key}", label) for key, (label, _states) in GROUPS.items()]),
     (_("Stages"), [(state.value, _state_label(state)) for state in State if state not in ENDED_STATES]),
 ]
-ENDED_CHOICES = [(state.value, state.label) for state in ENDED_STATES]  # there is no "expired" state
+ENDED_CHOICES = [(state.value, state.label) for state in ENDED_STATES]
 
 WAITING_CHOICES = [
     ("mentor", _("The mentor")),

@@ -94,6 +94,9 @@ def test_filters(client, world):
     relationships.withdraw(w["arranging"], w["ned"], "Moving abroad")
     assert listed(client, ended="withdrawn") == {w["arranging"].pk}
     assert listed(client, stage="group:ended") == {w["arranging"].pk, w["completed"].pk}
+    # a request left unanswered until it expired (journeys' expiry timer) ended that way too
+    Relationship.objects.filter(pk=w["requested"].pk).update(state=State.EXPIRED)
+    assert listed(client, ended="expired") == {w["requested"].pk}
 
 
 def test_sorting_and_paging(client, world, settings):
