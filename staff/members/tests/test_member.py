@@ -174,15 +174,6 @@ def test_notes_are_for_staff_only(client, manager):
             assert b"Prefers calls after 5pm" not in archive.read(name), name
 
 
-def test_the_invitation_slot_is_there_for_the_imports_app():
-    from pathlib import Path
-
-    from django.conf import settings
-
-    template = Path(settings.BASE_DIR, "templates/staff/members/member.html").read_text()
-    assert "{% block member_invitation_actions %}" in template
-
-
 def test_deleting_an_account_removes_the_notes_about_them_and_their_name_in_others(manager):
     mia = make_mentee(first_name="Mia", last_name="Marsh")
     other = make_mentee(first_name="Ola", last_name="Other")
