@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
-from . import services
+from . import running
 
 
 @shared_task
 def run_import(batch_pk: int) -> str:
     """Create the accounts of a confirmed import (its progress is on the batch)."""
-    return services.run(batch_pk).status
+    return running.run(batch_pk).status
