@@ -25,6 +25,31 @@ _held = threading.local()
 
 
 @contextmanager
+def held_by_caller(process_pks):
+    """The caller holds these process rows' locks already, in the transaction it is in
+    (``journeys.services.base.lock`` took them): flow code run inside this block, viewflow's
+    included, does not lock them again (no second SELECT ... FOR UPDATE, no savepoint for it)."""
+    if not connection.in_atomic_block:
+        yield  # a lock lasts as long as its transaction: outside one, nothing is held
+        return
+    held = getattr(_held, "keys", None)
+    if held is None:
+        held = _held.keys = set()
+    added = {(connection.alias, pk) for pk in process_pks} - held
+    held.update(added)
+    try:
+        yield
+    finally:
+        held.difference_update(added)
+
+
+def holds(process_pk) -> bool:
+    """Whether this thread's transaction holds the process row's lock (see ``wait_for_process_row``)."""
+    held = getattr(_held, "keys", None) or ()
+    return connection.in_atomic_block and (connection.alias, process_pk) in held
+
+
+@contextmanager
 def wait_for_process_row(flow_class, process_pk):
     from viewflow.workflow.models import Process
 

@@ -234,7 +234,15 @@ ALSO = (
 
 
 def _processes(relationship):
-    return relationship.processes.all()
+    """The relationship's processes: as ``services.base.lock`` read them under their locks, or (a
+    relationship not read that way) from the database."""
+    locked = getattr(relationship, "locked_processes", None)
+    return relationship.processes.all() if locked is None else locked
+
+
+def _finish(relationship, node) -> None:
+    locked = getattr(relationship, "locked_processes", None) is not None
+    driver.finish(_processes(relationship), node, _holding(relationship), held=locked)
 
 
 def _holding(relationship):
@@ -254,29 +262,29 @@ def request_sent(relationship) -> None:
 def request_answered(relationship) -> None:
     """The mentor accepted or declined, or the mentee withdrew: the review is over (the Switch
     after it reads the relationship's new state)."""
-    driver.finish(_processes(relationship), MentoringFlow.review_request, _holding(relationship))
+    _finish(relationship, MentoringFlow.review_request)
 
 
 def request_reinstated(relationship) -> None:
-    driver.finish(_processes(relationship), MentoringFlow.reinstate_request, _holding(relationship))
+    _finish(relationship, MentoringFlow.reinstate_request)
 
 
 def first_meeting_arranged(relationship) -> None:
-    driver.finish(_processes(relationship), MentoringFlow.arrange_first_meeting, _holding(relationship))
+    _finish(relationship, MentoringFlow.arrange_first_meeting)
 
 
 STAGE_STEPS = {name: getattr(MentoringFlow, name) for name in STAGES}  # each step is named after its state
 
 
 def stage_completed(relationship, stage: str) -> None:
-    driver.finish(_processes(relationship), STAGE_STEPS[stage], _holding(relationship))
+    _finish(relationship, STAGE_STEPS[stage])
 
 
 def feedback_given(relationship, by_mentee: bool) -> None:
     step = MentoringFlow.mentee_feedback if by_mentee else MentoringFlow.mentor_feedback
-    driver.finish(_processes(relationship), step, _holding(relationship))
+    _finish(relationship, step)
 
 
 def ended(relationship) -> None:
     """Withdrawn, closed by staff, or the person left: nothing more waits on anyone."""
-    driver.cancel(MentoringFlow, _processes(relationship))
+    driver.cancel(MentoringFlow, _processes(relationship), held=hasattr(relationship, "locked_processes"))

@@ -55,6 +55,11 @@ class ParticipantStep(flow.View):
     def _manager(self, user) -> bool:
         return bool(user and user.is_authenticated and self.flow_class.instance.has_manage_permission(user))
 
+    def can_execute(self, user, task) -> bool:
+        """Only the step's owner: viewflow's ``is_owner`` compares the same ids, but reads the owner's
+        whole account row to do it (one query on every step page)."""
+        return bool(user and user.is_authenticated and task.owner_id is not None and task.owner_id == user.pk)
+
     def can_assign(self, user, task) -> bool:
         """Taking a step from a queue: managers only (every step is assigned when it is created)."""
         return self._manager(user) and super().can_assign(user, task)
