@@ -13,11 +13,11 @@ from viewflow.workflow import flow
 
 from .. import events
 from ..models import MentoringProcess, Relationship, State
-from ..nodes import ParticipantStep, page
+from ..nodes import ParticipantStep, page, steps_created
 from ..services import expiry, reminders
 from ..stages import STAGES, Stage
 from . import driver
-from .locking import wait_for_process_row
+from .locking import fresh_process_rows, wait_for_process_row
 from .timing import NEVER, days_title, sweep_text
 
 
@@ -255,8 +255,12 @@ def _holding(relationship):
     return prepare
 
 
-def request_sent(relationship) -> None:
-    MentoringFlow.start.run(relationship=relationship)
+def request_sent(relationship):
+    """A request was sent: its journey starts. Returns the mentor's review task it created (the
+    request's email names it in its answer links)."""
+    with fresh_process_rows():
+        process = MentoringFlow.start.run(relationship=relationship)
+    return steps_created(process).get("review_request")
 
 
 def request_answered(relationship) -> None:

@@ -79,6 +79,9 @@ class ParticipantStep(flow.View):
     def _create(self, prev_activation, token, data=None, seed=None):
         """viewflow's ``Node._create``, with the step's timer boundaries armed in one go."""
         activation = self.activation_class.create(self, prev_activation, token, data=data, seed=seed)
+        # What this step's task is, for the code that moved the flow on and holds the process (a request
+        # just sent names its review task in the mentor's email): ``steps_created(process)``.
+        activation.process.__dict__.setdefault("_steps_created", {})[self.name] = activation.task
         timers = [event for event in self._boundary_events if isinstance(event, TimerBoundary)]
         for event in self._boundary_events:
             if event not in timers:
@@ -156,3 +159,9 @@ class StepTimer(TimerBoundary):
             previous=host_task,
             status__in=[STATUS.NEW, STATUS.SCHEDULED],
         ).update(status=STATUS.CANCELED, finished=now())
+
+
+def steps_created(process) -> dict:
+    """The tasks the participant steps created on this process object while the flow moved on
+    (``{node name: task}``), in this request; empty for a process read afresh."""
+    return process.__dict__.get("_steps_created", {})
