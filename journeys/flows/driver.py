@@ -11,6 +11,7 @@ read under their locks in the transaction it is in (``journeys.services.base.loc
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -23,9 +24,35 @@ from .locking import held_by_caller
 
 OPEN_TASK = rules.OPEN_TASK_STATUSES
 
+_serving = threading.local()
+
+
+@contextmanager
+def serving(task: Task | None) -> Iterator:
+    """A step's page is being served for ``task``, which viewflow's page wrapper read under its
+    process's lock (``journeys.nodes.page``): the service the page calls finishes that task as it
+    is, when it is the open task of its node (``finish``), instead of looking for it again."""
+    outer = getattr(_serving, "task", None)
+    _serving.task = task
+    try:
+        yield
+    finally:
+        _serving.task = outer
+
 
 def open_tasks(processes, node) -> list[Task]:
     return list(Task.objects.filter(process__in=processes, flow_task=node, status__in=OPEN_TASK).order_by("pk"))
+
+
+def _served(locked: list, node) -> list[Task] | None:
+    """``[the page's task]`` when it is the open task ``finish`` looks for: the relationship has the
+    one process (locked by the caller) and the task is of ``node`` and still open; else None."""
+    task = getattr(_serving, "task", None)
+    if task is None or len(locked) != 1 or task.process_id != locked[0].pk:
+        return None
+    if task.flow_task != node or task.status not in OPEN_TASK:
+        return None
+    return [task]
 
 
 @contextmanager
@@ -54,8 +81,9 @@ def finish(processes, node, prepare: Callable | None = None, *, held: bool = Fal
     """Finish the open task(s) of ``node``; True if one was waiting (``prepare``: see ``activation_of``;
     ``held``: ``processes`` is a list read under their locks, see the module's docstring)."""
     locked = list(processes) if held else []
+    tasks = _served(locked, node) if held else None
     done = False
-    for task in open_tasks(processes, node):
+    for task in tasks if tasks is not None else open_tasks(processes, node):
         if isinstance(node, Handle):
             process = next((p for p in locked if p.pk == task.process_id), None)
             if process is not None:

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.utils.module_loading import import_string
 
+from ..flows.driver import serving
+
 
 class Page:
     """A callable view: ``dotted`` (a class-based view) with ``as_view(**initkwargs)``, built on first use."""
@@ -28,7 +30,11 @@ class Page:
         return self._view
 
     def __call__(self, request, *args, **kwargs):
-        return self.view(request, *args, **kwargs)
+        # A POST runs inside viewflow's lock of the step's process, with the task read under it.
+        activation = getattr(request, "activation", None)
+        task = activation.task if activation is not None and request.method == "POST" else None
+        with serving(task):
+            return self.view(request, *args, **kwargs)
 
     def __repr__(self) -> str:
         extra = "".join(f", {k}={v!r}" for k, v in self.initkwargs.items())

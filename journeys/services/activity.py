@@ -148,7 +148,7 @@ def _meeting_notice(meeting: Meeting, rel: Relationship, actor, what: str) -> No
 
 
 def create_meeting(
-    relationship: Relationship,
+    relationship: Relationship | int,
     user,
     *,
     title: str,
@@ -177,10 +177,12 @@ def create_meeting(
             arranged_elsewhere=arranged_elsewhere,
         )
         record(rel, user, "create_meeting", meeting.title)
-        touch(rel)
         if rel.state == State.ARRANGING:
+            # (apply saves the relationship with its last activity: now)
             apply(rel, "first_meeting_arranged", user, _("First meeting: %(title)s") % {"title": meeting.title})
             mentoring_flow.first_meeting_arranged(rel)
+        else:
+            touch(rel)
         if send_details:
             _meeting_notice(meeting, rel, user, "arranged")
     return meeting

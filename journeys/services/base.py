@@ -38,20 +38,25 @@ def lock(relationship: Relationship | int, *, mentor: bool = False) -> Relations
     pk = relationship.pk if held else relationship
     # The process rows are read whole as they are locked (the lock is on their base rows only, as
     # before), so the flow's events finish their tasks with them and read none of them again.
-    processes = list(
-        MentoringProcess.objects.select_for_update(of=("process_ptr",)).filter(relationship_id=pk).order_by("pk")
-    )
+    processes = MentoringProcess.objects.select_for_update(of=("process_ptr",)).filter(relationship_id=pk)
+    if mentor and not held:
+        # Only the mentor's id is wanted from this copy (it never changes): read with the processes, not locked.
+        processes = processes.select_related("relationship")
+    processes = list(processes.order_by("pk"))
     if mentor:
         # A relationship's mentor never changes: the id the caller holds is the one to lock.
-        mentor_id = (
-            relationship.mentor_id
-            if held
-            else Relationship.objects.filter(pk=pk).values_list("mentor_id", flat=True).get()
-        )
+        if held:
+            mentor_id = relationship.mentor_id
+        elif processes:
+            mentor_id = processes[0].relationship.mentor_id
+        else:
+            mentor_id = Relationship.objects.filter(pk=pk).values_list("mentor_id", flat=True).get()
         list(get_user_model().objects.select_for_update().filter(pk=mentor_id).values_list("pk", flat=True))
     # With the mentor's profile when their capacity is asked (its guard reads it).
     related = ("mentee", "mentor", "mentor__profile") if mentor else ("mentee", "mentor")
     rel = Relationship.objects.select_for_update(of=("self",)).select_related(*related).get(pk=pk)
+    for process in processes:
+        process.relationship = rel
     rel.locked_processes = processes
     return rel
 

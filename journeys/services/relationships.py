@@ -190,7 +190,7 @@ def reinstate_request(relationship: Relationship, mentee) -> Relationship:
     return rel
 
 
-def accept_request(relationship: Relationship, mentor, message: str = "") -> Relationship:
+def accept_request(relationship: Relationship | int, mentor, message: str = "") -> Relationship:
     with atomic():
         # Accepts for one mentor run one at a time (the mentor's row is locked), so capacity holds.
         rel = lock(relationship, mentor=True)
@@ -204,7 +204,7 @@ def accept_request(relationship: Relationship, mentor, message: str = "") -> Rel
     return rel
 
 
-def decline_request(relationship: Relationship, mentor, message: str = "") -> Relationship:
+def decline_request(relationship: Relationship | int, mentor, message: str = "") -> Relationship:
     with atomic():
         rel = lock(relationship)
         require_party(rel, mentor, "mentor")
@@ -216,7 +216,7 @@ def decline_request(relationship: Relationship, mentor, message: str = "") -> Re
     return rel
 
 
-def complete_stage(relationship: Relationship, user, stage: str) -> Relationship:
+def complete_stage(relationship: Relationship | int, user, stage: str) -> Relationship:
     """ "Mark stage as completed" (and, at completion, "Ready to give feedback")."""
     transition_name = STAGES[stage].transition
     with atomic():
@@ -244,18 +244,20 @@ def _open_goal_labels(rel: Relationship) -> list[str]:
     return list(rel.goals.filter(completed_at__isnull=True).order_by("created_at").values_list("label", flat=True))
 
 
-def give_feedback(relationship: Relationship, user, rating: int, comments: str) -> Relationship:
+def give_feedback(relationship: Relationship | int, user, rating: int, comments: str) -> Relationship:
     with atomic():
         rel = lock(relationship)
         require_party(rel, user)
         if rel.state != State.FEEDBACK:
             raise Refused(_("Feedback can be given once the relationship is ready for feedback."))
-        if rel.feedback.filter(author=user).exists():
+        # Who has given theirs (read under the relationship's lock): whether this is a second one, and the last.
+        given = set(rel.feedback.values_list("author_id", flat=True))
+        if user.pk in given:
             raise Refused(_("You have already given your feedback. Thank you!"))
         Feedback.objects.create(relationship=rel, author=user, rating=rating, comments=comments.strip())
         record(rel, user, "give_feedback", "")
         mentoring_flow.feedback_given(rel, by_mentee=rel.role_of(user) == "mentee")
-        if rel.feedback.count() == 2:
+        if len(given | {user.pk}) == 2:
             apply(rel, "complete", user, _("Both gave feedback"))
             notify_each(
                 *((person, "relationship_completed", {"relationship": rel}) for person in (rel.mentee, rel.mentor))

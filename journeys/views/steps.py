@@ -27,12 +27,19 @@ from ..stages import STAGES
 class RelationshipStep(View):
     template_name = ""
 
-    def relationship(self):
+    def process(self) -> MentoringProcess:
         process = self.request.activation.process
         # viewflow's activation already holds the flow's own process class (not the base row).
         if not isinstance(process, MentoringProcess):
             process = process.mentoringprocess
-        return process.relationship
+        return process
+
+    def relationship(self):
+        return self.process().relationship
+
+    def relationship_id(self) -> int:
+        """What a step's service is given: it reads the relationship itself, under its locks."""
+        return self.process().relationship_id
 
     def render(self, **context):
         rel = self.relationship()
@@ -44,7 +51,7 @@ class RelationshipStep(View):
 
     def done(self, message: str):
         messages.success(self.request, message)
-        return redirect("relationship", self.relationship().pk)
+        return redirect("relationship", self.relationship_id())
 
 
 class ReviewRequest(RelationshipStep):
@@ -57,7 +64,7 @@ class ReviewRequest(RelationshipStep):
         form = DecisionForm(request.POST)
         if not form.is_valid():
             return self.render(form=form)
-        rel = self.relationship()
+        rel = self.relationship_id()
         try:
             # The service's copy of the relationship (read with both people) names the mentee.
             if "decline" in request.POST:
@@ -102,7 +109,7 @@ class ArrangeFirstMeeting(RelationshipStep):
             return self.render(form=form)
         try:
             activity.create_meeting(
-                self.relationship(),
+                self.relationship_id(),
                 request.user,
                 **form.meeting_fields(),
                 send_details=form.cleaned_data["send_details"],
@@ -137,7 +144,7 @@ class CompleteStage(RelationshipStep):
 
     def post(self, request, **kwargs):
         try:
-            relationships.complete_stage(self.relationship(), request.user, self.stage)
+            relationships.complete_stage(self.relationship_id(), request.user, self.stage)
         except Refused as refused:
             messages.error(request, refused.message)
             return self.page()
@@ -156,7 +163,7 @@ class GiveFeedback(RelationshipStep):
             return self.render(form=form)
         try:
             relationships.give_feedback(
-                self.relationship(), request.user, form.cleaned_data["rating"], form.cleaned_data["comments"]
+                self.relationship_id(), request.user, form.cleaned_data["rating"], form.cleaned_data["comments"]
             )
         except Refused as refused:
             messages.error(request, refused.message)
