@@ -63,9 +63,13 @@ def url_for(relationship_id: int, task_id: int, action: str) -> str:
     return reverse("answer_from_email", args=[make_token(relationship_id, task_id, action)])
 
 
-def urls(relationship: Relationship) -> dict[str, str]:
-    """``{"accept": url, "decline": url}`` (full addresses) for the request's email; {} if it does not wait."""
-    task = review_task(relationship)
+def urls(relationship: Relationship, task: Task | None = None) -> dict[str, str]:
+    """``{"accept": url, "decline": url}`` (full addresses) for the request's email; {} if it does not wait.
+
+    ``task``: the review step, when the caller has it (the flow has just started it); else it is looked up.
+    """
+    if task is None or relationship.state != State.REQUESTED:
+        task = review_task(relationship)
     if task is None:
         return {}
     return {action: settings.SITE_URL + url_for(relationship.pk, task.pk, action) for action in ACTIONS}

@@ -520,6 +520,14 @@ class MentoringProcess(Process):
     class Meta:
         verbose_name = _("mentoring process")
 
+    def save(self, *args, **kwargs):
+        """viewflow saves a process whenever its status changes (a journey ends, is cancelled); the
+        relationship it walks never changes, so only the base row is written then (one UPDATE, not
+        two: the child row's only column would be rewritten with the value it has)."""
+        if not self._state.adding and self.pk is not None and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [f.attname for f in Process._meta.concrete_fields if not f.primary_key]
+        super().save(*args, **kwargs)
+
 
 class OnboardingProcess(Process):
     participant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="onboarding")

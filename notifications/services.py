@@ -106,13 +106,33 @@ def notify(
     row falls due at ``due_at`` (``notifications.batching``, with its ``batch_key``). ``reply_to``: the
     email's Reply-To, when answers should go somewhere other than the sender (a support reply).
     """
+    note = _unsaved(recipient, message, event, email, batch_key, due_at, reply_to, context)
+    note.save(force_insert=True)
+    if note.email_status == Notification.Email.PENDING and publish:
+        deliver_after_commit(note)
+    return note
+
+
+def notify_each(*notices: tuple) -> list[Notification]:
+    """``notify`` for several people at once, each ``(recipient, event, context)``: the rows are
+    written in one INSERT, and each is delivered once the transaction commits, as ``notify`` does."""
+    notes = [_unsaved(recipient, event, "", None, "", None, "", dict(context)) for recipient, event, context in notices]
+    Notification.objects.bulk_create(notes)
+    for note in notes:
+        if note.email_status == Notification.Email.PENDING:
+            deliver_after_commit(note)
+    return notes
+
+
+def _unsaved(recipient, message, event, email, batch_key, due_at, reply_to, context) -> Notification:
+    """The row ``notify`` writes, not yet saved."""
     if isinstance(message, str):
         # The event's templates know whom they are written to (``other_than``: whom the email is about).
         context.setdefault("recipient", recipient)
     message, event = as_message(message, event, context)
     address = email or (recipient.email if recipient else "")
     deliverable = bool(address) and not (recipient is not None and recipient.anonymised_at)
-    note = Notification.objects.create(
+    return Notification(
         recipient=recipient,
         email=address or "",
         event=event,
@@ -122,9 +142,6 @@ def notify(
         email_status=Notification.Email.PENDING if deliverable else Notification.Email.SKIPPED,
         **(_schedule(due_at) if deliverable else {"next_attempt_at": None}),
     )
-    if deliverable and publish:
-        deliver_after_commit(note)
-    return note
 
 
 def _schedule(due_at: datetime | None) -> dict:

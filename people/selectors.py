@@ -195,14 +195,17 @@ def open_relationships_with(mentee, mentor_user_ids: Iterable[int]) -> dict[int,
     return {rel.mentor_id: rel for rel in rows}
 
 
-def access_mentor(viewer, user_id: int) -> Profile:
-    """A mentor's profile as the viewer may see it: listed mentors, or the viewer's own."""
-    profile = (
-        Profile.objects.select_related("user", "role", "community")
-        .prefetch_related(Prefetch("areas", queryset=AreaOfSupport.objects.order_by("position", "name")))
-        .filter(user_id=user_id, is_mentor=True)
-        .first()
-    )
+def access_mentor(viewer, user_id: int, *, areas: bool = True) -> Profile:
+    """A mentor's profile as the viewer may see it: listed mentors, or the viewer's own.
+
+    ``areas=False``: without reading their areas of support ahead (a page that does not show them).
+    """
+    profiles = Profile.objects.select_related("user", "role", "community")
+    if areas:
+        profiles = profiles.prefetch_related(
+            Prefetch("areas", queryset=AreaOfSupport.objects.order_by("position", "name"))
+        )
+    profile = profiles.filter(user_id=user_id, is_mentor=True).first()
     if profile is None:
         raise Http404("No such mentor")
     is_self = viewer is not None and viewer.pk == profile.user_id

@@ -3,6 +3,10 @@
 A human step is a ``flow.View`` node; its page calls a service, and the service
 (not the page) finishes the node's task, so the same action taken from another
 page (a meeting created under Meet / Video, say) moves the flow in the same way.
+
+``processes`` is a queryset of the processes to act on, or a list of process rows the caller
+read under their locks in the transaction it is in (``journeys.services.base.lock``, with
+``held=True``): then the flow neither locks them again nor reads them or their tasks twice.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from viewflow.workflow.nodes import Handle
 from viewflow.workflow.status import PROCESS
 
 from .. import rules
+from .locking import held_by_caller
 
 OPEN_TASK = rules.OPEN_TASK_STATUSES
 
@@ -24,32 +29,42 @@ def open_tasks(processes, node) -> list[Task]:
 
 
 @contextmanager
-def activation_of(task: Task, prepare: Callable | None = None) -> Iterator:
+def activation_of(task: Task, prepare: Callable | None = None, held=()) -> Iterator:
     """viewflow's ``Task.activation()``: lock the process, re-read the task under the lock, activate it.
 
     The process is read once, as its flow's own class (viewflow reads the base row, then the
     subclass row); ``prepare(process)`` may hand it what the caller already holds (the
     relationship a service has just locked and saved), so the flow's nodes do not read it again.
+    ``held``: process rows the caller read under their locks in this transaction; when the task's
+    process is one of them, the task was read after the lock was taken, so it is current as it is.
     """
     flow_class = task.flow_task.flow_class
-    with flow_class.lock(task.process_id):
-        task.refresh_from_db()
-        process = flow_class.process_class._default_manager.get(pk=task.process_id)
+    process = next((p for p in held if p.pk == task.process_id), None)
+    with held_by_caller([p.pk for p in held]), flow_class.lock(task.process_id):
+        if process is None:
+            task.refresh_from_db()
+            process = flow_class.process_class._default_manager.get(pk=task.process_id)
         if prepare is not None:
             prepare(process)
         task.process = process
         yield task.flow_task.activation_class(task)
 
 
-def finish(processes, node, prepare: Callable | None = None) -> bool:
-    """Finish the open task(s) of ``node``; True if one was waiting (``prepare``: see ``activation_of``)."""
+def finish(processes, node, prepare: Callable | None = None, *, held: bool = False) -> bool:
+    """Finish the open task(s) of ``node``; True if one was waiting (``prepare``: see ``activation_of``;
+    ``held``: ``processes`` is a list read under their locks, see the module's docstring)."""
+    locked = list(processes) if held else []
     done = False
     for task in open_tasks(processes, node):
         if isinstance(node, Handle):
-            node.run(task)
+            process = next((p for p in locked if p.pk == task.process_id), None)
+            if process is not None:
+                task.process = process
+            with held_by_caller([p.pk for p in locked]):
+                node.run(task)
             done = True
             continue
-        with activation_of(task, prepare) as activation:
+        with activation_of(task, prepare, locked) as activation:
             if rules.task_not_started(task):
                 activation.start(None)
             activation.execute()
@@ -57,6 +72,11 @@ def finish(processes, node, prepare: Callable | None = None) -> bool:
     return done
 
 
-def cancel(flow_class, processes) -> None:
-    for process in processes.exclude(status__in=[PROCESS.DONE, PROCESS.CANCELED]):
-        flow_class.instance.cancel(process)
+def cancel(flow_class, processes, *, held: bool = False) -> None:
+    ended = [PROCESS.DONE, PROCESS.CANCELED]
+    if not held:
+        processes = processes.exclude(status__in=ended)
+    with held_by_caller([p.pk for p in processes] if held else []):
+        for process in processes:
+            if process.status not in ended:
+                flow_class.instance.cancel(process)

@@ -20,14 +20,77 @@ import threading
 from contextlib import contextmanager
 
 from django.db import connection, transaction
+from django.db.models.signals import post_save
+from viewflow.workflow.models import Process
 
 _held = threading.local()
+_fresh = threading.local()
+
+
+@contextmanager
+def held_by_caller(process_pks):
+    """The caller holds these process rows' locks already, in the transaction it is in
+    (``journeys.services.base.lock`` took them): flow code run inside this block, viewflow's
+    included, does not lock them again (no second SELECT ... FOR UPDATE, no savepoint for it)."""
+    if not connection.in_atomic_block:
+        yield  # a lock lasts as long as its transaction: outside one, nothing is held
+        return
+    held = getattr(_held, "keys", None)
+    if held is None:
+        held = _held.keys = set()
+    added = {(connection.alias, pk) for pk in process_pks} - held
+    held.update(added)
+    try:
+        yield
+    finally:
+        held.difference_update(added)
+
+
+@contextmanager
+def fresh_process_rows():
+    """A process row this thread inserts inside this block counts as held until the block ends.
+
+    No other transaction can see the row before ours commits, so none can lock it, or act on its
+    tasks, meanwhile: viewflow's start, which locks the process it has just saved, would wait on
+    nothing, and its lock (a savepoint and a SELECT ... FOR UPDATE) is skipped.
+    """
+    outer = getattr(_fresh, "keys", None)
+    _fresh.keys = set()
+    try:
+        yield
+    finally:
+        held = getattr(_held, "keys", None)
+        if held is not None:
+            held.difference_update(_fresh.keys)
+        _fresh.keys = outer
+
+
+def _note_fresh_process(sender, instance, created, using, **kwargs) -> None:
+    keys = getattr(_fresh, "keys", None)
+    if keys is None or not created or not isinstance(instance, Process):
+        return
+    if not transaction.get_connection(using).in_atomic_block:
+        return  # committed already (autocommit): others can see it
+    held = getattr(_held, "keys", None)
+    if held is None:
+        held = _held.keys = set()
+    key = (using, instance.pk)
+    if key not in held:
+        held.add(key)
+        keys.add(key)
+
+
+post_save.connect(_note_fresh_process, dispatch_uid="journeys.flows.locking.fresh_process")
+
+
+def holds(process_pk) -> bool:
+    """Whether this thread's transaction holds the process row's lock (see ``wait_for_process_row``)."""
+    held = getattr(_held, "keys", None) or ()
+    return connection.in_atomic_block and (connection.alias, process_pk) in held
 
 
 @contextmanager
 def wait_for_process_row(flow_class, process_pk):
-    from viewflow.workflow.models import Process
-
     held = getattr(_held, "keys", None)
     if held is None:
         held = _held.keys = set()

@@ -13,11 +13,11 @@ from viewflow.workflow import flow
 
 from .. import events
 from ..models import MentoringProcess, Relationship, State
-from ..nodes import ParticipantStep, page
+from ..nodes import ParticipantStep, page, steps_created
 from ..services import expiry, reminders
 from ..stages import STAGES, Stage
 from . import driver
-from .locking import wait_for_process_row
+from .locking import fresh_process_rows, wait_for_process_row
 from .timing import NEVER, days_title, sweep_text
 
 
@@ -234,7 +234,15 @@ ALSO = (
 
 
 def _processes(relationship):
-    return relationship.processes.all()
+    """The relationship's processes: as ``services.base.lock`` read them under their locks, or (a
+    relationship not read that way) from the database."""
+    locked = getattr(relationship, "locked_processes", None)
+    return relationship.processes.all() if locked is None else locked
+
+
+def _finish(relationship, node) -> None:
+    locked = getattr(relationship, "locked_processes", None) is not None
+    driver.finish(_processes(relationship), node, _holding(relationship), held=locked)
 
 
 def _holding(relationship):
@@ -247,36 +255,40 @@ def _holding(relationship):
     return prepare
 
 
-def request_sent(relationship) -> None:
-    MentoringFlow.start.run(relationship=relationship)
+def request_sent(relationship):
+    """A request was sent: its journey starts. Returns the mentor's review task it created (the
+    request's email names it in its answer links)."""
+    with fresh_process_rows():
+        process = MentoringFlow.start.run(relationship=relationship)
+    return steps_created(process).get("review_request")
 
 
 def request_answered(relationship) -> None:
     """The mentor accepted or declined, or the mentee withdrew: the review is over (the Switch
     after it reads the relationship's new state)."""
-    driver.finish(_processes(relationship), MentoringFlow.review_request, _holding(relationship))
+    _finish(relationship, MentoringFlow.review_request)
 
 
 def request_reinstated(relationship) -> None:
-    driver.finish(_processes(relationship), MentoringFlow.reinstate_request, _holding(relationship))
+    _finish(relationship, MentoringFlow.reinstate_request)
 
 
 def first_meeting_arranged(relationship) -> None:
-    driver.finish(_processes(relationship), MentoringFlow.arrange_first_meeting, _holding(relationship))
+    _finish(relationship, MentoringFlow.arrange_first_meeting)
 
 
 STAGE_STEPS = {name: getattr(MentoringFlow, name) for name in STAGES}  # each step is named after its state
 
 
 def stage_completed(relationship, stage: str) -> None:
-    driver.finish(_processes(relationship), STAGE_STEPS[stage], _holding(relationship))
+    _finish(relationship, STAGE_STEPS[stage])
 
 
 def feedback_given(relationship, by_mentee: bool) -> None:
     step = MentoringFlow.mentee_feedback if by_mentee else MentoringFlow.mentor_feedback
-    driver.finish(_processes(relationship), step, _holding(relationship))
+    _finish(relationship, step)
 
 
 def ended(relationship) -> None:
     """Withdrawn, closed by staff, or the person left: nothing more waits on anyone."""
-    driver.cancel(MentoringFlow, _processes(relationship))
+    driver.cancel(MentoringFlow, _processes(relationship), held=hasattr(relationship, "locked_processes"))

@@ -55,6 +55,11 @@ class ParticipantStep(flow.View):
     def _manager(self, user) -> bool:
         return bool(user and user.is_authenticated and self.flow_class.instance.has_manage_permission(user))
 
+    def can_execute(self, user, task) -> bool:
+        """Only the step's owner: viewflow's ``is_owner`` compares the same ids, but reads the owner's
+        whole account row to do it (one query on every step page)."""
+        return bool(user and user.is_authenticated and task.owner_id is not None and task.owner_id == user.pk)
+
     def can_assign(self, user, task) -> bool:
         """Taking a step from a queue: managers only (every step is assigned when it is created)."""
         return self._manager(user) and super().can_assign(user, task)
@@ -74,6 +79,9 @@ class ParticipantStep(flow.View):
     def _create(self, prev_activation, token, data=None, seed=None):
         """viewflow's ``Node._create``, with the step's timer boundaries armed in one go."""
         activation = self.activation_class.create(self, prev_activation, token, data=data, seed=seed)
+        # What this step's task is, for the code that moved the flow on and holds the process (a request
+        # just sent names its review task in the mentor's email): ``steps_created(process)``.
+        activation.process.__dict__.setdefault("_steps_created", {})[self.name] = activation.task
         timers = [event for event in self._boundary_events if isinstance(event, TimerBoundary)]
         for event in self._boundary_events:
             if event not in timers:
@@ -151,3 +159,9 @@ class StepTimer(TimerBoundary):
             previous=host_task,
             status__in=[STATUS.NEW, STATUS.SCHEDULED],
         ).update(status=STATUS.CANCELED, finished=now())
+
+
+def steps_created(process) -> dict:
+    """The tasks the participant steps created on this process object while the flow moved on
+    (``{node name: task}``), in this request; empty for a process read afresh."""
+    return process.__dict__.get("_steps_created", {})

@@ -5,7 +5,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
-from viewflow.workflow.models import Process
 
 from ..models import MentoringProcess, Relationship, State, StateChange
 
@@ -31,11 +30,17 @@ def lock(relationship: Relationship | int, *, mentor: bool = False) -> Relations
     instead of deadlocking: the relationship's flow process rows first (the
     order viewflow's task pages use), then the mentor's account row when the
     action depends on the mentor's capacity, then the relationship itself.
+
+    The relationship returned carries ``locked_processes``: its flow processes, read under their
+    locks in this transaction, which the flow's events (``journeys.flows.mentoring``) work with.
     """
     held = isinstance(relationship, Relationship)
     pk = relationship.pk if held else relationship
-    process_ids = MentoringProcess.objects.filter(relationship_id=pk).values("pk")
-    list(Process.objects.select_for_update().filter(pk__in=process_ids).order_by("pk").values_list("pk", flat=True))
+    # The process rows are read whole as they are locked (the lock is on their base rows only, as
+    # before), so the flow's events finish their tasks with them and read none of them again.
+    processes = list(
+        MentoringProcess.objects.select_for_update(of=("process_ptr",)).filter(relationship_id=pk).order_by("pk")
+    )
     if mentor:
         # A relationship's mentor never changes: the id the caller holds is the one to lock.
         mentor_id = (
@@ -46,7 +51,9 @@ def lock(relationship: Relationship | int, *, mentor: bool = False) -> Relations
         list(get_user_model().objects.select_for_update().filter(pk=mentor_id).values_list("pk", flat=True))
     # With the mentor's profile when their capacity is asked (its guard reads it).
     related = ("mentee", "mentor", "mentor__profile") if mentor else ("mentee", "mentor")
-    return Relationship.objects.select_for_update(of=("self",)).select_related(*related).get(pk=pk)
+    rel = Relationship.objects.select_for_update(of=("self",)).select_related(*related).get(pk=pk)
+    rel.locked_processes = processes
+    return rel
 
 
 def require_party(relationship: Relationship, user, role: str | None = None) -> None:

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from notifications.services import notify, notify_staff
+from notifications.services import notify, notify_each, notify_staff
 from people import rules as people_rules
 from people.models import AreaOfSupport
 from project import ratelimit
@@ -35,7 +35,17 @@ User = get_user_model()
 
 
 def conversation_for(mentee, mentor) -> Conversation:
-    conversation, _created = Conversation.objects.get_or_create(mentee=mentee, mentor=mentor)
+    """The pair's conversation, written the first time they need one.
+
+    One statement, ``INSERT ... ON CONFLICT (mentee, mentor) DO UPDATE ... RETURNING id`` (the update
+    sets the mentee it already has: nothing changes), where ``get_or_create`` reads, then inserts in a
+    savepoint of its own. ``created_at`` is read from the row if asked for (it may be older than now).
+    """
+    conversation = Conversation(mentee=mentee, mentor=mentor)
+    Conversation.objects.bulk_create(
+        [conversation], update_conflicts=True, unique_fields=["mentee", "mentor"], update_fields=["mentee"]
+    )
+    del conversation.created_at  # deferred: the row's own value, read only when used
     return conversation
 
 
@@ -80,37 +90,48 @@ def send_request(mentee, mentor, area: AreaOfSupport, statement: str) -> Relatio
         ) from None
 
 
+def lock_mentor(mentor):
+    """The mentor's account row, locked, read with their profile (the checks read it under the lock):
+    requests to one mentor, and accepts by them, are checked one at a time, so capacity holds."""
+    return User.objects.select_for_update(of=("self",)).select_related("profile").get(pk=mentor.pk)
+
+
 def _create_request(mentee, mentor, area: AreaOfSupport, statement: str) -> Relationship:
-    with atomic():
-        # Lock the mentor's profile so two requests to a full mentor are checked one at a time.
-        User.objects.select_for_update().filter(pk=mentor.pk).first()
-        _check_can_request(mentee, mentor)
-        if not mentor_has_room(mentor.profile):
-            raise Refused(
-                _("%(name)s is supporting as many mentees as they can at the moment.") % {"name": mentor.display_name}
-            )
-        try:
-            with atomic():
-                relationship = Relationship.objects.create(
-                    mentee=mentee,
-                    mentor=mentor,
-                    area=area,
-                    statement=statement.strip(),
-                    conversation=conversation_for(mentee, mentor),
+    # A second open request for the pair is refused by the check under the mentor's lock; the
+    # database's constraint is the last word (a refusal too): the whole transaction is rolled back.
+    try:
+        with atomic():
+            mentor = lock_mentor(mentor)
+            _check_can_request(mentee, mentor)
+            if not mentor_has_room(mentor.profile):
+                raise Refused(
+                    _("%(name)s is supporting as many mentees as they can at the moment.")
+                    % {"name": mentor.display_name}
                 )
-        except IntegrityError as exc:
-            if "one_open_relationship_per_pair" not in str(exc):
-                raise
-            raise Refused(
-                _("You already have an open request with %(name)s.") % {"name": mentor.display_name}
-            ) from None
-        StateChange.objects.create(
-            relationship=relationship, actor=mentee, action="send_request", to_state=relationship.state
-        )
-        mentoring_flow.request_sent(relationship)
-        onboarding.first_request_sent(mentee)
-        notify(mentor, "request_sent", relationship=relationship, answer=answer_links.urls(relationship))
-        notify(mentee, "request_sent_confirmation", relationship=relationship)
+            relationship = Relationship.objects.create(
+                mentee=mentee,
+                mentor=mentor,
+                area=area,
+                statement=statement.strip(),
+                conversation=conversation_for(mentee, mentor),
+            )
+            StateChange.objects.create(
+                relationship=relationship, actor=mentee, action="send_request", to_state=relationship.state
+            )
+            review = mentoring_flow.request_sent(relationship)
+            onboarding.first_request_sent(mentee)
+            notify_each(
+                (
+                    mentor,
+                    "request_sent",
+                    {"relationship": relationship, "answer": answer_links.urls(relationship, review)},
+                ),
+                (mentee, "request_sent_confirmation", {"relationship": relationship}),
+            )
+    except IntegrityError as exc:
+        if "one_open_relationship_per_pair" not in str(exc):
+            raise
+        raise Refused(_("You already have an open request with %(name)s.") % {"name": mentor.display_name}) from None
     return relationship
 
 
@@ -127,8 +148,10 @@ def edit_request(relationship: Relationship, mentee, area: AreaOfSupport, statem
 
 def _tell_both_about_request(rel: Relationship, what: str) -> None:
     # A request waiting for the mentor again (reinstated) can be answered from the email.
-    notify(rel.mentor, f"request_{what}", relationship=rel, answer=answer_links.urls(rel))
-    notify(rel.mentee, f"request_{what}_confirmation", relationship=rel)
+    notify_each(
+        (rel.mentor, f"request_{what}", {"relationship": rel, "answer": answer_links.urls(rel)}),
+        (rel.mentee, f"request_{what}_confirmation", {"relationship": rel}),
+    )
 
 
 def withdraw_request(
@@ -208,8 +231,7 @@ def complete_stage(relationship: Relationship, user, stage: str) -> Relationship
         mentoring_flow.stage_completed(rel, stage)
         other = rel.other(user)
         if stage == "completion":
-            for person in (rel.mentee, rel.mentor):
-                notify(person, "ready_for_feedback", relationship=rel)
+            notify_each(*((person, "ready_for_feedback", {"relationship": rel}) for person in (rel.mentee, rel.mentor)))
         else:
             open_goals = _open_goal_labels(rel) if stage == "progression" else []
             if open_goals:  # entering completion: both are reminded of the goals still open
@@ -235,8 +257,9 @@ def give_feedback(relationship: Relationship, user, rating: int, comments: str) 
         mentoring_flow.feedback_given(rel, by_mentee=rel.role_of(user) == "mentee")
         if rel.feedback.count() == 2:
             apply(rel, "complete", user, _("Both gave feedback"))
-            for person in (rel.mentee, rel.mentor):
-                notify(person, "relationship_completed", relationship=rel)
+            notify_each(
+                *((person, "relationship_completed", {"relationship": rel}) for person in (rel.mentee, rel.mentor))
+            )
         else:
             other = rel.other(user)
             notify(other, "feedback_pending", relationship=rel, actor=user)
@@ -269,8 +292,12 @@ def close_by_staff(relationship: Relationship, staff_user, reason: str) -> Relat
         rel = lock(relationship)
         apply(rel, "close", staff_user, reason.strip())
         mentoring_flow.ended(rel)
-        for person in (rel.mentee, rel.mentor):
-            notify(person, "closed_by_staff", relationship=rel, reason=reason.strip())
+        notify_each(
+            *(
+                (person, "closed_by_staff", {"relationship": rel, "reason": reason.strip()})
+                for person in (rel.mentee, rel.mentor)
+            )
+        )
     return rel
 
 

@@ -32,9 +32,9 @@ from ..services.base import RateLimited, Refused, why_not
 User = get_user_model()
 
 
-def _mentor_or_404(viewer, user_id: int):
+def _mentor_or_404(viewer, user_id: int, *, areas: bool = True):
     """The mentor's user, if the viewer may see them as a mentor (``people.selectors.access_mentor``)."""
-    return access_mentor(viewer, user_id).user
+    return access_mentor(viewer, user_id, areas=areas).user
 
 
 # -- Relationships ------------------------------------------------------------
@@ -139,7 +139,8 @@ def withdraw(request, pk: int):
 
 @login_required
 def request_new(request, user_id: int):
-    mentor = _mentor_or_404(request.user, user_id)
+    # Sending shows no page of the mentor's areas (a preview or the form reads them when shown).
+    mentor = _mentor_or_404(request.user, user_id, areas="send" not in request.POST)
     if request.method == "POST":
         form = RequestForm(request.POST)
         status = 200
