@@ -30,13 +30,18 @@ run-venv: $(RUN_STAMP)
 run: $(RUN_STAMP)
 	DEBUG=$${DEBUG:-true} $(RUN_PY) manage.py runplatform
 
+# The suite runs in one pytest-xdist worker per core, at most 4 (each worker has its own test database,
+# Redis databases and var/ directory: project/test_settings.py); TEST_WORKERS=1 runs one.
+TEST_WORKERS ?= $(shell $(PYTHON) -c "import os; print(min(4, os.cpu_count() or 1))" 2>/dev/null || echo 2)
+XDIST := -n $(TEST_WORKERS) --dist loadfile
+
 ## make test: the whole suite (unit, flow, permission and browser tests) on PostgreSQL and Redis.
 test: $(STAMP) check-services
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
 
 ## make test-fast: everything but the browser tests.
 test-fast: $(STAMP) check-services
-	$(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) -m "not e2e" $(PYTEST_ARGS)
 
 check-services: $(STAMP)
 	@$(PY) -m support.checks
