@@ -63,16 +63,20 @@ def url_for(relationship_id: int, task_id: int, action: str) -> str:
     return reverse("answer_from_email", args=[make_token(relationship_id, task_id, action)])
 
 
-def urls(relationship: Relationship, task: Task | None = None) -> dict[str, str]:
+def urls(relationship: Relationship, task_id: int | None = None) -> dict[str, str]:
     """``{"accept": url, "decline": url}`` (full addresses) for the request's email; {} if it does not wait.
 
-    ``task``: the review step, when the caller has it (the flow has just started it); else it is looked up.
+    ``task_id``: the review step's, when the caller has it (the flow has just started the step, or
+    read it with the relationship); else it is looked up.
     """
-    if task is None or relationship.state != State.REQUESTED:
-        task = review_task(relationship)
-    if task is None:
+    if relationship.state != State.REQUESTED:
         return {}
-    return {action: settings.SITE_URL + url_for(relationship.pk, task.pk, action) for action in ACTIONS}
+    if task_id is None:
+        task = review_task(relationship)
+        if task is None:
+            return {}
+        task_id = task.pk
+    return {action: settings.SITE_URL + url_for(relationship.pk, task_id, action) for action in ACTIONS}
 
 
 class BadLink(Exception):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.core import signing
 from django.db import IntegrityError, models, transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -61,6 +62,12 @@ def is_stopped(user, kind: str) -> bool:
     return ReminderOptOut.objects.filter(user=user, kind=str(kind)).exists()
 
 
+def stopped_q(kind: str, user_ref: str) -> Exists:
+    """``is_stopped`` as an expression over rows naming the user in ``user_ref`` (a field such as
+    ``"mentor_id"``), for a query that reads the reminder's subject and the answer at once."""
+    return Exists(ReminderOptOut.objects.filter(user_id=OuterRef(user_ref), kind=str(kind)))
+
+
 def stop(user, kind: str) -> bool:
     """Stop one kind of reminder for ``user``; False if it was already stopped."""
     try:
@@ -82,12 +89,17 @@ def set_stopped(user, kinds: set[str]) -> None:
         )
 
 
-def send_reminder(user, kind: Kind, message: Message | str, event: str = "", /, **context) -> Notification | None:
+def send_reminder(
+    user, kind: Kind, message: Message | str, event: str = "", /, *, stopped: bool | None = None, **context
+) -> Notification | None:
     """Email and show the reminder to ``user`` unless they stopped ``kind``; None when stopped.
 
     ``message`` is an event name and ``context`` its data (as for ``notify``), or a ready Message.
+    ``stopped``: whether they stopped it, when the caller has read it already (``stopped_q``).
     """
-    if user is None or not user.is_active or getattr(user, "anonymised_at", None) or is_stopped(user, kind):
+    if user is None or not user.is_active or getattr(user, "anonymised_at", None):
+        return None
+    if is_stopped(user, kind) if stopped is None else stopped:
         return None
     if isinstance(message, str):
         context.setdefault("recipient", user)

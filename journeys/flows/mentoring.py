@@ -6,14 +6,17 @@ journey waits on; ``Next step`` on the Relationships page opens that page.
 
 from __future__ import annotations
 
+from django.db.models import OuterRef, Subquery
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
+from viewflow.workflow.models import Task
 
 from .. import events
-from ..models import MentoringProcess, Relationship, State
+from ..models import MentoringProcess, State
 from ..nodes import ParticipantStep, page, steps_created
+from ..rules import OPEN_TASK_STATUSES
 from ..services import expiry, reminders
 from ..stages import STAGES, Stage
 from . import driver
@@ -36,9 +39,21 @@ def stage_step(stage: Stage) -> ParticipantStep:
     )
 
 
-def _reminded(activation):
-    """The relationship a reminder is about, read once with what its message names (both people, the area)."""
-    return Relationship.objects.select_related("mentee", "mentor", "area").get(pk=activation.process.relationship_id)
+def _reminded(activation) -> int:
+    """The relationship a reminder is about: the reminder reads it once, with what it needs."""
+    return activation.process.relationship_id
+
+
+def _review_task_id():
+    """The mentor's review step waiting on the request (the reminder's answer links name it), read
+    with the relationship: ``answer_links.review_task`` as a subquery."""
+    tasks = Task.objects.filter(
+        process__mentoringprocess__relationship_id=OuterRef("pk"),
+        owner_id=OuterRef("mentor_id"),
+        flow_task=MentoringFlow.review_request,
+        status__in=OPEN_TASK_STATUSES,
+    )
+    return Subquery(tasks.order_by("-pk").values("pk")[:1])
 
 
 def request_expiry(activation):
@@ -166,7 +181,7 @@ class MentoringFlow(flow.Flow):
     # The reminders (journeys.services.reminders): each checks the step still waits.
 
     def send_review_reminder(self, activation):
-        reminders.remind_mentor_to_review(_reminded(activation))
+        reminders.remind_mentor_to_review(_reminded(activation), review_task_id=_review_task_id())
 
     def send_arrange_reminder(self, activation):
         reminders.remind_mentee_to_arrange(_reminded(activation))
@@ -184,12 +199,10 @@ class MentoringFlow(flow.Flow):
         events.first_meeting_overdue.send(sender=MentoringFlow, relationship=activation.process.relationship)
 
     def send_mentee_feedback_reminder(self, activation):
-        relationship = _reminded(activation)
-        reminders.remind_to_give_feedback(relationship, relationship.mentee)
+        reminders.remind_to_give_feedback(_reminded(activation), "mentee")
 
     def send_mentor_feedback_reminder(self, activation):
-        relationship = _reminded(activation)
-        reminders.remind_to_give_feedback(relationship, relationship.mentor)
+        reminders.remind_to_give_feedback(_reminded(activation), "mentor")
 
 
 # What else the journey does, outside its steps: a sweep (Celery beat) or an end that can come at

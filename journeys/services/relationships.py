@@ -124,7 +124,10 @@ def _create_request(mentee, mentor, area: AreaOfSupport, statement: str) -> Rela
                 (
                     mentor,
                     "request_sent",
-                    {"relationship": relationship, "answer": answer_links.urls(relationship, review)},
+                    {
+                        "relationship": relationship,
+                        "answer": answer_links.urls(relationship, review.pk if review else None),
+                    },
                 ),
                 (mentee, "request_sent_confirmation", {"relationship": relationship}),
             )

@@ -15,40 +15,76 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from notifications.reminders import Kind, send_reminder, send_reminder_once
+from notifications.reminders import Kind, send_reminder, send_reminder_once, stopped_q
 
 from .. import answer_links, rules
 from ..models import MATCHED_STATES, WORKING_STATES, Feedback, Goal, Meeting, Relationship, State
 
 
-def remind_mentor_to_review(relationship: Relationship) -> bool:
+def _to_remind(relationship: Relationship | int, recipient: str, kind: Kind, annotations: dict) -> Relationship:
+    """The relationship a reminder is about. Given its id (a flow's timer), it is read once: with both
+    people and the area (the message names them), whether ``recipient`` ("mentee" or "mentor") has
+    stopped ``kind`` reminders, and the flow's ``annotations`` (``review_task_id``: the review step)."""
+    if isinstance(relationship, Relationship):
+        return relationship
+    rel = (
+        Relationship.objects.select_related("mentee", "mentor", "area")
+        .annotate(reminder_stopped=stopped_q(kind, f"{recipient}_id"), **annotations)
+        .get(pk=relationship)
+    )
+    rel.stopped_reminders = {(getattr(rel, f"{recipient}_id"), str(kind)): rel.reminder_stopped}
+    return rel
+
+
+def _stopped(relationship: Relationship, user, kind: Kind) -> bool | None:
+    """Whether ``user`` stopped ``kind``, as ``_to_remind`` read it (None: not read, ask)."""
+    return getattr(relationship, "stopped_reminders", {}).get((user.pk, str(kind)))
+
+
+def remind_mentor_to_review(relationship: Relationship | int, **annotations) -> bool:
     """The mentor has not answered a request yet."""
+    relationship = _to_remind(relationship, "mentor", Kind.REVIEW_REQUEST, annotations)
     if relationship.state != State.REQUESTED:
         return False
     sent = send_reminder(
         relationship.mentor,
         Kind.REVIEW_REQUEST,
         "reminder_review_request",
+        stopped=_stopped(relationship, relationship.mentor, Kind.REVIEW_REQUEST),
         relationship=relationship,
-        answer=answer_links.urls(relationship),
+        answer=answer_links.urls(relationship, getattr(relationship, "review_task_id", None)),
     )
     return sent is not None
 
 
-def remind_mentee_to_arrange(relationship: Relationship) -> bool:
+def remind_mentee_to_arrange(relationship: Relationship | int) -> bool:
     """Matched, but no first meeting yet."""
+    relationship = _to_remind(relationship, "mentee", Kind.FIRST_MEETING, {})
     if relationship.state != State.ARRANGING:
         return False
-    sent = send_reminder(relationship.mentee, Kind.FIRST_MEETING, "reminder_first_meeting", relationship=relationship)
+    sent = send_reminder(
+        relationship.mentee,
+        Kind.FIRST_MEETING,
+        "reminder_first_meeting",
+        stopped=_stopped(relationship, relationship.mentee, Kind.FIRST_MEETING),
+        relationship=relationship,
+    )
     return sent is not None
 
 
-def remind_to_give_feedback(relationship: Relationship, user) -> bool:
-    """The relationship is waiting for this person's feedback."""
+def remind_to_give_feedback(relationship: Relationship | int, role: str) -> bool:
+    """The relationship is waiting for the feedback of its ``role`` ("mentee" or "mentor")."""
+    relationship = _to_remind(relationship, role, Kind.FEEDBACK, {})
+    user = getattr(relationship, role)
     if relationship.state != State.FEEDBACK or Feedback.objects.filter(relationship=relationship, author=user).exists():
         return False
     sent = send_reminder(
-        user, Kind.FEEDBACK, "reminder_feedback", relationship=relationship, other=relationship.other(user)
+        user,
+        Kind.FEEDBACK,
+        "reminder_feedback",
+        stopped=_stopped(relationship, user, Kind.FEEDBACK),
+        relationship=relationship,
+        other=relationship.other(user),
     )
     return sent is not None
 
