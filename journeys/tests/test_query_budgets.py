@@ -82,7 +82,7 @@ def test_sending_a_request(mentee, mentor):
     """GAP: target 20."""
     client = logged_in(mentee)
     data = {"area": AreaOfSupport.objects.first().pk, "statement": "I would like help with my network.", "send": "1"}
-    measure("send a request", lambda: post(client, reverse("request_new", args=[mentor.pk]), data), 24)
+    measure("send a request", lambda: post(client, reverse("request_new", args=[mentor.pk]), data), 23)
 
 
 @pytest.mark.django_db
