@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from viewflow.workflow.models import Process
+from viewflow.workflow.managers import TaskQuerySet
+from viewflow.workflow.models import Process, Task
 
 from people.models import AreaOfSupport
 
@@ -528,6 +529,26 @@ class MentoringProcess(Process):
         if not self._state.adding and self.pk is not None and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [f.attname for f in Process._meta.concrete_fields if not f.primary_key]
         super().save(*args, **kwargs)
+
+
+class MentoringTaskQuerySet(TaskQuerySet):
+    def get(self, *args, **kwargs):
+        """One task, read with its process as the mentoring flow's own class (one query): whoever
+        reads a task of the flow by its id (viewflow's step pages: the task, then its process, then
+        the process's subclass row) reads its process next."""
+        if self._fields is None and not self.query.select_for_update:
+            return super(MentoringTaskQuerySet, self.select_related("process__mentoringprocess")).get(*args, **kwargs)
+        return super().get(*args, **kwargs)
+
+
+class MentoringTask(Task):
+    """The mentoring flow's tasks: viewflow's own rows (a proxy, no table of its own)."""
+
+    objects = MentoringTaskQuerySet.as_manager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("mentoring task")
 
 
 class OnboardingProcess(Process):

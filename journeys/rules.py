@@ -56,6 +56,11 @@ def active_mentee_count(mentor) -> int:
     return mentor.relationships_as_mentor.filter(state__in=CAPACITY_STATES).count()
 
 
+def places_taken_count() -> Count:
+    """``active_mentee_count`` as an aggregate over one mentor's relationships (beside other counts)."""
+    return Count("pk", filter=Q(state__in=CAPACITY_STATES))
+
+
 def places_taken_by(mentor_user_ids: Iterable[int]) -> dict[int, int]:
     """``active_mentee_count`` for many mentors in one query (absent: none taken)."""
     rows = (

@@ -14,7 +14,7 @@ from viewflow.workflow import flow
 from viewflow.workflow.models import Task
 
 from .. import events
-from ..models import MentoringProcess, State
+from ..models import MentoringProcess, MentoringTask, State
 from ..nodes import ParticipantStep, page, steps_created
 from ..rules import OPEN_TASK_STATUSES
 from ..services import expiry, reminders
@@ -69,6 +69,7 @@ def state_is(*states):
 
 class MentoringFlow(flow.Flow):
     process_class = MentoringProcess
+    task_class = MentoringTask
     process_title = _("Mentoring relationship")
     process_description = _("One mentoring request, from review to feedback.")
     lock_impl = wait_for_process_row

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -18,6 +18,7 @@ from .. import answer_links, events
 from ..flows import mentoring as mentoring_flow
 from ..flows import onboarding
 from ..models import (
+    CAPACITY_STATES,
     MATCHED_STATES,
     OPEN_REQUEST_STATES,
     OPEN_STATES,
@@ -27,7 +28,7 @@ from ..models import (
     State,
     StateChange,
 )
-from ..rules import mentor_has_room
+from ..rules import mentor_has_room, places_taken_count
 from ..stages import STAGES
 from .base import RateLimited, Refused, apply, atomic, lock, record, require_party
 
@@ -49,7 +50,9 @@ def conversation_for(mentee, mentor) -> Conversation:
     return conversation
 
 
-def _check_can_request(mentee, mentor) -> None:
+def _check_can_request(mentee, mentor, *, open_with_pair: bool | None = None) -> None:
+    """Refuse a request ``mentee`` may not send ``mentor`` now (``open_with_pair``: whether the two
+    have an open request or relationship, when the caller has counted it)."""
     if mentee.pk == mentor.pk:
         raise Refused(_("You cannot send a mentoring request to yourself."))
     profile = getattr(mentee, "profile", None)
@@ -65,7 +68,9 @@ def _check_can_request(mentee, mentor) -> None:
             _("%(name)s is away until %(date)s.")
             % {"name": mentor.display_name, "date": long_date(mentor_profile.away_until)}
         )
-    if Relationship.objects.filter(mentee=mentee, mentor=mentor, state__in=OPEN_STATES).exists():
+    if open_with_pair is None:
+        open_with_pair = Relationship.objects.filter(mentee=mentee, mentor=mentor, state__in=OPEN_STATES).exists()
+    if open_with_pair:
         raise Refused(
             _("You already have an open request or relationship with %(name)s.") % {"name": mentor.display_name}
         )
@@ -102,8 +107,12 @@ def _create_request(mentee, mentor, area: AreaOfSupport, statement: str) -> Rela
     try:
         with atomic():
             mentor = lock_mentor(mentor)
-            _check_can_request(mentee, mentor)
-            if not mentor_has_room(mentor.profile):
+            # Counted under the mentor's lock, in one query: the pair's open ones, and the places taken.
+            counts = Relationship.objects.filter(mentor=mentor, state__in={*OPEN_STATES, *CAPACITY_STATES}).aggregate(
+                with_pair=Count("pk", filter=Q(mentee=mentee)), taken=places_taken_count()
+            )
+            _check_can_request(mentee, mentor, open_with_pair=counts["with_pair"] > 0)
+            if not mentor_has_room(mentor.profile, counts["taken"]):
                 raise Refused(
                     _("%(name)s is supporting as many mentees as they can at the moment.")
                     % {"name": mentor.display_name}
