@@ -100,6 +100,10 @@ class Relationship(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["created_at", "id"], name="relationship_created_idx"),
             models.Index(fields=["last_activity_at", "id"], name="relationship_activity_idx"),
             models.Index(fields=["ended_at", "id"], name="relationship_ended_idx"),
+            # Latest ended first, those not ended last (the directory's "Ended" sort, newest first).
+            models.Index(
+                models.F("ended_at").desc(nulls_last=True), models.F("id").desc(), name="relationship_ended_desc_idx"
+            ),
         ]
 
     def __str__(self) -> str:

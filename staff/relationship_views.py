@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 
@@ -46,6 +47,7 @@ def relationships(request):
             "query": query.urlencode(),
             "sort_links": sort_links,
             "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
+            "form_key": f"{get_language()}?{query.urlencode()}",  # the filters' HTML, cached by both
             "nav": "staff",
         },
     )

@@ -232,3 +232,15 @@ def test_past_the_count_cap_the_page_says_more_than_and_lists_that_many(client, 
     assert len(last.context["page"].object_list) == 1  # the third, not the fourth and fifth
     narrowed = " ".join(client.get(DIRECTORY, {"waiting": "mentee"}).content.decode().split())
     assert "2 relationships" in narrowed and "More than" not in narrowed
+
+
+def test_the_filters_drawn_from_the_cache_show_each_query_its_own_values(client, world):
+    client.force_login(make_staff())
+    for chosen, other in (("mentor", "mentee"), ("mentee", "mentor"), ("mentor", "mentee")):
+        html = client.get(DIRECTORY, {"waiting": chosen}).content.decode()
+        assert f'<option value="{chosen}" selected>' in html
+        assert f'<option value="{other}" selected>' not in html
+    bad = client.get(DIRECTORY, {"stalled": "-3"}).content.decode()
+    again = client.get(DIRECTORY, {"stalled": "-3"}).content.decode()
+    assert 'aria-invalid="true"' in bad and 'aria-invalid="true"' in again  # the error is drawn both times
+    assert 'aria-invalid="true"' not in client.get(DIRECTORY).content.decode()
