@@ -95,10 +95,11 @@ class Relationship(ConcurrentTransitionMixin, models.Model):
         ]
         ordering = ["-created_at"]
         # The staff directory's sorts and its stalled filter (staff.directory), at any size.
+        # With the id, as the directory orders (the date, then the id): many rows can share a date.
         indexes = [
-            models.Index(fields=["created_at"], name="relationship_created_idx"),
-            models.Index(fields=["last_activity_at"], name="relationship_activity_idx"),
-            models.Index(fields=["ended_at"], name="relationship_ended_idx"),
+            models.Index(fields=["created_at", "id"], name="relationship_created_idx"),
+            models.Index(fields=["last_activity_at", "id"], name="relationship_activity_idx"),
+            models.Index(fields=["ended_at", "id"], name="relationship_ended_idx"),
         ]
 
     def __str__(self) -> str:

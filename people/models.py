@@ -55,7 +55,12 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.get_full_name() or self.email
+        return self.name_to_show(self.first_name, self.last_name, self.email)
+
+    @staticmethod
+    def name_to_show(first_name: str, last_name: str, email: str) -> str:
+        """``display_name`` from the three columns, for lists read without building accounts."""
+        return f"{first_name} {last_name}".strip() or email
 
     @property
     def initials(self) -> str:

@@ -3,19 +3,30 @@
 The filters read the rules where they live: the stages and their groups from ``journeys.states``
 (and the three working stages' titles from ``journeys.stages``), who the journey waits on from the
 open flow tasks (``journeys.rules.waits_on_q``), a stalled relationship as the stalled sweep sees it
-(``journeys.rules.stalled_q``, no activity for N days). A page is two queries whatever the
-data size: the count and the page's rows (with both people, the area, who it waits on and its
-open cases computed in the same statement).
+(``journeys.rules.stalled_q``, no activity for N days). Who the journey waits on is
+``journeys.rules.waits_on`` as the database keeps it in ``staff.models.RelationshipWaiting`` (a
+trigger on the flow's tasks writes it), so filtering on it is a join, not a search of the open tasks.
+A page is three queries whatever the data size: the count (up to ``COUNT_CAP``), the page's rows (with both people and who
+the journey waits on), then the open cases of just those rows. Each row is handed to the template as plain text (``Row``): the page lists 50 of them,
+and resolving names, labels and dates in the template cost more than the queries.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
 import django_filters
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS_3
+from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from journeys import rules
@@ -27,6 +38,32 @@ from .models import StaffCase
 from .services import FINISHED
 
 PAGE_SIZE = 50
+# The directory counts no further than this many relationships and pages through them only ("more than
+# 1,000 match: narrow the filters"), as Find Mentor does: counting and skipping 100,000 rows on every
+# page would cost more than the rest of the page, and nobody reads page 200 of a list.
+COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts at most ``COUNT_CAP + 1`` rows: ``count`` is at most ``COUNT_CAP``
+    (the pages stop there) and ``capped`` says that more match."""
+
+    @cached_property
+    def matched(self) -> int:
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.matched, COUNT_CAP)
+
+    @property
+    def capped(self) -> bool:
+        return self.matched > COUNT_CAP
+
+    @property
+    def cap_label(self) -> str:
+        return f"{COUNT_CAP:,}"
+
 
 # Stage: a group of states (journeys.states) or one state. The working stages are named as the
 # journey names them (journeys.stages); the rest by their state's label.
@@ -58,15 +95,13 @@ WAITING_CHOICES = [
 
 
 def _person_q(prefix: str, text: str) -> Q:
-    """Each word of ``text`` in the person's first name, last name or email address."""
-    q = Q()
+    """Each word of ``text`` in the person's first name, last name or email address. The people are
+    found first (a few among the members) and their relationships by the person's index after, which
+    PostgreSQL plans far better than a join filtered row by row."""
+    people = Q()
     for word in text.split()[:5]:
-        q &= (
-            Q(**{f"{prefix}__first_name__icontains": word})
-            | Q(**{f"{prefix}__last_name__icontains": word})
-            | Q(**{f"{prefix}__email__icontains": word})
-        )
-    return q
+        people &= Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
+    return Q(**{f"{prefix}_id__in": get_user_model().objects.filter(people).values("pk")})
 
 
 class DateInput(forms.DateInput):
@@ -112,11 +147,13 @@ class RelationshipFilter(django_filters.FilterSet):
     mentee = django_filters.CharFilter(
         label=_("Mentee"), method="filter_mentee", max_length=100, help_text=_("Name or email address.")
     )
+    # By the instant the day starts in the programme's time zone, not by the date of each row (which
+    # no index serves).
     started_from = django_filters.DateFilter(
-        label=_("Started on or after"), field_name="created_at", lookup_expr="date__gte", widget=DateInput
+        label=_("Started on or after"), method="filter_started_from", widget=DateInput
     )
     started_to = django_filters.DateFilter(
-        label=_("Started on or before"), field_name="created_at", lookup_expr="date__lte", widget=DateInput
+        label=_("Started on or before"), method="filter_started_to", widget=DateInput
     )
     sort = Ordering(
         label=_("Sort by"),
@@ -147,14 +184,21 @@ class RelationshipFilter(django_filters.FilterSet):
         return queryset.filter(state=value)
 
     def filter_waiting(self, queryset, name, value):
-        mentee, mentor = rules.waits_on_q("mentee"), rules.waits_on_q("mentor")
+        # Who the journey waits on, as the database keeps it (staff.models.RelationshipWaiting: every
+        # relationship has its row from the transaction that sends the request).
         wanted = {
-            "mentor": Q(mentor) & ~Q(mentee),
-            "mentee": Q(mentee) & ~Q(mentor),
-            "both": Q(mentee) & Q(mentor),
-            "nobody": ~Q(mentee) & ~Q(mentor),
+            "mentor": Q(waiting__mentor=True, waiting__mentee=False),
+            "mentee": Q(waiting__mentee=True, waiting__mentor=False),
+            "both": Q(waiting__mentee=True, waiting__mentor=True),
+            "nobody": Q(waiting__mentee=False, waiting__mentor=False),
         }[value]
         return queryset.filter(wanted)
+
+    def filter_started_from(self, queryset, name, value):
+        return queryset.filter(created_at__gte=_day_starts(value))
+
+    def filter_started_to(self, queryset, name, value):
+        return queryset.filter(created_at__lt=_day_starts(value + timedelta(days=1)))
 
     def filter_stalled(self, queryset, name, value):
         return queryset.filter(rules.stalled_q(timezone.now(), days=int(value)))
@@ -167,26 +211,68 @@ class RelationshipFilter(django_filters.FilterSet):
 
 
 def base_queryset():
-    return Relationship.objects.select_related("mentee", "mentor", "area").order_by("-created_at", "-pk")
+    return Relationship.objects.order_by("-created_at", "-pk")
+
+
+# What a row shows, read as plain values (no model instances: the page lists 50 of them).
+ROW_COLUMNS = (
+    "pk", "mentee_id", "mentor_id", "state", "created_at", "last_activity_at", "ended_at",
+    "mentee__first_name", "mentee__last_name", "mentee__email",
+    "mentor__first_name", "mentor__last_name", "mentor__email",
+    "waiting__mentee", "waiting__mentor",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Row:
+    """One relationship as the directory shows it, every cell already text."""
+
+    pk: int
+    mentee_id: int
+    mentor_id: int
+    url: str
+    mentee: str
+    mentor: str
+    also_named: str  # " and <the mentor>", read after the mentee's name by screen readers
+    stage: str
+    waiting_on: str
+    started: str
+    last_activity: str
+    ended: str
+    open_case_count: int
+
+
+def _day_starts(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _day_formatter():
+    """``date:"j M Y"`` for many dates at once: the month names are translated once, not per date."""
+    months = [""] + [str(MONTHS_3[month]).title() for month in range(1, 13)]
+    zone = timezone.get_current_timezone()
+
+    def day(value: datetime | None) -> str:
+        if value is None:
+            return ""
+        local = value.astimezone(zone)
+        return f"{local.day} {months[local.month]} {local.year}"
+
+    return day
 
 
 def directory(params, page_number=None):
-    """The filter set (its form shows the filters) and the page of relationships, each row with who
-    the journey waits on (``waiting_on``) and its open cases (``open_case_count``): three queries
-    (the count, the rows, then the open tasks and the open cases of just those rows)."""
+    """The filter set (its form shows the filters) and the page of relationships (``Row``s), each with
+    who the journey waits on (``waiting_on``) and its open cases (``open_case_count``): three queries
+    (the count, the rows, then the open cases of just those rows)."""
     filterset = RelationshipFilter(params or None, queryset=base_queryset())
     queryset = filterset.qs if filterset.is_bound else filterset.queryset
     if filterset.is_bound and filterset.form.is_valid() and filterset.form.cleaned_data.get("sort"):
         queryset = queryset.order_by(*queryset.query.order_by, "-pk")
     else:
         queryset = queryset.order_by("-created_at", "-pk")
-    page = Paginator(queryset, PAGE_SIZE).get_page(page_number)
-    rows = list(page.object_list)
-    page.object_list = rows
-    ids = [rel.pk for rel in rows]
-    owners: dict[int, set[int]] = {}
-    for rel_id, owner_id in rules.open_task_owners(ids):
-        owners.setdefault(rel_id, set()).add(owner_id)
+    page = CappedPaginator(queryset, PAGE_SIZE).get_page(page_number)
+    rels = [dict(zip(ROW_COLUMNS, values, strict=True)) for values in page.object_list.values_list(*ROW_COLUMNS)]
+    ids = [rel["pk"] for rel in rels]
     cases = (
         dict(
             StaffCase.objects.filter(relationship_id__in=ids)
@@ -199,13 +285,41 @@ def directory(params, page_number=None):
         if ids
         else {}
     )
-    for rel in rows:
-        mine = owners.get(rel.pk, set())
-        rel.waiting_on = waiting_label(rel.mentee_id in mine, rel.mentor_id in mine)
-        rel.open_case_count = cases.get(rel.pk, 0)
+    stages = {state.value: str(state.label) for state in State}
+    waiting = {key: str(label) for key, label in WAITING_CHOICES}
+    url = reverse("staff_relationship", args=[0])
+    and_mentor = gettext(" and %(mentor)s")
+    day = _day_formatter()
+    name = get_user_model().name_to_show
+    rows = []
+    for rel in rels:
+        mentee = name(rel["mentee__first_name"], rel["mentee__last_name"], rel["mentee__email"])
+        mentor = name(rel["mentor__first_name"], rel["mentor__last_name"], rel["mentor__email"])
+        rows.append(
+            Row(
+                pk=rel["pk"],
+                mentee_id=rel["mentee_id"],
+                mentor_id=rel["mentor_id"],
+                url=url.replace("/0/", f"/{rel['pk']}/"),
+                mentee=mentee,
+                mentor=mentor,
+                also_named=and_mentor % {"mentor": mentor},
+                stage=stages.get(rel["state"], rel["state"]),
+                # No row yet (only inside the transaction that sends the request): nobody.
+                waiting_on=waiting[_waiting_key(bool(rel["waiting__mentee"]), bool(rel["waiting__mentor"]))],
+                started=day(rel["created_at"]),
+                last_activity=day(rel["last_activity_at"]),
+                ended=day(rel["ended_at"]),
+                open_case_count=cases.get(rel["pk"], 0),
+            )
+        )
+    page.object_list = rows
     return filterset, page
 
 
+def _waiting_key(mentee: bool, mentor: bool) -> str:
+    return "both" if mentee and mentor else "mentee" if mentee else "mentor" if mentor else "nobody"
+
+
 def waiting_label(mentee: bool, mentor: bool):
-    key = "both" if mentee and mentor else "mentee" if mentee else "mentor" if mentor else "nobody"
-    return dict(WAITING_CHOICES)[key]
+    return dict(WAITING_CHOICES)[_waiting_key(mentee, mentor)]

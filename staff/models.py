@@ -118,3 +118,24 @@ class StaffNote(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+
+class RelationshipWaiting(models.Model):
+    """Who a relationship's journey waits on, kept for the relationship directory's "Waiting on" filter
+    and column (``staff.directory``) so that they cost one join at any size.
+
+    It is ``journeys.rules.waits_on`` (an open task of the relationship's mentoring process owned by
+    the mentee, the mentor, or both) written down by the database itself: a trigger on viewflow's task
+    table (migration 0004_lead_relationship_waiting) recomputes a relationship's row whenever one of its
+    tasks is created or changes status or owner, so no Python code writes it and no journey change can
+    forget it. A relationship with no row waits on nobody. Changes to one relationship's tasks are
+    serialised by its process lock (the lock order in ``journeys.flows.locking``), so the row always
+    reflects the last committed change. ``staff/tests/test_relationship_waiting.py`` checks it against
+    the open tasks after every kind of journey step.
+    """
+
+    relationship = models.OneToOneField(
+        to="journeys.Relationship", on_delete=models.CASCADE, primary_key=True, related_name="waiting"
+    )
+    mentee = models.BooleanField(default=False)
+    mentor = models.BooleanField(default=False)

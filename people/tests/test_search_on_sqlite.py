@@ -1,4 +1,5 @@
-"""`make run` works without a database server (SQLite): the search's one statement must too.
+"""`make run` works without a database server (SQLite): the search's one statement must too, and so
+must the trigger that keeps who each relationship waits on (staff.models.RelationshipWaiting).
 
 The suite runs on PostgreSQL; this runs the search in a child process on a fresh SQLite file.
 """
@@ -29,7 +30,16 @@ fill_capacity(mentor_with("Full", areas=(NETWORKING, CAREER)))
 mentor_with("Neither", areas=())
 page = search.search(search.Criteria(areas=(networking, career), keywords="freight"), mentee)
 past = search.search(search.Criteria(areas=(networking,)), mentee, page=7, page_size=1)
+from journeys.services import relationships
+from journeys.tests.helpers import send
+from staff.models import RelationshipWaiting
+asker = make_mentee(email="sqlite-asker@example.com")
+request = send(asker, mentor_with("Answering", areas=(NETWORKING,)))
+waiting = [RelationshipWaiting.objects.values_list("mentee", "mentor").get(relationship=request)]
+relationships.accept_request(request, request.mentor)
+waiting.append(RelationshipWaiting.objects.values_list("mentee", "mentor").get(relationship=request))
 print(json.dumps({
+    "waiting": waiting,
     "total": page.total,
     "names": [r.mentor.first_name for r in page.results],
     "percent": [r.explanation.percent for r in page.results],
@@ -61,3 +71,5 @@ def test_the_search_runs_on_sqlite(tmp_path: Path):
     assert result["full"] == [False, False, True]
     assert [len(areas) for areas in result["areas"]] == [2, 1, 2]
     assert result["past"][0] == 3 and result["past"][1] == 1 and result["past"][2]
+    # Sent, the request waits on the mentor; accepted, on the mentee (who arranges the first meeting).
+    assert result["waiting"] == [[False, True], [True, False]]

@@ -201,3 +201,34 @@ def test_open_a_case_from_the_view(client, world):
     response = client.post(reverse("staff_raise_case", args=[rel.pk]), {"reason": ""})
     assert response.url == reverse("staff_relationship", args=[rel.pk])
     assert rel.state == State.ARRANGING
+
+
+def test_the_started_dates_take_whole_days_in_the_programmes_time_zone(client, world):
+    client.force_login(make_staff())
+    day = timezone.localdate() - dt.timedelta(days=10)
+    late = timezone.make_aware(dt.datetime.combine(day, dt.time(23, 30)))  # late evening, local time
+    early = timezone.make_aware(dt.datetime.combine(day, dt.time(0, 0)))  # the day's first instant
+    Relationship.objects.filter(pk=world["requested"].pk).update(created_at=late)
+    Relationship.objects.filter(pk=world["arranging"].pk).update(created_at=early)
+    both = {world["requested"].pk, world["arranging"].pk}
+    assert listed(client, started_from=day.isoformat(), started_to=day.isoformat()) == both
+    assert not both & listed(client, started_from=(day + dt.timedelta(days=1)).isoformat())
+    assert not both & listed(client, started_to=(day - dt.timedelta(days=1)).isoformat())
+
+
+def test_past_the_count_cap_the_page_says_more_than_and_lists_that_many(client, world, monkeypatch):
+    from staff import directory
+
+    monkeypatch.setattr(directory, "COUNT_CAP", 3)
+    monkeypatch.setattr(directory, "PAGE_SIZE", 2)
+    client.force_login(make_staff())
+    first = client.get(DIRECTORY)  # five relationships: more than the cap of three
+    text = " ".join(first.content.decode().split())
+    assert "More than 3 relationships" in text
+    assert "Narrow the filters" in text
+    assert "Page 1 of 2" in text
+    last = client.get(DIRECTORY, {"page": 5})  # past the end: the last page listed
+    assert last.context["page"].number == 2
+    assert len(last.context["page"].object_list) == 1  # the third, not the fourth and fifth
+    narrowed = " ".join(client.get(DIRECTORY, {"waiting": "mentee"}).content.decode().split())
+    assert "2 relationships" in narrowed and "More than" not in narrowed

@@ -68,7 +68,7 @@ OPEN_TASK = {
 
 PAGES = [
     ("the directory, first page", {}),
-    ("page 200 (deep)", {"page": 200}),
+    ("page 20 (the last one listed)", {"page": 20}),
     ("stage: matched and under way", {"stage": "group:matched"}),
     ("waiting on the mentor", {"waiting": "mentor"}),
     ("waiting on nobody", {"waiting": "nobody"}),
@@ -154,7 +154,8 @@ class Command(SearchBench):
             if url == directory:
                 query = QueryDict(mutable=True)
                 query.update({k: str(v) for k, v in params.items()})
-                rows[label] = staff_directory.directory(query)[1].paginator.count
+                filterset = staff_directory.RelationshipFilter(query or None, queryset=staff_directory.base_queryset())
+                rows[label] = (filterset.qs if filterset.is_bound else filterset.queryset).count()
         result = {label: (statistics.median(v), percentile(v, 0.95)) for label, v in times.items()}
         for label, (p50, p95) in result.items():
             self.stdout.write(f"  {label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms, {queries[label]} queries")
