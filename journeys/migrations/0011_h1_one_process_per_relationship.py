@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('journeys', '0009_h1_mentoring_task'),
+        ('journeys', '0010_lead_merge'),
         ('viewflow', '0015_task_scheduled'),
     ]
 
