@@ -525,6 +525,9 @@ class MentoringProcess(Process):
 
     class Meta:
         verbose_name = _("mentoring process")
+        # One journey per relationship (its request starts it, once): the process a step's page holds
+        # locked is all of the relationship's (journeys.services.base.lock).
+        constraints = [models.UniqueConstraint(fields=["relationship"], name="one_process_per_relationship")]
 
     def save(self, *args, **kwargs):
         """viewflow saves a process whenever its status changes (a journey ends, is cancelled); the
@@ -537,11 +540,13 @@ class MentoringProcess(Process):
 
 class MentoringTaskQuerySet(TaskQuerySet):
     def get(self, *args, **kwargs):
-        """One task, read with its process as the mentoring flow's own class (one query): whoever
-        reads a task of the flow by its id (viewflow's step pages: the task, then its process, then
-        the process's subclass row) reads its process next."""
+        """One task, read with its process as the mentoring flow's own class and the process's
+        relationship (one query): whoever reads a task of the flow by its id (viewflow's step pages:
+        the task, then its process, then the process's subclass row, then the page its relationship)
+        reads them next."""
         if self._fields is None and not self.query.select_for_update:
-            return super(MentoringTaskQuerySet, self.select_related("process__mentoringprocess")).get(*args, **kwargs)
+            related = self.select_related("process__mentoringprocess__relationship")
+            return super(MentoringTaskQuerySet, related).get(*args, **kwargs)
         return super().get(*args, **kwargs)
 
 

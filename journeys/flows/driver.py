@@ -40,6 +40,12 @@ def serving(task: Task | None) -> Iterator:
         _serving.task = outer
 
 
+def served_process():
+    """The process of the task a step's page serves (``serving``), as its flow's class, or None."""
+    task = getattr(_serving, "task", None)
+    return None if task is None else task.process.coerced
+
+
 def open_tasks(processes, node) -> list[Task]:
     return list(Task.objects.filter(process__in=processes, flow_task=node, status__in=OPEN_TASK).order_by("pk"))
 

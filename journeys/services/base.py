@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
+from ..flows.driver import served_process
 from ..models import MentoringProcess, Relationship, State, StateChange
 
 
@@ -38,11 +39,17 @@ def lock(relationship: Relationship | int, *, mentor: bool = False) -> Relations
     pk = relationship.pk if held else relationship
     # The process rows are read whole as they are locked (the lock is on their base rows only, as
     # before), so the flow's events finish their tasks with them and read none of them again.
-    processes = MentoringProcess.objects.select_for_update(of=("process_ptr",)).filter(relationship_id=pk)
-    if mentor and not held:
-        # Only the mentor's id is wanted from this copy (it never changes): read with the processes, not locked.
-        processes = processes.select_related("relationship")
-    processes = list(processes.order_by("pk"))
+    served = served_process()
+    if isinstance(served, MentoringProcess) and served.relationship_id == pk:
+        # A step's page of this relationship: viewflow locked its process, the relationship's only
+        # one, and read it (with a copy of the relationship) under the lock.
+        processes = [served]
+    else:
+        processes = MentoringProcess.objects.select_for_update(of=("process_ptr",)).filter(relationship_id=pk)
+        if mentor and not held:
+            # Only the mentor's id is wanted from this copy (it never changes): read with the processes, not locked.
+            processes = processes.select_related("relationship")
+        processes = list(processes.order_by("pk"))
     if mentor:
         # A relationship's mentor never changes: the id the caller holds is the one to lock.
         if held:

@@ -10,6 +10,16 @@ The issue's targets: sending a request <= 20 queries, accepting it <= 20, every 
 <= 25, firing one reminder timer <= 10. Each ceiling below is the target where it is met; where it is
 not, the ceiling is the number reached and the docstring says "GAP". These are regression guards:
 a change that adds queries fails here, and a ceiling may only come down.
+
+Where the GAPs are (December 2026): what is left is mostly viewflow running the flow as it is drawn.
+Accepting (29): 17 statements are viewflow's (the step page's lock and savepoint, 3 + 2 RELEASE, and
+its task read; the review step finished and its timers cancelled, 2; the ``after_review`` Switch:
+task INSERT, link to the previous task, savepoint pair, UPDATE, 5; the next step and its timers, 4),
+3 are the session, the user and their last activity, 9 the service's. Declining (29): 20 viewflow's
+(the Switch, then the ``declined`` End: task, link, savepoint pair, COUNT of open tasks, process
+UPDATE, UPDATE). Firing one reminder (22): 20 viewflow's (the due query, the lock, the task and
+process reads, two UPDATEs of the timer, the reminder's Function node, the ``reminded`` End), 2 ours.
+Sending (23): 9 start the flow. Lower needs fewer nodes between two steps (the flow drawn otherwise).
 """
 
 from __future__ import annotations
@@ -89,8 +99,8 @@ def test_sending_a_request(mentee, mentor):
 @pytest.mark.parametrize(
     "label, answer, ceiling",
     [
-        ("accept a request", {"message": "Welcome!", "accept": "1"}, 30),  # GAP: target 20
-        ("decline a request", {"message": "Sorry, I am full.", "decline": "1"}, 30),  # GAP: target 25
+        ("accept a request", {"message": "Welcome!", "accept": "1"}, 29),  # GAP: target 20
+        ("decline a request", {"message": "Sorry, I am full.", "decline": "1"}, 29),  # GAP: target 25
     ],
 )
 def test_answering_a_request(mentee, mentor, label, answer, ceiling):
