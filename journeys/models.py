@@ -100,10 +100,7 @@ class Relationship(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["created_at", "id"], name="relationship_created_idx"),
             models.Index(fields=["last_activity_at", "id"], name="relationship_activity_idx"),
             models.Index(fields=["ended_at", "id"], name="relationship_ended_idx"),
-            # Latest ended first, those not ended last (the directory's "Ended" sort, newest first).
-            models.Index(
-                models.F("ended_at").desc(nulls_last=True), models.F("id").desc(), name="relationship_ended_desc_idx"
-            ),
+            # (and, on PostgreSQL only, "latest ended first": migration 0011_lead_ended_desc_index)
         ]
 
     def __str__(self) -> str:
