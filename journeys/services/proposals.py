@@ -21,9 +21,8 @@ from .. import answer_links
 from ..flows import mentoring as mentoring_flow
 from ..flows import onboarding
 from ..models import Relationship, StateChange
-from ..rules import mentor_has_room
 from .base import Refused, atomic
-from .relationships import _check_can_request, conversation_for
+from .relationships import _check_can_request, _check_has_room, conversation_for
 
 User = get_user_model()
 
@@ -34,10 +33,7 @@ def propose_request(*, mentee, mentor, area: AreaOfSupport, statement: str, staf
         # The mentor's row first, as for any request: requests to one mentor are checked one at a time.
         User.objects.select_for_update().filter(pk=mentor.pk).first()
         _check_can_request(mentee, mentor)
-        if not mentor_has_room(mentor.profile):
-            raise Refused(
-                _("%(name)s is supporting as many mentees as they can at the moment.") % {"name": mentor.display_name}
-            )
+        _check_has_room(mentor)
         try:
             with atomic():
                 relationship = Relationship.objects.create(

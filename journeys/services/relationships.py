@@ -50,6 +50,15 @@ def conversation_for(mentee, mentor) -> Conversation:
     return conversation
 
 
+def _check_has_room(mentor, *, taken: int | None = None) -> None:
+    """Refuse a new request to a mentor with no place left (``taken``: their places in use, when the
+    caller has counted them; ``journeys.rules.mentor_has_room`` is the rule)."""
+    if not mentor_has_room(mentor.profile, taken):
+        raise Refused(
+            _("%(name)s is supporting as many mentees as they can at the moment.") % {"name": mentor.display_name}
+        )
+
+
 def _check_can_request(mentee, mentor, *, open_with_pair: bool | None = None) -> None:
     """Refuse a request ``mentee`` may not send ``mentor`` now (``open_with_pair``: whether the two
     have an open request or relationship, when the caller has counted it)."""
@@ -112,11 +121,7 @@ def _create_request(mentee, mentor, area: AreaOfSupport, statement: str) -> Rela
                 with_pair=Count("pk", filter=Q(mentee=mentee)), taken=places_taken_count()
             )
             _check_can_request(mentee, mentor, open_with_pair=counts["with_pair"] > 0)
-            if not mentor_has_room(mentor.profile, counts["taken"]):
-                raise Refused(
-                    _("%(name)s is supporting as many mentees as they can at the moment.")
-                    % {"name": mentor.display_name}
-                )
+            _check_has_room(mentor, taken=counts["taken"])
             relationship = Relationship.objects.create(
                 mentee=mentee,
                 mentor=mentor,
