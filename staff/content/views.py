@@ -161,22 +161,13 @@ def faq_edit(request, pk: int | None = None):
 @staff_required(perm=MANAGE)
 def faq_delete(request, pk: int):
     faq = get_object_or_404(FAQ, pk=pk)
-    if request.method == "POST":
-        try:
-            question = content.delete_faq(faq.pk)
-        except Refused as refused:
-            messages.error(request, refused.message)
-        else:
-            messages.success(request, _("The question “%(name)s” has been deleted.") % {"name": question})
-        return redirect("staff_content_faqs")
-    return render(
+    return _delete_page(
         request,
-        "staff/content/confirm_delete.html",
-        {
-            "title": faq.question,
-            "what": _("This question and its answer disappear from Need Help? for good."),
-            "cancel": reverse("staff_content_faqs"),
-        },
+        title=faq.question,
+        what=_("This question and its answer disappear from Need Help? for good."),
+        back="staff_content_faqs",
+        delete=lambda: content.delete_faq(faq.pk),
+        deleted=_("The question “%(name)s” has been deleted."),
     )
 
 
@@ -203,20 +194,25 @@ def resource_edit(request, pk: int | None = None):
 @staff_required(perm=MANAGE)
 def resource_delete(request, pk: int):
     resource = get_object_or_404(Resource, pk=pk)
+    return _delete_page(
+        request,
+        title=resource.title,
+        what=_("This resource disappears from Resources for good, with any video uploaded for it."),
+        back="staff_content_resources",
+        delete=lambda: content.delete_resource(resource.pk),
+        deleted=_("The resource “%(name)s” has been deleted."),
+    )
+
+
+def _delete_page(request, *, title: str, what: str, back: str, delete, deleted: str):
+    """GET: the confirmation page (it works without JavaScript); POST: ``delete()`` (it returns the
+    name of what went, or refuses), said with ``deleted``, then back to the list ``back`` names."""
     if request.method == "POST":
         try:
-            title = content.delete_resource(resource.pk)
+            name = delete()
         except Refused as refused:
             messages.error(request, refused.message)
         else:
-            messages.success(request, _("The resource “%(name)s” has been deleted.") % {"name": title})
-        return redirect("staff_content_resources")
-    return render(
-        request,
-        "staff/content/confirm_delete.html",
-        {
-            "title": resource.title,
-            "what": _("This resource disappears from Resources for good, with any video uploaded for it."),
-            "cancel": reverse("staff_content_resources"),
-        },
-    )
+            messages.success(request, deleted % {"name": name})
+        return redirect(back)
+    return render(request, "staff/content/confirm_delete.html", {"title": title, "what": what, "cancel": reverse(back)})
