@@ -118,28 +118,29 @@ def add_note(request, pk: int):
     return _done(request, pk, _("Note saved. Only programme staff can see it."))
 
 
+def _member_action(request, pk: int, action, done: str):
+    """Run ``action(member, staff_user)`` on the member page's behalf: said with ``done`` (naming the
+    member), or refused with the reason."""
+    member = selectors.access_member(pk)
+    try:
+        action(member, request.user)
+    except Refused as refused:
+        return _refused(request, pk, refused)
+    return _done(request, pk, done % {"name": member.display_name})
+
+
 @staff_required(perm=MANAGE)
 @require_POST
 def pause(request, pk: int):
-    member = selectors.access_member(pk)
-    try:
-        services.pause_mentor(member, request.user)
-    except Refused as refused:
-        return _refused(request, pk, refused)
-    return _done(
-        request, pk, _("%(name)s is paused: they get no new requests until resumed.") % {"name": member.display_name}
+    return _member_action(
+        request, pk, services.pause_mentor, _("%(name)s is paused: they get no new requests until resumed.")
     )
 
 
 @staff_required(perm=MANAGE)
 @require_POST
 def resume(request, pk: int):
-    member = selectors.access_member(pk)
-    try:
-        services.resume_mentor(member, request.user)
-    except Refused as refused:
-        return _refused(request, pk, refused)
-    return _done(request, pk, _("%(name)s is open to new requests again.") % {"name": member.display_name})
+    return _member_action(request, pk, services.resume_mentor, _("%(name)s is open to new requests again."))
 
 
 @staff_required(perm=MANAGE)
@@ -177,14 +178,7 @@ def deactivate(request, pk: int):
 @staff_required(perm=MANAGE)
 @require_POST
 def reactivate(request, pk: int):
-    member = selectors.access_member(pk)
-    try:
-        services.reactivate(member, request.user)
-    except Refused as refused:
-        return _refused(request, pk, refused)
-    return _done(
-        request, pk, _("%(name)s's account is active again: they can sign in.") % {"name": member.display_name}
-    )
+    return _member_action(request, pk, services.reactivate, _("%(name)s's account is active again: they can sign in."))
 
 
 CSV_HEADER = [
