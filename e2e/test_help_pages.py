@@ -1,6 +1,7 @@
-"""axe-core checks of the Need Help? and Resources pages in Chromium, as participants see them."""
+"""axe-core checks of the Need Help? and Resources pages in Chromium, as participants see them.
 
-import shutil
+(Moved here from support/tests: a second Playwright in a process whose first one still runs, as
+happens when a test worker has run other browser tests before, refuses to start.)"""
 
 import pytest
 from django.test import Client
@@ -8,24 +9,16 @@ from django.urls import reverse
 
 from support.models import Resource
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def browser_page(live_server, monkeypatch):
-    if not CHROMIUM:
-        pytest.skip("Chromium is not installed")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API runs an event loop in this thread; the test's own database work is synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        context = browser.new_context()
-        yield context
-        context.close()
-        browser.close()
+def browser_page(browser, live_server):
+    """A fresh browser context on the session's Chromium (``e2e/conftest.py``): one Playwright per
+    process, whichever test file a worker runs first."""
+    context = browser.new_context()
+    yield context
+    context.close()
 
 
 def violations(page) -> list[str]:
