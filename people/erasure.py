@@ -29,7 +29,7 @@ from __future__ import annotations
 import html
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
@@ -37,7 +37,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.admin.models import LogEntry
 from django.contrib.sessions.models import Session
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -58,13 +58,40 @@ from journeys.models import (
     WorksheetComment,
 )
 from notifications.models import Notification, ReminderOptOut, SentReminder
-from staff.members.models import MemberNote
-from staff.models import StaffCase, StaffNote
 from support.models import SupportRequest
 
 from .models import DataExport
 
 logger = logging.getLogger(__name__)
+
+Rows = list[tuple[QuerySet, list[str]]]  # querysets and the text fields to scrub in them
+
+
+@dataclass(frozen=True)
+class Part:
+    """What an app above people keeps about people, erased with them. The staff app registers its
+    part (its cases, case notes and notes about members: ``staff.erasure``) from its ``ready()``, so
+    people imports nothing of it.
+
+    - ``delete_own(user)``: rows that are about the person only, deleted;
+    - ``remove_concerns(user, removed)``: where the words of concerns they raised are kept, replaced;
+    - ``local(relationships)``: rows inside their relationships, every name form scrubbed;
+    - ``everywhere()``: rows anywhere, their full name, address and phone scrubbed.
+    """
+
+    delete_own: Callable[[object], None]
+    remove_concerns: Callable[[object, str], None]
+    local: Callable[[QuerySet], Rows]
+    everywhere: Callable[[], Rows]
+
+
+PARTS: list[Part] = []
+
+
+def register(part: Part) -> None:
+    if part not in PARTS:
+        PARTS.append(part)
+
 
 # Written into the erased person's rows and free text, in the platform's language.
 NAME_REPLACEMENT = _("Former participant")
@@ -178,7 +205,8 @@ def _delete_own_rows(user, needles: Needles, by_address: Q) -> None:
     ReminderOptOut.objects.filter(user=user).delete()
     CalendarFeed.objects.filter(user=user).delete()  # their secret calendar address stops at once
     SentReminder.objects.filter(user=user).delete()
-    MemberNote.objects.filter(member=user).delete()  # staff's notes about them (staff.members)
+    for part in PARTS:
+        part.delete_own(user)  # e.g. staff's notes about them (staff.erasure)
     EmailAddress.objects.filter(Q(user=user) | by_address).delete()
     if needles.emails:
         by_username = _any_of("username__iexact", needles.emails)
@@ -221,7 +249,8 @@ def _remove_own_concerns(user) -> None:
     """Concerns they raised ("Raise a concern"): the row and its case stay (staff records), the words go."""
     removed = gettext("(Removed: the sender deleted their account.)")
     Concern.objects.filter(raised_by=user).update(message=removed)
-    StaffCase.objects.filter(concern__raised_by=user).update(summary=removed)
+    for part in PARTS:
+        part.remove_concerns(user, removed)  # the staff cases that carry them (staff.erasure)
 
 
 def _scrub_own_relationships(user, needles: Needles) -> None:
@@ -240,8 +269,7 @@ def _scrub_own_relationships(user, needles: Needles) -> None:
         (WorksheetAnswer.objects.filter(version__worksheet__relationship__in=relationships), ["text"]),
         (WorksheetComment.objects.filter(worksheet__relationship__in=relationships), ["text"]),
         (Concern.objects.filter(relationship__in=relationships), ["message"]),
-        (StaffCase.objects.filter(relationship__in=relationships), ["summary", "resolution"]),
-        (StaffNote.objects.filter(case__relationship__in=relationships), ["body"]),
+        *(rows for part in PARTS for rows in part.local(relationships)),
     ]
     for queryset, fields in local:
         scrub_rows(queryset, fields, needles, local=True)
@@ -262,9 +290,7 @@ def _scrub_everywhere(needles: Needles) -> None:
         (WorksheetComment.objects.all(), ["text"]),
         (Concern.objects.all(), ["message"]),
         (Relationship.objects.all(), ["statement"]),
-        (StaffCase.objects.all(), ["summary", "resolution"]),
-        (StaffNote.objects.all(), ["body"]),
-        (MemberNote.objects.all(), ["body"]),
+        *(rows for part in PARTS for rows in part.everywhere()),
         (SupportRequest.objects.all(), ["name", "email", "subject", "message"]),
         (Attachment.objects.all(), ["original_name"]),
         (LogEntry.objects.all(), ["object_repr", "change_message"]),

@@ -7,6 +7,9 @@ class StaffConfig(AppConfig):
     verbose_name = _("Programme staff")
 
     def ready(self):
-        from . import receivers
+        from people import erasure as people_erasure
+
+        from . import erasure, receivers
 
         receivers.connect()
+        people_erasure.register(erasure.PART)

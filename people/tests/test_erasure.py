@@ -131,6 +131,10 @@ def live_through_a_relationship(client, zebedee, mentor, staff, settings, captur
         )
         case = raise_case(rel, staff, f"{FIRST} {LAST} asked for a call on {PHONE}")
         note(case, staff, f"Rang {FIRST}; {EMAIL} bounced.")
+        from staff.members.services import add_note
+
+        add_note(zebedee, staff, f"{FIRST} prefers calls on {PHONE}.")  # about them: deleted with them
+        add_note(mentor, staff, f"Matched with {FIRST} {LAST} after a call.")  # about someone else: scrubbed
         LogEntry.objects.create(
             user=staff,
             content_type=ContentType.objects.get_for_model(zebedee),
@@ -154,7 +158,7 @@ def test_deleting_the_account_leaves_no_trace_in_any_table_or_file(
     tables = {m.split(".")[0] for m in before}
     for table in ("people_user", "people_profile", "journeys_message", "journeys_meeting", "journeys_goal",
                   "journeys_goalentry", "journeys_feedback", "journeys_relationship", "notifications_notification",
-                  "support_supportrequest", "staff_staffcase", "staff_staffnote", "axes_accessattempt",
+                  "support_supportrequest", "staff_staffcase", "staff_staffnote", "members_membernote", "axes_accessattempt",
                   "axes_accesslog", "account_emailaddress", "django_admin_log", "journeys_attachment",
                   "journeys_worksheetanswer", "journeys_worksheetcomment", "journeys_concern"):  # fmt: skip
         assert table in tables, f"the walk-through left nothing in {table}"
