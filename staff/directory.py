@@ -6,7 +6,8 @@ open flow tasks (``journeys.rules.waits_on_q``), a stalled relationship as the s
 (``journeys.rules.stalled_q``, no activity for N days). Who the journey waits on is
 ``journeys.rules.waits_on`` as the database keeps it in ``staff.models.RelationshipWaiting`` (a
 trigger on the flow's tasks writes it), so filtering on it is a join, not a search of the open tasks.
-A page is three queries whatever the data size: the count (up to ``COUNT_CAP``), the page's rows (with both people and who
+A page is three queries whatever the data size (four past the first page, whose ids are found
+before their rows): the count (up to ``COUNT_CAP``), the page's rows (with both people and who
 the journey waits on), then the open cases of just those rows. Each row is handed to the template as plain text (``Row``): the page lists 50 of them,
 and resolving names, labels and dates in the template cost more than the queries.
 """
@@ -271,7 +272,14 @@ def directory(params, page_number=None):
     else:
         queryset = queryset.order_by("-created_at", "-pk")
     page = CappedPaginator(queryset, PAGE_SIZE).get_page(page_number)
-    rels = [dict(zip(ROW_COLUMNS, values, strict=True)) for values in page.object_list.values_list(*ROW_COLUMNS)]
+    if page.number == 1:
+        rels = [dict(zip(ROW_COLUMNS, values, strict=True)) for values in page.object_list.values_list(*ROW_COLUMNS)]
+    else:
+        # A later page skips rows: find its ids first (the skipped rows are only counted through the
+        # sort's index), then read just those rows' people and states.
+        page_ids = list(page.object_list.values_list("pk", flat=True))
+        found = {values[0]: values for values in Relationship.objects.filter(pk__in=page_ids).values_list(*ROW_COLUMNS)}
+        rels = [dict(zip(ROW_COLUMNS, found[pk], strict=True)) for pk in page_ids if pk in found]
     ids = [rel["pk"] for rel in rels]
     cases = (
         dict(
