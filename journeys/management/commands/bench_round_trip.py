@@ -12,7 +12,6 @@ It writes the "Request round trip" block of BENCHMARKS.md (the search's block is
 from __future__ import annotations
 
 import os
-import re
 import statistics
 import time
 from pathlib import Path
@@ -28,6 +27,7 @@ from django.utils import timezone
 
 from people.management.commands.bench_search import Command as SearchBench
 from people.management.commands.bench_search import percentile
+from project.benchmarks import replace_block
 from project.server_timing import parse
 
 START, END = "<!-- bench:round-trip:start -->", "<!-- bench:round-trip:end -->"
@@ -263,13 +263,7 @@ class Command(SearchBench):
             verdict = "?" if n is None else ("meets" if n <= target else "misses")
             lines.append(f"- {what}: {n} SQL queries ({verdict} ≤ {target});")
         lines += [END]
-        block = "\n".join(lines)
-        text = path.read_text() if path.exists() else "# Benchmarks\n"
-        if START in text:
-            text = re.sub(re.escape(START) + r".*?" + re.escape(END), lambda _m: block, text, flags=re.S)
-        else:
-            text = text.rstrip() + "\n\n## Request round trip\n\n" + DESCRIPTION + "\n\n" + block + "\n"
-        path.write_text(text)
+        replace_block(path, START, END, "\n".join(lines), "## Request round trip\n\n" + DESCRIPTION + "\n\n")
 
 
 DESCRIPTION = (

@@ -30,6 +30,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from project.benchmarks import replace_block
+
 START = "<!-- bench:timers:start -->"
 END = "<!-- bench:timers:end -->"
 INDEX = "journeys_timer_due_idx"
@@ -349,20 +351,13 @@ class Command(BaseCommand):
             "bare SQL: PostgreSQL's own planning + execution time (EXPLAIN ANALYZE, TIMING OFF) of that statement.",
             END,
         ]
-        block = "\n".join(lines)
-        text = path.read_text() if path.exists() else "# Benchmarks\n"
-        if START in text and END in text:
-            before, rest = text.split(START, 1)
-            after = rest.split(END, 1)[1]
-            path.write_text(before + block + after)
-        else:
-            intro = (
-                "\n## Timer sweep\n\n"
-                "`make bench` also runs `python manage.py bench_timers`: in a database of its own "
-                "(`mentoring_bench_timers`, or `BENCH_DATABASE_URL`) it writes 1,000,000 finished task rows "
-                "(50,000 finished mentoring journeys of 20 steps, 7 of them timers) and 2,000 timers not yet due, "
-                "then times the sweep Celery beat runs every minute when nothing is due, with the partial index "
-                f"`{INDEX}` (journeys migration 0003) and without it. Options: `--rows`, `--waiting`, `--runs`, "
-                "`--warmup`, `--output`, `--keep-database`.\n\n"
-            )
-            path.write_text(text.rstrip("\n") + "\n" + intro + block + "\n")
+        intro = (
+            "## Timer sweep\n\n"
+            "`make bench` also runs `python manage.py bench_timers`: in a database of its own "
+            "(`mentoring_bench_timers`, or `BENCH_DATABASE_URL`) it writes 1,000,000 finished task rows "
+            "(50,000 finished mentoring journeys of 20 steps, 7 of them timers) and 2,000 timers not yet due, "
+            "then times the sweep Celery beat runs every minute when nothing is due, with the partial index "
+            f"`{INDEX}` (journeys migration 0003) and without it. Options: `--rows`, `--waiting`, `--runs`, "
+            "`--warmup`, `--output`, `--keep-database`.\n\n"
+        )
+        replace_block(path, START, END, "\n".join(lines), intro)

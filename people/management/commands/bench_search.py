@@ -38,6 +38,8 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from project.benchmarks import replace_block
+
 START = "<!-- bench:results:start -->"
 END = "<!-- bench:results:end -->"
 BENCH_MENTEE = "bench-mentee@example.com"
@@ -466,13 +468,7 @@ class Command(BaseCommand):
             "of that same statement.",
             END,
         ]
-        block = "\n".join(lines)
-        if path.exists() and START in (text := path.read_text()) and END in text:
-            before, rest = text.split(START, 1)
-            after = rest.split(END, 1)[1]
-            path.write_text(before + block + after)
-        else:
-            path.write_text("# Benchmarks\n\n## Find Mentor search\n\n" + block + "\n")
+        replace_block(path, START, END, "\n".join(lines), "## Find Mentor search\n\n")
 
     def verdicts(self, rows: list[Row]) -> list[str]:
         if not rows:

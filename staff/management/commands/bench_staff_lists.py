@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import random
-import re
 import statistics
 import time
 from datetime import timedelta
@@ -33,6 +32,7 @@ from django.utils import timezone
 
 from people.management.commands.bench_search import Command as SearchBench
 from people.management.commands.bench_search import percentile
+from project.benchmarks import replace_block
 from project.server_timing import parse
 
 START, END = "<!-- bench:staff-lists:start -->", "<!-- bench:staff-lists:end -->"
@@ -324,13 +324,7 @@ class Command(SearchBench):
             f"{worst:.1f}× ({verdict}).",
             END,
         ]
-        block = "\n".join(lines)
-        text = path.read_text() if path.exists() else "# Benchmarks\n"
-        if START in text:
-            text = re.sub(re.escape(START) + r".*?" + re.escape(END), lambda _m: block, text, flags=re.S)
-        else:
-            text = text.rstrip() + "\n\n## Staff lists\n\n" + DESCRIPTION + "\n\n" + block + "\n"
-        path.write_text(text)
+        replace_block(path, START, END, "\n".join(lines), "## Staff lists\n\n" + DESCRIPTION + "\n\n")
 
 
 DESCRIPTION = (

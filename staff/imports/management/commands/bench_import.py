@@ -26,6 +26,7 @@ from django.db import connection
 from django.utils import timezone
 
 from people.management.commands.bench_search import Command as SearchBench
+from project.benchmarks import replace_block
 
 START, END = "<!-- bench:import:start -->", "<!-- bench:import:end -->"
 TARGET_SECONDS = 60.0
@@ -134,15 +135,7 @@ class Command(SearchBench):
             f"{'met' if ok else 'missed'} ({r['total_s']:.1f} s).",
             END,
         ]
-        block = "\n".join(lines)
-        text = path.read_text() if path.exists() else "# Benchmarks\n"
-        if START in text and END in text:
-            before, rest = text.split(START, 1)
-            _old, after = rest.split(END, 1)
-            text = before + block + after
-        else:
-            text = text.rstrip("\n") + "\n\n## Bulk import\n\n" + INTRO + "\n\n" + block + "\n"
-        path.write_text(text)
+        replace_block(path, START, END, "\n".join(lines), "## Bulk import\n\n" + INTRO + "\n\n")
 
 
 INTRO = (

@@ -30,6 +30,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from people.management.commands.bench_search import Command as SearchBench
+from project.benchmarks import replace_block
 
 START, END = "<!-- bench:matching:start -->", "<!-- bench:matching:end -->"
 TARGET_SECONDS = 10.0
@@ -309,15 +310,7 @@ class Command(SearchBench):
             f"with {s_matched - g_matched:+,} mentees matched above the minimum.",
             END,
         ]
-        block = "\n".join(lines)
-        text = path.read_text() if path.exists() else "# Benchmarks\n"
-        if START in text and END in text:
-            before, rest = text.split(START, 1)
-            _old, after = rest.split(END, 1)
-            text = before + block + after
-        else:
-            text = text.rstrip("\n") + "\n\n" + block + "\n"
-        path.write_text(text)
+        replace_block(path, START, END, "\n".join(lines))
 
 
 def best_available_first(data, scores: np.ndarray, allowed: np.ndarray):
