@@ -217,7 +217,7 @@ def base_queryset():
 
 # What a row shows, read as plain values (no model instances: the page lists 50 of them).
 ROW_COLUMNS = (
-    "pk", "mentee_id", "mentor_id", "state", "created_at", "last_activity_at", "ended_at",
+    "pk", "state", "created_at", "last_activity_at", "ended_at",
     "mentee__first_name", "mentee__last_name", "mentee__email",
     "mentor__first_name", "mentor__last_name", "mentor__email",
     "waiting__mentee", "waiting__mentor",
@@ -229,8 +229,6 @@ class Row:
     """One relationship as the directory shows it, every cell already text."""
 
     pk: int
-    mentee_id: int
-    mentor_id: int
     url: str
     mentee: str
     mentor: str
@@ -264,7 +262,7 @@ def _day_formatter():
 def directory(params, page_number=None):
     """The filter set (its form shows the filters) and the page of relationships (``Row``s), each with
     who the journey waits on (``waiting_on``) and its open cases (``open_case_count``): three queries
-    (the count, the rows, then the open cases of just those rows)."""
+    (the count, the rows, then the open cases of just those rows), four past the first page."""
     filterset = RelationshipFilter(params or None, queryset=base_queryset())
     queryset = filterset.qs if filterset.is_bound else filterset.queryset
     if filterset.is_bound and filterset.form.is_valid() and filterset.form.cleaned_data.get("sort"):
@@ -306,8 +304,6 @@ def directory(params, page_number=None):
         rows.append(
             Row(
                 pk=rel["pk"],
-                mentee_id=rel["mentee_id"],
-                mentor_id=rel["mentor_id"],
                 url=url.replace("/0/", f"/{rel['pk']}/"),
                 mentee=mentee,
                 mentor=mentor,
