@@ -32,6 +32,7 @@ _XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 _XDIST_N = int(_XDIST_WORKER[2:]) if _XDIST_WORKER[:2] == "gw" and _XDIST_WORKER[2:].isdigit() else 0
 if _XDIST_N and os.environ.get("TEST_WORKER_SETTINGS") != _XDIST_WORKER:
     os.environ["TEST_WORKER_SETTINGS"] = _XDIST_WORKER
+    # (database 6: the real Celery worker's default, notifications.tests.worker.E2E_REDIS_DB)
     _e2e = os.environ.get("E2E_REDIS_URL") or urlunsplit(urlsplit(os.environ["REDIS_URL"])._replace(path="/6"))
     os.environ["REDIS_URL"] = _redis_db_shifted(os.environ["REDIS_URL"], 2 * _XDIST_N)
     os.environ["E2E_REDIS_URL"] = _redis_db_shifted(_e2e, 2 * _XDIST_N)
