@@ -32,7 +32,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from viewflow.workflow.models import Process, Task
 
-from journeys.services import relationships
+from journeys.services import meetings, relationships
 from journeys.tests.helpers import open_task, send, walk_to
 from people.tests.factories import make_mentee, make_mentor, make_staff, make_user
 from project.text import has_control_characters
@@ -447,7 +447,9 @@ PAGES = [
     ("mentee", lambda w: f"/meetings/{w['matched'].meetings.first().pk}/"),  # (before the edits move it)
     ("mentee", lambda w: f"/meetings/{w['matched'].meetings.first().pk}/edit/"),
     ("first_mentee", lambda w: f"/relationships/{w['first_conversation'].pk}/first-meeting/earlier/"),
-    ("mentee", lambda w: "/calendar/reset/"),
+    # The reset form is there only once the person has a calendar address; the fuzzed posts to
+    # /calendar/ above may all be refused, so the address is made here (as the page's POST makes it).
+    ("mentee", lambda w: (meetings.open_calendar_feed(w["mentee"]), "/calendar/reset/")[1]),
     ("mentee", lambda w: f"/goals/{w['matched'].goals.first().pk}/edit/"),
     ("mentee", lambda w: f"/relationships/{w['matched'].pk}/goals/"),
     ("mentee", lambda w: "/notifications/"),
