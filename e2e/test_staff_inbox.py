@@ -9,8 +9,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
-from viewflow.workflow.timers import fire_due_timers
 
+from journeys.flows.timers import fire_due_timers
 from journeys.tests.helpers import send
 from people.tests.factories import make_mentee, make_mentor, make_staff
 from staff.models import StaffCase, StaffNote

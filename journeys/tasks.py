@@ -1,16 +1,17 @@
 """Scheduled work for the declared flows (run by Celery beat; one beat per deployment)."""
 
 from celery import shared_task
-from viewflow.workflow.timers import fire_due_timers
 
+from .flows.timers import fire_due_timers
 from .services import reminders
 
 
 @shared_task
 def fire_workflow_timers() -> int:
-    """Fire the flows' due database-backed timers (viewflow's Timer / OnTimeout boundaries).
+    """Fire the flows' due database-backed timers (viewflow's Timer / OnTimeout boundaries), with
+    ``journeys.flows.timers.fire_due_timers``.
 
-    viewflow asks for ``flow_task_type = 'TIMER' AND status = 'SCHEDULED' AND scheduled <= now()``;
+    The due ones are ``flow_task_type = 'TIMER' AND status = 'SCHEDULED' AND scheduled <= now()``;
     the partial index ``journeys_timer_due_idx`` (migration 0003) holds exactly the waiting
     timers, so a sweep with nothing due costs the same however many tasks have finished
     (``manage.py bench_timers``).

@@ -20,6 +20,7 @@ from viewflow.workflow.nodes import Handle
 from viewflow.workflow.status import PROCESS
 
 from .. import rules
+from .held_rows import rows_held
 from .locking import held_by_caller
 
 OPEN_TASK = rules.OPEN_TASK_STATUSES
@@ -86,6 +87,11 @@ def activation_of(task: Task, prepare: Callable | None = None, held=()) -> Itera
 def finish(processes, node, prepare: Callable | None = None, *, held: bool = False) -> bool:
     """Finish the open task(s) of ``node``; True if one was waiting (``prepare``: see ``activation_of``;
     ``held``: ``processes`` is a list read under their locks, see the module's docstring)."""
+    with rows_held():
+        return _finish(processes, node, prepare, held)
+
+
+def _finish(processes, node, prepare, held: bool) -> bool:
     locked = list(processes) if held else []
     tasks = _served(locked, node) if held else None
     done = False

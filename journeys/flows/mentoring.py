@@ -16,6 +16,7 @@ from viewflow.workflow.models import Task
 from .. import events
 from ..models import MentoringProcess, MentoringTask, State
 from ..nodes import ParticipantStep, page, steps_created
+from ..nodes.held import End, EndOfPath, Function, StartHandle, Switch, rows_held
 from ..rules import OPEN_TASK_STATUSES
 from ..services import expiry, reminders
 from ..stages import STAGES, Stage
@@ -75,7 +76,7 @@ class MentoringFlow(flow.Flow):
     lock_impl = wait_for_process_row
 
     # The mentee sends a request (journeys.services.relationships.send_request).
-    start = flow.StartHandle(this.start_process).Next(this.review_request)
+    start = StartHandle(this.start_process).Next(this.review_request)
 
     # Requested: the mentor reviews, may message first, and accepts or declines.
     # The mentee may edit or withdraw meanwhile (withdrawing finishes this step).
@@ -94,19 +95,15 @@ class MentoringFlow(flow.Flow):
         .Until(request_expiry, this.expire_request, title=days_title("REQUEST_EXPIRE_DAYS"))
         .Next(this.after_review)
     )
-    expire_request = (
-        flow.Function(this.end_unanswered).Annotation(title=_("The request expires")).Next(this.after_expiry)
-    )
+    expire_request = Function(this.end_unanswered).Annotation(title=_("The request expires")).Next(this.after_expiry)
     # Expired, it ends; if its expiry was moved later meanwhile (not due yet), the review starts again.
-    after_expiry = flow.Switch().Case(this.expired, state_is(State.EXPIRED)).Default(this.review_request)
+    after_expiry = Switch().Case(this.expired, state_is(State.EXPIRED)).Default(this.review_request)
     escalate_request = (
-        flow.Function(this.open_unanswered_case).Annotation(title=_("Tell the staff inbox")).Next(this.reminded)
+        Function(this.open_unanswered_case).Annotation(title=_("Tell the staff inbox")).Next(this.reminded)
     )
-    remind_mentor = (
-        flow.Function(this.send_review_reminder).Annotation(title=_("Remind the mentor")).Next(this.reminded)
-    )
+    remind_mentor = Function(this.send_review_reminder).Annotation(title=_("Remind the mentor")).Next(this.reminded)
     after_review = (
-        flow.Switch()
+        Switch()
         .Case(this.arrange_first_meeting, state_is(State.ARRANGING))
         .Case(this.reinstate_request, state_is(State.REQUEST_WITHDRAWN))
         .Case(this.declined, state_is(State.DECLINED))
@@ -130,10 +127,10 @@ class MentoringFlow(flow.Flow):
         .Next(this.first_conversation)
     )
     escalate_no_meeting = (
-        flow.Function(this.open_no_meeting_case).Annotation(title=_("Tell the staff inbox")).Next(this.reminded)
+        Function(this.open_no_meeting_case).Annotation(title=_("Tell the staff inbox")).Next(this.reminded)
     )
     remind_to_arrange = (
-        flow.Function(this.send_arrange_reminder).Annotation(title=_("Remind the mentee")).Next(this.reminded)
+        Function(this.send_arrange_reminder).Annotation(title=_("Remind the mentee")).Next(this.reminded)
     )
 
     # The three stages (journeys.stages: state, step, transition and page words in one table).
@@ -163,17 +160,17 @@ class MentoringFlow(flow.Flow):
     )
     feedback_given = flow.Join().Next(this.completed)
     remind_mentee_feedback = (
-        flow.Function(this.send_mentee_feedback_reminder).Annotation(title=_("Remind the mentee")).Next(this.reminded)
+        Function(this.send_mentee_feedback_reminder).Annotation(title=_("Remind the mentee")).Next(this.reminded)
     )
     remind_mentor_feedback = (
-        flow.Function(this.send_mentor_feedback_reminder).Annotation(title=_("Remind the mentor")).Next(this.reminded)
+        Function(this.send_mentor_feedback_reminder).Annotation(title=_("Remind the mentor")).Next(this.reminded)
     )
 
-    completed = flow.End()
-    declined = flow.End()
-    expired = flow.End()
-    ended = flow.End()
-    reminded = flow.End()  # a reminder's own path ends here; the journey goes on
+    completed = End()
+    declined = End()
+    expired = End()
+    ended = End()
+    reminded = EndOfPath()  # a reminder's own path ends here; the journey goes on
 
     def start_process(self, activation, relationship):
         activation.process.relationship = relationship
@@ -272,7 +269,7 @@ def _holding(relationship):
 def request_sent(relationship):
     """A request was sent: its journey starts. Returns the mentor's review task it created (the
     request's email names it in its answer links)."""
-    with fresh_process_rows():
+    with fresh_process_rows(), rows_held():
         process = MentoringFlow.start.run(relationship=relationship)
     return steps_created(process).get("review_request")
 

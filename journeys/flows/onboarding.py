@@ -10,6 +10,7 @@ from viewflow.workflow import flow
 
 from ..models import OnboardingProcess
 from ..nodes import ParticipantStep, page
+from ..nodes.held import End, EndOfPath, Function, StartHandle
 from ..services import reminders
 from . import driver
 from .locking import wait_for_process_row
@@ -30,7 +31,7 @@ class OnboardingFlow(flow.Flow):
     process_description = _("From sign-up to a complete profile and, for mentees, a first request.")
     lock_impl = wait_for_process_row
 
-    start = flow.StartHandle(this.start_process).Next(this.verify_email)
+    start = StartHandle(this.start_process).Next(this.verify_email)
 
     # Waits for allauth's email confirmation (people.signals).
     verify_email = flow.Handle().Annotation(title=_("Verify your email address")).Next(this.complete_profile)
@@ -54,11 +55,11 @@ class OnboardingFlow(flow.Flow):
         .Next(this.end)
     )
 
-    remind_profile = flow.Function(this.send_profile_reminder).Annotation(title=_("Remind them")).Next(this.reminded)
-    nudge_to_search = flow.Function(this.send_search_nudge).Annotation(title=_("Suggest mentors")).Next(this.reminded)
+    remind_profile = Function(this.send_profile_reminder).Annotation(title=_("Remind them")).Next(this.reminded)
+    nudge_to_search = Function(this.send_search_nudge).Annotation(title=_("Suggest mentors")).Next(this.reminded)
 
-    end = flow.End()
-    reminded = flow.End()  # a reminder's own path ends here
+    end = End()
+    reminded = EndOfPath()  # a reminder's own path ends here; onboarding goes on
 
     def start_process(self, activation, participant):
         activation.process.participant = participant

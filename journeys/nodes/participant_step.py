@@ -26,15 +26,19 @@ from typing import Any
 
 from django.utils.timezone import now
 from viewflow.workflow import flow
+from viewflow.workflow.activation import Activation
 from viewflow.workflow.flow.nodes import TimerBoundary
 from viewflow.workflow.nodes.boundary import TimerBoundaryActivation
 from viewflow.workflow.status import STATUS
 
+from ..flows.held_rows import held
 from ..flows.timing import after_days, days_title
 
 
 class ParticipantStep(flow.View):
     """A page served to ``assignee(activation)``, the only person who may complete it."""
+
+    holds_rows = True  # writes the rows held before it with its own (journeys.nodes.held)
 
     def __init__(self, view: Any, *, title: str, assignee: Callable, **kwargs: Any) -> None:
         super().__init__(view, **kwargs)
@@ -77,26 +81,56 @@ class ParticipantStep(flow.View):
         return self
 
     def _create(self, prev_activation, token, data=None, seed=None):
-        """viewflow's ``Node._create``, with the step's timer boundaries armed in one go."""
-        activation = self.activation_class.create(self, prev_activation, token, data=data, seed=seed)
+        """viewflow's ``Node._create``, with the step's timer boundaries armed in one go; inside
+        ``rows_held`` the step's task, its timers and the automatic nodes' tasks held before it are
+        written together (``held.HeldRows.write``: one INSERT of tasks, one of links)."""
+        rows = held()
+        if rows is None:
+            activation = self.activation_class.create(self, prev_activation, token, data=data, seed=seed)
+        else:
+            activation = self._unsaved_activation(prev_activation, token, data, seed)
+            rows.add(activation.task, prev_activation.task)
         # What this step's task is, for the code that moved the flow on and holds the process (a request
         # just sent names its review task in the mentor's email): ``steps_created(process)``.
         activation.process.__dict__.setdefault("_steps_created", {})[self.name] = activation.task
         timers = [event for event in self._boundary_events if isinstance(event, TimerBoundary)]
+        if timers:
+            timer_tasks = scheduled_timers(timers, activation)
+            if rows is None:
+                write_timers(timer_tasks, activation.task)
+            else:
+                for task in timer_tasks:
+                    rows.add(task, activation.task)
+        if rows is not None:
+            rows.write()
+            if self._on_create is not None:
+                self._on_create(activation)
         for event in self._boundary_events:
             if event not in timers:
                 event._arm(activation)
-        if timers:
-            arm_timers(timers, activation)
+        return activation
+
+    def _unsaved_activation(self, prev_activation, token, data, seed):
+        """viewflow's ``ViewActivation.create`` up to the save: the task, its permission and owner."""
+        task = self.flow_class.task_class(process=prev_activation.process, flow_task=self, token=token)
+        task.data = data if data is not None else {}
+        task.seed = seed
+        activation = self.activation_class(task)
+        permission = self.calc_owner_permission(activation)
+        if permission:
+            task.owner_permission = permission
+            task.owner_permission_obj = self.calc_owner_permission_obj(activation)
+        owner = self.calc_owner(activation)
+        if owner:
+            task.owner = owner
+            task.status = STATUS.ASSIGNED
         return activation
 
 
-def arm_timers(timers: list[TimerBoundary], host_activation) -> None:
-    """Create the timer tasks of ``host_activation``'s step, scheduled, linked to the step's task.
-
-    The same rows as viewflow's ``BoundaryEventMixin._arm`` then ``TimerActivation.activate``
-    (status SCHEDULED, ``scheduled`` = now + the timer's delay, token and previous task of the host).
-    """
+def scheduled_timers(timers: list[TimerBoundary], host_activation) -> list:
+    """The timer tasks of ``host_activation``'s step, not saved: the rows viewflow's
+    ``BoundaryEventMixin._arm`` then ``TimerActivation.activate`` write (status SCHEDULED,
+    ``scheduled`` = now + the timer's delay, the host's token)."""
     host = host_activation.task
     task_class = host.__class__
     tasks = []
@@ -118,6 +152,12 @@ def arm_timers(timers: list[TimerBoundary], host_activation) -> None:
         task.scheduled = delay
         task.status = STATUS.SCHEDULED
         tasks.append(task)
+    return tasks
+
+
+def write_timers(tasks: list, host) -> None:
+    """Insert timer tasks and link them to their (saved) step's task: two statements."""
+    task_class = host.__class__
     task_class._default_manager.bulk_create(tasks)
     link = task_class.previous.through
     link._default_manager.bulk_create(
@@ -126,6 +166,25 @@ def arm_timers(timers: list[TimerBoundary], host_activation) -> None:
 
 
 class StepTimerActivation(TimerBoundaryActivation):
+    """A step's timer, fired by ``journeys.flows.timers.fire_due_timers`` (under its process's lock,
+    with ``start`` and ``execute`` one after the other)."""
+
+    @Activation.status.super()
+    def start(self):
+        """Claimed: the row is written once, DONE, by ``execute`` in the same transaction (viewflow
+        writes it STARTED first, a state no other transaction can see)."""
+        self.task.started = now()
+
+    @Activation.status.super()
+    def execute(self):
+        """viewflow's, except that an error on the path after the timer is not recorded as that node's
+        ERROR (a reminder silently dropped): it reaches the dispatcher, which rolls the timer back and
+        fires it again on its next sweep (``journeys.nodes.held``)."""
+        if self.flow_task._interrupting:
+            self.cancel_host_tasks()
+        self.complete()
+        self.activate_next()
+
     def cancel_host_tasks(self):
         """An interrupting timer (``Until``) cancels its step, and the step's other timers with it:
         viewflow's cancel of a host task does not tell its boundaries, as finishing it does."""

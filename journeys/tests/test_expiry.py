@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
-from viewflow.workflow.timers import fire_due_timers
 
+from journeys.flows.timers import fire_due_timers
 from journeys.models import Relationship, State
 from journeys.services import expiry, relationships
 from notifications.models import Notification

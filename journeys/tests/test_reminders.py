@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
-from viewflow.workflow.timers import fire_due_timers
 
 from journeys.flows import onboarding
+from journeys.flows.timers import fire_due_timers
 from journeys.services import relationships
 from notifications.models import Notification, ReminderOptOut
 from notifications.reminders import Kind, stop_url

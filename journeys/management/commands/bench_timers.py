@@ -1,7 +1,7 @@
 """`manage.py bench_timers` (part of ``make bench``): the timer sweep's cost against a long history.
 
-Every minute Celery beat runs ``journeys.tasks.fire_workflow_timers``, which asks viewflow
-for the due timers (``flow_task_type = 'TIMER' AND status = 'SCHEDULED' AND scheduled <=
+Every minute Celery beat runs ``journeys.tasks.fire_workflow_timers``, which asks
+(``journeys.flows.timers.due_timers``) for the due timers (``flow_task_type = 'TIMER' AND status = 'SCHEDULED' AND scheduled <=
 now()``). Its cost must follow what is due, not how many tasks the platform has ever run.
 
 Like ``bench_search``, the command makes its own PostgreSQL database (``mentoring_bench_timers``
@@ -321,7 +321,7 @@ class Command(BaseCommand):
             f"Target: an empty sweep under {TARGET_MS:.0f} ms with 1,000,000 finished task rows: p95 "
             f"{with_index['p95']:.2f} ms ({verdict}).",
             "",
-            "The sweep's query (viewflow's `fire_due_timers`, as sent):",
+            "The sweep's query (`journeys.flows.timers.due_timers`, as sent):",
             "",
             "```sql",
             with_index["sql"],
