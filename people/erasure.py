@@ -58,6 +58,7 @@ from journeys.models import (
     WorksheetComment,
 )
 from notifications.models import Notification, ReminderOptOut, SentReminder
+from project import sessions
 from support.models import SupportRequest
 
 from .models import DataExport
@@ -310,3 +311,4 @@ def _delete_sessions(user) -> None:
         if str(data.get("_auth_user_id")) == str(user.pk):
             doomed.append(session.pk)
     Session.objects.filter(pk__in=doomed).delete()
+    sessions.forget(doomed)  # and their copies in the cache, which every page reads first

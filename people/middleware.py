@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from .models import Profile
@@ -12,7 +13,9 @@ class ActivityMiddleware:
 
     The stamp is one UPDATE that only changes a row stamped more than ten minutes ago. When the
     page has already read the participant's profile (most pages do) and its stamp is recent,
-    that UPDATE would change nothing, so it is not sent.
+    that UPDATE would change nothing, so it is not sent; nor when this person was stamped less
+    than ten minutes ago by any web node (a key in the shared cache, ``active:<user id>``, that
+    lives ten minutes). Without the cache (it is down) the UPDATE is sent, as before.
     """
 
     def __init__(self, get_response):
@@ -27,8 +30,18 @@ class ActivityMiddleware:
             loaded = _loaded_profile(user)
             if loaded is not None and loaded.last_active_at is not None and loaded.last_active_at >= cutoff:
                 return response
+            if not _first_in_a_while(user):
+                return response
             Profile.objects.filter(user=user, last_active_at__lt=cutoff).update(last_active_at=now)
         return response
+
+
+def _first_in_a_while(user) -> bool:
+    """True the first time in ACTIVITY_EVERY that this person is seen (or when the cache cannot tell)."""
+    try:
+        return bool(cache.add(f"active:{user.pk}", 1, int(ACTIVITY_EVERY.total_seconds())))
+    except Exception:  # noqa: BLE001 - the cache being down must not cost the page
+        return True
 
 
 def _loaded_profile(user):

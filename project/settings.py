@@ -345,6 +345,8 @@ RETENTION_WARNING_DAYS = env.int("RETENTION_WARNING_DAYS", default=30)
 # cache for rate limits, limits on requests/questions/messages, the /health/ endpoint.
 # Documented in README.md, "Hardening".
 _HTTPS = not DEBUG and SITE_URL.startswith("https")
+# Sessions live in the database and are read from the shared cache (project/sessions.py).
+SESSION_ENGINE = "project.sessions"
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None

@@ -7,8 +7,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from journeys.models import Relationship, State, StateChange
@@ -17,6 +20,7 @@ from journeys.services.base import why_not
 from journeys.tests.helpers import send, walk_to
 from people.erasure import Needles
 from people.tests.factories import PASSWORD, make_mentee
+from project.sessions import SessionStore
 
 pytestmark = pytest.mark.django_db
 
@@ -191,6 +195,20 @@ def test_deleting_the_account_leaves_no_trace_in_any_table_or_file(
     # Their own concern keeps its row (and its staff case), without their words; the mentor's is scrubbed.
     assert rel.concerns.get(raised_by=zebedee).message == "(Removed: the sender deleted their account.)"
     assert rel.concerns.get(raised_by=mentor).message == "Former participant missed a meeting."
+
+
+def test_deleting_the_account_signs_out_every_other_browser_too(client, zebedee):
+    """Sessions are read from the cache first (project/sessions.py): erasure drops both copies."""
+    other = Client()
+    other.force_login(zebedee)
+    assert other.get(reverse("relationships")).status_code == 200
+    key = other.session.session_key
+    assert cache.get(SessionStore.cache_key_prefix + key) is not None  # the copy every page reads first
+    client.force_login(zebedee)
+    assert client.post(reverse("account_delete"), {"confirm": "DELETE", "password": PASSWORD}).status_code == 302
+    assert not Session.objects.filter(pk=key).exists()
+    assert cache.get(SessionStore.cache_key_prefix + key) is None
+    assert other.get(reverse("relationships")).status_code == 302  # to the sign-in page
 
 
 def test_a_request_withdrawn_then_left_says_the_person_left_not_closed_by_staff(client, zebedee, mentor):
