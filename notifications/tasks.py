@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from datetime import datetime, timedelta
@@ -386,8 +387,10 @@ PUBLISH_CHUNK = 50
 def publish(ids: list[int]) -> int:
     """Queue ``deliver`` for ``ids``, waiting at most about NOTIFICATION_BROKER_TIMEOUT for the broker.
 
-    One connection with no retries: the first failure stops publishing, and the rows not queued
-    are made due at once, for the sweep. Returns how many ids were queued.
+    On this thread's kept connection (``_broker``), with no retries: the first failure stops
+    publishing, and the rows not queued are made due at once, for the sweep. A kept connection that
+    fails is dropped, and when it had served before (the broker may have restarted since) the rest
+    is tried once more on a new one. Returns how many ids were queued.
     """
     from project.celery import app
 
@@ -397,23 +400,53 @@ def publish(ids: list[int]) -> int:
         for chunk in _chunks(ids, PUBLISH_CHUNK):
             deliver.apply_async(args=[chunk])
         return len(ids)
+    queued = 0
+    for attempt in range(2):
+        conn, served_before = _broker(app)
+        try:
+            for chunk in _chunks(ids[queued:], PUBLISH_CHUNK):
+                deliver.apply_async(args=[chunk], connection=conn, retry=False)
+                queued += len(chunk)
+            return queued
+        except Exception as exc:  # the broker is down or slow: the sweep delivers the rest
+            _drop_broker()
+            if served_before and attempt == 0:
+                continue
+            left = ids[queued:]
+            Notification.objects.filter(pk__in=left, email_status=Email.PENDING, email_attempts=0).update(
+                next_attempt_at=timezone.now()
+            )
+            logger.warning("Could not queue %s notifications (%s); the sweep will send them", len(left), exc)
+            return queued
+    return queued
+
+
+_kept = threading.local()
+
+
+def _broker(app) -> tuple:
+    """``(connection, served before)``: this thread's connection for publishing, kept between
+    transactions (a new connection per commit cost more than the rest of the publishing), made with
+    short timeouts and no retries; a new one when the broker or the timeout setting changed."""
     timeout = float(settings.NOTIFICATION_BROKER_TIMEOUT)
+    key = (app.conf.broker_url, timeout)
+    conn = getattr(_kept, "connection", None)
+    if conn is not None and _kept.key == key:
+        return conn, True
+    _drop_broker()
     options = {
         **(app.conf.broker_transport_options or {}),
         "max_retries": 0,
         "socket_connect_timeout": timeout,
         "socket_timeout": timeout,
     }
-    queued = 0
-    try:
-        with app.connection_for_write(transport_options=options, connect_timeout=timeout) as conn:
-            for chunk in _chunks(ids, PUBLISH_CHUNK):
-                deliver.apply_async(args=[chunk], connection=conn, retry=False)
-                queued += len(chunk)
-    except Exception as exc:  # the broker is down or slow: the sweep delivers the rest
-        left = ids[queued:]
-        Notification.objects.filter(pk__in=left, email_status=Email.PENDING, email_attempts=0).update(
-            next_attempt_at=timezone.now()
-        )
-        logger.warning("Could not queue %s notifications (%s); the sweep will send them", len(left), exc)
-    return queued
+    _kept.connection = app.connection_for_write(transport_options=options, connect_timeout=timeout)
+    _kept.key = key
+    return _kept.connection, False
+
+
+def _drop_broker() -> None:
+    conn, _kept.connection = getattr(_kept, "connection", None), None
+    if conn is not None:
+        with suppress(Exception):
+            conn.release()

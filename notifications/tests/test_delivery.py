@@ -15,6 +15,7 @@ from django.core import mail
 from django.db import connection, transaction
 from django.utils import timezone
 
+from notifications import tasks
 from notifications.models import Notification
 from notifications.services import Message, notify
 from notifications.tasks import deliver, redeliver_pending
@@ -359,6 +360,44 @@ def test_one_transaction_publishes_its_notifications_together(transactional_db, 
     finally:
         client.delete(queue)
     assert {status_of(n) for n in notes} == {Email.PENDING}
+
+
+def test_publishing_keeps_its_broker_connection_and_replaces_one_gone_stale(transactional_db, settings, monkeypatch):
+    """Commits publish over one kept connection; when it has gone stale (the broker restarted since),
+    the message goes on a new one at once, not left for the sweep."""
+    import redis
+
+    queue = f"kept-{timezone.now().timestamp()}"
+    client = redis.Redis.from_url(worker_redis_url())
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+
+    def one(n: int) -> Notification:
+        with transaction.atomic():
+            return notify(None, Message(subject=f"Kept {n}", paragraphs=["Hi."]), "test", email=f"k{n}@example.com")
+
+    try:
+        with celery_conf(task_always_eager=False), publishing_to(worker_redis_url(), queue):
+            one(1)
+            first = tasks._kept.connection
+            one(2)
+            assert tasks._kept.connection is first
+            assert client.llen(queue) == 2
+
+            real = tasks.deliver.apply_async
+
+            def stale(*args, connection=None, **kwargs):
+                if connection is first:
+                    raise ConnectionError("Connection closed by server.")
+                return real(*args, connection=connection, **kwargs)
+
+            monkeypatch.setattr(tasks.deliver, "apply_async", stale)
+            third = one(3)
+            assert tasks._kept.connection is not None and tasks._kept.connection is not first
+            assert client.llen(queue) == 3
+            third.refresh_from_db()
+            assert third.next_attempt_at is None or third.next_attempt_at > timezone.now()  # not left to the sweep
+    finally:
+        client.delete(queue)
 
 
 def test_with_the_broker_down_an_action_with_20_recipients_waits_a_bounded_time(transactional_db, settings):
