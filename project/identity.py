@@ -15,12 +15,14 @@ identity without importing the staff area.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from email.utils import formataddr
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import DatabaseError
 
 from .colour import BRAND_DEFAULT, WHITE, Palette, palette
@@ -125,16 +127,41 @@ def _stored() -> dict | None:
 
 
 def current() -> Identity:
-    """The programme's identity now (cached; ``forget()`` after a change)."""
+    """The programme's identity now (cached; ``forget()`` after a change). Within one web request it is
+    read once (the request's emails, page and layout all ask for it); elsewhere, each time."""
+    memo = getattr(_request, "identity", None)
+    if memo is not None:
+        return memo
     stored = cache.get(CACHE_KEY)
     if stored is None:
         stored = _stored()
         if stored is None:
             return Identity()
         cache.set(CACHE_KEY, stored, timeout=CACHE_SECONDS)
-    return Identity(stored)
+    identity = Identity(stored)
+    if getattr(_request, "serving", False):
+        _request.identity = identity
+    return identity
 
 
 def forget() -> None:
     """Drop the cached identity: the next ``current()`` reads the row again."""
     cache.delete(CACHE_KEY)
+    _request.identity = None
+
+
+# One request's copy: kept from its first ``current()`` until the request ends (Django's
+# request_started / request_finished), never in a worker or a command, which run on.
+_request = threading.local()
+
+
+def _request_started(**kwargs) -> None:
+    _request.serving, _request.identity = True, None
+
+
+def _request_finished(**kwargs) -> None:
+    _request.serving, _request.identity = False, None
+
+
+request_started.connect(_request_started, dispatch_uid="project.identity.request_started")
+request_finished.connect(_request_finished, dispatch_uid="project.identity.request_finished")
