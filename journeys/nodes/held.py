@@ -81,6 +81,15 @@ class HeldTaskActivation(Activation):
     def __eq__(self, other) -> bool:
         return self is other
 
+    def held_here(self) -> bool:
+        """The task is held (not written yet) and an error reaches the caller's transaction: the node's
+        work runs without a savepoint of its own (module docstring)."""
+        return self.task.pk is None and held() is not None and _propagating()
+
+    def mark_started(self) -> None:
+        self.task.started = now()
+        task_started.send(sender=self.flow_class, process=self.process, task=self.task)
+
     @Activation.status.super()
     def complete(self):
         if self.task.pk is not None or held() is None:
@@ -93,10 +102,9 @@ class HeldTaskActivation(Activation):
 class HeldSwitchActivation(HeldTaskActivation, SwitchActivation):
     @Activation.status.super()
     def activate(self):
-        if self.task.pk is not None or not _propagating():
+        if not self.held_here():
             return super().activate.original()
-        # The conditions only read the relationship: no savepoint of their own (module docstring).
-        with self.exception_guard():
+        with self.exception_guard():  # the conditions only read the relationship
             self.next_task = next(
                 (node for node, condition in self.flow_task._branches if condition is None or condition(self)),
                 None,
@@ -108,24 +116,21 @@ class HeldSwitchActivation(HeldTaskActivation, SwitchActivation):
 class HeldFunctionActivation(HeldTaskActivation, FunctionActivation):
     @Activation.status.super()
     def activate(self):
-        if self.task.pk is not None or not _propagating():
+        if not self.held_here():
             return super().activate.original()
         with self.exception_guard():
-            self.task.started = now()
-            task_started.send(sender=self.flow_class, process=self.process, task=self.task)
+            self.mark_started()
             self.flow_task._func(self)
 
 
 class HeldEndActivation(HeldTaskActivation, EndActivation):
     @Activation.status.super()
     def activate(self):
-        rows = held()
-        if self.task.pk is not None or rows is None or not _propagating():
+        if not self.held_here():
             return super().activate.original()
         with self.exception_guard():
-            self.task.started = now()
-            task_started.send(sender=self.flow_class, process=self.process, task=self.task)
-            finishes = self.flow_task.ends_process and not self._others_open(rows)
+            self.mark_started()
+            finishes = self.flow_task.ends_process and not self._others_open(held())
             if finishes:
                 self.process.status = STATUS.DONE
                 self.process.finished = now()
