@@ -12,15 +12,17 @@ starting its journey, the timer dispatcher), these nodes keep their tasks and li
 instead, already DONE, and ``HeldRows.write`` inserts them in one statement for the tasks and one
 for the links: when the next participant step is created (with its own task and timers, so a step
 and the gateways before it cost two statements), else when the block ends. The rows are the ones
-viewflow would have written (same nodes, statuses, tokens, links and times), so the diagrams,
-task lists and history read them as before. Outside the block (a manager's undo or revive in
+viewflow would have written (same nodes, statuses, tokens and links; their times are those of the
+moment they are written, within the same transaction), so the diagrams, task lists and history read
+them as before. Outside the block (a manager's undo or revive in
 viewflow's own screens) the nodes behave exactly as viewflow's.
 
 Two things differ, on purpose:
 - Inside the block a Function's callback and a Switch's conditions run without a savepoint of
-  their own. An error there reaches the block's transaction and rolls back the whole move (the
-  step's page shows its error; the timer dispatcher logs it and fires the timer again on its next
-  sweep), instead of marking the node ERROR and carrying on, which would drop a reminder silently.
+  their own. An error there reaches the block's transaction and rolls back the whole move (in a
+  page's request viewflow already lets it through; the timer dispatcher logs it and fires the timer
+  again on its next sweep), instead of marking the node ERROR and carrying on, which would drop a
+  reminder silently.
 - ``EndOfPath`` is the End of a side path only (a reminder's: a non-interrupting timer's Function
   leads there while its step still waits), so it never ends the process and does not count the
   process's open tasks. ``journeys/tests/test_held_rows.py`` checks every path to one starts at
