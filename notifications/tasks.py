@@ -27,6 +27,7 @@ so they never send a row twice, whoever gets there first.
 from __future__ import annotations
 
 import logging
+import os
 import smtplib
 import threading
 from collections.abc import Iterable, Iterator
@@ -422,6 +423,15 @@ def publish(ids: list[int]) -> int:
 
 
 _kept = threading.local()
+
+
+def _forget_inherited() -> None:
+    """In a forked child (a prefork worker, a preloading web server): the parent's socket is not ours to
+    use (two processes on one connection garble it), so the child makes its own on first use."""
+    _kept.connection = None
+
+
+os.register_at_fork(after_in_child=_forget_inherited)
 
 
 def _broker(app) -> tuple:

@@ -400,6 +400,30 @@ def test_publishing_keeps_its_broker_connection_and_replaces_one_gone_stale(tran
         client.delete(queue)
 
 
+def test_a_forked_child_does_not_publish_on_its_parents_connection(transactional_db, settings):
+    """A prefork worker or a preloading web server forks: the child makes its own connection."""
+    import os
+
+    import redis
+
+    queue = f"fork-{timezone.now().timestamp()}"
+    client = redis.Redis.from_url(worker_redis_url())
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    try:
+        with celery_conf(task_always_eager=False), publishing_to(worker_redis_url(), queue):
+            with transaction.atomic():
+                notify(None, Message(subject="Parent", paragraphs=["Hi."]), "test", email="parent@example.com")
+            assert tasks._kept.connection is not None
+            pid = os.fork()
+            if pid == 0:  # the child: exit at once, saying whether it inherited the connection
+                os._exit(0 if tasks._kept.connection is None else 1)
+            _, status = os.waitpid(pid, 0)
+            assert os.waitstatus_to_exitcode(status) == 0
+            assert tasks._kept.connection is not None  # the parent keeps its own
+    finally:
+        client.delete(queue)
+
+
 def test_with_the_broker_down_an_action_with_20_recipients_waits_a_bounded_time(transactional_db, settings):
     """Redis down at commit: the change stands, the action returns at once, the sweep sends later."""
     people = [make_mentee(email=f"outage{n}@example.com") for n in range(20)]
