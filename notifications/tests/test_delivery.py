@@ -6,8 +6,10 @@ what is asserted is what a recipient's inbox would show.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -342,86 +344,76 @@ def test_a_revived_row_that_fails_again_is_failed_at_once(transactional_db, smtp
     assert (row.email_status, row.email_attempts) == (Email.FAILED, 7)
 
 
-def test_one_transaction_publishes_its_notifications_together(transactional_db, settings):
-    """One commit, one hook that publishes: 120 rows go as 3 messages (50 ids each at most)."""
+@contextmanager
+def publishing_for_real(settings, name: str):
+    """Publish to a queue of the test's own on the worker's Redis (no worker consumes it): yields a Redis
+    client and the queue's name; the queue is deleted afterwards."""
     import redis
 
-    queue = f"publish-{timezone.now().timestamp()}"
+    queue = f"{name}-{timezone.now().timestamp()}"
     client = redis.Redis.from_url(worker_redis_url())
     settings.CELERY_TASK_ALWAYS_EAGER = False
     try:
         with celery_conf(task_always_eager=False), publishing_to(worker_redis_url(), queue):
-            with transaction.atomic():
-                notes = [
-                    notify(None, Message(subject="Many", paragraphs=["Hi."]), "test", email=f"m{n}@example.com")
-                    for n in range(120)
-                ]
-        assert client.llen(queue) == 3
+            yield client, queue
     finally:
         client.delete(queue)
+
+
+def test_one_transaction_publishes_its_notifications_together(transactional_db, settings):
+    """One commit, one hook that publishes: 120 rows go as 3 messages (50 ids each at most)."""
+    with publishing_for_real(settings, "publish") as (client, queue):
+        with transaction.atomic():
+            notes = [
+                notify(None, Message(subject="Many", paragraphs=["Hi."]), "test", email=f"m{n}@example.com")
+                for n in range(120)
+            ]
+        assert client.llen(queue) == 3
     assert {status_of(n) for n in notes} == {Email.PENDING}
 
 
 def test_publishing_keeps_its_broker_connection_and_replaces_one_gone_stale(transactional_db, settings, monkeypatch):
     """Commits publish over one kept connection; when it has gone stale (the broker restarted since),
     the message goes on a new one at once, not left for the sweep."""
-    import redis
-
-    queue = f"kept-{timezone.now().timestamp()}"
-    client = redis.Redis.from_url(worker_redis_url())
-    settings.CELERY_TASK_ALWAYS_EAGER = False
 
     def one(n: int) -> Notification:
         with transaction.atomic():
             return notify(None, Message(subject=f"Kept {n}", paragraphs=["Hi."]), "test", email=f"k{n}@example.com")
 
-    try:
-        with celery_conf(task_always_eager=False), publishing_to(worker_redis_url(), queue):
-            one(1)
-            first = tasks._kept.connection
-            one(2)
-            assert tasks._kept.connection is first
-            assert client.llen(queue) == 2
+    with publishing_for_real(settings, "kept") as (client, queue):
+        one(1)
+        first = tasks._kept.connection
+        one(2)
+        assert tasks._kept.connection is first
+        assert client.llen(queue) == 2
 
-            real = tasks.deliver.apply_async
+        real = tasks.deliver.apply_async
 
-            def stale(*args, connection=None, **kwargs):
-                if connection is first:
-                    raise ConnectionError("Connection closed by server.")
-                return real(*args, connection=connection, **kwargs)
+        def stale(*args, connection=None, **kwargs):
+            if connection is first:
+                raise ConnectionError("Connection closed by server.")
+            return real(*args, connection=connection, **kwargs)
 
-            monkeypatch.setattr(tasks.deliver, "apply_async", stale)
-            third = one(3)
-            assert tasks._kept.connection is not None and tasks._kept.connection is not first
-            assert client.llen(queue) == 3
-            third.refresh_from_db()
-            assert third.next_attempt_at is None or third.next_attempt_at > timezone.now()  # not left to the sweep
-    finally:
-        client.delete(queue)
+        monkeypatch.setattr(tasks.deliver, "apply_async", stale)
+        third = one(3)
+        assert tasks._kept.connection is not None and tasks._kept.connection is not first
+        assert client.llen(queue) == 3
+        third.refresh_from_db()
+        assert third.next_attempt_at is None or third.next_attempt_at > timezone.now()  # not left to the sweep
 
 
 def test_a_forked_child_does_not_publish_on_its_parents_connection(transactional_db, settings):
     """A prefork worker or a preloading web server forks: the child makes its own connection."""
-    import os
-
-    import redis
-
-    queue = f"fork-{timezone.now().timestamp()}"
-    client = redis.Redis.from_url(worker_redis_url())
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    try:
-        with celery_conf(task_always_eager=False), publishing_to(worker_redis_url(), queue):
-            with transaction.atomic():
-                notify(None, Message(subject="Parent", paragraphs=["Hi."]), "test", email="parent@example.com")
-            assert tasks._kept.connection is not None
-            pid = os.fork()
-            if pid == 0:  # the child: exit at once, saying whether it inherited the connection
-                os._exit(0 if tasks._kept.connection is None else 1)
-            _, status = os.waitpid(pid, 0)
-            assert os.waitstatus_to_exitcode(status) == 0
-            assert tasks._kept.connection is not None  # the parent keeps its own
-    finally:
-        client.delete(queue)
+    with publishing_for_real(settings, "fork"):
+        with transaction.atomic():
+            notify(None, Message(subject="Parent", paragraphs=["Hi."]), "test", email="parent@example.com")
+        assert tasks._kept.connection is not None
+        pid = os.fork()
+        if pid == 0:  # the child: exit at once, saying whether it inherited the connection
+            os._exit(0 if tasks._kept.connection is None else 1)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert tasks._kept.connection is not None  # the parent keeps its own
 
 
 def test_with_the_broker_down_an_action_with_20_recipients_waits_a_bounded_time(transactional_db, settings):
