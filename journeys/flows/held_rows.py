@@ -27,9 +27,9 @@ class HeldRows:
         if previous is not None:
             self.links.append((task, previous))
 
-    def open_count(self, but=None) -> int:
-        """How many held tasks are not finished (``but`` aside)."""
-        return sum(1 for task in self.tasks if task is not but and task.finished is None)
+    def any_open(self, but=None) -> bool:
+        """Whether a held task (``but`` aside) is not finished."""
+        return any(task is not but and task.finished is None for task in self.tasks)
 
     def write(self) -> None:
         """Insert the held tasks, then their links: two statements (none when nothing is held)."""

@@ -88,62 +88,69 @@ class HeldTaskActivation(Activation):
         work runs without a savepoint of its own (module docstring)."""
         return self.task.pk is None and held() is not None and _propagating()
 
-    def mark_started(self) -> None:
-        self.task.started = now()
-        task_started.send(sender=self.flow_class, process=self.process, task=self.task)
+    @Activation.status.super()
+    def activate(self):
+        """viewflow's Function and End activations, held: started, then the node's ``work``, inside the
+        exception guard but without the savepoint (a Switch, which marks nothing started, has its own)."""
+        if not self.held_here():
+            return super().activate.original()
+        with self.exception_guard():
+            self.task.started = now()
+            task_started.send(sender=self.flow_class, process=self.process, task=self.task)
+            self.work()
+
+    def work(self) -> None:
+        raise NotImplementedError
 
     @Activation.status.super()
     def complete(self):
         if self.task.pk is not None or held() is None:
             return super().complete.original()
-        self.task.finished = now()  # written DONE with the rest (HeldRows.write)
-        task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
-        write_unless_next_holds(self)
+        finished_held(self)
+
+
+def finished_held(activation) -> None:
+    """A held task done: written DONE with the rest (``HeldRows.write``), or now if the next node needs it."""
+    activation.task.finished = now()
+    task_finished.send(sender=activation.flow_class, process=activation.process, task=activation.task)
+    write_unless_next_holds(activation)
 
 
 class HeldSwitchActivation(HeldTaskActivation, SwitchActivation):
     @Activation.status.super()
     def activate(self):
+        switch = super(HeldTaskActivation, self).activate  # viewflow's: a Switch marks nothing started
         if not self.held_here():
-            return super().activate.original()
+            return switch.original()
         with self.exception_guard():  # the conditions only read the relationship
             self.next_task = next(
                 (node for node, condition in self.flow_task._branches if condition is None or condition(self)),
                 None,
             )
         if self.next_task is None:  # no branch taken: viewflow's own activation raises its error
-            super().activate.original()
+            switch.original()
 
 
 class HeldFunctionActivation(HeldTaskActivation, FunctionActivation):
-    @Activation.status.super()
-    def activate(self):
-        if not self.held_here():
-            return super().activate.original()
-        with self.exception_guard():
-            self.mark_started()
-            self.flow_task._func(self)
+    def work(self) -> None:
+        self.flow_task._func(self)
 
 
 class HeldEndActivation(HeldTaskActivation, EndActivation):
-    @Activation.status.super()
-    def activate(self):
-        if not self.held_here():
-            return super().activate.original()
-        with self.exception_guard():
-            self.mark_started()
-            finishes = self.flow_task.ends_process and not self._others_open(held())
-            if finishes:
-                self.process.status = STATUS.DONE
-                self.process.finished = now()
-                self.process.save()
-            task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
-            if finishes:
-                flow_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+    def work(self) -> None:
+        """viewflow's End: the process is done when no other task of it is open."""
+        finishes = self.flow_task.ends_process and not self._others_open(held())
+        if finishes:
+            self.process.status = STATUS.DONE
+            self.process.finished = now()
+            self.process.save()
+        task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+        if finishes:
+            flow_finished.send(sender=self.flow_class, process=self.process, task=self.task)
 
     def _others_open(self, rows: HeldRows) -> bool:
         """Whether another task of the process is still open: held here, or written already."""
-        if rows.open_count(but=self.task):
+        if rows.any_open(but=self.task):
             return True
         tasks = self.flow_class.task_class._default_manager
         return tasks.filter(process_id=self.process.pk, finished__isnull=True).exists()
@@ -170,10 +177,8 @@ class HeldStartActivation(StartHandleActivation):
         if rows is None:
             return super().complete.original()
         self.task.process = self.process  # saved just now: the task takes its id
-        self.task.finished = now()
         rows.add(self.task)
-        task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
-        write_unless_next_holds(self)
+        finished_held(self)
 
 
 class Switch(flow.Switch):
