@@ -694,11 +694,13 @@ def _area_links(through, profiles: list[Profile], people: list[dict]) -> list:
     ]
 
 
-def refresh_statistics() -> None:
-    """After a bulk load, let PostgreSQL's planner (and index-only scans) know the new rows."""
+MENTOR_TABLES = ("people_user", "people_profile", "people_profile_areas", "account_emailaddress")
+
+
+def refresh_statistics(tables=MENTOR_TABLES) -> None:
+    """After a bulk load, let PostgreSQL's planner (and index-only scans) know the new rows of ``tables``."""
     if connection.vendor != "postgresql":
         return
-    tables = ["people_user", "people_profile", "people_profile_areas", "account_emailaddress"]
     with connection.cursor() as cursor:
         for table in tables:
             # VACUUM cannot run inside a transaction (tests wrap everything in one).

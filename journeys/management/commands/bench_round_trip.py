@@ -36,6 +36,23 @@ QUERY_TARGETS = {"send": 20, "accept": 20}
 BENCH_QUEUE = "bench-round-trip"
 
 
+# The tables a request's round trip reads and writes (their statistics refreshed before timing).
+JOURNEY_TABLES = (
+    "people_user",
+    "people_profile",
+    "journeys_conversation",
+    "journeys_relationship",
+    "journeys_statechange",
+    "journeys_mentoringprocess",
+    "journeys_onboardingprocess",
+    "viewflow_process",
+    "viewflow_task",
+    "viewflow_task_previous",
+    "notifications_notification",
+    "staff_relationshipwaiting",
+)
+
+
 class Command(SearchBench):
     help = "Time sending and accepting a mentoring request at 100,000 mentors; write BENCHMARKS.md."
 
@@ -86,11 +103,12 @@ class Command(SearchBench):
         queries: dict[str, int] = {}
         # The emails go to the broker as in production (a queue of the benchmark's own, emptied
         # afterwards): nothing is delivered inside the timed requests.
-        self.refresh_statistics()
+        # What autovacuum does on a live database within a minute of a bulk load (outside the timed requests).
+        demo_data.refresh_statistics(JOURNEY_TABLES)
         with override_settings(SERVER_TIMING=True, REQUESTS_PER_DAY=0):
             for n, mentor in enumerate(mentors):
                 if n == options["warmup"]:
-                    self.refresh_statistics()  # the warm-up's flows are the first rows of their tables
+                    demo_data.refresh_statistics(JOURNEY_TABLES)  # the warm-up's flows: their tables' first rows
                 mentee = self.fresh_mentee(n)
                 times = self.round_trip(mentee, mentor, queries if n == total - 1 else None)
                 if n >= options["warmup"]:
@@ -110,28 +128,6 @@ class Command(SearchBench):
         self.stdout.write(f"  queries: {queries}")
         self.write_block(Path(options["output"]), result, queries, options, past)
         self.stdout.write(self.style.SUCCESS(f"Wrote {options['output']}"))
-
-    @staticmethod
-    def refresh_statistics() -> None:
-        """What autovacuum does on a live database within a minute of a bulk load: the planner's
-        statistics for the tables the journey reads and writes (outside the timed requests)."""
-        tables = [
-            "people_user",
-            "people_profile",
-            "journeys_conversation",
-            "journeys_relationship",
-            "journeys_statechange",
-            "journeys_mentoringprocess",
-            "journeys_onboardingprocess",
-            "viewflow_process",
-            "viewflow_task",
-            "viewflow_task_previous",
-            "notifications_notification",
-            "staff_relationshipwaiting",
-        ]
-        with connection.cursor() as cursor:
-            for table in tables:
-                cursor.execute(f"{'ANALYZE' if connection.in_atomic_block else 'VACUUM (ANALYZE)'} {table}")
 
     def ensure_past_relationships(self, total: int) -> int:
         """``total`` completed relationships between generated mentees and mentors (bulk-written)."""
