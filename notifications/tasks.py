@@ -402,7 +402,7 @@ def publish(ids: list[int]) -> int:
             deliver.apply_async(args=[chunk])
         return len(ids)
     queued = 0
-    for attempt in range(2):
+    for first_try in (True, False):
         conn, served_before = _broker(app)
         try:
             for chunk in _chunks(ids[queued:], PUBLISH_CHUNK):
@@ -411,14 +411,14 @@ def publish(ids: list[int]) -> int:
             return queued
         except Exception as exc:  # the broker is down or slow: the sweep delivers the rest
             _drop_broker()
-            if served_before and attempt == 0:
-                continue
-            left = ids[queued:]
-            Notification.objects.filter(pk__in=left, email_status=Email.PENDING, email_attempts=0).update(
-                next_attempt_at=timezone.now()
-            )
-            logger.warning("Could not queue %s notifications (%s); the sweep will send them", len(left), exc)
-            return queued
+            error = exc
+            if not (first_try and served_before):
+                break
+    left = ids[queued:]
+    Notification.objects.filter(pk__in=left, email_status=Email.PENDING, email_attempts=0).update(
+        next_attempt_at=timezone.now()
+    )
+    logger.warning("Could not queue %s notifications (%s); the sweep will send them", len(left), error)
     return queued
 
 
