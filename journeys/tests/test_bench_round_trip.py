@@ -35,3 +35,47 @@ def test_round_trips_are_sent_accepted_and_written_between_the_markers(tmp_path)
         "bench_round_trip", here=True, mentors=20, past=30, runs=2, warmup=0, output=str(output), stdout=StringIO()
     )
     assert output.read_text().count("<!-- bench:round-trip:start -->") == 1
+
+
+def test_what_if_leaves_the_flow_and_rendering_out_of_its_timed_posts_only(tmp_path):
+    from journeys.flows import mentoring, onboarding
+    from journeys.models import MentoringProcess
+    from notifications import services
+    from notifications.models import Notification
+
+    originals = (mentoring.request_sent, mentoring.request_answered, onboarding.first_request_sent, services._fields)
+    output = tmp_path / "BENCHMARKS.md"
+    call_command(
+        "bench_round_trip",
+        here=True,
+        what_if=True,
+        mentors=30,
+        past=10,
+        runs=2,
+        warmup=1,
+        output=str(output),
+        stdout=StringIO(),
+    )
+
+    text = output.read_text()
+    assert text.count("<!-- bench:round-trip-what-if:start -->") == 1
+    assert "| round trip (send + accept) |" in text.split("<!-- bench:round-trip-what-if:start -->")[1]
+    # Its accepts really ran (the request was sent as the product sends it, with its flow) ...
+    answered = Relationship.objects.filter(mentee__email__startswith="what-if-", state=State.ARRANGING)
+    assert answered.count() == 3
+    assert all(MentoringProcess.objects.filter(relationship=rel).exists() for rel in answered)
+    # ... and its timed sends had no flow and unrendered emails: what the worker would do later.
+    sent = Relationship.objects.filter(mentee__email__startswith="what-if-send-", state=State.REQUESTED)
+    assert sent.count() == 3
+    assert not MentoringProcess.objects.filter(relationship__in=sent).exists()
+    unrendered = Notification.objects.filter(recipient__in=[r.mentor_id for r in sent], event="request_sent")
+    assert unrendered.count() == 3 and set(unrendered.values_list("body_text", flat=True)) == {""}
+    # The product is itself again afterwards.
+    assert (
+        mentoring.request_sent,
+        mentoring.request_answered,
+        onboarding.first_request_sent,
+        services._fields,
+    ) == originals
+    product = Relationship.objects.filter(mentee__email__startswith="round-trip-", state=State.ARRANGING)
+    assert product.count() == 3 and all(MentoringProcess.objects.filter(relationship=r).exists() for r in product)

@@ -7,6 +7,11 @@ open mentor and signs that mentor in to accept it, through the same pages people
 test client, every middleware). Each request's server time is read from its ``Server-Timing``
 header (``total``); a trivial signed-in page (``/account/``) is timed the same way for scale.
 It writes the "Request round trip" block of BENCHMARKS.md (the search's block is left as it is).
+
+``--what-if`` also times the round trip as it would be if a worker moved the flow and rendered the
+emails after the request (``without_flow_and_rendering``: the flow's events, the onboarding step, the
+answer links and the templates are left out of the timed POSTs; the notification rows are still
+written): a lower bound for that design, written to a block of its own. It is not the product.
 """
 
 from __future__ import annotations
@@ -14,7 +19,10 @@ from __future__ import annotations
 import os
 import statistics
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from unittest import mock
 
 from django.conf import settings
 from django.core.management import call_command
@@ -31,6 +39,7 @@ from project.benchmarks import replace_block
 from project.server_timing import parse
 
 START, END = "<!-- bench:round-trip:start -->", "<!-- bench:round-trip:end -->"
+WHAT_IF_START, WHAT_IF_END = "<!-- bench:round-trip-what-if:start -->", "<!-- bench:round-trip-what-if:end -->"
 TARGET_RATIO = 3.0  # the round trip's p95 against a trivial page's p95 (issue 8)
 QUERY_TARGETS = {"send": 20, "accept": 20}
 BENCH_QUEUE = "bench-round-trip"
@@ -65,6 +74,12 @@ class Command(SearchBench):
         parser.add_argument("--database", default="mentoring_bench_round_trip")
         parser.add_argument("--keep-database", action="store_true")
         parser.add_argument("--here", action="store_true", help="Measure in the current database (the child).")
+        parser.add_argument(
+            "--what-if",
+            action="store_true",
+            help="Also time the round trip without the flow's moves and the emails' rendering (not the product: "
+            "a lower bound for doing them in the worker).",
+        )
 
     def handle(self, *args, **options) -> None:
         os.environ.setdefault("CELERY_TASK_DEFAULT_QUEUE", BENCH_QUEUE)  # the child inherits it
@@ -79,6 +94,7 @@ class Command(SearchBench):
                 f"--past={options['past']}",
                 f"--runs={options['runs']}",
                 f"--warmup={options['warmup']}",
+                *(["--what-if"] if options["what_if"] else []),
             ],
         )
 
@@ -127,7 +143,54 @@ class Command(SearchBench):
             self.stdout.write(f"  {label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
         self.stdout.write(f"  queries: {queries}")
         self.write_block(Path(options["output"]), result, queries, options, past)
+        if options["what_if"]:
+            self.measure_what_if(options, result)
         self.stdout.write(self.style.SUCCESS(f"Wrote {options['output']}"))
+
+    def measure_what_if(self, options: dict, product: dict) -> None:
+        """The round trip with the flow's moves and the emails' rendering left out of the timed POSTs.
+
+        Each time: a fresh mentee sends a request as the product does (not timed), its mentor accepts
+        it without them (timed), and a second fresh mentee sends a request to another mentor without
+        them (timed)."""
+        from journeys.models import Relationship
+        from people.models import AreaOfSupport
+
+        total = options["runs"] + options["warmup"]
+        mentors = self.open_mentors(2 * total)
+        area = AreaOfSupport.objects.order_by("position").first()
+        trivial, send, accept, trips = [], [], [], []
+        with override_settings(SERVER_TIMING=True, REQUESTS_PER_DAY=0):
+            for n in range(total):
+                answering, asked = mentors[2 * n], mentors[2 * n + 1]
+                mentee, other = self.fresh_mentee(n, "what-if"), self.fresh_mentee(n, "what-if-send")
+                as_mentee, as_mentor, as_other = (Client(SERVER_NAME="localhost") for _ in range(3))
+                as_mentee.force_login(mentee)
+                as_mentor.force_login(answering)
+                as_other.force_login(other)
+                times = {"trivial": self._total(as_mentee.get(reverse("account")))}
+                self._send(as_mentee, answering, area)
+                rel = Relationship.objects.filter(mentee=mentee, mentor=answering).latest("pk")
+                task_url = as_mentor.get(reverse("next_step", args=[rel.pk])).url
+                with without_flow_and_rendering():
+                    times["accept"] = self._total(self._accept(as_mentor, task_url))
+                    times["send"] = self._total(self._send(as_other, asked, area))
+                if n >= options["warmup"]:
+                    trivial.append(times["trivial"])
+                    send.append(times["send"])
+                    accept.append(times["accept"])
+                    trips.append(times["send"] + times["accept"])
+        self.empty_queue()
+        result = {
+            "trivial": (statistics.median(trivial), percentile(trivial, 0.95)),
+            "send": (statistics.median(send), percentile(send, 0.95)),
+            "accept": (statistics.median(accept), percentile(accept, 0.95)),
+            "round trip": (statistics.median(trips), percentile(trips, 0.95)),
+        }
+        self.stdout.write("  without the flow's moves and the emails' rendering (what if):")
+        for label, (p50, p95) in result.items():
+            self.stdout.write(f"    {label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+        self.write_what_if_block(Path(options["output"]), result, product, options)
 
     def ensure_past_relationships(self, total: int) -> int:
         """``total`` completed relationships between generated mentees and mentors (bulk-written)."""
@@ -197,14 +260,14 @@ class Command(SearchBench):
             raise CommandError(f"Only {len(chosen)} open mentors to ask; need {count}.")
         return chosen
 
-    def fresh_mentee(self, n: int):
+    def fresh_mentee(self, n: int, prefix: str = "round-trip"):
         from allauth.account.models import EmailAddress
         from django.contrib.auth import get_user_model
 
         from people.models import AreaOfSupport, Profile
 
         user, _ = get_user_model().objects.get_or_create(
-            email=f"round-trip-{n}-{int(time.time())}@bench.example",
+            email=f"{prefix}-{n}-{int(time.time())}@bench.example",
             defaults={"first_name": "Rita", "last_name": "Trip"},
         )
         EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
@@ -223,22 +286,30 @@ class Command(SearchBench):
         as_mentee.force_login(mentee)
         as_mentor.force_login(mentor)
         trivial = self._total(as_mentee.get(reverse("account")))
-        data = {"area": area.pk, "statement": "I would like help building my professional network.", "send": "1"}
         with CaptureQueriesContext(connection) as sent:
-            response = as_mentee.post(reverse("request_new", args=[mentor.pk]), data)
-        if response.status_code != 302:
-            raise CommandError(f"Sending failed ({response.status_code}): {response.content[:500]!r}")
-        send = self._total(response)
+            send = self._total(self._send(as_mentee, mentor, area))
         rel = Relationship.objects.filter(mentee=mentee, mentor=mentor).latest("pk")
         task_url = as_mentor.get(reverse("next_step", args=[rel.pk])).url
         with CaptureQueriesContext(connection) as accepted:
-            response = as_mentor.post(task_url, {"message": "Happy to help.", "accept": "1"})
-        if response.status_code != 302:
-            raise CommandError(f"Accepting failed ({response.status_code}) at {task_url}")
-        accept = self._total(response)
+            accept = self._total(self._accept(as_mentor, task_url))
         if queries is not None:
             queries.update(send=len(sent.captured_queries), accept=len(accepted.captured_queries))
         return {"trivial": trivial, "send": send, "accept": accept}
+
+    @staticmethod
+    def _send(client: Client, mentor, area):
+        data = {"area": area.pk, "statement": "I would like help building my professional network.", "send": "1"}
+        response = client.post(reverse("request_new", args=[mentor.pk]), data)
+        if response.status_code != 302:
+            raise CommandError(f"Sending failed ({response.status_code}): {response.content[:500]!r}")
+        return response
+
+    @staticmethod
+    def _accept(client: Client, task_url: str):
+        response = client.post(task_url, {"message": "Happy to help.", "accept": "1"})
+        if response.status_code != 302:
+            raise CommandError(f"Accepting failed ({response.status_code}) at {task_url}")
+        return response
 
     @staticmethod
     def empty_queue() -> None:
@@ -286,6 +357,59 @@ class Command(SearchBench):
         lines += [END]
         replace_block(path, START, END, "\n".join(lines), "## Request round trip\n\n" + DESCRIPTION + "\n\n")
 
+    def write_what_if_block(self, path: Path, result: dict, product: dict, options: dict) -> None:
+        commit = os.popen("git rev-parse --short HEAD 2>/dev/null").read().strip() or "?"
+        ratio = result["round trip"][1] / result["trivial"][1]
+        ratio_p50 = result["round trip"][0] / result["trivial"][0]
+        saved = product["round trip"][0] - result["round trip"][0]
+        lines = [
+            WHAT_IF_START,
+            f"_Measured {timezone.localtime():%Y-%m-%d %H:%M} by `python manage.py bench_round_trip --runs "
+            f"{options['runs']} --what-if`, commit {commit}, right after the block above, on the same data._",
+            "",
+            "| Without the flow's moves and the emails' rendering | Server p50 (ms) | Server p95 (ms) |",
+            "|---|---:|---:|",
+            f"| trivial signed-in page (`/account/`) | {result['trivial'][0]:.1f} | {result['trivial'][1]:.1f} |",
+            f"| send a request | {result['send'][0]:.1f} | {result['send'][1]:.1f} |",
+            f"| accept it | {result['accept'][0]:.1f} | {result['accept'][1]:.1f} |",
+            f"| round trip (send + accept) | {result['round trip'][0]:.1f} | {result['round trip'][1]:.1f} |",
+            "",
+            f"- round trip p95 {ratio:.1f}× the trivial page's (p50 {ratio_p50:.1f}×), "
+            f"{'within' if ratio <= TARGET_RATIO else 'still over'} {TARGET_RATIO:.0f}× with nothing of the flow "
+            f"or the templates left in the two POSTs; {saved:.1f} ms less than the product's round trip at p50.",
+            WHAT_IF_END,
+        ]
+        replace_block(path, WHAT_IF_START, WHAT_IF_END, "\n".join(lines), "### What if\n\n" + WHAT_IF + "\n\n")
+
+
+@contextmanager
+def without_flow_and_rendering() -> Iterator[None]:
+    """Leave out of the requests what a worker would do if the flow moved after them: the flow's
+    events (``request_sent``, ``request_answered``), the mentee's onboarding step, the answer links
+    (they name the flow's review task) and the emails' templates (the rows are still written, with
+    the event's name for a subject). For ``--what-if`` only: the product is never run this way."""
+    from journeys import answer_links
+    from journeys.flows import mentoring, onboarding
+    from notifications import services
+
+    def unrendered(cls, event, /, **context):
+        return cls(subject=event)
+
+    def row_fields(recipient, message) -> dict:
+        return {"subject": message.subject, "body_text": "", "body_html": "", "link": "", "ics": "", "stop_url": ""}
+
+    with ExitStack() as stack:
+        for target, name, stand_in in (
+            (mentoring, "request_sent", lambda relationship: None),
+            (mentoring, "request_answered", lambda relationship: None),
+            (onboarding, "first_request_sent", lambda user: None),
+            (answer_links, "urls", lambda relationship, task_id=None: {}),
+            (services.Message, "for_event", classmethod(unrendered)),
+            (services, "_fields", row_fields),
+        ):
+            stack.enter_context(mock.patch.object(target, name, stand_in))
+        yield
+
 
 DESCRIPTION = (
     "`make bench` runs `python manage.py bench_round_trip` too: in a database of its own it fills\n"
@@ -293,4 +417,12 @@ DESCRIPTION = (
     "a request to an open mentor and that mentor accepting it, through the same pages people use\n"
     "(Django's test client, every middleware; the emails are queued to Redis, as in production). The times are each request's\n"
     "server time from its `Server-Timing` header; a trivial signed-in page is timed the same way."
+)
+
+WHAT_IF = (
+    "`python manage.py bench_round_trip --what-if` then times the round trip again with the flow's moves\n"
+    "(the request's journey started, the review finished, the mentee's onboarding step) and the emails'\n"
+    "rendering (templates and answer links) left out of the two POSTs, as if a worker did them after each\n"
+    "request; the notification rows are still written. It is a lower bound for that design (which would also\n"
+    "write a row telling the worker what to do, and publish it), not the product."
 )
