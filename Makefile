@@ -50,7 +50,7 @@ check-services: $(STAMP)
 bench: $(STAMP) check-services
 	ALLOW_DEV_SECRET=$${ALLOW_DEV_SECRET:-true} $(PY) manage.py bench_search
 	ALLOW_DEV_SECRET=$${ALLOW_DEV_SECRET:-true} $(PY) manage.py bench_timers
-	ALLOW_DEV_SECRET=$${ALLOW_DEV_SECRET:-true} $(PY) manage.py bench_round_trip
+	ALLOW_DEV_SECRET=$${ALLOW_DEV_SECRET:-true} $(PY) manage.py bench_round_trip --what-if
 	ALLOW_DEV_SECRET=$${ALLOW_DEV_SECRET:-true} $(PY) manage.py bench_matching
 	ALLOW_DEV_SECRET=$${ALLOW_DEV_SECRET:-true} $(PY) manage.py bench_import
 	ALLOW_DEV_SECRET=$${ALLOW_DEV_SECRET:-true} $(PY) manage.py bench_staff_lists

@@ -364,8 +364,8 @@ class Command(SearchBench):
         saved = product["round trip"][0] - result["round trip"][0]
         lines = [
             WHAT_IF_START,
-            f"_Measured {timezone.localtime():%Y-%m-%d %H:%M} by `python manage.py bench_round_trip --runs "
-            f"{options['runs']} --what-if`, commit {commit}, right after the block above, on the same data._",
+            f"_Measured {timezone.localtime():%Y-%m-%d %H:%M} by `make bench` (`python manage.py bench_round_trip --runs "
+            f"{options['runs']} --what-if`), commit {commit}, in the same run as the round trip's block, on the same data._",
             "",
             "| Without the flow's moves and the emails' rendering | Server p50 (ms) | Server p95 (ms) |",
             "|---|---:|---:|",
@@ -420,8 +420,8 @@ DESCRIPTION = (
 )
 
 WHAT_IF = (
-    "`python manage.py bench_round_trip --what-if` then times the round trip again with the flow's moves\n"
-    "(the request's journey started, the review finished, the mentee's onboarding step) and the emails'\n"
+    "`make bench` runs `python manage.py bench_round_trip --what-if`, which then times the round trip again\n"
+    "with the flow's moves (the request's journey started, the review finished, the mentee's onboarding step) and the emails'\n"
     "rendering (templates and answer links) left out of the two POSTs, as if a worker did them after each\n"
     "request; the notification rows are still written. It is a lower bound for that design (which would also\n"
     "write a row telling the worker what to do, and publish it), not the product."
