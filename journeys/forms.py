@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from people.models import AreaOfSupport
 
+from . import rules
 from .models import Feedback, GoalEntry
 
 DURATIONS = [
@@ -160,6 +161,14 @@ class MeetingForm(forms.Form):
     )
     arranged_elsewhere = forms.BooleanField(required=False, label=_("This meeting was arranged outside the platform"))
 
+    def __init__(self, *args, relationship=None, keeping=None, **kwargs):
+        """``relationship``: whose meeting it is (its day may not be before the match);
+        ``keeping``: the meeting being changed (its day as it is may stay)."""
+        super().__init__(*args, **kwargs)
+        matched_at = getattr(relationship, "matched_at", None)
+        self.matched_on = timezone.localdate(matched_at) if matched_at else None
+        self.keeping = timezone.localdate(keeping.starts_at) if keeping is not None else None
+
     def meeting_fields(self) -> dict:
         """The meeting's own fields, as create_meeting / update_meeting take them."""
         data = self.cleaned_data
@@ -178,8 +187,10 @@ class MeetingForm(forms.Form):
             hour, minute = (int(x) for x in data["start_time"].split(":"))
             naive = dt.datetime.combine(data["date"], dt.time(hour, minute))
             data["starts_at"] = timezone.make_aware(naive)
-            if data["date"].year < 2000 or data["date"].year > timezone.now().year + 5:
-                self.add_error("date", gettext("Enter a date within the next five years."))
+        if data.get("date"):
+            refusal = rules.why_meeting_day_refused(data["date"], self.matched_on, keeping=self.keeping)
+            if refusal:
+                self.add_error("date", refusal)
         return data
 
 
@@ -193,6 +204,11 @@ class GoalForm(forms.Form):
     )
     no_due_date = forms.BooleanField(required=False, label=_("No completion date"))
 
+    def __init__(self, *args, keeping=None, **kwargs):
+        """``keeping``: the goal being changed (its date as it is may stay, even once passed)."""
+        super().__init__(*args, **kwargs)
+        self.keeping = keeping.due_date if keeping is not None else None
+
     def goal_fields(self) -> dict:
         """The goal's own fields, as create_goal / update_goal take them."""
         data = self.cleaned_data
@@ -204,6 +220,10 @@ class GoalForm(forms.Form):
             data["due_date"] = None
         elif not data.get("due_date") and "due_date" not in self.errors:
             self.add_error("due_date", gettext("Enter the expected completion date, or tick “No completion date”."))
+        elif data.get("due_date"):
+            refusal = rules.why_due_date_refused(data["due_date"], keeping=self.keeping)
+            if refusal:
+                self.add_error("due_date", refusal)
         return data
 
 

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 from viewflow.workflow.status import STATUS
 
 from people import rules as people_rules
+from project.dates import long_date
 
 from .states import CAPACITY_STATES, ENDED_STATES, WORKING_STATES, State
 
@@ -347,3 +348,45 @@ def why_conversation_read_only(conversation) -> str | None:
     if not relationships or any(rel.state not in ENDED_STATES for rel in relationships):
         return None
     return why_read_only(relationships[0])
+
+
+# -- dates people enter: a meeting's day, a goal's expected completion ----------------------------
+
+YEARS_AHEAD = 5  # the furthest a meeting or a goal's completion date may be planned
+
+
+def latest_plannable_day(today: date | None = None) -> date:
+    """The same day YEARS_AHEAD years from ``today`` (29 February: the 28th)."""
+    today = today or timezone.localdate()
+    try:
+        return today.replace(year=today.year + YEARS_AHEAD)
+    except ValueError:
+        return today.replace(year=today.year + YEARS_AHEAD, day=28)
+
+
+def why_meeting_day_refused(day: date, matched_on: date | None, *, keeping: date | None = None) -> str | None:
+    """Why a meeting cannot be on ``day`` in a relationship matched on ``matched_on`` (None: it can).
+
+    Not before the day the request was accepted (the two did not mentor each other before that), nor
+    more than YEARS_AHEAD years ahead. ``keeping``: the meeting's day as it is, which may stay."""
+    if day == keeping:
+        return None
+    if matched_on and day < matched_on:
+        return _("Enter a date on or after %(when)s, the day the request was accepted.") % {
+            "when": long_date(matched_on)
+        }
+    if day > latest_plannable_day():
+        return _("Enter a date within the next %(years)d years.") % {"years": YEARS_AHEAD}
+    return None
+
+
+def why_due_date_refused(day: date, *, keeping: date | None = None) -> str | None:
+    """Why a goal cannot be expected to be done by ``day`` (None: it can): a day that has passed,
+    unless it is the goal's date as it is (``keeping``), or more than YEARS_AHEAD years ahead."""
+    if day == keeping:
+        return None
+    if day < timezone.localdate():
+        return _("That day has passed: enter today or a later day, or tick “No completion date”.")
+    if day > latest_plannable_day():
+        return _("Enter a date within the next %(years)d years.") % {"years": YEARS_AHEAD}
+    return None

@@ -335,7 +335,7 @@ def meeting_new(request, pk: int):
     if read_only := rules.why_read_only(rel):
         messages.error(request, read_only)
         return redirect("meetings", rel.pk)
-    form = MeetingForm(request.POST or None, initial={"send_details": True})
+    form = MeetingForm(request.POST or None, initial={"send_details": True}, relationship=rel)
     if request.method == "POST" and form.is_valid():
         try:
             activity.create_meeting(
@@ -365,7 +365,7 @@ def meeting_edit(request, pk: int):
         messages.error(request, read_only)
         return redirect("meetings", rel.pk)
     if request.method == "POST":
-        form = MeetingForm(request.POST)
+        form = MeetingForm(request.POST, relationship=rel, keeping=meeting)
         if form.is_valid():
             try:
                 activity.update_meeting(
@@ -384,6 +384,8 @@ def meeting_edit(request, pk: int):
 
         local = timezone.localtime(meeting.starts_at)
         form = MeetingForm(
+            relationship=rel,
+            keeping=meeting,
             initial={
                 "date": local.date(),
                 "start_time": local.strftime("%H:%M"),
@@ -393,7 +395,7 @@ def meeting_edit(request, pk: int):
                 "details": meeting.details,
                 "video": meeting.video,
                 "send_details": True,
-            }
+            },
         )
     return render(
         request,
@@ -433,7 +435,7 @@ def meeting_ics(request, pk: int):
 @login_required
 def goals(request, pk: int):
     rel = selectors.access_party_relationship(request.user, pk)
-    form = GoalForm(request.POST or None, prefix="goal")
+    form = GoalForm(request.POST or None, prefix="goal")  # a new goal
     if request.method == "POST" and form.is_valid():
         try:
             activity.create_goal(rel, request.user, **form.goal_fields())
@@ -469,7 +471,7 @@ def goal_edit(request, pk: int):
         messages.error(request, read_only)
         return redirect("goals", rel.pk)
     if request.method == "POST":
-        form = GoalForm(request.POST, prefix="goal")
+        form = GoalForm(request.POST, prefix="goal", keeping=goal)
         if form.is_valid():
             activity.update_goal(goal, request.user, **form.goal_fields())
             messages.success(request, _("Goal updated."))
@@ -477,6 +479,7 @@ def goal_edit(request, pk: int):
     else:
         form = GoalForm(
             prefix="goal",
+            keeping=goal,
             initial={
                 "label": goal.label,
                 "details": goal.details,

@@ -101,10 +101,14 @@ class ArrangeFirstMeeting(RelationshipStep):
     template_name = "journeys/steps/arrange_first_meeting.html"
 
     def get(self, request, **kwargs):
-        return self.render(form=MeetingForm(initial={"title": _("First conversation"), "send_details": True}))
+        return self.render(
+            form=MeetingForm(
+                initial={"title": _("First conversation"), "send_details": True}, relationship=self.relationship()
+            )
+        )
 
     def post(self, request, **kwargs):
-        form = MeetingForm(request.POST)
+        form = MeetingForm(request.POST, relationship=self.relationship())
         if not form.is_valid():
             return self.render(form=form)
         try:
