@@ -91,9 +91,9 @@ def record_met_earlier(relationship: Relationship, user, *, met_at: datetime) ->
         now = timezone.now()
         if met_at > now:
             raise Refused(_("Enter a date and time that have passed: when did you meet?"))
-        if rel.matched_at and timezone.localdate(met_at) < timezone.localdate(rel.matched_at):
-            when = date_format(timezone.localtime(rel.matched_at), "j F Y")
-            raise Refused(_("Enter a date on or after %(when)s, the day the request was accepted.") % {"when": when})
+        matched_on = timezone.localdate(rel.matched_at) if rel.matched_at else None
+        if refusal := rules.why_meeting_day_refused(timezone.localdate(met_at), matched_on):
+            raise Refused(refusal)
         planned = first_meeting_still_to_come(rel, now)
         if planned is None:
             raise Refused(_("Your first meeting has already taken place, so there is nothing to change."))
