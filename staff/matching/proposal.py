@@ -7,7 +7,9 @@ build thousands of small rounds without one.
    the mentee shortlisted that mentor.
 2. A pair is *allowed* when its mentor has a place in the round, its round score is at least the
    minimum, and the round's rules do not exclude it: same organisation (if that rule is on), a
-   pair declined or ended before (if that rule is on), a pair staff forbade.
+   pair declined or ended before (if that rule is on), a pair staff forbade. A mentee is never
+   their own mentor (``same_person``): that is no pair at all, whatever the rules, and it counts
+   for no reason either.
 3. The *candidates* are each mentee's ``per_mentee`` best allowed pairs (ties broken by a fixed
    shuffle of the pair, so equally good mentors share the load instead of all mentees eyeing the
    same few), plus every allowed shortlisted pair.
@@ -47,7 +49,9 @@ class RoundData:
     shortlist_bonus: int = 0  # hundredths
     pins: dict[int, int] = field(default_factory=dict)  # mentee -> mentor
     per_mentee: int = 40
-    mentee_ids: np.ndarray | None = None  # for the tie-break shuffle (default: the indexes)
+    # The people's user ids: for the tie-break shuffle (default: the indexes), and to know someone
+    # who is both mentee and mentor in the round (``same_person``; without ids, nobody is).
+    mentee_ids: np.ndarray | None = None
     mentor_ids: np.ndarray | None = None
 
     @property
@@ -88,6 +92,24 @@ def _pairs_mask(pairs: set[tuple[int, int]], n: int, m: int) -> np.ndarray:
     return mask
 
 
+def same_person(data: RoundData) -> np.ndarray:
+    """(n, m) bool: the mentee and the mentor are one person (someone both mentee and mentor).
+
+    Such a pair does not exist: it is never allowed, so never a candidate, proposed, pinned or
+    shortlisted, and it takes none of the mentor's places; nor is it counted in why a mentee is
+    unmatched (a person is not "a mentor from their own organisation" to themselves). This is the
+    one place the rule is written; every path (the proposal, the proposal after a decline, a pin,
+    the shortlist's suggestions) asks it.
+    """
+    mask = np.zeros((data.n, data.m), dtype=bool)
+    if data.mentee_ids is not None and data.mentor_ids is not None:
+        _ids, rows, cols = np.intersect1d(
+            np.asarray(data.mentee_ids), np.asarray(data.mentor_ids), assume_unique=True, return_indices=True
+        )
+        mask[rows, cols] = True
+    return mask
+
+
 def excluded_masks(data: RoundData) -> dict[str, np.ndarray]:
     """Each rule's excluded pairs, as (n, m) masks."""
     n, m = data.n, data.m
@@ -98,8 +120,12 @@ def excluded_masks(data: RoundData) -> dict[str, np.ndarray]:
     }
 
 
-def allowed_pairs(data: RoundData, scores: np.ndarray, masks: dict[str, np.ndarray]) -> np.ndarray:
-    allowed = (scores >= data.min_score) & (np.asarray(data.capacity)[None, :] > 0)
+def allowed_pairs(
+    data: RoundData, scores: np.ndarray, masks: dict[str, np.ndarray], own: np.ndarray | None = None
+) -> np.ndarray:
+    """The pairs that may be proposed; ``own`` is ``same_person(data)`` when the caller has it already."""
+    own = same_person(data) if own is None else own
+    allowed = ~own & (scores >= data.min_score) & (np.asarray(data.capacity)[None, :] > 0)
     for mask in masks.values():
         allowed &= ~mask
     return allowed
@@ -155,7 +181,8 @@ def propose(data: RoundData) -> Result:
     n = data.n
     scores = round_scores(data)
     masks = excluded_masks(data)
-    allowed = allowed_pairs(data, scores, masks)
+    own = same_person(data)
+    allowed = allowed_pairs(data, scores, masks, own)
 
     # Pins: kept when their pair is allowed and their mentor still has a place.
     pinned: dict[int, tuple[int, int]] = {}
@@ -184,7 +211,7 @@ def propose(data: RoundData) -> Result:
     pinned_mask = np.zeros(n, dtype=bool)
     pinned_mask[list(pinned)] = True
 
-    reasons = {int(i): why_unmatched(data, scores, masks, int(i)) for i in idx[~matched]}
+    reasons = {int(i): why_unmatched(data, scores, masks, int(i), own=own) for i in idx[~matched]}
     return Result(
         assignment=assignment,
         match_score_of=match_score_of,
@@ -198,20 +225,24 @@ def propose(data: RoundData) -> Result:
     )
 
 
-def why_unmatched(data: RoundData, scores: np.ndarray, masks: dict[str, np.ndarray], i: int) -> tuple[str, dict]:
-    """Why mentee ``i`` has no mentor, from all their pairs: the first of these that holds.
+def why_unmatched(
+    data: RoundData, scores: np.ndarray, masks: dict[str, np.ndarray], i: int, *, own: np.ndarray | None = None
+) -> tuple[str, dict]:
+    """Why mentee ``i`` has no mentor, from all their pairs (never one with themselves,
+    ``same_person``; ``own`` is its mask when the caller has it): the first of these that holds.
 
-    - ``no_mentors``: the round has no mentors;
+    - ``no_mentors``: the round has no mentors (but perhaps the mentee themselves);
     - ``below_minimum``: no mentor's round score reaches the minimum;
     - ``excluded``: every mentor who reaches it is excluded by the rules (with how many by each);
     - ``full``: some who reach it could be paired, but their places went to other mentees (or
       they had none left).
     """
-    if not data.m:
+    others = ~(same_person(data)[i] if own is None else own[i])
+    if not others.any():
         return NO_MENTORS, {}
-    above = scores[i] >= data.min_score
+    above = (scores[i] >= data.min_score) & others
     if not above.any():
-        return BELOW_MINIMUM, {"best": int(scores[i].max())}
+        return BELOW_MINIMUM, {"best": int(scores[i][others].max())}
     counts = {name: int((mask[i] & above).sum()) for name, mask in masks.items()}
     excluded = np.zeros(data.m, dtype=bool)
     for mask in masks.values():

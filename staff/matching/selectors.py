@@ -25,7 +25,7 @@ from people.search.criteria import Taxonomy
 from people.selectors import MentorCard
 from project.dates import long_date
 
-from . import loading, scoring
+from . import loading, proposal, scoring
 from .models import PairRule, Proposal, Reason, Round, RoundMentee, RoundMentor, ShortlistChoice
 
 PAGE_SIZE = 50
@@ -305,7 +305,7 @@ def shortlist_choices(entry: RoundMentee) -> list[dict]:
     else:
         data = loaded.data
         row = data.scores[0].astype(np.int64)
-        usable = np.ones(len(loaded.mentors), dtype=bool)
+        usable = ~proposal.same_person(data)[0]
         if data.same_org is not None:
             usable &= ~data.same_org[0]
         for _i, j in data.past:

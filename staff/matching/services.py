@@ -177,7 +177,9 @@ def save_shortlist(
         if not round_.shortlisting_open:
             raise Refused(_("Shortlists for this round are closed."))
         in_round = set(
-            RoundMentor.objects.filter(round=round_, mentor_id__in=mentor_ids).values_list("mentor_id", flat=True)
+            RoundMentor.objects.filter(round=round_, mentor_id__in=mentor_ids)
+            .exclude(mentor_id=entry.mentee_id)  # nobody is their own mentor (``proposal.same_person``)
+            .values_list("mentor_id", flat=True)
         )
         if set(mentor_ids) - in_round:
             raise Refused(_("Choose mentors from this round's list."))
@@ -258,6 +260,8 @@ def why_not_pair(data: proposal.RoundData, i: int, j: int) -> str | None:
     """Why the round's rules exclude pair (i, j), or None (the pin's refusal, in words)."""
     scores = proposal.round_scores(data)
     masks = proposal.excluded_masks(data)
+    if proposal.same_person(data)[i, j]:
+        return _("Nobody can be their own mentor: choose another mentor for this mentee.")
     if masks["same_organisation"][i, j]:
         return _(
             "These two are in the same organisation, and this round never pairs people from the same organisation."

@@ -1,9 +1,10 @@
 """The proposal is optimal and keeps the round's rules, on hundreds of small random rounds.
 
 Each round is drawn by hypothesis: scores, capacities, organisations, past pairs, forbidden and
-shortlisted pairs, pins, a minimum and a candidate limit. The solver's total is compared with a
-brute-force search over every assignment of the same candidate pairs (and, when every allowed
-pair is a candidate, over every allowed pair), and every rule is checked on the result.
+shortlisted pairs, pins, a minimum, a candidate limit and, sometimes, the people's ids (some of them
+both mentee and mentor). The solver's total is compared with a brute-force search over every
+assignment of the same candidate pairs (and, when every allowed pair is a candidate, over every
+allowed pair), and every rule is checked on the result.
 """
 
 from __future__ import annotations
@@ -38,6 +39,11 @@ def rounds(draw):
     for i in range(n):
         if m and draw(st.integers(0, 4)) == 0:
             pins[i] = draw(st.integers(0, m - 1))
+    mentee_ids = mentor_ids = None
+    if draw(st.booleans()):  # the people's ids, from a small pool: some are both mentee and mentor
+        ids = st.integers(1, 8)
+        mentee_ids = np.array(draw(st.lists(ids, min_size=n, max_size=n, unique=True)), dtype=np.int64)
+        mentor_ids = np.array(draw(st.lists(ids, min_size=m, max_size=m, unique=True)), dtype=np.int64)
     return proposal.RoundData(
         scores=scores,
         capacity=capacity,
@@ -49,7 +55,13 @@ def rounds(draw):
         shortlist_bonus=draw(st.sampled_from([0, 50, 200])),
         pins=pins,
         per_mentee=draw(st.integers(1, 5)),
+        mentee_ids=mentee_ids,
+        mentor_ids=mentor_ids,
     )
+
+
+def one_person(data, i: int, j: int) -> bool:
+    return data.mentee_ids is not None and int(data.mentee_ids[i]) == int(data.mentor_ids[j])
 
 
 def brute_force(n, capacity, pairs: list[tuple[int, int, int]], pinned: dict[int, tuple[int, int]]):
@@ -120,6 +132,7 @@ def test_the_solver_is_optimal_and_keeps_every_rule(data):
         assert (i, j) not in data.past  # declined or ended pairs never
         if data.same_org is not None:
             assert not data.same_org[i, j]  # same organisation never
+        assert not one_person(data, i, j)  # nobody is their own mentor
         assert int(result.match_score_of[i]) == int(data.scores[i, j])
         assert bool(result.shortlisted[i]) == ((i, j) in data.shortlist)
     assert (taken <= data.capacity).all()  # capacities
@@ -137,11 +150,14 @@ def test_unmatched_reasons_say_what_stood_in_the_way(data):
     result = proposal.propose(data)
     scores = result.round_scores
     for i, (reason, counts) in result.reasons.items():
-        above = scores[i] >= data.min_score if data.m else np.zeros(0, bool)
+        # A mentee's pair with themselves (as a mentor) is no pair: it counts for no reason.
+        others = np.array([not one_person(data, i, j) for j in range(data.m)], dtype=bool)
+        above = (scores[i] >= data.min_score) & others if data.m else np.zeros(0, bool)
         if reason == proposal.NO_MENTORS:
-            assert data.m == 0
+            assert not others.any()
         elif reason == proposal.BELOW_MINIMUM:
             assert not above.any()
+            assert counts["best"] == max(int(scores[i, j]) for j in np.flatnonzero(others))
         elif reason == proposal.EXCLUDED:
             assert above.any()
             masks = proposal.excluded_masks(data)

@@ -16,7 +16,8 @@ from journeys.models import Relationship, State
 from journeys.services import relationships
 from journeys.services.base import Refused
 from notifications.models import Notification
-from staff.matching import services
+from people.tests.factories import make_mentor
+from staff.matching import selectors, services
 from staff.matching.models import PairRule, Proposal, Reason, Round
 
 from .world import small_world
@@ -269,3 +270,87 @@ def test_a_closed_round_changes_no_more():
     ):
         with pytest.raises(Refused, match="closed"):
             action()
+
+
+# -- someone who is both mentee and mentor ----------------------------------------------------
+
+
+def both_sides(w, *, with_ada=True, mentors=("priya", "noor"), **options):
+    """Priya, a mentor (one place) who is also a mentee, fits herself best (areas a, b, c, role and
+    community: 13); Ada now shares only area a with her (3) and nothing with Noor; Noor shares area c,
+    the role and the community with Priya (7). A round of Priya (and Ada), mentored by ``mentors``."""
+    a, b, c, _d = w["areas"]
+    w["priya"] = priya = make_mentor(
+        first_name="Priya",
+        last_name="Patel",
+        email="priya.patel@example.com",
+        capacity=1,
+        areas=[a, b, c],
+        role=w["roles"][0],
+        community=w["communities"][0],
+        organisation="Patel Consulting",
+    )
+    priya.profile.is_mentee = True
+    priya.profile.save()
+    w["ada"].profile.areas.set([a])
+    round_ = services.open_round(
+        staff_user=w["staff"],
+        name="Both sides",
+        mentee_ids=[priya.pk, w["ada"].pk] if with_ada else [priya.pk],
+        mentor_ids=[w[name].pk for name in mentors],
+        **{"min_score": 1, "avoid_same_organisation": False, **options},
+    )
+    return priya, round_
+
+
+def test_someone_who_is_mentee_and_mentor_is_never_proposed_to_themselves():
+    w = small_world()
+    priya, round_ = both_sides(w)
+    round_ = services.run_proposal(round_, w["staff"])
+    # Priya with herself (13) would beat Priya with Noor (7) and Ada with Priya (3): that pair does
+    # not exist, and it takes none of Priya's places as a mentor.
+    assert current(round_, priya).mentor == w["noor"]
+    assert current(round_, w["ada"]).mentor == priya
+    assert not Proposal.objects.filter(round=round_, mentee=priya, mentor=priya).exists()
+    # Staff cannot pin her to herself either.
+    with pytest.raises(Refused, match="own mentor"):
+        services.pin(round_, w["staff"], mentee_id=priya.pk, mentor_id=priya.pk)
+    assert not PairRule.objects.filter(round=round_).exists()
+
+
+def test_someone_who_is_mentee_and_mentor_is_not_their_own_colleague_in_the_reasons():
+    w = small_world()
+    # Nobody else is at Priya's organisation, and Noor (7) is below the minimum of 8.
+    priya, round_ = both_sides(w, with_ada=False, min_score=8, avoid_same_organisation=True)
+    round_ = services.run_proposal(round_, w["staff"])
+    row = current(round_, priya)
+    assert (row.status, row.reason, row.detail) == (Proposal.Status.UNMATCHED, Reason.BELOW_MINIMUM, {"best": 700})
+    from staff.matching.selectors import why_words
+
+    assert why_words(row) == "No mentor scores at least the minimum: the best pair scores 7."
+
+
+def test_after_a_decline_the_next_best_mentor_is_never_the_mentee_themselves(django_capture_on_commit_callbacks):
+    w = small_world()
+    priya, round_ = both_sides(w, with_ada=False)
+    round_ = services.run_proposal(round_, w["staff"])
+    assert current(round_, priya).mentor == w["noor"]
+    services.publish(round_, w["staff"])
+    with django_capture_on_commit_callbacks(execute=True):
+        relationships.decline_request(current(round_, priya).relationship, w["noor"], "")
+    row = current(round_, priya)
+    # Noor declined her in this round, and she is no candidate for herself: nobody is left.
+    assert (row.status, row.mentor, row.reason) == (Proposal.Status.UNMATCHED, None, Reason.EXCLUDED)
+    assert (row.detail["same_organisation"], row.detail["forbidden"]) == (0, 1)
+
+
+def test_someone_who_is_mentee_and_mentor_cannot_shortlist_themselves():
+    w = small_world()
+    priya, round_ = both_sides(
+        w, with_ada=False, mentors=("priya", "maya", "noor"), shortlist_closes_on=timezone.localdate()
+    )
+    entry = round_.mentees.get(mentee=priya)
+    offered = [choice["card"].user_id for choice in selectors.shortlist_choices(entry)]
+    assert priya.pk not in offered and set(offered) == {w["maya"].pk, w["noor"].pk}
+    with pytest.raises(Refused, match="this round's list"):
+        services.save_shortlist(entry, priya, mentor_ids=[priya.pk])
