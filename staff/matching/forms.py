@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -101,7 +100,7 @@ class NewRoundForm(forms.Form):
         label=_("Shortlists close on"),
         required=False,
         help_text=_(
-            "Mentees are emailed and may shortlist up to three mentors until the end of this day. Leave empty for no shortlists. For example, 30 9 2026"
+            "Mentees are emailed and may shortlist up to three mentors until the end of this day, at most a year ahead. Leave empty for no shortlists. For example, 30 9 2026"
         ),
     )
     shortlist_weight = forms.DecimalField(
@@ -127,8 +126,8 @@ class NewRoundForm(forms.Form):
 
     def clean_shortlist_closes_on(self):
         day = self.cleaned_data.get("shortlist_closes_on")
-        if day is not None and day < timezone.localdate():
-            raise forms.ValidationError(gettext("That day has passed: choose today or a later day."))
+        if day is not None and (why := services.why_not_closing_date(day)):
+            raise forms.ValidationError(why)
         return day
 
     def clean(self):

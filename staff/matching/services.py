@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -33,6 +33,7 @@ from journeys.services.proposals import propose_request
 from notifications.services import notify
 from people.models import AreaOfSupport, Profile
 from people.search.criteria import Taxonomy
+from project.dates import long_date
 
 from . import loading, proposal
 from .models import MAX_SHORTLIST, PairRule, Proposal, Reason, Round, RoundMentee, RoundMentor, ShortlistChoice
@@ -47,6 +48,26 @@ MENTEES_LISTED = "list"
 MENTEES_UNMATCHED = "unmatched"
 MENTORS_AVAILABLE = "available"
 MENTORS_LISTED = "list"
+
+# A round's shortlists close at most this many days ahead (a year, as the refusal says): the
+# invitation names the day, and a round left open longer helps nobody (a case's snooze is capped
+# likewise, ``staff.services.MAX_SNOOZE_DAYS``).
+MAX_SHORTLIST_DAYS = 365
+
+
+def why_not_closing_date(day: date) -> str | None:
+    """Why ``day`` cannot be a round's closing date for shortlists (it has passed, or it is more than
+    ``MAX_SHORTLIST_DAYS`` ahead), or None. The new-round form shows it on the field; ``open_round``
+    refuses with it."""
+    today = timezone.localdate()
+    if day < today:
+        return _("The closing date for shortlists has passed: choose today or a later day.")
+    latest = today + timedelta(days=MAX_SHORTLIST_DAYS)
+    if day > latest:
+        return _("Shortlists can close at most a year ahead: choose %(date)s or an earlier day.") % {
+            "date": long_date(latest)
+        }
+    return None
 
 
 def parse_emails(text: str) -> list[str]:
@@ -117,8 +138,8 @@ def open_round(
         raise Refused(_("The round has no mentees: choose at least one mentee who can be matched."))
     if not mentor_ids:
         raise Refused(_("The round has no mentors: choose at least one mentor open to requests with a place left."))
-    if shortlist_closes_on is not None and shortlist_closes_on < timezone.localdate():
-        raise Refused(_("The closing date for shortlists has passed: choose today or a later day."))
+    if shortlist_closes_on is not None and (why := why_not_closing_date(shortlist_closes_on)):
+        raise Refused(why)
     with transaction.atomic():
         round_ = Round.objects.create(
             name=name.strip(),

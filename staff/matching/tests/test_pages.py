@@ -9,8 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from notifications.models import Notification
 from people.tests.factories import make_staff
-from staff.matching import services
+from project.dates import long_date
+from staff.matching import forms, services
 from staff.matching.models import PairRule, Proposal, Round
 
 from .world import small_world
@@ -72,9 +74,45 @@ def test_bad_input_is_a_message_on_the_page_and_keeps_what_was_typed(client):
     assert response.status_code == 400
     text = response.content.decode()
     assert "Enter the date from which new mentees are taken." in text
-    assert "That day has passed: choose today or a later day." in text
+    assert "The closing date for shortlists has passed: choose today or a later day." in text
     assert 'value="Keep me"' in text
     assert not Round.objects.exists()
+
+
+def closing_date_post(day):
+    return new_round_post(
+        shortlist_closes_on_0=str(day.day), shortlist_closes_on_1=str(day.month), shortlist_closes_on_2=str(day.year)
+    )
+
+
+def test_a_closing_date_more_than_a_year_ahead_is_an_error_on_its_field(client):
+    w = small_world()
+    client.force_login(w["staff"])
+    response = client.post(
+        reverse("staff_matching_new"),
+        new_round_post(shortlist_closes_on_0="31", shortlist_closes_on_1="12", shortlist_closes_on_2="9999"),
+    )
+    assert response.status_code == 400
+    latest = long_date(timezone.localdate() + timedelta(days=365))
+    message = f"Shortlists can close at most a year ahead: choose {latest} or an earlier day."
+    assert response.context["form"].errors["shortlist_closes_on"] == [message]
+    assert f'<p class="error" id="id_shortlist_closes_on_error">{message} </p>' in response.content.decode()
+    assert not Round.objects.exists()
+    assert not Notification.objects.filter(event="matching_invitation").exists()
+
+
+def test_a_closing_date_may_be_from_today_to_a_year_ahead():
+    today = timezone.localdate()
+    for day, ok in (
+        (today - timedelta(days=1), False),
+        (today, True),
+        (today + timedelta(days=365), True),
+        (today + timedelta(days=366), False),
+    ):
+        form = forms.NewRoundForm(closing_date_post(day))
+        assert form.is_valid() is ok, (day, form.errors)
+        if not ok:
+            assert list(form.errors) == ["shortlist_closes_on"]
 
 
 def test_the_review_page_explains_each_pair_and_charts_the_scores(client, django_assert_max_num_queries):

@@ -236,6 +236,19 @@ def test_opening_a_round_with_a_closing_date_invites_each_mentee_by_email():
     assert sorted(invites.values_list("recipient__email", flat=True)) == ["ada@example.com", "ben@example.com"]
 
 
+def test_a_round_refuses_a_closing_date_in_the_past_or_more_than_a_year_ahead():
+    w = small_world()
+    today = timezone.localdate()
+    with pytest.raises(Refused, match="has passed"):
+        open_round(w, shortlist_closes_on=today - timedelta(days=1))
+    with pytest.raises(Refused, match="at most a year ahead"):
+        open_round(w, shortlist_closes_on=today + timedelta(days=366))
+    assert not Round.objects.exists() and not Notification.objects.exists()
+    assert open_round(w, shortlist_closes_on=today + timedelta(days=365)).shortlist_closes_on == today + timedelta(
+        days=365
+    )
+
+
 def test_the_round_takes_only_mentees_who_can_be_matched_and_mentors_who_can_be_asked():
     w = small_world()
     relationships.send_request(w["ada"], w["noor"], w["areas"][2], "Please")
