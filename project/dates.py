@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext
+
+# The years a date typed into a staff filter or period may fall in. The programme has nothing before
+# 2000 or after 2100, and a date far inside the calendar keeps the arithmetic done on it (the day
+# after, the start of the day in UK time) from leaving the calendar: the day after 31 December 9999
+# raised OverflowError, a 500.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def within_programme_years(value: date | None) -> None:
+    """A form field's validator: ``value`` in ``FIRST_YEAR`` to ``LAST_YEAR`` (None passes)."""
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(
+            gettext("Choose a date between %(first)d and %(last)d.") % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            code="out_of_range",
+        )
 
 
 def long_date(value) -> str:

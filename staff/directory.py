@@ -34,6 +34,7 @@ from journeys import rules
 from journeys.models import Relationship
 from journeys.stages import STAGES
 from journeys.states import ENDED_STATES, MATCHED_STATES, OPEN_REQUEST_STATES, WORKING_STATES, State
+from project.dates import FIRST_YEAR, LAST_YEAR, within_programme_years
 
 from .models import StaffCase
 from .services import FINISHED
@@ -106,10 +107,13 @@ def _person_q(prefix: str, text: str) -> Q:
 
 
 class DateInput(forms.DateInput):
+    """A browser's date picker, offering the programme's years only (the field checks them too)."""
+
     input_type = "date"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+        bounds = {"min": f"{FIRST_YEAR}-01-01", "max": f"{LAST_YEAR}-12-31"}
+        super().__init__({**bounds, **(attrs or {})}, format="%Y-%m-%d")
 
 
 class Ordering(django_filters.OrderingFilter):
@@ -149,12 +153,19 @@ class RelationshipFilter(django_filters.FilterSet):
         label=_("Mentee"), method="filter_mentee", max_length=100, help_text=_("Name or email address.")
     )
     # By the instant the day starts in the programme's time zone, not by the date of each row (which
-    # no index serves).
+    # no index serves). A day outside the programme's years is the field's error (the day after
+    # 31 December 9999 cannot be computed), and the filter is left out like any bad value.
     started_from = django_filters.DateFilter(
-        label=_("Started on or after"), method="filter_started_from", widget=DateInput
+        label=_("Started on or after"),
+        method="filter_started_from",
+        widget=DateInput,
+        validators=[within_programme_years],
     )
     started_to = django_filters.DateFilter(
-        label=_("Started on or before"), method="filter_started_to", widget=DateInput
+        label=_("Started on or before"),
+        method="filter_started_to",
+        widget=DateInput,
+        validators=[within_programme_years],
     )
     sort = Ordering(
         label=_("Sort by"),

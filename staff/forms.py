@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from journeys.forms import DateBoxesField
+from project.dates import within_programme_years
 
 from .services import NUDGE_WHO
 
@@ -76,24 +77,24 @@ class ResolveForm(forms.Form):
 class PeriodForm(forms.Form):
     """The period the staff home's charts show (a GET form: the address can be kept and shared)."""
 
-    FIRST_YEAR, LAST_YEAR = 2000, 2100
     MAX_DAYS = 5 * 366
 
     start = DateBoxesField(
-        label=_("From"), help_text=_("For example, 1 9 2026"), error_messages={"required": _("Enter a start date.")}
+        label=_("From"),
+        help_text=_("For example, 1 9 2026"),
+        error_messages={"required": _("Enter a start date.")},
+        validators=[within_programme_years],
     )
     end = DateBoxesField(
         label=_("To"),
         help_text=_("For example, 31 8 2027 (the day is included)"),
         error_messages={"required": _("Enter an end date.")},
+        validators=[within_programme_years],
     )
 
     def clean(self):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
-        for name, value in (("start", start), ("end", end)):
-            if value is not None and not self.FIRST_YEAR <= value.year <= self.LAST_YEAR:
-                self.add_error(name, _("Choose a date between 2000 and 2100."))
         if self.errors or start is None or end is None:
             return data
         if end < start:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -185,6 +185,9 @@ def test_wrong_dates_are_explained_on_their_field(client, programme, staff):
     assert "five years at most" in client.get(reverse("staff_home"), too_long).content.decode()
     ancient = _dates(today.replace(year=1066), today)
     assert "between 2000 and 2100" in client.get(reverse("staff_home"), ancient).content.decode()
+    edges = _dates(date(1, 1, 1), date(9999, 12, 31))  # the calendar's own first and last days
+    html = client.get(reverse("staff_home"), edges).content.decode()
+    assert 'id="id_start_error"' in html and 'id="id_end_error"' in html and "between 2000 and 2100" in html
 
 
 def _rows(response) -> list[list[str]]:

@@ -128,6 +128,20 @@ def test_a_bad_filter_value_is_said_and_ignored(client, world):
     assert response.context["form"].errors
 
 
+@pytest.mark.parametrize("field", ["started_from", "started_to"])
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1999-12-31", "2101-01-01"])
+def test_a_day_outside_the_programme_years_is_the_field_error_not_a_500(client, world, field, day):
+    """The last and first days a date can hold once broke the date arithmetic (the day after 31 December
+    9999 does not exist): any day outside the years the programme can have is the field's error, and
+    the filter is left out, like any bad filter value."""
+    client.force_login(make_staff())
+    response = client.get(DIRECTORY, {field: day})
+    assert response.status_code == 200
+    assert "between 2000 and 2100" in str(response.context["form"].errors[field])
+    assert len(response.context["page"].object_list) == 5
+    assert 'aria-invalid="true"' in response.content.decode()
+
+
 def _queries(client, **params) -> int:
     client.get(DIRECTORY, params)  # warm: the session's and "last active"'s cache keys aside
     with CaptureQueriesContext(connection) as queries:
