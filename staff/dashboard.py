@@ -147,10 +147,11 @@ def _percent(part: int, whole: int) -> str:
 def funnel(period: Period, now: datetime) -> Chart:
     """The people who joined in the period, and how far each has come since (one query).
 
-    A participant counts at a step of the journey when one of their relationships, as mentee or
-    mentor, reached it: in a request, matched, a meeting that took place (``journeys.rules``),
-    a goal set, its three stages done (``journeys.states.STAGES_DONE_STATES``); feedback given
-    is their own.
+    A request sent counts for the mentee who sent it (the mentor it went to sent nothing). From
+    Matched on, a participant counts at a step when one of their relationships, as mentee or mentor,
+    reached it: matched, a meeting that took place (``journeys.rules``), a goal set, its three
+    stages done (``journeys.states.STAGES_DONE_STATES``); feedback given is their own. So Matched
+    can be higher than Request sent: a matched pair is two people, its request one.
     """
     person = OuterRef("pk")
     theirs = Relationship.objects.filter(Q(mentee=person) | Q(mentor=person))
@@ -158,7 +159,7 @@ def funnel(period: Period, now: datetime) -> Chart:
     steps = [
         ("registered", _("Registered"), None),
         ("profile", _("Profile complete"), Exists(Profile.objects.filter(user=person, completed_at__isnull=False))),
-        ("requested", _("Request sent"), Exists(theirs)),
+        ("requested", _("Request sent"), Exists(Relationship.objects.filter(mentee=person))),
         ("matched", _("Matched"), Exists(theirs.filter(matched_at__isnull=False))),
         ("met", _("First meeting held"), Exists(Meeting.objects.filter(via, rules.took_place_q(now)))),
         ("goals", _("Goals set"), Exists(Goal.objects.filter(via))),
@@ -188,8 +189,9 @@ def funnel(period: Period, now: datetime) -> Chart:
         title=title,
         summary=gettext(
             "Of the people who joined in the period (not staff), how many have reached each step since. "
-            "Matched and the steps after it count either side of a relationship; a first meeting counts "
-            "once it took place (marked held, or its time passed and nobody said it did not happen)."
+            "A request sent counts for the mentee who sent it; Matched and the steps after it count either "
+            "side of a relationship, so they can be higher. A first meeting counts once it took place "
+            "(marked held, or its time passed and nobody said it did not happen)."
         ),
         columns=[gettext("Step"), gettext("People"), gettext("Of those registered")],
         rows=rows,

@@ -63,7 +63,7 @@ def test_the_funnel(programme):
     assert [(row[0], row[1]) for row in chart.rows] == [
         ("Registered", 11),
         ("Profile complete", 10),
-        ("Request sent", 10),
+        ("Request sent", 6),  # the six mentees who sent one, not the four mentors they went to
         ("Matched", 6),
         ("First meeting held", 2),
         ("Goals set", 2),
@@ -72,6 +72,21 @@ def test_the_funnel(programme):
     ]
     assert chart.rows[3][2] == "55%"
     assert "Matched 6" in chart.svg and 'role="img"' in chart.svg and "<desc" in chart.svg
+
+
+def test_a_request_counts_for_the_mentee_who_sent_it_not_the_mentor_it_went_to(client, staff):
+    """As the chart says: only Matched and the steps after it count either side of a relationship. The
+    page, its chart and the CSV read the same figure."""
+    mentee, mentor = make_mentee(first_name="Sender"), make_mentor(first_name="Receiver")
+    send(mentee, mentor)
+    chart = dashboard.funnel(_month(), timezone.now())
+    assert [row for row in chart.rows if row[0] == "Request sent"] == [["Request sent", 1, "50%"]]
+    client.force_login(staff)
+    html = client.get(reverse("staff_home")).content.decode()
+    assert "Request sent 1;" in html  # the chart's description
+    assert '<thscope="row">Requestsent</th><td>1</td><td>50%</td>' in "".join(html.split())  # its table
+    rows = _rows(client.get(reverse("staff_home_csv", args=["funnel"])))
+    assert ["Request sent", "1", "50%"] in rows
 
 
 def test_the_funnel_follows_the_period(programme):
