@@ -40,7 +40,11 @@ def days_since(moment: datetime, today: date) -> int:
 
 @dataclass
 class Attention:
-    """What needs the team now: open cases, requests waiting longest, relationships gone quiet."""
+    """What needs the team now: open cases, requests waiting longest, relationships gone quiet.
+
+    ``open_cases`` are the open cases not snoozed, as the inbox's Open tab lists them: a snoozed case
+    was put aside until a day, so it does not need the team now. ``snoozed_cases`` says how many more
+    there are (the reports count both: ``staff.reports``)."""
 
     open_cases: int
     cases: list[StaffCase]
@@ -49,17 +53,24 @@ class Attention:
     stalled: int = 0
     quiet: list[dict] = field(default_factory=list)  # {"relationship", "days"}
     stalled_after_days: int = 0
+    snoozed_cases: int = 0
 
 
 def attention(now: datetime | None = None) -> Attention:
-    """Six queries: a count and the first rows of each list."""
+    """Six queries: a count and the first rows of each list (the cases' count is awake and snoozed
+    at once)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
+    snoozed = services.snoozed_q(today)
+    case_counts = services.open_cases().aggregate(
+        awake=Count("pk", filter=~snoozed), snoozed=Count("pk", filter=snoozed)
+    )
     cases = services.awake(services.open_cases(), today)
     waiting = selectors.waiting_requests()
     stalled = selectors.stalled_relationships(now)
     return Attention(
-        open_cases=cases.count(),
+        open_cases=case_counts["awake"],
+        snoozed_cases=case_counts["snoozed"],
         cases=list(
             cases.select_related("relationship__mentee", "relationship__mentor", "concern").order_by("created", "pk")[
                 :ATTENTION_ROWS

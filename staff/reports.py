@@ -19,6 +19,7 @@ from journeys.models import Feedback, Meeting, Relationship, State, StateChange
 from people import rules as people_rules
 from people.models import Profile
 
+from . import services
 from .models import CaseKind, StaffCase
 
 PERIODS = {
@@ -49,9 +50,18 @@ class Report:
     feedback_count: int
     feedback_average: float | None
     by_state: list[tuple[str, int]]
-    open_cases: list[tuple[str, int]]
+    # (kind, open cases snoozed included, of them snoozed): the caseload, not what needs the team now
+    # (the staff home and the inbox's Open tab leave the snoozed ones out, and say so).
+    open_cases: list[tuple[str, int, int]]
+    open_cases_total: int
+    snoozed_cases_total: int
     resolved_cases: int
     typical_resolution: timedelta | None
+
+    @property
+    def awake_cases_total(self) -> int:
+        """The open cases not snoozed: the figure the staff home and the inbox's Open tab show."""
+        return self.open_cases_total - self.snoozed_cases_total
 
     @property
     def typical_answer_words(self) -> str:
@@ -168,19 +178,26 @@ def _relationships_by_state() -> list[tuple[str, int]]:
 
 
 def _case_figures(in_period) -> dict:
-    """Staff cases still open (by kind), and those resolved in the period with how long they took."""
-    open_cases = dict(
-        StaffCase.objects.exclude(status__in=["DONE", "CANCELED"])
+    """Staff cases still open (by kind, snoozed included, with how many of them are snoozed), and those
+    resolved in the period with how long they took."""
+    snoozed = services.snoozed_q(timezone.localdate())
+    by_kind = {
+        kind: (n, asleep)
+        for kind, n, asleep in services.open_cases()
+        .order_by()
         .values_list("kind")
-        .annotate(n=Count("pk"))
-        .values_list("kind", "n")
-    )
+        .annotate(n=Count("pk"), asleep=Count("pk", filter=snoozed))
+        .values_list("kind", "n", "asleep")
+    }
+    open_cases = [(k.label, *by_kind.get(k.value, (0, 0))) for k in CaseKind]
     resolved = StaffCase.objects.filter(in_period("resolved_at"), resolved_at__isnull=False)
     resolution_times = resolved.annotate(
         took=ExpressionWrapper(F("resolved_at") - F("created"), output_field=DurationField())
     ).values_list("took", flat=True)
     return {
-        "open_cases": [(k.label, open_cases.get(k.value, 0)) for k in CaseKind],
+        "open_cases": open_cases,
+        "open_cases_total": sum(n for _label, n, _asleep in open_cases),
+        "snoozed_cases_total": sum(asleep for _label, _n, asleep in open_cases),
         "resolved_cases": resolved.count(),
         "typical_resolution": _median(list(resolution_times)),
     }

@@ -41,16 +41,22 @@ def _require_staff(user) -> None:
 
 
 def open_cases():
+    """Every case not yet resolved or cancelled, snoozed or not: the caseload the reports count."""
     return StaffCase.objects.exclude(status__in=FINISHED)
 
 
+def snoozed_q(today: date) -> Q:
+    """A case put aside until a day still to come (it comes back to the Open tab on that day)."""
+    return Q(snoozed_until__gt=today)
+
+
 def awake(cases, today: date):
-    """The cases not snoozed (or whose snooze is over): the inbox's Open tab."""
-    return cases.filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today))
+    """The cases not snoozed (or whose snooze is over): the inbox's Open tab and the staff home."""
+    return cases.exclude(snoozed_q(today))
 
 
 def snoozed(cases, today: date):
-    return cases.filter(snoozed_until__gt=today)
+    return cases.filter(snoozed_q(today))
 
 
 def handle_task(case: StaffCase) -> Task | None:

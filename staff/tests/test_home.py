@@ -88,6 +88,26 @@ def test_the_home_page_shows_it(client, attention_world, staff):
     assert 'aria-current="page">Home<' in html
 
 
+def test_the_home_the_inbox_and_the_reports_say_which_open_cases_they_count(client, attention_world, staff):
+    """Two open cases, one of them snoozed. The home and the inbox's Open tab show what needs the team
+    now (snoozed cases left out, and said to be); the reports count the caseload, snoozed included,
+    and say how many of it are snoozed: the figures add up from either page."""
+    client.force_login(staff)
+    seen = dashboard.attention()
+    assert (seen.open_cases, seen.snoozed_cases) == (1, 1)
+    home = " ".join(client.get(reverse("staff_home")).content.decode().split())
+    assert "1 open case, not snoozed" in home
+    assert "1 more case is snoozed" in home and "?tab=snoozed" in home
+    inbox = client.get(reverse("staff_inbox"))
+    assert [row["case"].pk for row in inbox.context["rows"]] == [attention_world["case"].pk]
+    assert len(client.get(reverse("staff_inbox"), {"tab": "snoozed"}).context["rows"]) == 1
+    report = client.get(reverse("staff_reports"), {"period": "all"})
+    assert (report.context["report"].open_cases_total, report.context["report"].snoozed_cases_total) == (2, 1)
+    text = " ".join(report.content.decode().split())
+    assert "2 open cases, snoozed included (1 of them snoozed)" in text
+    assert "Open, snoozed included" in text and "Of them snoozed" in text
+
+
 def test_support_staff_see_it_too(client, attention_world):
     client.force_login(make_staff(email="support@example.com", role="support"))
     assert client.get(reverse("staff_home")).status_code == 200
