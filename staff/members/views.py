@@ -12,6 +12,7 @@ import io
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -55,6 +56,7 @@ def directory(request):
             "page": page,
             "query": query.urlencode(),
             "can_export": can(request.user, EXPORT),
+            "filters_valid": found.is_valid(),  # a wrong filter is left out of the page, but not downloaded
             "can_manage": can(request.user, MANAGE),
             "exports": selectors.recent_exports() if can(request.user, EXPORT) else [],
             "nav": "staff",
@@ -225,8 +227,15 @@ def _csv_row(member, today, regions: dict[str, str]) -> list:
 
 @staff_required(perm=EXPORT)
 def export_csv(request):
-    """The filtered list (every page of it) as CSV, each cell formula-safe; the download is logged."""
+    """The filtered list (every page of it) as CSV, each cell formula-safe; the download is logged.
+
+    A wrong search or filter refuses the download: the page leaves a wrong filter out and says so,
+    but a file of everyone, logged as "Everyone", is not what was asked for. Back to the page, which
+    shows the same search and filters with their errors; nothing is written or logged."""
     found = _filtered(request)
+    if not found.is_valid():
+        messages.error(request, _("Nothing was downloaded: correct the search and filters marked below first."))
+        return redirect(f"{reverse('staff_members')}?{request.GET.urlencode()}")
     today = selectors.today()
     out = io.StringIO()
     writer = csv.writer(out)

@@ -45,6 +45,37 @@ def test_the_export_is_the_filtered_list_and_is_logged(client):
     assert "Mentors (including those who are both)" in page
 
 
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"inactive_days": "1000000"},  # over the most the filter takes
+        {"inactive_days": "0", "role": "mentor"},  # a wrong value beside a right one
+        {"role": "nonsense"},
+        {"community": "999999"},
+        {"q": "x" * 201},
+    ],
+)
+def test_a_wrong_filter_exports_nothing_logs_nothing_and_says_why_on_the_page(client, bad):
+    """The page says a wrong filter and leaves it out; a download must not: "everyone" is not what was
+    asked for. Back to the page, with the same search and filters and their errors, and nothing logged."""
+    staff = make_staff()
+    make_mentor(first_name="Max", last_name="Mentor")
+    make_mentee(first_name="Mia", last_name="Mentee")
+    client.force_login(staff)
+    response = client.get(URL, bad)
+    assert response.status_code == 302
+    assert "Content-Disposition" not in response
+    assert response["Location"].startswith(reverse("staff_members") + "?")
+    assert not MemberExport.objects.exists()
+    page = client.get(response["Location"])
+    assert page.context["form"].errors
+    assert all(page.context["form"][name].value() == value for name, value in bad.items())
+    html = page.content.decode()
+    assert "Nothing was downloaded" in html
+    assert "Download these members" not in html  # the page offers no download of a list it cannot make
+    assert "Correct the search and filters above to download" in html
+
+
 def test_cells_cannot_start_a_formula(client):
     staff = make_staff()
     evil = make_mentee(first_name="=HYPERLINK(1)", last_name="+x")
