@@ -75,12 +75,23 @@ def home(request):
     return render(request, "staff/home.html", context)
 
 
+def _wrong_period(request, form: forms.PeriodForm):
+    """A download asked for with wrong dates is refused, not made for the last 12 months instead (a
+    file nobody asked for): back to the staff home, which shows the same dates with their errors."""
+    if not form.is_bound or form.is_valid():
+        return None
+    messages.error(request, _("Nothing was downloaded: correct the dates of the period marked below first."))
+    return redirect(f"{reverse('staff_home')}?{request.GET.urlencode()}")
+
+
 @staff_required(perm=EXPORT)
 def home_csv(request, key: str):
     """One chart of the staff home as a spreadsheet, for the same period."""
     if key not in dashboard.CHART_KEYS:
         raise Http404("No such chart.")
-    _form, period = _period(request)
+    form, period = _period(request)
+    if refused := _wrong_period(request, form):
+        return refused
     chart = dashboard.chart(key, period)
     rows = [chart.columns, *chart.rows]
     return attachment(_csv(rows), "text/csv; charset=utf-8", f"{key}-{period.start}-{period.end}.csv")
@@ -89,7 +100,9 @@ def home_csv(request, key: str):
 @staff_required(perm=EXPORT)
 def feedback_csv(request):
     """Feedback comments and ratings of the period; names only for staff allowed to see them."""
-    _form, period = _period(request)
+    form, period = _period(request)
+    if refused := _wrong_period(request, form):
+        return refused
     rows = dashboard.feedback_export(period, with_names=request.user.has_perm(SEE_FEEDBACK_AUTHORS))
     return attachment(_csv(rows), "text/csv; charset=utf-8", f"feedback-{period.start}-{period.end}.csv")
 

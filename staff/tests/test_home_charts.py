@@ -224,6 +224,22 @@ def test_each_chart_downloads_as_csv(client, programme, staff):
     assert client.get(reverse("staff_home_csv", args=["nonsense"])).status_code == 404
 
 
+@pytest.mark.parametrize("url", [reverse("staff_home_csv", args=["funnel"]), reverse("staff_feedback_csv")])
+def test_a_download_with_wrong_dates_is_refused_not_made_for_another_period(client, programme, staff, url):
+    """The page shows the last 12 months when the dates asked for are wrong, and says so; a download
+    named and filled with a period nobody asked for would not say it. Back to the page and its errors."""
+    client.force_login(staff)
+    today = timezone.localdate()
+    bad = {**_dates(today, today), "start_0": "31", "start_1": "2"}
+    response = client.get(url, bad)
+    assert response.status_code == 302 and "Content-Disposition" not in response
+    assert response["Location"].startswith(reverse("staff_home") + "?")
+    html = client.get(response["Location"]).content.decode()
+    assert "Nothing was downloaded" in html
+    assert 'id="id_start_error"' in html and "That date does not exist" in html
+    assert client.get(url).status_code == 200  # no dates at all: the last 12 months, as the page shows
+
+
 def test_support_staff_see_the_charts_but_download_nothing(client, programme):
     client.force_login(make_staff(email="support@example.com", role="support"))
     html = client.get(reverse("staff_home")).content.decode()
