@@ -75,8 +75,9 @@ def taxonomy_list(request, kind: str):
             elif action == "rename":
                 form = forms.NameForm(request.POST, prefix=f"item{item_pk}")
                 failed_rename = (item_pk, form)
-                if form.is_valid():
-                    item = taxonomy.rename_item(kind, item_pk, form.cleaned_data["name"])
+                if form.is_valid() or not kind.model.objects.filter(pk=item_pk).exists():
+                    # (an item gone since the page was drawn: the service says so, whatever was typed)
+                    item = taxonomy.rename_item(kind, item_pk, form.cleaned_data.get("name", ""))
                     messages.success(request, _("Renamed to “%(name)s”.") % {"name": item.name})
                     return redirect("staff_content_taxonomy", kind=kind.key)
             elif action in ("up", "down"):
@@ -97,7 +98,7 @@ def taxonomy_list(request, kind: str):
         except Refused as refused:
             if action == "add":
                 add_form.add_error("name", refused.message)
-            elif action == "rename" and failed_rename is not None:
+            elif action == "rename" and kind.model.objects.filter(pk=item_pk).exists():
                 failed_rename[1].add_error("name", refused.message)
             else:
                 messages.error(request, refused.message)

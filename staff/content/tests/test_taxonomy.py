@@ -179,3 +179,15 @@ def test_the_content_page_counts_each_list(manager_client):
     html = response.content.decode()
     assert response.status_code == 200 and "Areas of support" in html and "Regions" in html
     assert response.context["lists"][0]["retired"] == 1
+
+
+def test_renaming_an_item_that_no_longer_exists_says_so(manager_client):
+    url = reverse("staff_content_taxonomy", args=["roles"])
+    gone = taxonomy.add_item(taxonomy.KINDS["roles"], "Seasonal")
+    taxonomy.KINDS["roles"].model.objects.filter(pk=gone.pk).delete()
+    for typed in ("Seasonal staff", ""):  # a name, or none (which the form alone would refuse)
+        response = manager_client.post(
+            url, {"action": "rename", "item": gone.pk, f"item{gone.pk}-name": typed}, follow=True
+        )
+        assert "That role no longer exists." in response.content.decode()
+    assert not taxonomy.KINDS["roles"].model.objects.filter(name="Seasonal staff").exists()
