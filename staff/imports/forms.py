@@ -22,11 +22,12 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet of members"),
         help_text=_(
-            "A CSV file or an Excel workbook (.xlsx), at most 5 MB. The first row names the columns: "
+            "A CSV or text file (UTF-8, UTF-16 or Windows text; commas, semicolons or tabs) or an Excel "
+            "workbook (.xlsx), at most 5 MB. The first row names the columns: "
             "email (required), first name, last name, organisation, role (mentor, mentee or both), "
             "areas (separated by semicolons) and community."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx,text/csv,text/plain"}),
     )
 
     def clean_file(self):

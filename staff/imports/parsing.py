@@ -1,5 +1,8 @@
 """Reading an uploaded spreadsheet (CSV or XLSX) into rows of named cells.
 
+CSV text is UTF-8, Windows text (cp1252) or UTF-16 with its byte order mark (Excel's "Unicode
+text"), its cells separated by commas, semicolons or tabs (``csv.Sniffer`` tells which).
+
 The first row names the columns; names are matched loosely ("First name", "first_name" and
 "Forename" are all the first name). Unknown columns are ignored; a file without an email column
 is refused with a sentence that says so.
@@ -7,6 +10,7 @@ is refused with a sentence that says so.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -59,15 +63,31 @@ def read(upload) -> Sheet:
     return _sheet(records)
 
 
-def _csv_records(data: bytes) -> list[list[str]]:
-    for encoding in ("utf-8-sig", "cp1252"):
+def _text(data: bytes) -> str:
+    """The file's text, or a refusal that says we could not read it.
+
+    UTF-16, little- or big-endian, when the file starts with its byte order mark (Excel's
+    "Unicode text"); otherwise UTF-8 (with or without a byte order mark), then Windows text
+    (cp1252). Text with NUL characters is refused: it is UTF-16 without a byte order mark, or
+    not text at all, and read as either of the others it would be garbage.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ("utf-16",)  # the codec reads the byte order from the mark and drops it
+    else:
+        encodings = ("utf-8-sig", "cp1252")
+    for encoding in encodings:
         try:
             text = data.decode(encoding)
-            break
         except UnicodeDecodeError:
             continue
-    else:  # pragma: no cover - cp1252 decodes nearly anything
-        raise UnreadableFile(_("We could not read the file's text: save it as CSV (UTF-8)."))
+        if "\x00" not in text:
+            return text
+        break
+    raise UnreadableFile(_("We could not read the file's text: save it as CSV (UTF-8)."))
+
+
+def _csv_records(data: bytes) -> list[list[str]]:
+    text = _text(data)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:

@@ -6,6 +6,7 @@ import csv
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from people.tests.factories import make_mentee, make_staff
@@ -71,6 +72,19 @@ def test_an_unreadable_file_is_an_error_on_the_field(client):
     response = client.post(reverse("staff_import"), {"file": csv_upload([], header=["name"])})
     assert response.status_code == 400
     assert 'id="id_file_error"' in response.content.decode()
+
+
+def test_excel_unicode_text_previews_its_rows(client):
+    """What Excel saves as "Unicode text": UTF-16 with a byte order mark, tab-separated, CRLF."""
+    taxonomy()
+    client.force_login(make_staff())
+    lines = ["\t".join(["Email", "First name", "Last name", "Organisation", "Role", "Areas", "Community"])]
+    lines += ["\t".join(row) for row in member_rows(2)]
+    upload = SimpleUploadedFile("members.txt", "\r\n".join(lines).encode("utf-16"), content_type="text/plain")
+    response = client.post(reverse("staff_import"), {"file": upload}, follow=True)
+    text = response.content.decode()
+    assert "2 rows are ready" in text and "has errors" not in text
+    assert ImportBatch.objects.get().rows.filter(email=member_rows(1)[0][0].lower()).exists()
 
 
 def test_cancelling_a_preview_creates_nothing(client):

@@ -58,3 +58,34 @@ def test_windows_text_is_read():
 def test_a_file_that_cannot_be_read_is_refused_with_a_reason(name, content, says):
     with pytest.raises(parsing.UnreadableFile, match=says):
         parsing.read(SimpleUploadedFile(name, content))
+
+
+EXCEL_UNICODE_TEXT = (
+    "Email\tFirst name\tLast name\tRole\tAreas\r\n"
+    "u16@example.org\tZoë\tŁukasiewicz\tmentor\tLeadership, Confidence\r\n"
+    "bo@example.org\tBo\tChen\tmentee\tCareer change\r\n"
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_text_with_its_byte_order_mark_is_read(encoding):
+    """Excel's "Unicode text": UTF-16 with a byte order mark (little- or big-endian), tab-separated."""
+    bom = {"utf-16": b"", "utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}[encoding]
+    upload = SimpleUploadedFile("members.txt", bom + EXCEL_UNICODE_TEXT.encode(encoding))
+    sheet = parsing.read(upload)
+    assert sheet.columns == ["email", "first_name", "last_name", "role", "areas"]
+    assert [cells["email"] for _line, cells in sheet.rows] == ["u16@example.org", "bo@example.org"]
+    assert sheet.rows[0][1]["last_name"] == "Łukasiewicz"
+    assert sheet.rows[0][1]["areas"] == "Leadership, Confidence"  # a comma in a cell does not split it
+
+
+def test_a_tab_separated_file_is_read_even_when_cells_hold_commas():
+    text = "email\tfirst name\tareas\na@x.org\tAda\tLeadership, Confidence\nb@x.org\tBo\tCareer change, Confidence\n"
+    sheet = parsing.read(SimpleUploadedFile("m.csv", text.encode("utf-8")))
+    assert sheet.rows[1][1]["areas"] == "Career change, Confidence"
+
+
+def test_utf16_text_without_a_byte_order_mark_is_refused_not_read_as_garbage():
+    upload = SimpleUploadedFile("m.csv", "email\tfirst name\nu16@example.org\tZoe\n".encode("utf-16-le"))
+    with pytest.raises(parsing.UnreadableFile, match="could not read the file's text"):
+        parsing.read(upload)
