@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -49,10 +50,36 @@ class SupportRequestAdmin(admin.ModelAdmin):
         )
 
 
+class ResourceAdminForm(forms.ModelForm):
+    """The admin's resource (its page and the list's Published boxes) under the rule Staff → Content keeps."""
+
+    def clean(self):
+        data = super().clean()
+        if self.has_error("url") or self.has_error("video"):
+            return data
+
+        def value(name: str):
+            return data.get(name) if name in self.fields else getattr(self.instance, name)
+
+        why_not = Resource.why_not_published(
+            kind=value("kind"),
+            published=bool(value("published")),
+            url=value("url") or "",
+            has_file=bool(value("video")),
+        )
+        if why_not:
+            self.add_error("url" if "url" in self.fields else "published", why_not)
+        return data
+
+
 @admin.register(Resource)
 class ResourceAdmin(admin.ModelAdmin):
+    form = ResourceAdminForm
     list_display = ["title", "kind", "stage", "position", "published"]
     list_editable = ["position", "published"]
     list_filter = ["stage", "kind", "published"]
     search_fields = ["title", "summary", "body"]
     ordering = ["stage", "position", "pk"]
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=ResourceAdminForm, **kwargs)

@@ -88,8 +88,8 @@ def resource_captions_path(instance: Resource, filename: str) -> str:
 
 
 class Resource(models.Model):
-    """A guide (text written here) or a video: linked (``url``), uploaded to the platform (``video``,
-    with captions), or “coming soon”."""
+    """A guide (text written here) or a video: linked (``url``) or uploaded to the platform (``video``,
+    with captions). A video with neither may be kept as a draft, never published (``why_not_published``)."""
 
     class Kind(models.TextChoices):
         GUIDE = "guide", _("Guide")
@@ -112,7 +112,7 @@ class Resource(models.Model):
     url = models.URLField(
         _("link"),
         blank=True,
-        help_text=_("Optional external link, for example to a video. Leave blank to show “Video coming soon”."),
+        help_text=_("An external link, for example to a video. A published video needs its link or an uploaded file."),
     )
     position = models.PositiveSmallIntegerField(default=0, help_text=_("Lower numbers come first within the stage."))
     published = models.BooleanField(default=True, help_text=_("Untick to hide this resource from participants."))
@@ -131,7 +131,23 @@ class Resource(models.Model):
 
     @property
     def video_coming_soon(self) -> bool:
+        """A video with nothing to watch yet: only ever a draft, so only staff previewing it see this."""
         return self.kind == self.Kind.VIDEO and not self.url and not self.video
+
+    @classmethod
+    def why_not_published(cls, *, kind: str, published: bool, url: str, has_file: bool) -> str | None:
+        """Why a resource in this state may not be saved, or None: the one rule, used by every form.
+
+        A published video needs something to watch, its link or an uploaded file. A draft may wait
+        for it, so staff can write the title and summary before the video exists; participants never
+        see a draft, so never an empty “Video coming soon”.
+        """
+        if published and kind == cls.Kind.VIDEO and not url and not has_file:
+            return gettext(
+                "Give the video's link or upload a file. Until you have one, keep the resource as a draft "
+                "(not shown on Resources)."
+            )
+        return None
 
 
 class PrivacyNotice(models.Model):

@@ -86,7 +86,10 @@ class ResourceForm(forms.ModelForm):
             "published": _("Show on Resources"),
         }
         help_texts = {
-            "url": _("Optional: a page or a video on another website (https://…)."),
+            "url": _(
+                "A page or a video on another website (https://…). A video shown on Resources needs this link "
+                "or an uploaded file."
+            ),
             "published": _("Untick to keep it as a draft that participants do not see."),
         }
 
@@ -131,6 +134,11 @@ class ResourceForm(forms.ModelForm):
             self.add_error("captions", _("Captions need an uploaded video: upload the video too."))
         if video and not captions and not (instance.pk and instance.captions) and not self.has_error("captions"):
             self.add_error("captions", _("Add a captions file (WebVTT) with the video, so everyone can follow it."))
+        why_not = Resource.why_not_published(
+            kind=data.get("kind"), published=bool(data.get("published")), url=data.get("url") or "", has_file=has_video
+        )
+        if why_not and not self.has_error("url") and not self.has_error("video"):
+            self.add_error("url", why_not)
         return data
 
     def clean_url(self):

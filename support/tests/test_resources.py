@@ -31,7 +31,7 @@ def test_resources_are_grouped_by_stage_in_journey_order(client, mentee):
         assert guide in first
     assert "Keeping momentum" in titles(by_stage["Progression"])
     assert "Ending well" in titles(by_stage["Journey completion"])
-    assert "Video coming soon" in by_stage["Getting started"]
+    assert "Video coming soon" not in html  # a video with nothing to watch is a draft, never shown
 
 
 def test_resources_tab_is_highlighted(client, mentee):
@@ -88,8 +88,11 @@ def test_guide_page_shows_the_guide(client):
     assert html.count("<p>") >= 3  # paragraphs, not one block of text
 
 
-def test_video_without_a_link_says_coming_soon(client):
+def test_a_draft_video_without_a_link_says_coming_soon_to_staff_only(client, staff, mentee):
     video = Resource.objects.filter(kind=Resource.Kind.VIDEO, url="").first()
+    client.force_login(mentee)
+    assert client.get(reverse("resource", args=[video.pk])).status_code == 404
+    client.force_login(staff)
 
     html = client.get(reverse("resource", args=[video.pk])).content.decode()
 
@@ -127,3 +130,37 @@ def test_resources_page_query_count_does_not_grow(client, django_assert_max_num_
         response = client.get(reverse("resources"))
 
     assert "Extra 19" in response.content.decode()
+
+
+def test_no_video_without_a_link_or_file_is_published():
+    """The starter set's video placeholders are drafts until staff give them a link or a file."""
+    nothing = Resource.objects.filter(kind=Resource.Kind.VIDEO, url="", video="")
+    assert nothing.exists() and not nothing.filter(published=True).exists()
+
+
+def test_the_admin_refuses_to_publish_a_video_without_a_link_or_file(admin_client):
+    video = Resource.objects.filter(kind=Resource.Kind.VIDEO, url="", video="").first()
+    change = reverse("admin:support_resource_change", args=[video.pk])
+    data = {
+        "title": video.title,
+        "kind": "video",
+        "stage": video.stage,
+        "summary": video.summary,
+        "body": "",
+        "url": "",
+        "position": video.position,
+        "published": "on",
+    }
+    response = admin_client.post(change, data)
+    assert response.status_code == 200 and "Give the video&#x27;s link or upload a file" in response.content.decode()
+    changelist = reverse("admin:support_resource_changelist")
+    rows = list(Resource.objects.order_by("stage", "position", "pk"))
+    form = {"form-TOTAL_FORMS": len(rows), "form-INITIAL_FORMS": len(rows), "_save": "Save"}
+    for i, row in enumerate(rows):
+        form |= {f"form-{i}-id": row.pk, f"form-{i}-position": row.position}
+        if row.published or row.pk == video.pk:
+            form[f"form-{i}-published"] = "on"
+    response = admin_client.post(changelist, form)
+    assert response.status_code == 200 and "Give the video&#x27;s link or upload a file" in response.content.decode()
+    video.refresh_from_db()
+    assert not video.published

@@ -173,3 +173,45 @@ def test_deleting_a_resource_deletes_its_files(manager_client, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         manager_client.post(reverse("staff_content_resource_delete", args=[resource.pk]))
     assert not any(STORAGE.exists(n) for n in names)
+
+
+def test_a_published_video_needs_its_link_or_a_file(manager_client):
+    """Nothing to watch is not published: the form says so on the Link field and saves nothing."""
+    response = manager_client.post(reverse("staff_content_resource_new"), _form(published="on"))
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="id_url_error"' in html
+    assert "Give the video&#x27;s link or upload a file" in html
+    assert not Resource.objects.filter(title="Welcome film").exists()
+
+
+def test_a_draft_video_may_wait_for_its_link_or_file(manager_client):
+    response = manager_client.post(reverse("staff_content_resource_new"), _form())
+    assert response.status_code == 302
+    resource = Resource.objects.get(title="Welcome film")
+    assert not resource.published and not resource.url and not resource.video
+    # Publishing it later still needs the link (or a file).
+    response = manager_client.post(reverse("staff_content_resource_edit", args=[resource.pk]), _form(published="on"))
+    assert 'id="id_url_error"' in response.content.decode()
+    resource.refresh_from_db()
+    assert not resource.published
+    response = manager_client.post(
+        reverse("staff_content_resource_edit", args=[resource.pk]),
+        _form(published="on", url="https://video.example.org/watch/1"),
+    )
+    assert response.status_code == 302
+    resource.refresh_from_db()
+    assert resource.published
+
+
+def test_removing_the_only_video_of_a_published_resource_is_refused(manager_client):
+    manager_client.post(
+        reverse("staff_content_resource_new"),
+        _form(published="on", video=upload("film.mp4", MP4), captions=upload("film.vtt", VTT)),
+    )
+    resource = Resource.objects.get(title="Welcome film")
+    response = manager_client.post(
+        reverse("staff_content_resource_edit", args=[resource.pk]), _form(published="on", remove_video="on")
+    )
+    assert 'id="id_url_error"' in response.content.decode()
+    resource.refresh_from_db()
+    assert resource.video and resource.published
