@@ -3,7 +3,8 @@
 ``manage.py runplatform`` (``make run``) selects :class:`DevMailBackend` when DEBUG is on and
 EMAIL_BACKEND is not set: the worker (or any process) writes each message as one JSON file
 under ``DEVMAIL_DIR`` (default ``VAR_DIR/devmail``), and ``/dev/emails/`` lists them, newest
-first, with their text (links clickable) and their HTML as the recipient would see it. The
+first, with their addresses (From, To, Cc, Bcc, Reply-To), extra headers, text (links
+clickable) and their HTML as the recipient would see it. The
 pages exist only with DEBUG on: ``project/urls.py`` includes them only then, and the views
 answer 404 otherwise. Anyone who can reach a DEBUG server may read them, as they could read
 the worker's log.
@@ -61,16 +62,22 @@ class DevMailBackend(BaseEmailBackend):
         if getattr(message, "content_subtype", "plain") == "html":
             html, text = message.body, ""
         now = timezone.now()
+        headers = message.extra_headers or {}
+        # Reply-To as the message sent says it (EmailMessage.message()): a header named exactly
+        # "Reply-To" wins over ``reply_to``; other spellings of that header are not sent at all.
+        reply_to = [str(headers["Reply-To"])] if "Reply-To" in headers else [str(a) for a in message.reply_to]
         return {
             "id": f"{time.time_ns():020d}-{uuid.uuid4().hex}",
             "sent_at": now.isoformat(),
             "from": message.from_email,
             "to": list(message.to),
             "cc": list(message.cc),
+            "bcc": list(message.bcc),
+            "reply_to": reply_to,
             "subject": str(message.subject),
             "text": text,
             "html": html,
-            "headers": {k: str(v) for k, v in (message.extra_headers or {}).items()},
+            "headers": {k: str(v) for k, v in headers.items() if k.lower() != "reply-to"},
             "attachments": [a[0] if isinstance(a, tuple) else a.get_filename() for a in message.attachments],
         }
 

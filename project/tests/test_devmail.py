@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from html import unescape
 
@@ -92,3 +93,58 @@ def test_without_debug_there_is_no_page(client, mail_dir, settings):
     assert client.get("/dev/emails/").status_code == 404
     with pytest.raises(devmail.Http404):
         devmail.inbox(None)
+
+
+def test_reply_to_cc_and_bcc_are_recorded_and_shown(client, mail_dir, debug_urls):
+    """The programme's reply-to setting can be checked here, as can copies to others."""
+    message = EmailMultiAlternatives(
+        "Your answer",
+        "Thanks.",
+        "mentoring@localhost",
+        ["ada@example.com"],
+        cc=["coordinator@example.com"],
+        bcc=["archive@example.com"],
+        reply_to=["help@programme.example.org"],
+        connection=get_connection(BACKEND),
+    )
+    assert message.send() == 1
+    [record] = devmail.sent_messages()
+    assert record["reply_to"] == ["help@programme.example.org"]
+    assert record["cc"] == ["coordinator@example.com"] and record["bcc"] == ["archive@example.com"]
+    detail = client.get(f"/dev/emails/{record['id']}/").content.decode()
+    for name, value in (
+        ("Reply-To", "help@programme.example.org"),
+        ("Cc", "coordinator@example.com"),
+        ("Bcc", "archive@example.com"),
+    ):
+        assert re.search(rf"<dt>{name}</dt>\s*<dd>{re.escape(value)}</dd>", detail), name
+
+
+def test_a_reply_to_header_is_shown_once_as_the_recipient_gets_it(client, mail_dir, debug_urls):
+    """A Reply-To given as a header wins over ``reply_to`` (as in the message sent): one line, its value."""
+    message = EmailMultiAlternatives(
+        "Header",
+        "Hi.",
+        "mentoring@localhost",
+        ["ada@example.com"],
+        reply_to=["ignored@example.org"],
+        headers={"Reply-To": "replies@example.org", "X-Mentoring-Event": "invitation"},
+        connection=get_connection(BACKEND),
+    )
+    message.send()
+    assert "Reply-To: replies@example.org" in message.message().as_string()
+    [record] = devmail.sent_messages()
+    detail = client.get(f"/dev/emails/{record['id']}/").content.decode()
+    assert detail.count("<dt>Reply-To</dt>") == 1 and "ignored@example.org" not in detail
+    assert re.search(r"<dt>Reply-To</dt>\s*<dd>replies@example.org</dd>", detail)
+    assert re.search(r"<dt>X-Mentoring-Event</dt>\s*<dd>invitation</dd>", detail)
+
+
+def test_a_message_recorded_before_reply_to_was_kept_still_shows(client, mail_dir, debug_urls):
+    send("Old", "Hello.")
+    [path] = mail_dir.glob("*.json")
+    record = json.loads(path.read_text())
+    del record["reply_to"], record["bcc"]
+    path.write_text(json.dumps(record))
+    detail = client.get(f"/dev/emails/{record['id']}/")
+    assert detail.status_code == 200 and "<dt>Reply-To</dt>" not in detail.content.decode()
