@@ -46,7 +46,7 @@ def test_worksheet_comments_pdfs_concern_and_confirmations(new_page, visit, chec
         duration_minutes=90,
         send_details=False,
     )
-    meetings.record_meeting_outcome(started, mentor, held=True)  # what the CPD pack and the hours count
+    meetings.record_meeting_outcome(started, mentor, held=True)  # held (past, it would count unrecorded too)
     goal(rel, mentee, "Grow my network")
 
     # 1. The mentee fills in the SWOT from Goals, then changes it: two versions.

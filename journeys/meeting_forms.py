@@ -33,6 +33,10 @@ class MeetingOutcomeForm(forms.Form):
         label=_("Did this meeting take place?"),
         choices=[(MeetingOutcome.HELD, _("Yes, we met")), (MeetingOutcome.NOT_HELD, _("No, it did not happen"))],
         widget=forms.RadioSelect,
+        help_text=_(
+            "Until one of you says it did not happen, a meeting whose time has passed counts as held, "
+            "in your CPD record and the programme's figures."
+        ),
         error_messages={"required": _("Choose whether the meeting took place.")},
     )
 

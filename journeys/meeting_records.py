@@ -1,12 +1,9 @@
-"""Reads about meetings: which took place, which were held, for how long, and the calendar feed.
+"""Reads about meetings: where each stands, the first meeting still to come, and the calendar feed.
 
-One home for the questions the stages, reminders, staff reports and the CPD record ask:
-
-- a meeting **took place** once either person marked it held, or once its start time has passed
-  and nobody marked it as not having happened (``journeys.rules.took_place_q``): the first
-  conversation cannot be marked completed before that, and the "set a goal" reminder waits for it;
-- a meeting was **held** when one of the two marked it so (``meetings_held``): the figures that
-  count meetings (staff reports, the CPD record, hours given) count these only.
+Which meetings count as held (took place) is one rule, ``journeys.rules.held_q``: not cancelled,
+nobody said it did not happen, and marked held or its start time has passed. The first
+conversation cannot be marked completed before one has, the "set a goal" reminder waits for one,
+and staff reports, the CPD record and a mentor's hours count them (``journeys.selectors.held``).
 
 The calendar feed's address is found here too (``access_calendar_feed``): 404 for anything but the
 current key and secret of an open account.
@@ -17,7 +14,7 @@ from __future__ import annotations
 import hmac
 from datetime import datetime
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -25,42 +22,10 @@ from . import rules
 from .models import CalendarFeed, Meeting, MeetingOutcome, Relationship
 
 
-def held_q(prefix: str = "") -> Q:
-    """Meetings marked held (and not cancelled), as a filter (``prefix``: the path to the meeting)."""
-    return Q(**{f"{prefix}cancelled_at__isnull": True, f"{prefix}outcome": MeetingOutcome.HELD})
-
-
-def meetings_held(relationship: Relationship) -> QuerySet[Meeting]:
-    """The relationship's meetings marked held, oldest first: what reports and the CPD record count."""
-    return relationship.meetings.filter(held_q()).order_by("starts_at", "pk")
-
-
-def minutes_of(meetings: QuerySet[Meeting]) -> int:
-    return meetings.aggregate(total=Sum("duration_minutes"))["total"] or 0
-
-
-def hours_held(relationship: Relationship) -> float:
-    """Total time of the meetings held, in hours (e.g. 2.5)."""
-    return round(minutes_of(meetings_held(relationship)) / 60, 2)
-
-
-def mentor_meetings_held(mentor) -> QuerySet[Meeting]:
-    """Every meeting held in any relationship where ``mentor`` is the mentor (the hours they gave)."""
-    return Meeting.objects.filter(held_q(), relationship__mentor=mentor).order_by("starts_at", "pk")
-
-
-def mentor_hours_held(mentor) -> float:
-    return round(minutes_of(mentor_meetings_held(mentor)) / 60, 2)
-
-
-def took_place(relationship: Relationship, now: datetime | None = None) -> QuerySet[Meeting]:
-    return relationship.meetings.filter(rules.took_place_q(now or timezone.now()))
-
-
 def first_meeting_still_to_come(relationship: Relationship, now: datetime | None = None) -> Meeting | None:
-    """While no meeting has taken place: the next one planned (the first conversation), else None."""
+    """While no meeting has been held (``rules.held_q``): the next one planned (the first conversation), else None."""
     now = now or timezone.now()
-    if took_place(relationship, now).exists():
+    if relationship.meetings.filter(rules.held_q(now)).exists():
         return None
     return (
         relationship.meetings.filter(cancelled_at__isnull=True, starts_at__gt=now)
@@ -75,7 +40,7 @@ class Status:
 
     CANCELLED = "cancelled"
     UPCOMING = "upcoming"  # its start time has not come: nothing to record yet
-    TO_RECORD = "to_record"  # started, and nobody has said whether it took place
+    TO_RECORD = "to_record"  # started, and nobody has said whether it took place (it counts as held)
     HELD = "held"
     NOT_HELD = "not_held"
 

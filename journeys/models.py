@@ -173,7 +173,7 @@ class Relationship(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.FIRST_CONVERSATION,
         target=State.PROGRESSION,
-        conditions=[rules.has_goal, rules.first_meeting_took_place],
+        conditions=[rules.has_goal, rules.first_meeting_held],
     )
     def complete_first_conversation(self):
         pass
@@ -328,8 +328,8 @@ class Meeting(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     sequence = models.PositiveIntegerField(default=0)
     uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
-    # After its start time either person says whether it took place (journeys.services.meetings):
-    # what stages, reports and the CPD record count (journeys.meeting_records.meetings_held).
+    # After its start time either person may say whether it took place (journeys.services.meetings).
+    # Unsaid, a meeting whose time has passed counts as held: the one rule is journeys.rules.held_q.
     outcome = models.CharField(max_length=10, choices=MeetingOutcome.choices, blank=True, default="")
     outcome_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -344,10 +344,6 @@ class Meeting(models.Model):
     @property
     def has_started(self) -> bool:
         return self.starts_at <= timezone.now()
-
-    @property
-    def was_held(self) -> bool:
-        return self.outcome == MeetingOutcome.HELD and not self.cancelled_at
 
     @property
     def ends_at(self):

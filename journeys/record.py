@@ -1,8 +1,8 @@
 """What goes into a person's CPD evidence pack and a mentor's hours (reads only; the PDFs are in
 ``journeys.pdf``).
 
-The pack is one person's record of one relationship: its dates, the meetings held (the one rule
-in ``selectors.held``), the goals set and completed with their milestones and outcomes, and the
+The pack is one person's record of one relationship: its dates, the meetings held (the one rule,
+``journeys.rules.held_q``, read through ``selectors.held``), the goals set and completed with their milestones and outcomes, and the
 person's own reflections: the reviews and outcomes they wrote on goals, and the feedback they
 gave. Never the other person's feedback, which stays private (``selectors.visible_feedback``).
 """

@@ -222,20 +222,25 @@ def has_meeting(relationship) -> bool:
     return relationship.meetings.filter(cancelled_at__isnull=True).exists()
 
 
-# A meeting "took place" once either person marked it held, or once its start time has passed
-# and nobody marked it as not having happened (journeys.meeting_records; the meetings *held*
-# that reports and the CPD record count are the ones marked held).
+# -- meetings held ------------------------------------------------------------------------
+# The one rule for a meeting that counts as held (that "took place"): it was not cancelled, neither
+# person said it did not happen, and one of them marked it held or its start time has passed. A
+# meeting is taken to have happened unless someone says otherwise: pairs often never record their
+# meetings, and "No, it did not happen" (journeys.services.meetings) is there for the ones that did
+# not. Everything that asks counts with it: the first conversation's guard below, the "set a goal"
+# reminder, staff reports and dashboard, the CPD record and a mentor's hours
+# (journeys.selectors.held).
 
 
-def took_place_q(now, prefix: str = "") -> Q:
-    """``meeting_took_place`` as a filter on ``Meeting`` (``prefix``: the path to it, e.g. "meetings__")."""
+def held_q(now: datetime, prefix: str = "") -> Q:
+    """``meeting_held`` as a filter on ``Meeting`` (``prefix``: the path to it, e.g. "meetings__")."""
     # (No negation: across a relation, ~Q would ask about *every* meeting, not the one that matched.)
     return Q(**{f"{prefix}cancelled_at__isnull": True}) & (
         Q(**{f"{prefix}outcome": "held"}) | Q(**{f"{prefix}starts_at__lte": now, f"{prefix}outcome": ""})
     )
 
 
-def meeting_took_place(meeting, now) -> bool:
+def meeting_held(meeting, now: datetime) -> bool:
     if meeting.cancelled_at:
         return False
     return meeting.outcome == "held" or (meeting.starts_at <= now and meeting.outcome == "")
@@ -247,8 +252,8 @@ def meeting_took_place(meeting, now) -> bool:
         "If you met earlier than planned, say so on this page."
     )
 )
-def first_meeting_took_place(relationship) -> bool:
-    return relationship.meetings.filter(took_place_q(timezone.now())).exists()
+def first_meeting_held(relationship) -> bool:
+    return relationship.meetings.filter(held_q(timezone.now())).exists()
 
 
 @guard(gettext_lazy("Set at least one SMART goal before completing the first conversation."))

@@ -3,12 +3,14 @@ that takes the user and answers 404 for anything they may not see."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
-from . import meeting_records, rules, worksheets
+from . import rules, worksheets
 from .models import (
     Attachment,
     Conversation,
@@ -195,14 +197,13 @@ def worksheet_comments(sheet: Worksheet | None) -> list[WorksheetComment]:
 # -- meetings held (the CPD record) ----------------------------------------------------
 
 
-def held(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
-    """The one rule for a meeting that counts as held: one of the two marked it held after its start
-    time, and it was not cancelled (``journeys.meeting_records.held_q``; a meeting whose time has
-    passed but nobody recorded does not count yet).
+def held(meetings: QuerySet[Meeting], now: datetime | None = None) -> QuerySet[Meeting]:
+    """The meetings that count as held: the one rule, ``journeys.rules.held_q`` (not cancelled, nobody
+    said it did not happen, and marked held or its start time has passed).
 
     The CPD record and the mentor's hours count these (``meetings_held``, ``meetings_held_as_mentor``).
     """
-    return meetings.filter(meeting_records.held_q())
+    return meetings.filter(rules.held_q(now or timezone.now()))
 
 
 def meetings_held(relationship: Relationship) -> QuerySet[Meeting]:

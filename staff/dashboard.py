@@ -172,7 +172,7 @@ def funnel(period: Period, now: datetime) -> Chart:
         ("profile", _("Profile complete"), Exists(Profile.objects.filter(user=person, completed_at__isnull=False))),
         ("requested", _("Request sent"), Exists(Relationship.objects.filter(mentee=person))),
         ("matched", _("Matched"), Exists(theirs.filter(matched_at__isnull=False))),
-        ("met", _("First meeting held"), Exists(Meeting.objects.filter(via, rules.took_place_q(now)))),
+        ("met", _("First meeting held"), Exists(Meeting.objects.filter(via, rules.held_q(now)))),
         ("goals", _("Goals set"), Exists(Goal.objects.filter(via))),
         ("completed", _("Completed"), Exists(theirs.filter(state__in=STAGES_DONE_STATES))),
         ("feedback", _("Feedback given"), Exists(Feedback.objects.filter(author=person))),

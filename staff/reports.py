@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from journeys import meeting_records, rules
+from journeys import rules
 from journeys.models import Feedback, Meeting, Relationship, State, StateChange
 from people import rules as people_rules
 from people.models import Profile
@@ -166,8 +166,8 @@ def _request_figures(in_period) -> dict:
 
 
 def _meeting_figures(in_period) -> dict:
-    """Meetings held in the period (marked held by the pair: journeys.meeting_records) and their hours."""
-    held = Meeting.objects.filter(meeting_records.held_q(), in_period("starts_at"))
+    """Meetings held in the period (the one rule: journeys.rules.held_q) and their hours."""
+    held = Meeting.objects.filter(rules.held_q(timezone.now()), in_period("starts_at"))
     figures = held.aggregate(n=Count("pk"), minutes=Sum("duration_minutes"))
     return {"meetings_held": figures["n"], "hours_held": round((figures["minutes"] or 0) / 60, 1)}
 
@@ -222,14 +222,15 @@ CSV_HEADER = [
 
 def relationship_rows():
     """One row per relationship, no names or addresses: for the programme's own reporting."""
+    now = timezone.now()
     rows = (
         Relationship.objects.select_related("area")
         .annotate(
             n_meetings=Count("meetings", filter=Q(meetings__cancelled_at__isnull=True), distinct=True),
-            n_held=Count("meetings", filter=meeting_records.held_q("meetings__"), distinct=True),
+            n_held=Count("meetings", filter=rules.held_q(now, "meetings__"), distinct=True),
             # (a subquery: a Sum over the meetings join would be counted again for every goal)
             minutes_held=Subquery(
-                Meeting.objects.filter(meeting_records.held_q(), relationship=OuterRef("pk"))
+                Meeting.objects.filter(rules.held_q(now), relationship=OuterRef("pk"))
                 .order_by()
                 .values("relationship")
                 .annotate(total=Sum("duration_minutes"))

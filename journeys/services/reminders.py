@@ -167,7 +167,7 @@ def _remind_goal(goal: Goal, what: str) -> bool:
 def _remind_to_set_a_goal(now) -> int:
     """The mentee, once, when the first conversation has taken place and no goal is written yet."""
     no_goal = (
-        Relationship.objects.filter(rules.took_place_q(now, prefix="meetings__"), state=State.FIRST_CONVERSATION)
+        Relationship.objects.filter(rules.held_q(now, prefix="meetings__"), state=State.FIRST_CONVERSATION)
         .exclude(goals__isnull=False)
         .select_related("mentee", "mentor")
         .distinct()

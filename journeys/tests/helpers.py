@@ -46,7 +46,7 @@ def goal(rel, user, label="Grow my network"):
 
 
 def first_meeting_over(rel, hours=2):
-    """As if the time of the first meeting had come and gone (it takes place: journeys.rules.took_place_q)."""
+    """As if the time of the first meeting had come and gone (it is held: journeys.rules.held_q)."""
     rel.meetings.filter(cancelled_at__isnull=True).update(starts_at=timezone.now() - dt.timedelta(hours=hours))
 
 

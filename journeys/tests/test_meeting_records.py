@@ -1,5 +1,5 @@
 """After a meeting: notes private to the two, held or did not happen, the first meeting held earlier
-than planned, and what stages, reminders and reports count (journeys.meeting_records)."""
+than planned, and what stages, reminders and reports count as held (the one rule: journeys.rules.held_q)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from journeys import meeting_records
+from journeys import meeting_records, record, rules, selectors
 from journeys.models import MeetingNote, MeetingOutcome, State, StateChange
 from journeys.services import activity, meetings, relationships
 from journeys.services.base import Refused
@@ -113,27 +113,30 @@ def test_held_or_not_is_recorded_by_either_person_and_in_the_history(rel, mentee
 
 
 def test_what_counts_as_held_and_the_hours(rel, mentee, mentor):
+    """The one rule (journeys.rules.held_q): held once its start time has passed, unless cancelled or said
+    not to have happened; marking it held counts it whatever its time."""
     first = past(rel.meetings.get(), hours=48)
     second = past(meet(rel, mentee, title="Second"), hours=24)
     second.duration_minutes = 90
     second.save()
-    third = past(meet(rel, mentor, title="Third"), hours=3)  # not recorded yet: not counted
-    meet(rel, mentee, title="Next", days=5)
-    assert list(meeting_records.meetings_held(rel)) == []
+    third = past(meet(rel, mentor, title="Third"), hours=3)
+    meet(rel, mentee, title="Next", days=5)  # still to come: not counted
+    assert list(selectors.meetings_held(rel)) == [first, second, third]  # nobody recorded them: they count
     meetings.record_meeting_outcome(first, mentee, held=True)
-    meetings.record_meeting_outcome(second, mentor, held=True)
-    meetings.record_meeting_outcome(third, mentor, held=False)
-    assert list(meeting_records.meetings_held(rel)) == [first, second]
-    assert meeting_records.hours_held(rel) == 2.5
+    meetings.record_meeting_outcome(third, mentor, held=False)  # did not happen: no longer counted
+    assert list(selectors.meetings_held(rel)) == [first, second]
+    assert [rules.meeting_held(m, timezone.now()) for m in (first, second)] == [True, True]
+    third.refresh_from_db()
+    assert not rules.meeting_held(third, timezone.now())
+    assert record.cpd_record(mentee, rel).total_minutes == 150
     # The mentor's hours across all their mentees.
     second_mentee = make_mentee(email="second@example.com")
     other = walk_to(send(second_mentee, mentor), second_mentee, mentor, "arranging")
-    extra = past(meet(other, second_mentee, title="Hello"), hours=1)
-    meetings.record_meeting_outcome(extra, second_mentee, held=True)
-    assert meeting_records.mentor_hours_held(mentor) == 3.5
-    # A held meeting cancelled afterwards no longer counts.
+    past(meet(other, second_mentee, title="Hello"), hours=1)
+    assert record.mentoring_hours(mentor).total_minutes == 210
+    # A meeting cancelled afterwards no longer counts, held or not.
     activity.cancel_meeting(second, mentee)
-    assert meeting_records.hours_held(rel) == 1.0
+    assert record.cpd_record(mentee, rel).total_minutes == 60
 
 
 def test_a_held_meeting_moved_to_a_later_date_is_to_be_recorded_again(rel, mentee):
@@ -341,3 +344,20 @@ def test_the_faq_migration_keeps_an_answer_staff_have_edited():
     migration.seed(apps, None)
     assert FAQ.objects.get(question=migration.QUESTION).answer == "Our own words."
     assert FAQ.objects.filter(question=migration.CALENDAR_QUESTION).count() == 1
+
+
+def test_the_rule_in_python_and_in_the_database_agree(rel, mentee, mentor):
+    """``rules.meeting_held`` (one meeting) and ``rules.held_q`` (a filter) say the same of every case."""
+    future = rel.meetings.get()  # still to come
+    unrecorded = past(meet(rel, mentee, title="Unrecorded"))
+    held = past(meet(rel, mentee, title="Held"))
+    meetings.record_meeting_outcome(held, mentor, held=True)
+    missed = past(meet(rel, mentee, title="Missed"))
+    meetings.record_meeting_outcome(missed, mentor, held=False)
+    cancelled = past(meet(rel, mentee, title="Cancelled"))
+    activity.cancel_meeting(cancelled, mentee)
+    now = timezone.now()
+    in_python = {m.title for m in rel.meetings.all() if rules.meeting_held(m, now)}
+    in_sql = set(rel.meetings.filter(rules.held_q(now)).values_list("title", flat=True))
+    assert in_python == in_sql == {unrecorded.title, held.title}
+    assert future.title not in in_sql and missed.title not in in_sql

@@ -52,7 +52,7 @@ def journey(mentee, mentor):
     meeting(rel, mentee, days_ago=20, minutes=60, title="Getting to know each other")
     meeting(rel, mentor, days_ago=10, minutes=90, title="Networking plan")
     meeting(rel, mentee, days_ago=5, minutes=30, title="Called off", cancelled=True)
-    # Started 10 minutes ago, not recorded yet; and one recorded as not having happened.
+    # Started 10 minutes ago, not recorded (it counts); and one recorded as not having happened.
     meeting(rel, mentee, days_ago=10 / (24 * 60), minutes=60, title="Going on now", recorded=False)
     missed = meeting(rel, mentor, days_ago=7, minutes=60, title="Missed", recorded=False)
     meetings.record_meeting_outcome(missed, mentee, held=False)
@@ -73,9 +73,9 @@ def journey(mentee, mentor):
     return rel
 
 
-def test_a_meeting_is_held_when_one_of_the_two_recorded_it_so_and_it_was_not_cancelled(journey):
+def test_a_meeting_is_held_once_its_time_has_passed_unless_cancelled_or_said_not_to_have_happened(journey):
     held = [m.title for m in selectors.meetings_held(journey)]
-    assert held == ["Getting to know each other", "Networking plan"]
+    assert held == ["Getting to know each other", "Networking plan", "Going on now"]
 
 
 def test_the_mentee_cpd_pack(client, journey, mentee):
@@ -89,12 +89,12 @@ def test_the_mentee_cpd_pack(client, journey, mentee):
     today = timezone.localdate()
     assert f"Requested: {today:%-d %B %Y}" in text and f"Matched: {today:%-d %B %Y}" in text
     assert "Ended:" in text and "(Completed)" in text
-    # Meetings held: two, 2 hours 30 minutes; not the cancelled one, the one going on (not recorded yet),
-    # the one that did not happen, the future one.
-    assert "Getting to know each other" in text and "Networking plan" in text
-    assert "Called off" not in text and "Going on now" not in text and "First conversation" not in text
+    # Meetings held: three, 3 hours 30 minutes, the one going on (started, nobody said it did not happen)
+    # among them; not the cancelled one, the one that did not happen, the future one.
+    assert "Getting to know each other" in text and "Networking plan" in text and "Going on now" in text
+    assert "Called off" not in text and "First conversation" not in text
     assert "Missed" not in text
-    assert "Meetings held: 2. Total time: 2 hours 30 minutes (2.50 hours)." in text
+    assert "Meetings held: 3. Total time: 3 hours 30 minutes (3.50 hours)." in text
     assert "1 hour 30 minutes" in text
     # Goals set and completed, with milestones and outcomes.
     assert "Goals set: 2. Completed: 1." in text
@@ -111,7 +111,7 @@ def test_the_mentor_cpd_pack_has_their_own_reflections_only(client, journey, men
     login(client, mentor)
     text = pdf_text(client.get(reverse("cpd_pdf", args=[journey.pk])).content)
     assert "Alice Kember, as mentor of John Smith" in text
-    assert "Meetings held: 2. Total time: 2 hours 30 minutes (2.50 hours)." in text
+    assert "Meetings held: 3. Total time: 3 hours 30 minutes (3.50 hours)." in text
     assert "John is too modest about his progress" in text and "rated 3 out of 5" in text
     assert "I find cold introductions hard" not in text and "changed how I network" not in text
 
@@ -130,7 +130,7 @@ def test_a_mentor_gets_the_hours_given_across_all_their_mentees(client, journey,
 
     hours = record.mentoring_hours(mentor)
     assert [(r.relationship.mentee.display_name, r.meetings, r.minutes) for r in hours.rows] == [
-        ("John Smith", 2, 150),
+        ("John Smith", 3, 210),
         ("Priya Shah", 1, 45),
     ]
     login(client, mentor)
@@ -138,7 +138,7 @@ def test_a_mentor_gets_the_hours_given_across_all_their_mentees(client, journey,
     text = pdf_text(resp.content)
     assert "CPD evidence: mentoring hours" in text and "Alice Kember, as a mentor" in text
     assert "John Smith" in text and "Priya Shah" in text
-    assert "In all: 3 meetings held with 2 mentees, 3 hours 15 minutes (3.25 hours)." in text
+    assert "In all: 4 meetings held with 2 mentees, 4 hours 15 minutes (4.25 hours)." in text
     assert "Omar Other" not in text
 
 
@@ -175,3 +175,25 @@ def test_the_pages_offer_the_downloads(client, journey, mentee, mentor):
     client.logout()
     login(client, mentor)
     assert reverse("mentoring_hours_pdf") in client.get(reverse("relationships")).content.decode()
+
+
+def test_the_pack_counts_past_meetings_nobody_recorded(client, mentee, mentor):
+    """The one rule (``journeys.rules.held_q``): a meeting whose time has passed counts as held unless it
+    was cancelled or one of the two said it did not happen; nobody has to mark it held first."""
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "first_conversation")  # its first meeting is in 7 days
+    meeting(rel, mentee, days_ago=14, minutes=60, title="Kick-off", recorded=False)
+    meeting(rel, mentor, days_ago=7, minutes=45, title="Follow-up", recorded=False)
+    meeting(rel, mentee, days_ago=5, minutes=30, title="Called off", cancelled=True)
+    missed = meeting(rel, mentor, days_ago=3, minutes=60, title="Missed", recorded=False)
+    meetings.record_meeting_outcome(missed, mentee, held=False)
+    assert [m.title for m in selectors.meetings_held(rel)] == ["Kick-off", "Follow-up"]
+    for person in (mentee, mentor):
+        login(client, person)
+        text = pdf_text(client.get(reverse("cpd_pdf", args=[rel.pk])).content)
+        assert "Meetings held: 2. Total time: 1 hour 45 minutes (1.75 hours)." in text
+        assert "Kick-off" in text and "Follow-up" in text
+        assert "Called off" not in text and "Missed" not in text  # (the first meeting, still to come, is not either)
+        client.logout()
+    login(client, mentor)
+    text = pdf_text(client.get(reverse("mentoring_hours_pdf")).content)
+    assert "In all: 2 meetings held with 1 mentees, 1 hour 45 minutes (1.75 hours)." in text

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from journeys.models import Meeting
 from journeys.services import meetings, relationships
 from journeys.tests.helpers import goal, meet, send, walk_to
 from people.tests.factories import make_mentee
@@ -80,8 +81,26 @@ def test_the_export_lists_relationships_without_names_or_addresses(client, progr
     done = next(r for r in rows[1:] if r[0] == str(programme["done"].pk))
     assert done[1] == "'=HYPERLINK(1)"  # no formula reaches a spreadsheet
     assert done[2] == "Completed" and done[11:] == ["5", "4"]
-    # Meetings: arranged (not cancelled), held (marked so by the pair: not the one that did not happen)
+    # Meetings: arranged (not cancelled), held (journeys.rules.held_q: not the one that did not happen)
     # and the hours held; the relationship's two goals do not count them twice.
     assert done[6:9] == ["2", "1", "1.0"]
     for secret in (mentee.email, mentor.email, mentee.last_name, mentor.last_name):
         assert secret not in body
+
+
+def test_a_past_meeting_nobody_recorded_counts_as_held(programme, mentee, client, staff):
+    """The one rule (journeys.rules.held_q), as the CPD record counts: its time has passed, it was not
+    cancelled and nobody said it did not happen."""
+    done = programme["done"]
+    Meeting.objects.create(
+        relationship=done,
+        organiser=mentee,
+        title="Unrecorded",
+        starts_at=timezone.now() - timedelta(days=2),
+        duration_minutes=60,
+    )
+    report = reports.build("30")
+    assert (report.meetings_held, report.hours_held) == (2, 2.0)
+    client.force_login(staff)
+    rows = list(csv.reader(io.StringIO(b"".join(client.get(reverse("staff_reports_csv")).streaming_content).decode())))
+    assert next(r for r in rows[1:] if r[0] == str(done.pk))[6:9] == ["3", "2", "2.0"]
