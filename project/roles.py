@@ -22,9 +22,10 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from .errors import Denied
 
 MANAGERS = "Programme managers"
 SUPPORT = "Support staff"
@@ -100,9 +101,9 @@ def staff_required(view: Callable | None = None, *, perm: str | None = None):
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not is_staff(user):
-                raise PermissionDenied(_("This page is for the programme team only."))
+                raise Denied(_("This page is for the programme team only."))
             if perm and not user.has_perm(perm):
-                raise PermissionDenied(_("This page is for programme managers only."))
+                raise Denied(_("This page is for programme managers only."))
             return view(request, *args, **kwargs)
 
         return wrapped

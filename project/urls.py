@@ -28,6 +28,8 @@ urlpatterns = [
     path("", include("staff.identity.urls")),
 ]
 
+handler403 = "project.errors.permission_denied"  # a reason only when one was written for the person
+
 # Development only: the emails sent, readable in the browser (project/devmail.py).
 if settings.DEBUG:
     urlpatterns.insert(0, path("dev/emails/", include("project.devmail")))

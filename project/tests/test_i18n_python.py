@@ -58,6 +58,7 @@ SKIPPED_MODULES = {
 SHOWN_ARGUMENTS = {
     "Refused": (0, "message"),
     "RateLimited": (0, "message"),
+    "Denied": (0, "reason"),  # project.errors: the 403 page's one sentence
     "ValidationError": (0, "message"),
     "guard": (0, "refusal"),
     "add_error": (1, "error"),
