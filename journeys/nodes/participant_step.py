@@ -16,15 +16,25 @@ timer); a step's timers are written here as two inserts for all of them, already
 the same moment viewflow's ``TimerActivation.activate`` would set. When the step is done they
 are cancelled together in one update, where viewflow re-reads and saves each one (four queries a
 timer): ``StepTimer``.
+
+Its page is served at ``<process>/<step>/<task>/execute/`` by ``step_view``, which checks what
+viewflow's own wrapper does not: that the task named in the URL is this step's, in that process.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import update_wrapper
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import path
 from django.utils.timezone import now
+from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.flow.nodes import TimerBoundary
@@ -55,6 +65,11 @@ class ParticipantStep(flow.View):
         """The step waits until ``deadline(activation)`` (a datetime) at most: then it stops waiting (its
         task is cancelled, with its other timers) and ``then`` runs; ``title`` is the diagram's."""
         return self.OnTimeout(deadline, then, interrupting=True, title=title)
+
+    @property
+    def view_path(self):
+        """viewflow's ``View.view_path`` (the same URL and name), served by ``step_view``."""
+        return path(f"<int:process_pk>/{self.name}/<int:task_pk>/execute/", step_view(self, self.view), name="execute")
 
     def _manager(self, user) -> bool:
         return bool(user and user.is_authenticated and self.flow_class.instance.has_manage_permission(user))
@@ -125,6 +140,44 @@ class ParticipantStep(flow.View):
             task.owner = owner
             task.status = STATUS.ASSIGNED
         return activation
+
+
+def step_view(node: ParticipantStep, page: Callable) -> Callable:
+    """viewflow's ``wrap_view`` (``viewflow.workflow.flow.utils``) for a participant's step: read the
+    task named in the URL (a POST under its process's lock, in a transaction), check that the person
+    may do it, start it and serve ``page`` with it in ``request.activation``.
+
+    viewflow checks only that the task is of the node's flow: the owner of any task got any other
+    step's page at that task's URL (the feedback form, "Reinstate your request", while the journey
+    waited on the first conversation), and a POST locked the URL's process, not the task's. Here the
+    task must be the node's own, in the URL's process, or the URL names no page (404, not a redirect
+    to the task's real page: no link of ours is built that way, and an address that serves some
+    other page than the one it names is one more way to be misled). The node is the task's row
+    read back (``flow_task``), so the check costs no query.
+    """
+    flow_class = node.flow_class
+
+    def view(request, *args, process_pk: int, task_pk: int, **kwargs):
+        def serve():
+            task = get_object_or_404(flow_class.task_class, pk=task_pk)
+            if task.flow_task is not node or task.process_id != process_pk:
+                raise Http404("No task of this step matches the given query.")
+            request.activation = node.activation_class(task)
+            if not node.can_execute(request.user, task):
+                raise PermissionDenied
+            request.activation.start(request)
+            return page(request, *args, process_pk=process_pk, task_pk=task_pk, **kwargs)
+
+        try:
+            if request.method == "POST":
+                with flow_class.lock(process_pk), transaction.atomic():
+                    return serve()
+            return serve()
+        except TransitionNotAllowed as e:
+            raise PermissionDenied(",".join(e.args)) from e
+
+    update_wrapper(view, page)
+    return view
 
 
 def scheduled_timers(timers: list[TimerBoundary], host_activation) -> list:
