@@ -28,18 +28,22 @@ from datetime import datetime, timedelta
 from functools import update_wrapper
 from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.timezone import now
+from django.utils.translation import gettext as _
 from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.flow.nodes import TimerBoundary
 from viewflow.workflow.nodes.boundary import TimerBoundaryActivation
 from viewflow.workflow.status import STATUS
+
+from project.errors import Denied
 
 from ..flows.held_rows import held
 from ..flows.timing import after_days, days_title
@@ -154,17 +158,23 @@ def step_view(node: ParticipantStep, page: Callable) -> Callable:
     to the task's real page: no link of ours is built that way, and an address that serves some
     other page than the one it names is one more way to be misled). The node is the task's row
     read back (``flow_task``), so the check costs no query.
+
+    Signed out, the person is sent to sign in and back (the address may be the owner's, from an
+    email); signed in, someone else's step is refused saying so (403).
     """
     flow_class = node.flow_class
 
     def view(request, *args, process_pk: int, task_pk: int, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+
         def serve():
             task = get_object_or_404(flow_class.task_class, pk=task_pk)
             if task.flow_task is not node or task.process_id != process_pk:
                 raise Http404("No task of this step matches the given query.")
-            request.activation = node.activation_class(task)
             if not node.can_execute(request.user, task):
-                raise PermissionDenied
+                raise Denied(_("This step is waiting on someone else, not on you."))
+            request.activation = node.activation_class(task)
             request.activation.start(request)
             return page(request, *args, process_pk=process_pk, task_pk=task_pk, **kwargs)
 

@@ -1,9 +1,13 @@
-"""A step's page is served at its own address only: ``<process>/<step>/<task>/execute/`` where the
-task is that step's, in that process (``journeys.nodes.participant_step.step_view``)."""
+"""A step's address (``journeys.nodes.participant_step.step_view``): its page is served only at its own
+address, ``<process>/<step>/<task>/execute/`` where the task is that step's, in that process; someone
+else's step says so."""
 
 from __future__ import annotations
 
+import html
+
 import pytest
+from django.urls import reverse
 from viewflow.workflow.models import Task
 
 from journeys.flows import onboarding
@@ -11,6 +15,7 @@ from journeys.flows.mentoring import MentoringFlow
 from journeys.flows.onboarding import OnboardingFlow
 from journeys.rules import OPEN_TASK_STATUSES
 from journeys.selectors import task_url
+from journeys.services import relationships
 from people.tests.factories import make_mentor
 
 from .helpers import open_task, send, walk_to
@@ -93,3 +98,41 @@ def test_onboarding_steps_too(client, mentee):
     # and the onboarding task at a mentoring step's address (another flow)
     assert client.get(url_at(MentoringFlow, "first_conversation", task)).status_code == 404
     assert open_task_of_onboarding(mentee).pk == task.pk
+
+
+# -- who is refused, and how ------------------------------------------------------------------
+
+RAW = ("no transition", "DONE", "CANCELED")  # viewflow's exception text, and its task statuses
+SOMEONE_ELSE = "This step is waiting on someone else, not on you."
+
+
+def shown(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+ACCEPT = {"accept": "1", "message": "Happy to help"}
+
+
+@pytest.mark.parametrize("finished", [False, True])
+def test_someone_elses_step_says_so_and_nothing_else(client, mentee, mentor, outsider, finished):
+    rel = send(mentee, mentor)
+    url = task_url(open_task(rel, mentor))
+    if finished:
+        relationships.accept_request(rel, mentor)
+    for person in (mentee, outsider):
+        client.force_login(person)
+        for response in (client.get(url), client.post(url, ACCEPT)):
+            assert response.status_code == 403
+            page = shown(response)
+            assert SOMEONE_ELSE in page
+            assert "You do not have access to it." not in page and not any(raw in page for raw in RAW)
+    rel.refresh_from_db()
+    assert rel.state == ("arranging" if finished else "requested")
+
+
+def test_signed_out_the_step_sends_to_sign_in_and_back(client, mentee, mentor):
+    rel = send(mentee, mentor)
+    url = task_url(open_task(rel, mentor))
+    for response in (client.get(url), client.post(url, ACCEPT)):
+        assert response.status_code == 302
+        assert response.url == f"{reverse('account_login')}?next={url}"

@@ -422,11 +422,22 @@ FLOW_NODES = {
 # Where the table differs from "index sends everyone on to the task's page, which refuses them;
 # every other task URL is refused (403/404) to everyone, anonymous included":
 FLOW_EXCEPTIONS = {
-    "mentoring:first_conversation:execute": row(NO, NO, OK, NO, NO),  # the mentee's open task
+    "mentoring:first_conversation:execute": row(LOGIN, NO, OK, NO, NO),  # the mentee's open task
     # the staff member's claimed case: another staff member (support) takes it over from the case page
     "case:handle:execute": row(NO, NO, NO, NO, OK, support=NO),
     "case:handle:unassign": row(NO, NO, NO, NO, OK, support=NO),  # staff may release their own case
 }
+# A participant's step (journeys.nodes.participant_step.step_view): signed out, to sign in and back (its
+# address may come from an email).
+for _node in ("review_request", "reinstate_request", "arrange_first_meeting", "progression", "completion"):
+    FLOW_EXCEPTIONS[f"mentoring:{_node}:execute"] = row(LOGIN, NO, NO, NO, NO)
+for _name in (
+    "mentoring:mentee_feedback:execute",
+    "mentoring:mentor_feedback:execute",
+    "onboarding:complete_profile:execute",
+    "onboarding:find_mentor:execute",
+):
+    FLOW_EXCEPTIONS[_name] = row(LOGIN, NO, NO, NO, NO)
 # viewflow's built-in task actions must be refused to participants (fixed on branch h3): today a
 # participant reaches the "unassign" confirmation of their own tasks.
 for _name in (
