@@ -24,9 +24,13 @@ class Page:
         self._view = None
 
     @property
+    def view_class(self):
+        return import_string(self.dotted)
+
+    @property
     def view(self):
         if self._view is None:
-            self._view = import_string(self.dotted).as_view(**self.initkwargs)
+            self._view = self.view_class.as_view(**self.initkwargs)
         return self._view
 
     def __call__(self, request, *args, **kwargs):
@@ -35,6 +39,15 @@ class Page:
         task = activation.task if activation is not None and request.method == "POST" else None
         with serving(task):
             return self.view(request, *args, **kwargs)
+
+    def over(self, request, *args, **kwargs):
+        """The page's answer once its step no longer waits on its owner (``participant_step.step_view``):
+        its view's ``over()``, with the request as ``dispatch`` would have it; None if it has none."""
+        view = self.view_class(**self.initkwargs)
+        if not hasattr(view, "over"):
+            return None
+        view.setup(request, *args, **kwargs)
+        return view.over()
 
     def __repr__(self) -> str:
         extra = "".join(f", {k}={v!r}" for k, v in self.initkwargs.items())

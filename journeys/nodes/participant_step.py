@@ -18,18 +18,19 @@ are cancelled together in one update, where viewflow re-reads and saves each one
 timer): ``StepTimer``.
 
 Its page is served at ``<process>/<step>/<task>/execute/`` by ``step_view``, which checks what
-viewflow's own wrapper does not: that the task named in the URL is this step's, in that process.
+viewflow's own wrapper does not (that the task named in the URL is this step's, in that process),
+and answers a step that is no longer waiting with what became of it, not with an error.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import update_wrapper
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -47,6 +48,8 @@ from project.errors import Denied
 
 from ..flows.held_rows import held
 from ..flows.timing import after_days, days_title
+
+logger = logging.getLogger(__name__)
 
 
 class ParticipantStep(flow.View):
@@ -159,8 +162,14 @@ def step_view(node: ParticipantStep, page: Callable) -> Callable:
     other page than the one it names is one more way to be misled). The node is the task's row
     read back (``flow_task``), so the check costs no query.
 
-    Signed out, the person is sent to sign in and back (the address may be the owner's, from an
-    email); signed in, someone else's step is refused saying so (403).
+    Each refusal says one right thing (a transition that is not allowed says why; viewflow put its
+    exception's text, ``Start :: no transition from "DONE"``, on the 403 page):
+
+    - not signed in: to sign in, and back (the address may be the owner's, from an email);
+    - someone else's step: 403, saying so;
+    - the person's own step, once it no longer waits (they did it, or it stopped waiting: the
+      request expired, the relationship ended): the page says what became of it and where the
+      journey is now (its view's ``over()``, through ``Page.over``), for a GET or a POST sent again.
     """
     flow_class = node.flow_class
 
@@ -175,6 +184,12 @@ def step_view(node: ParticipantStep, page: Callable) -> Callable:
             if not node.can_execute(request.user, task):
                 raise Denied(_("This step is waiting on someone else, not on you."))
             request.activation = node.activation_class(task)
+            if task.status != STATUS.ASSIGNED:  # the only status viewflow's ViewActivation.start starts from
+                over = getattr(page, "over", None)
+                answer = over(request, *args, process_pk=process_pk, task_pk=task_pk, **kwargs) if over else None
+                if answer is None:
+                    raise Denied(_("This step is no longer waiting on you."))
+                return answer
             request.activation.start(request)
             return page(request, *args, process_pk=process_pk, task_pk=task_pk, **kwargs)
 
@@ -183,8 +198,10 @@ def step_view(node: ParticipantStep, page: Callable) -> Callable:
                 with flow_class.lock(process_pk), transaction.atomic():
                     return serve()
             return serve()
-        except TransitionNotAllowed as e:
-            raise PermissionDenied(",".join(e.args)) from e
+        except TransitionNotAllowed:
+            # The flow refused a move the page's service asked of it (rolled back): not for the person to read.
+            logger.warning("Step %s, task %s: the flow refused a transition", node.name, task_pk, exc_info=True)
+            raise Denied(_("This step could not be done now, so nothing was changed.")) from None
 
     update_wrapper(view, page)
     return view

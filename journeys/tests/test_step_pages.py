@@ -1,6 +1,6 @@
 """A step's address (``journeys.nodes.participant_step.step_view``): its page is served only at its own
-address, ``<process>/<step>/<task>/execute/`` where the task is that step's, in that process; someone
-else's step says so."""
+address, ``<process>/<step>/<task>/execute/`` where the task is that step's, in that process; once
+the step no longer waits, the address says what became of it; someone else's step says so."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from journeys.services import relationships
 from people.tests.factories import make_mentor
 
 from .helpers import open_task, send, walk_to
+from .test_expiry import come_to_expiry
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +101,7 @@ def test_onboarding_steps_too(client, mentee):
     assert open_task_of_onboarding(mentee).pk == task.pk
 
 
-# -- who is refused, and how ------------------------------------------------------------------
+# -- a step that no longer waits: what became of it, never viewflow's error ----------------------
 
 RAW = ("no transition", "DONE", "CANCELED")  # viewflow's exception text, and its task statuses
 SOMEONE_ELSE = "This step is waiting on someone else, not on you."
@@ -110,7 +111,86 @@ def shown(response) -> str:
     return html.unescape(response.content.decode())
 
 
+def come_back(client, url: str, rel, message: str, data=None) -> str:
+    """GET (or POST ``data`` to) a step's address again: sent to the relationship's page, which says ``message``."""
+    response = client.get(url) if data is None else client.post(url, data)
+    assert response.status_code == 302, shown(response)[:500]
+    assert response.url == reverse("relationship", args=[rel.pk])
+    page = shown(client.get(response.url))
+    assert message in page, page
+    assert not any(raw in page for raw in RAW) and "someone else" not in page and "not available" not in page
+    return page
+
+
 ACCEPT = {"accept": "1", "message": "Happy to help"}
+DECLINE = {"decline": "1", "message": "Sorry, I am full"}
+
+
+@pytest.mark.parametrize(
+    "first, again, said, state",
+    [
+        (ACCEPT, ACCEPT, "You have already accepted John Smith's request.", "arranging"),
+        (DECLINE, ACCEPT, "You have already declined John Smith's request.", "declined"),
+        (DECLINE, DECLINE, "You have already declined John Smith's request.", "declined"),
+        (ACCEPT, DECLINE, "You have already accepted John Smith's request.", "arranging"),
+    ],
+)
+def test_answering_a_request_again_says_it_was_answered(client, mentee, mentor, first, again, said, state):
+    rel = send(mentee, mentor)
+    url = task_url(open_task(rel, mentor))
+    client.force_login(mentor)
+    assert client.post(url, first).status_code == 302
+    come_back(client, url, rel, said, data=again)
+    come_back(client, url, rel, said)  # and a plain GET of the address, afterwards
+    rel.refresh_from_db()
+    assert rel.state == state
+
+
+def test_giving_feedback_again_says_it_was_given(client, mentee, mentor):
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "feedback")
+    url = task_url(open_task(rel, mentee))
+    client.force_login(mentee)
+    assert client.post(url, {"rating": "5", "comments": "Great"}).status_code == 302
+    said = "You have already given your feedback. Thank you."
+    come_back(client, url, rel, said, data={"rating": "1", "comments": "Changed my mind"})
+    come_back(client, url, rel, said)
+    assert [(f.rating, f.comments) for f in rel.feedback.all()] == [(5, "Great")]
+
+
+def test_a_completed_stage_says_so_and_the_relationship_page_has_the_next_step(client, mentee, mentor):
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "progression")
+    done = Task.objects.get(process__mentoringprocess__relationship=rel, flow_task=MentoringFlow.first_conversation)
+    client.force_login(mentee)
+    page = come_back(client, task_url(done), rel, "You have already completed the “First conversation” stage.")
+    assert f'href="{task_url(open_task(rel, mentee))}"' in page  # Next step: the progression's page
+
+
+def test_a_review_the_mentee_ended_says_what_happened(client, mentee, mentor):
+    rel = send(mentee, mentor)
+    url = task_url(open_task(rel, mentor))
+    relationships.withdraw_request(rel, mentee, "Found help elsewhere")
+    client.force_login(mentor)
+    come_back(client, url, rel, "John Smith withdrew this request, so there is nothing to answer.", data=ACCEPT)
+    rel.refresh_from_db()
+    assert rel.state == "request_withdrawn"
+
+
+def test_an_expired_request_says_it_expired(client, mentee, mentor):
+    rel = send(mentee, mentor)
+    url = task_url(open_task(rel, mentor))
+    come_to_expiry(rel)
+    client.force_login(mentor)
+    come_back(client, url, rel, "John Smith's request expired before it was answered.", data=ACCEPT)
+    rel.refresh_from_db()
+    assert rel.state == "expired"
+
+
+def test_a_step_of_an_ended_relationship_says_it_ended(client, mentee, mentor):
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "first_conversation")
+    url = task_url(open_task(rel, mentee))
+    relationships.withdraw(rel, mentor, "Moving abroad")
+    client.force_login(mentee)
+    come_back(client, url, rel, "This relationship has ended, so this step is no longer waiting on you.", data={})
 
 
 @pytest.mark.parametrize("finished", [False, True])
@@ -136,3 +216,36 @@ def test_signed_out_the_step_sends_to_sign_in_and_back(client, mentee, mentor):
     for response in (client.get(url), client.post(url, ACCEPT)):
         assert response.status_code == 302
         assert response.url == f"{reverse('account_login')}?next={url}"
+
+
+def test_a_completed_onboarding_step_says_so(client, mentee):
+    onboarding.email_verified(mentee)
+    task = open_task_of_onboarding(mentee)
+    onboarding.profile_completed(mentee)
+    client.force_login(mentee)
+    response = client.get(task_url(task))
+    assert response.status_code == 302 and response.url == reverse("profile")
+    assert "Your profile is already complete." in shown(client.get(response.url))
+
+
+def test_a_move_the_flow_refuses_says_so_without_its_text(client, mentee, mentor, monkeypatch):
+    """Should the flow refuse a move the page's service asks of it, the person reads a sentence, not
+    viewflow's exception; nothing is changed (the transaction is rolled back)."""
+    from viewflow.fsm import TransitionNotAllowed
+
+    from journeys.views import steps
+
+    def refused(*args, **kwargs):
+        raise TransitionNotAllowed('Execute :: no transition from "DONE"')
+
+    rel = send(mentee, mentor)
+    url = task_url(open_task(rel, mentor))
+    monkeypatch.setattr(steps.relationships, "accept_request", refused)
+    client.force_login(mentor)
+    response = client.post(url, ACCEPT)
+    assert response.status_code == 403
+    page = shown(response)
+    assert "This step could not be done now, so nothing was changed." in page
+    assert not any(raw in page for raw in RAW) and "You do not have access to it." not in page
+    rel.refresh_from_db()
+    assert rel.state == "requested" and open_task(rel, mentor) is not None

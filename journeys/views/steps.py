@@ -1,8 +1,10 @@
 """The pages that flow nodes serve: each is shown only to the person its task is assigned to.
 
-viewflow's wrapper has already checked that ``request.user`` owns the task and
-put it in ``request.activation``. The page calls one service; the service moves
-the flow on.
+viewflow's wrapper (``journeys.nodes.participant_step.step_view``) has already checked that
+``request.user`` owns the task and put it in ``request.activation``. The page calls one service;
+the service moves the flow on. Once the step no longer waits (its owner did it, or it stopped
+waiting), its address is answered by the page's ``over()``: what became of the step, on the page
+where the person goes on from.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
+from viewflow.workflow.status import STATUS
 
 from people.forms import ProfileForm
 from people.models import Profile
@@ -24,8 +28,14 @@ from ..services.base import Refused
 from ..stages import STAGES
 
 
+def step_done(request) -> bool:
+    """The step's task was done (not stopped waiting: cancelled by a timer or the journey's end)."""
+    return request.activation.task.status == STATUS.DONE
+
+
 class RelationshipStep(View):
     template_name = ""
+    already_done = gettext_lazy("This step is done.")  # what its owner is told when they come back to it
 
     def process(self) -> MentoringProcess:
         process = self.request.activation.process
@@ -53,9 +63,38 @@ class RelationshipStep(View):
         messages.success(self.request, message)
         return redirect("relationship", self.relationship_id())
 
+    def over(self):
+        """The step no longer waits: why, on the relationship's page (where it is now, and its next step)."""
+        rel = self.relationship()
+        messages.info(self.request, self.over_message(rel))
+        return redirect("relationship", rel.pk)
+
+    def over_message(self, rel) -> str:
+        if step_done(self.request):
+            return str(self.already_done)
+        if rel.is_ended:
+            return _("This relationship has ended, so this step is no longer waiting on you.")
+        return _("This step is no longer waiting on you.")
+
 
 class ReviewRequest(RelationshipStep):
     template_name = "journeys/steps/review_request.html"
+
+    def over_message(self, rel) -> str:
+        """The review is over when the mentor answered, and also when the mentee withdrew or the request
+        expired: the relationship's state says which."""
+        name = {"name": rel.mentee.display_name}
+        if rel.state == State.DECLINED:
+            return _("You have already declined %(name)s's request.") % name
+        if rel.state == State.EXPIRED:
+            return _("%(name)s's request expired before it was answered.") % name
+        if rel.state == State.REQUEST_WITHDRAWN:
+            return _("%(name)s withdrew this request, so there is nothing to answer.") % name
+        if rel.state == State.REQUESTED:
+            return _("%(name)s's request has been sent to you again since: answer it with Next step.") % name
+        if rel.is_matched and not rel.is_ended:
+            return _("You have already accepted %(name)s's request.") % name
+        return super().over_message(rel)
 
     def get(self, request, **kwargs):
         return self.render(form=DecisionForm())
@@ -83,6 +122,7 @@ class ReviewRequest(RelationshipStep):
 
 class ReinstateRequest(RelationshipStep):
     template_name = "journeys/steps/reinstate_request.html"
+    already_done = gettext_lazy("You have already reinstated this request.")
 
     def get(self, request, **kwargs):
         return self.render()
@@ -99,6 +139,7 @@ class ReinstateRequest(RelationshipStep):
 
 class ArrangeFirstMeeting(RelationshipStep):
     template_name = "journeys/steps/arrange_first_meeting.html"
+    already_done = gettext_lazy("Your first meeting is already arranged.")
 
     def get(self, request, **kwargs):
         return self.render(
@@ -132,6 +173,11 @@ class CompleteStage(RelationshipStep):
     def get(self, request, **kwargs):
         return self.page()
 
+    def over_message(self, rel) -> str:
+        if step_done(self.request):
+            return _("You have already completed the “%(stage)s” stage.") % {"stage": State(self.stage).label}
+        return super().over_message(rel)
+
     def page(self):
         rel = self.relationship()
         return self.render(
@@ -157,6 +203,7 @@ class CompleteStage(RelationshipStep):
 
 class GiveFeedback(RelationshipStep):
     template_name = "journeys/steps/give_feedback.html"
+    already_done = gettext_lazy("You have already given your feedback. Thank you.")
 
     def get(self, request, **kwargs):
         return self.render(form=FeedbackForm())
@@ -203,6 +250,14 @@ class CompleteProfile(View):
         messages.success(request, _("Your profile is complete."))
         return redirect("find_mentor" if profile.is_mentee else "relationships")
 
+    def over(self):
+        """The step no longer waits: the profile page, where it can still be changed."""
+        if step_done(self.request):
+            messages.info(self.request, _("Your profile is already complete. You can still change it here."))
+        else:
+            messages.info(self.request, _("This step is no longer waiting on you."))
+        return redirect("profile")
+
 
 class FindMentor(View):
     """Onboarding: a mentee's step is to find a mentor; Find Mentor does it."""
@@ -211,3 +266,11 @@ class FindMentor(View):
         return redirect("find_mentor")
 
     post = get
+
+    def over(self):
+        """The step no longer waits: the person's relationships, where their request is."""
+        if step_done(self.request):
+            messages.info(self.request, _("You have already sent a request: it is on your Relationships page."))
+        else:
+            messages.info(self.request, _("This step is no longer waiting on you."))
+        return redirect("relationships")

@@ -428,16 +428,25 @@ FLOW_EXCEPTIONS = {
     "case:handle:unassign": row(NO, NO, NO, NO, OK, support=NO),  # staff may release their own case
 }
 # A participant's step (journeys.nodes.participant_step.step_view): signed out, to sign in and back (its
-# address may come from an email).
-for _node in ("review_request", "reinstate_request", "arrange_first_meeting", "progression", "completion"):
-    FLOW_EXCEPTIONS[f"mentoring:{_node}:execute"] = row(LOGIN, NO, NO, NO, NO)
+# address may come from an email); a finished step of the world (the completed relationship's, the review
+# of each request) sends its owner on to the relationship's page, saying what became of it.
+for _node, _owner in (
+    ("review_request", "mentor"),
+    ("arrange_first_meeting", "mentee"),
+    ("progression", "mentee"),
+    ("completion", "mentee"),
+    ("mentee_feedback", "mentee"),
+    ("mentor_feedback", "mentor"),
+):
+    FLOW_EXCEPTIONS[f"mentoring:{_node}:execute"] = row(
+        LOGIN, NO, GO if _owner == "mentee" else NO, GO if _owner == "mentor" else NO, NO
+    )
 for _name in (
-    "mentoring:mentee_feedback:execute",
-    "mentoring:mentor_feedback:execute",
+    "mentoring:reinstate_request:execute",
     "onboarding:complete_profile:execute",
     "onboarding:find_mentor:execute",
 ):
-    FLOW_EXCEPTIONS[_name] = row(LOGIN, NO, NO, NO, NO)
+    FLOW_EXCEPTIONS[_name] = row(LOGIN, NO, NO, NO, NO)  # no task at that step in the world
 # viewflow's built-in task actions must be refused to participants (fixed on branch h3): today a
 # participant reaches the "unassign" confirmation of their own tasks.
 for _name in (
