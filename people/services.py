@@ -7,6 +7,7 @@ import uuid
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from journeys.flows import onboarding
@@ -48,6 +49,29 @@ def save_profile(form, user) -> Profile:
     return profile
 
 
+def surely_their_addresses(user) -> list[str]:
+    """The addresses erasure may look for, besides the account's own: the others the person verified.
+
+    An address someone added and never verified may be anybody's (anyone can type a colleague's
+    address on the email page): their own row of it is deleted with their other rows, but nothing
+    else is found or removed by it. A verified one is left out too if it is another account's now
+    (its sign-in address, or one it verified since), so one person leaving never erases another.
+    """
+    mine = {e.lower() for e in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)}
+    mine.discard(user.email.lower())
+    if not mine:
+        return []
+    same = Q()
+    for address in mine:
+        same |= Q(email__iexact=address)
+    theirs = {e.lower() for e in User.objects.exclude(pk=user.pk).filter(same).values_list("email", flat=True)}
+    theirs |= {
+        e.lower()
+        for e in EmailAddress.objects.exclude(user=user).filter(same, verified=True).values_list("email", flat=True)
+    }
+    return sorted(mine - theirs)
+
+
 def delete_account(user) -> None:
     """Leave the programme: withdraw everywhere (others are told), then erase the person.
 
@@ -59,11 +83,7 @@ def delete_account(user) -> None:
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         profile = Profile.objects.filter(user=user).first()
-        needles = Needles.for_user(
-            user,
-            emails=EmailAddress.objects.filter(user=user).values_list("email", flat=True),
-            phone=profile.phone if profile else "",
-        )
+        needles = Needles.for_user(user, emails=surely_their_addresses(user), phone=profile.phone if profile else "")
         user.email = f"deleted-{uuid.uuid4().hex[:12]}@deleted.invalid"
         user.first_name = "Former"
         user.last_name = "participant"
