@@ -122,7 +122,8 @@ class Relationship(ConcurrentTransitionMixin, models.Model):
 
     @property
     def is_ended(self) -> bool:
-        return self.state in ENDED_STATES
+        """Ended by its state, or a withdrawn request that ended when one of the two left (``rules.has_ended``)."""
+        return rules.has_ended(self)
 
     # -- the declared lifecycle -------------------------------------------------
     @transition(field=state, source=State.REQUESTED, target=State.REQUESTED)
@@ -137,7 +138,7 @@ class Relationship(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.REQUEST_WITHDRAWN,
         target=State.REQUESTED,
-        conditions=[rules.mentor_open_to_requests, rules.mentor_has_capacity],
+        conditions=[rules.request_not_ended, rules.mentor_open_to_requests, rules.mentor_has_capacity],
     )
     def reinstate(self):
         self.expires_at = rules.request_expires_at()
@@ -199,12 +200,19 @@ class Relationship(ConcurrentTransitionMixin, models.Model):
     def withdraw(self):
         self.ended_at = timezone.now()
 
-    @transition(field=state, source=State.REQUEST_WITHDRAWN, target=State.WITHDRAWN)
+    @transition(
+        field=state,
+        source=State.REQUEST_WITHDRAWN,
+        target=State.REQUEST_WITHDRAWN,
+        conditions=[rules.request_not_ended],
+    )
     def leave_programme(self):
-        """The mentee of a withdrawn request left the programme: it ends, and can no longer be reinstated."""
+        """One of the two people of a withdrawn request left the programme: it ends, and can no longer be
+        reinstated. It stays a withdrawn request (never a relationship: it was not accepted), so the
+        programme's figures count it as one; ``ended_at`` says it ended (``rules.has_ended``)."""
         self.ended_at = timezone.now()
 
-    @transition(field=state, source=OPEN_STATES, target=State.CLOSED)
+    @transition(field=state, source=OPEN_STATES, target=State.CLOSED, conditions=[rules.request_not_ended])
     def close(self):
         self.ended_at = timezone.now()
 

@@ -317,6 +317,32 @@ def request_past_expiry(relationship) -> bool:
     return relationship.expires_at is not None and relationship.expires_at <= timezone.now()
 
 
+# -- ended: by its state, or a withdrawn request that ended ------------------------
+#
+# A withdrawn request waits for the mentee to reinstate it, until one of the two leaves the
+# programme: then it ends (``ended_at`` is set, its journey is over) but stays a withdrawn request
+# (``Relationship.leave_programme``), so the figures still count it as one.
+
+
+def has_ended(relationship) -> bool:
+    """Nothing more can happen in this relationship or request: it ended, one way or another."""
+    return relationship.state in ENDED_STATES or (
+        relationship.state == State.REQUEST_WITHDRAWN and relationship.ended_at is not None
+    )
+
+
+def ended_q(prefix: str = "") -> Q:
+    """``has_ended`` as a filter (``prefix``: the path to the relationship)."""
+    return Q(**{f"{prefix}state__in": ENDED_STATES}) | Q(
+        **{f"{prefix}state": State.REQUEST_WITHDRAWN, f"{prefix}ended_at__isnull": False}
+    )
+
+
+@guard(gettext_lazy("This request ended when one of you left the programme, so it can no longer be reinstated."))
+def request_not_ended(relationship) -> bool:
+    return relationship.ended_at is None
+
+
 # -- ended relationships are read-only -------------------------------------------
 
 
@@ -336,6 +362,8 @@ def why_read_only(relationship) -> str | None:
         State.COMPLETED: _("This relationship is completed"),
     }
     what = ended.get(relationship.state)
+    if what is None and has_ended(relationship):  # a withdrawn request that ended
+        what = _("This request was withdrawn")
     if what is None:
         return None
     return _("%(what)s, so nothing new can be added to it. You can still read everything in it.") % {"what": what}
@@ -349,8 +377,10 @@ def why_conversation_read_only(conversation) -> str | None:
     before any request); once every relationship between the two has ended, it
     reads as the latest one: read-only, with that relationship's reason.
     """
-    relationships = list(conversation.relationships.order_by("-created_at", "-pk").only("state", "created_at"))
-    if not relationships or any(rel.state not in ENDED_STATES for rel in relationships):
+    relationships = list(
+        conversation.relationships.order_by("-created_at", "-pk").only("state", "created_at", "ended_at")
+    )
+    if not relationships or not all(has_ended(rel) for rel in relationships):
         return None
     return why_read_only(relationships[0])
 

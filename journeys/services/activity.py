@@ -17,7 +17,6 @@ from project import ratelimit
 from .. import rules
 from ..flows import mentoring as mentoring_flow
 from ..models import (
-    ENDED_STATES,
     MATCHED_STATES,
     Attachment,
     Conversation,
@@ -88,7 +87,7 @@ def _write_message(conversation: Conversation, sender, recipient, body: str, upl
         # Lock the pair's open relationship (in the written lock order) so a withdrawal or closing
         # cannot slip in between the check and the write; with none (a question thread), the
         # conversation itself. Either way one message at a time joins the conversation's email.
-        open_pk = conversation.relationships.exclude(state__in=ENDED_STATES).values_list("pk", flat=True).first()
+        open_pk = conversation.relationships.exclude(rules.ended_q()).values_list("pk", flat=True).first()
         if open_pk is not None:
             lock(open_pk)
         else:

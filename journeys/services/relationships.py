@@ -324,6 +324,8 @@ def leave_programme(user) -> None:
     """Account deletion: withdraw every open request and relationship, telling the other party.
 
     The history says the person left (not that staff closed it): "Ended: the mentee left the programme".
+    A request of theirs that is withdrawn (now, or earlier) ends as a withdrawn request: it can no
+    longer be reinstated, and it is never counted as a withdrawn relationship (it was not accepted).
     """
 
     def reason(rel: Relationship) -> str:
@@ -335,10 +337,20 @@ def leave_programme(user) -> None:
         withdraw_request(rel, user, reason(rel))
     for rel in Relationship.objects.filter(mentor=user, state=State.REQUESTED):
         decline_request(rel, user, reason(rel))
-    for rel in Relationship.objects.filter(mentee=user, state=State.REQUEST_WITHDRAWN):
-        with atomic():
-            r = lock(rel)
-            apply(r, "leave_programme", user, reason(r))
-            mentoring_flow.ended(r)
+    withdrawn = Relationship.objects.filter(
+        Q(mentee=user) | Q(mentor=user), state=State.REQUEST_WITHDRAWN, ended_at__isnull=True
+    )
+    for rel in withdrawn:
+        _end_withdrawn_request(rel, user, reason(rel))
     for rel in Relationship.objects.filter(Q(mentee=user) | Q(mentor=user), state__in=MATCHED_STATES):
         withdraw(rel, user, reason(rel))
+
+
+def _end_withdrawn_request(relationship: Relationship, user, reason: str) -> Relationship:
+    """A withdrawn request of someone who leaves: its journey ends (the mentee's "Reinstate your request"
+    step goes), and it stays a withdrawn request. Nobody is told: the mentee withdrew it already."""
+    with atomic():
+        rel = lock(relationship)
+        apply(rel, "leave_programme", user, reason)
+        mentoring_flow.ended(rel)
+    return rel

@@ -136,3 +136,19 @@ def test_open_relationship_and_question_thread_still_take_messages(mentee, mento
     assert again.state == State.REQUESTED
     assert rules.why_conversation_read_only(again.conversation) is None
     activity.send_message(again.conversation, mentee, "Trying again")
+
+
+def test_has_ended_and_its_filter_agree_in_every_state(mentee, mentor):
+    """``rules.has_ended`` and ``rules.ended_q`` say the same of every state, with and without an end date:
+    a withdrawn request has ended only once it has one (one of the two left the programme)."""
+    from journeys.models import Relationship
+
+    rel = send(mentee, mentor)
+    for state in State:
+        for ended_at in (None, timezone.now()):
+            Relationship.objects.filter(pk=rel.pk).update(state=state, ended_at=ended_at)
+            row = Relationship.objects.get(pk=rel.pk)
+            in_filter = Relationship.objects.filter(rules.ended_q(), pk=rel.pk).exists()
+            assert rules.has_ended(row) == in_filter == row.is_ended, (state, ended_at)
+            if state == State.REQUEST_WITHDRAWN:
+                assert row.is_ended == (ended_at is not None)

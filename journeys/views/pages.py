@@ -25,7 +25,7 @@ from ..forms import (
     RequestForm,
     form_errors,
 )
-from ..models import MATCHED_STATES, OPEN_STATES, State
+from ..models import MATCHED_STATES, State
 from ..services import activity, relationships
 from ..services.base import RateLimited, Refused, why_not
 
@@ -45,7 +45,7 @@ def relationship_list(request):
     as_mentee, as_mentor = selectors.relationships_for(request.user)
     profile = Profile.objects.filter(user=request.user).first()
     suggestions = []
-    if profile and profile.is_mentee and profile.is_complete and not any(r.state in OPEN_STATES for r in as_mentee):
+    if profile and profile.is_mentee and profile.is_complete and all(r.is_ended for r in as_mentee):
         from people.search import suggested_mentors
 
         suggestions = suggested_mentors(request.user, limit=3)

@@ -14,10 +14,11 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from journeys import rules
 from journeys.models import Relationship, State, StateChange
 from journeys.services import activity, relationships
-from journeys.services.base import why_not
-from journeys.tests.helpers import send, walk_to
+from journeys.services.base import Refused, why_not
+from journeys.tests.helpers import open_task_names, send, walk_to
 from people.erasure import Needles
 from people.tests.factories import PASSWORD, make_mentee
 from project.sessions import SessionStore
@@ -226,8 +227,53 @@ def test_a_request_withdrawn_then_left_says_the_person_left_not_closed_by_staff(
     history = page[page.index("Everything that has happened in this relationship") :]
     assert "Ended: left the programme" in history
     assert "Closed by programme staff" not in page  # neither in the history nor in the stage shown at the top
-    assert rel.state == State.WITHDRAWN and rel.ended_at is not None
-    assert why_not(rel, "reinstate")  # it cannot be reinstated
+    # It stays a withdrawn request (the reports count it as one), not a withdrawn relationship; it ended.
+    assert rel.state == State.REQUEST_WITHDRAWN and rel.ended_at is not None and rel.is_ended
+    assert last.from_state == last.to_state == State.REQUEST_WITHDRAWN
+    assert why_not(rel, "reinstate") == (
+        "This request ended when one of you left the programme, so it can no longer be reinstated."
+    )
+    assert open_task_names(rel) == []  # its journey is over: no "Reinstate your request" step waits
+
+
+def test_a_request_pending_when_its_mentee_leaves_ends_as_a_withdrawn_request(client, zebedee, mentor):
+    rel = send(zebedee, mentor)
+    client.force_login(zebedee)
+    client.post(reverse("account_delete"), {"confirm": "DELETE", "password": PASSWORD})
+    rel.refresh_from_db()
+    assert rel.state == State.REQUEST_WITHDRAWN and rel.is_ended and rel.matched_at is None
+    assert [c.action for c in rel.history.all()] == ["send_request", "withdraw_request", "leave_programme"]
+    assert open_task_names(rel) == []
+    with pytest.raises(Refused, match="no longer be reinstated"):
+        relationships.reinstate_request(rel, zebedee)
+    # The mentor sees it among the ended ones; nothing new can be written to the person who left.
+    client.force_login(mentor)
+    page = client.get(reverse("relationships")).content.decode()
+    ended = page[page.index('id="mentees-ended-head"') :]
+    assert reverse("relationship", args=[rel.pk]) in ended and "Request withdrawn" in ended
+    assert rules.why_conversation_read_only(rel.conversation) == (
+        "This request was withdrawn, so nothing new can be added to it. You can still read everything in it."
+    )
+
+
+def test_a_request_withdrawn_earlier_ends_when_its_mentor_leaves(client, mentor, mentee):
+    """The mentee withdrew a request; then the mentor deletes their account: the request ends, and the
+    mentee is no longer offered to reinstate it (nor left with a step that can never be done)."""
+    from people.services import delete_account
+
+    rel = send(mentee, mentor)
+    relationships.withdraw_request(rel, mentee, "Changed my mind")
+    assert open_task_names(rel) == ["reinstate_request"]
+    delete_account(mentor)
+    rel.refresh_from_db()
+    assert rel.state == State.REQUEST_WITHDRAWN and rel.is_ended
+    assert rel.history.last().note == "Ended: the mentor left the programme."
+    assert open_task_names(rel) == []
+    with pytest.raises(Refused, match="no longer be reinstated"):
+        relationships.reinstate_request(rel, mentee)
+    client.force_login(mentee)
+    page = client.get(reverse("relationship", args=[rel.pk])).content.decode()
+    assert "no longer be reinstated" in page
 
 
 def test_a_stranger_who_shares_only_a_first_name_is_left_alone(zebedee, mentor, outsider):

@@ -104,3 +104,21 @@ def test_a_past_meeting_nobody_recorded_counts_as_held(programme, mentee, client
     client.force_login(staff)
     rows = list(csv.reader(io.StringIO(b"".join(client.get(reverse("staff_reports_csv")).streaming_content).decode())))
     assert next(r for r in rows[1:] if r[0] == str(done.pk))[6:9] == ["3", "2", "2.0"]
+
+
+def test_a_request_pending_when_its_mentee_leaves_stays_a_withdrawn_request(client, programme, staff):
+    """The mentee of the waiting request deletes her account: the request is counted as withdrawn, the
+    figures still add up, and neither the stage table nor the export show a withdrawn relationship."""
+    from people.services import delete_account
+
+    waiting = programme["waiting"]
+    delete_account(waiting.mentee)
+    report = reports.build("30")
+    assert (report.requests, report.accepted, report.declined, report.withdrawn, report.waiting) == (3, 1, 1, 1, 0)
+    assert report.requests == report.accepted + report.declined + report.withdrawn + report.waiting
+    states = dict(report.by_state)
+    assert (states["Request withdrawn"], states["Withdrawn"]) == (1, 0)
+    client.force_login(staff)
+    body = b"".join(client.get(reverse("staff_reports_csv")).streaming_content).decode()
+    row = next(r for r in csv.reader(io.StringIO(body)) if r[0] == str(waiting.pk))
+    assert row[2] == "Request withdrawn" and row[4] == ""  # never matched
