@@ -99,6 +99,47 @@ NAME_REPLACEMENT = _("Former participant")
 EMAIL_REPLACEMENT = _("[email address removed]")
 PHONE_REPLACEMENT = _("[phone number removed]")
 
+# A phone number is recognised by its last nine digits, however it is written: with the international
+# prefix (+44, 0044, +44 (0), any country code) or the national trunk 0 (07700 900123), and with spaces,
+# dots, dashes, slashes or brackets between the digits. Nine, because the number without its prefix
+# (the "national significant number") has nine or ten digits in the UK and in most countries, and the
+# prefixes differ only before them; a number written with fewer digits is matched on all of them.
+PHONE_DIGITS = 9
+# What may stand between two digits of a number (at most three of them): spaces (any), dots, dashes,
+# slashes, brackets.
+PHONE_GAP = r"[\s.\-\u2010-\u2015/()]{0,3}"
+# What may come before the digits: an international prefix (+ or 00, a country code, and perhaps the
+# "(0)" some write after it), or the national trunk 0.
+PHONE_PREFIX = rf"(?:(?:\+|00){PHONE_GAP}\d{{1,3}}\)?{PHONE_GAP}(?:\(0\){PHONE_GAP})?|0{PHONE_GAP})"
+
+
+def phone_digits(phone: str) -> str:
+    """A phone number's digits without its prefix: the international one (``+`` or ``00``; the country
+    code stays), the ``(0)`` written after it, or the national trunk ``0``."""
+    text = re.sub(r"\(\s*0\s*\)", "", phone.strip())
+    digits = re.sub(r"\D", "", text)
+    if text.startswith("+"):
+        return digits
+    if digits.startswith("00"):
+        return digits[2:]
+    return digits.removeprefix("0")
+
+
+def phone_regex(phone: str) -> re.Pattern:
+    """The number in any of the ways it is written (``PHONE_DIGITS``), prefix and brackets included.
+
+    The digits before the last nine (the country code, the first digit of a ten-digit number) may be
+    there or not: "+44 7700 900123", "0044 7700 900123", "+44 (0)7700-900-123", "07700 900123",
+    "(07700) 900.123" and "7700 900123" are all the same number as "+44 7700 900123".
+    """
+    digits = phone_digits(phone)
+    head, core = digits[:-PHONE_DIGITS], digits[-PHONE_DIGITS:]
+    # The head's endings, longest first: "447" before "47" before "7".
+    heads = "|".join(PHONE_GAP.join(head[i:]) + PHONE_GAP for i in range(len(head)))
+    leading = f"(?:{heads})?" if heads else ""
+    # Not inside a longer run of digits; a bracket opened before the number is closed after it.
+    return re.compile(rf"(?<![\d+])(?P<open>\()?{PHONE_PREFIX}?{leading}{PHONE_GAP.join(core)}(?(open)\)?)(?!\d)")
+
 
 @dataclass
 class Needles:
@@ -125,14 +166,9 @@ class Needles:
         return [t for t in {*terms, *escaped} if t]
 
     def phone_patterns(self) -> list[str]:
-        """Each phone number's digits, as a regular expression allowing any spacing or dashes."""
-        patterns = []
-        for phone in self.phones:
-            digits = re.sub(r"\D", "", phone)
-            if digits.startswith("0"):
-                digits = digits[1:]
-            patterns.append("[^0-9]{0,3}".join(digits))
-        return patterns
+        """Each phone number's last digits (``PHONE_DIGITS``) as a PostgreSQL regular expression allowing
+        anything short between them: it finds the rows to read (a few more than ``scrub`` rewrites)."""
+        return ["[^0-9]{0,3}".join(phone_digits(phone)[-PHONE_DIGITS:]) for phone in self.phones]
 
     def scrub(self, text: str, *, local: bool) -> str:
         if not text:
@@ -140,9 +176,8 @@ class Needles:
         for address in self.emails:
             for variant in {address, html.escape(address)}:
                 text = re.sub(re.escape(variant), str(EMAIL_REPLACEMENT), text, flags=re.IGNORECASE)
-        for core in self.phone_patterns():
-            # 07700 900123, 07700900123, +44 7700 900 123, +44 (0)7700-900-123
-            text = re.sub(r"(?:\+\d{1,3}[^0-9]{0,3}(?:\(0\)[^0-9]{0,2})?|0)?" + core, str(PHONE_REPLACEMENT), text)
+        for phone in self.phones:
+            text = phone_regex(phone).sub(lambda _match: str(PHONE_REPLACEMENT), text)
         names = sorted(self.full_names, key=len, reverse=True) + (self.part_names if local else [])
         for name in names:
             for variant in {name, html.escape(name)}:

@@ -297,3 +297,70 @@ def test_phone_numbers_are_found_whatever_their_spacing():
     scrubbed = needles.scrub(text, local=False)
     assert not re.search(r"7700", scrubbed)
     assert scrubbed.endswith("01234 567890")
+
+
+SAME_NUMBER = [
+    "07700900456",
+    "07700 900456",
+    "07700 900 456",
+    "07700-900-456",
+    "07700.900.456",
+    "(07700) 900456",
+    "(07700 900456)",
+    "+44 7700 900456",
+    "+447700900456",
+    "+44 (7700) 900-456",
+    "+44 (0)7700 900456",
+    "+44 (0) 7700-900-456",
+    "(+44) 7700 900456",
+    "0044 7700 900456",
+    "7700 900456",
+]
+
+
+@pytest.mark.parametrize("stored", ["+44 7700 900456", "07700 900456", "0044 (0)7700-900-456"])
+@pytest.mark.parametrize("written", SAME_NUMBER)
+def test_the_same_number_is_found_with_any_prefix_and_removed_whole(stored, written):
+    """International prefix or national 0, brackets, dashes, dots and spaces: the whole number goes,
+    its "+" and brackets with it."""
+    from types import SimpleNamespace
+
+    needles = Needles.for_user(SimpleNamespace(first_name=FIRST, last_name=LAST, email=EMAIL), phone=stored)
+    assert needles.scrub(f"Ring me on {written}, thanks.", local=False) == "Ring me on [phone number removed], thanks."
+
+
+@pytest.mark.parametrize(
+    "other", ["07700 900457", "07700 900 4567", "1207700900456", "01234 567890", "+44 7700 900 45", "900456"]
+)
+def test_other_numbers_are_left_alone(other):
+    from types import SimpleNamespace
+
+    needles = Needles.for_user(SimpleNamespace(first_name=FIRST, last_name=LAST, email=EMAIL), phone="+44 7700 900456")
+    assert needles.scrub(f"Ring {other} instead.", local=False) == f"Ring {other} instead."
+
+
+def test_any_country_code_and_its_national_form():
+    from types import SimpleNamespace
+
+    needles = Needles.for_user(
+        SimpleNamespace(first_name=FIRST, last_name=LAST, email=EMAIL), phone="+33 6 12 34 56 78"
+    )
+    text = "06 12 34 56 78 / +33 (0)6 12-34-56-78 / 0033 612345678"
+    assert needles.scrub(text, local=False) == " / ".join(["[phone number removed]"] * 3)
+
+
+def test_a_phone_number_written_another_way_in_a_message_is_removed(client, mentor):
+    """The profile says "+44 7700 900456"; she wrote it in a message two other ways. After she deletes
+    her account the mentor reads neither, nor a stray "+"."""
+    leaver = make_mentee(first_name="Phoebe", last_name="Dialling")
+    Profile = type(leaver.profile)
+    Profile.objects.filter(user=leaver).update(phone="+44 7700 900456")
+    rel = walk_to(send(leaver, mentor), leaver, mentor, "arranging")
+    activity.send_message(rel.conversation, leaver, "Call me on 07700900456 or +44 (7700) 900-456 after six.")
+    client.force_login(leaver)
+    assert client.post(reverse("account_delete"), {"confirm": "DELETE", "password": PASSWORD}).status_code == 302
+    body = rel.conversation.messages.get().body
+    assert body == "Call me on [phone number removed] or [phone number removed] after six."
+    client.force_login(mentor)
+    page = client.get(reverse("messages", args=[rel.pk])).content.decode()
+    assert "900456" not in page and "900-456" not in page and "+[phone number removed]" not in page
