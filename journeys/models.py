@@ -252,6 +252,7 @@ class StateChange(models.Model):
         "create_meeting": _("Created a meeting"),
         "update_meeting": _("Changed a meeting"),
         "cancel_meeting": _("Cancelled a meeting"),
+        "cancel_meeting_at_end": _("Meeting cancelled: the relationship ended"),
         "meeting_held": _("Marked a meeting as held"),
         "meeting_not_held": _("Marked a meeting as not having happened"),
         "met_earlier": _("Said the first meeting happened earlier than planned"),

@@ -20,14 +20,14 @@ HTML-escaped), the ``.html`` ones escape as usual.
 
 ``EVENTS`` gives each event its link: a URL name, the context value that fills its one
 argument (a model's ``pk``, or the value itself), the button's label, and for meetings the
-``.ics`` invite. An event missing from the table, or its templates, is a programming error
+``.ics`` invite (for a relationship's end, the cancellation of each meeting it cancelled). An event missing from the table, or its templates, is a programming error
 (``notifications/tests/test_event_templates.py`` checks every event the services use).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +60,13 @@ def _invite(cancelled: bool) -> Callable[[dict], str]:
     return ics
 
 
+def _cancellations(context: dict) -> str:
+    """The cancellations of the meetings a relationship's end cancelled (none: no attachment)."""
+    from .ics import meeting_cancellations
+
+    return meeting_cancellations(context.get("cancelled_meetings") or ())
+
+
 _view_request = Event(_("View the request"), "relationship", "relationship")
 _view_relationship = Event(_("View the relationship"), "relationship", "relationship")
 _give_feedback = Event(_("Give feedback"), "next_step", "relationship")
@@ -88,9 +95,11 @@ EVENTS: dict[str, Event] = {
     "stage_completed": _view_relationship,
     "relationship_completed": _view_relationship,
     "feedback_pending": _give_feedback,
-    "withdrawn": _view_relationship,
+    # The end of a relationship: its meetings still to come are cancelled, and these carry their cancellations.
+    "withdrawn": replace(_view_relationship, ics=_cancellations),
+    "withdrawn_meetings_cancelled": replace(_meetings, ics=_cancellations),
     "withdrawn_staff": Event(DEFAULT_LINK_LABEL, "relationship", "relationship"),
-    "closed_by_staff": _view_relationship,
+    "closed_by_staff": replace(_view_relationship, ics=_cancellations),
     # Messages and meetings (journeys.services.activity)
     "message_received": Event(_("Read and reply"), "conversation", "conversation"),
     "question_received": Event(_("Read and reply"), "conversation", "conversation"),

@@ -4,6 +4,9 @@
   for a new meeting and, with the same UID and a higher SEQUENCE, for a change (iTIP has no
   "UPDATE" method: an update is a REQUEST that supersedes the earlier one); ``METHOD:CANCEL``
   with ``STATUS:CANCELLED`` for a cancellation.
+- ``meeting_cancellations(meetings)``: the cancellations of several meetings (a relationship that
+  ended), one ``METHOD:CANCEL`` calendar per meeting (iTIP wants one UID per message), one after the
+  other; the email attaches each on its own (``split_calendars``).
 - ``meetings_calendar(meetings, name=...)``: a person's calendar feed (``METHOD:PUBLISH``), every
   meeting as one event, cancelled ones with ``STATUS:CANCELLED``.
 
@@ -14,6 +17,7 @@ ORGANIZER and both people as ATTENDEE lines, with their names (CN).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -116,6 +120,18 @@ def meeting_invite(meeting, cancelled: bool = False) -> str:
     cal = _calendar("CANCEL" if cancelled else "REQUEST")
     cal.add_component(meeting_event(meeting, cancelled=cancelled))
     return cal.to_ical().decode()
+
+
+def meeting_cancellations(meetings: Iterable) -> str:
+    """Each meeting's cancellation (``meeting_invite(..., cancelled=True)``), one calendar after the other
+    (RFC 5545 allows several in one text); "" for none."""
+    return "".join(meeting_invite(meeting, cancelled=True) for meeting in meetings)
+
+
+def split_calendars(ics: str) -> list[str]:
+    """The calendars (``BEGIN:VCALENDAR`` … ``END:VCALENDAR``) one after the other in ``ics``, each whole."""
+    calendars = re.findall(r"BEGIN:VCALENDAR\r?\n.*?END:VCALENDAR(?:\r?\n)?", ics, flags=re.DOTALL)
+    return calendars or [ics]
 
 
 def meetings_calendar(meetings: Iterable, *, name: str) -> str:

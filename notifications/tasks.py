@@ -96,10 +96,14 @@ def build_email(note: Notification) -> EmailMultiAlternatives:
     )
     mail.attach_alternative(note.body_html, "text/html")
     if note.ics:
-        from .ics import method_of
+        from .ics import method_of, split_calendars
 
-        method = method_of(note.ics)  # REQUEST (new or changed) or CANCEL
-        mail.attach("invite.ics", note.ics, f"text/calendar; method={method}")
+        # One invitation, or (a relationship that ended) the cancellation of each meeting, attached apart.
+        calendars = split_calendars(note.ics)
+        for number, calendar in enumerate(calendars, start=1):
+            method = method_of(calendar)  # REQUEST (new or changed) or CANCEL
+            name = "invite.ics" if len(calendars) == 1 else f"invite-{number}.ics"
+            mail.attach(name, calendar, f"text/calendar; method={method}")
     return mail
 
 

@@ -61,7 +61,7 @@ class CloseForm(forms.Form):
         label=_("Reason for closing"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Both participants are told, with this reason."),
+        help_text=_("Both participants are told, with this reason; their meetings still to come are cancelled."),
     )
 
 

@@ -211,7 +211,8 @@ ALSO = (
         _("Withdrawn or closed"),
         _(
             "At any stage once matched, either of the two may withdraw, and staff may close the relationship: "
-            "the journey ends there, whatever step was waiting, and the other person is told."
+            "the journey ends there, whatever step was waiting, its meetings still to come are cancelled, "
+            "and the other person is told."
         ),
     ),
     (

@@ -1,5 +1,6 @@
 """After a meeting: its notes, whether it took place, and the first meeting held earlier than planned.
-And each person's calendar feed (its secret address, and resetting it).
+The meetings still to come when a relationship ends (cancelled with it). And each person's calendar
+feed (its secret address, and resetting it).
 
 Creating, changing and cancelling meetings is in ``journeys.services.activity``; what counts as
 held, and the feed's contents, are read in ``journeys.meeting_records``.
@@ -107,6 +108,35 @@ def record_met_earlier(relationship: Relationship, user, *, met_at: datetime) ->
         touch(rel)
         notify(rel.mentor, "meeting_changed", relationship=rel, meeting=meeting, actor=user)
     return meeting
+
+
+# -- when the relationship ends ------------------------------------------------------
+
+
+def cancel_meetings_to_come(rel: Relationship, actor) -> list[Meeting]:
+    """The relationship ``rel`` (locked, in the written order) has just ended: withdrawn, closed by
+    staff, or one of the two left. Its meetings still to come are cancelled as ``cancel_meeting`` does
+    it (cancelled now, their SEQUENCE raised, so the calendar feed and the invitations say CANCELLED and
+    calendars take them out), each with a line in the history by whoever ended it.
+
+    Nobody is emailed here: the email that tells each person of the end names these meetings and
+    carries their cancellations (``notifications.events``: ``withdrawn``, ``closed_by_staff``,
+    ``withdrawn_meetings_cancelled``), so no one gets a second email for them. Returns them, soonest first.
+    """
+    now = timezone.now()
+    to_come = list(
+        Meeting.objects.select_for_update()
+        .filter(relationship=rel, cancelled_at__isnull=True, starts_at__gt=now)
+        .order_by("starts_at", "pk")
+    )
+    for meeting in to_come:
+        meeting.relationship = rel
+        meeting.cancelled_at = now
+        meeting.sequence += 1
+    Meeting.objects.bulk_update(to_come, ["cancelled_at", "sequence"])
+    for meeting in to_come:
+        record(rel, actor, "cancel_meeting_at_end", meeting.title)
+    return to_come
 
 
 # -- the calendar feed ---------------------------------------------------------------

@@ -31,6 +31,7 @@ from ..models import (
 from ..rules import mentor_has_room, places_taken_count
 from ..stages import STAGES
 from .base import RateLimited, Refused, apply, atomic, lock, record, require_party
+from .meetings import cancel_meetings_to_come
 
 User = get_user_model()
 
@@ -285,8 +286,13 @@ def give_feedback(relationship: Relationship | int, user, rating: int, comments:
     return rel
 
 
-def withdraw(relationship: Relationship, user, reason: str) -> Relationship:
-    """Actions → Withdraw: either party ends a matched relationship at any stage."""
+def withdraw(relationship: Relationship, user, reason: str, *, leaving: bool = False) -> Relationship:
+    """Actions → Withdraw: either party ends a matched relationship at any stage.
+
+    Its meetings still to come are cancelled: the other person's email about the end lists them and
+    carries their cancellations; the one who withdrew gets those too, in one email, unless they are
+    ``leaving`` the programme (their account is erased next).
+    """
     if not reason.strip():
         raise Refused(_("Please tell us why you are withdrawing."))
     with atomic():
@@ -296,8 +302,11 @@ def withdraw(relationship: Relationship, user, reason: str) -> Relationship:
             raise Refused(_("Your request has not been accepted yet: withdraw the request instead."))
         apply(rel, "withdraw", user, reason.strip())
         mentoring_flow.ended(rel)
+        cancelled = cancel_meetings_to_come(rel, user)
         other = rel.other(user)
-        notify(other, "withdrawn", relationship=rel, actor=user, reason=reason.strip())
+        notify(other, "withdrawn", relationship=rel, actor=user, reason=reason.strip(), cancelled_meetings=cancelled)
+        if cancelled and not leaving:
+            notify(user, "withdrawn_meetings_cancelled", relationship=rel, cancelled_meetings=cancelled)
         notify_staff("withdrawn_staff", relationship=rel, actor=user, reason=reason.strip())
     return rel
 
@@ -311,9 +320,15 @@ def close_by_staff(relationship: Relationship, staff_user, reason: str) -> Relat
         rel = lock(relationship)
         apply(rel, "close", staff_user, reason.strip())
         mentoring_flow.ended(rel)
+        # Its meetings still to come are cancelled; each person's email about the closing carries them.
+        cancelled = cancel_meetings_to_come(rel, staff_user)
         notify_each(
             *(
-                (person, "closed_by_staff", {"relationship": rel, "reason": reason.strip()})
+                (
+                    person,
+                    "closed_by_staff",
+                    {"relationship": rel, "reason": reason.strip(), "cancelled_meetings": cancelled},
+                )
                 for person in (rel.mentee, rel.mentor)
             )
         )
@@ -343,7 +358,7 @@ def leave_programme(user) -> None:
     for rel in withdrawn:
         _end_withdrawn_request(rel, user, reason(rel))
     for rel in Relationship.objects.filter(Q(mentee=user) | Q(mentor=user), state__in=MATCHED_STATES):
-        withdraw(rel, user, reason(rel))
+        withdraw(rel, user, reason(rel), leaving=True)
 
 
 def _end_withdrawn_request(relationship: Relationship, user, reason: str) -> Relationship:

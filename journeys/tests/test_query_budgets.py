@@ -160,7 +160,9 @@ def test_withdrawing_from_a_relationship(mentee, mentor):
     rel = walk_to(send(mentee, mentor), mentee, mentor, "arranging")
     client = logged_in(mentee)
     url = reverse("withdraw", args=[rel.pk])
-    measure("withdraw from a relationship", lambda: post(client, url, {"reason": "Moving abroad"}), 18)
+    # 19: the 18 it took before, and the meetings still to come, read (under lock) to be cancelled with
+    # the relationship (journeys.services.meetings.cancel_meetings_to_come): a new duty, not a regression.
+    measure("withdraw from a relationship", lambda: post(client, url, {"reason": "Moving abroad"}), 19)
 
 
 @pytest.mark.django_db

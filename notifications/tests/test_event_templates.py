@@ -184,9 +184,19 @@ def contexts(w) -> dict[str, list[dict]]:
         ],
         "relationship_completed": [rel],
         "feedback_pending": [{**rel, "actor": w.mentor}],
-        "withdrawn": [{**rel, "actor": w.mentor, "reason": "Moving abroad"}],
+        # The end of a relationship, with no meeting still to come, one, or several (cancelled with it).
+        "withdrawn": [
+            {**rel, "actor": w.mentor, "reason": "Moving abroad", "cancelled_meetings": cancelled}
+            for cancelled in ([], [w.meeting], _meeting_variants(w.meeting))
+        ],
+        "withdrawn_meetings_cancelled": [
+            {**rel, "cancelled_meetings": cancelled} for cancelled in ([w.meeting], _meeting_variants(w.meeting))
+        ],
         "withdrawn_staff": [{**rel, "actor": w.mentor, "reason": "Moving abroad"}],
-        "closed_by_staff": [{**rel, "reason": "Duplicate"}],
+        "closed_by_staff": [
+            {**rel, "reason": "Duplicate", "cancelled_meetings": cancelled}
+            for cancelled in ([], [w.meeting], _meeting_variants(w.meeting))
+        ],
         **{
             event: [
                 {"conversation": w.rel.conversation, "sender": w.mentee, "message": w.message, "burst": burst}
@@ -342,3 +352,26 @@ def test_no_service_module_writes_an_emails_words():
             if name in NOTIFY_CALLS | {"Message", "Notice"} and keywords & {"subject", "paragraphs", "link"}:
                 offences.append(f"{path.name}:{call.lineno}: {name}() is given prose: {sorted(keywords)}")
     assert offences == []
+
+
+def test_the_end_of_a_relationship_carries_a_cancellation_per_meeting(world):
+    """A relationship that ended with meetings still to come: its email lists them and carries one
+    CANCEL per meeting (iTIP: one UID per message), each attached on its own."""
+    from notifications.ics import split_calendars
+
+    first = world.meeting
+    second = meet(world.rel, world.mentor, days=8, title="Second <talk>")
+    ctx = {"relationship": world.rel, "actor": world.mentee, "reason": "Moving", "recipient": world.mentor}
+    assert Message.for_event("withdrawn", **ctx, cancelled_meetings=[]).ics == ""
+    message = Message.for_event("withdrawn", **ctx, cancelled_meetings=[first, second])
+    calendars = split_calendars(message.ics)
+    assert len(calendars) == 2
+    for calendar, meeting in zip(calendars, (first, second), strict=True):
+        assert "METHOD:CANCEL" in calendar and "STATUS:CANCELLED" in calendar
+        assert calendar.count("BEGIN:VEVENT") == 1 and f"UID:{meeting.uid}@mentoring" in calendar
+    assert "Your 2 meetings still to come are cancelled (the cancellations attached" in message.body_text
+    assert "“Second <talk>”" in message.body_text and "“Second &lt;talk&gt;”" in message.body_html
+    closed = Message.for_event(
+        "closed_by_staff", relationship=world.rel, reason="Duplicate", cancelled_meetings=[first]
+    )
+    assert len(split_calendars(closed.ics)) == 1 and "Your meeting still to come is cancelled" in closed.body_text

@@ -187,9 +187,13 @@ def test_deleting_the_account_leaves_no_trace_in_any_table_or_file(
     # The relationship stays as an anonymous record, and its history says the person left.
     rel.refresh_from_db()
     assert rel.state == State.WITHDRAWN and rel.mentee_id == zebedee.pk
+    ending = StateChange.objects.get(relationship=rel, action="withdraw")
+    assert ending.note == "Ended: the mentee left the programme."
+    assert "Closed by programme staff" not in ending.to_label()
+    # After it, the meeting still to come, cancelled with the relationship (its title scrubbed).
     last = StateChange.objects.filter(relationship=rel).last()
-    assert last.note == "Ended: the mentee left the programme."
-    assert "Closed by programme staff" not in last.to_label()
+    assert (last.action, last.note) == ("cancel_meeting_at_end", "Coffee with Former participant")
+    assert rel.meetings.get(title="Coffee with Former participant").cancelled_at is not None
     # Other people's words stay, with the person's name taken out.
     assert rel.conversation.messages.filter(body="Thanks Former participant, talk soon.").exists()
     assert rel.feedback.get(author=mentor).comments == "Former participant was a pleasure to mentor."
