@@ -160,8 +160,10 @@ class DeleteAccountForm(forms.Form):
         self.user = user
 
     def clean_confirm(self):
-        if self.cleaned_data["confirm"].strip().upper() != "DELETE":
-            raise forms.ValidationError(gettext("Please type DELETE to confirm."))
+        # Exactly the word the label asks for, in capitals (the field has already trimmed the spaces
+        # around it, which nobody sees): "delete" is not what the page says to type.
+        if self.cleaned_data["confirm"] != "DELETE":
+            raise forms.ValidationError(gettext("Please type DELETE, in capital letters, to confirm."))
         return "DELETE"
 
     def clean_password(self):

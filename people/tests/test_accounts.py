@@ -118,6 +118,29 @@ def test_delete_account_withdraws_everywhere_and_anonymises(client, mentee, ment
     assert Relationship.objects.filter(mentor=mentor).count() == 2
 
 
+@pytest.mark.parametrize("typed", ["delete ", "Delete", "DELETE!", "DELET E"])
+def test_delete_account_asks_for_exactly_the_word_the_page_says(client, mentee, typed):
+    from people.tests.factories import PASSWORD
+
+    client.login(email=mentee.email, password=PASSWORD)
+    page = client.get(reverse("account_delete")).content.decode()
+    assert "Type DELETE to confirm" in page
+    refused = client.post(reverse("account_delete"), {"confirm": typed, "password": PASSWORD})
+    assert refused.status_code == 200
+    assert "Please type DELETE, in capital letters, to confirm." in refused.content.decode()
+    mentee.refresh_from_db()
+    assert mentee.is_active and mentee.anonymised_at is None
+
+
+def test_delete_account_takes_the_word_with_spaces_around_it(client, mentee):
+    from people.tests.factories import PASSWORD
+
+    client.login(email=mentee.email, password=PASSWORD)
+    assert client.post(reverse("account_delete"), {"confirm": "  DELETE ", "password": PASSWORD}).status_code == 302
+    mentee.refresh_from_db()
+    assert mentee.anonymised_at is not None
+
+
 def test_password_reset_by_email(client, mentee, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         resp = client.post(reverse("account_reset_password"), {"email": mentee.email})
