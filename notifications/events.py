@@ -88,6 +88,9 @@ EVENTS: dict[str, Event] = {
     "request_reinstated_confirmation": _view_request,
     "request_accepted": _arrange_first,
     "request_declined": Event(_("Find another mentor"), "find_mentor"),
+    # Closed for the other person: they left the programme, or staff deactivated them (``because``)
+    "request_closed_for_mentee": Event(_("Find another mentor"), "find_mentor"),
+    "request_closed_for_mentor": _view_request,
     "request_expired": _view_request,
     "request_expired_confirmation": Event(_("See suggested mentors"), "find_mentor"),
     "ready_for_feedback": _give_feedback,

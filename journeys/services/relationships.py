@@ -172,14 +172,27 @@ def _tell_both_about_request(rel: Relationship, what: str) -> None:
     )
 
 
+# Why a request is closed for someone rather than by their own choice (``because=``): they left the
+# programme (account deletion), or the programme team stopped their taking part for now (deactivation).
+# The other person is told so (``request_closed_for_mentee`` / ``request_closed_for_mentor``), never
+# that the mentor declined or the mentee withdrew, and the note in the history is not quoted as theirs.
+LEFT, DEACTIVATED = "left", "deactivated"
+
+
 def withdraw_request(
-    relationship: Relationship, mentee, reason: str = "", *, matched_elsewhere: bool = False
+    relationship: Relationship,
+    mentee,
+    reason: str = "",
+    *,
+    matched_elsewhere: bool = False,
+    because: str | None = None,
 ) -> Relationship:
     """The mentee withdraws a request still waiting for the mentor.
 
     ``matched_elsewhere``: another mentor has accepted them, and they withdraw it from the page of
     their other open requests; the mentor is thanked and told so (``request_withdrawn_matched``),
     and the mentee, who did it on that page, is not emailed about each one.
+    ``because``: closed for the mentee (LEFT, DEACTIVATED): only the mentor is told, and why.
     """
     with atomic():
         rel = lock(relationship)
@@ -191,7 +204,9 @@ def withdraw_request(
             )
         apply(rel, "withdraw_request", mentee, reason)
         mentoring_flow.request_answered(rel)
-        if matched_elsewhere:
+        if because:
+            notify(rel.mentor, "request_closed_for_mentor", relationship=rel, because=because)
+        elif matched_elsewhere:
             notify(rel.mentor, "request_withdrawn_matched", relationship=rel)
         else:
             _tell_both_about_request(rel, "withdrawn")
@@ -222,13 +237,20 @@ def accept_request(relationship: Relationship | int, mentor, message: str = "") 
     return rel
 
 
-def decline_request(relationship: Relationship | int, mentor, message: str = "") -> Relationship:
+def decline_request(
+    relationship: Relationship | int, mentor, message: str = "", *, because: str | None = None
+) -> Relationship:
+    """The mentor declines a request (``message``: theirs, quoted to the mentee). ``because``: closed
+    for the mentor (LEFT, DEACTIVATED): ``message`` is only the history's note, and the mentee is told why."""
     with atomic():
         rel = lock(relationship)
         require_party(rel, mentor, "mentor")
         apply(rel, "decline", mentor, message)
         mentoring_flow.request_answered(rel)
-        notify(rel.mentee, "request_declined", relationship=rel, message=message)
+        if because:
+            notify(rel.mentee, "request_closed_for_mentee", relationship=rel, because=because)
+        else:
+            notify(rel.mentee, "request_declined", relationship=rel, message=message)
         if rel.proposed_by_programme:
             events.proposed_request_declined.send(sender=Relationship, relationship=rel)
     return rel
@@ -349,9 +371,9 @@ def leave_programme(user) -> None:
         return _("Ended: the mentor left the programme.")
 
     for rel in Relationship.objects.filter(mentee=user, state=State.REQUESTED):
-        withdraw_request(rel, user, reason(rel))
+        withdraw_request(rel, user, reason(rel), because=LEFT)
     for rel in Relationship.objects.filter(mentor=user, state=State.REQUESTED):
-        decline_request(rel, user, reason(rel))
+        decline_request(rel, user, reason(rel), because=LEFT)
     withdrawn = Relationship.objects.filter(
         Q(mentee=user) | Q(mentor=user), state=State.REQUEST_WITHDRAWN, ended_at__isnull=True
     )

@@ -176,6 +176,8 @@ def contexts(w) -> dict[str, list[dict]]:
         "request_expired_confirmation": [{**rel, "mentors": [w.suggestion, w.suggestion]}, {**rel, "mentors": []}],
         "request_withdrawn_matched": [rel],
         "request_declined": [{**rel, "message": "I am full."}, {**rel, "message": ""}],
+        "request_closed_for_mentee": [{**rel, "because": "left"}, {**rel, "because": "deactivated"}],
+        "request_closed_for_mentor": [{**rel, "because": "left"}, {**rel, "because": "deactivated"}],
         "ready_for_feedback": [rel],
         "completion_open_goals": [{**rel, "open_goals": ["Grow my network"]}, {**rel, "open_goals": ["A", "B"]}],
         "stage_completed": [

@@ -107,7 +107,9 @@ def test_delete_account_withdraws_everywhere_and_anonymises(client, mentee, ment
     assert matched.state == State.WITHDRAWN
     assert pending.state == State.DECLINED
     assert Notification.objects.filter(recipient=mentee, event="withdrawn").exists()
-    assert Notification.objects.filter(recipient=other, event="request_declined").exists()
+    told = Notification.objects.get(recipient=other, event="request_closed_for_mentee")
+    assert "has left the programme, so your mentoring request to them has been closed" in told.body_text
+    assert " wrote:" not in told.body_text and "declined" not in told.subject
     mentor.refresh_from_db()
     assert mentor.anonymised_at and not mentor.is_active
     assert "alice" not in mentor.email and mentor.first_name == "Former"

@@ -5,9 +5,10 @@ a guard that says why when it cannot be done, and a row in the member's staff re
   as "open to new requests" on their profile, ``Profile.accepting_requests``).
 - ``deactivate``: the account can no longer sign in (``is_active`` False; a session already open
   stops working) and the member disappears from Find Mentor and matching (``people.rules``).
-  Requests still waiting for an answer are closed through the journey's own services, so the other
-  person is told as usual: the member's own requests are withdrawn, requests waiting on them as a
-  mentor are declined (the mentee may ask someone else). Matched relationships are left as they
+  Requests still waiting for an answer are closed through the journey's own services: the member's
+  own requests are withdrawn, requests waiting on them as a mentor are declined (the mentee may ask
+  someone else), and the other person is told the programme team closed it because the member is not
+  taking part for now (``because=DEACTIVATED``), never that the member declined or withdrew it. Matched relationships are left as they
   are: deactivating can be undone, ending a relationship cannot; staff close one from a case.
 - ``reactivate``: the account may sign in again (answered requests stay answered).
 - ``add_note``: a note private to staff. ``log_export``: one download of the member list.
@@ -99,9 +100,9 @@ def deactivate(member, staff_user) -> dict[str, int]:
         # rows first, as every service does), tells the other person and ends the flow.
         waiting = waiting_requests(member)
         for rel in waiting["sent"]:
-            journey.withdraw_request(rel, member, reason)
+            journey.withdraw_request(rel, member, reason, because=journey.DEACTIVATED)
         for rel in waiting["received"]:
-            journey.decline_request(rel, member, reason)
+            journey.decline_request(rel, member, reason, because=journey.DEACTIVATED)
         closed["withdrawn"] += len(waiting["sent"])
         closed["declined"] += len(waiting["received"])
 

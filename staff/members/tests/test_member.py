@@ -104,8 +104,14 @@ def test_deactivate_asks_first_then_closes_waiting_requests_and_blocks_sign_in(c
     assert Relationship.objects.get(pk=to_mentor.pk).state == State.DECLINED
     assert Relationship.objects.get(pk=from_mentor.pk).state == State.REQUEST_WITHDRAWN
     assert Relationship.objects.get(pk=matched.pk).state == State.ARRANGING
-    assert Notification.objects.filter(recipient=waiting_mentee, event="request_declined").exists()
-    assert Notification.objects.filter(recipient=other_mentor, event="request_withdrawn").exists()
+    # Each is told the programme team closed it, not that the member declined or withdrew it.
+    told_mentee = Notification.objects.get(recipient=waiting_mentee, event="request_closed_for_mentee")
+    told_mentor = Notification.objects.get(recipient=other_mentor, event="request_closed_for_mentor")
+    for note in (told_mentee, told_mentor):
+        assert "the programme team has closed" in note.body_text and "not taking part" in note.body_text
+        assert " wrote:" not in note.body_text and "declined" not in note.body_text + note.subject
+        assert "withdrawn" not in note.body_text + note.subject
+    assert not Notification.objects.filter(event__in=["request_declined", "request_withdrawn"]).exists()
     assert MemberAction.objects.get(member=mentor).kind == "deactivated"
 
     # they cannot sign in
