@@ -367,3 +367,25 @@ def test_someone_who_is_mentee_and_mentor_cannot_shortlist_themselves():
     assert priya.pk not in offered and set(offered) == {w["maya"].pk, w["noor"].pk}
     with pytest.raises(Refused, match="this round's list"):
         services.save_shortlist(entry, priya, mentor_ids=[priya.pk])
+
+
+def test_a_published_request_closed_by_deactivating_the_mentor_is_not_called_a_decline(
+    client, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from staff.members.services import deactivate
+
+    w = small_world()
+    round_ = services.run_proposal(open_round(w, min_score=1), w["staff"])
+    services.publish(round_, w["staff"])
+    with django_capture_on_commit_callbacks(execute=True):
+        relationships.decline_request(current(round_, w["ada"]).relationship, w["maya"], "Full up")
+        deactivate(w["noor"], w["staff"])
+    client.force_login(w["staff"])
+    page = client.get(reverse("staff_matching_round", args=[round_.pk])).content.decode()
+    maya, noor, ben = w["maya"].display_name, w["noor"].display_name, w["ben"].display_name
+    section = page[page.index('id="declined-head"') :]
+    assert f"{maya} declined {w['ada'].display_name}" in section
+    assert f"{ben}'s request to {noor} was closed: {noor} is not taking part now" in section
+    assert f"{noor} declined" not in page
