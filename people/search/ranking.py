@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
@@ -17,6 +16,7 @@ from .. import selectors
 from ..models import Profile
 from ..selectors import MentorCard
 from .criteria import Criteria, match_weights
+from .keywords import keyword_words, websearch_query
 
 # -- Ranking --------------------------------------------------------------------------
 #
@@ -55,16 +55,6 @@ def is_postgresql() -> bool:
     return connection.vendor == "postgresql"
 
 
-def keyword_words(keywords: str) -> list[str]:
-    """SQLite only: the words to look for as substrings (no stemming there)."""
-    words = []
-    for word in keywords.split()[:10]:
-        word = word.strip("\"'()")
-        if word and word.lower() != "or" and not word.startswith("-"):
-            words.append(word)
-    return words
-
-
 @dataclass(frozen=True)
 class Sql:
     """A piece of SQL and its parameters."""
@@ -96,8 +86,9 @@ class Ranking:
         self.postgres = is_postgresql()
         self.today = today or timezone.localdate()
         self.profile_table = Profile._meta.db_table
-        # Words too common to search for ("the", punctuation) make an empty query; count() finds out.
-        self.keywords_usable = bool(criteria.keywords) and (self.postgres or bool(re.search(r"\w", criteria.keywords)))
+        # Keywords with no word (punctuation only) or only words too common to search for ("the")
+        # make an empty query: on PostgreSQL, count() finds out.
+        self.keywords_usable = bool(criteria.keywords) and (self.postgres or bool(keyword_words(criteria.keywords)))
         self.keyword_condition: Sql | None = None
         self.conditions: list[tuple[Sql, int]] = self._criteria_conditions()
         self.base = self._listed_candidates()
@@ -135,9 +126,12 @@ class Ranking:
         return Sql(f"p.id IN (SELECT profile_id FROM {areas_table} WHERE areaofsupport_id = %s)", (area_id,))
 
     def _keywords_condition(self, keywords: str) -> Sql:
+        """Whether a mentor's text matches the keywords, read by ``keywords`` on either database."""
         if self.postgres:
-            return Sql("p.search_vector @@ websearch_to_tsquery('english', %s)", (keywords,))
-        words = keyword_words(keywords) or [keywords]
+            return Sql("p.search_vector @@ websearch_to_tsquery('english', %s)", (websearch_query(keywords),))
+        words = keyword_words(keywords)
+        if not words:  # nothing to look for: the keywords are unusable and set aside (see search())
+            return Sql("(1 = 0)")
         return _join(
             [
                 Sql("(p.biography LIKE %s ESCAPE '\\' OR p.experience LIKE %s ESCAPE '\\')", (_like(w), _like(w)))
@@ -304,7 +298,7 @@ class Ranking:
             )
         usable = Sql("NULL")
         if self.postgres and self.criteria.keywords:
-            usable = Sql("numnode(websearch_to_tsquery('english', %s)) > 0", (self.criteria.keywords,))
+            usable = Sql("numnode(websearch_to_tsquery('english', %s)) > 0", (websearch_query(self.criteria.keywords),))
         return Sql(f"SELECT {counted.text} AS total, {usable.text} AS usable", counted.params + usable.params)
 
     def count_sql(self, cap: int | None = None) -> Sql:

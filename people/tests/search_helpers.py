@@ -87,3 +87,69 @@ def fill_capacity(mentor, capacity: int | None = None) -> None:
             statement="Matched for a test.",
             state="progression",
         )
+
+
+# -- Keywords: punctuation and emoji are not words --------------------------------------
+
+# Mentors whose text the keyword tests search (first name, biography). No biography holds one of
+# KEYWORD_VOCABULARY inside a longer word, so "mentions every word" is plain substring matching.
+KEYWORD_MENTORS = (
+    ("Rail", "Rail freight planning."),
+    ("Road", "Road freight and haulage."),
+    ("Sea", "Port operations and customs."),
+    ("Mixed", "Freight by rail, then by road."),
+    ("Hyphen", "Rail-freight terminals."),
+    ("Tokens", "Led the U.K. COVID-19 response on S/4HANA."),
+)
+KEYWORD_VOCABULARY = ("rail", "freight", "road", "port", "customs", "haulage", "Rail", "FREIGHT", "zebra")
+
+# What a tester typed on /find/, and the bare words it must find the same mentors as.
+TESTER_SEARCHES = (
+    ("rail;", "rail"),
+    ("freight.", "freight"),
+    ("rail, freight", "rail freight"),
+    ("Rail!", "rail"),
+    ("rail-freight", "rail freight"),
+    ("😀 rail freight", "rail freight"),
+    ("«customs»?!", "customs"),
+    ("❤️port👍🏽", "port"),
+)
+
+# Around and between words: punctuation, symbols and emoji (one with a variation selector, one with
+# a skin tone). Not the syntax: a double quote starts a phrase, and a hyphen starting a word leaves it
+# out; and not a dot or slash between two words, which joins them (U.K, 24/7).
+AROUND = tuple(".,;:!?¿¡…'’‘“”«»()[]{}<>*&^%$#@~+=|\\_–—-/") + ("😀", "🚆", "❤️", "👍🏽", "™", "°")
+BETWEEN = tuple(c for c in AROUND if c not in "./")
+
+
+def keywords_with_punctuation():
+    """(keywords typed with punctuation and emoji around and between the words, the bare words)."""
+    from hypothesis import strategies as st
+
+    decoration = st.lists(st.sampled_from(AROUND), max_size=3).map("".join)
+    before = decoration.filter(lambda text: not text.startswith("-"))
+    between = st.one_of(
+        st.tuples(decoration, st.sampled_from([" ", "  ", "\t"]), before).map("".join),
+        st.lists(st.sampled_from(BETWEEN), min_size=1, max_size=3).map("".join),
+    )
+
+    @st.composite
+    def typed(draw):
+        words = draw(st.lists(st.sampled_from(KEYWORD_VOCABULARY), min_size=1, max_size=3))
+        text = draw(before) + words[0]
+        for word in words[1:]:
+            text += draw(between) + word
+        return text + draw(decoration), " ".join(words)
+
+    return typed()
+
+
+def keyword_mentors() -> None:
+    for first_name, biography in KEYWORD_MENTORS:
+        mentor_with(first_name, biography=biography)
+
+
+def mentioning(words: str) -> set[str]:
+    """The KEYWORD_MENTORS whose biography mentions every one of the words."""
+    wanted = words.casefold().split()
+    return {name for name, biography in KEYWORD_MENTORS if all(w in biography.casefold() for w in wanted)}
