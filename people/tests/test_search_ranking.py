@@ -13,6 +13,7 @@ from django.utils import timezone
 from people import search
 from people.models import AreaOfSupport, DefaultRegion, ProfessionalCommunity, Profile, Role
 from people.search import Criteria
+from people.search.keywords import keyword_words
 from people.tests.search_helpers import (
     CAREER,
     LEADERSHIP,
@@ -274,7 +275,10 @@ def _reference_order(criteria: Criteria, viewer) -> list[int]:
             score, hits = score + weights["role"], hits + 1
         if criteria.community and p.community_id == criteria.community.pk:
             score, hits = score + weights["community"], hits + 1
-        if criteria.keywords and criteria.keywords.lower() in (p.biography + " " + p.experience).lower():
+        # Every word of the keywords, found as Find Mentor splits them (stemming aside: the
+        # biographies below use the keywords' own forms).
+        words = keyword_words(criteria.keywords)
+        if words and all(w.lower() in (p.biography + " " + p.experience).lower() for w in words):
             score, hits = score + weights["keywords"], hits + 1
         if criteria.region and p.region == criteria.region:
             score, hits = score + weights["region"], hits + 1
@@ -331,6 +335,7 @@ def test_level_by_level_ranking_agrees_with_scoring_everyone(mentee, monkeypatch
         Criteria(
             areas=(areas[2],), role=roles[2], community=communities[1], region=DefaultRegion.WALES, keywords="buses"
         ),
+        Criteria(areas=(areas[3],), role=roles[0], keywords="😀 Rail-freight,"),
         Criteria(areas=(areas[0], areas[3]), community=communities[2], exact=True),
         Criteria(role=roles[0], show_unavailable=True),
         Criteria(areas=(areas[0],), region=DefaultRegion.LONDON, hide_full=True),
