@@ -24,6 +24,7 @@ from journeys.states import ENDED_STATES, OPEN_STATES, State
 from people import rules as people_rules
 from people.models import Profile
 from people.search.criteria import Taxonomy
+from people.search.keywords import websearch_query
 from people.search.ranking import Ranking, is_postgresql
 
 from . import proposal, scoring
@@ -103,7 +104,7 @@ def usable_keywords(keywords: dict[int, str]) -> dict[int, str]:
         cursor.execute(
             "SELECT k.uid FROM unnest(%s::bigint[], %s::text[]) AS k(uid, kw) "
             "WHERE numnode(websearch_to_tsquery('english', k.kw)) > 0",
-            [uids, [keywords[u] for u in uids]],
+            [uids, [websearch_query(keywords[u]) for u in uids]],
         )
         good = {row[0] for row in cursor.fetchall()}
     return {uid: kw for uid, kw in keywords.items() if uid in good}
@@ -118,10 +119,11 @@ def scoring_criteria(keywords: str):
 def keyword_hits(queries: Iterable[str], mentor_ids: list[int]) -> dict[str, list[int]]:
     """For each keyword query, the mentors (of ``mentor_ids``) whose text matches it.
 
-    The condition is Find Mentor's own (``Ranking._keywords_condition``). On PostgreSQL one query
-    for all: each distinct query once (mentees often give the same words), found through the GIN
-    index as Find Mentor finds it, kept to the round's mentors by a hashed semi-join. Elsewhere
-    (SQLite in development) one query per distinct keywords.
+    The condition is Find Mentor's own (``Ranking._keywords_condition``, the keywords read by
+    ``people.search.keywords``). On PostgreSQL one query for all: each distinct query once
+    (mentees often give the same words), found through the GIN index as Find Mentor finds it,
+    kept to the round's mentors by a hashed semi-join. Elsewhere (SQLite in development) one
+    query per distinct keywords.
     """
     queries = sorted(set(queries))
     found: dict[str, list[int]] = defaultdict(list)
@@ -131,11 +133,11 @@ def keyword_hits(queries: Iterable[str], mentor_ids: list[int]) -> dict[str, lis
     if is_postgresql():
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT k.kw, p.user_id FROM unnest(%s::text[]) AS k(kw) "
-                f"JOIN {table} p ON p.search_vector @@ websearch_to_tsquery('english', k.kw) "
+                f"SELECT k.kw, p.user_id FROM unnest(%s::text[], %s::text[]) AS k(kw, query) "
+                f"JOIN {table} p ON p.search_vector @@ websearch_to_tsquery('english', k.query) "
                 f"AND p.is_mentor AND p.completed_at IS NOT NULL "
                 f"WHERE p.user_id IN (SELECT unnest(%s::bigint[]))",
-                [queries, list(mentor_ids)],
+                [queries, [websearch_query(kw) for kw in queries], list(mentor_ids)],
             )
             for kw, mentor in cursor.fetchall():
                 found[kw].append(mentor)

@@ -78,9 +78,11 @@ def test_a_pair_scores_and_explains_as_find_mentor_shows_it(seed, weights, setti
     round_ = services.open_round(
         staff_user=staff, name="Check", mentee_ids=[m.pk for m in mentees], mentor_ids=[m.pk for m in mentors]
     )
-    for entry in round_.mentees.all():  # some mentees give keywords on their shortlist page
+    for n, entry in enumerate(round_.mentees.all()):  # some mentees give keywords on their shortlist page
         if rng.random() < 0.6:
             entry.keywords = rng.choice(WORDS) + (" " + rng.choice(WORDS) if rng.random() < 0.3 else "")
+            if n % 2:  # typed with punctuation, which both searches read as Find Mentor does
+                entry.keywords = "(" + entry.keywords.replace(" ", "-") + ")!"
             entry.save()
     taxonomy = Taxonomy.load()
     loaded = loading.load(round_)
