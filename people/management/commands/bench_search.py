@@ -361,10 +361,12 @@ class Command(BaseCommand):
         from django.contrib.postgres.search import SearchQuery
 
         from people.models import Profile
+        from people.search.keywords import websearch_query
 
         total = Profile.objects.filter(is_mentor=True).count()
         hits = Profile.objects.filter(
-            is_mentor=True, search_vector=SearchQuery(keywords, config="english", search_type="websearch")
+            is_mentor=True,
+            search_vector=SearchQuery(websearch_query(keywords), config="english", search_type="websearch"),
         ).count()
         return f"{hits:,} of {total:,} mentors ({100 * hits / max(total, 1):.1f}%)"
 
