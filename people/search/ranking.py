@@ -126,7 +126,7 @@ class Ranking:
         return Sql(f"p.id IN (SELECT profile_id FROM {areas_table} WHERE areaofsupport_id = %s)", (area_id,))
 
     def _keywords_condition(self, keywords: str) -> Sql:
-        """Whether a mentor's text matches the keywords, read by ``keywords`` on either database."""
+        """Whether a mentor's text matches the keywords, split into words by ``keywords.py`` on either database."""
         if self.postgres:
             return Sql("p.search_vector @@ websearch_to_tsquery('english', %s)", (websearch_query(keywords),))
         words = keyword_words(keywords)
