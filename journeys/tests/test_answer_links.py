@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from html.parser import HTMLParser
 from unittest import mock
 
 import pytest
@@ -15,7 +16,7 @@ from viewflow.workflow.status import STATUS
 
 from journeys import answer_links
 from journeys.models import Relationship, State
-from journeys.services import relationships
+from journeys.services import proposals, relationships, reminders
 from notifications.models import Notification
 from people.tests.factories import make_mentee, make_mentor
 
@@ -220,10 +221,78 @@ def test_a_full_mentor_is_told_why_on_the_page(client, request_email, mentor):
 
 
 def test_reminders_and_proposals_carry_the_links_too(mentee, mentor):
-    from journeys.services import reminders
-
     rel = send(mentee, mentor)
     mail.outbox.clear()
     assert reminders.remind_mentor_to_review(rel)
     [email] = mail.outbox
     assert links_in(email.body)["accept"] and "the request expires" in email.body
+
+
+class Anchors(HTMLParser):
+    """Each link of an HTML part: its address and the words a screen reader says for it."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, str]] = []
+        self._href: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self._href, self._text = dict(attrs).get("href", ""), []
+
+    def handle_data(self, data):
+        if self._href is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._href is not None:
+            self.links.append((self._href, " ".join("".join(self._text).split())))
+            self._href = None
+
+
+def anchors(html: str) -> list[tuple[str, str]]:
+    reader = Anchors()
+    reader.feed(html)
+    return reader.links
+
+
+def emails_asking_to_answer(mentee, mentor, staff) -> dict[str, tuple[str, mail.EmailMessage]]:
+    """Every email that asks a mentor to answer a request, with the mentee it is about.
+
+    Sent, the reminder, reinstated (after a withdrawal), and proposed by the programme (to another
+    mentor, for another mentee).
+    """
+
+    def the_one_to(person) -> mail.EmailMessage:
+        [email] = [m for m in mail.outbox if m.to == [person.email]]
+        mail.outbox.clear()
+        return email
+
+    mail.outbox.clear()
+    rel = send(mentee, mentor, statement=STATEMENT)
+    emails = {"sent": (mentee, the_one_to(mentor))}
+    assert reminders.remind_mentor_to_review(rel)
+    emails["reminder"] = (mentee, the_one_to(mentor))
+    relationships.withdraw_request(rel, mentee)
+    mail.outbox.clear()
+    relationships.reinstate_request(rel, mentee)
+    emails["reinstated"] = (mentee, the_one_to(mentor))
+    hannah = make_mentee(first_name="Hannah", last_name="Wright", email="hannah@example.com")
+    other_mentor = make_mentor(first_name="Bea", last_name="Second", email="bea@example.com")
+    proposals.propose_request(mentee=hannah, mentor=other_mentor, area=rel.area, statement=STATEMENT, staff_user=staff)
+    emails["proposed"] = (hannah, the_one_to(other_mentor))
+    return emails
+
+
+def test_every_email_that_asks_links_both_answers_in_its_html_part(mentee, mentor, staff):
+    """The HTML part's links are real links whose words say what each does (not bare addresses)."""
+    for name, (about, email) in emails_asking_to_answer(mentee, mentor, staff).items():
+        text_links = links_in(email.body)
+        html = email.alternatives[0][0]
+        answer_links_in_html = [(href, words) for href, words in anchors(html) if "/requests/answer/" in href]
+        assert answer_links_in_html == [
+            (text_links["accept"], f"Accept {about.display_name}’s request"),
+            (text_links["decline"], f"Decline {about.display_name}’s request"),
+        ], name
+        assert "Accept: http" not in html and "Decline: http" not in html, name

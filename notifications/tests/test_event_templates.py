@@ -304,8 +304,13 @@ def test_every_event_renders_with_a_realistic_context(world, strict_templates):
                 assert marker not in part, f"{event}: {part}"
             assert "\n" not in message.subject, event
             assert "&amp;" not in message.subject + message.body_text and "&#x27;" not in message.body_text, event
-            # Paragraphs and line breaks are the only markup: every other "<" is escaped text.
-            assert "<" not in re.sub(r"</?p>|<br>", "", message.body_html), f"{event}: {message.body_html}"
+            # Paragraphs, line breaks and plain links (the answer links) are the only markup: every
+            # other "<" is escaped text.
+            markup = r'</?p>|<br>|<a href="[^"<>]*">|</a>'
+            assert "<" not in re.sub(markup, "", message.body_html), f"{event}: {message.body_html}"
+            if context.get("answer"):
+                for url in context["answer"].values():
+                    assert f'<a href="{url}">' in message.body_html, event
             assert message.link and message.link_label, event
             assert "\n\n\n" not in message.body_text, event
 
