@@ -296,3 +296,11 @@ def test_every_email_that_asks_links_both_answers_in_its_html_part(mentee, mento
             (text_links["decline"], f"Decline {about.display_name}’s request"),
         ], name
         assert "Accept: http" not in html and "Decline: http" not in html, name
+
+
+def test_every_email_that_asks_quotes_the_statement_in_both_parts(mentee, mentor, staff):
+    for name, (about, email) in emails_asking_to_answer(mentee, mentor, staff).items():
+        assert f"{about.display_name}’s personal statement:\n\n“{STATEMENT}”" in email.body, name
+        html = email.alternatives[0][0]
+        assert f"{about.display_name}’s personal statement:</p>" in html, name
+        assert f"<p>“{STATEMENT}”</p>" in html, name
