@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.forms.boundfield import BoundField
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -110,10 +111,28 @@ class DateBoxesWidget(forms.MultiWidget):
         return [None, None, None]
 
 
+class DateBoxesBoundField(BoundField):
+    """A date's three boxes are each described by the field's hint and error.
+
+    The boxes are a group (``use_fieldset``: ``form_fields.html`` puts them in a fieldset whose legend
+    is the field's label), and Django describes only the widgets of fields that are not groups. A
+    screen reader reads the description of the box being typed in, so each box carries
+    ``aria-describedby`` (the ids ``<id>_helptext`` and ``<id>_error`` that ``form_fields.html``
+    gives the hint and the error); the fieldset does not, or it would be read twice.
+    """
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if not attrs.get("aria-describedby") and (described := self.aria_describedby):
+            attrs["aria-describedby"] = described
+        return attrs
+
+
 class DateBoxesField(forms.MultiValueField):
     """A date entered as day / month / year boxes, with clear messages for each mistake."""
 
     widget = DateBoxesWidget
+    bound_field_class = DateBoxesBoundField
 
     def __init__(self, **kwargs):
         fields = (forms.CharField(), forms.CharField(), forms.CharField())
