@@ -12,7 +12,9 @@
 
 Each event has a stable UID (the meeting's), its SEQUENCE (raised by every change), the start
 and end in UK time (``TZID=Europe/London``, defined once in the VTIMEZONE), the organiser as
-ORGANIZER and both people as ATTENDEE lines, with their names (CN).
+ORGANIZER and both people as ATTENDEE lines, with their names (CN). LOCATION is the place the
+meeting's "Method / location" names, or the video link when it names none; a video link is also in
+the DESCRIPTION, the URL and a CONFERENCE property (RFC 7986), so a place and a link are both kept.
 """
 
 from __future__ import annotations
@@ -100,9 +102,18 @@ def meeting_event(meeting, *, cancelled: bool | None = None) -> Event:
         description = f"{description}\n\n{video}".strip()
     if description:
         event.add("description", description)
-    location = meeting.video_url or meeting.location
+    # The place typed, else the video link: a meeting at a café with a video link for whoever cannot
+    # come keeps both (the link is in the description, and as URL and CONFERENCE).
+    location = meeting.location or meeting.video_url
     if location:
         event["location"] = vText(location)
+    if meeting.video_url:
+        event.add("url", meeting.video_url)
+        event.add(
+            "conference",
+            meeting.video_url,
+            parameters={"value": "URI", "feature": "VIDEO", "label": _("Video chat")},
+        )
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("organizer", _organiser(meeting), encode=0)
     rel = meeting.relationship

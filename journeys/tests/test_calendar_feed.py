@@ -161,6 +161,52 @@ def test_the_emailed_invitations_request_update_and_cancel(mentee, mentor, djang
     ]
 
 
+PLACE = "Café Nero, Londön"
+
+
+@pytest.mark.parametrize(
+    "place, video", [(PLACE, True), ("", True), (PLACE, False)], ids=["place and video", "video only", "place only"]
+)
+def test_the_place_and_the_video_link_are_both_in_every_ics(
+    client, mentee, mentor, django_capture_on_commit_callbacks, place, video
+):
+    """LOCATION is the place typed (the video link when there is none); the link is in the
+    DESCRIPTION, and as URL and CONFERENCE (RFC 7986) for apps that offer a "join" button. The
+    meeting's download, the emailed invitation and the calendar feed say the same."""
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "arranging")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = activity.create_meeting(
+            rel,
+            mentee,
+            title="Coffee",
+            starts_at=dt.datetime(2031, 7, 1, 10, 0, tzinfo=LONDON),
+            duration_minutes=60,
+            location=place,
+            details="Bring your CV.",
+            video=video,
+        )
+    [emailed] = [m for m in mail.outbox if m.to == [mentor.email] and "] Meeting" in m.subject]
+    ((_name, invite, _mimetype),) = emailed.attachments
+    client.force_login(mentee)
+    download = client.get(reverse("meeting_ics", args=[meeting.pk])).content.decode()
+    feed = Client().get(feed_of(mentor)).content.decode()
+    for text in (invite, download, feed):
+        (event,) = parse(text).walk("VEVENT")
+        assert str(event["LOCATION"]) == (place or meeting.video_url)
+        description = str(event["DESCRIPTION"])
+        assert "Bring your CV." in description
+        if video:
+            assert meeting.video_url.startswith("https://")
+            assert f"Video chat: {meeting.video_url}" in description
+            assert str(event["URL"]) == meeting.video_url
+            conference = event["CONFERENCE"]
+            assert str(conference) == meeting.video_url
+            assert conference.params["VALUE"] == "URI" and conference.params["FEATURE"] == "VIDEO"
+        else:
+            assert "Video" not in description and "URL" not in event and "CONFERENCE" not in event
+
+
 @pytest.mark.parametrize("where", ["step", "meet_page"])
 def test_arranged_outside_the_platform_without_send_details_sends_nothing(client, mentee, mentor, where):
     """Unticked: no invitation and no email to the other person about it; ticked: the invitation goes."""
