@@ -97,7 +97,7 @@ def test_worksheet_comments_pdfs_concern_and_confirmations(new_page, visit, chec
     assert "Meetings held: 1. Total time: 1 hour 30 minutes (1.50 hours)." in text and "Grow my network" in text
     visit(alice, "/relationships/")
     text = download(alice, "Download my mentoring hours (PDF)")
-    assert "Alice Kember, as a mentor" in text and "In all: 1 meetings held with 1 mentees" in text
+    assert "Alice Kember, as a mentor" in text and "In all: 1 meeting held with 1 mentee," in text
 
     # 5. The proposal, readable after the match.
     visit(page, f"/relationships/{rel.pk}/")

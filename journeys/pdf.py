@@ -9,6 +9,7 @@ from xml.sax.saxutils import escape
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
@@ -277,12 +278,20 @@ def hours_pdf(hours) -> bytes:
         story.append(Spacer(1, 6))
     else:
         story.append(_para(_("No mentoring relationships yet."), styles["BodyText"]))
+    # Two counts, so two plural forms: each phrase is counted on its own (gettext has one number a message).
+    mentee_count = len({r.relationship.mentee_id for r in hours.rows})
+    meetings_held = ngettext("%(count)d meeting held", "%(count)d meetings held", hours.total_meetings) % {
+        "count": hours.total_meetings
+    }
+    with_mentees = ngettext("with %(count)d mentee", "with %(count)d mentees", mentee_count) % {"count": mentee_count}
     story.append(
         _para(
-            _("In all: %(meetings)d meetings held with %(mentees)d mentees, %(time)s (%(hours)s hours).")
+            # Translators: "meetings" is "4 meetings held", "mentees" is "with 2 mentees"; "hours" is a
+            # decimal such as "4.25".
+            _("In all: %(meetings)s %(mentees)s, %(time)s (%(hours)s hours).")
             % {
-                "meetings": hours.total_meetings,
-                "mentees": len({r.relationship.mentee_id for r in hours.rows}),
+                "meetings": meetings_held,
+                "mentees": with_mentees,
                 "time": hours_and_minutes(hours.total_minutes),
                 "hours": f"{hours.total_minutes / 60:.2f}",
             },

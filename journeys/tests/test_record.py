@@ -196,4 +196,17 @@ def test_the_pack_counts_past_meetings_nobody_recorded(client, mentee, mentor):
         client.logout()
     login(client, mentor)
     text = pdf_text(client.get(reverse("mentoring_hours_pdf")).content)
-    assert "In all: 2 meetings held with 1 mentees, 1 hour 45 minutes (1.75 hours)." in text
+    assert "In all: 2 meetings held with 1 mentee, 1 hour 45 minutes (1.75 hours)." in text
+
+
+def test_one_meeting_with_one_mentee_is_counted_in_the_singular(client, mentee, mentor):
+    """ngettext: "1 meeting held with 1 mentee", never "1 meetings held with 1 mentees"."""
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "first_conversation")  # its first meeting is in 7 days
+    meeting(rel, mentor, days_ago=3, minutes=60, title="Kick-off")
+    goal(rel, mentee, "Grow my network")
+    login(client, mentor)
+    hours = pdf_text(client.get(reverse("mentoring_hours_pdf")).content)
+    assert "In all: 1 meeting held with 1 mentee, 1 hour (1.00 hours)." in hours
+    assert "meetings held with" not in hours and "1 mentees" not in hours
+    pack = pdf_text(client.get(reverse("cpd_pdf", args=[rel.pk])).content)
+    assert "Meetings held: 1. Total time: 1 hour (1.00 hours)." in pack and "Goals set: 1. Completed: 0." in pack
