@@ -19,6 +19,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from journeys.models import Relationship
 from journeys.services import relationships as journey
@@ -113,10 +114,21 @@ def deactivate(member, staff_user) -> dict[str, int]:
         _lock_member(member)
         User.objects.filter(pk=member.pk).update(is_active=False)
         close_waiting()  # a request sent while the first ones were being closed
-        detail = _("%(withdrawn)d of their requests withdrawn, %(declined)d requests to them declined.") % closed
+        detail = closed_requests_words(closed)
         MemberAction.objects.create(member=member, by=staff_user, kind=MemberAction.Kind.DEACTIVATED, detail=detail)
     member.is_active = False
     return closed
+
+
+def closed_requests_words(closed: dict[str, int]) -> str:
+    """ "2 of their requests withdrawn, 1 request to them declined." (what ``deactivate`` closed)."""
+    withdrawn = ngettext(
+        "%(n)d of their requests withdrawn", "%(n)d of their requests withdrawn", closed["withdrawn"]
+    ) % {"n": closed["withdrawn"]}
+    declined = ngettext("%(n)d request to them declined", "%(n)d requests to them declined", closed["declined"]) % {
+        "n": closed["declined"]
+    }
+    return _("%(withdrawn)s, %(declined)s.") % {"withdrawn": withdrawn, "declined": declined}
 
 
 def reactivate(member, staff_user):

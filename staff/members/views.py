@@ -157,11 +157,8 @@ def deactivate(request, pk: int):
         return _done(
             request,
             pk,
-            _(
-                "%(name)s's account is deactivated: they can no longer sign in. %(withdrawn)d of their requests "
-                "withdrawn and %(declined)d requests to them declined; the other people were told."
-            )
-            % {"name": member.display_name, **closed},
+            _("%(name)s's account is deactivated: they can no longer sign in. %(closed)s The other people were told.")
+            % {"name": member.display_name, "closed": services.closed_requests_words(closed)},
         )
     if not member.is_active:
         messages.error(request, _("%(name)s's account is already deactivated.") % {"name": member.display_name})

@@ -100,6 +100,7 @@ def test_deactivate_asks_first_then_closes_waiting_requests_and_blocks_sign_in(c
 
     response = client.post(reverse("staff_member_deactivate", args=[mentor.pk]), follow=True)
     assert "deactivated" in response.content.decode()
+    assert "1 of their requests withdrawn, 1 request to them declined." in response.content.decode()
     assert not User.objects.get(pk=mentor.pk).is_active
     assert Relationship.objects.get(pk=to_mentor.pk).state == State.DECLINED
     assert Relationship.objects.get(pk=from_mentor.pk).state == State.REQUEST_WITHDRAWN
@@ -113,6 +114,9 @@ def test_deactivate_asks_first_then_closes_waiting_requests_and_blocks_sign_in(c
         assert "withdrawn" not in note.body_text + note.subject
     assert not Notification.objects.filter(event__in=["request_declined", "request_withdrawn"]).exists()
     assert MemberAction.objects.get(member=mentor).kind == "deactivated"
+    assert (
+        MemberAction.objects.get(member=mentor).detail == "1 of their requests withdrawn, 1 request to them declined."
+    )
 
     # they cannot sign in
     client.logout()
