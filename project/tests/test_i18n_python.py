@@ -114,6 +114,7 @@ ALLOWED = {
     ),
     "people/search/remembered.py": ("Lax",),  # the cookie's SameSite value
     "project/text.py": ("Cc", "Cf", "Zl", "Zp"),  # Unicode categories
+    "people/search/keywords.py": ("Mn", "Mc"),  # Unicode categories (combining marks)
     # The role groups' names, stored in the database as the groups' keys (pages show ROLE_LABELS),
     # and the models it reads from the app registry.
     "project/roles.py": ("Programme managers", "Support staff", "Group", "Permission"),
