@@ -78,17 +78,26 @@ def form_errors(form: forms.Form) -> str:
 
 
 class MessageForm(forms.Form):
+    # Not required on its own (a file may be sent alone), but not optional either: a message needs
+    # text or a file. ``one_of_needed`` keeps form_fields.html from calling it "(optional)".
     body = forms.CharField(
-        label=_("New message"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("New message"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Write a message, add a file, or both."),
     )
+    body.one_of_needed = True
     attachment = forms.FileField(
         label=_("Add file"),
         required=False,
-        help_text=_("Optional. Up to 10 MB: PDF, Office documents, images or text."),
+        help_text=_("Up to 10 MB: PDF, Office documents, images or text."),
     )
 
     def clean(self):
         data = super().clean()
+        if self.errors:  # a field already said what is wrong (too long, an empty file): one message
+            return data
         if not (data.get("body") or "").strip() and not data.get("attachment"):
             raise forms.ValidationError(gettext("Write a message or add a file before sending."))
         return data

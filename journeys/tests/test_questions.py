@@ -65,3 +65,30 @@ def test_question_to_non_mentor_or_self_is_refused(client, mentee, outsider):
     assert client.get(reverse("ask_question", args=[mentee.pk])).status_code == 404
     empty = client.post(reverse("ask_question", args=[mentee.pk]), {"body": ""})
     assert empty.status_code == 404
+
+
+@pytest.mark.parametrize("where", ["question", "relationship"])
+def test_a_message_too_long_is_told_so_once_and_kept(client, mentee, mentor, where):
+    """Too long is one mistake: the field says so, and the page does not also claim the message is empty."""
+    client.login(email=mentee.email, password=PASSWORD)
+    url = reverse("ask_question", args=[mentor.pk])
+    if where == "relationship":
+        url = reverse("messages", args=[send(mentee, mentor).pk])
+    text = "x" * 10_001
+    page = client.post(url, {"body": text})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "at most 10000 characters" in html
+    assert "Write a message or add a file" not in html
+    assert text in html  # kept in the box
+    empty = client.post(url, {"body": "  "}).content.decode()
+    assert "Write a message or add a file before sending." in empty
+
+
+def test_the_message_box_is_not_called_optional(client, mentee, mentor):
+    """A message needs text or a file: the text box says so instead of "(optional)"."""
+    client.login(email=mentee.email, password=PASSWORD)
+    page = client.get(reverse("ask_question", args=[mentor.pk])).content.decode()
+    label = page.split('for="id_body"', 1)[1].split("</label>", 1)[0]
+    assert "optional" not in label
+    assert "Write a message, add a file, or both." in page
