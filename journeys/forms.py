@@ -256,8 +256,15 @@ class GoalForm(forms.Form):
 
 
 class GoalEntryForm(forms.Form):
-    kind = forms.ChoiceField(choices=GoalEntry.Kind.choices, label=_("Type"))
-    text = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    kind = forms.ChoiceField(
+        choices=GoalEntry.Kind.choices, label=_("Type"), error_messages={"required": _("Choose a type.")}
+    )
+    text = forms.CharField(
+        label=_("What happened"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        error_messages={"required": _("Write what happened before saving.")},
+    )
 
 
 class FeedbackForm(forms.ModelForm):

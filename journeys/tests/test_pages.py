@@ -186,3 +186,29 @@ def test_after_a_completed_journey_the_mentee_can_start_a_new_one_with_the_same_
     assert again.state == State.REQUESTED and again.mentor == mentor and again.statement == statement
     login(client, mentor)
     assert "Start a new journey" not in client.get(reverse("relationship", args=[done.pk])).content.decode()
+
+
+def test_a_goal_entry_too_long_is_shown_again_on_its_goal_with_the_text_kept(client, mentee, mentor):
+    from .helpers import goal, send, walk_to
+
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "arranging")
+    first, second = goal(rel, mentee, "Grow my network"), goal(rel, mentee, "Speak at a meeting")
+    login(client, mentee)
+    text = "We met and " + "z" * 5000
+    resp = client.post(reverse("goal_action", args=[second.pk, "entry"]), {"entry-kind": "outcome", "entry-text": text})
+    html = resp.content.decode()
+    assert resp.status_code == 200
+    assert "at most 5000 characters" in html
+    assert "Choose a type and write what happened" not in html
+    # The error is on the field of the goal it was for, with what was typed and chosen.
+    assert f'aria-describedby="entry-text-{second.pk}_error"' in html
+    assert f'id="entry-text-{second.pk}_error"' in html and f'id="entry-text-{first.pk}_error"' not in html
+    assert text in html and html.count(text) == 1
+    assert '<option value="outcome" selected>' in html
+    # The page's other forms still post where they belong.
+    assert f'action="{reverse("goals", args=[rel.pk])}"' in html
+    assert not second.entries.exists()
+    empty = client.post(reverse("goal_action", args=[first.pk, "entry"]), {"entry-kind": "review", "entry-text": ""})
+    assert "Write what happened before saving." in empty.content.decode()
+    client.post(reverse("goal_action", args=[second.pk, "entry"]), {"entry-kind": "outcome", "entry-text": text[:5000]})
+    assert second.entries.get().text == text[:5000]

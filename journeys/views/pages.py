@@ -444,15 +444,23 @@ def goals(request, pk: int):
         else:
             messages.success(request, _("Goal successfully saved."))
             return redirect("goals", rel.pk)
+    return _goals_page(request, rel, form=form)
+
+
+def _goals_page(request, rel, *, form=None, entry_form=None, entry_goal=None):
+    """The Goals page; ``entry_form``: a milestone, review or outcome refused, shown again on
+    ``entry_goal`` with what was typed and why."""
     return render(
         request,
         "journeys/goals.html",
         {
             "relationship": rel,
             "other": rel.other(request.user),
-            "form": form,
+            "form": form or GoalForm(prefix="goal"),
             "goals": selectors.goals_for(rel),
             "entry_form": GoalEntryForm(prefix="entry"),
+            "failed_entry": entry_form,
+            "failed_entry_goal_id": entry_goal.pk if entry_goal else None,
             "can_change": rel.state in MATCHED_STATES,
             "read_only": rules.why_read_only(rel),
             "nav": "relationships",
@@ -507,12 +515,11 @@ def goal_action(request, pk: int, action: str):
         messages.success(request, _("Goal deleted."))
     elif action == "entry":
         form = GoalEntryForm(request.POST, prefix="entry")
-        if not form.is_valid():
-            messages.error(request, _("Choose a type and write what happened before saving."))
-        else:
-            activity.add_goal_entry(goal, request.user, kind=form.cleaned_data["kind"], text=form.cleaned_data["text"])
-            added = {"milestone": _("Milestone added."), "review": _("Review added."), "outcome": _("Outcome added.")}
-            messages.success(request, added[form.cleaned_data["kind"]])
+        if not form.is_valid():  # the Goals page again: the error on the field, nothing typed lost
+            return _goals_page(request, rel, entry_form=form, entry_goal=goal)
+        activity.add_goal_entry(goal, request.user, kind=form.cleaned_data["kind"], text=form.cleaned_data["text"])
+        added = {"milestone": _("Milestone added."), "review": _("Review added."), "outcome": _("Outcome added.")}
+        messages.success(request, added[form.cleaned_data["kind"]])
     else:
         raise Http404
     return redirect("goals", rel.pk)
