@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from journeys.models import Goal, Meeting, State
 from notifications.models import Notification
-from people.tests.factories import PASSWORD
+from people.tests.factories import PASSWORD, make_mentee
 
 from .helpers import goal, send, walk_to
 
@@ -95,3 +95,54 @@ def test_withdrawing_a_request_asks_first(client, mentee, mentor):
     client.logout()
     login(client, mentor)
     assert client.get(confirm).status_code == 404  # the mentee's request, not the mentor's
+
+
+def test_a_request_withdrawal_reason_too_long_is_shown_again_on_the_confirmation_page(client, mentee, mentor):
+    rel = send(mentee, mentor)
+    login(client, mentee)
+    action = form_action(client.get(reverse("request_withdraw_confirm", args=[rel.pk])).content.decode())
+    reason = "I found help closer to home. " + "r" * 2000
+    resp = client.post(action, {"reason": reason})
+    page = resp.content.decode()
+    assert resp.status_code == 200
+    assert "Withdraw your request to Alice Kember?" in page
+    assert 'id="id_reason_error"' in page and "at most 2000 characters" in page  # on the field
+    assert "Reason: Ensure" not in page
+    assert reason in page and form_action(page) == action
+    rel.refresh_from_db()
+    assert rel.state == State.REQUESTED
+    client.post(action, {"reason": reason[:2000]})
+    rel.refresh_from_db()
+    assert rel.state == State.REQUEST_WITHDRAWN
+
+
+def test_every_other_reason_too_long_is_shown_again_on_its_page_with_the_text_kept(client, mentee, mentor, staff):
+    """Withdrawing from a relationship, declining (the review step and the email's link), raising a concern,
+    staff closing a relationship: the page again, the error on the field, nothing typed lost."""
+    from journeys import answer_links
+
+    from .helpers import open_task
+
+    matched = walk_to(send(mentee, mentor), mentee, mentor, "arranging")
+    waiting = send(make_mentee(first_name="Rey"), mentor)
+    long = "Because " + "w" * 5000
+
+    def check(resp, field_id):
+        page = resp.content.decode()
+        assert resp.status_code in (200, 400), resp.status_code
+        assert f'id="{field_id}_error"' in page and "at most" in page
+        assert long in page
+
+    login(client, mentee)
+    check(client.post(reverse("withdraw", args=[matched.pk]), {"reason": long}), "id_reason")
+    check(client.post(reverse("raise_concern", args=[matched.pk]), {"message": long}), "id_message")
+    login(client, mentor)
+    task = open_task(waiting, mentor)
+    step = task.flow_task.reverse("execute", args=[task.process_id, task.pk])
+    check(client.post(step, {"message": long, "decline": "1"}), "id_message")
+    client.logout()
+    decline = answer_links.urls(waiting)["decline"].split("://", 1)[1].split("/", 1)[1]
+    check(client.post("/" + decline, {"message": long}), "id_message")
+    for rel in (matched, waiting):
+        rel.refresh_from_db()
+    assert (matched.state, waiting.state) == (State.ARRANGING, State.REQUESTED)

@@ -81,6 +81,12 @@ def request_withdraw_confirm(request, pk: int):
     if rel.state != State.REQUESTED:
         messages.error(request, _("This request is no longer waiting for the mentor, so it cannot be withdrawn."))
         return redirect("relationship", rel.pk)
+    return request_withdraw_page(request, rel, OptionalReasonForm())
+
+
+def request_withdraw_page(request, rel, form):
+    """The confirmation page; shown again by ``request_withdraw`` when its reason is refused (the
+    error on the field, the reason kept)."""
     return _confirm(
         request,
         rel,
@@ -89,7 +95,7 @@ def request_withdraw_confirm(request, pk: int):
             "%(mentor)s is told that you have withdrawn it. You can reinstate it later, as long as they still have room."
         )
         % {"mentor": rel.mentor.display_name},
-        form=OptionalReasonForm(),
+        form=form,
         action=reverse("request_withdraw", args=[rel.pk]),
         button=_("Withdraw the request"),
         back=reverse("relationship", args=[rel.pk]),

@@ -23,11 +23,11 @@ from ..forms import (
     OptionalReasonForm,
     ReasonForm,
     RequestForm,
-    form_errors,
 )
 from ..models import MATCHED_STATES, State
 from ..services import activity, relationships
 from ..services.base import RateLimited, Refused, why_not
+from . import confirm
 
 User = get_user_model()
 
@@ -205,9 +205,8 @@ def request_edit(request, pk: int):
 def request_withdraw(request, pk: int):
     rel = selectors.access_party_relationship(request.user, pk)
     form = OptionalReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form_errors(form))
-        return redirect("relationship", rel.pk)
+    if not form.is_valid():  # the confirmation page again: the error on the field, the reason kept
+        return confirm.request_withdraw_page(request, rel, form)
     relationships.withdraw_request(rel, request.user, form.cleaned_data["reason"])
     messages.success(request, _("Your request has been withdrawn. You can reinstate it later."))
     return redirect("relationship", rel.pk)
