@@ -88,6 +88,15 @@ class ProfileForm(forms.ModelForm):
             ),
         }
         widgets = {"biography": forms.Textarea(attrs={"rows": 4}), "experience": forms.Textarea(attrs={"rows": 4})}
+        # One message per mistake, each saying what to put instead (``clean`` adds none where these spoke).
+        error_messages = {
+            "capacity": {
+                "required": _("Enter how many mentees you can support at the same time, from 1 to 20."),
+                "invalid": _("Enter a whole number of mentees, for example 2."),
+                "min_value": _("Mentors need room for at least one mentee."),
+                "max_value": _("Twenty mentees at once is the most we allow."),
+            }
+        }
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -138,9 +147,10 @@ class ProfileForm(forms.ModelForm):
         data = super().clean()
         if not data.get("is_mentor") and not data.get("is_mentee"):
             raise forms.ValidationError(gettext("Choose at least one: mentor, mentee or both."))
-        if data.get("is_mentor") and not data.get("capacity") and "capacity" in self.fields:
+        capacity = data.get("capacity")  # None when its field already said what is wrong
+        if data.get("is_mentor") and capacity == 0:
             self.add_error("capacity", gettext("Mentors need room for at least one mentee."))
-        if data.get("capacity") is not None and data["capacity"] > 20:
+        if capacity is not None and capacity > 20:
             self.add_error("capacity", gettext("Twenty mentees at once is the most we allow."))
         away = data.get("away_until")
         if away is not None and away <= timezone.localdate():

@@ -82,3 +82,26 @@ def test_the_form_itself_leaves_them_out():
     mentee = make_mentee()
     assert not {"capacity", "accepting_requests", "away_until"} & set(ProfileForm(instance=mentee.profile).fields)
     assert {"capacity", "accepting_requests", "away_until"} <= set(ProfileForm(instance=make_mentor().profile).fields)
+
+
+@pytest.mark.parametrize(
+    "typed, says",
+    [
+        ("abc", "Enter a whole number of mentees, for example 2."),
+        ("1.5", "Enter a whole number of mentees, for example 2."),
+        ("", "Enter how many mentees you can support at the same time, from 1 to 20."),
+        ("-1", "Mentors need room for at least one mentee."),
+        ("0", "Mentors need room for at least one mentee."),
+        ("21", "Twenty mentees at once is the most we allow."),
+        ("99999", "Twenty mentees at once is the most we allow."),
+    ],
+)
+def test_a_wrong_capacity_gets_one_message_that_fits(typed, says):
+    mentor = make_mentor()
+    form = ProfileForm(
+        profile_post(mentor.profile, is_mentor="on", accepting_requests="on", capacity=typed),
+        instance=mentor.profile,
+        user=mentor,
+    )
+    assert not form.is_valid()
+    assert form.errors["capacity"] == [says]
