@@ -12,6 +12,7 @@ current key and secret of an open account.
 from __future__ import annotations
 
 import hmac
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
@@ -22,17 +23,26 @@ from . import rules
 from .models import CalendarFeed, Meeting, MeetingOutcome, Relationship
 
 
-def first_meeting_still_to_come(relationship: Relationship, now: datetime | None = None) -> Meeting | None:
-    """While no meeting has been held (``rules.held_q``): the next one planned (the first conversation), else None."""
+@dataclass(frozen=True)
+class FirstMeeting:
+    """Where the first meeting stands: ``held`` (a meeting took place, ``rules.held_q``), else
+    ``planned``: the next one still to come (``rules.meeting_to_come_q``), or None when none is."""
+
+    held: bool
+    planned: Meeting | None = None
+
+
+def first_meeting(relationship: Relationship, now: datetime | None = None) -> FirstMeeting:
     now = now or timezone.now()
     if relationship.meetings.filter(rules.held_q(now)).exists():
-        return None
-    return (
-        relationship.meetings.filter(cancelled_at__isnull=True, starts_at__gt=now)
-        .exclude(outcome=MeetingOutcome.NOT_HELD)
-        .order_by("starts_at", "pk")
-        .first()
-    )
+        return FirstMeeting(held=True)
+    planned = relationship.meetings.filter(rules.meeting_to_come_q(now)).order_by("starts_at", "pk").first()
+    return FirstMeeting(held=False, planned=planned)
+
+
+def first_meeting_still_to_come(relationship: Relationship, now: datetime | None = None) -> Meeting | None:
+    """While no meeting has been held (``rules.held_q``): the next one planned (the first conversation), else None."""
+    return first_meeting(relationship, now).planned
 
 
 class Status:

@@ -35,9 +35,13 @@ from project.dates import long_date
 from .states import CAPACITY_STATES, ENDED_STATES, WORKING_STATES, State
 
 
-def guard(refusal: str) -> Callable:
+def guard(refusal: str, *, explain: Callable | None = None) -> Callable:
+    """``refusal``: the sentence a refused action shows; ``explain(relationship)``, when the reason
+    depends on where the relationship stands: the sentence that fits it (``services.base.why_not``)."""
+
     def decorate(func):
         func.refusal = refusal
+        func.explain = explain
         return func
 
     return decorate
@@ -246,12 +250,31 @@ def meeting_held(meeting, now: datetime) -> bool:
     return meeting.outcome == "held" or (meeting.starts_at <= now and meeting.outcome == "")
 
 
-@guard(
-    gettext_lazy(
-        "Your first meeting has not taken place yet: you can mark this stage as completed once it has. "
-        "If you met earlier than planned, say so on this page."
-    )
+def meeting_to_come_q(now: datetime) -> Q:
+    """A filter on ``Meeting``: still to come (not cancelled, its time not come, and nobody said it will
+    not happen). On meetings themselves only: across a relation, the negation would ask about every one."""
+    return Q(cancelled_at__isnull=True, starts_at__gt=now) & ~Q(outcome="not_held")
+
+
+FIRST_MEETING_TO_COME = gettext_lazy(
+    "Your first meeting has not taken place yet: you can mark this stage as completed once it has. "
+    "If you met earlier than planned, say so on this page."
 )
+NO_FIRST_MEETING_PLANNED = gettext_lazy(
+    "No first meeting is planned now. Arrange one on Meet / Video (if you have already met, add the meeting "
+    "there with the day you met): you can mark this stage as completed once it has taken place."
+)
+
+
+def why_first_meeting_not_held(relationship) -> str:
+    """Waiting for a meeting still to come (which may have happened earlier), or for one to be arranged
+    (none planned: it was cancelled, or did not happen)."""
+    if relationship.meetings.filter(meeting_to_come_q(timezone.now())).exists():
+        return str(FIRST_MEETING_TO_COME)
+    return str(NO_FIRST_MEETING_PLANNED)
+
+
+@guard(FIRST_MEETING_TO_COME, explain=why_first_meeting_not_held)
 def first_meeting_held(relationship) -> bool:
     return relationship.meetings.filter(held_q(timezone.now())).exists()
 

@@ -87,6 +87,8 @@ def why_not(relationship: Relationship, name: str) -> str | None:
         return _("That is not possible while the relationship is at “%(stage)s”.") % {"stage": label}
     for condition in meta.get_transition(state).conditions:
         if not condition(relationship):
+            if explain := getattr(condition, "explain", None):
+                return str(explain(relationship))
             return str(getattr(condition, "refusal", _("That is not possible right now.")))
     return None
 

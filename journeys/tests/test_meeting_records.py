@@ -162,7 +162,7 @@ def test_a_first_meeting_marked_as_not_having_happened_does_not_count(rel, mente
     goal(rel, mentee)
     meeting = past(rel.meetings.get())
     meetings.record_meeting_outcome(meeting, mentee, held=False)
-    with pytest.raises(Refused, match="first meeting has not taken place yet"):
+    with pytest.raises(Refused, match="No first meeting is planned now. Arrange one"):
         relationships.complete_stage(rel, mentee, "first_conversation")
     # Another meeting whose time has passed does.
     past(meet(rel, mentee, title="Second try"), hours=1)
@@ -297,6 +297,30 @@ def test_next_step_says_why_and_offers_we_met_earlier(client, rel, mentee, mento
     # The mentor has no such page (the mentee says it), and nothing is left to move now.
     login(client, mentor)
     assert client.get(url).status_code == 302
+
+
+def test_with_the_first_meeting_cancelled_the_step_says_to_arrange_another(client, rel, mentee):
+    """Nothing planned any more: the refusal and the step's page say to arrange a meeting (or add the
+    one already held), not "say you met earlier", which has nothing to move."""
+    goal(rel, mentee)
+    activity.cancel_meeting(rel.meetings.get(), mentee, send_details=False)
+    login(client, mentee)
+    step = client.get(reverse("next_step", args=[rel.pk])).url
+    page = client.get(step).content.decode()
+    assert "No first meeting is planned now." in page and reverse("meeting_new", args=[rel.pk]) in page
+    assert reverse("first_meeting_earlier", args=[rel.pk]) not in page
+    refused = client.post(step).content.decode()
+    assert "No first meeting is planned now. Arrange one on Meet / Video" in refused
+    assert "If you met earlier than planned" not in refused
+    # The page for "we met earlier" sends them to arrange one, and says why.
+    earlier = client.get(reverse("first_meeting_earlier", args=[rel.pk]), follow=True)
+    assert earlier.redirect_chain[-1][0] == reverse("meetings", args=[rel.pk])
+    assert "there is none to move earlier" in earlier.content.decode()
+    # A meeting added for the day they met counts, and the stage can be completed.
+    past(meet(rel, mentee, title="We met after all"), hours=3)
+    assert client.post(step).status_code == 302
+    rel.refresh_from_db()
+    assert rel.state == State.PROGRESSION
 
 
 # -- the data export and erasure ------------------------------------------------------------

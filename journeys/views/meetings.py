@@ -100,10 +100,23 @@ def meeting_outcome(request, pk: int):
 def first_meeting_earlier(request, pk: int):
     """The mentee says the first meeting, still planned for later, already happened."""
     rel = selectors.access_party_relationship(request.user, pk)
-    planned = meeting_records.first_meeting_still_to_come(rel)
-    if rel.role_of(request.user) != "mentee" or rel.state != State.FIRST_CONVERSATION or planned is None:
+    first = meeting_records.first_meeting(rel)
+    planned = first.planned
+    if rel.role_of(request.user) != "mentee" or rel.state != State.FIRST_CONVERSATION:
         messages.info(request, _("There is no planned first meeting to change here."))
         return redirect("relationship", rel.pk)
+    if first.held:
+        messages.info(request, _("Your first meeting has already taken place, so there is nothing to change."))
+        return redirect("relationship", rel.pk)
+    if planned is None:  # cancelled, or it did not happen: a meeting to arrange (or to add, if they met)
+        messages.info(
+            request,
+            _(
+                "No first meeting is planned, so there is none to move earlier. Arrange one here (if you have "
+                "already met, add the meeting with the day you met): you can then mark the stage as completed."
+            ),
+        )
+        return redirect("meetings", rel.pk)
     form = MetEarlierForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

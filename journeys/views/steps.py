@@ -186,10 +186,9 @@ class CompleteStage(RelationshipStep):
             button=STAGES[self.stage].button,
             goals=list(rel.goals.all()),
             open_goals=[g for g in rel.goals.all() if not g.completed_at],
-            # The first conversation waits for the first meeting (or the mentee saying it happened earlier).
-            first_meeting_planned=(
-                meeting_records.first_meeting_still_to_come(rel) if self.stage == "first_conversation" else None
-            ),
+            # The first conversation waits for the first meeting: one still to come (which the mentee may
+            # say happened earlier), or, none planned any more, one to arrange.
+            first_meeting=meeting_records.first_meeting(rel) if self.stage == "first_conversation" else None,
         )
 
     def post(self, request, **kwargs):
