@@ -304,3 +304,20 @@ def test_every_email_that_asks_quotes_the_statement_in_both_parts(mentee, mentor
         html = email.alternatives[0][0]
         assert f"{about.display_name}’s personal statement:</p>" in html, name
         assert f"<p>“{STATEMENT}”</p>" in html, name
+
+
+def test_once_accepted_a_signed_in_mentor_is_pointed_to_the_relationship_not_asked_to_sign_in(
+    client, request_email, mentor
+):
+    from people.tests.factories import PASSWORD
+
+    rel, email = request_email
+    url = path(links_in(email.body)["accept"])
+    client.post(url)
+    signed_out = client.get(url).content.decode()
+    assert "Sign in to see their contact details" in signed_out
+    assert client.login(email=mentor.email, password=PASSWORD)
+    page = client.get(url).content.decode()
+    assert "You have accepted" in page
+    assert "Sign in" not in page
+    assert f'href="{reverse("relationship", args=[rel.pk])}"' in page

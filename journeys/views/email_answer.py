@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .. import answer_links
@@ -18,17 +19,28 @@ from ..services import relationships
 from ..services.base import Refused
 
 
-def _problem(request, title: str, explanation: str, status: int, link=None):
-    context = {"title": title, "explanation": explanation, "link": link}
+def _problem(request, title: str, explanation: str, status: int, link=None, onward=None):
+    """``onward``: (address, words) of the one link the page offers, when not the Relationships page."""
+    context = {"title": title, "explanation": explanation, "link": link, "onward": onward}
     return render(request, "journeys/email_answer_problem.html", context, status=status)
 
 
 def _moved_on(request, link: answer_links.Link):
     rel = link.relationship
     names = {"mentee": rel.mentee.display_name}
+    # Signed in here means signed in as the mentor (anyone else was turned away): no "sign in" for them.
+    signed_in = request.user.is_authenticated
+    onward = None
     if rel.state in MATCHED_STATES or rel.matched_at is not None:
         title = _("You have accepted %(mentee)s’s request") % names
-        text = _("%(mentee)s has been told. Sign in to see their contact details and what comes next.") % names
+        if signed_in:
+            text = _(
+                "%(mentee)s has been told. Their contact details and what comes next are on your relationship’s page."
+            )
+            text %= names
+            onward = (reverse("relationship", args=[rel.pk]), _("Go to your relationship with %(mentee)s") % names)
+        else:
+            text = _("%(mentee)s has been told. Sign in to see their contact details and what comes next.") % names
     elif rel.state == State.DECLINED:
         title = _("You have declined %(mentee)s’s request") % names
         text = _("%(mentee)s has been told. Nothing more is needed from you.") % names
@@ -42,17 +54,21 @@ def _moved_on(request, link: answer_links.Link):
         text = _("%(mentee)s withdrew the request, so there is nothing to answer.") % names
     elif rel.state == State.REQUESTED:
         title = _("This link is from an earlier email")
-        text = (
-            _(
+        if signed_in:
+            text = _(
+                "%(mentee)s’s request has been sent to you again since: use the link in the newest email, "
+                "or answer it from your Relationships page."
+            )
+        else:
+            text = _(
                 "%(mentee)s’s request has been sent to you again since: use the link in the newest email, "
                 "or sign in and answer it from your Relationships page."
             )
-            % names
-        )
+        text %= names
     else:
         title = _("This request has moved on")
         text = _("It is now “%(stage)s”, so it cannot be answered from this link.") % {"stage": rel.get_state_display()}
-    return _problem(request, title, text, status=200, link=link)
+    return _problem(request, title, text, status=200, link=link, onward=onward)
 
 
 def answer_from_email(request, token: str):
