@@ -51,39 +51,65 @@ def conversation_for(mentee, mentor) -> Conversation:
     return conversation
 
 
-def _check_has_room(mentor, *, taken: int | None = None) -> None:
-    """Refuse a new request to a mentor with no place left (``taken``: their places in use, when the
-    caller has counted them; ``journeys.rules.mentor_has_room`` is the rule)."""
+def _why_no_room(mentor, *, taken: int | None = None) -> str | None:
+    """Why a new request to the mentor is refused for want of a place (``taken``: their places in use,
+    when the caller has counted them; ``journeys.rules.mentor_has_room`` is the rule), or None."""
     if not mentor_has_room(mentor.profile, taken):
-        raise Refused(
-            _("%(name)s is supporting as many mentees as they can at the moment.") % {"name": mentor.display_name}
-        )
+        return _("%(name)s is supporting as many mentees as they can at the moment.") % {"name": mentor.display_name}
+    return None
 
 
-def _check_can_request(mentee, mentor, *, open_with_pair: bool | None = None) -> None:
-    """Refuse a request ``mentee`` may not send ``mentor`` now (``open_with_pair``: whether the two
-    have an open request or relationship, when the caller has counted it)."""
+def _why_cannot_request(mentee, mentor, *, open_with_pair: bool | None = None) -> str | None:
+    """Why ``mentee`` may not send ``mentor`` a request now, room aside (``open_with_pair``: whether the
+    two have an open request or relationship, when the caller has counted it), or None."""
     if mentee.pk == mentor.pk:
-        raise Refused(_("You cannot send a mentoring request to yourself."))
+        return _("You cannot send a mentoring request to yourself.")
     profile = getattr(mentee, "profile", None)
     if not (profile and profile.is_mentee):
-        raise Refused(_("Only mentees can send mentoring requests. Add the mentee role in your profile first."))
+        return _("Only mentees can send mentoring requests. Add the mentee role in your profile first.")
     mentor_profile = getattr(mentor, "profile", None)
     if not (mentor_profile and mentor_profile.is_mentor and people_rules.account_open(mentor)):
-        raise Refused(_("This person is not available as a mentor."))
+        return _("This person is not available as a mentor.")
     if not mentor_profile.accepting_requests:
-        raise Refused(_("%(name)s has paused new mentoring requests for now.") % {"name": mentor.display_name})
+        return _("%(name)s has paused new mentoring requests for now.") % {"name": mentor.display_name}
     if people_rules.mentor_away(mentor_profile):
-        raise Refused(
-            _("%(name)s is away until %(date)s.")
-            % {"name": mentor.display_name, "date": long_date(mentor_profile.away_until)}
-        )
+        return _("%(name)s is away until %(date)s.") % {
+            "name": mentor.display_name,
+            "date": long_date(mentor_profile.away_until),
+        }
     if open_with_pair is None:
         open_with_pair = Relationship.objects.filter(mentee=mentee, mentor=mentor, state__in=OPEN_STATES).exists()
     if open_with_pair:
-        raise Refused(
-            _("You already have an open request or relationship with %(name)s.") % {"name": mentor.display_name}
-        )
+        return _("You already have an open request or relationship with %(name)s.") % {"name": mentor.display_name}
+    return None
+
+
+def _check_has_room(mentor, *, taken: int | None = None) -> None:
+    if refusal := _why_no_room(mentor, taken=taken):
+        raise Refused(refusal)
+
+
+def _check_can_request(mentee, mentor, *, open_with_pair: bool | None = None) -> None:
+    if refusal := _why_cannot_request(mentee, mentor, open_with_pair=open_with_pair):
+        raise Refused(refusal)
+
+
+def _pair_and_places(mentee, mentor) -> dict[str, int]:
+    """In one query: the pair's open requests or relationships (``with_pair``), and the mentor's places
+    taken (``taken``)."""
+    return Relationship.objects.filter(mentor=mentor, state__in={*OPEN_STATES, *CAPACITY_STATES}).aggregate(
+        with_pair=Count("pk", filter=Q(mentee=mentee)), taken=places_taken_count()
+    )
+
+
+def why_request_refused(mentee, mentor) -> str | None:
+    """Why ``send_request`` would refuse ``mentee``'s request to ``mentor`` now, in its own words (None:
+    it would not, as far as the mentor's availability, room and the pair go; the daily limit is counted
+    only on sending). The request page reads it first, to say so before anything is typed."""
+    counts = _pair_and_places(mentee, mentor)
+    return _why_cannot_request(mentee, mentor, open_with_pair=counts["with_pair"] > 0) or _why_no_room(
+        mentor, taken=counts["taken"]
+    )
 
 
 def send_request(mentee, mentor, area: AreaOfSupport, statement: str) -> Relationship:
@@ -117,10 +143,7 @@ def _create_request(mentee, mentor, area: AreaOfSupport, statement: str) -> Rela
     try:
         with atomic():
             mentor = lock_mentor(mentor)
-            # Counted under the mentor's lock, in one query: the pair's open ones, and the places taken.
-            counts = Relationship.objects.filter(mentor=mentor, state__in={*OPEN_STATES, *CAPACITY_STATES}).aggregate(
-                with_pair=Count("pk", filter=Q(mentee=mentee)), taken=places_taken_count()
-            )
+            counts = _pair_and_places(mentee, mentor)  # counted under the mentor's lock
             _check_can_request(mentee, mentor, open_with_pair=counts["with_pair"] > 0)
             _check_has_room(mentor, taken=counts["taken"])
             relationship = Relationship.objects.create(

@@ -116,3 +116,43 @@ def test_a_second_mentee_cannot_reach_a_deactivated_mentor_they_once_asked(clien
     mentor.save(update_fields=["is_active"])
     assert client.get(reverse("ask_question", args=[mentor.pk])).status_code == 404
     assert client.get(reverse("request_new", args=[mentor.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "who, says",
+    [
+        ("paused", "Bea Best has paused new mentoring requests for now."),
+        ("away", "Bea Best is away until 1 March 2099."),
+        ("full", "Bea Best is supporting as many mentees as they can at the moment."),
+        ("asked", "You already have an open request or relationship with Bea Best."),
+    ],
+)
+def test_the_request_page_says_at_once_why_no_request_can_be_sent(client, mentee, who, says):
+    """The service's own words, before anything is typed; no form to fill in for nothing."""
+    from journeys.services import relationships
+    from people.tests.search_helpers import fill_capacity
+
+    mentor = make_mentor(first_name="Bea", last_name="Best", capacity=1)
+    if who == "paused":
+        Profile.objects.filter(user=mentor).update(accepting_requests=False)
+    elif who == "away":
+        Profile.objects.filter(user=mentor).update(away_until=dt.date(2099, 3, 1))
+    elif who == "full":
+        fill_capacity(mentor)
+    else:
+        relationships.send_request(mentee, mentor, AreaOfSupport.objects.first(), "I would like help, please.")
+    client.login(email=mentee.email, password=PASSWORD)
+    page = client.get(reverse("request_new", args=[mentor.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert says in html
+    assert 'name="statement"' not in html and "Preview request" not in html
+    assert reverse("mentor_profile", args=[mentor.pk]) in html
+
+
+def test_a_mentor_who_takes_requests_gets_the_form(client, mentee):
+    mentor = make_mentor(first_name="Bea", last_name="Best")
+    client.login(email=mentee.email, password=PASSWORD)
+    html = client.get(reverse("request_new", args=[mentor.pk])).content.decode()
+    assert 'name="statement"' in html and "Preview request" in html
+    assert "not taking" not in html and "paused" not in html

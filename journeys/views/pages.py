@@ -166,6 +166,11 @@ def request_new(request, user_id: int):
                     status=status,
                 )
     else:
+        # A request that cannot be sent now (the mentor away, paused or full, one already open...) is
+        # said at once, in the service's words, with no form to fill in for nothing.
+        refusal = relationships.why_request_refused(request.user, mentor)
+        if refusal:
+            return render(request, "journeys/request_form.html", {"refusal": refusal, "mentor": mentor, "nav": "find"})
         initial = {}
         profile = getattr(request.user, "profile", None)
         if profile:
