@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -60,8 +61,11 @@ def stop_reminders(request, token: str):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def reminder_settings(request):
+    """The Account page's reminders form posts here; opened (a bookmark, a reload), the address leads to it."""
+    if request.method != "POST":
+        return redirect(reverse("account") + "#reminders-heading")
     form = ReminderSettingsForm.for_user(request.user, reminders.stopped_kinds(request.user), data=request.POST)
     if form.is_valid():
         reminders.set_stopped(request.user, form.stopped())

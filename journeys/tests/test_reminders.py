@@ -217,6 +217,17 @@ def test_edit_account_turns_reminder_kinds_off_and_on(client, mentor):
     assert not ReminderOptOut.objects.exists()
 
 
+def test_opening_the_reminder_settings_address_goes_to_the_reminders_form(client, mentor):
+    """The form posts there; opened directly (a bookmark, a reload), it leads to the form, not a blank 405."""
+    client.force_login(mentor)
+    response = client.get(reverse("reminder_settings"))
+    assert response.status_code == 302
+    assert response.url == reverse("account") + "#reminders-heading"
+    page = client.get(response.url).content.decode()
+    assert 'id="reminders-heading"' in page and f'action="{reverse("reminder_settings")}"' in page
+    assert not ReminderOptOut.objects.exists()
+
+
 @pytest.mark.parametrize("ending", ["decline", "withdraw_request", "withdraw", "close"])
 def test_a_relationship_that_ends_leaves_no_timer_waiting(mentee, mentor, staff, ending):
     rel = send(mentee, mentor)
