@@ -251,11 +251,9 @@ class CompleteProfile(View):
 
     def over(self):
         """The step no longer waits: the profile page, where it can still be changed."""
-        if step_done(self.request):
-            messages.info(self.request, _("Your profile is already complete. You can still change it here."))
-        else:
-            messages.info(self.request, _("This step is no longer waiting on you."))
-        return redirect("profile")
+        return _onboarding_over(
+            self.request, _("Your profile is already complete. You can still change it here."), "profile"
+        )
 
 
 class FindMentor(View):
@@ -268,8 +266,13 @@ class FindMentor(View):
 
     def over(self):
         """The step no longer waits: the person's relationships, where their request is."""
-        if step_done(self.request):
-            messages.info(self.request, _("You have already sent a request: it is on your Relationships page."))
-        else:
-            messages.info(self.request, _("This step is no longer waiting on you."))
-        return redirect("relationships")
+        return _onboarding_over(
+            self.request, _("You have already sent a request: it is on your Relationships page."), "relationships"
+        )
+
+
+def _onboarding_over(request, done: str, where: str):
+    """An onboarding step that no longer waits: ``done`` if the person did it (else why it stopped
+    waiting is not theirs to know), on the page ``where`` they go on from."""
+    messages.info(request, done if step_done(request) else _("This step is no longer waiting on you."))
+    return redirect(where)

@@ -133,12 +133,7 @@ class Command(SearchBench):
                     accept.append(times["accept"])
                     trips.append(times["send"] + times["accept"])
         self.empty_queue()
-        result = {
-            "trivial": (statistics.median(trivial), percentile(trivial, 0.95)),
-            "send": (statistics.median(send), percentile(send, 0.95)),
-            "accept": (statistics.median(accept), percentile(accept, 0.95)),
-            "round trip": (statistics.median(trips), percentile(trips, 0.95)),
-        }
+        result = summary(trivial=trivial, send=send, accept=accept, trips=trips)
         for label, (p50, p95) in result.items():
             self.stdout.write(f"  {label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
         self.stdout.write(f"  queries: {queries}")
@@ -181,12 +176,7 @@ class Command(SearchBench):
                     accept.append(times["accept"])
                     trips.append(times["send"] + times["accept"])
         self.empty_queue()
-        result = {
-            "trivial": (statistics.median(trivial), percentile(trivial, 0.95)),
-            "send": (statistics.median(send), percentile(send, 0.95)),
-            "accept": (statistics.median(accept), percentile(accept, 0.95)),
-            "round trip": (statistics.median(trips), percentile(trips, 0.95)),
-        }
+        result = summary(trivial=trivial, send=send, accept=accept, trips=trips)
         self.stdout.write("  without the flow's moves and the emails' rendering (what if):")
         for label, (p50, p95) in result.items():
             self.stdout.write(f"    {label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
@@ -380,6 +370,12 @@ class Command(SearchBench):
             WHAT_IF_END,
         ]
         replace_block(path, WHAT_IF_START, WHAT_IF_END, "\n".join(lines), "### What if\n\n" + WHAT_IF + "\n\n")
+
+
+def summary(*, trivial: list, send: list, accept: list, trips: list) -> dict[str, tuple[float, float]]:
+    """Each request's (p50, p95) in ms, and the round trip's (send + accept, each time)."""
+    timed = {"trivial": trivial, "send": send, "accept": accept, "round trip": trips}
+    return {label: (statistics.median(times), percentile(times, 0.95)) for label, times in timed.items()}
 
 
 @contextmanager
