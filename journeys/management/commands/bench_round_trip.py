@@ -115,7 +115,7 @@ class Command(SearchBench):
         )
         total = options["runs"] + options["warmup"]
         mentors = self.open_mentors(total)
-        trivial, send, accept, trips = [], [], [], []
+        timed: list[dict[str, float]] = []
         queries: dict[str, int] = {}
         # The emails go to the broker as in production (a queue of the benchmark's own, emptied
         # afterwards): nothing is delivered inside the timed requests.
@@ -128,12 +128,9 @@ class Command(SearchBench):
                 mentee = self.fresh_mentee(n)
                 times = self.round_trip(mentee, mentor, queries if n == total - 1 else None)
                 if n >= options["warmup"]:
-                    trivial.append(times["trivial"])
-                    send.append(times["send"])
-                    accept.append(times["accept"])
-                    trips.append(times["send"] + times["accept"])
+                    timed.append(times)
         self.empty_queue()
-        result = summary(trivial=trivial, send=send, accept=accept, trips=trips)
+        result = summary(timed)
         for label, (p50, p95) in result.items():
             self.stdout.write(f"  {label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
         self.stdout.write(f"  queries: {queries}")
@@ -154,7 +151,7 @@ class Command(SearchBench):
         total = options["runs"] + options["warmup"]
         mentors = self.open_mentors(2 * total)
         area = AreaOfSupport.objects.order_by("position").first()
-        trivial, send, accept, trips = [], [], [], []
+        timed: list[dict[str, float]] = []
         with override_settings(SERVER_TIMING=True, REQUESTS_PER_DAY=0):
             for n in range(total):
                 answering, asked = mentors[2 * n], mentors[2 * n + 1]
@@ -171,12 +168,9 @@ class Command(SearchBench):
                     times["accept"] = self._total(self._accept(as_mentor, task_url))
                     times["send"] = self._total(self._send(as_other, asked, area))
                 if n >= options["warmup"]:
-                    trivial.append(times["trivial"])
-                    send.append(times["send"])
-                    accept.append(times["accept"])
-                    trips.append(times["send"] + times["accept"])
+                    timed.append(times)
         self.empty_queue()
-        result = summary(trivial=trivial, send=send, accept=accept, trips=trips)
+        result = summary(timed)
         self.stdout.write("  without the flow's moves and the emails' rendering (what if):")
         for label, (p50, p95) in result.items():
             self.stdout.write(f"    {label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
@@ -372,10 +366,11 @@ class Command(SearchBench):
         replace_block(path, WHAT_IF_START, WHAT_IF_END, "\n".join(lines), "### What if\n\n" + WHAT_IF + "\n\n")
 
 
-def summary(*, trivial: list, send: list, accept: list, trips: list) -> dict[str, tuple[float, float]]:
-    """Each request's (p50, p95) in ms, and the round trip's (send + accept, each time)."""
-    timed = {"trivial": trivial, "send": send, "accept": accept, "round trip": trips}
-    return {label: (statistics.median(times), percentile(times, 0.95)) for label, times in timed.items()}
+def summary(timed: list[dict[str, float]]) -> dict[str, tuple[float, float]]:
+    """Each request's (p50, p95) in ms over the timed round trips, and the round trip's (send + accept)."""
+    columns = {label: [times[label] for times in timed] for label in ("trivial", "send", "accept")}
+    columns["round trip"] = [times["send"] + times["accept"] for times in timed]
+    return {label: (statistics.median(values), percentile(values, 0.95)) for label, values in columns.items()}
 
 
 @contextmanager
