@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -225,11 +226,17 @@ def withdraw_request(
                 _("Your request to %(name)s is no longer waiting, so there is nothing to withdraw.")
                 % {"name": rel.mentor.display_name}
             )
-        apply(rel, "withdraw_request", mentee, reason)
-        mentoring_flow.request_answered(rel)
         if because:
+            # Closed for the mentee, not by them: it ends here and can no longer be reinstated
+            # (``rules.has_ended``), and its journey ends with it (no "Reinstate your request" step).
+            rel.ended_at = timezone.now()
+        apply(rel, "withdraw_request", mentee, reason)
+        if because:
+            mentoring_flow.ended(rel)
             notify(rel.mentor, "request_closed_for_mentor", relationship=rel, because=because)
-        elif matched_elsewhere:
+            return rel
+        mentoring_flow.request_answered(rel)
+        if matched_elsewhere:
             notify(rel.mentor, "request_withdrawn_matched", relationship=rel)
         else:
             _tell_both_about_request(rel, "withdrawn")

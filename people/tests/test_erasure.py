@@ -246,7 +246,11 @@ def test_a_request_pending_when_its_mentee_leaves_ends_as_a_withdrawn_request(cl
     client.post(reverse("account_delete"), {"confirm": "DELETE", "password": PASSWORD})
     rel.refresh_from_db()
     assert rel.state == State.REQUEST_WITHDRAWN and rel.is_ended and rel.matched_at is None
-    assert [c.action for c in rel.history.all()] == ["send_request", "withdraw_request", "leave_programme"]
+    # Withdrawn for her, ending there (one line: the note says why).
+    assert [(c.action, c.note) for c in rel.history.all()] == [
+        ("send_request", ""),
+        ("withdraw_request", "Ended: the mentee left the programme."),
+    ]
     assert open_task_names(rel) == []
     with pytest.raises(Refused, match="no longer be reinstated"):
         relationships.reinstate_request(rel, zebedee)

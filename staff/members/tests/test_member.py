@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from journeys.models import Relationship
+from journeys.services import relationships
 from journeys.services.base import Refused
 from journeys.states import State
 from journeys.tests.helpers import send, walk_to
@@ -132,6 +135,14 @@ def test_deactivate_asks_first_then_closes_waiting_requests_and_blocks_sign_in(c
     assert "already active" in response.content.decode()
     response = client.get(reverse("staff_member_deactivate", args=[mentor.pk]))
     assert response.status_code == 200
+    # Requests closed now stay closed, though the account is active again.
+    closed = Relationship.objects.get(pk=from_mentor.pk)
+    assert closed.is_ended and closed.ended_at is not None
+    with pytest.raises(Refused, match="can no longer be reinstated"):
+        relationships.reinstate_request(closed, mentor)
+    assert not Task.objects.filter(
+        process__mentoringprocess__relationship=closed, status__in=[STATUS.NEW, STATUS.ASSIGNED]
+    ).exists()  # no "Reinstate your request" step waits
 
 
 def test_deactivating_twice_is_refused(manager):
