@@ -20,7 +20,8 @@ addresses or rings the person is deleted or rewritten:
 
 Their first or last name on its own is replaced inside their own relationships and
 conversations, and in any text that also gives their full name, e-mail address or phone number
-(where it surely means them); elsewhere it is left alone, so a stranger who shares a first
+(where it surely means them), as it is written (capitalised as a name: "Will" is replaced, the
+words "will" and "WILL" are not); elsewhere it is left alone, so a stranger who shares a first
 name keeps it.
 """
 
@@ -178,11 +179,25 @@ class Needles:
                 text = re.sub(re.escape(variant), str(EMAIL_REPLACEMENT), text, flags=re.IGNORECASE)
         for phone in self.phones:
             text = phone_regex(phone).sub(lambda _match: str(PHONE_REPLACEMENT), text)
-        names = sorted(self.full_names, key=len, reverse=True) + (self.part_names if local else [])
-        for name in names:
-            for variant in {name, html.escape(name)}:
-                text = re.sub(rf"(?<!\w){re.escape(variant)}(?!\w)", str(NAME_REPLACEMENT), text, flags=re.IGNORECASE)
+        for name in sorted(self.full_names, key=len, reverse=True):
+            # In any case, and with a dot, dash or underscore for the space: "zebedee.quillfeather@",
+            # "cv-zebedee-quillfeather.txt".
+            text = _replace_name(text, name, re.IGNORECASE, joined=True)
+        if local:
+            # A first or last name alone only as it is written, capitalised as a name: "Will" goes,
+            # "I will call" and "WILL do" (the other person's own words) stay.
+            for name in self.part_names:
+                text = _replace_name(text, name, 0)
         return text
+
+
+def _replace_name(text: str, name: str, flags: int, *, joined: bool = False) -> str:
+    for variant in {name, html.escape(name)}:
+        pattern = re.escape(variant)
+        if joined:
+            pattern = pattern.replace(r"\ ", r"[\s._-]+")
+        text = re.sub(rf"(?<!\w){pattern}(?!\w)", str(NAME_REPLACEMENT), text, flags=flags)
+    return text
 
 
 def scrub_rows(queryset, fields: list[str], needles: Needles, *, local: bool) -> int:
