@@ -356,7 +356,16 @@ def withdraw(relationship: Relationship, user, reason: str, *, leaving: bool = F
         mentoring_flow.ended(rel)
         cancelled = cancel_meetings_to_come(rel, user)
         other = rel.other(user)
-        notify(other, "withdrawn", relationship=rel, actor=user, reason=reason.strip(), cancelled_meetings=cancelled)
+        # Someone leaving gave no reason of their own (the history's note is ours): the email says they left.
+        notify(
+            other,
+            "withdrawn",
+            relationship=rel,
+            actor=user,
+            reason="" if leaving else reason.strip(),
+            left=leaving,
+            cancelled_meetings=cancelled,
+        )
         if cancelled and not leaving:
             notify(user, "withdrawn_meetings_cancelled", relationship=rel, cancelled_meetings=cancelled)
         notify_staff("withdrawn_staff", relationship=rel, actor=user, reason=reason.strip())

@@ -190,7 +190,8 @@ def contexts(w) -> dict[str, list[dict]]:
         "withdrawn": [
             {**rel, "actor": w.mentor, "reason": "Moving abroad", "cancelled_meetings": cancelled}
             for cancelled in ([], [w.meeting], _meeting_variants(w.meeting))
-        ],
+        ]
+        + [{**rel, "actor": w.mentor, "reason": "", "left": True, "cancelled_meetings": [w.meeting]}],
         "withdrawn_meetings_cancelled": [
             {**rel, "cancelled_meetings": cancelled} for cancelled in ([w.meeting], _meeting_variants(w.meeting))
         ],

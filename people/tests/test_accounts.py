@@ -106,7 +106,9 @@ def test_delete_account_withdraws_everywhere_and_anonymises(client, mentee, ment
     pending.refresh_from_db()
     assert matched.state == State.WITHDRAWN
     assert pending.state == State.DECLINED
-    assert Notification.objects.filter(recipient=mentee, event="withdrawn").exists()
+    ended = Notification.objects.get(recipient=mentee, event="withdrawn")
+    assert "has left the programme, so your mentoring relationship in" in ended.body_text
+    assert "The reason they gave" not in ended.body_text and "has left the programme" in ended.subject
     told = Notification.objects.get(recipient=other, event="request_closed_for_mentee")
     assert "has left the programme, so your mentoring request to them has been closed" in told.body_text
     assert " wrote:" not in told.body_text and "declined" not in told.subject
