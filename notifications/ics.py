@@ -80,7 +80,7 @@ def _address(email: str, name: str, **params: str) -> vCalAddress:
 
 def _organiser(meeting) -> vCalAddress:
     person = meeting.organiser
-    if person is None:  # nobody to name: the platform arranged it
+    if person is None or person.anonymised_at:  # nobody to name (the platform arranged it, or they left)
         return _address(settings.DEFAULT_FROM_EMAIL, identity.current().name)
     return _address(person.email, person.display_name)
 
@@ -118,6 +118,8 @@ def meeting_event(meeting, *, cancelled: bool | None = None) -> Event:
     event.add("organizer", _organiser(meeting), encode=0)
     rel = meeting.relationship
     for person in (rel.mentee, rel.mentor):
+        if person.anonymised_at:  # left the programme: their placeholder address is nobody's
+            continue
         event.add(
             "attendee",
             _address(person.email, person.display_name, role="REQ-PARTICIPANT", cutype="INDIVIDUAL"),
