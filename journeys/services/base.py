@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
+from .. import rules
 from ..flows.driver import served_process
 from ..models import MentoringProcess, Relationship, State, StateChange
 
@@ -83,8 +84,13 @@ def why_not(relationship: Relationship, name: str) -> str | None:
     meta = getattr(relationship, name)._django_fsm
     state = relationship.state
     if not meta.has_transition(state):
-        label = State(state).label.lower()
-        return _("That is not possible while the relationship is at “%(stage)s”.") % {"stage": label}
+        # Usually done already (another tab, a second click), or ended meanwhile: say where it is now.
+        label = State(state).label
+        if rules.has_ended(relationship):
+            return _("Nothing was changed: this has ended (%(state)s).") % {"state": label}
+        return _("Nothing was changed: this is now at “%(state)s”, so it may have been done already.") % {
+            "state": label
+        }
     for condition in meta.get_transition(state).conditions:
         if not condition(relationship):
             if explain := getattr(condition, "explain", None):
