@@ -181,6 +181,8 @@ def edit_request(relationship: Relationship, mentee, area: AreaOfSupport, statem
     with atomic():
         rel = lock(relationship)
         require_party(rel, mentee, "mentee")
+        if rel.area_id == area.pk and rel.statement == statement.strip():
+            raise Refused(_("Nothing was changed: your request is as it was, so your mentor was not told again."))
         rel.area = area
         rel.statement = statement.strip()
         apply(rel, "edit", mentee, _("Request details changed"))

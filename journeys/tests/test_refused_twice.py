@@ -29,3 +29,19 @@ def test_reinstating_twice_says_where_it_is_now(mentee, mentor):
     assert refused.value.message == (
         "Nothing was changed: this is now at “Request awaiting the mentor”, so it may have been done already."
     )
+
+
+def test_saving_a_request_unchanged_tells_nobody(client, mentee, mentor, django_capture_on_commit_callbacks):
+    from django.core import mail
+    from django.urls import reverse
+
+    rel = send(mentee, mentor, statement="I would like help building my professional network.")
+    mail.outbox.clear()
+    client.force_login(mentee)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(
+            reverse("request_edit", args=[rel.pk]),
+            {"area": rel.area_id, "statement": "I would like help building my professional network.  "},
+        )
+    assert "Nothing was changed: your request is as it was" in page.content.decode()
+    assert mail.outbox == [] and not rel.history.filter(action="edit").exists()
