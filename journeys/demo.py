@@ -59,6 +59,12 @@ def ensure_demo_journeys() -> list[str]:
             events.request_unanswered.send(sender=None, relationship=rel)
         else:
             relationships.accept_request(rel, mentor, "Happy to help: let's find a time to talk.")
+            # Sent eleven days ago and accepted the day after: the call already held (below) falls after it.
+            matched = timezone.now() - dt.timedelta(days=10)
+            Relationship.objects.filter(pk=rel.pk).update(created_at=matched - dt.timedelta(days=1), matched_at=matched)
+            rel.history.filter(action="send_request").update(at=matched - dt.timedelta(days=1))
+            rel.history.filter(action="accept").update(at=matched)
+            rel.refresh_from_db()
             activity.create_meeting(
                 rel,
                 mentee,

@@ -51,6 +51,16 @@ def test_seed_demo_prints_working_logins_and_is_safe_to_run_twice():
     states = sorted(Relationship.objects.values_list("state", flat=True))
     assert states == ["first_conversation", "requested"]
     assert Process.objects.filter(mentoringprocess__isnull=False).count() == 2
+    # The matched one's meetings are not before the day it was accepted (as the forms would require).
+    from django.utils import timezone
+
+    from journeys.models import Meeting
+
+    matched = Relationship.objects.get(state="first_conversation")
+    assert all(
+        timezone.localdate(m.starts_at) >= timezone.localdate(matched.matched_at)
+        for m in Meeting.objects.filter(relationship=matched)
+    )
     # the unanswered one was sent eleven days ago, so the staff inbox has a case about it
     from staff.models import StaffCase
 
