@@ -41,7 +41,14 @@ class ProfileForm(forms.ModelForm):
     region = forms.ChoiceField(
         label=_("Region"), required=False, help_text=_("Optional. Mentees can look for someone nearby.")
     )
-    away_until = DateBoxesField(label=_("Away until"), required=False)
+    away_until = DateBoxesField(
+        label=_("Away until"),
+        required=False,
+        help_text=_(
+            "Mentors only, optional: while you are away, mentees see your return date "
+            "and cannot send you requests. For example, 18 4 2026."
+        ),
+    )
     biography = forms.CharField(
         label=_("A short biography"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -82,10 +89,6 @@ class ProfileForm(forms.ModelForm):
             "phone": _("Shown only to the people you are matched with."),
             "capacity": _("Mentors only: how many mentees you can support at the same time."),
             "accepting_requests": _("Mentors only: untick to pause new mentoring requests."),
-            "away_until": _(
-                "Mentors only, optional: while you are away, mentees see your return date "
-                "and cannot send you requests. For example, 18 4 2026."
-            ),
         }
         widgets = {"biography": forms.Textarea(attrs={"rows": 4}), "experience": forms.Textarea(attrs={"rows": 4})}
         # One message per mistake, each saying what to put instead (``clean`` adds none where these spoke).

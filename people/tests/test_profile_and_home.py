@@ -1,6 +1,7 @@
 """Profile availability fields, and the mentee's home page suggesting mentors before any search."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -51,3 +52,12 @@ def test_home_page_suggests_mentors_until_the_mentee_has_a_request(client, mente
 def test_mentors_home_page_has_no_suggestions(client, mentor):
     client.force_login(mentor)
     assert "Mentors suggested for you" not in client.get(reverse("relationships")).content.decode()
+
+
+def test_away_until_hint_is_shown_and_describes_each_date_box(client, mentor):
+    client.force_login(mentor)
+    page = client.get(reverse("profile")).content.decode()
+    assert 'class="help" id="id_away_until_helptext">Mentors only, optional: while you are away' in page
+    for box in ("id_away_until_0", "id_away_until_1", "id_away_until_2"):
+        tag = re.search(rf'<input[^>]*id="{box}"[^>]*>', page).group(0)
+        assert 'aria-describedby="id_away_until_helptext"' in tag
