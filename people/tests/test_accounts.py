@@ -174,3 +174,23 @@ def test_change_email_address_after_confirming_it(client, mentee, django_capture
     mentee.refresh_from_db()
     assert mentee.email == "john.new@example.com"
     assert EmailAddress.objects.get(user=mentee, primary=True).email == "john.new@example.com"
+
+
+def _described_content(page: str, element_id: str) -> str:
+    """What a browser puts in the element with this id: a ``<p>`` ends at the first list or block in it."""
+    opening = re.search(rf'<(\w+)[^>]*\bid="{element_id}"[^>]*>', page)
+    tag, rest = opening.group(1), page[opening.end() :]
+    if tag == "p":
+        return re.split(r"<(?:ul|ol|div|p)\b|</p>", rest)[0]
+    return rest.split(f"</{tag}>")[0]
+
+
+@pytest.mark.parametrize("url_name, logged_in", [("account_signup", False), ("account_change_password", True)])
+def test_password_hint_the_box_points_to_holds_the_list(client, mentee, url_name, logged_in):
+    if logged_in:
+        client.force_login(mentee)
+    page = client.get(reverse(url_name)).content.decode()
+    box = re.search(r'<input[^>]*name="password1"[^>]*>', page).group(0)
+    hint_id = re.search(r'aria-describedby="([^"]*)"', box).group(1).split()[0]
+    content = _described_content(page, hint_id)
+    assert "<ul" in content and "<li>" in content
