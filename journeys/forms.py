@@ -167,8 +167,14 @@ class DateBoxesField(forms.MultiValueField):
             raise forms.ValidationError(gettext("That date does not exist. Check the day and month.")) from None
 
 
+def future_date_example() -> str:
+    """A date hint whose example the field accepts: a day about a month from today, as the boxes take it."""
+    day = timezone.localdate() + dt.timedelta(days=30)
+    return gettext("For example, %(day)d %(month)d %(year)d") % {"day": day.day, "month": day.month, "year": day.year}
+
+
 class MeetingForm(forms.Form):
-    date = DateBoxesField(label=_("Date of meeting"), help_text=_("For example, 18 4 2026"))
+    date = DateBoxesField(label=_("Date of meeting"))
     start_time = forms.ChoiceField(
         choices=[("", _("Select start time")), *TIMES], label=_("Start time"), help_text=_("Please use UK time.")
     )
@@ -193,6 +199,7 @@ class MeetingForm(forms.Form):
         """``relationship``: whose meeting it is (its day may not be before the match);
         ``keeping``: the meeting being changed (its day as it is may stay)."""
         super().__init__(*args, **kwargs)
+        self.fields["date"].help_text = future_date_example()  # computed each time: a fixed day would pass
         matched_at = getattr(relationship, "matched_at", None)
         self.matched_on = timezone.localdate(matched_at) if matched_at else None
         self.keeping = timezone.localdate(keeping.starts_at) if keeping is not None else None
@@ -227,14 +234,13 @@ class GoalForm(forms.Form):
     details = forms.CharField(
         required=False, label=_("Goal details"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
-    due_date = DateBoxesField(
-        label=_("Expected goal completion date"), required=False, help_text=_("For example, 18 4 2026")
-    )
+    due_date = DateBoxesField(label=_("Expected goal completion date"), required=False)
     no_due_date = forms.BooleanField(required=False, label=_("No completion date"))
 
     def __init__(self, *args, keeping=None, **kwargs):
         """``keeping``: the goal being changed (its date as it is may stay, even once passed)."""
         super().__init__(*args, **kwargs)
+        self.fields["due_date"].help_text = future_date_example()  # computed each time: a fixed day would pass
         self.keeping = keeping.due_date if keeping is not None else None
 
     def goal_fields(self) -> dict:

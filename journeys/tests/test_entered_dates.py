@@ -3,6 +3,7 @@ expected completion not in the past (unless it is the date the goal already has)
 The refusal is shown on the form, tied to its field, and what was typed stays."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -124,3 +125,24 @@ def test_a_goal_whose_date_has_passed_can_still_be_edited_keeping_it(client, mat
     assert "That day has passed" in other.content.decode()
     goal.refresh_from_db()
     assert goal.label == "Grow my network further"
+
+
+def example_in_hint(page, field_id: str) -> dt.date:
+    """The day the hint of this date field gives as an example ("For example, 18 4 2026")."""
+    hint = re.search(rf'id="{field_id}_helptext">([^<]*)<', page.content.decode()).group(1)
+    day, month, year = re.search(r"For example, (\d+) (\d+) (\d{4})", hint).groups()
+    return dt.date(int(year), int(month), int(day))
+
+
+def test_the_example_in_a_meeting_or_goal_date_hint_is_a_day_the_field_accepts(client, matched, mentee):
+    meet(matched, mentee)
+    signed_in(client, mentee)
+    url = reverse("meeting_new", args=[matched.pk])
+    example = example_in_hint(client.get(url), "id_date")
+    assert example > timezone.localdate()
+    assert client.post(url, meeting_post(example, "As in the example")).status_code == 302
+    url = reverse("goals", args=[matched.pk])
+    example = example_in_hint(client.get(url), "id_goal-due_date")
+    assert example > timezone.localdate()
+    assert client.post(url, goal_post("As in the example", example)).status_code == 302
+    assert Goal.objects.get().due_date == example
