@@ -250,7 +250,9 @@ class GoalForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("no_due_date"):
+        if data.get("no_due_date") and data.get("due_date"):
+            self.add_error("due_date", gettext("Enter a date or tick “No completion date”, not both."))
+        elif data.get("no_due_date"):
             data["due_date"] = None
         elif not data.get("due_date") and "due_date" not in self.errors:
             self.add_error("due_date", gettext("Enter the expected completion date, or tick “No completion date”."))

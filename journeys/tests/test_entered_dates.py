@@ -146,3 +146,14 @@ def test_the_example_in_a_meeting_or_goal_date_hint_is_a_day_the_field_accepts(c
     assert example > timezone.localdate()
     assert client.post(url, goal_post("As in the example", example)).status_code == 302
     assert Goal.objects.get().due_date == example
+
+
+def test_a_goal_with_a_date_and_no_completion_date_ticked_is_refused_on_the_date(client, matched, mentee):
+    meet(matched, mentee)
+    signed_in(client, mentee)
+    both = {**goal_post("Grow my network", timezone.localdate() + dt.timedelta(days=7)), "goal-no_due_date": "on"}
+    page = client.post(reverse("goals", args=[matched.pk]), both)
+    body = page.content.decode()
+    assert page.status_code == 200 and not Goal.objects.exists()
+    error = re.search(r'id="id_goal-due_date_error">([^<]*)<', body).group(1)
+    assert "Enter a date or tick “No completion date”, not both." in error
