@@ -182,7 +182,7 @@ def step_view(node: ParticipantStep, page: Callable) -> Callable:
             if task.flow_task is not node or task.process_id != process_pk:
                 raise Http404("No task of this step matches the given query.")
             if not node.can_execute(request.user, task):
-                raise Denied(_("This step is waiting on someone else, not on you."))
+                raise Denied(_("This step is someone else's, not yours."))
             request.activation = node.activation_class(task)
             if task.status != STATUS.ASSIGNED:  # the only status viewflow's ViewActivation.start starts from
                 over = getattr(page, "over", None)
