@@ -130,11 +130,20 @@ def _tell_of_message(conversation: Conversation, sender, recipient, message: Mes
     )
 
 
-def ask_question(mentee, mentor, body: str, upload: UploadedFile | None = None) -> Message:
+def why_question_refused(mentee, mentor) -> str | None:
+    """Why ``ask_question`` would refuse ``mentee``'s question to ``mentor``, in its own words (None: it
+    would not). The question page reads it first, to say so before anything is typed."""
     if mentee.pk == mentor.pk:
-        raise Refused(_("You cannot ask yourself a question."))
+        return _("You cannot ask yourself a question.")
     if not (getattr(mentor, "profile", None) and mentor.profile.is_mentor):
-        raise Refused(_("This person is not available as a mentor."))
+        return _("This person is not available as a mentor.")
+    return None
+
+
+def ask_question(mentee, mentor, body: str, upload: UploadedFile | None = None) -> Message:
+    refusal = why_question_refused(mentee, mentor)
+    if refusal:
+        raise Refused(refusal)
     return send_message(conversation_for(mentee, mentor), mentee, body, upload, question=True)
 
 

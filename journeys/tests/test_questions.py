@@ -92,3 +92,15 @@ def test_the_message_box_is_not_called_optional(client, mentee, mentor):
     label = page.split('for="id_body"', 1)[1].split("</label>", 1)[0]
     assert "optional" not in label
     assert "Write a message, add a file, or both." in page
+
+
+def test_a_mentor_asking_themselves_is_told_at_once_without_the_form(client, mentor):
+    client.force_login(mentor)
+    page = client.get(reverse("ask_question", args=[mentor.pk]))
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "You cannot ask yourself a question." in body
+    assert 'name="body"' not in body and "<form" not in body.split("<main", 1)[-1]
+    sent = client.post(reverse("ask_question", args=[mentor.pk]), {"body": "Hello me"})
+    assert "You cannot ask yourself a question." in sent.content.decode()
+    assert not Conversation.objects.exists()

@@ -280,6 +280,10 @@ def conversation(request, pk: int):
 @login_required
 def ask_question(request, user_id: int):
     mentor = _mentor_or_404(request.user, user_id)
+    # A question that cannot be asked (oneself) is said at once, in the service's words, with no form.
+    refusal = activity.why_question_refused(request.user, mentor)
+    if refusal:
+        return render(request, "journeys/ask_question.html", {"refusal": refusal, "mentor": mentor, "nav": "find"})
     form = MessageForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST" and form.is_valid():
