@@ -72,3 +72,27 @@ def test_the_proposal_faq_points_to_it():
     assert "at every stage" in answer and "after the relationship has ended" in answer
     tools = FAQ.objects.get(question="View the SWOT / G-STAR / Goals for my relationship").answer
     assert "The mentee fills in the SWOT and G-STAR worksheets" in tools and "downloads as a PDF" in tools
+
+
+def heading(client, rel) -> str:
+    page = client.get(reverse("relationship", args=[rel.pk])).content.decode()
+    return " ".join(page.split("<h1>", 1)[1].split("</h1>", 1)[0].split())
+
+
+@pytest.mark.parametrize("what", ["pending", "withdrawn", "declined"])
+def test_an_unmatched_request_is_not_headed_your_mentor_or_mentee(client, mentee, mentor, what):
+    rel = send(mentee, mentor)
+    if what == "withdrawn":
+        relationships.withdraw_request(rel, mentee, "Changed my mind")
+    elif what == "declined":
+        relationships.decline_request(rel, mentor, "Sorry, I am full")
+    assert heading(login(client, mentee), rel) == "Your request to Alice Kember"
+    client.logout()
+    assert heading(login(client, mentor), rel) == "Request from John Smith"
+
+
+def test_once_matched_the_heading_names_the_mentor_and_the_mentee(client, mentee, mentor):
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "arranging")
+    assert heading(login(client, mentee), rel) == "Your mentor: Alice Kember"
+    client.logout()
+    assert heading(login(client, mentor), rel) == "Your mentee: John Smith"
