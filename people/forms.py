@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from journeys.forms import DateBoxesField
+from journeys.forms import DateBoxesField, future_date_example
 from project.text import refuse_control_characters
 
 from .models import AreaOfSupport, ProfessionalCommunity, Profile, Region, Role
@@ -44,11 +44,7 @@ class ProfileForm(forms.ModelForm):
     away_until = DateBoxesField(
         label=_("Away until"),
         required=False,
-        help_text=_(
-            "Mentors only, optional: while you are away, mentees see your return date "
-            "and cannot send you requests. For example, 18 4 2026."
-        ),
-    )
+    )  # its hint (with an example the field accepts) is set in __init__
     biography = forms.CharField(
         label=_("A short biography"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -106,6 +102,14 @@ class ProfileForm(forms.ModelForm):
         self.user = user
         self.fields["job_title"].required = True
         self.fields["capacity"].widget.attrs.update(min=1, max=20)
+        self.fields["away_until"].help_text = " ".join(
+            [
+                gettext(
+                    "Mentors only, optional: while you are away, mentees see your return date and cannot send you requests."
+                ),
+                future_date_example() + ".",
+            ]
+        )
         if user is not None:
             self.fields["first_name"].initial = user.first_name
             self.fields["last_name"].initial = user.last_name
