@@ -20,7 +20,7 @@ from viewflow.workflow.status import PROCESS, STATUS
 from journeys import rules
 from journeys.models import MATCHED_STATES, Relationship, State
 from journeys.services import relationships
-from journeys.services.base import Refused
+from journeys.services.base import Refused, why_not
 from notifications.services import notify, notify_staff
 from people import search
 from project.dates import long_date
@@ -355,6 +355,14 @@ def snooze(case: StaffCase, user, until: date) -> None:
         case.snoozed_until = until
         case.save(update_fields=["snoozed_until"])
         note(case, user, _("Snoozed until %(date)s.") % {"date": long_date(until)}, lock=False)
+
+
+def why_not_close(case: StaffCase) -> str | None:
+    """Why the case's relationship cannot be closed now (it ended, perhaps by a colleague's hand a
+    moment ago: read afresh), or None when it can."""
+    if case.relationship_id is None:
+        return _("This case is not about a relationship.")
+    return why_not(Relationship.objects.get(pk=case.relationship_id), "close")
 
 
 def close_relationship(case: StaffCase, user, reason: str) -> None:

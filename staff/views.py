@@ -297,6 +297,9 @@ class HandleCase(View):
                 services.suggest_mentors(case, request.user, data["mentors"])
                 done = _("Suggestions sent to the mentee.")
             elif action == "close":
+                if refusal := services.why_not_close(case):  # before the confirmation page, not after it
+                    messages.error(request, refusal)
+                    return redirect(request.path)
                 if request.POST.get("confirmed") != "yes":  # a page of its own first (no JavaScript needed)
                     return render(
                         request,
@@ -310,6 +313,10 @@ class HandleCase(View):
                 messages.success(request, _("Case resolved. It is in the archive."))
                 return redirect("staff_inbox")
         except Refused as refused:
+            if action == "close" and services.why_not_close(case):
+                # The page no longer offers the close form once the relationship has ended: say why above it.
+                messages.error(request, refused.message)
+                return redirect(request.path)
             form.add_error(None, refused.message)
             return self.page(status=400, posted=form)
         messages.success(request, done)

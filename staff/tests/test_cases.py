@@ -272,6 +272,34 @@ def test_closing_the_relationship_tells_both_and_resolving_archives_the_case(as_
         services.note(case, staff, "Too late")
 
 
+def test_closing_an_ended_relationship_is_refused_with_the_reason_on_the_case_page(as_staff, unanswered, staff, mentor):
+    """Declined (or closed by a colleague meanwhile): no confirmation page, no silent 400, but why."""
+    services.claim(unanswered, staff)
+    url = execute_url(unanswered)
+    relationships.decline_request(unanswered.relationship, mentor, "Sorry, I am away.")
+    mail.outbox.clear()
+    asked = as_staff.post(url, {"action": "close", "close-reason": "No answer."}, follow=True)
+    page = asked.content.decode()
+    assert "This cannot be undone." not in page and 'name="confirmed"' not in page
+    assert "That is not possible while the relationship is at" in page
+    confirmed = as_staff.post(url, {"action": "close", "close-reason": "No answer.", "confirmed": "yes"}, follow=True)
+    assert confirmed.status_code == 200
+    assert "That is not possible while the relationship is at" in confirmed.content.decode()
+    assert Relationship.objects.get().state == State.DECLINED and not mail.outbox
+
+
+def test_a_relationship_a_colleague_closed_meanwhile_is_not_closed_twice(as_staff, unanswered, staff):
+    services.claim(unanswered, staff)
+    url = execute_url(unanswered)
+    asked = as_staff.post(url, {"action": "close", "close-reason": "No answer."})
+    assert 'name="confirmed" value="yes"' in asked.content.decode()
+    relationships.close_by_staff(unanswered.relationship, make_staff(email="colleague@example.com"), "Done.")
+    confirmed = as_staff.post(url, {"action": "close", "close-reason": "No answer.", "confirmed": "yes"}, follow=True)
+    assert confirmed.status_code == 200
+    assert "That is not possible while the relationship is at" in confirmed.content.decode()
+    assert StaffNote.objects.filter(case=unanswered, body__startswith="Closed the relationship").count() == 0
+
+
 def test_resolving_a_support_case_resolves_the_request(client, staff):
     from support.models import SupportRequest
     from support.services import submit_support_request
