@@ -309,11 +309,24 @@ def nudge(case: StaffCase, user, who: str, personal: str = "") -> list:
     return sent
 
 
-def mentor_suggestions(case: StaffCase, limit: int = 5) -> list:
-    """Other mentors for the case's mentee: open to requests, from the mentee's profile."""
+def why_not_suggest(case: StaffCase) -> str | None:
+    """Why no mentors can be suggested to the case's mentee (they cannot be emailed), or None."""
     relationship = case.relationship
     if relationship is None:
+        return _("This case is not about a relationship, so there is no mentee to suggest mentors to.")
+    if relationship.mentee.anonymised_at:
+        return _("The mentee has left the programme (their account was deleted): there is nobody to email.")
+    if not relationship.mentee.is_active:
+        return _("The mentee's account is deactivated, so they cannot be emailed suggestions.")
+    return None
+
+
+def mentor_suggestions(case: StaffCase, limit: int = 5) -> list:
+    """Other mentors for the case's mentee: open to requests, from the mentee's profile (none for a
+    mentee who cannot be emailed: ``why_not_suggest``)."""
+    if why_not_suggest(case):
         return []
+    relationship = case.relationship
     mentee = relationship.mentee
     criteria = replace(search.criteria_from_profile(getattr(mentee, "profile", None)), hide_full=True)
     page = search.search(criteria, mentee, page_size=limit + 1)
@@ -323,6 +336,8 @@ def mentor_suggestions(case: StaffCase, limit: int = 5) -> list:
 def suggest_mentors(case: StaffCase, user, mentor_user_ids: list[int]) -> None:
     """Email the mentee the chosen mentors (from ``mentor_suggestions``), each with a profile link."""
     _require_staff(user)
+    if refusal := why_not_suggest(case):
+        raise Refused(refusal)
     offered = {r.mentor.user_id: r for r in mentor_suggestions(case)}
     chosen = [offered[i] for i in mentor_user_ids if i in offered]
     if not chosen:

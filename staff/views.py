@@ -259,7 +259,11 @@ class HandleCase(View):
             f"{name}_form": posted if posted is not None and posted.prefix == name else self.form(name)
             for name in self.FORMS
         }
-        full = _case_context(self.case(), task=self.request.activation.task, workspace=True, **all_forms)
+        case = self.case()
+        refusal = services.why_not_suggest(case) if case.relationship_id else None
+        full = _case_context(
+            case, task=self.request.activation.task, workspace=True, suggest_refusal=refusal, **all_forms
+        )
         return render(self.request, "staff/case.html", full, status=status)
 
     def get(self, request, **kwargs):

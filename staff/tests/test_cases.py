@@ -245,6 +245,34 @@ def test_suggesting_mentors_emails_the_mentee_the_chosen_ones(as_staff, unanswer
     assert f"/mentors/{other.pk}/" in email.body
 
 
+def test_no_suggestions_are_offered_or_sent_to_a_mentee_who_left(as_staff, unanswered, staff, mentee):
+    from people.services import delete_account
+
+    other = make_mentor(first_name="Bea", last_name="Best", email="bea@example.com")
+    services.claim(unanswered, staff)
+    delete_account(mentee)
+    case = StaffCase.objects.get(pk=unanswered.pk)
+    assert services.mentor_suggestions(case) == []
+    page = as_staff.get(execute_url(case)).content.decode()
+    assert "Email these suggestions" not in page and "Bea Best" not in page
+    assert "The mentee has left the programme" in page
+    posted = as_staff.post(execute_url(case), {"action": "suggest", "suggest-mentors": [other.pk]})
+    assert posted.status_code == 400 and "The mentee has left the programme" in posted.content.decode()
+    assert "Suggestions sent" not in posted.content.decode()
+    assert not Notification.objects.filter(event="staff_suggested_mentors").exists()
+    assert not StaffNote.objects.filter(case=case, body__startswith="Suggested to the mentee").exists()
+
+
+def test_no_suggestions_are_sent_to_a_deactivated_mentee(unanswered, staff, mentee):
+    from people.models import User
+
+    User.objects.filter(pk=mentee.pk).update(is_active=False)
+    case = StaffCase.objects.get(pk=unanswered.pk)
+    with pytest.raises(services.Refused, match="deactivated"):
+        services.suggest_mentors(case, staff, [1])
+    assert not Notification.objects.filter(event="staff_suggested_mentors").exists()
+
+
 def test_closing_the_relationship_tells_both_and_resolving_archives_the_case(as_staff, unanswered, staff):
     services.claim(unanswered, staff)
     url = execute_url(unanswered)
