@@ -331,7 +331,8 @@ class HandleCase(View):
 def reports(request):
     report = programme.build(request.GET.get("period", "90"))
     periods = [(key, label) for key, (label, _days) in programme.PERIODS.items()]
-    return render(request, "staff/reports.html", {"report": report, "periods": periods, "nav": "staff"})
+    context = {"report": report, "periods": periods, "can_export": can(request.user, EXPORT), "nav": "staff"}
+    return render(request, "staff/reports.html", context)
 
 
 class _Echo:

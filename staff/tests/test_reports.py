@@ -13,7 +13,7 @@ from django.utils import timezone
 from journeys.models import Meeting
 from journeys.services import meetings, relationships
 from journeys.tests.helpers import goal, meet, send, walk_to
-from people.tests.factories import make_mentee
+from people.tests.factories import make_mentee, make_staff
 from staff import reports, services
 from staff.models import CaseKind
 
@@ -122,3 +122,12 @@ def test_a_request_pending_when_its_mentee_leaves_stays_a_withdrawn_request(clie
     body = b"".join(client.get(reverse("staff_reports_csv")).streaming_content).decode()
     row = next(r for r in csv.reader(io.StringIO(body)) if r[0] == str(waiting.pk))
     assert row[2] == "Request withdrawn" and row[4] == ""  # never matched
+
+
+def test_the_export_link_is_offered_only_to_staff_who_may_download_it(client, staff):
+    client.force_login(staff)  # a programme manager
+    assert reverse("staff_reports_csv") in client.get(reverse("staff_reports")).content.decode()
+    client.force_login(make_staff(role="support", email="support@example.com"))
+    page = client.get(reverse("staff_reports")).content.decode()
+    assert reverse("staff_reports_csv") not in page and "Download every relationship" not in page
+    assert client.get(reverse("staff_reports_csv")).status_code == 403
