@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from journeys.forms import DateBoxesField
 from project.dates import within_programme_years
 
+from .reports import PERIODS
 from .services import NUDGE_WHO
 
 
@@ -102,6 +103,19 @@ class PeriodForm(forms.Form):
         elif (end - start).days > self.MAX_DAYS:
             self.add_error("end", _("Choose a period of five years at most."))
         return data
+
+
+class ReportPeriodForm(forms.Form):
+    """The period of the programme reports, one of ``staff.reports.PERIODS`` (a GET form)."""
+
+    period = forms.ChoiceField(
+        label=_("Period"),
+        choices=[(key, label) for key, (label, _days) in PERIODS.items()],
+        error_messages={
+            "required": _("Choose one of the periods in the list."),
+            "invalid_choice": _("Choose one of the periods in the list."),
+        },
+    )
 
 
 class ReplyForm(forms.Form):

@@ -327,11 +327,24 @@ class HandleCase(View):
         return redirect(request.path)
 
 
+def _report_period(request) -> tuple[forms.ReportPeriodForm, str]:
+    """The reports' period asked for in the address, or the last 90 days when none is asked for or
+    the one given is not in the list (the form then says so on its field)."""
+    if "period" not in request.GET:
+        return forms.ReportPeriodForm(initial={"period": "90"}), "90"
+    form = forms.ReportPeriodForm(request.GET)
+    return form, form.cleaned_data["period"] if form.is_valid() else "90"
+
+
 @staff_required
 def reports(request):
-    report = programme.build(request.GET.get("period", "90"))
-    periods = [(key, label) for key, (label, _days) in programme.PERIODS.items()]
-    context = {"report": report, "periods": periods, "can_export": can(request.user, EXPORT), "nav": "staff"}
+    form, period = _report_period(request)
+    context = {
+        "report": programme.build(period),
+        "form": form,
+        "can_export": can(request.user, EXPORT),
+        "nav": "staff",
+    }
     return render(request, "staff/reports.html", context)
 
 
@@ -342,6 +355,12 @@ class _Echo:
 
 @staff_required(perm=EXPORT)
 def reports_csv(request):
+    """Every relationship (whatever the period): a period in the address that is not in the list is
+    refused all the same, back to the reports page that marks it, rather than ignored."""
+    form, _period = _report_period(request)
+    if form.is_bound and not form.is_valid():
+        messages.error(request, _("Nothing was downloaded: choose a period from the list first."))
+        return redirect(f"{reverse('staff_reports')}?{request.GET.urlencode()}")
     writer = csv.writer(_Echo())
     lines = (writer.writerow([_cell(v) for v in row]) for row in [programme.CSV_HEADER, *programme.relationship_rows()])
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")

@@ -131,3 +131,22 @@ def test_the_export_link_is_offered_only_to_staff_who_may_download_it(client, st
     page = client.get(reverse("staff_reports")).content.decode()
     assert reverse("staff_reports_csv") not in page and "Download every relationship" not in page
     assert client.get(reverse("staff_reports_csv")).status_code == 403
+
+
+@pytest.mark.parametrize("period", ["abc", "7", "0", "-5", ""])
+def test_a_period_not_in_the_list_is_refused_on_its_field(client, staff, period):
+    client.force_login(staff)
+    page = client.get(reverse("staff_reports"), {"period": period}).content.decode()
+    assert "Choose one of the periods in the list." in page
+    assert 'aria-describedby="period_error"' in page or 'aria-describedby="id_period_error"' in page
+    assert "So these figures are for the last 90 days." in page
+    download = client.get(reverse("staff_reports_csv"), {"period": period})
+    assert download.status_code == 302 and download.url.startswith(reverse("staff_reports"))
+    assert "Nothing was downloaded" in client.get(download.url).content.decode()
+
+
+def test_a_period_in_the_list_is_shown_without_an_error(client, staff):
+    client.force_login(staff)
+    page = client.get(reverse("staff_reports"), {"period": "30"}).content.decode()
+    assert "Choose one of the periods" not in page and "Requests: the last 30 days" in page
+    assert client.get(reverse("staff_reports_csv"), {"period": "30"}).status_code == 200
