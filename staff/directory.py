@@ -127,6 +127,18 @@ class Ordering(django_filters.OrderingFilter):
         return F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
 
 
+class DirectoryForm(forms.Form):
+    """The filters' form: a range of start days that ends before it begins is said on its end field
+    (as the staff home says it), and that end is then left out like any bad value."""
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("started_from"), data.get("started_to")
+        if start and end and end < start:
+            self.add_error("started_to", _("The end date must be on or after the start date."))
+        return data
+
+
 class RelationshipFilter(django_filters.FilterSet):
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=STAGE_CHOICES, method="filter_stage")
     waiting = django_filters.ChoiceFilter(
@@ -182,6 +194,7 @@ class RelationshipFilter(django_filters.FilterSet):
     class Meta:
         model = Relationship
         fields: list[str] = []
+        form = DirectoryForm
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)

@@ -142,6 +142,17 @@ def test_a_day_outside_the_programme_years_is_the_field_error_not_a_500(client, 
     assert 'aria-invalid="true"' in response.content.decode()
 
 
+def test_a_reversed_range_of_start_days_is_the_end_fields_error(client, world):
+    """As the staff home says for its period: not "0 relationships" without a word."""
+    client.force_login(make_staff())
+    response = client.get(DIRECTORY, {"started_from": "2026-12-08", "started_to": "2026-12-01"})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "The end date must be on or after the start date." in str(errors["started_to"])
+    assert "started_from" not in errors
+    assert 'aria-invalid="true"' in response.content.decode()
+
+
 def _queries(client, **params) -> int:
     client.get(DIRECTORY, params)  # warm: the session's and "last active"'s cache keys aside
     with CaptureQueriesContext(connection) as queries:
