@@ -5,7 +5,7 @@ from journeys.forms import DateBoxesField
 from project.dates import within_programme_years
 
 from .reports import PERIODS
-from .services import NUDGE_WHO
+from .services import NUDGE_WHO, why_not_snooze
 
 
 class NudgeForm(forms.Form):
@@ -42,6 +42,13 @@ class NoteForm(forms.Form):
 
 class SnoozeForm(forms.Form):
     until = DateBoxesField(label=_("Snooze until"), help_text=_("For example, 18 4 2027. Up to 90 days ahead."))
+
+    def clean_until(self):
+        """The service's own rule (``why_not_snooze``), said on this field rather than above the form."""
+        until = self.cleaned_data["until"]
+        if refusal := why_not_snooze(until):
+            raise forms.ValidationError(refusal)
+        return until
 
 
 class SuggestForm(forms.Form):

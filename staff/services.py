@@ -350,21 +350,25 @@ def suggest_mentors(case: StaffCase, user, mentor_user_ids: list[int]) -> None:
         note(case, user, _("Suggested to the mentee: %(names)s.") % {"names": names}, lock=False)
 
 
+def why_not_snooze(until: date) -> str | None:
+    """Why a case cannot be snoozed until that day (the snooze form says it on its field), or None."""
+    today = timezone.localdate()
+    if until <= today:
+        return _("Choose a day after today.")
+    if until > today + timedelta(days=MAX_SNOOZE_DAYS):
+        return ngettext(
+            "A case can be snoozed for up to %(days)d day.",
+            "A case can be snoozed for up to %(days)d days.",
+            MAX_SNOOZE_DAYS,
+        ) % {"days": MAX_SNOOZE_DAYS}
+    return None
+
+
 def snooze(case: StaffCase, user, until: date) -> None:
     """Hide the case from the open queue until ``until``."""
     _require_staff(user)
-    today = timezone.localdate()
-    if until <= today:
-        raise Refused(_("Choose a day after today."))
-    if until > today + timedelta(days=MAX_SNOOZE_DAYS):
-        raise Refused(
-            ngettext(
-                "A case can be snoozed for up to %(days)d day.",
-                "A case can be snoozed for up to %(days)d days.",
-                MAX_SNOOZE_DAYS,
-            )
-            % {"days": MAX_SNOOZE_DAYS}
-        )
+    if refusal := why_not_snooze(until):
+        raise Refused(refusal)
     with transaction.atomic():
         case = _lock_case(case)
         case.snoozed_until = until

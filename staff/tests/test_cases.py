@@ -205,6 +205,23 @@ def test_bad_input_on_the_workspace_is_shown_on_the_page(as_staff, unanswered, s
     assert StaffCase.objects.get().status not in services.FINISHED
 
 
+@pytest.mark.parametrize(
+    ("days", "said"), [(0, "Choose a day after today."), (91, "A case can be snoozed for up to 90 days.")]
+)
+def test_a_wrong_snooze_day_is_said_on_the_snooze_until_field(as_staff, unanswered, staff, days, said):
+    services.claim(unanswered, staff)
+    day = timezone.localdate() + dt.timedelta(days=days)
+    response = as_staff.post(
+        execute_url(unanswered),
+        {"action": "snooze", "snooze-until_0": day.day, "snooze-until_1": day.month, "snooze-until_2": day.year},
+    )
+    assert response.status_code == 400
+    form = response.context["snooze_form"]
+    assert form.errors["until"] == [said] and not form.non_field_errors()
+    assert 'id="id_snooze-until_error"' in response.content.decode()
+    assert StaffCase.objects.get(pk=unanswered.pk).snoozed_until is None
+
+
 def test_notes_stay_with_staff(as_staff, client, unanswered, staff, mentee):
     services.claim(unanswered, staff)
     as_staff.post(execute_url(unanswered), {"action": "note", "note-body": "Mentor is on parental leave."})
