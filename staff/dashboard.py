@@ -235,26 +235,28 @@ def weekly(period: Period) -> Chart:
     rows = [[week.isoformat(), sent.get(week, 0), matched.get(week, 0)] for week in weeks]
     total_sent, total_matched = sum(r[1] for r in rows), sum(r[2] for r in rows)
     title = gettext("Requests and matches per week")
+    peak = max((r[1] for r in rows), default=0)
+    sent_words = ngettext("%(n)s request sent", "%(n)s requests sent", total_sent) % {"n": total_sent}
     desc = gettext(
-        "%(weeks)s weeks from %(start)s to %(end)s: %(sent)s requests sent and %(matched)s matches in all; "
-        "the busiest week had %(peak)s requests. The table beside the chart lists every week."
+        "%(weeks)s from %(start)s to %(end)s: %(sent)s and %(matched)s in all; the busiest week had %(peak)s. "
+        "The table beside the chart lists every week."
     ) % {
-        "weeks": len(weeks),
+        "weeks": ngettext("%(n)s week", "%(n)s weeks", len(weeks)) % {"n": len(weeks)},
         "start": long_date(period.start),
         "end": long_date(period.end),
-        "sent": total_sent,
-        "matched": total_matched,
-        "peak": max((r[1] for r in rows), default=0),
+        "sent": sent_words,
+        "matched": ngettext("%(n)s match", "%(n)s matches", total_matched) % {"n": total_matched},
+        "peak": ngettext("%(n)s request", "%(n)s requests", peak) % {"n": peak},
     }
     labels = [date_format(week, "j M") for week in weeks]
     return Chart(
         key="weekly",
         title=title,
         summary=gettext(
-            "%(sent)s requests sent and %(matched)s matched (accepted by the mentor), by the week they happened in. "
+            "%(sent)s and %(matched)s matched (accepted by the mentor), by the week they happened in. "
             "A week starts on Monday; the first and last weeks may be partly outside the period."
         )
-        % {"sent": total_sent, "matched": total_matched},
+        % {"sent": sent_words, "matched": total_matched},
         columns=[gettext("Week starting"), gettext("Requests sent"), gettext("Matches")],
         rows=rows,
         svg=drawing.columns(

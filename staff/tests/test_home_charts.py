@@ -114,6 +114,15 @@ def test_requests_and_matches_per_week(programme):
         assert matches == (3 if week == week_of(today) else 0), week  # all three accepted today
 
 
+def test_the_weekly_chart_says_one_request_and_one_match_in_the_singular(staff):
+    mentor, mentee = make_mentor(first_name="Ada"), make_mentee(first_name="Mo")
+    relationships.accept_request(send(mentee, mentor), mentor)
+    chart = dashboard.weekly(_month())
+    assert "1 request sent and 1 matched (accepted by the mentor)" in chart.summary
+    assert "1 request sent and 1 match in all; the busiest week had 1 request." in chart.svg
+    assert "1 requests" not in chart.svg + chart.summary and "1 matches" not in chart.svg
+
+
 def test_time_for_mentors_to_answer(programme):
     chart = dashboard.answers(_month())
     assert chart.rows == [

@@ -182,6 +182,16 @@ def test_support_staff_read_the_round_but_cannot_steer_it(client):
     assert client.post(reverse("staff_matching_run", args=[round_.pk])).status_code == 403
 
 
+def test_the_publish_page_of_a_round_with_no_pair_proposed_says_so(client):
+    w = small_world()
+    round_ = services.open_round(
+        staff_user=w["staff"], name="Empty", mentee_ids=[w["ada"].pk], mentor_ids=[w["maya"].pk]
+    )
+    client.force_login(w["staff"])
+    page = client.get(reverse("staff_matching_publish", args=[round_.pk])).content.decode()
+    assert "0 proposed pairs" not in page and "No pair is proposed in this round" in page
+
+
 def test_the_publish_page_asks_first_then_publishes(client):
     w = small_world()
     round_ = services.open_round(

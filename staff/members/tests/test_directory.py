@@ -220,3 +220,11 @@ def test_members_selector_leaves_out_staff(db):
     make_staff()
     user = make_user(first_name="Plain")
     assert list(selectors.members()) == [user]
+
+
+def test_one_place_is_said_in_the_singular(client, manager):
+    mentor = make_mentor(first_name="Solo", last_name="Mentor", capacity=1)
+    assert "0 of 1 place taken" in client.get(URL).content.decode()
+    assert "0 of 1 place taken" in client.get(f"/staff/members/{mentor.pk}/").content.decode()
+    make_mentor(first_name="Duo", last_name="Mentor", capacity=2)
+    assert "0 of 2 places taken" in client.get(URL).content.decode()
