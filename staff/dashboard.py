@@ -158,7 +158,8 @@ def _percent(part: int, whole: int) -> str:
 def funnel(period: Period, now: datetime) -> Chart:
     """The people who joined in the period, and how far each has come since (one query).
 
-    A request sent counts for the mentee who sent it (the mentor it went to sent nothing). From
+    A request sent counts for the mentee who sent it (the mentor it went to sent nothing; nor did the
+    mentee of a pair the programme proposed in a matching round, ``proposed_by_programme``). From
     Matched on, a participant counts at a step when one of their relationships, as mentee or mentor,
     reached it: matched, a meeting that took place (``journeys.rules``), a goal set, its three
     stages done (``journeys.states.STAGES_DONE_STATES``); feedback given is their own. So Matched
@@ -170,7 +171,11 @@ def funnel(period: Period, now: datetime) -> Chart:
     steps = [
         ("registered", _("Registered"), None),
         ("profile", _("Profile complete"), Exists(Profile.objects.filter(user=person, completed_at__isnull=False))),
-        ("requested", _("Request sent"), Exists(Relationship.objects.filter(mentee=person))),
+        (
+            "requested",
+            _("Request sent"),
+            Exists(Relationship.objects.filter(mentee=person, proposed_by_programme=False)),
+        ),
         ("matched", _("Matched"), Exists(theirs.filter(matched_at__isnull=False))),
         ("met", _("First meeting held"), Exists(Meeting.objects.filter(via, rules.held_q(now)))),
         ("goals", _("Goals set"), Exists(Goal.objects.filter(via))),
@@ -189,7 +194,8 @@ def funnel(period: Period, now: datetime) -> Chart:
     rows = [[str(label), counts[key], _percent(counts[key], registered)] for key, label, _flag in steps]
     title = gettext("The journey funnel")
     desc = gettext(
-        "People who joined from %(start)s to %(end)s, and how many of them reached each step: %(steps)s."
+        "People who joined from %(start)s to %(end)s, and how many of them reached each step: %(steps)s. "
+        "Request sent counts only the requests mentees sent themselves, not those the programme proposed."
     ) % {
         "start": long_date(period.start),
         "end": long_date(period.end),
@@ -200,7 +206,8 @@ def funnel(period: Period, now: datetime) -> Chart:
         title=title,
         summary=gettext(
             "Of the people who joined in the period (not staff), how many have reached each step since. "
-            "A request sent counts for the mentee who sent it; Matched and the steps after it count either "
+            "A request sent counts for the mentee who sent it, not a request the programme proposed in a "
+            "matching round; Matched and the steps after it count either "
             "side of a relationship, so they can be higher. A first meeting counts once it took place "
             "(marked held, or its time passed and nobody said it did not happen)."
         ),

@@ -89,6 +89,23 @@ def test_a_request_counts_for_the_mentee_who_sent_it_not_the_mentor_it_went_to(c
     assert ["Request sent", "1", "50%"] in rows
 
 
+def test_a_request_the_programme_proposed_is_not_a_request_the_mentee_sent(client, staff):
+    """A matching round's pair is proposed by the programme: its mentee sent nothing. The page, its
+    chart and the CSV agree, and the chart says so."""
+    sender, proposed_to = make_mentee(first_name="Sender"), make_mentee(first_name="Proposed")
+    mentor = make_mentor(first_name="Receiver", capacity=3)
+    send(sender, mentor)
+    Relationship.objects.filter(pk=send(proposed_to, mentor).pk).update(proposed_by_programme=True)
+    chart = dashboard.funnel(_month(), timezone.now())
+    assert [row for row in chart.rows if row[0] == "Request sent"] == [["Request sent", 1, "33%"]]
+    assert "not a request the programme proposed in a matching round" in chart.summary
+    client.force_login(staff)
+    html = client.get(reverse("staff_home")).content.decode()
+    assert "Request sent 1;" in html
+    assert '<thscope="row">Requestsent</th><td>1</td><td>33%</td>' in "".join(html.split())
+    assert ["Request sent", "1", "33%"] in _rows(client.get(reverse("staff_home_csv", args=["funnel"])))
+
+
 def test_the_funnel_follows_the_period(programme):
     today = timezone.localdate()
     earlier = dashboard.funnel(
