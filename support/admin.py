@@ -66,9 +66,11 @@ class ResourceAdminForm(forms.ModelForm):
             published=bool(value("published")),
             url=value("url") or "",
             has_file=bool(value("video")),
+            body=value("body") or "",
         )
         if why_not:
-            self.add_error("url" if "url" in self.fields else "published", why_not)
+            field = Resource.missing_field(value("kind"))
+            self.add_error(field if field in self.fields else "published", why_not)
         return data
 
 

@@ -89,7 +89,8 @@ def resource_captions_path(instance: Resource, filename: str) -> str:
 
 class Resource(models.Model):
     """A guide (text written here) or a video: linked (``url``) or uploaded to the platform (``video``,
-    with captions). A video with neither may be kept as a draft, never published (``why_not_published``)."""
+    with captions). A video with neither, or a guide with no text and no link, may be kept as a draft,
+    never published (``why_not_published``)."""
 
     class Kind(models.TextChoices):
         GUIDE = "guide", _("Guide")
@@ -135,19 +136,33 @@ class Resource(models.Model):
         return self.kind == self.Kind.VIDEO and not self.url and not self.video
 
     @classmethod
-    def why_not_published(cls, *, kind: str, published: bool, url: str, has_file: bool) -> str | None:
+    def why_not_published(cls, *, kind: str, published: bool, url: str, has_file: bool, body: str = "") -> str | None:
         """Why a resource in this state may not be saved, or None: the one rule, used by every form.
 
-        A published video needs something to watch, its link or an uploaded file. A draft may wait
-        for it, so staff can write the title and summary before the video exists; participants never
-        see a draft, so never an empty “Video coming soon”.
+        A published video needs something to watch, its link or an uploaded file; a published guide
+        needs something to read, its text or its link (members would otherwise open a page with only
+        its summary). A draft may wait for either, so staff can write the title and summary first;
+        participants never see a draft, so never an empty “Video coming soon” or an empty guide.
+        The forms say it on the field that is missing: ``missing_field``.
         """
-        if published and kind == cls.Kind.VIDEO and not url and not has_file:
+        if not published:
+            return None
+        if kind == cls.Kind.VIDEO and not url and not has_file:
             return gettext(
                 "Give the video's link or upload a file. Until you have one, keep the resource as a draft "
                 "(not shown on Resources)."
             )
+        if kind == cls.Kind.GUIDE and not url and not (body or "").strip():
+            return gettext(
+                "Write the guide's text or give its link. Until you have one, keep the resource as a draft "
+                "(not shown on Resources)."
+            )
         return None
+
+    @classmethod
+    def missing_field(cls, kind: str) -> str:
+        """The field ``why_not_published``'s refusal is said on: a guide's text, a video's link."""
+        return "body" if kind == cls.Kind.GUIDE else "url"
 
 
 class PrivacyNotice(models.Model):

@@ -135,10 +135,16 @@ class ResourceForm(forms.ModelForm):
         if video and not captions and not (instance.pk and instance.captions) and not self.has_error("captions"):
             self.add_error("captions", _("Add a captions file (WebVTT) with the video, so everyone can follow it."))
         why_not = Resource.why_not_published(
-            kind=data.get("kind"), published=bool(data.get("published")), url=data.get("url") or "", has_file=has_video
+            kind=data.get("kind"),
+            published=bool(data.get("published")),
+            url=data.get("url") or "",
+            has_file=has_video,
+            body=data.get("body") or "",
         )
         if why_not and not self.has_error("url") and not self.has_error("video"):
-            self.add_error("url", why_not)
+            field = Resource.missing_field(data.get("kind"))
+            if not self.has_error(field):
+                self.add_error(field, why_not)
         return data
 
     def clean_url(self):

@@ -110,6 +110,41 @@ def test_add_a_resource_to_a_stage_and_participants_see_it_there(manager_client)
     assert resource in section.items
 
 
+def _guide(**extra) -> dict:
+    data = {"title": "An empty guide", "kind": "guide", "stage": "progression", "summary": "Only this."}
+    data.update(extra)
+    return data
+
+
+def test_a_published_guide_needs_its_text_or_a_link_and_a_draft_may_wait(manager_client):
+    new = reverse("staff_content_resource_new")
+    response = manager_client.post(new, _guide(published="on", body="   "))
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="id_body_error"' in html
+    assert "Write the guide&#x27;s text or give its link" in html
+    assert not Resource.objects.filter(title="An empty guide").exists()
+    assert manager_client.post(new, _guide()).status_code == 302  # a draft may be empty
+    guide = Resource.objects.get(title="An empty guide")
+    assert not guide.published
+    edit = reverse("staff_content_resource_edit", args=[guide.pk])
+    assert 'id="id_body_error"' in manager_client.post(edit, _guide(published="on")).content.decode()
+    assert manager_client.post(edit, _guide(published="on", url="https://example.org/guide")).status_code == 302
+    guide.refresh_from_db()
+    assert guide.published
+    assert manager_client.post(edit, _guide(published="on", body="Agree what to look at.")).status_code == 302
+
+
+def test_the_admin_keeps_the_guide_rule_too():
+    from django.forms import modelform_factory
+
+    from support.admin import ResourceAdminForm
+
+    fields = ["title", "kind", "stage", "summary", "body", "url", "position", "published"]
+    form_class = modelform_factory(Resource, form=ResourceAdminForm, fields=fields)
+    form = form_class(data={**_guide(published="on"), "position": 0, "body": "", "url": ""})
+    assert not form.is_valid() and "Write the guide" in str(form.errors)
+
+
 def test_resource_form_refuses_a_duplicate_title_and_a_bad_link(manager_client):
     existing = Resource.objects.first()
     response = manager_client.post(
