@@ -170,6 +170,10 @@ class Reason(models.TextChoices):
     """Why a mentee of the proposal has no mentor (``proposal.why_unmatched``)."""
 
     NO_MENTORS = "no_mentors", _("The round has no mentors with a place left.")
+    ONLY_THEMSELVES = (
+        "only_themselves",
+        _("The round's only mentor is this mentee themselves: no one else can mentor them."),
+    )
     BELOW_MINIMUM = "below_minimum", _("No mentor scores at least the minimum.")
     EXCLUDED = "excluded", _("Every mentor who scores at least the minimum is excluded by the round's rules.")
     FULL = "full", _("Every mentor who scores at least the minimum and could be paired is full.")

@@ -28,6 +28,7 @@ from . import solver
 
 # Why a mentee is left unmatched (``Proposal.reason``; the words are in ``models.Reason``).
 NO_MENTORS = "no_mentors"
+ONLY_THEMSELVES = "only_themselves"
 BELOW_MINIMUM = "below_minimum"
 EXCLUDED = "excluded"
 FULL = "full"
@@ -231,15 +232,17 @@ def why_unmatched(
     """Why mentee ``i`` has no mentor, from all their pairs (never one with themselves,
     ``same_person``; ``own`` is its mask when the caller has it): the first of these that holds.
 
-    - ``no_mentors``: the round has no mentors (but perhaps the mentee themselves);
+    - ``no_mentors``: the round has no mentors;
+    - ``only_themselves``: the round's only mentor is the mentee themselves;
     - ``below_minimum``: no mentor's round score reaches the minimum;
     - ``excluded``: every mentor who reaches it is excluded by the rules (with how many by each);
     - ``full``: some who reach it could be paired, but their places went to other mentees (or
       they had none left).
     """
-    others = ~(same_person(data)[i] if own is None else own[i])
+    mine = same_person(data)[i] if own is None else own[i]
+    others = ~mine
     if not others.any():
-        return NO_MENTORS, {}
+        return (ONLY_THEMSELVES if mine.any() else NO_MENTORS), {}
     above = (scores[i] >= data.min_score) & others
     if not above.any():
         return BELOW_MINIMUM, {"best": int(scores[i][others].max())}

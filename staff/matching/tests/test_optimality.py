@@ -154,7 +154,9 @@ def test_unmatched_reasons_say_what_stood_in_the_way(data):
         others = np.array([not one_person(data, i, j) for j in range(data.m)], dtype=bool)
         above = (scores[i] >= data.min_score) & others if data.m else np.zeros(0, bool)
         if reason == proposal.NO_MENTORS:
-            assert not others.any()
+            assert data.m == 0
+        elif reason == proposal.ONLY_THEMSELVES:
+            assert data.m and not others.any()
         elif reason == proposal.BELOW_MINIMUM:
             assert not above.any()
             assert counts["best"] == max(int(scores[i, j]) for j in np.flatnonzero(others))

@@ -343,6 +343,17 @@ def test_someone_who_is_mentee_and_mentor_is_not_their_own_colleague_in_the_reas
     assert why_words(row) == "No mentor scores at least the minimum: the best pair scores 7."
 
 
+def test_a_mentee_whose_only_mentor_is_themselves_is_told_so_not_that_no_mentor_has_a_place():
+    w = small_world()
+    priya, round_ = both_sides(w, with_ada=False, mentors=("priya",), min_score=0)
+    round_ = services.run_proposal(round_, w["staff"])
+    row = current(round_, priya)
+    assert (row.status, row.reason) == (Proposal.Status.UNMATCHED, Reason.ONLY_THEMSELVES)
+    from staff.matching.selectors import why_words
+
+    assert why_words(row) == "The round's only mentor is this mentee themselves: no one else can mentor them."
+
+
 def test_after_a_decline_the_next_best_mentor_is_never_the_mentee_themselves(django_capture_on_commit_callbacks):
     w = small_world()
     priya, round_ = both_sides(w, with_ada=False)
