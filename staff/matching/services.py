@@ -226,9 +226,16 @@ def _pair_facts(round_: Round, mentee_id: int, mentor_id: int) -> tuple[RoundMen
     seat = RoundMentor.objects.filter(round=round_, mentor_id=mentor_id).first()
     if seat is None:
         raise Refused(_("That mentor is not in this round."))
+    if mentee_id == mentor_id:  # no such pair to pin or forbid (``proposal.same_person``)
+        raise Refused(own_mentor_refusal())
     if Proposal.objects.filter(round=round_, mentee_id=mentee_id, status=Proposal.Status.PUBLISHED).exists():
         raise Refused(_("This mentee's pair is already published: it can no longer be changed here."))
     return entry, seat
+
+
+def own_mentor_refusal() -> str:
+    """Why a pair of someone with themselves is refused, wherever it is asked for."""
+    return _("Nobody can be their own mentor: choose another mentor for this mentee.")
 
 
 def pin(round_: Round, staff_user, *, mentee_id: int, mentor_id: int) -> PairRule:
@@ -282,7 +289,7 @@ def why_not_pair(data: proposal.RoundData, i: int, j: int) -> str | None:
     scores = proposal.round_scores(data)
     masks = proposal.excluded_masks(data)
     if proposal.same_person(data)[i, j]:
-        return _("Nobody can be their own mentor: choose another mentor for this mentee.")
+        return own_mentor_refusal()
     if masks["same_organisation"][i, j]:
         return _(
             "These two are in the same organisation, and this round never pairs people from the same organisation."

@@ -331,6 +331,16 @@ def test_someone_who_is_mentee_and_mentor_is_never_proposed_to_themselves():
     assert not PairRule.objects.filter(round=round_).exists()
 
 
+def test_someone_who_is_mentee_and_mentor_cannot_be_forbidden_with_themselves_either():
+    w = small_world()
+    priya, round_ = both_sides(w)
+    # As a pin is refused, so is a ban: there is no pair of Priya with herself to forbid.
+    with pytest.raises(Refused, match="own mentor"):
+        services.forbid(round_, w["staff"], mentee_id=priya.pk, mentor_id=priya.pk)
+    assert not PairRule.objects.filter(round=round_).exists()
+    assert selectors.rules_of(round_) == []
+
+
 def test_someone_who_is_mentee_and_mentor_is_not_their_own_colleague_in_the_reasons():
     w = small_world()
     # Nobody else is at Priya's organisation, and Noor (7) is below the minimum of 8.
