@@ -81,8 +81,7 @@ def confirm(batch: ImportBatch, *, staff_user) -> ImportBatch:
     """Start creating the accounts of ``batch``'s valid rows in the background."""
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if batch.status != ImportBatch.Status.PREVIEW:
-            raise Refused(_("This import has already been confirmed."))
+        _refuse_unless_preview(batch, cancelling=False)
         if not batch.valid_rows:
             raise Refused(_("No row of this file can be imported: correct the file and upload it again."))
         batch.status = ImportBatch.Status.QUEUED
@@ -91,12 +90,48 @@ def confirm(batch: ImportBatch, *, staff_user) -> ImportBatch:
     return batch
 
 
+def _refuse_unless_preview(batch: ImportBatch, *, cancelling: bool) -> None:
+    """Only a checked batch waiting for confirmation may be confirmed or cancelled: otherwise say
+    what became of it, in the words of the action asked for."""
+    status = batch.status
+    if status == ImportBatch.Status.PREVIEW:
+        return
+    if status == ImportBatch.Status.CANCELLED:
+        why = (
+            _("This import has already been cancelled.")
+            if cancelling
+            else _("This import was cancelled: to import this file, upload it again.")
+        )
+    elif status == ImportBatch.Status.DONE:
+        why = (
+            _("This import has already finished: it can no longer be cancelled.")
+            if cancelling
+            else _("This import has already been confirmed, and it has finished.")
+        )
+    elif status == ImportBatch.Status.FAILED:
+        why = (
+            _("This import has already run and stopped on an error: it can no longer be cancelled.")
+            if cancelling
+            else _(
+                "This import has already been confirmed, and it stopped on an error: to import the rest, upload the file again."
+            )
+        )
+    else:  # queued or running
+        why = (
+            _(
+                "This import has already been confirmed and its accounts are being created: it can no longer be cancelled."
+            )
+            if cancelling
+            else _("This import has already been confirmed: its accounts are being created.")
+        )
+    raise Refused(why)
+
+
 def discard(batch: ImportBatch) -> None:
     """Forget a preview that will not be imported."""
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if batch.status != ImportBatch.Status.PREVIEW:
-            raise Refused(_("Only an import that has not been confirmed can be cancelled."))
+        _refuse_unless_preview(batch, cancelling=True)
         batch.status = ImportBatch.Status.CANCELLED
         batch.save(update_fields=["status"])
         batch.rows.all().delete()

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from journeys.services.base import Refused
 from people.tests.factories import make_mentee, make_staff
 from staff.imports import services
 from staff.imports.models import ImportBatch, Invitation
@@ -95,6 +96,46 @@ def test_cancelling_a_preview_creates_nothing(client):
     client.post(reverse("staff_import_cancel", args=[batch.pk]))
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.CANCELLED and not batch.rows.exists()
+
+
+def test_a_cancelled_import_cannot_be_confirmed_or_cancelled_again_and_the_page_says_why(client):
+    taxonomy()
+    staff = make_staff()
+    client.force_login(staff)
+    batch = services.preview(staff_user=staff, upload=csv_upload(member_rows(2)))
+    client.post(reverse("staff_import_cancel", args=[batch.pk]))
+    response = client.post(reverse("staff_import_confirm", args=[batch.pk]), follow=True)
+    text = response.content.decode()
+    assert "This import was cancelled: to import this file, upload it again." in text
+    assert "already been confirmed" not in text
+    response = client.post(reverse("staff_import_cancel", args=[batch.pk]), follow=True)
+    text = response.content.decode()
+    assert "This import has already been cancelled." in text
+    assert "has not been confirmed" not in text
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.CANCELLED
+
+
+@pytest.mark.parametrize(
+    ("status", "confirming", "cancelling"),
+    [
+        ("queued", "its accounts are being created", "it can no longer be cancelled"),
+        ("running", "its accounts are being created", "it can no longer be cancelled"),
+        ("done", "it has finished", "already finished"),
+        ("failed", "stopped on an error", "stopped on an error"),
+    ],
+)
+def test_a_confirmed_import_says_what_became_of_it_when_confirmed_or_cancelled_again(status, confirming, cancelling):
+    taxonomy()
+    staff = make_staff()
+    batch = services.preview(staff_user=staff, upload=csv_upload(member_rows(1)))
+    ImportBatch.objects.filter(pk=batch.pk).update(status=status)
+    with pytest.raises(Refused, match=confirming):
+        services.confirm(batch, staff_user=staff)
+    with pytest.raises(Refused, match=cancelling):
+        services.discard(batch)
+    batch.refresh_from_db()
+    assert batch.status == status
 
 
 def test_invite_by_hand_and_resend_from_the_page(client):
