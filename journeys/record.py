@@ -15,6 +15,8 @@ from datetime import datetime
 from django.db.models import Count, Max, Min, Prefetch, Sum
 from django.utils import timezone
 
+from people.models import Profile
+
 from . import selectors
 from .models import Feedback, Goal, GoalEntry, Meeting, Relationship
 
@@ -98,6 +100,23 @@ class MentoringHours:
     @property
     def total_meetings(self) -> int:
         return sum(r.meetings for r in self.rows)
+
+
+def hours_are_theirs(user, *, is_mentor: bool | None = None, as_mentor: list[Relationship] | None = None) -> bool:
+    """Whether the mentoring hours statement is for ``user``: a mentor now, or someone who has had a
+    mentee (a relationship as mentor that was matched). For anyone else it would be a false
+    "<name>, as a mentor" of nothing, so it is neither offered nor served.
+
+    ``is_mentor`` (their profile's) and ``as_mentor`` (their relationships as mentor) when the caller
+    has them already, to save the queries.
+    """
+    if is_mentor is None:
+        is_mentor = Profile.objects.filter(user=user, is_mentor=True).exists()
+    if is_mentor:
+        return True
+    if as_mentor is not None:
+        return any(rel.is_matched for rel in as_mentor)
+    return Relationship.objects.filter(mentor=user, matched_at__isnull=False).exists()
 
 
 def mentoring_hours(user) -> MentoringHours:

@@ -142,10 +142,33 @@ def test_a_mentor_gets_the_hours_given_across_all_their_mentees(client, journey,
     assert "Omar Other" not in text
 
 
-def test_someone_who_never_mentored_gets_an_empty_statement(client, outsider):
-    login(client, outsider)
+def test_a_mentor_with_no_mentee_yet_gets_an_empty_statement(client):
+    login(client, make_mentor(first_name="Nina", last_name="New"))
     text = pdf_text(client.get(reverse("mentoring_hours_pdf")).content)
+    assert "Nina New, as a mentor" in text
     assert "No mentoring relationships yet." in text and "In all: 0 meetings held with 0 mentees" in text
+
+
+def test_someone_who_was_never_a_mentor_gets_no_hours_statement_but_is_told_why(client, journey, mentee, outsider):
+    """A mentee-only participant (with or without a mentor) and staff are not "<name>, as a mentor"."""
+    for person in (outsider, mentee, make_staff()):
+        login(client, person)
+        response = client.get(reverse("mentoring_hours_pdf"), follow=True)
+        assert response.redirect_chain[-1][0] == reverse("relationships")
+        text = response.content.decode()
+        assert "The mentoring hours statement is for mentors, and you have not been a mentor in the programme." in text
+        assert reverse("mentoring_hours_pdf") not in text
+        client.logout()
+
+
+def test_someone_who_mentored_before_keeps_their_hours_statement(client, journey, mentor):
+    mentor.profile.is_mentor = False
+    mentor.profile.is_mentee = True
+    mentor.profile.save()
+    login(client, mentor)
+    assert reverse("mentoring_hours_pdf") in client.get(reverse("relationships")).content.decode()
+    text = pdf_text(client.get(reverse("mentoring_hours_pdf")).content)
+    assert "Alice Kember, as a mentor" in text and "John Smith" in text
 
 
 def test_a_pack_of_someone_elses_relationship_is_404(client, journey, outsider):

@@ -14,7 +14,7 @@ from people.models import Profile
 from people.selectors import access_mentor
 from project.downloads import attachment
 
-from .. import events, rules, selectors
+from .. import events, record, rules, selectors
 from ..forms import (
     GoalEntryForm,
     GoalForm,
@@ -61,6 +61,10 @@ def relationship_list(request):
             "mentees_active": [r for r in as_mentor if not r.is_ended],
             "mentees_ended": [r for r in as_mentor if r.is_ended],
             "profile": profile,
+            "hours_statement": bool(as_mentor)
+            and record.hours_are_theirs(
+                request.user, is_mentor=bool(profile and profile.is_mentor), as_mentor=as_mentor
+            ),
             "onboarding_url": selectors.onboarding_task_url(request.user),
             "questions": selectors.question_threads(request.user),
             "suggestions": suggestions,

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,7 +54,13 @@ def cpd_pdf(request, pk: int):
 
 @login_required
 def hours_pdf(request):
-    """The hours the signed-in person gave as a mentor, across all their mentees."""
+    """The hours the signed-in person gave as a mentor, across all their mentees (only for someone
+    who is or was a mentor: ``record.hours_are_theirs``)."""
+    if not record.hours_are_theirs(request.user):
+        raise Refused(
+            _("The mentoring hours statement is for mentors, and you have not been a mentor in the programme."),
+            redirect_to=reverse("relationships"),
+        )
     content = render_hours_pdf(record.mentoring_hours(request.user))
     return _pdf(content, f"mentoring-hours-{timezone.localdate().isoformat()}.pdf")
 

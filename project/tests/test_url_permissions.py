@@ -328,7 +328,8 @@ TABLE: dict[str, Row] = {
     "proposal": row(LOGIN, NO, OK, OK, OK, rel),
     "cpd_pdf": row(LOGIN, NO, OK, OK, NO, rel),
     "raise_concern": PARTY,
-    "mentoring_hours_pdf": SIGNED_IN,  # the signed-in person's own hours as a mentor
+    # the signed-in person's own hours as a mentor: anyone who never was one is sent back with why
+    "mentoring_hours_pdf": row(LOGIN, GO, GO, OK, GO),
     # the mentor is sent back from the goal's confirmation page: only the person who set it may delete it
     "goal_delete_confirm": row(LOGIN, NO, OK, GO, NO, goal_pk),
     "meeting_cancel_confirm": row(LOGIN, NO, OK, OK, NO, lambda w: {"pk": w["meeting"].pk}),
