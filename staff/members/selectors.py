@@ -3,7 +3,9 @@
 A *member* is a participant's account: not programme staff and not erased ("Former participant").
 Whether a mentor is open, full, paused or away is read from the rules' one home
 (``people.rules`` and, for places, ``journeys.rules``); ``mentor_status`` and ``mentor_status_q``
-only put those rules in order, so a paused mentor who is also away counts as paused.
+only put those rules in order, so a deactivated mentor counts as deactivated whatever else holds
+(a closed account takes no requests: ``people.rules.account_open``), and a paused mentor who is also
+away counts as paused.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ User = get_user_model()
 
 
 class MentorStatus(TextChoices):
+    DEACTIVATED = "deactivated", _("Deactivated: takes no requests")
     OPEN = "open", _("Open to requests")
     FULL = "full", _("Full")
     PAUSED = "paused", _("Paused")
@@ -39,6 +42,8 @@ def mentor_status(profile, taken: int, today: date | None = None) -> str | None:
     """The mentor's status (None for someone who is not a mentor); ``taken``: their places taken."""
     if profile is None or not profile.is_mentor:
         return None
+    if not people_rules.account_open(profile.user):
+        return MentorStatus.DEACTIVATED
     if people_rules.mentor_paused(profile):
         return MentorStatus.PAUSED
     if people_rules.mentor_away(profile, today):
@@ -50,7 +55,9 @@ def mentor_status(profile, taken: int, today: date | None = None) -> str | None:
 
 def mentor_status_q(status: str, today: date | None = None) -> Q:
     """``mentor_status(profile) == status`` as a filter on ``Profile``."""
-    mentor = Q(is_mentor=True)
+    if status == MentorStatus.DEACTIVATED:
+        return Q(is_mentor=True) & ~people_rules.account_open_q()
+    mentor = Q(is_mentor=True) & people_rules.account_open_q()
     if status == MentorStatus.PAUSED:
         return mentor & people_rules.mentor_paused_q()
     if status == MentorStatus.AWAY:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
@@ -89,10 +91,33 @@ def test_filter_by_mentor_status(client, manager):
     Profile.objects.filter(user=away).update(away_until=timezone.localdate() + timedelta(days=10))
     full = make_mentor(first_name="Full", last_name="Mentor", capacity=1)
     walk_to(send(make_mentee(first_name="Her", last_name="Mentee"), full), None, full, "arranging")
+    gone = make_mentor(first_name="Deactivated", last_name="Mentor", capacity=2)
+    type(gone).objects.filter(pk=gone.pk).update(is_active=False)
     for status in MentorStatus:
         assert names(client.get(URL, {"mentor_status": status.value})) == [f"{status.name.title()} Mentor"]
     row = {m.display_name: m for m in client.get(URL, {"role": "mentor"}).context["page"].object_list}
     assert row["Full Mentor"].mentor_status_label == MentorStatus.FULL.label
+    assert row["Deactivated Mentor"].mentor_status_label == MentorStatus.DEACTIVATED.label
+
+
+def test_a_deactivated_mentor_is_not_open_to_requests_on_the_page_the_filter_or_the_csv(client, manager):
+    """A deactivated account takes no requests (``people.rules.account_open``), however open its
+    profile says it is: not "Open to requests", not under that filter, nor in its CSV."""
+    make_mentor(first_name="Still", last_name="Here", capacity=2)
+    gone = make_mentor(first_name="Gone", last_name="Quiet", capacity=2)
+    type(gone).objects.filter(pk=gone.pk).update(is_active=False)
+    assert names(client.get(URL, {"mentor_status": "open"})) == ["Still Here"]
+    assert names(client.get(URL, {"mentor_status": "deactivated"})) == ["Gone Quiet"]
+    page = client.get(URL, {"q": "gone"}).content.decode()
+    assert "Deactivated: takes no requests" in page and "Open to requests" not in page.split("<tbody")[1]
+    member = client.get(f"/staff/members/{gone.pk}/").content.decode()
+    assert "Deactivated: takes no requests (0 of 2 places taken)" in member
+    assert "Open to requests" not in member
+    table = list(csv.reader(io.StringIO(client.get(f"{URL}export.csv", {"mentor_status": "open"}).content.decode())))
+    assert [r[0] for r in table[1:]] == ["Still Here"]
+    table = list(csv.reader(io.StringIO(client.get(f"{URL}export.csv", {"q": "gone"}).content.decode())))
+    status = table[0].index("Mentor status")
+    assert [(r[0], r[status]) for r in table[1:]] == [("Gone Quiet", "Deactivated: takes no requests")]
 
 
 def test_mentor_status_and_its_filter_agree(db):
@@ -103,9 +128,12 @@ def test_mentor_status_and_its_filter_agree(db):
         dict(accepting_requests=True, away_until=today + timedelta(days=3), capacity=2),
         dict(accepting_requests=True, away_until=today, capacity=2),  # back today: not away
         dict(accepting_requests=True, away_until=None, capacity=0),
+        dict(accepting_requests=True, away_until=None, capacity=2, is_active=False),  # deactivated
+        dict(accepting_requests=False, away_until=today + timedelta(days=3), capacity=0, is_active=False),
     ]
     for i, fields in enumerate(cases):
         user = make_mentor(first_name=f"M{i}")
+        type(user).objects.filter(pk=user.pk).update(is_active=fields.pop("is_active", True))
         Profile.objects.filter(user=user).update(**fields)
     make_mentee(first_name="NotAMentor")
     for profile in Profile.objects.select_related("user"):
