@@ -326,10 +326,10 @@ def test_closing_an_ended_relationship_is_refused_with_the_reason_on_the_case_pa
     asked = as_staff.post(url, {"action": "close", "close-reason": "No answer."}, follow=True)
     page = asked.content.decode()
     assert "This cannot be undone." not in page and 'name="confirmed"' not in page
-    assert "That is not possible while the relationship is at" in page
+    assert "Nothing was changed: this has ended (Request declined)." in page
     confirmed = as_staff.post(url, {"action": "close", "close-reason": "No answer.", "confirmed": "yes"}, follow=True)
     assert confirmed.status_code == 200
-    assert "That is not possible while the relationship is at" in confirmed.content.decode()
+    assert "Nothing was changed: this has ended (Request declined)." in confirmed.content.decode()
     assert Relationship.objects.get().state == State.DECLINED and not mail.outbox
 
 
@@ -341,7 +341,7 @@ def test_a_relationship_a_colleague_closed_meanwhile_is_not_closed_twice(as_staf
     relationships.close_by_staff(unanswered.relationship, make_staff(email="colleague@example.com"), "Done.")
     confirmed = as_staff.post(url, {"action": "close", "close-reason": "No answer.", "confirmed": "yes"}, follow=True)
     assert confirmed.status_code == 200
-    assert "That is not possible while the relationship is at" in confirmed.content.decode()
+    assert "Nothing was changed: this has ended (Closed by programme staff)." in confirmed.content.decode()
     assert StaffNote.objects.filter(case=unanswered, body__startswith="Closed the relationship").count() == 0
 
 
