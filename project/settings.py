@@ -424,6 +424,9 @@ CELERY_BEAT_SCHEDULE["heartbeat"] = {"task": "project.tasks.heartbeat", "schedul
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"quiet_forbidden": {"()": "project.logs.QuietForbidden"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["quiet_forbidden"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Django's records go to the root's handler only (see project/logs.py).
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }
