@@ -234,7 +234,7 @@ def erase_personal_data(user, needles: Needles) -> None:
 
     Files are deleted from storage once the transaction commits, so a rollback leaves them.
     """
-    by_address = _any_of("email__iexact", needles.emails)
+    by_address = any_of("email__iexact", needles.emails)
     _delete_own_rows(user, needles, by_address)
     _delete_own_files(user)
     _anonymise_support_requests(user, needles, by_address)
@@ -243,7 +243,7 @@ def erase_personal_data(user, needles: Needles) -> None:
     _scrub_everywhere(needles)
 
 
-def _any_of(lookup: str, values) -> Q:
+def any_of(lookup: str, values) -> Q:
     match = Q()
     for value in values:
         match |= Q(**{lookup: value})
@@ -260,7 +260,7 @@ def _delete_own_rows(user, needles: Needles, by_address: Q) -> None:
         part.delete_own(user)  # e.g. staff's notes about them (staff.erasure)
     EmailAddress.objects.filter(Q(user=user) | by_address).delete()
     if needles.emails:
-        by_username = _any_of("username__iexact", needles.emails)
+        by_username = any_of("username__iexact", needles.emails)
         for model in (AccessAttempt, AccessFailureLog, AccessLog):
             model.objects.filter(by_username).delete()
     _delete_sessions(user)

@@ -7,13 +7,12 @@ import uuid
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from journeys.flows import onboarding
 from journeys.services.relationships import leave_programme
 
-from .erasure import Needles, erase_personal_data
+from .erasure import Needles, any_of, erase_personal_data
 from .models import Profile
 
 User = get_user_model()
@@ -61,9 +60,7 @@ def surely_their_addresses(user) -> list[str]:
     mine.discard(user.email.lower())
     if not mine:
         return []
-    same = Q()
-    for address in mine:
-        same |= Q(email__iexact=address)
+    same = any_of("email__iexact", mine)
     theirs = {e.lower() for e in User.objects.exclude(pk=user.pk).filter(same).values_list("email", flat=True)}
     theirs |= {
         e.lower()

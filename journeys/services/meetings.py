@@ -126,7 +126,7 @@ def cancel_meetings_to_come(rel: Relationship, actor) -> list[Meeting]:
     now = timezone.now()
     to_come = list(
         Meeting.objects.select_for_update()
-        .filter(relationship=rel, cancelled_at__isnull=True, starts_at__gt=now)
+        .filter(rules.meeting_to_come_q(now), relationship=rel)
         .order_by("starts_at", "pk")
     )
     for meeting in to_come:
