@@ -32,3 +32,10 @@ def long_date(value) -> str:
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     return format_date(value, "j F Y")
+
+
+def why_range_reversed(start: date | None, end: date | None) -> str | None:
+    """A range of days typed into a form that ends before it begins: its one sentence (None: it does not)."""
+    if start and end and end < start:
+        return gettext("The end date must be on or after the start date.")
+    return None

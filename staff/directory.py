@@ -34,7 +34,7 @@ from journeys import rules
 from journeys.models import Relationship
 from journeys.stages import STAGES
 from journeys.states import ENDED_STATES, MATCHED_STATES, OPEN_REQUEST_STATES, WORKING_STATES, State
-from project.dates import FIRST_YEAR, LAST_YEAR, within_programme_years
+from project.dates import FIRST_YEAR, LAST_YEAR, why_range_reversed, within_programme_years
 
 from .models import StaffCase
 from .services import FINISHED
@@ -133,9 +133,8 @@ class DirectoryForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("started_from"), data.get("started_to")
-        if start and end and end < start:
-            self.add_error("started_to", _("The end date must be on or after the start date."))
+        if reversed_range := why_range_reversed(data.get("started_from"), data.get("started_to")):
+            self.add_error("started_to", reversed_range)
         return data
 
 

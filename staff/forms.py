@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from journeys.forms import DateBoxesField
-from project.dates import within_programme_years
+from project.dates import why_range_reversed, within_programme_years
 
 from .reports import PERIODS
 from .services import NUDGE_WHO, why_not_snooze
@@ -105,8 +105,8 @@ class PeriodForm(forms.Form):
         start, end = data.get("start"), data.get("end")
         if self.errors or start is None or end is None:
             return data
-        if end < start:
-            self.add_error("end", _("The end date must be on or after the start date."))
+        if reversed_range := why_range_reversed(start, end):
+            self.add_error("end", reversed_range)
         elif (end - start).days > self.MAX_DAYS:
             self.add_error("end", _("Choose a period of five years at most."))
         return data
