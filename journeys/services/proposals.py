@@ -22,7 +22,7 @@ from ..flows import mentoring as mentoring_flow
 from ..flows import onboarding
 from ..models import Relationship, StateChange
 from .base import Refused, atomic
-from .relationships import _check_can_request, _check_has_room, conversation_for
+from .relationships import conversation_for, why_request_refused
 
 User = get_user_model()
 
@@ -32,8 +32,8 @@ def propose_request(*, mentee, mentor, area: AreaOfSupport, statement: str, staf
     with atomic():
         # The mentor's row first, as for any request: requests to one mentor are checked one at a time.
         User.objects.select_for_update().filter(pk=mentor.pk).first()
-        _check_can_request(mentee, mentor)
-        _check_has_room(mentor)
+        if refusal := why_request_refused(mentee, mentor):
+            raise Refused(refusal)
         try:
             with atomic():
                 relationship = Relationship.objects.create(

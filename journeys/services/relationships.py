@@ -52,17 +52,17 @@ def conversation_for(mentee, mentor) -> Conversation:
     return conversation
 
 
-def _why_no_room(mentor, *, taken: int | None = None) -> str | None:
-    """Why a new request to the mentor is refused for want of a place (``taken``: their places in use,
-    when the caller has counted them; ``journeys.rules.mentor_has_room`` is the rule), or None."""
+def _why_no_room(mentor, *, taken: int) -> str | None:
+    """Why a new request to the mentor is refused for want of a place (``taken``: their places in use;
+    ``journeys.rules.mentor_has_room`` is the rule), or None."""
     if not mentor_has_room(mentor.profile, taken):
         return _("%(name)s is supporting as many mentees as they can at the moment.") % {"name": mentor.display_name}
     return None
 
 
-def _why_cannot_request(mentee, mentor, *, open_with_pair: bool | None = None) -> str | None:
+def _why_cannot_request(mentee, mentor, *, open_with_pair: bool) -> str | None:
     """Why ``mentee`` may not send ``mentor`` a request now, room aside (``open_with_pair``: whether the
-    two have an open request or relationship, when the caller has counted it), or None."""
+    two have an open request or relationship), or None."""
     if mentee.pk == mentor.pk:
         return _("You cannot send a mentoring request to yourself.")
     profile = getattr(mentee, "profile", None)
@@ -78,21 +78,9 @@ def _why_cannot_request(mentee, mentor, *, open_with_pair: bool | None = None) -
             "name": mentor.display_name,
             "date": long_date(mentor_profile.away_until),
         }
-    if open_with_pair is None:
-        open_with_pair = Relationship.objects.filter(mentee=mentee, mentor=mentor, state__in=OPEN_STATES).exists()
     if open_with_pair:
         return _("You already have an open request or relationship with %(name)s.") % {"name": mentor.display_name}
     return None
-
-
-def _check_has_room(mentor, *, taken: int | None = None) -> None:
-    if refusal := _why_no_room(mentor, taken=taken):
-        raise Refused(refusal)
-
-
-def _check_can_request(mentee, mentor, *, open_with_pair: bool | None = None) -> None:
-    if refusal := _why_cannot_request(mentee, mentor, open_with_pair=open_with_pair):
-        raise Refused(refusal)
 
 
 def _pair_and_places(mentee, mentor) -> dict[str, int]:
@@ -106,7 +94,8 @@ def _pair_and_places(mentee, mentor) -> dict[str, int]:
 def why_request_refused(mentee, mentor) -> str | None:
     """Why ``send_request`` would refuse ``mentee``'s request to ``mentor`` now, in its own words (None:
     it would not, as far as the mentor's availability, room and the pair go; the daily limit is counted
-    only on sending). The request page reads it first, to say so before anything is typed."""
+    only on sending). ``send_request`` and a matching round's ``propose_request`` ask it under the
+    mentor's lock; the request page reads it first, to say so before anything is typed."""
     counts = _pair_and_places(mentee, mentor)
     return _why_cannot_request(mentee, mentor, open_with_pair=counts["with_pair"] > 0) or _why_no_room(
         mentor, taken=counts["taken"]
@@ -144,9 +133,8 @@ def _create_request(mentee, mentor, area: AreaOfSupport, statement: str) -> Rela
     try:
         with atomic():
             mentor = lock_mentor(mentor)
-            counts = _pair_and_places(mentee, mentor)  # counted under the mentor's lock
-            _check_can_request(mentee, mentor, open_with_pair=counts["with_pair"] > 0)
-            _check_has_room(mentor, taken=counts["taken"])
+            if refusal := why_request_refused(mentee, mentor):  # counted under the mentor's lock
+                raise Refused(refusal)
             relationship = Relationship.objects.create(
                 mentee=mentee,
                 mentor=mentor,
