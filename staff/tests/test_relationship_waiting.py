@@ -5,6 +5,7 @@ after every kind of journey step, and the relationship directory filters and sho
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from viewflow.workflow.models import Task
 
@@ -95,3 +96,27 @@ def test_the_directory_filters_and_shows_who_it_waits_on(client, population):
         }
         assert {row.pk for row in listed} == expected, key
         assert {row.waiting_on for row in listed} == {label}
+
+
+def _recomputed() -> int:
+    """How often this transaction ran the trigger's function (PostgreSQL counts it with track_functions)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COALESCE(SUM(calls), 0) FROM pg_stat_xact_user_functions WHERE funcname = 'staff_relationship_waiting'"
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+def test_the_row_is_recomputed_only_when_a_task_opens_closes_or_changes_owner(mentee, mentor):
+    """Sending writes the start task (done), the mentor's step and its timers at once: one of them is
+    open, so one recomputation; accepting closes the step, cancels its timers and opens the mentee's."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL track_functions = 'pl'")
+    rel = send(mentee, mentor)
+    assert Task.objects.filter(process__mentoringprocess__relationship=rel).count() > 2  # the timers too
+    assert _recomputed() == 1
+    relationships.accept_request(rel, mentor)
+    assert _recomputed() == 3  # the mentor's step done, the mentee's opened; the timers cancelled silently
+    assert_agree([rel])
+    assert kept(rel) == (True, False)
