@@ -12,7 +12,10 @@ the HTML part is built from that text with everything escaped, so a name such as
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.html import linebreaks, urlize
 
@@ -22,6 +25,13 @@ from project.roles import is_staff
 from project.text import one_line
 
 from .sites import current_site
+
+
+def _belongs_to_another(address: str, user_id: int) -> bool:
+    """Whether ``address`` is another account's sign-in address or one it has confirmed."""
+    others = get_user_model().objects.filter(email__iexact=address).exclude(pk=user_id)
+    confirmed = EmailAddress.objects.filter(email__iexact=address, verified=True).exclude(user_id=user_id)
+    return others.exists() or confirmed.exists()
 
 
 def text_to_html(text: str) -> str:
@@ -37,6 +47,18 @@ class AccountAdapter(DefaultAccountAdapter):
         if is_staff(request.user):
             return reverse("staff_home")
         return super().get_login_redirect_url(request)
+
+    def send_confirmation_mail(self, request, emailconfirmation, signup: bool) -> None:
+        """An address someone adds to their account is confirmed by its owner, as allauth does; but an
+        address that is already another account's (its sign-in address, or one it confirmed) could
+        never be confirmed on theirs, so its owner is told that someone tried, without a link to
+        confirm it (``address_in_use``), rather than asked to confirm it."""
+        address = emailconfirmation.email_address
+        if not signup and _belongs_to_another(address.email, address.user_id):
+            reset = settings.SITE_URL + reverse("account_reset_password")
+            self.send_mail("account/email/address_in_use", address.email, {"password_reset_url": reset})
+            return
+        super().send_confirmation_mail(request, emailconfirmation, signup)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # allauth's own send_mail adds these; ours must too, or the emails read "Hello from !".

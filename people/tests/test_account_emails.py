@@ -88,3 +88,84 @@ def test_site_row_follows_settings_after_migrate(settings):
     sync_site()
     site = Site.objects.get(pk=settings.SITE_ID)
     assert (site.name, site.domain) == ("Northern Mentoring", "mentoring.example.net")
+
+
+def _add_address(client, capture, user, address):
+    client.force_login(user)
+    with capture(execute=True):
+        resp = client.post(reverse("account_email"), {"action_add": "", "email": address})
+    assert resp.status_code == 302
+    return [m for m in mail.outbox if m.to == [address.lower()]]
+
+
+def test_an_address_added_to_an_account_is_confirmed_by_its_owner_in_our_words(
+    client, django_capture_on_commit_callbacks
+):
+    from people.tests.factories import make_mentee
+
+    adding = make_mentee(email="ada@example.org", first_name="Ada", last_name="Byron")
+    sent = _add_address(client, django_capture_on_commit_callbacks, adding, "ada.work@example.org")
+    assert len(sent) == 1
+    text, html = parts(sent[0])
+    assert sent[0].subject.endswith("Confirm your email address")
+    assert "Ada Byron asked to change the email address of their account on" in text
+    assert "register an account" not in text
+    link = re.search(r"http\S+/accounts/confirm-email/\S+/", text).group(0)
+    assert "Until it is confirmed, their account keeps its current address." in text
+    # The promises: unconfirmed, the account keeps its address; the link makes the new one its address.
+    from allauth.account.models import EmailAddress
+
+    assert not EmailAddress.objects.get(email="ada.work@example.org").verified
+    adding.refresh_from_db()
+    assert adding.email == "ada@example.org"
+    client.post(urlsplit(link).path)
+    assert EmailAddress.objects.get(email="ada.work@example.org", user=adding).verified
+    adding.refresh_from_db()
+    assert adding.email == "ada.work@example.org"
+
+
+def test_an_address_that_is_another_accounts_is_not_offered_to_its_owner_to_confirm(
+    client, django_capture_on_commit_callbacks
+):
+    from allauth.account.models import EmailAddress
+
+    from people.tests.factories import make_mentee, make_mentor
+
+    owner = make_mentor(email="owner@example.org")
+    EmailAddress.objects.create(user=owner, email="owner.home@example.org", verified=True)
+    trying = make_mentee(email="eve@example.org", first_name="Eve")
+    for address in ("owner@example.org", "OWNER.home@example.org"):
+        sent = _add_address(client, django_capture_on_commit_callbacks, trying, address)
+        assert len(sent) == 1, address
+        text, html = parts(sent[0])
+        assert sent[0].subject.endswith("Someone tried to use your email address for another account")
+        assert "/accounts/confirm-email/" not in text and "/accounts/confirm-email/" not in html
+        assert f"asked to change its email address to {address.lower()}." in text
+        assert "This address belongs to your account, so it cannot be confirmed on theirs" in text
+        assert settings.SITE_URL + reverse("account_reset_password") in text
+        assert_reads_right(text, html)
+        # What the email says: it cannot be confirmed on theirs (allauth refuses a second confirmed owner).
+        pending = EmailAddress.objects.get(user=trying, email=address.lower())
+        assert not pending.verified and not pending.can_set_verified()
+        mail.outbox.clear()
+    trying.refresh_from_db()
+    assert trying.email == "eve@example.org"
+
+
+def test_confirming_the_accounts_own_address_again_is_not_called_a_change(client, django_capture_on_commit_callbacks):
+    """The same email confirms an unconfirmed sign-in address (sent again from the Email page, or at
+    sign-in): it asks to confirm the account's address, and does not speak of a change."""
+    from allauth.account.models import EmailAddress
+
+    from people.tests.factories import make_mentee
+
+    user = make_mentee(email="unconfirmed@example.org")
+    EmailAddress.objects.filter(user=user).update(verified=False)
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_email"), {"action_send": "", "email": "unconfirmed@example.org"})
+    (sent,) = [m for m in mail.outbox if m.to == ["unconfirmed@example.org"]]
+    text, html = parts(sent)
+    assert "Test Person" in text and ", please confirm that this is the email address of your account on" in text
+    assert "change" not in text and "If you did not ask for this, ignore this email." in text
+    assert "/accounts/confirm-email/" in text
