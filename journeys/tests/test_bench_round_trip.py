@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from io import StringIO
 
 import pytest
@@ -70,6 +71,16 @@ def test_what_if_leaves_the_flow_and_rendering_out_of_its_timed_posts_only(tmp_p
     assert not MentoringProcess.objects.filter(relationship__in=sent).exists()
     unrendered = Notification.objects.filter(recipient__in=[r.mentor_id for r in sent], event="request_sent")
     assert unrendered.count() == 3 and set(unrendered.values_list("body_text", flat=True)) == {""}
+    # In their place each timed POST wrote the one row that would tell the worker what to do.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relationship_id, events FROM bench_flow_moves ORDER BY id")
+        moves = [(pk, json.loads(events)) for pk, events in cursor.fetchall()]
+    timed_accepts = [r.pk for r in answered.order_by("pk")]
+    assert sorted(pk for pk, events in moves if events == ["request_answered"]) == timed_accepts
+    assert sorted(pk for pk, events in moves if events == ["request_sent", "first_request"]) == sorted(
+        r.pk for r in sent
+    )
+    assert len(moves) == 6
     # The product is itself again afterwards.
     assert (
         mentoring.request_sent,
