@@ -256,6 +256,27 @@ def meeting_to_come_q(now: datetime) -> Q:
     return Q(cancelled_at__isnull=True, starts_at__gt=now) & ~Q(outcome="not_held")
 
 
+def meeting_to_come(meeting, now: datetime) -> bool:
+    """``meeting_to_come_q`` for one meeting."""
+    return not meeting.cancelled_at and meeting.starts_at > now and meeting.outcome != "not_held"
+
+
+def why_cancel_refused(meeting, now: datetime) -> str | None:
+    """Why the pair cannot cancel ``meeting`` now (None: they can). Only a meeting still to come
+    (``meeting_to_come``) can be cancelled: one that has taken place (``meeting_held``: marked held, or
+    its time has passed and nobody said it did not happen) is recorded as "did not happen" instead."""
+    if meeting.cancelled_at:
+        return _("This meeting is already cancelled.")
+    if meeting_held(meeting, now):
+        return _(
+            "This meeting has taken place, so it can no longer be cancelled. If it did not happen, "
+            "record that on the meeting's page instead: “No, it did not happen”."
+        )
+    if not meeting_to_come(meeting, now):
+        return _("This meeting is recorded as not having happened, so there is nothing to cancel.")
+    return None
+
+
 FIRST_MEETING_TO_COME = gettext_lazy(
     "Your first meeting has not taken place yet: you can mark this stage as completed once it has. "
     "If you met earlier than planned, say so on this page."

@@ -228,9 +228,10 @@ def cancel_meeting(meeting: Meeting, user, *, send_details: bool = True) -> Meet
         if read_only:
             raise Refused(read_only)
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        if meeting.cancelled_at:
-            raise Refused(_("This meeting is already cancelled."))
-        meeting.cancelled_at = timezone.now()
+        now = timezone.now()
+        if refusal := rules.why_cancel_refused(meeting, now):
+            raise Refused(refusal)
+        meeting.cancelled_at = now
         meeting.sequence += 1
         meeting.save()
         record(rel, user, "cancel_meeting", meeting.title)

@@ -77,10 +77,11 @@ def test_notes_and_outcome_refused_to_anyone_outside_the_pair(rel, mentor):
 
 
 def test_empty_notes_and_cancelled_meetings_are_refused(rel, mentee):
-    meeting = past(rel.meetings.get())
+    meeting = rel.meetings.get()
+    activity.cancel_meeting(meeting, mentee)  # while still to come; then its time passes
+    meeting = past(meeting)
     with pytest.raises(Refused, match="Write your notes"):
         meetings.add_meeting_note(meeting, mentee, text="   ")
-    activity.cancel_meeting(meeting, mentee)
     with pytest.raises(Refused, match="cancelled"):
         meetings.add_meeting_note(meeting, mentee, text="Notes")
     with pytest.raises(Refused, match="cancelled"):
@@ -134,9 +135,11 @@ def test_what_counts_as_held_and_the_hours(rel, mentee, mentor):
     other = walk_to(send(second_mentee, mentor), second_mentee, mentor, "arranging")
     past(meet(other, second_mentee, title="Hello"), hours=1)
     assert record.mentoring_hours(mentor).total_minutes == 210
-    # A meeting cancelled afterwards no longer counts, held or not.
-    activity.cancel_meeting(second, mentee)
-    assert record.cpd_record(mentee, rel).total_minutes == 60
+    # A meeting cancelled before its time never counts, even once that time has passed.
+    cancelled = meet(rel, mentee, title="Cancelled", days=2)
+    activity.cancel_meeting(cancelled, mentee)
+    past(cancelled, hours=1)
+    assert record.cpd_record(mentee, rel).total_minutes == 150
 
 
 def test_a_held_meeting_moved_to_a_later_date_is_to_be_recorded_again(rel, mentee):
@@ -145,6 +148,55 @@ def test_a_held_meeting_moved_to_a_later_date_is_to_be_recorded_again(rel, mente
     activity.update_meeting(meeting, mentee, starts_at=timezone.now() + dt.timedelta(days=3))
     meeting.refresh_from_db()
     assert meeting.outcome == "" and meeting_records.status_of(meeting) == meeting_records.Status.UPCOMING
+
+
+# -- cancelling: only a meeting still to come ------------------------------------------
+
+
+def test_a_meeting_that_has_taken_place_cannot_be_cancelled(rel, mentee, mentor):
+    """Its time has passed (it counts as held: rules.held_q), or it was marked held: "did not happen" is
+    the way to say it did not take place. Nothing changes, nobody is emailed, the history has no line."""
+    unrecorded = past(rel.meetings.get())
+    marked = past(meet(rel, mentor, title="Marked held"))
+    meetings.record_meeting_outcome(marked, mentee, held=True)
+    before = history(rel)
+    for meeting, person in ((unrecorded, mentee), (marked, mentor)):
+        with pytest.raises(Refused, match="has taken place, so it can no longer be cancelled.*did not happen"):
+            activity.cancel_meeting(meeting, person)
+        meeting.refresh_from_db()
+        assert meeting.cancelled_at is None and meeting.sequence == 0
+    assert history(rel) == before
+    assert not Notification.objects.filter(event="meeting_cancelled").exists()
+    # One marked as not having happened: nothing to cancel either.
+    missed = past(meet(rel, mentee, title="Missed"))
+    meetings.record_meeting_outcome(missed, mentee, held=False)
+    with pytest.raises(Refused, match="recorded as not having happened, so there is nothing to cancel"):
+        activity.cancel_meeting(missed, mentor)
+    # One still to come can be.
+    to_come = meet(rel, mentee, title="Next")
+    activity.cancel_meeting(to_come, mentor)
+    to_come.refresh_from_db()
+    assert to_come.cancelled_at is not None
+
+
+def test_no_cancel_button_for_a_meeting_that_took_place_and_a_direct_post_says_why(client, rel, mentee, mentor):
+    first = past(rel.meetings.get())
+    to_come = meet(rel, mentee, title="Next")
+    assert client.login(email=mentee.email, password=PASSWORD)
+    page = client.get(reverse("meetings", args=[rel.pk])).content.decode()
+    assert reverse("meeting_cancel_confirm", args=[first.pk]) not in page
+    assert reverse("meeting_cancel_confirm", args=[to_come.pk]) in page
+    reason = "This meeting has taken place, so it can no longer be cancelled."
+    confirm = client.get(reverse("meeting_cancel_confirm", args=[first.pk]), follow=True)
+    assert confirm.redirect_chain == [(reverse("meetings", args=[rel.pk]), 302)]
+    assert reason in confirm.content.decode()
+    response = client.post(reverse("meeting_cancel", args=[first.pk]), {"send_details": ["", "1"]}, follow=True)
+    assert response.redirect_chain == [(reverse("meetings", args=[rel.pk]), 302)]
+    body = response.content.decode()
+    assert reason in body and "Meeting cancelled." not in body
+    first.refresh_from_db()
+    assert first.cancelled_at is None
+    assert not Notification.objects.filter(recipient=mentor, event="meeting_cancelled").exists()
 
 
 # -- the first conversation waits for the first meeting -------------------------------
@@ -378,8 +430,9 @@ def test_the_rule_in_python_and_in_the_database_agree(rel, mentee, mentor):
     meetings.record_meeting_outcome(held, mentor, held=True)
     missed = past(meet(rel, mentee, title="Missed"))
     meetings.record_meeting_outcome(missed, mentor, held=False)
-    cancelled = past(meet(rel, mentee, title="Cancelled"))
+    cancelled = meet(rel, mentee, title="Cancelled")
     activity.cancel_meeting(cancelled, mentee)
+    past(cancelled)
     now = timezone.now()
     in_python = {m.title for m in rel.meetings.all() if rules.meeting_held(m, now)}
     in_sql = set(rel.meetings.filter(rules.held_q(now)).values_list("title", flat=True))

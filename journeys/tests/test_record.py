@@ -28,17 +28,21 @@ def login(client, user):
 def meeting(
     rel, user, *, days_ago: float, minutes: int, title: str, cancelled: bool = False, recorded: bool = True
 ) -> Meeting:
-    """A meeting in the past; recorded as held by ``user`` (unless ``recorded`` is False), or cancelled."""
+    """A meeting in the past; recorded as held by ``user`` (unless ``recorded`` is False), or cancelled
+    (while it was still to come: one that has taken place cannot be)."""
+    starts_at = timezone.now() - dt.timedelta(days=days_ago)
     m = activity.create_meeting(
         rel,
         user,
         title=title,
-        starts_at=timezone.now() - dt.timedelta(days=days_ago),
+        starts_at=starts_at + dt.timedelta(days=days_ago + 1) if cancelled else starts_at,
         duration_minutes=minutes,
         send_details=False,
     )
     if cancelled:
         activity.cancel_meeting(m, user, send_details=False)
+        Meeting.objects.filter(pk=m.pk).update(starts_at=starts_at)
+        m.refresh_from_db()
     elif recorded:
         meetings.record_meeting_outcome(m, user, held=True)
     return m

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import rules, selectors
@@ -53,9 +54,7 @@ def goal_delete_confirm(request, pk: int):
 def meeting_cancel_confirm(request, pk: int):
     meeting = selectors.access_meeting(request.user, pk)
     rel = meeting.relationship
-    refusal = rules.why_read_only(rel)
-    if meeting.cancelled_at:
-        refusal = _("This meeting is already cancelled.")
+    refusal = rules.why_read_only(rel) or rules.why_cancel_refused(meeting, timezone.now())
     if refusal:
         messages.error(request, refusal)
         return redirect("meetings", rel.pk)

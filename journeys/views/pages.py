@@ -426,8 +426,12 @@ def meeting_edit(request, pk: int):
 @require_POST
 def meeting_cancel(request, pk: int):
     meeting = selectors.access_meeting(request.user, pk)
-    activity.cancel_meeting(meeting, request.user, send_details=bool(request.POST.get("send_details", "1")))
-    messages.success(request, _("Meeting cancelled."))
+    try:
+        activity.cancel_meeting(meeting, request.user, send_details=bool(request.POST.get("send_details", "1")))
+    except Refused as refused:  # on Meet / Video, where the button was (not back to the confirmation page)
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Meeting cancelled."))
     return redirect("meetings", meeting.relationship_id)
 
 
