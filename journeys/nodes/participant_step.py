@@ -19,7 +19,10 @@ timer): ``StepTimer``.
 
 Its page is served at ``<process>/<step>/<task>/execute/`` by ``step_view``, which checks what
 viewflow's own wrapper does not (that the task named in the URL is this step's, in that process),
-and answers a step that is no longer waiting with what became of it, not with an error.
+and answers a step that is no longer waiting with what became of it, not with an error. The task's
+address without ``execute/`` (viewflow's "index", a redirect that told anyone but the owner of an open
+step "You have no rights to view this task" and sent them to the home page) is answered the same way:
+the step's page for its owner while it waits, otherwise what its page's address answers.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
@@ -77,6 +80,14 @@ class ParticipantStep(flow.View):
     def view_path(self):
         """viewflow's ``View.view_path`` (the same URL and name), served by ``step_view``."""
         return path(f"<int:process_pk>/{self.name}/<int:task_pk>/execute/", step_view(self, self.view), name="execute")
+
+    @property
+    def index_path(self):
+        """viewflow's ``index_path`` (the same URL and name): the task's address without ``execute/``,
+        answered by ``step_view`` as the step's own address is, changing nothing."""
+        return path(
+            f"<int:process_pk>/{self.name}/<int:task_pk>/", step_view(self, self.view, index=True), name="index"
+        )
 
     def _manager(self, user) -> bool:
         return bool(user and user.is_authenticated and self.flow_class.instance.has_manage_permission(user))
@@ -149,7 +160,7 @@ class ParticipantStep(flow.View):
         return activation
 
 
-def step_view(node: ParticipantStep, page: Callable) -> Callable:
+def step_view(node: ParticipantStep, page: Callable, *, index: bool = False) -> Callable:
     """viewflow's ``wrap_view`` (``viewflow.workflow.flow.utils``) for a participant's step: read the
     task named in the URL (a POST under its process's lock, in a transaction), check that the person
     may do it, start it and serve ``page`` with it in ``request.activation``.
@@ -170,18 +181,26 @@ def step_view(node: ParticipantStep, page: Callable) -> Callable:
     - the person's own step, once it no longer waits (they did it, or it stopped waiting: the
       request expired, the relationship ended): the page says what became of it and where the
       journey is now (its view's ``over()``, through ``Page.over``), for a GET or a POST sent again.
+
+    ``index``: the task's address without ``execute/`` (``ParticipantStep.index_path``). It is answered as
+    above, except that the owner of a step still waiting is sent on to its page (its own address) and
+    a programme manager who may view the task to viewflow's detail page, as viewflow's own index did;
+    it never acts (no lock, whatever the method).
     """
     flow_class = node.flow_class
 
     def view(request, *args, process_pk: int, task_pk: int, **kwargs):
+        execute_url = node.reverse("execute", args=[process_pk, task_pk])
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            return redirect_to_login(execute_url if index else request.get_full_path())
 
         def serve():
             task = get_object_or_404(flow_class.task_class, pk=task_pk)
             if task.flow_task is not node or task.process_id != process_pk:
                 raise Http404("No task of this step matches the given query.")
             if not node.can_execute(request.user, task):
+                if index and node._manager(request.user) and node.can_view(request.user, task):
+                    return redirect(node.reverse("detail", args=[process_pk, task_pk]))
                 raise Denied(_("This step is someone else's, not yours."))
             request.activation = node.activation_class(task)
             if task.status != STATUS.ASSIGNED:  # the only status viewflow's ViewActivation.start starts from
@@ -190,11 +209,13 @@ def step_view(node: ParticipantStep, page: Callable) -> Callable:
                 if answer is None:
                     raise Denied(_("This step is no longer waiting on you."))
                 return answer
+            if index:
+                return redirect(execute_url)
             request.activation.start(request)
             return page(request, *args, process_pk=process_pk, task_pk=task_pk, **kwargs)
 
         try:
-            if request.method == "POST":
+            if request.method == "POST" and not index:
                 with flow_class.lock(process_pk), transaction.atomic():
                     return serve()
             return serve()

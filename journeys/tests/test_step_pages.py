@@ -249,3 +249,92 @@ def test_a_move_the_flow_refuses_says_so_without_its_text(client, mentee, mentor
     assert not any(raw in page for raw in RAW) and "You do not have access to it." not in page
     rel.refresh_from_db()
     assert rel.state == "requested" and open_task(rel, mentor) is not None
+
+
+# -- the task's address without execute/ (viewflow's "index"): answered as the step's own address ----
+
+VIEWFLOWS_OWN = "You have no rights to view this task"  # what viewflow's index said to all but the owner
+
+
+def index_of(url: str) -> str:
+    assert url.endswith("/execute/")
+    return url.removesuffix("execute/")
+
+
+def test_the_tasks_index_address_sends_the_owner_of_a_waiting_step_to_its_page(client, first_conversation, mentee):
+    rel, task = first_conversation
+    url = task_url(task)
+    client.force_login(mentee)
+    response = client.get(index_of(url))
+    assert response.status_code == 302 and response.url == url
+    assert client.get(response.url).status_code == 200
+    assert open_task(rel, mentee).pk == task.pk  # opening it changes nothing
+
+
+def test_the_tasks_index_address_of_a_done_step_says_what_became_of_it(client, mentee, mentor):
+    rel = send(mentee, mentor)
+    url = index_of(task_url(open_task(rel, mentor)))
+    relationships.accept_request(rel, mentor)
+    client.force_login(mentor)
+    page = come_back(client, url, rel, "You have already accepted John Smith's request.")
+    assert VIEWFLOWS_OWN not in page
+    come_back(
+        client, url, rel, "You have already accepted John Smith's request.", data=ACCEPT
+    )  # a POST acts on nothing
+
+
+@pytest.mark.parametrize("finished", [False, True])
+def test_the_tasks_index_address_of_someone_elses_step_says_so(client, mentee, mentor, outsider, finished):
+    rel = send(mentee, mentor)
+    url = index_of(task_url(open_task(rel, mentor)))
+    if finished:
+        relationships.accept_request(rel, mentor)
+    for person in (mentee, outsider):
+        client.force_login(person)
+        for response in (client.get(url), client.post(url, ACCEPT)):
+            assert response.status_code == 403
+            page = shown(response)
+            assert SOMEONE_ELSE in page and VIEWFLOWS_OWN not in page and not any(raw in page for raw in RAW)
+    rel.refresh_from_db()
+    assert rel.state == ("arranging" if finished else "requested")
+
+
+def test_the_tasks_index_address_signed_out_sends_to_sign_in_then_the_step(client, mentee, mentor):
+    rel = send(mentee, mentor)
+    url = task_url(open_task(rel, mentor))
+    response = client.get(index_of(url))
+    assert response.status_code == 302 and response.url == f"{reverse('account_login')}?next={url}"
+    assert VIEWFLOWS_OWN not in shown(client.get(response.url))
+
+
+def test_the_tasks_index_address_of_another_step_or_process_is_not_found(client, first_conversation, mentee):
+    rel, task = first_conversation
+    client.force_login(mentee)
+    assert client.get(index_of(url_at(MentoringFlow, "progression", task))).status_code == 404
+    assert (
+        client.get(index_of(url_at(MentoringFlow, "first_conversation", task, task.process_id + 1000))).status_code
+        == 404
+    )
+
+
+def test_the_tasks_index_address_still_takes_a_programme_manager_to_viewflows_detail(client, mentee, mentor):
+    from people.tests.factories import make_user
+
+    rel = send(mentee, mentor)
+    task = open_task(rel, mentor)
+    client.force_login(make_user(email="root@example.com", is_staff=True, is_superuser=True))
+    response = client.get(index_of(task_url(task)))
+    assert response.status_code == 302
+    assert response.url == task.flow_task.reverse("detail", args=[task.process_id, task.pk])
+
+
+def test_the_onboarding_steps_index_address_too(client, mentee):
+    onboarding.email_verified(mentee)
+    task = open_task_of_onboarding(mentee)
+    client.force_login(mentee)
+    response = client.get(index_of(task_url(task)))
+    assert response.status_code == 302 and response.url == task_url(task)
+    onboarding.profile_completed(mentee)
+    response = client.get(index_of(task_url(task)))
+    assert response.status_code == 302 and response.url == reverse("profile")
+    assert "Your profile is already complete." in shown(client.get(response.url))

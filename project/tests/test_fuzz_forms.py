@@ -535,6 +535,23 @@ NO_FORM = {
     "mentoring:completion:execute": "no free input: the 'ready to give feedback' button",
     "mentoring:mentor_feedback:execute": "the same feedback form as mentee_feedback, fuzzed above",
     "onboarding:find_mentor:execute": "redirects to Find Mentor",
+    # A participant's step at its address without execute/ (ParticipantStep.index_path): never a form,
+    # only on to the step's page (fuzzed above) or what that page answers once the step is over.
+    **{
+        f"{flow}:{node}:index": "redirects to the step's own page (execute/)"
+        for flow, node in (
+            ("mentoring", "review_request"),
+            ("mentoring", "reinstate_request"),
+            ("mentoring", "arrange_first_meeting"),
+            ("mentoring", "first_conversation"),
+            ("mentoring", "progression"),
+            ("mentoring", "completion"),
+            ("mentoring", "mentee_feedback"),
+            ("mentoring", "mentor_feedback"),
+            ("onboarding", "complete_profile"),
+            ("onboarding", "find_mentor"),
+        )
+    },
     "worksheet_version": "an earlier version of a worksheet: read only",
     "worksheet_pdf": "a PDF download",
     "worksheet_open": "redirects to the worksheet's page",

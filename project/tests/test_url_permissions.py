@@ -448,6 +448,15 @@ for _name in (
     "onboarding:find_mentor:execute",
 ):
     FLOW_EXCEPTIONS[_name] = row(LOGIN, NO, NO, NO, NO)  # no task at that step in the world
+# A participant's step answers the task's address without execute/ (viewflow's index) as its own address
+# (step_view, index=True): its owner is sent on to the step's page while it waits (go where that page is
+# ok), and everyone else gets what the page's address gives them (never viewflow's "no rights" redirect).
+for _name in [key for key in FLOW_EXCEPTIONS if key.startswith(("mentoring:", "onboarding:"))]:
+    if _name.endswith(":execute"):
+        _seen = FLOW_EXCEPTIONS[_name].expect
+        FLOW_EXCEPTIONS[_name.replace(":execute", ":index")] = row(
+            *(GO if _seen[role] == OK else _seen[role] for role in ROLES[:5])
+        )
 # viewflow's built-in task actions must be refused to participants (fixed on branch h3): today a
 # participant reaches the "unassign" confirmation of their own tasks.
 for _name in (
