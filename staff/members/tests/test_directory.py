@@ -205,6 +205,36 @@ def test_bad_filter_values_are_refused_with_a_reason(client, manager):
     assert names(response) == ["Still Listed"]
 
 
+DAYS_REFUSED = "Enter a whole number of days between 1 and 36500."
+
+
+@pytest.mark.parametrize(
+    "typed", ["1e400", "1e20", "-5", "abc", "0", "1.5", "36501", "9" * 5000, "1_000", "１２", "0x10", "nan", "+3"]
+)
+def test_an_absurd_number_of_days_is_one_plain_sentence_on_its_field(client, manager, typed):
+    """Out of range or not a whole number (an exponent, a sign, a fraction, words, a separator, digits not
+    typed as 0 to 9): one sentence, the same for each, on the field; the rest of the filters still apply
+    and what was typed is kept."""
+    make_mentee(first_name="Still", last_name="Listed")
+    make_mentor(first_name="Not", last_name="Mentee")
+    response = client.get(URL, {"inactive_days": typed, "role": "mentee"})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors == {"inactive_days": [DAYS_REFUSED]}
+    assert form["inactive_days"].value() == typed
+    html = response.content.decode()
+    assert f'<p class="error" id="id_inactive_days_error">{DAYS_REFUSED} </p>' in html
+    assert "1e+50" not in html and "Ensure this value" not in html and "Enter a number." not in html
+    assert names(response) == ["Still Listed"]
+
+
+@pytest.mark.parametrize("typed, days", [("30", 30), (" 30 ", 30), ("1", 1), ("36500", 36500), ("", None)])
+def test_a_whole_number_of_days_in_range_is_taken(client, manager, typed, days):
+    response = client.get(URL, {"inactive_days": typed})
+    assert not response.context["form"].errors
+    assert response.context["form"].cleaned_data["inactive_days"] == days
+
+
 def _members(n: int) -> None:
     areas = list(AreaOfSupport.objects.order_by("position")[:3])
     for i in range(n):
