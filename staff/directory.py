@@ -36,6 +36,7 @@ from journeys.stages import STAGES
 from journeys.states import ENDED_STATES, MATCHED_STATES, OPEN_REQUEST_STATES, WORKING_STATES, State
 from project.dates import FIRST_YEAR, LAST_YEAR, why_range_reversed, within_programme_years
 
+from .filter_fields import DaysFilter
 from .models import StaffCase
 from .services import FINISHED
 
@@ -146,10 +147,9 @@ class RelationshipFilter(django_filters.FilterSet):
         method="filter_waiting",
         help_text=_("Whose step the journey is waiting for."),
     )
-    stalled = django_filters.NumberFilter(
+    stalled = DaysFilter(
         label=_("Stalled for at least (days)"),
         method="filter_stalled",
-        min_value=1,
         max_value=3650,
         help_text=_(
             "Relationships between the first conversation and completion with no message, meeting or goal "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import django_filters
@@ -10,11 +9,11 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from people.models import AreaOfSupport, ProfessionalCommunity, Profile, Region
 
+from ..filter_fields import DaysFilter
 from .selectors import MentorStatus, mentor_status_q
 
 ROLE_CHOICES = [
@@ -53,42 +52,6 @@ def region_choices() -> list[tuple[str, str]]:
 
 
 MAX_INACTIVE_DAYS = 36500
-DIGITS = re.compile(r"[0-9]{1,9}")  # a whole number of days, as typed: no sign, point, exponent or separator
-
-
-class WholeDaysField(forms.IntegerField):
-    """A number of days from the page or its URL. Anything but a whole number from ``min_value`` to
-    ``max_value`` (a fraction, a sign, 1e400, a word, a number too large) gets one sentence in plain
-    words on the field, the same for each, rather than Django's and django-filter's several ("Enter a
-    number.", "Ensure this value is less than or equal to 1e+50.")."""
-
-    def __init__(self, *, min_value: int = 1, max_value: int = MAX_INACTIVE_DAYS, **kwargs) -> None:
-        super().__init__(min_value=min_value, max_value=max_value, **kwargs)
-
-    def refusal(self) -> forms.ValidationError:
-        return forms.ValidationError(
-            gettext("Enter a whole number of days between %(least)d and %(most)d.")
-            % {"least": self.min_value, "most": self.max_value},
-            code="invalid",
-        )
-
-    def to_python(self, value):
-        text = "" if value in self.empty_values else str(value).strip()
-        if not text:
-            return None
-        if not DIGITS.fullmatch(text):
-            raise self.refusal()
-        return int(text)
-
-    def run_validators(self, value) -> None:
-        try:
-            super().run_validators(value)
-        except forms.ValidationError:
-            raise self.refusal() from None
-
-
-class DaysFilter(django_filters.Filter):
-    field_class = WholeDaysField
 
 
 class MemberFilter(django_filters.FilterSet):
@@ -124,6 +87,7 @@ class MemberFilter(django_filters.FilterSet):
         label=_("Signed in"), choices=JOINED_CHOICES, method="by_joined", empty_label=_("Either")
     )
     inactive_days = DaysFilter(
+        max_value=MAX_INACTIVE_DAYS,
         label=_("Inactive for at least (days)"),
         method="by_inactivity",
         help_text=_("Members who have not used the platform for this many days."),

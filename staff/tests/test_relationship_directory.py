@@ -128,6 +128,23 @@ def test_a_bad_filter_value_is_said_and_ignored(client, world):
     assert response.context["form"].errors
 
 
+STALLED_REFUSED = "Enter a whole number of days between 1 and 3650."
+
+
+@pytest.mark.parametrize("typed", ["1e400", "1e20", "-3", "abc", "0", "1.5", "3651", "1_000", "١٢", "nan"])
+def test_an_absurd_number_of_stalled_days_is_one_plain_sentence_on_its_field(client, world, typed):
+    """As the member directory's days: not a whole number from 1 to 3650 (an exponent, a fraction cut
+    short silently before, digits of another script) is one sentence on the field, the filter left out."""
+    client.force_login(make_staff())
+    response = client.get(DIRECTORY, {"stalled": typed})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"stalled": [STALLED_REFUSED]}
+    assert len(response.context["page"].object_list) == 5  # the filter is left out
+    html = response.content.decode()
+    assert STALLED_REFUSED in html
+    assert "1e+50" not in html and "Ensure this value" not in html and "Enter a number." not in html
+
+
 @pytest.mark.parametrize("field", ["started_from", "started_to"])
 @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1999-12-31", "2101-01-01"])
 def test_a_day_outside_the_programme_years_is_the_field_error_not_a_500(client, world, field, day):
