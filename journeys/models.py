@@ -156,6 +156,12 @@ class Relationship(ConcurrentTransitionMixin, models.Model):
     def decline(self):
         self.ended_at = timezone.now()
 
+    @transition(field=state, source=State.REQUESTED, target=State.REQUEST_CLOSED)
+    def close_for_mentor(self):
+        """The mentor stopped taking part (left the programme, or was deactivated) before answering:
+        the request ends for them, not by them. Its history row says which (``services.relationships``)."""
+        self.ended_at = timezone.now()
+
     @transition(field=state, source=State.REQUESTED, target=State.EXPIRED, conditions=[rules.request_past_expiry])
     def expire(self):
         """Nobody answered the request in REQUEST_EXPIRE_DAYS (the review step's timer)."""
@@ -240,6 +246,11 @@ class StateChange(models.Model):
         "accept": _("Accepted the request"),
         "decline": _("Declined the request"),
         "expire": _("The request expired unanswered"),
+        # A request closed for someone who stopped taking part, not by them (``services.relationships``).
+        "request_closed_mentor_left": _("Request closed: the mentor left the programme"),
+        "request_closed_mentor_deactivated": _(
+            "Request closed by the programme team: the mentor is not taking part for now"
+        ),
         "first_meeting_arranged": _("Arranged the first meeting"),
         "complete_first_conversation": _("Marked the first conversation as completed"),
         "complete_progression": _("Marked progression as completed"),

@@ -401,6 +401,7 @@ def why_read_only(relationship) -> str | None:
     ended = {
         State.DECLINED: _("This request was declined"),
         State.EXPIRED: _("This request expired before the mentor answered it"),
+        State.REQUEST_CLOSED: _("This request was closed when the mentor stopped taking part"),
         State.WITHDRAWN: _("This relationship was withdrawn"),
         State.CLOSED: _("This relationship was closed by programme staff"),
         State.COMPLETED: _("This relationship is completed"),

@@ -14,6 +14,9 @@ class State(models.TextChoices):
     REQUESTED = "requested", _("Request awaiting the mentor")
     DECLINED = "declined", _("Request declined")
     EXPIRED = "expired", _("Request expired unanswered")
+    # The mentor stopped taking part before answering (left the programme, or the programme team
+    # deactivated them): closed for them, not by them. Not an answer, and nothing about the pair.
+    REQUEST_CLOSED = "request_closed", _("Request closed: the mentor stopped taking part")
     REQUEST_WITHDRAWN = "request_withdrawn", _("Request withdrawn")
     ARRANGING = "arranging", _("Matched: arrange the first meeting")
     FIRST_CONVERSATION = "first_conversation", _("First conversation")
@@ -43,6 +46,10 @@ WORKING_STATES = [State.FIRST_CONVERSATION, State.PROGRESSION, State.COMPLETION]
 # The three stages behind them: feedback still to give, or given (the "completed" of the staff
 # home's funnel).
 STAGES_DONE_STATES = [State.FEEDBACK, State.COMPLETED]
-ENDED_STATES = [State.DECLINED, State.EXPIRED, State.COMPLETED, State.WITHDRAWN, State.CLOSED]
+ENDED_STATES = [State.DECLINED, State.EXPIRED, State.REQUEST_CLOSED, State.COMPLETED, State.WITHDRAWN, State.CLOSED]
+# Ended by something between the two (a request declined or unanswered, a relationship that ran its
+# course or was ended): a matching round that avoids past pairs never proposes them again. A request
+# closed because its mentor stopped taking part says nothing about the pair, so it is not one.
+PAIR_ENDED_STATES = [state for state in ENDED_STATES if state != State.REQUEST_CLOSED]
 # States that take one of the mentor's places (the capacity rule, ``journeys.rules``).
 CAPACITY_STATES = MATCHED_STATES

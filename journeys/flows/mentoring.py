@@ -216,6 +216,14 @@ ALSO = (
         ),
     ),
     (
+        _("Closed when someone stops taking part"),
+        _(
+            "While a request waits for the mentor, if either of the two leaves the programme or is deactivated "
+            "by the programme team, the request is closed for them: the journey ends there and the other person "
+            "is told why. A request closed for its mentor is not a decline."
+        ),
+    ),
+    (
         sweep_text(_("Stalled after %(days)s without activity"), days="STALLED_AFTER_DAYS"),
         sweep_text(
             _(

@@ -99,8 +99,9 @@ def why_not(relationship: Relationship, name: str) -> str | None:
     return None
 
 
-def apply(relationship: Relationship, name: str, actor, note: str = "") -> StateChange:
-    """Run transition ``name`` (refusing with its reason), save and record it.
+def apply(relationship: Relationship, name: str, actor, note: str = "", *, action: str = "") -> StateChange:
+    """Run transition ``name`` (refusing with its reason), save and record it (as ``action``, when one
+    transition happens for several reasons the history tells apart; by default, as ``name``).
 
     django-fsm checks the transition's guards itself; only when it refuses are they asked again,
     by ``why_not``, for the sentence to show (a guard that counts rows counts once when allowed).
@@ -115,7 +116,7 @@ def apply(relationship: Relationship, name: str, actor, note: str = "") -> State
     return StateChange.objects.create(
         relationship=relationship,
         actor=actor,
-        action=name,
+        action=action or name,
         from_state=from_state,
         to_state=relationship.state,
         note=note,

@@ -191,6 +191,11 @@ def _tell_both_about_request(rel: Relationship, what: str) -> None:
 # The other person is told so (``request_closed_for_mentee`` / ``request_closed_for_mentor``), never
 # that the mentor declined or the mentee withdrew, and the note in the history is not quoted as theirs.
 LEFT, DEACTIVATED = "left", "deactivated"
+# The history's action for each (``StateChange.ACTION_LABELS`` words them).
+CLOSED_ACTIONS = {
+    ("mentor", LEFT): "request_closed_mentor_left",
+    ("mentor", DEACTIVATED): "request_closed_mentor_deactivated",
+}
 
 
 def withdraw_request(
@@ -257,20 +262,35 @@ def accept_request(relationship: Relationship | int, mentor, message: str = "") 
     return rel
 
 
-def decline_request(
-    relationship: Relationship | int, mentor, message: str = "", *, because: str | None = None
-) -> Relationship:
-    """The mentor declines a request (``message``: theirs, quoted to the mentee). ``because``: closed
-    for the mentor (LEFT, DEACTIVATED): ``message`` is only the history's note, and the mentee is told why."""
+def decline_request(relationship: Relationship | int, mentor, message: str = "") -> Relationship:
+    """The mentor declines a request (``message``: theirs, quoted to the mentee)."""
     with atomic():
         rel = lock(relationship)
         require_party(rel, mentor, "mentor")
         apply(rel, "decline", mentor, message)
         mentoring_flow.request_answered(rel)
-        if because:
-            notify(rel.mentee, "request_closed_for_mentee", relationship=rel, because=because)
-        else:
-            notify(rel.mentee, "request_declined", relationship=rel, message=message)
+        notify(rel.mentee, "request_declined", relationship=rel, message=message)
+        if rel.proposed_by_programme:
+            events.proposed_request_declined.send(sender=Relationship, relationship=rel)
+    return rel
+
+
+def close_request_for_mentor(relationship: Relationship | int, mentor, note: str, *, because: str) -> Relationship:
+    """A request still waiting for ``mentor`` is closed for them, not by them: they left the programme
+    or the programme team deactivated them (``because``: LEFT, DEACTIVATED).
+
+    It is no answer: the request ends as "Request closed: the mentor stopped taking part", never as a
+    decline, so the reports do not count it as one and a matching round may propose the pair again.
+    The history names why (``CLOSED_ACTIONS``; ``note`` is the history's, not the mentor's words), its
+    journey ends with the review step cancelled (the mentor reviewed nothing), the mentee is told why,
+    and a round that proposed the request is told (for now as a decline: ``events.proposed_request_declined``).
+    """
+    with atomic():
+        rel = lock(relationship)
+        require_party(rel, mentor, "mentor")
+        apply(rel, "close_for_mentor", mentor, note, action=CLOSED_ACTIONS["mentor", because])
+        mentoring_flow.ended(rel)
+        notify(rel.mentee, "request_closed_for_mentee", relationship=rel, because=because)
         if rel.proposed_by_programme:
             events.proposed_request_declined.send(sender=Relationship, relationship=rel)
     return rel
@@ -402,7 +422,7 @@ def leave_programme(user) -> None:
     for rel in Relationship.objects.filter(mentee=user, state=State.REQUESTED):
         withdraw_request(rel, user, reason(rel), because=LEFT)
     for rel in Relationship.objects.filter(mentor=user, state=State.REQUESTED):
-        decline_request(rel, user, reason(rel), because=LEFT)
+        close_request_for_mentor(rel, user, reason(rel), because=LEFT)
     withdrawn = Relationship.objects.filter(
         Q(mentee=user) | Q(mentor=user), state=State.REQUEST_WITHDRAWN, ended_at__isnull=True
     )

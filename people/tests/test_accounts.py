@@ -105,7 +105,7 @@ def test_delete_account_withdraws_everywhere_and_anonymises(client, mentee, ment
     matched.refresh_from_db()
     pending.refresh_from_db()
     assert matched.state == State.WITHDRAWN
-    assert pending.state == State.DECLINED
+    assert pending.state == State.REQUEST_CLOSED  # closed for the mentor who left, not declined by them
     ended = Notification.objects.get(recipient=mentee, event="withdrawn")
     assert "has left the programme, so your mentoring relationship in" in ended.body_text
     assert "The reason they gave" not in ended.body_text and "has left the programme" in ended.subject

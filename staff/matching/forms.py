@@ -115,7 +115,13 @@ class NewRoundForm(forms.Form):
         label=_("Never pair people from the same organisation"), required=False, initial=True
     )
     avoid_past_pairs = forms.BooleanField(
-        label=_("Never propose a pair that was declined or ended before"), required=False, initial=True
+        label=_("Never propose a pair that was declined or ended before"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "A request closed because its mentor left the programme or was deactivated does not count: "
+            "that pair may be proposed again."
+        ),
     )
     on_decline = forms.ChoiceField(
         label=_("When a mentor declines a proposed request"),

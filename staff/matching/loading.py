@@ -20,7 +20,7 @@ from django.db.models import Q
 
 from journeys import rules as journey_rules
 from journeys.models import Relationship
-from journeys.states import ENDED_STATES, OPEN_STATES, State
+from journeys.states import OPEN_STATES, PAIR_ENDED_STATES, State
 from people import rules as people_rules
 from people.models import Profile
 from people.search.criteria import Taxonomy
@@ -251,7 +251,7 @@ def load(
             Relationship.objects.filter(
                 mentee_id__in=RoundMentee.objects.filter(round=round_).values("mentee_id"),
                 mentor_id__in=RoundMentor.objects.filter(round=round_).values("mentor_id"),
-                state__in=ENDED_STATES,
+                state__in=PAIR_ENDED_STATES,  # not a request closed because its mentor stopped taking part
             ).values_list("mentee_id", "mentor_id")
         )
     rules = list(

@@ -6,10 +6,12 @@ a guard that says why when it cannot be done, and a row in the member's staff re
 - ``deactivate``: the account can no longer sign in (``is_active`` False; a session already open
   stops working) and the member disappears from Find Mentor and matching (``people.rules``).
   Requests still waiting for an answer are closed through the journey's own services: the member's
-  own requests are withdrawn, requests waiting on them as a mentor are declined (the mentee may ask
-  someone else), and the other person is told the programme team closed it because the member is not
-  taking part for now (``because=DEACTIVATED``), never that the member declined or withdrew it. Matched relationships are left as they
-  are: deactivating can be undone, ending a relationship cannot; staff close one from a case.
+  own requests are withdrawn, requests waiting on them as a mentor are closed for them ("Request
+  closed: the mentor stopped taking part", not declined: the mentee may ask someone else, and may be
+  proposed to them again once they are back), and the other person is told the programme team closed
+  it because the member is not taking part for now (``because=DEACTIVATED``), never that the member
+  declined or withdrew it. Matched relationships are left as they are: deactivating can be undone,
+  ending a relationship cannot; staff close one from a case.
 - ``reactivate``: the account may sign in again (answered requests stay answered).
 - ``add_note``: a note private to staff. ``log_export``: one download of the member list.
 """
@@ -94,7 +96,7 @@ def deactivate(member, staff_user) -> dict[str, int]:
     """Stop the member signing in and close the requests waiting for an answer (see the module)."""
     _require(staff_user)
     reason = _("Closed by the programme team: this person is no longer taking part for now.")
-    closed = {"withdrawn": 0, "declined": 0}
+    closed = {"withdrawn": 0, "closed": 0}
 
     def close_waiting():
         # Each request through the journey's service, which locks the relationship itself (its flow
@@ -103,9 +105,9 @@ def deactivate(member, staff_user) -> dict[str, int]:
         for rel in waiting["sent"]:
             journey.withdraw_request(rel, member, reason, because=journey.DEACTIVATED)
         for rel in waiting["received"]:
-            journey.decline_request(rel, member, reason, because=journey.DEACTIVATED)
+            journey.close_request_for_mentor(rel, member, reason, because=journey.DEACTIVATED)
         closed["withdrawn"] += len(waiting["sent"])
-        closed["declined"] += len(waiting["received"])
+        closed["closed"] += len(waiting["received"])
 
     with transaction.atomic():
         if not _lock_member(member, lock=False).is_active:
@@ -121,14 +123,14 @@ def deactivate(member, staff_user) -> dict[str, int]:
 
 
 def closed_requests_words(closed: dict[str, int]) -> str:
-    """ "2 of their requests withdrawn, 1 request to them declined." (what ``deactivate`` closed)."""
+    """ "2 of their requests withdrawn, 1 request to them closed." (what ``deactivate`` closed)."""
     withdrawn = ngettext(
         "%(n)d of their requests withdrawn", "%(n)d of their requests withdrawn", closed["withdrawn"]
     ) % {"n": closed["withdrawn"]}
-    declined = ngettext("%(n)d request to them declined", "%(n)d requests to them declined", closed["declined"]) % {
-        "n": closed["declined"]
+    to_them = ngettext("%(n)d request to them closed", "%(n)d requests to them closed", closed["closed"]) % {
+        "n": closed["closed"]
     }
-    return _("%(withdrawn)s, %(declined)s.") % {"withdrawn": withdrawn, "declined": declined}
+    return _("%(withdrawn)s, %(to_them)s.") % {"withdrawn": withdrawn, "to_them": to_them}
 
 
 def reactivate(member, staff_user):

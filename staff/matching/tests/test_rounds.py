@@ -410,3 +410,28 @@ def test_a_published_request_closed_by_deactivating_the_mentor_is_not_called_a_d
     assert f"{maya} declined {w['ada'].display_name}" in section
     assert f"{ben}'s request to {noor} was closed: {noor} is not taking part now" in section
     assert f"{noor} declined" not in page
+
+
+def test_a_pair_whose_request_was_closed_when_the_mentor_stopped_taking_part_may_be_proposed_again():
+    """The rule "never propose a pair that was declined or ended before" bars a declined pair, not one whose request
+    was closed because the mentor was deactivated (or left): back again, the mentor may be proposed."""
+    from staff.matching import loading
+    from staff.members.services import deactivate, reactivate
+
+    w = small_world()
+    w["maya"].profile.capacity = 2
+    w["maya"].profile.save()
+    relationships.decline_request(relationships.send_request(w["ben"], w["noor"], w["areas"][2], "Hi"), w["noor"], "")
+    closed = relationships.send_request(w["ada"], w["maya"], w["areas"][0], "Hello")
+    deactivate(w["maya"], w["staff"])
+    reactivate(w["maya"], w["staff"])
+    assert Relationship.objects.get(pk=closed.pk).state == State.REQUEST_CLOSED
+    round_ = open_round(w, min_score=1)
+    assert round_.avoid_past_pairs
+    loaded = loading.load(round_)
+    mentee, mentor = loaded.mentees.index, loaded.mentors.index
+    assert (mentee(w["ada"].pk), mentor(w["maya"].pk)) not in loaded.data.past
+    assert (mentee(w["ben"].pk), mentor(w["noor"].pk)) in loaded.data.past
+    round_ = services.run_proposal(round_, w["staff"])
+    assert current(round_, w["ada"]).mentor == w["maya"]
+    assert current(round_, w["ben"]).mentor == w["maya"]  # never Noor, who declined him

@@ -97,15 +97,16 @@ def test_deactivate_asks_first_then_closes_waiting_requests_and_blocks_sign_in(c
     confirm = client.get(reverse("staff_member_deactivate", args=[mentor.pk]))
     assert confirm.status_code == 200
     text = confirm.content.decode()
-    assert "can no longer sign in" in text and "declined" in text and "withdrawn" in text
+    assert "can no longer sign in" in text and "is closed (not declined" in text and "withdrawn" in text
     assert "under way" in text  # the matched relationship is named, and left alone
     assert User.objects.get(pk=mentor.pk).is_active  # asking changed nothing
 
     response = client.post(reverse("staff_member_deactivate", args=[mentor.pk]), follow=True)
     assert "deactivated" in response.content.decode()
-    assert "1 of their requests withdrawn, 1 request to them declined." in response.content.decode()
+    assert "1 of their requests withdrawn, 1 request to them closed." in response.content.decode()
     assert not User.objects.get(pk=mentor.pk).is_active
-    assert Relationship.objects.get(pk=to_mentor.pk).state == State.DECLINED
+    # Closed for the mentor, not declined by them (journeys.services.relationships.close_request_for_mentor).
+    assert Relationship.objects.get(pk=to_mentor.pk).state == State.REQUEST_CLOSED
     assert Relationship.objects.get(pk=from_mentor.pk).state == State.REQUEST_WITHDRAWN
     assert Relationship.objects.get(pk=matched.pk).state == State.ARRANGING
     # Each is told the programme team closed it, not that the member declined or withdrew it.
@@ -117,9 +118,7 @@ def test_deactivate_asks_first_then_closes_waiting_requests_and_blocks_sign_in(c
         assert "withdrawn" not in note.body_text + note.subject
     assert not Notification.objects.filter(event__in=["request_declined", "request_withdrawn"]).exists()
     assert MemberAction.objects.get(member=mentor).kind == "deactivated"
-    assert (
-        MemberAction.objects.get(member=mentor).detail == "1 of their requests withdrawn, 1 request to them declined."
-    )
+    assert MemberAction.objects.get(member=mentor).detail == "1 of their requests withdrawn, 1 request to them closed."
 
     # they cannot sign in
     client.logout()
