@@ -305,6 +305,12 @@ def answers(period: Period) -> Chart:
         ("waiting", _("Not answered yet"), Q(answered_at__isnull=True, state=State.REQUESTED)),
         ("withdrawn", _("Withdrawn before an answer"), Q(answered_at__isnull=True, state=State.REQUEST_WITHDRAWN)),
         ("expired", _("Expired without an answer"), Q(answered_at__isnull=True, state=State.EXPIRED)),
+        # Not an answer: the mentor left the programme or was deactivated while it waited.
+        (
+            "closed",
+            _("Closed: the mentor stopped taking part"),
+            Q(answered_at__isnull=True, state=State.REQUEST_CLOSED),
+        ),
     ]
     counts = requests.aggregate(**{key: Count("pk", filter=q) for key, _label, q in buckets})
     rows = [[str(label), counts[key]] for key, label, _q in buckets]
@@ -320,7 +326,8 @@ def answers(period: Period) -> Chart:
         title=title,
         summary=gettext(
             "Each request sent in the period, by the time from sending to the mentor's answer (accepted or "
-            "declined). Typical time to answer: %(typical)s."
+            "declined); a request closed because its mentor left or was deactivated was not answered, and is "
+            "counted apart. Typical time to answer: %(typical)s."
         )
         % {"typical": reports.duration_words(typical)},
         columns=[gettext("Time to answer"), gettext("Requests")],

@@ -42,6 +42,9 @@ class Report:
     declined: int
     withdrawn: int
     waiting: int
+    # Closed because the mentor left the programme or was deactivated: not an answer (neither accepted
+    # nor declined), so in neither the acceptance rate nor the typical time to answer.
+    closed_for_mentor: int
     acceptance_rate: int | None
     typical_answer: timedelta | None
     completed: int
@@ -138,7 +141,8 @@ def _people_figures() -> dict:
 
 
 def _request_figures(in_period) -> dict:
-    """The requests of the period: how many, how they were answered, and how fast."""
+    """The requests of the period: how many, how they were answered, and how fast. A request closed because
+    its mentor stopped taking part (``State.REQUEST_CLOSED``) was not answered: it is counted apart."""
     requests = Relationship.objects.filter(in_period("created_at"))
     answers = StateChange.objects.filter(in_period("relationship__created_at"), action__in=["accept", "decline"])
     outcome = answers.aggregate(
@@ -149,6 +153,7 @@ def _request_figures(in_period) -> dict:
         total=Count("pk"),
         withdrawn=Count("pk", filter=Q(state=State.REQUEST_WITHDRAWN)),
         waiting=Count("pk", filter=Q(state=State.REQUESTED)),
+        closed_for_mentor=Count("pk", filter=Q(state=State.REQUEST_CLOSED)),
     )
     answered = outcome["accepted"] + outcome["declined"]
     delays = answers.annotate(
@@ -160,6 +165,7 @@ def _request_figures(in_period) -> dict:
         "declined": outcome["declined"],
         "withdrawn": request_counts["withdrawn"],
         "waiting": request_counts["waiting"],
+        "closed_for_mentor": request_counts["closed_for_mentor"],
         "acceptance_rate": round(100 * outcome["accepted"] / answered) if answered else None,
         "typical_answer": _median(list(delays)),
     }

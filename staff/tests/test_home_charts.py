@@ -151,9 +151,30 @@ def test_time_for_mentors_to_answer(programme):
         ["Not answered yet", 1],
         ["Withdrawn before an answer", 1],
         ["Expired without an answer", 0],
+        ["Closed: the mentor stopped taking part", 0],
     ]
     assert StateChange.objects.filter(action__in=["accept", "decline"]).count() == 4
     assert "Typical time to answer" in chart.summary
+
+
+def test_a_request_closed_when_its_mentor_was_deactivated_is_not_an_answer(client, programme, staff):
+    """Closed for the mentor (journeys.services.relationships.close_request_for_mentor): counted apart,
+    not as answered within a day, and every request sent is in one row. The page and the CSV agree."""
+    from staff.members.services import deactivate
+
+    deactivate(programme["mentor"], staff)  # Ada: the waiting request to her is closed for her
+    chart = dashboard.answers(_month())
+    rows = dict(chart.rows)
+    assert rows["Closed: the mentor stopped taking part"] == 1
+    assert (rows["Within a day"], rows["Not answered yet"]) == (2, 0)
+    assert sum(rows.values()) == Relationship.objects.count()
+    assert "a request closed because its mentor left or was deactivated was not answered" in chart.summary
+    client.force_login(staff)
+    html = "".join(client.get(reverse("staff_home")).content.decode().split())
+    assert '<thscope="row">Closed:thementorstoppedtakingpart</th><td>1</td>' in html
+    assert ["Closed: the mentor stopped taking part", "1"] in _rows(
+        client.get(reverse("staff_home_csv", args=["answers"]))
+    )
 
 
 def test_feedback_ratings(programme):

@@ -124,6 +124,39 @@ def test_a_request_pending_when_its_mentee_leaves_stays_a_withdrawn_request(clie
     assert row[2] == "Request withdrawn" and row[4] == ""  # never matched
 
 
+@pytest.mark.parametrize("how", ["left", "deactivated"])
+def test_a_request_closed_when_its_mentor_stopped_taking_part_is_not_a_decline(client, programme, staff, how):
+    """The mentor of the waiting request leaves or is deactivated: the request is counted as closed for
+    them, not as declined nor answered (the acceptance rate and the typical time to answer are as they
+    were), the figures still add up, and the stage table and the export say what it is."""
+    from people.services import delete_account
+    from staff.members.services import deactivate
+
+    before = reports.build("30")
+    waiting = programme["waiting"]
+    mentor = waiting.mentor
+    if how == "left":
+        delete_account(mentor)  # their declined request and completed relationship stay as they were
+    else:
+        deactivate(mentor, staff)
+    report = reports.build("30")
+    assert (report.requests, report.accepted, report.declined, report.waiting) == (3, 1, 1, 0)
+    assert report.closed_for_mentor == 1 and report.withdrawn == 0
+    assert report.requests == (
+        report.accepted + report.declined + report.withdrawn + report.waiting + report.closed_for_mentor
+    )
+    assert (report.acceptance_rate, report.typical_answer) == (before.acceptance_rate, before.typical_answer)
+    states = dict(report.by_state)
+    assert (states["Request declined"], states["Request closed: the mentor stopped taking part"]) == (1, 1)
+    client.force_login(staff)
+    page = client.get(reverse("staff_reports"), {"period": "30"}).content.decode()
+    assert "Closed when the mentor left or was deactivated (not an answer)</dt><dd>1</dd>" in page
+    assert "<dt>Declined</dt><dd>1</dd>" in page
+    body = b"".join(client.get(reverse("staff_reports_csv")).streaming_content).decode()
+    row = next(r for r in csv.reader(io.StringIO(body)) if r[0] == str(waiting.pk))
+    assert row[2] == "Request closed: the mentor stopped taking part"
+
+
 def test_the_export_link_is_offered_only_to_staff_who_may_download_it(client, staff):
     client.force_login(staff)  # a programme manager
     assert reverse("staff_reports_csv") in client.get(reverse("staff_reports")).content.decode()
