@@ -27,6 +27,11 @@ request_expired = Signal()
 # mentee's next best mentor).
 proposed_request_declined = Signal()
 
+# A request the programme proposed was closed because its mentor stopped taking part before answering
+# (left the programme, or was deactivated): no decline. Sent with ``relationship``, inside the
+# closing's transaction (staff.matching records it as such, and may propose the mentee's next best mentor).
+proposed_request_closed = Signal()
+
 
 @dataclass(frozen=True)
 class Invitation:
@@ -56,6 +61,7 @@ ALL = {
     "first_meeting_overdue": first_meeting_overdue,
     "request_expired": request_expired,
     "proposed_request_declined": proposed_request_declined,
+    "proposed_request_closed": proposed_request_closed,
     "relationships_invitations": relationships_invitations,
     "concern_raised": concern_raised,
 }

@@ -283,7 +283,7 @@ def close_request_for_mentor(relationship: Relationship | int, mentor, note: str
     decline, so the reports do not count it as one and a matching round may propose the pair again.
     The history names why (``CLOSED_ACTIONS``; ``note`` is the history's, not the mentor's words), its
     journey ends with the review step cancelled (the mentor reviewed nothing), the mentee is told why,
-    and a round that proposed the request is told (for now as a decline: ``events.proposed_request_declined``).
+    and a round that proposed the request is told it closed (``events.proposed_request_closed``).
     """
     with atomic():
         rel = lock(relationship)
@@ -292,7 +292,7 @@ def close_request_for_mentor(relationship: Relationship | int, mentor, note: str
         mentoring_flow.ended(rel)
         notify(rel.mentee, "request_closed_for_mentee", relationship=rel, because=because)
         if rel.proposed_by_programme:
-            events.proposed_request_declined.send(sender=Relationship, relationship=rel)
+            events.proposed_request_closed.send(sender=Relationship, relationship=rel)
     return rel
 
 

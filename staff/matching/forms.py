@@ -124,7 +124,7 @@ class NewRoundForm(forms.Form):
         ),
     )
     on_decline = forms.ChoiceField(
-        label=_("When a mentor declines a proposed request"),
+        label=_("When a mentor declines a proposed request or stops taking part"),
         choices=Round.OnDecline.choices,
         widget=forms.RadioSelect,
         initial=Round.OnDecline.PROPOSE,

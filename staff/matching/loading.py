@@ -28,7 +28,7 @@ from people.search.keywords import websearch_query
 from people.search.ranking import Ranking, is_postgresql
 
 from . import proposal, scoring
-from .models import PairRule, Proposal, Round, RoundMentee, RoundMentor, ShortlistChoice
+from .models import PAST_STATUSES, PairRule, Proposal, Round, RoundMentee, RoundMentor, ShortlistChoice
 
 SCALE = 100
 
@@ -204,7 +204,7 @@ def load(
     """
     taxonomy = taxonomy or Taxonomy.load()
     keep_proposed = only is not None if keep_proposed is None else keep_proposed
-    current = Proposal.objects.filter(round=round_).exclude(status=Proposal.Status.DECLINED)
+    current = Proposal.objects.filter(round=round_).exclude(status__in=PAST_STATUSES)
     kept = Q(status=Proposal.Status.PUBLISHED)
     if keep_proposed:
         kept |= Q(status=Proposal.Status.PROPOSED) & ~Q(mentee_id__in=only or [])
@@ -258,7 +258,8 @@ def load(
         PairRule.objects.filter(round=round_, mentee_id__in=mentee_ids).values_list("mentee_id", "mentor_id", "kind")
     )
     forbidden = pairs((a, b) for a, b, kind in rules if kind == PairRule.Kind.FORBID)
-    # A pair this round proposed and its mentor declined is never proposed again, whatever the rules.
+    # A pair this round proposed and its mentor declined is never proposed again, whatever the rules (not
+    # one closed because its mentor stopped taking part: that says nothing about the pair).
     forbidden |= pairs(
         Proposal.objects.filter(round=round_, status=Proposal.Status.DECLINED).values_list("mentee_id", "mentor_id")
     )

@@ -4,7 +4,8 @@ A ``Round`` holds its people (``RoundMentee``, ``RoundMentor``), the mentees' sh
 (``ShortlistChoice``), the pairs staff pinned or forbade (``PairRule``) and its current proposal
 (``Proposal``: one row per mentee, with their mentor or the reason they have none). Publishing
 turns each proposed pair into a mentoring request (``journeys.Relationship``, proposed by the
-programme); a declined one stays as history (``Proposal.Status.DECLINED``).
+programme); a declined one stays as history (``Proposal.Status.DECLINED``), and so does one closed
+because its mentor stopped taking part before answering (``Proposal.Status.CLOSED``: no decline).
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ class Round(models.Model):
     avoid_same_organisation = models.BooleanField(_("never pair people from the same organisation"), default=True)
     avoid_past_pairs = models.BooleanField(_("never propose a pair that was declined or ended before"), default=True)
     on_decline = models.CharField(
-        _("when a mentor declines a proposed request"),
+        _("when a mentor declines a proposed request or stops taking part"),
         max_length=10,
         choices=OnDecline.choices,
         default=OnDecline.PROPOSE,
@@ -178,6 +179,13 @@ class Reason(models.TextChoices):
     EXCLUDED = "excluded", _("Every mentor who scores at least the minimum is excluded by the round's rules.")
     FULL = "full", _("Every mentor who scores at least the minimum and could be paired is full.")
     DECLINED = "declined", _("The proposed mentor declined, and the round does not propose another.")
+    CLOSED_FOR_MENTOR = (
+        "closed_for_mentor",
+        _(
+            "The proposed mentor stopped taking part (left the programme, or was deactivated) before answering, "
+            "and the round does not propose another."
+        ),
+    )
     INELIGIBLE = (
         "ineligible",
         _("No longer a mentee who can be matched (the account is closed, or they have a mentor or an open request)."),
@@ -190,6 +198,8 @@ class Proposal(models.Model):
         UNMATCHED = "unmatched", _("Unmatched")
         PUBLISHED = "published", _("Published")
         DECLINED = "declined", _("Declined by the mentor")
+        # The mentor left the programme or was deactivated before answering: not their decline.
+        CLOSED = "closed", _("Closed: the mentor stopped taking part")
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="proposals")
     mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -214,7 +224,14 @@ class Proposal(models.Model):
         ordering = ["-score", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["round", "mentee"], condition=~Q(status="declined"), name="matching_one_current_proposal"
+                fields=["round", "mentee"],
+                condition=~Q(status__in=["declined", "closed"]),  # PAST_STATUSES
+                name="matching_one_current_proposal",
             ),
         ]
         indexes = [models.Index(fields=["round", "status"])]
+
+
+# A mentee's rows that are history, not their current row: a published pair its mentor declined, or one
+# closed because its mentor stopped taking part (the constraint above spells the same two values).
+PAST_STATUSES = [Proposal.Status.DECLINED, Proposal.Status.CLOSED]

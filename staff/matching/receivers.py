@@ -13,9 +13,16 @@ from . import selectors, services, tasks
 
 
 def _proposed_request_declined(sender, relationship, **kwargs):
-    declined = services.proposal_declined(relationship)
-    if declined is not None:
-        transaction.on_commit(lambda: tasks.propose_after_decline.delay(declined.pk))
+    _follow_up(services.proposal_declined(relationship))
+
+
+def _proposed_request_closed(sender, relationship, **kwargs):
+    _follow_up(services.proposal_closed(relationship))
+
+
+def _follow_up(ended) -> None:
+    if ended is not None:
+        transaction.on_commit(lambda: tasks.propose_after_decline.delay(ended.pk))
 
 
 def _invitations(sender, user, **kwargs):
@@ -24,4 +31,5 @@ def _invitations(sender, user, **kwargs):
 
 def connect() -> None:
     journey.proposed_request_declined.connect(_proposed_request_declined, dispatch_uid="matching.declined")
+    journey.proposed_request_closed.connect(_proposed_request_closed, dispatch_uid="matching.closed")
     journey.relationships_invitations.connect(_invitations, dispatch_uid="matching.invitations")

@@ -165,6 +165,7 @@ class Summary:
     published: int
     unmatched: int
     declined: int
+    closed: int  # the mentor stopped taking part before answering (not a decline)
     total: int  # hundredths
     shortlisted: int
     pinned: int
@@ -187,6 +188,7 @@ def summary(round_: Round) -> Summary:
         published=Count("pk", filter=Q(status=Proposal.Status.PUBLISHED)),
         unmatched=Count("pk", filter=Q(status=Proposal.Status.UNMATCHED)),
         declined=Count("pk", filter=Q(status=Proposal.Status.DECLINED)),
+        closed=Count("pk", filter=Q(status=Proposal.Status.CLOSED)),
         shortlisted=Count("pk", filter=Q(status__in=MATCHED, shortlisted=True)),
         pinned=Count("pk", filter=Q(status__in=MATCHED, pinned=True)),
         total=Sum("score", filter=Q(status__in=MATCHED)),
@@ -200,6 +202,7 @@ def summary(round_: Round) -> Summary:
         published=counts["published"],
         unmatched=counts["unmatched"],
         declined=counts["declined"],
+        closed=counts["closed"],
         total=counts["total"] or 0,
         shortlisted=counts["shortlisted"],
         pinned=counts["pinned"],

@@ -36,7 +36,17 @@ from people.search.criteria import Taxonomy
 from project.dates import long_date
 
 from . import loading, proposal
-from .models import MAX_SHORTLIST, PairRule, Proposal, Reason, Round, RoundMentee, RoundMentor, ShortlistChoice
+from .models import (
+    MAX_SHORTLIST,
+    PAST_STATUSES,
+    PairRule,
+    Proposal,
+    Reason,
+    Round,
+    RoundMentee,
+    RoundMentor,
+    ShortlistChoice,
+)
 
 User = get_user_model()
 
@@ -570,44 +580,53 @@ def close_round(round_: Round, staff_user) -> Round:
     return round_
 
 
-# -- a mentor declined a published pair -----------------------------------------------------------
+# -- a published pair ended unanswered: its mentor declined, or stopped taking part ----------------
 
 
 def proposal_declined(relationship) -> Proposal | None:
     """Inside the decline's transaction: mark the round's pair declined. Returns the declined row when
     the round follows it up (the caller queues ``tasks.propose_after_decline`` once it commits)."""
+    return _published_pair_ended(relationship, Proposal.Status.DECLINED, Reason.DECLINED)
+
+
+def proposal_closed(relationship) -> Proposal | None:
+    """Inside the closing's transaction: the pair's mentor stopped taking part before answering (left the
+    programme, or was deactivated). The pair is marked closed, not declined: it says nothing about the pair,
+    so the round does not bar it (``loading``: only declined pairs are). The round follows it up as it
+    follows up a decline (``Round.on_decline``): the mentee was left without a mentor through no answer."""
+    return _published_pair_ended(relationship, Proposal.Status.CLOSED, Reason.CLOSED_FOR_MENTOR)
+
+
+def _published_pair_ended(relationship, status: str, reason: str) -> Proposal | None:
     row = (
         Proposal.objects.select_for_update().filter(relationship=relationship, status=Proposal.Status.PUBLISHED).first()
     )
     if row is None:
         return None
-    row.status = Proposal.Status.DECLINED
+    row.status = status
     row.save(update_fields=["status"])
     round_ = row.round
     if round_.status != Round.Status.CLOSED and round_.on_decline != Round.OnDecline.NOTHING:
         return row
-    Proposal.objects.create(
-        round=round_, mentee_id=row.mentee_id, status=Proposal.Status.UNMATCHED, reason=Reason.DECLINED
-    )
+    Proposal.objects.create(round=round_, mentee_id=row.mentee_id, status=Proposal.Status.UNMATCHED, reason=reason)
     return None
 
 
-def after_decline(declined_pk: int) -> Proposal | None:
-    """The round proposes the mentee's next best mentor within the places left (publishing it when
-    the round says so). Safe to run twice: a mentee who already has a current row is left alone."""
-    declined = Proposal.objects.select_related("round").filter(pk=declined_pk, status=Proposal.Status.DECLINED).first()
-    if declined is None:
+def after_decline(ended_pk: int) -> Proposal | None:
+    """After a decline (or a closing, ``proposal_closed``): the round proposes the mentee's next best mentor
+    within the places left (publishing it when the round says so). Safe to run twice: a mentee who already
+    has a current row is left alone."""
+    ended = Proposal.objects.select_related("round").filter(pk=ended_pk, status__in=PAST_STATUSES).first()
+    if ended is None:
         return None
-    round_ = declined.round
-    mentee_id = declined.mentee_id
+    round_ = ended.round
+    mentee_id = ended.mentee_id
     if round_.status == Round.Status.CLOSED:
         return None
-    if Proposal.objects.filter(round=round_, mentee_id=mentee_id).exclude(status=Proposal.Status.DECLINED).exists():
+    if Proposal.objects.filter(round=round_, mentee_id=mentee_id).exclude(status__in=PAST_STATUSES).exists():
         return None
     run_proposal(round_, only=[mentee_id])
-    current = (
-        Proposal.objects.filter(round=round_, mentee_id=mentee_id).exclude(status=Proposal.Status.DECLINED).first()
-    )
+    current = Proposal.objects.filter(round=round_, mentee_id=mentee_id).exclude(status__in=PAST_STATUSES).first()
     if current and current.status == Proposal.Status.PROPOSED and round_.on_decline == Round.OnDecline.PUBLISH:
         publish(round_, round_.created_by, only=[mentee_id])
         current.refresh_from_db()

@@ -11,7 +11,8 @@ from .models import Round
 
 @shared_task
 def propose_after_decline(declined_pk: int) -> str:
-    """A mentor declined a published pair: propose (and perhaps publish) the mentee's next best mentor."""
+    """A mentor declined a published pair, or stopped taking part before answering it: propose (and
+    perhaps publish) the mentee's next best mentor."""
     row = services.after_decline(declined_pk)
     return row.status if row else ""
 

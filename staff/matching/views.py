@@ -21,7 +21,7 @@ from journeys.services.base import Refused
 from project.roles import MANAGE, can, staff_required
 
 from . import chart, forms, selectors, services, tasks
-from .models import MAX_SHORTLIST, Proposal, Round
+from .models import MAX_SHORTLIST, PAST_STATUSES, Proposal, Round
 
 User = get_user_model()
 
@@ -122,7 +122,7 @@ def round_detail(request, pk: int):
             "rules": selectors.rules_of(round_),
             "can_manage": can(request.user, MANAGE) and round_.status != Round.Status.CLOSED,
             "pair_form": forms.PairForm(),
-            "declined": Proposal.objects.filter(round=round_, status=Proposal.Status.DECLINED).select_related(
+            "declined": Proposal.objects.filter(round=round_, status__in=PAST_STATUSES).select_related(
                 "mentee", "mentor"
             ),
             "nav": "staff",

@@ -18,7 +18,7 @@ from journeys.services.base import Refused
 from notifications.models import Notification
 from people.tests.factories import make_mentor
 from staff.matching import selectors, services
-from staff.matching.models import PairRule, Proposal, Reason, Round
+from staff.matching.models import PAST_STATUSES, PairRule, Proposal, Reason, Round
 
 from .world import small_world
 
@@ -36,7 +36,7 @@ def open_round(w, **options):
 
 
 def current(round_, mentee):
-    return Proposal.objects.filter(round=round_, mentee=mentee).exclude(status=Proposal.Status.DECLINED).get()
+    return Proposal.objects.filter(round=round_, mentee=mentee).exclude(status__in=PAST_STATUSES).get()
 
 
 def test_the_proposal_maximises_the_total_not_each_mentee_in_turn():
@@ -435,3 +435,90 @@ def test_a_pair_whose_request_was_closed_when_the_mentor_stopped_taking_part_may
     round_ = services.run_proposal(round_, w["staff"])
     assert current(round_, w["ada"]).mentor == w["maya"]
     assert current(round_, w["ben"]).mentor == w["maya"]  # never Noor, who declined him
+
+
+def test_a_published_pair_closed_when_its_mentor_stopped_taking_part_is_not_their_decline(
+    django_capture_on_commit_callbacks,
+):
+    """Noor is deactivated while Ben's proposed request waits for her: the round records the pair as closed
+    (not declined), proposes Ben's next best mentor as it would after a decline, and does not bar the pair:
+    back again, Noor may be pinned to Ben."""
+    from staff.members.services import deactivate, reactivate
+
+    w = small_world()
+    round_ = services.run_proposal(open_round(w, min_score=1, on_decline=Round.OnDecline.PROPOSE), w["staff"])
+    services.publish(round_, w["staff"])
+    assert current(round_, w["ben"]).mentor == w["noor"]
+    w["maya"].profile.capacity = 2  # room for Ben with Maya
+    w["maya"].profile.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        deactivate(w["noor"], w["staff"])
+    closed = Proposal.objects.get(round=round_, mentee=w["ben"], mentor=w["noor"])
+    assert closed.status == Proposal.Status.CLOSED and closed.get_status_display() == (
+        "Closed: the mentor stopped taking part"
+    )
+    assert not Proposal.objects.filter(round=round_, status=Proposal.Status.DECLINED).exists()
+    nxt = current(round_, w["ben"])
+    assert (nxt.status, nxt.mentor) == (Proposal.Status.PROPOSED, w["maya"])
+    summary = selectors.summary(round_)
+    assert (summary.declined, summary.closed) == (0, 1)
+    reactivate(w["noor"], w["staff"])
+    services.pin(round_, w["staff"], mentee_id=w["ben"].pk, mentor_id=w["noor"].pk)  # not barred
+    round_ = services.run_proposal(round_, w["staff"])
+    assert current(round_, w["ben"]).mentor == w["noor"]
+
+
+@pytest.mark.parametrize("how", ["left", "deactivated"])
+def test_with_nothing_to_do_the_mentee_is_unmatched_because_the_mentor_stopped_taking_part(
+    how, django_capture_on_commit_callbacks
+):
+    from people.services import delete_account
+    from staff.matching.selectors import why_words
+    from staff.members.services import deactivate
+
+    w = small_world()
+    round_ = services.run_proposal(open_round(w, min_score=1, on_decline=Round.OnDecline.NOTHING), w["staff"])
+    services.publish(round_, w["staff"])
+    with django_capture_on_commit_callbacks(execute=True):
+        if how == "left":
+            delete_account(w["noor"])
+        else:
+            deactivate(w["noor"], w["staff"])
+    nxt = current(round_, w["ben"])
+    assert (nxt.status, nxt.reason) == (Proposal.Status.UNMATCHED, Reason.CLOSED_FOR_MENTOR)
+    assert why_words(nxt) == (
+        "The proposed mentor stopped taking part (left the programme, or was deactivated) before answering, "
+        "and the round does not propose another."
+    )
+    assert Proposal.objects.get(round=round_, mentee=w["ben"], mentor=w["noor"]).status == Proposal.Status.CLOSED
+
+
+def test_the_round_page_tells_a_decline_from_a_pair_closed_for_its_mentor_whoever_is_active_now(
+    client, django_capture_on_commit_callbacks
+):
+    """Maya declines Ada and is deactivated later; Noor is deactivated while Ben's request waits, then comes
+    back. The page says what happened to each pair, not what each account is now."""
+    from django.urls import reverse
+
+    from staff.members.services import deactivate, reactivate
+
+    w = small_world()
+    round_ = services.run_proposal(open_round(w, min_score=1, on_decline=Round.OnDecline.NOTHING), w["staff"])
+    services.publish(round_, w["staff"])
+    with django_capture_on_commit_callbacks(execute=True):
+        relationships.decline_request(current(round_, w["ada"]).relationship, w["maya"], "Full up")
+        deactivate(w["noor"], w["staff"])
+    deactivate(w["maya"], w["staff"])
+    reactivate(w["noor"], w["staff"])
+    client.force_login(w["staff"])
+    page = client.get(reverse("staff_matching_round", args=[round_.pk])).content.decode()
+    maya, noor = w["maya"].display_name, w["noor"].display_name
+    ada, ben = w["ada"].display_name, w["ben"].display_name
+    section = page[page.index('id="declined-head"') :]
+    assert f"{maya} declined {ada}" in section
+    assert f"{ben}'s request to {noor} was closed: {noor} is not taking part now" in section
+    assert f"{noor} declined" not in page and f"{ada}'s request to {maya} was closed" not in page
+    totals = "".join(page[page.index('id="round-totals"') :].split("</dl>")[0].split())
+    assert "<dt>Declinedbythementor</dt><dd>1</dd>" in totals
+    assert "<dt>Closed:thementorstoppedtakingpart</dt><dd>1</dd>" in totals
+    assert "When a mentor declines or stops taking part" in page
