@@ -251,6 +251,9 @@ class StateChange(models.Model):
         "request_closed_mentor_deactivated": _(
             "Request closed by the programme team: the mentor is not taking part for now"
         ),
+        "request_closed_mentee_deactivated": _(
+            "Request closed by the programme team: the mentee is not taking part for now"
+        ),
         "first_meeting_arranged": _("Arranged the first meeting"),
         "complete_first_conversation": _("Marked the first conversation as completed"),
         "complete_progression": _("Marked progression as completed"),

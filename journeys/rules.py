@@ -32,7 +32,7 @@ from viewflow.workflow.status import STATUS
 from people import rules as people_rules
 from project.dates import long_date
 
-from .states import CAPACITY_STATES, ENDED_STATES, WORKING_STATES, State
+from .states import CAPACITY_STATES, CLOSED_ACTIONS, ENDED_STATES, WORKING_STATES, State
 
 
 def guard(refusal: str, *, explain: Callable | None = None) -> Callable:
@@ -382,7 +382,21 @@ def ended_q(prefix: str = "") -> Q:
     )
 
 
-@guard(gettext_lazy("This request ended when one of you left the programme, so it can no longer be reinstated."))
+def why_request_ended(relationship) -> str:
+    """Why a withdrawn request that ended can no longer be reinstated: one of the two left, or the programme
+    team deactivated the mentee while it waited (its history says so: ``CLOSED_ACTIONS``)."""
+    if relationship.history.filter(action=CLOSED_ACTIONS["mentee", "deactivated"]).exists():
+        return _(
+            "This request was closed when the programme team stopped the mentee's taking part, "
+            "so it can no longer be reinstated."
+        )
+    return str(request_not_ended.refusal)
+
+
+@guard(
+    gettext_lazy("This request ended when one of you left the programme, so it can no longer be reinstated."),
+    explain=why_request_ended,
+)
 def request_not_ended(relationship) -> bool:
     return relationship.ended_at is None
 

@@ -51,5 +51,14 @@ ENDED_STATES = [State.DECLINED, State.EXPIRED, State.REQUEST_CLOSED, State.COMPL
 # course or was ended): a matching round that avoids past pairs never proposes them again. A request
 # closed because its mentor stopped taking part says nothing about the pair, so it is not one.
 PAIR_ENDED_STATES = [state for state in ENDED_STATES if state != State.REQUEST_CLOSED]
+# A request closed for someone who stopped taking part, not by them (``journeys.services.relationships``):
+# the history's action for each side and reason ("left": they left the programme; "deactivated": the
+# programme team deactivated them). The mentor's side ends in REQUEST_CLOSED; the mentee's stays a
+# withdrawn request that ended (``rules.has_ended``), as when they leave.
+CLOSED_ACTIONS = {
+    ("mentor", "left"): "request_closed_mentor_left",
+    ("mentor", "deactivated"): "request_closed_mentor_deactivated",
+    ("mentee", "deactivated"): "request_closed_mentee_deactivated",
+}
 # States that take one of the mentor's places (the capacity rule, ``journeys.rules``).
 CAPACITY_STATES = MATCHED_STATES

@@ -31,6 +31,7 @@ from ..models import (
 )
 from ..rules import mentor_has_room, places_taken_count
 from ..stages import STAGES
+from ..states import CLOSED_ACTIONS
 from .base import RateLimited, Refused, apply, atomic, lock, record, require_party
 from .meetings import cancel_meetings_to_come
 
@@ -190,12 +191,9 @@ def _tell_both_about_request(rel: Relationship, what: str) -> None:
 # programme (account deletion), or the programme team stopped their taking part for now (deactivation).
 # The other person is told so (``request_closed_for_mentee`` / ``request_closed_for_mentor``), never
 # that the mentor declined or the mentee withdrew, and the note in the history is not quoted as theirs.
+# The history names it (``CLOSED_ACTIONS``, worded by ``StateChange.ACTION_LABELS``), except for a mentee
+# who leaves: leaving is their own act, and withdraws their requests ("withdraw_request", the note says why).
 LEFT, DEACTIVATED = "left", "deactivated"
-# The history's action for each (``StateChange.ACTION_LABELS`` words them).
-CLOSED_ACTIONS = {
-    ("mentor", LEFT): "request_closed_mentor_left",
-    ("mentor", DEACTIVATED): "request_closed_mentor_deactivated",
-}
 
 
 def withdraw_request(
@@ -225,7 +223,9 @@ def withdraw_request(
             # Closed for the mentee, not by them: it ends here and can no longer be reinstated
             # (``rules.has_ended``), and its journey ends with it (no "Reinstate your request" step).
             rel.ended_at = timezone.now()
-        apply(rel, "withdraw_request", mentee, reason)
+        # Closed for them by the programme team (deactivated): the history does not say the mentee withdrew it.
+        action = CLOSED_ACTIONS["mentee", DEACTIVATED] if because == DEACTIVATED else ""
+        apply(rel, "withdraw_request", mentee, reason, action=action)
         if because:
             mentoring_flow.ended(rel)
             notify(rel.mentor, "request_closed_for_mentor", relationship=rel, because=because)

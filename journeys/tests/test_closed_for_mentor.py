@@ -1,5 +1,6 @@
 """A request still waiting for its mentor when the mentor leaves the programme or is deactivated is
-closed for them, not declined by them: its state, its history, its pages and its journey say so."""
+closed for them, not declined by them: its state, its history, its pages and its journey say so. On the
+mentee's side, a request closed because the programme team deactivated the mentee is not their withdrawal."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from viewflow.workflow.status import STATUS
 from journeys import rules
 from journeys.models import MentoringProcess, Relationship, State, StateChange
 from journeys.services import relationships
+from journeys.services.base import Refused
 from journeys.tests.helpers import send
 from notifications.models import Notification
 from people.services import delete_account
@@ -120,3 +122,38 @@ def test_the_mentees_data_export_says_the_request_was_closed(mentee, mentor):
     assert exported["state"] == "Request closed: the mentor stopped taking part"
     assert exported["history"][-1]["what"] == LEFT_LABEL
     assert exported["history"][-1]["stage"] == "Request closed: the mentor stopped taking part"
+
+
+# -- the mentee's side: a request closed for a mentee the programme team deactivated ------------------
+
+
+def test_a_request_closed_for_a_deactivated_mentee_is_not_their_withdrawal(client, mentee, mentor, staff):
+    """It stays a withdrawn request that ended (counted as withdrawn, as when a mentee leaves), but the
+    history does not say the mentee withdrew it, and back again they are told why it cannot be reinstated."""
+    rel = send(mentee, mentor)
+    deactivate(mentee, staff)
+    rel.refresh_from_db()
+    assert rel.state == State.REQUEST_WITHDRAWN and rel.is_ended
+    closing = rel.history.last()
+    assert closing.action == "request_closed_mentee_deactivated"
+    assert closing.action_label == "Request closed by the programme team: the mentee is not taking part for now"
+    client.force_login(mentor)
+    page = client.get(reverse("relationship", args=[rel.pk])).content.decode()
+    history = page[page.index("Everything that has happened in this relationship") :]
+    assert "Request closed by the programme team: the mentee is not taking part for now" in history
+    assert "Withdrew the request" not in history
+    reactivate(mentee, staff)
+    with pytest.raises(Refused) as refused:
+        relationships.reinstate_request(rel, mentee)
+    assert refused.value.message == (
+        "This request was closed when the programme team stopped the mentee's taking part, "
+        "so it can no longer be reinstated."
+    )
+
+
+def test_the_report_says_what_its_withdrawn_figure_counts(client, mentee, mentor, staff):
+    send(mentee, mentor)
+    deactivate(mentee, staff)
+    client.force_login(staff)
+    page = client.get(reverse("staff_reports"), {"period": "30"}).content.decode()
+    assert "Withdrawn by the mentee, or for them when they were deactivated</dt><dd>1</dd>" in page
