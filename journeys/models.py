@@ -88,7 +88,7 @@ class Relationship(ConcurrentTransitionMixin, models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["mentee", "mentor"],
-                condition=Q(state__in=[s.value for s in OPEN_STATES]),
+                condition=Q(state__in=[s.value for s in OPEN_STATES], ended_at__isnull=True),  # rules.is_open
                 name="one_open_relationship_per_pair",
             ),
             models.CheckConstraint(condition=~Q(mentee=models.F("mentor")), name="no_self_mentoring"),

@@ -32,7 +32,7 @@ from viewflow.workflow.status import STATUS
 from people import rules as people_rules
 from project.dates import long_date
 
-from .states import CAPACITY_STATES, CLOSED_ACTIONS, ENDED_STATES, WORKING_STATES, State
+from .states import CAPACITY_STATES, CLOSED_ACTIONS, ENDED_STATES, OPEN_STATES, WORKING_STATES, State
 
 
 def guard(refusal: str, *, explain: Callable | None = None) -> Callable:
@@ -373,6 +373,18 @@ def has_ended(relationship) -> bool:
     return relationship.state in ENDED_STATES or (
         relationship.state == State.REQUEST_WITHDRAWN and relationship.ended_at is not None
     )
+
+
+def is_open(relationship) -> bool:
+    """An open request or a current relationship: at most one per mentee and mentor (the database's
+    ``one_open_relationship_per_pair``). A withdrawn request that ended (closed for the mentee, or
+    they left: ``has_ended``) is not open: it no longer stands between the two."""
+    return relationship.state in OPEN_STATES and relationship.ended_at is None
+
+
+def open_q(prefix: str = "") -> Q:
+    """``is_open`` as a filter (``prefix``: the path to the relationship)."""
+    return Q(**{f"{prefix}state__in": OPEN_STATES, f"{prefix}ended_at__isnull": True})
 
 
 def ended_q(prefix: str = "") -> Q:

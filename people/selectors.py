@@ -131,7 +131,7 @@ def card_columns(mentee_id: int | None, keyword_sql: tuple[str, tuple] | None = 
         area_ids = f"(SELECT group_concat(pa.areaofsupport_id) FROM {through} pa WHERE pa.profile_id = p.id)"
     related = (
         f"(SELECT x.{{col}} FROM {rel} x WHERE x.mentee_id = %s AND x.mentor_id = p.user_id "
-        f"AND x.state IN ({states(open_states)}) ORDER BY x.created_at DESC LIMIT 1)"
+        f"AND x.state IN ({states(open_states)}) AND x.ended_at IS NULL ORDER BY x.created_at DESC LIMIT 1)"  # rules.is_open
     )
     columns = (
         "p.id AS pk, p.user_id AS user_id, u.first_name, u.last_name, u.email, p.job_title, p.organisation, "
@@ -188,9 +188,9 @@ def open_relationships_with(mentee, mentor_user_ids: Iterable[int]) -> dict[int,
     if mentee is None or not getattr(mentee, "pk", None):
         return {}
     rows = Relationship.objects.filter(
+        rules.open_q(),
         mentee=mentee,
         mentor_id__in=list(mentor_user_ids),
-        state__in=OPEN_STATES,
     ).order_by("created_at")
     return {rel.mentor_id: rel for rel in rows}
 

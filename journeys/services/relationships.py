@@ -29,7 +29,7 @@ from ..models import (
     State,
     StateChange,
 )
-from ..rules import mentor_has_room, places_taken_count
+from ..rules import mentor_has_room, open_q, places_taken_count
 from ..stages import STAGES
 from ..states import CLOSED_ACTIONS
 from .base import RateLimited, Refused, apply, atomic, lock, record, require_party
@@ -88,7 +88,7 @@ def _pair_and_places(mentee, mentor) -> dict[str, int]:
     """In one query: the pair's open requests or relationships (``with_pair``), and the mentor's places
     taken (``taken``)."""
     return Relationship.objects.filter(mentor=mentor, state__in={*OPEN_STATES, *CAPACITY_STATES}).aggregate(
-        with_pair=Count("pk", filter=Q(mentee=mentee)), taken=places_taken_count()
+        with_pair=Count("pk", filter=Q(mentee=mentee) & open_q()), taken=places_taken_count()
     )
 
 

@@ -20,7 +20,7 @@ from django.db.models import Q
 
 from journeys import rules as journey_rules
 from journeys.models import Relationship
-from journeys.states import OPEN_STATES, PAIR_ENDED_STATES, State
+from journeys.states import PAIR_ENDED_STATES, State
 from people import rules as people_rules
 from people.models import Profile
 from people.search.criteria import Taxonomy
@@ -52,7 +52,7 @@ class Loaded:
 
 def eligible_mentees_q(prefix: str = "") -> Q:
     """Mentees who can be matched now: a mentee's open account, no open request or relationship as mentee."""
-    open_rel = Relationship.objects.filter(state__in=OPEN_STATES).values("mentee_id")
+    open_rel = Relationship.objects.filter(journey_rules.open_q()).values("mentee_id")
     return (
         Q(**{f"{prefix}profile__is_mentee": True})
         & people_rules.account_open_q(prefix)
@@ -179,7 +179,7 @@ def mentor_places(round_: Round, mentor_ids: list[int], fixed: list[Proposal]) -
         state = row.relationship.state if row.relationship_id else None
         if row.status == Proposal.Status.PROPOSED or state == State.REQUESTED:
             pending[row.mentor_id] += 1
-        if row.status == Proposal.Status.PROPOSED or state in OPEN_STATES:
+        if row.status == Proposal.Status.PROPOSED or (row.relationship_id and journey_rules.is_open(row.relationship)):
             used[row.mentor_id] += 1
     places = []
     for uid in mentor_ids:

@@ -204,3 +204,25 @@ def test_deleting_an_account_removes_the_notes_about_them_and_their_name_in_othe
     delete_account(mia)
     assert not MemberNote.objects.filter(member=mia).exists()
     assert MemberNote.objects.get(member=other).body == "Introduced by Former participant"
+
+
+def test_a_request_closed_for_a_deactivated_mentee_no_longer_stands_between_the_pair(client, manager):
+    """The request ended with the deactivation (it cannot be reinstated): once back, the mentee may ask
+    that mentor again, is a mentee a matching round can match, and Find Mentor shows no open request."""
+    from people import selectors
+    from staff.matching.loading import eligible_mentees_q
+
+    mentee, mentor = make_mentee(email="back@example.com"), make_mentor(email="asked@example.com")
+    old = send(mentee, mentor)
+    services.deactivate(mentee, manager)
+    services.reactivate(mentee, manager)
+    old.refresh_from_db()
+    assert old.state == State.REQUEST_WITHDRAWN and old.ended_at is not None
+    assert get_user_model().objects.filter(eligible_mentees_q(), pk=mentee.pk).exists()
+    assert selectors.open_relationships_with(mentee, [mentor.pk]) == {}
+    assert relationships.why_request_refused(mentee, mentor) is None
+    new = send(mentee, mentor)
+    assert new.pk != old.pk and new.state == State.REQUESTED
+    # Still one open request per pair: a second one is refused.
+    with pytest.raises(Refused, match="already have an open request"):
+        send(mentee, mentor)
