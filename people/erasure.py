@@ -285,8 +285,12 @@ def _delete_own_files(user) -> None:
 
 
 def _anonymise_support_requests(user, needles: Needles, by_address: Q) -> None:
-    """Support requests they sent: the row stays (staff statistics), the person goes."""
-    for request in SupportRequest.objects.filter(Q(user=user) | by_address):
+    """Support requests they sent: the row stays (staff statistics), the person goes.
+
+    Theirs are those sent signed in as them, and those sent signed out from their address; never
+    one another account sent signed in, whatever address was typed in it."""
+    signed_out = (Q(user__isnull=True) & by_address) if by_address else Q(pk__in=[])
+    for request in SupportRequest.objects.filter(Q(user=user) | signed_out):
         request.name = str(NAME_REPLACEMENT)
         request.email = user.email  # the anonymised placeholder address
         request.subject = needles.scrub(request.subject, local=True)

@@ -32,11 +32,23 @@ class ContactForm(forms.Form):
 
     @classmethod
     def for_user(cls, user, data=None) -> "ContactForm":
-        """A form prefilled with a signed-in person's name and email address."""
+        """A form prefilled with a signed-in person's name and email address.
+
+        Signed in, the message is the account's: the address is the account's own, shown but not
+        editable (a typed address is ignored), since the replies go to the account
+        (``services.submit_support_request``)."""
         initial = {}
         if user.is_authenticated:
             initial = {"name": user.get_full_name(), "email": user.email}
-        return cls(data, initial=initial)
+        form = cls(data, initial=initial)
+        if user.is_authenticated:
+            email = form.fields["email"]
+            email.disabled = True
+            email.help_text = _(
+                "Your account's address: we will reply to it and under My messages to the programme. "
+                "To use another address, change your account's address first."
+            )
+        return form
 
 
 class PrivacyNoticeForm(forms.Form):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from .models import FAQ, Resource, SupportReply, SupportRequest
@@ -60,11 +60,12 @@ def access_resource(user, pk: int) -> Resource:
 
 
 def mine(user) -> QuerySet[SupportRequest]:
-    """The Contact messages a person sent: signed in, or signed out from their account's address
-    (the same rule as their data export, ``people.exports``)."""
+    """The Contact messages a person sent while signed in as this account (the same rule as their
+    data export, ``people.exports``). A message sent signed out is nobody's here, whatever address
+    was typed in it: anyone can type an address; its sender is answered by email."""
     if not user.is_authenticated:
         return SupportRequest.objects.none()
-    return SupportRequest.objects.filter(Q(user=user) | Q(email__iexact=user.email))
+    return SupportRequest.objects.filter(user=user)
 
 
 def access_my_support_request(user, pk: int) -> SupportRequest:

@@ -26,9 +26,11 @@ def submit_support_request(*, name: str, email: str, subject: str, message: str,
     text would let it be used to send messages to strangers.
     """
     signed_in = user is not None and user.is_authenticated
+    # Sent signed in, the message is the account's: its replies go to the account's address, never
+    # to one typed in the form (which would hand the conversation to whoever owns that address).
     support_request = SupportRequest.objects.create(
         name=name.strip(),
-        email=email.strip(),
+        email=user.email if signed_in else email.strip(),
         subject=subject.strip(),
         message=message.strip(),
         user=user if signed_in else None,
@@ -75,8 +77,8 @@ def reply_as_staff(support_request: SupportRequest, staff_user, body: str) -> Su
     recipient = support_request.user if support_request.user_id and support_request.user.is_active else None
     address = replies.reply_address(support_request)
     context = {"support_request": support_request, "reply": reply, "by_email": bool(address)}
-    if recipient is not None:  # the link: their conversation on the platform
-        notify(recipient, "support_reply", email=support_request.email, reply_to=address, **context)
+    if recipient is not None:  # the link: their conversation on the platform; to the account's address
+        notify(recipient, "support_reply", email=recipient.email, reply_to=address, **context)
     else:  # no account: the link is the Contact form
         notify(None, "support_reply_guest", email=support_request.email, reply_to=address, **context)
     return reply
@@ -107,7 +109,7 @@ def receive_sender_reply(
 
 
 def owns(user, support_request: SupportRequest) -> bool:
-    """The signed-in person sent it (signed in, or from their account's address): ``selectors.mine``."""
+    """The signed-in person sent it while signed in as this account: ``selectors.mine``."""
     from .selectors import mine
 
     return user.is_authenticated and mine(user).filter(pk=support_request.pk).exists()

@@ -56,7 +56,9 @@ def world(both, mentor, outsider, django_capture_on_commit_callbacks):
         concerns.raise_concern(as_mentee, mentor, "Alice's concern about Bea")
         relationships.give_feedback(as_mentee, both, 4, "Bea's feedback about Alice")
         relationships.give_feedback(as_mentee, mentor, 2, "Alice's private feedback about Bea")
-        submit_support_request(name="Bea Both", email=both.email, subject="Bea needs help", message="Bea's question")
+        submit_support_request(
+            name="Bea Both", email=both.email, subject="Bea needs help", message="Bea's question", user=both
+        )
         # Olive's own journey with Alice: none of it is Bea's.
         olive = walk_to(send(outsider, mentor, statement="Olive's secret statement"), outsider, mentor, "progression")
         activity.send_message(olive.conversation, outsider, "Olive's secret message")
