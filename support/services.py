@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from journeys.services.base import Refused
@@ -14,6 +16,37 @@ from . import events, replies
 from .models import SupportReply, SupportRequest
 
 MAX_REPLY = 5000
+# The same message again this soon (a double click, the browser sending the form again) is the
+# same message: it is not stored, cased or confirmed a second time.
+REPEAT_WINDOW = timedelta(minutes=10)
+
+
+def _same_sender(signed_in: bool, user, email: str) -> dict:
+    return {"user": user} if signed_in else {"user__isnull": True, "email__iexact": email}
+
+
+def earlier_copy(*, email: str, subject: str, message: str, user=None) -> SupportRequest | None:
+    """The same message from the same sender (their account, or signed out their address), sent
+    within ``REPEAT_WINDOW``, or None."""
+    signed_in = user is not None and user.is_authenticated
+    return (
+        SupportRequest.objects.filter(
+            **_same_sender(signed_in, user, email.strip()),
+            subject=subject.strip(),
+            message=message.strip(),
+            created_at__gte=timezone.now() - REPEAT_WINDOW,
+        )
+        .order_by("created_at", "pk")
+        .first()
+    )
+
+
+def _serialise_sender(signed_in: bool, user, email: str) -> None:
+    """Two copies sent at once (a double click) wait for each other, so the second sees the first."""
+    if connection.vendor == "postgresql":
+        key = f"support.contact:{user.pk if signed_in else email.strip().lower()}"
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
 
 
 @transaction.atomic
@@ -24,13 +57,23 @@ def submit_support_request(*, name: str, email: str, subject: str, message: str,
     transaction commits, so a failed save never sends anything. The confirmation
     says nothing the sender wrote: the form is open to anyone, and echoing their
     text would let it be used to send messages to strangers.
+
+    The same message sent again within ``REPEAT_WINDOW`` is not stored or sent again: the first
+    is returned, with ``already_sent`` True (else False).
     """
     signed_in = user is not None and user.is_authenticated
+    if signed_in:
+        email = user.email
+    _serialise_sender(signed_in, user, email)
+    earlier = earlier_copy(email=email, subject=subject, message=message, user=user)
+    if earlier is not None:
+        earlier.already_sent = True
+        return earlier
     # Sent signed in, the message is the account's: its replies go to the account's address, never
     # to one typed in the form (which would hand the conversation to whoever owns that address).
     support_request = SupportRequest.objects.create(
         name=name.strip(),
-        email=user.email if signed_in else email.strip(),
+        email=email.strip(),
         subject=subject.strip(),
         message=message.strip(),
         user=user if signed_in else None,
@@ -44,6 +87,7 @@ def submit_support_request(*, name: str, email: str, subject: str, message: str,
         email=support_request.email,
         support_request=support_request,
     )
+    support_request.already_sent = False
     return support_request
 
 

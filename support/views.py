@@ -8,7 +8,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -38,13 +40,19 @@ def help_page(request):
     )
 
 
+def _copy_fields(data: dict) -> dict:
+    return {k: data[k] for k in ("email", "subject", "message")}
+
+
 def contact(request):
     form = ContactForm.for_user(request.user, request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             try:
-                with limits.spend(request, form.cleaned_data["email"]):
-                    services.submit_support_request(user=request.user, **form.cleaned_data)
+                sent = services.earlier_copy(user=request.user, **_copy_fields(form.cleaned_data))
+                if sent is None:  # a repeat is not counted against the hourly limit
+                    with limits.spend(request, form.cleaned_data["email"]):
+                        sent = services.submit_support_request(user=request.user, **form.cleaned_data)
             except LimitReached:
                 if _support_email():
                     refusal = _(
@@ -60,11 +68,21 @@ def contact(request):
                 return render(
                     request, "support/contact.html", {"form": form, "support_email": _support_email()}, status=429
                 )
-            messages.success(
-                request,
-                _("Thank you, your message has been sent. We will reply to %(email)s as soon as we can.")
-                % {"email": form.cleaned_data["email"]},
-            )
+            if getattr(sent, "already_sent", True):
+                messages.success(
+                    request,
+                    _(
+                        "You had already sent us this message at %(time)s, so it has not been sent again. "
+                        "We will reply to %(email)s as soon as we can."
+                    )
+                    % {"time": date_format(timezone.localtime(sent.created_at), "TIME_FORMAT"), "email": sent.email},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Thank you, your message has been sent. We will reply to %(email)s as soon as we can.")
+                    % {"email": sent.email},
+                )
             return redirect("help")
         messages.error(request, _("Your message has not been sent yet. Please correct the highlighted fields."))
     return render(request, "support/contact.html", {"form": form, "support_email": _support_email()})

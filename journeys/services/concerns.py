@@ -7,6 +7,9 @@ told: nothing is written to the relationship's history, their pages or their not
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.services import notify
@@ -16,9 +19,14 @@ from ..models import Concern, Relationship
 from .base import Refused, atomic, require_party
 
 MAX_LENGTH = 5000
+# The same concern again this soon (a double click, the browser sending the form again) is the same
+# concern: no second case, no second email.
+REPEAT_WINDOW = timedelta(minutes=10)
 
 
 def raise_concern(relationship: Relationship, user, message: str) -> Concern:
+    """Send the concern to the programme team. The same concern sent again within ``REPEAT_WINDOW``
+    is not sent twice: the first is returned, with ``already_sent`` True (else False)."""
     message = (message or "").strip()
     if not message:
         raise Refused(_("Please write your concern before sending it."))
@@ -26,6 +34,22 @@ def raise_concern(relationship: Relationship, user, message: str) -> Concern:
         raise Refused(_("Please keep your concern under %(count)d characters.") % {"count": MAX_LENGTH})
     require_party(relationship, user)
     with atomic():
+        # Two copies sent at once wait for each other on the relationship's row, so the second sees
+        # the first (only this row: nothing else is locked here).
+        Relationship.objects.select_for_update(of=("self",)).filter(pk=relationship.pk).exists()
+        earlier = (
+            Concern.objects.filter(
+                relationship=relationship,
+                raised_by=user,
+                message=message,
+                raised_at__gte=timezone.now() - REPEAT_WINDOW,
+            )
+            .order_by("raised_at", "pk")
+            .first()
+        )
+        if earlier is not None:
+            earlier.already_sent = True
+            return earlier
         concern = Concern.objects.create(relationship=relationship, raised_by=user, message=message)
         events.concern_raised.send(sender=Concern, concern=concern)
         notify(
@@ -35,4 +59,5 @@ def raise_concern(relationship: Relationship, user, message: str) -> Concern:
             concern=concern,
             other=relationship.other(user),
         )
+    concern.already_sent = False
     return concern

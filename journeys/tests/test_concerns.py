@@ -137,3 +137,33 @@ def test_staff_see_the_concern_and_choose_whether_to_tell_the_other_person(
     assert "The programme team would like to check in on your mentoring with John Smith." in nudge.body_text
     assert "Could you get in touch with John?" in nudge.body_text
     assert "five weeks" not in nudge.body_text and "concern" not in nudge.body_text.lower()
+
+
+def test_the_same_concern_sent_twice_is_one_case_and_one_email_each(
+    client, rel, mentee, programme_staff, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    login(client, mentee)
+    url = reverse("raise_concern", args=[rel.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(url, {"message": WORRY})
+    sent = len(mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(url, {"message": WORRY}, follow=True)
+
+    assert first.status_code == 302 and again.redirect_chain == [(reverse("relationship", args=[rel.pk]), 302)]
+    assert Concern.objects.count() == 1 and StaffCase.objects.filter(kind=CaseKind.CONCERN).count() == 1
+    assert len(mail.outbox) == sent
+    assert Notification.objects.filter(event="concern_raised_confirmation").count() == 1
+    assert Notification.objects.filter(recipient=programme_staff, event="staff_case_opened").count() == 1
+    page = again.content.decode().replace("&#x27;", "'")
+    assert "You had already sent this concern at" in page and "it has not been sent again" in page
+
+    # Something else, or the same words later on, is a new concern.
+    concerns.raise_concern(rel, mentee, WORRY + " Still nothing.")
+    Concern.objects.filter(message=WORRY).update(
+        raised_at=Concern.objects.get(message=WORRY).raised_at.replace(year=2020)
+    )
+    assert concerns.raise_concern(rel, mentee, WORRY).already_sent is False
+    assert Concern.objects.count() == 3

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from project.downloads import attachment
@@ -74,10 +75,23 @@ def raise_concern(request, pk: int):
     if request.method == "POST":
         if form.is_valid():
             try:
-                concerns.raise_concern(rel, request.user, form.cleaned_data["message"])
+                concern = concerns.raise_concern(rel, request.user, form.cleaned_data["message"])
             except Refused as refused:
                 form.add_error("message", refused.message)
             else:
+                if concern.already_sent:
+                    messages.success(
+                        request,
+                        _(
+                            "You had already sent this concern at %(time)s, so it has not been sent again. "
+                            "The programme team has it and will get back to you. %(other)s has not been told."
+                        )
+                        % {
+                            "time": date_format(timezone.localtime(concern.raised_at), "TIME_FORMAT"),
+                            "other": other.display_name,
+                        },
+                    )
+                    return redirect("relationship", rel.pk)
                 messages.success(
                     request,
                     _(

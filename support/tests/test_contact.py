@@ -205,3 +205,34 @@ def test_too_many_messages_in_an_hour_are_refused_with_the_text_kept(
     assert post(elsewhere, django_capture_on_commit_callbacks, {**VALID, "subject": "Again"}).status_code == 429
     assert post(elsewhere, django_capture_on_commit_callbacks, other).status_code == 302
     assert SupportRequest.objects.count() == 3
+
+
+def test_the_same_message_sent_twice_is_one_request_one_case_and_one_confirmation(
+    client, staff, django_capture_on_commit_callbacks, no_extra_staff_addresses
+):
+    post(client, django_capture_on_commit_callbacks, VALID)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(reverse("contact"), VALID, follow=True)
+
+    request = SupportRequest.objects.get()
+    assert request.staff_cases.count() == 1
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([staff.email, "pat@example.net"])
+    page = text(again.content.decode())
+    assert "You had already sent us this message at" in page and "it has not been sent again" in page
+    assert "We will reply to pat@example.net" in page
+
+    # Another subject, another sender or a later time is a new message.
+    post(client, django_capture_on_commit_callbacks, {**VALID, "subject": "Another thing"})
+    post(client, django_capture_on_commit_callbacks, {**VALID, "email": "sam@example.net"})
+    SupportRequest.objects.update(created_at=request.created_at.replace(year=2020))
+    post(client, django_capture_on_commit_callbacks, VALID)
+    assert SupportRequest.objects.count() == 4
+
+
+def test_a_signed_in_repeat_is_one_message_too(client, mentee, staff, django_capture_on_commit_callbacks):
+    client.force_login(mentee)
+    post(client, django_capture_on_commit_callbacks, VALID)
+    post(client, django_capture_on_commit_callbacks, {**VALID, "email": "typed.elsewhere@example.com"})
+
+    assert SupportRequest.objects.filter(user=mentee).count() == 1
+    assert Notification.objects.filter(recipient=mentee, event="support_request_confirmation").count() == 1
