@@ -151,8 +151,19 @@ def visible_feedback(user, relationship):
     other person never sees what was said about them (the feedback form promises this)."""
     feedback = relationship.feedback.select_related("author")
     if user.is_staff:
+        if not feedback_authors_visible(user, relationship):
+            return feedback.order_by("rating", "pk")  # not in the order given: that would tell who
         return feedback
     return feedback.filter(author=user)
+
+
+def feedback_authors_visible(user, relationship) -> bool:
+    """Whether the page names who wrote each piece of feedback: to a participant (who sees only
+    their own), and to staff with ``project.see_feedback_authors``; other staff see the ratings and
+    comments without names, as on the staff relationship page."""
+    from project.roles import SEE_FEEDBACK_AUTHORS
+
+    return relationship.role_of(user) is not None or user.has_perm(SEE_FEEDBACK_AUTHORS)
 
 
 # -- worksheets (SWOT, G-STAR) -------------------------------------------------------

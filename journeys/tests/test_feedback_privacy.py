@@ -1,5 +1,8 @@
 """Feedback is seen by its author and by programme staff only (the form promises it)."""
 
+import re
+from html import unescape
+
 import pytest
 from django.urls import reverse
 
@@ -8,6 +11,10 @@ from journeys.forms import FeedbackForm
 from .helpers import send, walk_to
 
 pytestmark = pytest.mark.django_db
+
+
+def text(html: str) -> str:
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
 
 
 def _page(client, user, rel):
@@ -36,3 +43,25 @@ def test_the_rating_starts_with_nothing_chosen_and_the_form_says_who_sees_it():
     assert form.errors["rating"] == ["Choose a rating from 1 to 5."]
     with open("templates/journeys/steps/give_feedback.html") as fh:
         assert "Only you and the programme staff will see" in fh.read()
+
+
+def test_staff_without_the_permission_see_feedback_on_the_relationship_page_without_its_authors(client, mentee, mentor):
+    from people.tests.factories import make_staff
+
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "completed")  # John says "Great", Alice "Good"
+    support = make_staff(role="support", email="support@example.com")
+    page = text(_page(client, support, rel))
+    assert "5 out of 5, “Great" in page and "4 out of 5, “Good" in page
+    assert "John Smith:" not in page and "Alice Kember:" not in page
+    assert "shown only to staff with permission to see feedback authors" in page
+
+    manager = make_staff(email="manager@example.com")  # project.see_feedback_authors
+    page = text(_page(client, manager, rel))
+    assert "John Smith: 5 out of 5" in page and "Alice Kember: 4 out of 5" in page
+
+    # The participants see exactly their own, with their name, as before.
+    page = text(_page(client, mentee, rel))
+    assert "John Smith: 5 out of 5" in page and "Good" not in page
+    assert "shown only to staff" not in page
+    page = text(_page(client, mentor, rel))
+    assert "Alice Kember: 4 out of 5" in page and "Great" not in page

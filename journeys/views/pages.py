@@ -90,6 +90,7 @@ def relationship_detail(request, pk: int):
             "meetings": rel.meetings.filter(cancelled_at__isnull=True),
             "goals": rel.goals.all(),
             "feedback": selectors.visible_feedback(request.user, rel),
+            "feedback_authors": selectors.feedback_authors_visible(request.user, rel),
             "can_withdraw": role and rel.state in MATCHED_STATES,
             "read_only": rules.why_read_only(rel),
             "can_edit_request": role == "mentee" and rel.state == State.REQUESTED,
