@@ -413,6 +413,16 @@ def request_not_ended(relationship) -> bool:
     return relationship.ended_at is None
 
 
+# -- a person not taking part for now ----------------------------------------------
+
+
+def deactivated(user) -> bool:
+    """The programme team deactivated this account for now (not someone who left: their account is
+    anonymised). They cannot sign in and the outbox sends them no email, so nothing may promise that
+    they "will be told"."""
+    return user is not None and not user.is_active and not getattr(user, "anonymised_at", None)
+
+
 # -- ended relationships are read-only -------------------------------------------
 
 

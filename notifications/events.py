@@ -131,6 +131,8 @@ EVENTS: dict[str, Event] = {
     "staff_case_opened": Event(_("Open the case"), "staff_case", "case"),
     "staff_nudge": Event(_("Next step"), "next_step", "relationship"),
     "staff_suggested_mentors": Event(_("Find Mentor"), "find_mentor"),
+    # Members (staff.members.services.deactivate): the other person in a relationship under way
+    "partner_deactivated": _view_relationship,
     # Need Help? (support.services)
     # (Need Help? does not know the case staff.receivers opened: the link finds it by the request)
     "support_request_staff": Event(

@@ -78,13 +78,15 @@ def relationship_list(request):
 def relationship_detail(request, pk: int):
     rel = selectors.access_relationship(request.user, pk)
     role = rel.role_of(request.user)
+    other = rel.other(request.user) if role else None
     return render(
         request,
         "journeys/relationship.html",
         {
             "relationship": rel,
             "role": role,
-            "other": rel.other(request.user) if role else None,
+            "other": other,
+            "other_away": rules.deactivated(other) and not rel.is_ended,
             "history": rel.history.select_related("actor"),
             "next_url": selectors.next_step_url(request.user, rel) if role else None,
             "meetings": rel.meetings.filter(cancelled_at__isnull=True),
@@ -134,9 +136,24 @@ def withdraw(request, pk: int):
         except Refused as refused:
             messages.error(request, refused.message)
         else:
-            messages.success(request, _("You have withdrawn from this relationship. The other person has been told."))
+            if rules.deactivated(rel.other(request.user)):
+                done = _("You have withdrawn from this relationship. The programme team has been told.")
+            else:
+                done = _("You have withdrawn from this relationship. The other person has been told.")
+            messages.success(request, done)
             return redirect("relationship", rel.pk)
-    return render(request, "journeys/withdraw.html", {"relationship": rel, "form": form, "nav": "relationships"})
+    other = rel.other(request.user)
+    return render(
+        request,
+        "journeys/withdraw.html",
+        {
+            "relationship": rel,
+            "form": form,
+            "other": other,
+            "other_away": rules.deactivated(other),
+            "nav": "relationships",
+        },
+    )
 
 
 # -- Requests -----------------------------------------------------------------
@@ -348,25 +365,36 @@ def meeting_new(request, pk: int):
     if read_only := rules.why_read_only(rel):
         messages.error(request, read_only)
         return redirect("meetings", rel.pk)
+    other = rel.other(request.user)
     form = MeetingForm(request.POST or None, initial={"send_details": True}, relationship=rel)
+    other_away = rules.deactivated(other)
+    if other_away:  # the outbox sends them no email: no box promising one
+        del form.fields["send_details"]
     if request.method == "POST" and form.is_valid():
         try:
             activity.create_meeting(
                 rel,
                 request.user,
                 **form.meeting_fields(),
-                send_details=form.cleaned_data["send_details"],
+                send_details=form.cleaned_data.get("send_details", False),
                 arranged_elsewhere=form.cleaned_data["arranged_elsewhere"],
             )
         except Refused as refused:
             messages.error(request, refused.message)
         else:
-            messages.success(request, _("Meeting saved."))
+            if other_away:
+                messages.success(
+                    request,
+                    _("Meeting saved. %(name)s is not taking part for now, so no email was sent to them.")
+                    % {"name": other.display_name},
+                )
+            else:
+                messages.success(request, _("Meeting saved."))
             return redirect("meetings", rel.pk)
     return render(
         request,
         "journeys/meeting_form.html",
-        {"relationship": rel, "other": rel.other(request.user), "form": form, "nav": "relationships"},
+        {"relationship": rel, "other": other, "other_away": other_away, "form": form, "nav": "relationships"},
     )
 
 

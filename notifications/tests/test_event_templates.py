@@ -236,6 +236,7 @@ def contexts(w) -> dict[str, list[dict]]:
             for personal in ("", "We are here to help.")
         ],
         "staff_suggested_mentors": [{"mentors": [w.suggestion, w.suggestion]}],
+        "partner_deactivated": [{**rel, "member": w.mentor}],
         "support_request_staff": [
             {"support_request": w.support_request, "case": w.case, "signed_in": signed_in}
             for signed_in in (True, False)

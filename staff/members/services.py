@@ -11,7 +11,9 @@ a guard that says why when it cannot be done, and a row in the member's staff re
   proposed to them again once they are back), and the other person is told the programme team closed
   it because the member is not taking part for now (``because=DEACTIVATED``), never that the member
   declined or withdrew it. Matched relationships are left as they are: deactivating can be undone,
-  ending a relationship cannot; staff close one from a case.
+  ending a relationship cannot; staff close one from a case. The other person in each is told
+  (``partner_deactivated``) that the member is not taking part for now and gets no emails from the
+  platform meanwhile, so they do not write, or arrange meetings, into silence.
 - ``reactivate``: the account may sign in again (answered requests stay answered).
 - ``add_note``: a note private to staff. ``log_export``: one download of the member list.
 """
@@ -20,13 +22,15 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from journeys.models import Relationship
 from journeys.services import relationships as journey
 from journeys.services.base import Refused
-from journeys.states import State
+from journeys.states import MATCHED_STATES, State
+from notifications.services import notify_each
 from people.models import Profile
 from project.roles import EXPORT, MANAGE, can
 from project.text import has_control_characters
@@ -92,11 +96,13 @@ def waiting_requests(member) -> dict[str, list]:
     return {"sent": list(waiting.filter(mentee=member)), "received": list(waiting.filter(mentor=member))}
 
 
-def deactivate(member, staff_user) -> dict[str, int]:
-    """Stop the member signing in and close the requests waiting for an answer (see the module)."""
+def deactivate(member, staff_user) -> dict:
+    """Stop the member signing in, close the requests waiting for an answer and tell the other person
+    in each matched relationship (see the module). Returns what was done: the requests ``withdrawn``
+    and ``closed``, and ``told``, the people told (a list of users)."""
     _require(staff_user)
     reason = _("Closed by the programme team: this person is no longer taking part for now.")
-    closed = {"withdrawn": 0, "closed": 0}
+    closed = {"withdrawn": 0, "closed": 0, "told": []}
 
     def close_waiting():
         # Each request through the journey's service, which locks the relationship itself (its flow
@@ -116,21 +122,54 @@ def deactivate(member, staff_user) -> dict[str, int]:
         _lock_member(member)
         User.objects.filter(pk=member.pk).update(is_active=False)
         close_waiting()  # a request sent while the first ones were being closed
+        matched = Relationship.objects.filter(Q(mentee=member) | Q(mentor=member), state__in=MATCHED_STATES)
+        notices = []
+        for rel in matched.select_related("mentee", "mentor").order_by("pk"):
+            partner = rel.other(member)
+            notices.append((partner, "partner_deactivated", {"relationship": rel, "member": member}))
+            closed["told"].append(partner)
+        notify_each(*notices)
         detail = closed_requests_words(closed)
         MemberAction.objects.create(member=member, by=staff_user, kind=MemberAction.Kind.DEACTIVATED, detail=detail)
     member.is_active = False
     return closed
 
 
-def closed_requests_words(closed: dict[str, int]) -> str:
-    """ "2 of their requests withdrawn, 1 request to them closed." (what ``deactivate`` closed)."""
-    withdrawn = ngettext(
-        "%(n)d of their requests withdrawn", "%(n)d of their requests withdrawn", closed["withdrawn"]
-    ) % {"n": closed["withdrawn"]}
-    to_them = ngettext("%(n)d request to them closed", "%(n)d requests to them closed", closed["closed"]) % {
-        "n": closed["closed"]
-    }
-    return _("%(withdrawn)s, %(to_them)s.") % {"withdrawn": withdrawn, "to_them": to_them}
+def closed_requests_words(closed: dict) -> str:
+    """What ``deactivate`` did, only what happened: "2 of their requests withdrawn; 1 request to them
+    closed. Told: Hannah Lee, Ola Ade." or "No requests were waiting and nobody else was told." """
+    parts = []
+    if closed["withdrawn"]:
+        parts.append(
+            ngettext(
+                "%(n)d of their requests was withdrawn and its mentor told",
+                "%(n)d of their requests were withdrawn and each mentor told",
+                closed["withdrawn"],
+            )
+            % {"n": closed["withdrawn"]}
+        )
+    if closed["closed"]:
+        parts.append(
+            ngettext(
+                "%(n)d request to them was closed and its mentee told",
+                "%(n)d requests to them were closed and each mentee told",
+                closed["closed"],
+            )
+            % {"n": closed["closed"]}
+        )
+    told = closed.get("told") or []
+    if told:
+        parts.append(
+            ngettext(
+                "%(names)s, their partner in a relationship under way, was told they are not taking part for now",
+                "%(names)s, their partners in relationships under way, were told they are not taking part for now",
+                len(told),
+            )
+            % {"names": ", ".join(person.display_name for person in told)}
+        )
+    if not parts:
+        return _("No requests were waiting and they have no relationship under way, so nobody else was told.")
+    return _("%(done)s.") % {"done": "; ".join(parts)}
 
 
 def reactivate(member, staff_user):

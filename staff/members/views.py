@@ -157,7 +157,7 @@ def deactivate(request, pk: int):
         return _done(
             request,
             pk,
-            _("%(name)s's account is deactivated: they can no longer sign in. %(closed)s The other people were told.")
+            _("%(name)s's account is deactivated: they can no longer sign in. %(closed)s")
             % {"name": member.display_name, "closed": services.closed_requests_words(closed)},
         )
     if not member.is_active:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -103,7 +106,12 @@ def test_deactivate_asks_first_then_closes_waiting_requests_and_blocks_sign_in(c
 
     response = client.post(reverse("staff_member_deactivate", args=[mentor.pk]), follow=True)
     assert "deactivated" in response.content.decode()
-    assert "1 of their requests withdrawn, 1 request to them closed." in response.content.decode()
+    # What happened, each part once (it used to count "1 of their requests withdrawn, 1 request to them
+    # closed." and add "The other people were told." whether or not anybody was).
+    assert (
+        "1 of their requests was withdrawn and its mentor told; 1 request to them was closed and its mentee told"
+        in (response.content.decode())
+    )
     assert not User.objects.get(pk=mentor.pk).is_active
     # Closed for the mentor, not declined by them (journeys.services.relationships.close_request_for_mentor).
     assert Relationship.objects.get(pk=to_mentor.pk).state == State.REQUEST_CLOSED
@@ -118,7 +126,10 @@ def test_deactivate_asks_first_then_closes_waiting_requests_and_blocks_sign_in(c
         assert "withdrawn" not in note.body_text + note.subject
     assert not Notification.objects.filter(event__in=["request_declined", "request_withdrawn"]).exists()
     assert MemberAction.objects.get(member=mentor).kind == "deactivated"
-    assert MemberAction.objects.get(member=mentor).detail == "1 of their requests withdrawn, 1 request to them closed."
+    assert MemberAction.objects.get(member=mentor).detail.startswith(
+        "1 of their requests was withdrawn and its mentor told; 1 request to them was closed and its mentee told; "
+        f"{matched_mentee.display_name}, their partner in a relationship under way, was told they are not taking part for now."
+    )
 
     # they cannot sign in
     client.logout()
@@ -226,3 +237,50 @@ def test_a_request_closed_for_a_deactivated_mentee_no_longer_stands_between_the_
     # Still one open request per pair: a second one is refused.
     with pytest.raises(Refused, match="already have an open request"):
         send(mentee, mentor)
+
+
+def test_deactivating_a_matched_mentor_tells_their_partner_and_their_pages_promise_no_email(client, manager):
+    mentor = make_mentor(first_name="Wei", last_name="Chen")
+    mentee = make_mentee(first_name="Hannah", last_name="Lee")
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "arranging")
+    Notification.objects.all().delete()
+
+    response = client.post(reverse("staff_member_deactivate", args=[mentor.pk]), follow=True)
+    text = response.content.decode()
+    assert "0 of their" not in text and "0 requests" not in text and "The other people were told" not in text
+    assert "Hannah Lee, their partner in a relationship under way, was told they are not taking part for now." in text
+    assert Relationship.objects.get(pk=rel.pk).state == State.ARRANGING  # left as it is
+    told = Notification.objects.get(recipient=mentee, event="partner_deactivated")
+    assert "Wei Chen is not taking part" in told.subject and "deactivated" in told.body_text
+    assert list(Notification.objects.values_list("recipient", flat=True)) == [mentee.pk]
+
+    client.force_login(mentee)
+    page_text = client.get(reverse("relationship", args=[rel.pk])).content.decode()
+    assert "Wei Chen is not taking part for now: the programme team has deactivated their account." in page_text
+    assert "Wei Chen will be told" not in page_text
+    assert "The programme team will be told." in page_text
+    withdraw_page = client.get(reverse("withdraw", args=[rel.pk])).content.decode()
+    assert "We will tell Wei Chen" not in withdraw_page and "they are not emailed" in withdraw_page
+
+    form_page = client.get(reverse("meeting_new", args=[rel.pk])).content.decode()
+    assert "Send the details to the other person by email" not in form_page
+    assert "no email is sent to them" in form_page
+    day = timezone.localdate() + timedelta(days=3)
+    saved = client.post(
+        reverse("meeting_new", args=[rel.pk]),
+        {
+            **{"date_0": day.day, "date_1": day.month, "date_2": day.year},
+            **{"start_time": "10:00", "duration": "60", "title": "Catch up", "send_details": "on"},
+        },
+        follow=True,
+    ).content.decode()
+    assert "Meeting saved. Wei Chen is not taking part for now, so no email was sent to them." in saved
+    assert rel.meetings.count() == 1
+    assert not Notification.objects.filter(recipient=mentor).exists()
+
+
+def test_deactivating_someone_with_nothing_under_way_says_nobody_was_told(client, manager):
+    mentor = make_mentor(first_name="Solo")
+    text = client.post(reverse("staff_member_deactivate", args=[mentor.pk]), follow=True).content.decode()
+    assert "No requests were waiting and they have no relationship under way, so nobody else was told." in text
+    assert "were told" not in text
