@@ -466,6 +466,24 @@ def why_conversation_read_only(conversation) -> str | None:
     return why_read_only(relationships[0])
 
 
+def why_question_closed(mentee, mentor) -> str | None:
+    """Why ``mentee`` cannot ask ``mentor`` a question (Ask Question), or None.
+
+    A question goes into the pair's one conversation, which belongs to every request between them
+    (``Conversation``). Once every one of those has ended (completed, withdrawn, closed...) the
+    conversation is read-only for both (``why_conversation_read_only``: the mentor could not even
+    answer), so Ask Question is not offered and says so before anything is typed. A new Mentor
+    Request opens the conversation again."""
+    conversation = apps.get_model("journeys", "Conversation").objects.filter(mentee=mentee, mentor=mentor).first()
+    if conversation is None or why_conversation_read_only(conversation) is None:
+        return None
+    return _(
+        "Your conversation with %(name)s belongs to your relationship with them, which has ended, so a new "
+        "question cannot be added to it. You can still read it under Relationships. To work with %(name)s "
+        "again, send them a new Mentor Request: the conversation opens again with it."
+    ) % {"name": mentor.display_name}
+
+
 # -- dates people enter: a meeting's day, a goal's expected completion ----------------------------
 
 YEARS_AHEAD = 5  # the furthest a meeting or a goal's completion date may be planned

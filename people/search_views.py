@@ -174,6 +174,7 @@ def mentor_profile(request: HttpRequest, user_id: int) -> HttpResponse:
     )
     availability = selectors.availability(mentor)
     is_mentee = bool(viewer_profile and viewer_profile.is_mentee)
+    question_closed = selectors.why_question_closed(request.user, mentor.user) if is_mentee and not is_self else None
     saved = remembered.saved_search_params(request)
     return render(
         request,
@@ -187,7 +188,8 @@ def mentor_profile(request: HttpRequest, user_id: int) -> HttpResponse:
             "relationship": relationship,
             "is_self": is_self,
             "can_request": is_mentee and not is_self and relationship is None and availability.is_open,
-            "can_ask": is_mentee and not is_self,
+            "can_ask": is_mentee and not is_self and not question_closed,
+            "question_closed": question_closed,
             "back_url": _search_url(saved) if saved else reverse("find_mentor"),
             "nav": "find",
         },

@@ -137,7 +137,7 @@ def why_question_refused(mentee, mentor) -> str | None:
         return _("You cannot ask yourself a question.")
     if not (getattr(mentor, "profile", None) and mentor.profile.is_mentor):
         return _("This person is not available as a mentor.")
-    return None
+    return rules.why_question_closed(mentee, mentor)
 
 
 def ask_question(mentee, mentor, body: str, upload: UploadedFile | None = None) -> Message:

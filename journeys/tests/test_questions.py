@@ -104,3 +104,29 @@ def test_a_mentor_asking_themselves_is_told_at_once_without_the_form(client, men
     sent = client.post(reverse("ask_question", args=[mentor.pk]), {"body": "Hello me"})
     assert "You cannot ask yourself a question." in sent.content.decode()
     assert not Conversation.objects.exists()
+
+
+def test_ask_question_is_not_offered_once_the_pairs_relationship_has_ended_and_says_why(client, mentee, mentor):
+    """The pair's one conversation reads as their latest relationship: completed (or a withdrawn request
+    that ended), it takes nothing new, so the profile does not offer Ask Question and the question page
+    says why before anything is typed (it used to refuse only after the question was written)."""
+    from journeys.states import State
+
+    from .helpers import walk_to
+
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "completed")
+    assert rel.state == State.COMPLETED
+    client.login(email=mentee.email, password=PASSWORD)
+    profile = client.get(reverse("mentor_profile", args=[mentor.pk])).content.decode()
+    assert reverse("ask_question", args=[mentor.pk]) not in profile
+    assert "which has ended, so a new question cannot be added to it" in profile
+    page = client.get(reverse("ask_question", args=[mentor.pk])).content.decode()
+    assert 'id="question-refused"' in page and "which has ended" in page and "<textarea" not in page
+    # A post anyway is refused in the same words, and nothing is written.
+    client.post(reverse("ask_question", args=[mentor.pk]), {"body": "One more thing?"})
+    assert not rel.conversation.messages.filter(body="One more thing?").exists()
+
+    # A new request opens the conversation again: Ask Question is offered again.
+    send(mentee, mentor)
+    profile = client.get(reverse("mentor_profile", args=[mentor.pk])).content.decode()
+    assert reverse("ask_question", args=[mentor.pk]) in profile
