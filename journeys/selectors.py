@@ -125,6 +125,13 @@ def goals_for(relationship: Relationship):
 
 
 def onboarding_task_url(user) -> str | None:
+    step = onboarding_step(user)
+    return step["url"] if step else None
+
+
+def onboarding_step(user) -> dict | None:
+    """The person's onboarding step still to do, as the Relationships page names it: ``name`` (the
+    flow's node: "complete_profile", "find_mentor") and ``url``; None when there is none."""
     task = (
         Task.objects.filter(
             rules.not_started_task_q(),
@@ -134,7 +141,7 @@ def onboarding_task_url(user) -> str | None:
         .order_by("pk")
         .first()
     )
-    return task_url(task) if task else None
+    return {"name": task.flow_task.name, "url": task_url(task)} if task else None
 
 
 def question_threads(user):

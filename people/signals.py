@@ -8,4 +8,4 @@ from journeys.flows import onboarding
 
 @receiver(email_confirmed)
 def on_email_confirmed(request, email_address, **kwargs):
-    onboarding.email_verified(email_address.user)
+    onboarding.address_confirmed(email_address.user)

@@ -82,7 +82,19 @@ def _processes(user):
 
 
 def email_verified(user) -> None:
+    """Someone joining (an accepted invitation): onboarding starts if it has not, past its first step."""
     start(user)
+    driver.finish(_processes(user), OnboardingFlow.verify_email)
+
+
+def address_confirmed(user) -> None:
+    """allauth confirmed one of ``user``'s addresses (people.signals): their onboarding, if they are
+    signing up (``people.services.register_participant`` started it), moves past "verify your email".
+    It never starts one: an account made outside sign-up (demo data, createsuperuser, the admin, a
+    staff account) confirming an address after changing it is not joining, and a journey started then
+    told a mentor or staff member to "complete your profile" and "find a mentor"."""
+    if user.is_staff or not OnboardingProcess.objects.filter(participant=user).exists():
+        return
     driver.finish(_processes(user), OnboardingFlow.verify_email)
 
 

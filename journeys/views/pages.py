@@ -65,7 +65,7 @@ def relationship_list(request):
             and record.hours_are_theirs(
                 request.user, is_mentor=bool(profile and profile.is_mentor), as_mentor=as_mentor
             ),
-            "onboarding_url": selectors.onboarding_task_url(request.user),
+            "onboarding": selectors.onboarding_step(request.user),
             "questions": selectors.question_threads(request.user),
             "suggestions": suggestions,
             "invitations": events.invitations_for(request.user),
