@@ -257,6 +257,8 @@ def _nudge_situation(relationship: Relationship, person, case: StaffCase | None 
 
     On a participant's concern the nudge is a neutral check-in from the team: it says nothing of
     the concern itself, so staff choose what the other person learns (their own line, if any).
+    "Things have been quiet between you" is said only on a stalled-relationship case, the one case
+    that knows they have; any other (one staff opened by hand, a support request) checks in neutrally.
     """
     if case is not None and case.kind == CaseKind.CONCERN:
         return "check_in"
@@ -267,7 +269,9 @@ def _nudge_situation(relationship: Relationship, person, case: StaffCase | None 
         return "arrange_first_meeting"
     if state == State.FEEDBACK:
         return "feedback"
-    return "quiet"
+    if case is None or case.kind == CaseKind.STALLED:
+        return "quiet"
+    return "check_in"
 
 
 def _nudge(relationship: Relationship, person, personal: str, case: StaffCase | None = None):

@@ -467,3 +467,23 @@ def test_each_person_gets_the_nudge_that_fits_their_stage(as_staff, unanswered, 
     services.nudge(StaffCase.objects.get(pk=unanswered.pk), staff, "mentee")
     [email] = mail.outbox
     assert "Time to arrange your first meeting" in email.subject
+
+
+def test_the_quiet_nudge_is_said_only_on_a_stalled_case_and_a_hand_opened_case_checks_in(staff, mentee, mentor):
+    """A case staff opened by hand on a busy relationship used to nudge "We noticed things have been
+    quiet between you and ..."; only a stalled-relationship case says that now."""
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "progression")
+    by_hand = services.open_case(CaseKind.RAISED_BY_STAFF, summary="Check in", relationship=rel)
+    services.claim(by_hand, staff)
+    mail.outbox.clear()
+    services.nudge(by_hand, staff, "both")
+    assert len(mail.outbox) == 2
+    for email in mail.outbox:
+        assert "quiet" not in email.body and "Checking in on your mentoring" in email.subject
+        assert "would like to check in on your mentoring" in email.body
+    stalled = services.open_case(CaseKind.STALLED, summary="Quiet", relationship=rel)
+    services.claim(stalled, staff)
+    mail.outbox.clear()
+    services.nudge(stalled, staff, "mentee")
+    [email] = mail.outbox
+    assert "things have been quiet between you" in email.body
