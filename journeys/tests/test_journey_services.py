@@ -230,6 +230,11 @@ def test_entering_completion_reminds_both_of_the_goals_still_open(mentee, mentor
     assert "“Grow my network”" in own.body_text and "Shadow a board meeting" not in own.body_text
     told = Notification.objects.filter(recipient=mentor, event="stage_completed").latest("pk")
     assert "still open: “Grow my network”" in told.body_text
+    # The mentor cannot complete the mentee's goal: nobody is asked to "mark what you achieved".
+    for note in (own, told):
+        assert "Mark what you achieved" not in note.body_text
+        assert "add an outcome saying where you got to: either of you can" in note.body_text
+        assert "Only the person who set a goal can mark it complete." in note.body_text
 
 
 def test_no_open_goals_no_wrap_up_message(mentee, mentor):

@@ -495,6 +495,8 @@ def goals(request, pk: int):
 def _goals_page(request, rel, *, form=None, entry_form=None, entry_goal=None):
     """The Goals page; ``entry_form``: a milestone, review or outcome refused, shown again on
     ``entry_goal`` with what was typed and why."""
+    goals = list(selectors.goals_for(rel))
+    owners = {goal.owner_id for goal in goals}
     return render(
         request,
         "journeys/goals.html",
@@ -502,7 +504,13 @@ def _goals_page(request, rel, *, form=None, entry_form=None, entry_goal=None):
             "relationship": rel,
             "other": rel.other(request.user),
             "form": form or GoalForm(prefix="goal"),
-            "goals": selectors.goals_for(rel),
+            "goals": goals,
+            # The list's heading says whose goals they are: the other person's are not "Your goals".
+            "goals_of": "mine"
+            if owners <= {request.user.pk}
+            else "theirs"
+            if request.user.pk not in owners
+            else "both",
             "entry_form": GoalEntryForm(prefix="entry"),
             "failed_entry": entry_form,
             "failed_entry_goal_id": entry_goal.pk if entry_goal else None,

@@ -1,0 +1,36 @@
+"""The Goals page says truly who may do what: the other person may add milestones, reviews and
+outcomes to your goals (activity.add_goal_entry) but not edit, complete or delete them (_own_goal)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from journeys.services import activity
+from people.tests.factories import PASSWORD
+
+from .helpers import send, walk_to
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_goals_page_says_whose_goals_they_are_and_what_the_other_person_may_do(client, mentee, mentor):
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "progression")  # the mentee's goal, "Grow my network"
+    [goal] = rel.goals.all()
+    assert goal.owner == mentee
+    activity.add_goal_entry(goal, mentor, kind="milestone", text="Met two people at the event")  # allowed
+
+    client.login(email=mentor.email, password=PASSWORD)
+    mentor_page = client.get(reverse("goals", args=[rel.pk])).content.decode()
+    assert ">Your goals<" not in mentor_page
+    assert f"{mentee.display_name}'s goals" in mentor_page.replace("&#x27;", "'")
+    assert "Each of you can add milestones, reviews and outcomes to any goal here" in mentor_page
+
+    client.login(email=mentee.email, password=PASSWORD)
+    mentee_page = client.get(reverse("goals", args=[rel.pk])).content.decode()
+    assert ">Your goals<" in mentee_page
+    assert "but not changed" not in mentee_page
+    assert (
+        f"{mentor.display_name} can see your goals and add milestones, reviews and outcomes to them, "
+        "but cannot change, complete or delete them."
+    ) in mentee_page.replace("&#x27;", "'")
