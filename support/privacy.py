@@ -20,7 +20,7 @@ Whether you take part as a mentor, a mentee or both; your job title, organisatio
 
 Your mentoring
 
-Your requests and personal statements; your relationships and their history (who did what, and when); the messages you exchange and the files you attach (kept privately, shown only to the two people in the conversation); meetings (title, time, place or video link, details) and the calendar invitations we send for them; goals, milestones, reviews and outcomes; and the feedback you give at the end, which only you and the programme staff can see.
+Your requests and personal statements; your relationships and their history (who did what, and when); the messages you exchange and the files you attach; meetings (title, time, place or video link, details), the notes either of you keeps on a meeting, and the calendar invitations we send for them; the secret address of your calendar feed, if you use one; goals, milestones, reviews and outcomes; the SWOT and G-STAR worksheets you fill in, every saved version and the comments on them; the feedback you give at the end; and any concern you raise with the programme team about a relationship.
 
 Emails and notifications
 
@@ -36,7 +36,13 @@ To protect accounts against password guessing we record failed and successful si
 
 Who can see it
 
-The other person in each of your relationships sees what you share in it. Programme staff can see everything above to run the programme and help you. We do not sell your information or share it with anyone else; emails are sent through our mail provider.
+The other person in each of your relationships sees what you share in it: your messages and files, meetings and their notes, goals and their entries, and worksheets. They do not see the feedback you give, or a concern you raise.
+
+Programme staff see what they need to run the programme and help you: your account and profile, your requests and statements, your relationships and their history, the titles and times of your meetings, your goals and their entries, the feedback you give, concerns you raise, the notifications and emails we send you, and your messages to the Contact form.
+
+Programme staff do not see your messages or the files attached to them, your meeting notes or a meeting's own page (its place, video link and details), your SWOT and G-STAR worksheets, or your calendar feed's address: only you (and, for all but the calendar address, the other person in the relationship) can open them.
+
+We do not sell your information or share it with anyone else; emails are sent through our mail provider.
 
 How long we keep it
 
@@ -44,7 +50,7 @@ While your account is in use. If you do not sign in or use the platform for thre
 
 Your rights
 
-Download my data: on Edit Account you can ask for a copy of everything above, as a zip file of JSON with the files you uploaded. We email you a link when it is ready; it works only when you are signed in, for a limited time.
+Download my data: on Edit Account you can ask for a copy of what we store about you, as a zip file of JSON with the files you uploaded. We email you a link when it is ready; it works only when you are signed in, for a limited time.
 
 Delete my account: on Edit Account you can leave the programme. Your open requests and relationships are ended (the other person is told), and your name, email address, phone number, profile, notifications, sign-in records, support requests and uploaded files are erased, including where your name was quoted in messages, meetings, goals, histories and staff records. What remains is an anonymous record ("Former participant") of past relationships, kept so the programme's figures stay right.
 
