@@ -153,11 +153,29 @@ def open_concern_case(concern) -> StaffCase:
 
 
 def raise_case(relationship: Relationship, user, reason: str) -> StaffCase:
-    """Staff open a case about any relationship themselves, and take it."""
+    """Staff open a case about any relationship themselves, and take it.
+
+    When a case staff raised about it is still open, no second one is opened: the typed reason is
+    added to that case as a note (never dropped), a snoozed case is woken, and the case comes back
+    with ``raised_again`` True and ``woken`` saying whether it was snoozed (the page says both)."""
     _require_staff(user)
     reason = (reason or "").strip()
     if not reason:
         raise Refused(_("Please say what needs attention."))
+    with transaction.atomic():
+        Relationship.objects.select_for_update().filter(pk=relationship.pk).exists()  # as open_case
+        existing = open_cases().filter(kind=CaseKind.RAISED_BY_STAFF, relationship=relationship).first()
+        if existing is not None:
+            existing = _lock_case(existing)
+            note(existing, user, _("Raised again: %(reason)s") % {"reason": reason}, lock=False)
+            woken = bool(existing.snoozed_until and existing.snoozed_until > timezone.localdate())
+            if woken:
+                existing.snoozed_until = None
+                existing.save(update_fields=["snoozed_until"])
+                note(existing, user, _("Woken from its snooze: raised again."), lock=False)
+            claim(existing, user)
+            existing.raised_again, existing.woken = True, woken
+            return existing
     case = open_case(
         CaseKind.RAISED_BY_STAFF,
         relationship=relationship,
@@ -165,6 +183,7 @@ def raise_case(relationship: Relationship, user, reason: str) -> StaffCase:
         tell_staff=False,
     )
     claim(case, user)
+    case.raised_again, case.woken = False, False
     return case
 
 

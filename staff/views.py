@@ -190,6 +190,22 @@ def raise_case(request, relationship_pk: int):
     except Refused as refused:
         messages.error(request, refused.message)
         return redirect("staff_relationship", relationship_pk)
+    if case.raised_again and case.woken:
+        messages.info(
+            request,
+            _(
+                "There is already an open case about this relationship, so no second one was opened: "
+                "your reason is added to it as a note, and it is no longer snoozed."
+            ),
+        )
+    elif case.raised_again:
+        messages.info(
+            request,
+            _(
+                "There is already an open case about this relationship, so no second one was opened: "
+                "your reason is added to it as a note."
+            ),
+        )
     return redirect(_task_url(services.handle_task(case)))
 
 

@@ -487,3 +487,27 @@ def test_the_quiet_nudge_is_said_only_on_a_stalled_case_and_a_hand_opened_case_c
     services.nudge(stalled, staff, "mentee")
     [email] = mail.outbox
     assert "things have been quiet between you" in email.body
+
+
+def test_opening_a_case_when_one_is_open_keeps_the_reason_as_a_note_wakes_it_and_says_so(
+    as_staff, staff, mentee, mentor
+):
+    """It used to redirect silently to the existing (perhaps snoozed) case and drop the typed reason."""
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "progression")
+    url = reverse("staff_raise_case", args=[rel.pk])
+    as_staff.post(url, {"reason": "First worry"})
+    case = StaffCase.objects.get(relationship=rel, kind=CaseKind.RAISED_BY_STAFF)
+    services.snooze(case, staff, timezone.localdate() + dt.timedelta(days=3))
+
+    page = as_staff.post(url, {"reason": "Mentor says the mentee missed two meetings"}, follow=True)
+    text = page.content.decode()
+    assert StaffCase.objects.filter(relationship=rel, kind=CaseKind.RAISED_BY_STAFF).count() == 1
+    assert "There is already an open case about this relationship" in text
+    assert "your reason is added to it as a note, and it is no longer snoozed." in text
+    case.refresh_from_db()
+    assert case.snoozed_until is None
+    assert StaffNote.objects.filter(case=case, body__contains="Mentor says the mentee missed two meetings").exists()
+
+    again = as_staff.post(url, {"reason": "Still worried"}, follow=True).content.decode()
+    assert "your reason is added to it as a note." in again and "no longer snoozed" not in again
+    assert StaffNote.objects.filter(case=case, body__contains="Still worried").exists()
