@@ -474,7 +474,8 @@ def why_question_closed(mentee, mentor) -> str | None:
     conversation is read-only for both (``why_conversation_read_only``: the mentor could not even
     answer), so Ask Question is not offered and says so before anything is typed. A new Mentor
     Request opens the conversation again."""
-    conversation = apps.get_model("journeys", "Conversation").objects.filter(mentee=mentee, mentor=mentor).first()
+    conversation = _relationships().conversation.field.related_model.objects.filter(mentee=mentee, mentor=mentor)
+    conversation = conversation.first()
     if conversation is None or why_conversation_read_only(conversation) is None:
         return None
     return _(
