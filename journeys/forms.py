@@ -241,6 +241,8 @@ class GoalForm(forms.Form):
         """``keeping``: the goal being changed (its date as it is may stay, even once passed)."""
         super().__init__(*args, **kwargs)
         self.fields["due_date"].help_text = future_date_example()  # computed each time: a fixed day would pass
+        # A date, or "No completion date" ticked: not "(optional)" (form_fields.html reads this).
+        self.fields["due_date"].one_of_needed = True
         self.keeping = keeping.due_date if keeping is not None else None
 
     def goal_fields(self) -> dict:

@@ -34,6 +34,9 @@ def open_notification(request, pk: int):
 @require_POST
 def read_all(request):
     count = services.mark_read(request.user)
+    if not count:
+        messages.info(request, _("Nothing was unread, so nothing was changed."))
+        return redirect("notifications")
     messages.success(
         request,
         ngettext("Marked %(count)d notification as read.", "Marked %(count)d notifications as read.", count)

@@ -330,3 +330,11 @@ def test_another_mentor_sees_only_their_meetings(pair):
     stranger = make_mentor(email="stranger@example.com")
     cal = parse(Client().get(feed_of(stranger)).content.decode())
     assert events(cal) == {} and cal.walk("VTIMEZONE")
+
+
+def test_the_calendar_page_has_one_heading_of_its_own_and_the_account_page_keeps_the_sections(client, mentee):
+    client.force_login(mentee)
+    page = client.get(reverse("calendar")).content.decode()
+    assert page.count("Your meetings in your calendar</h") == 1
+    account = client.get(reverse("account")).content.decode()
+    assert '<h2 id="calendar-heading">Your meetings in your calendar</h2>' in account

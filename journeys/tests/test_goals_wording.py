@@ -34,3 +34,17 @@ def test_the_goals_page_says_whose_goals_they_are_and_what_the_other_person_may_
         f"{mentor.display_name} can see your goals and add milestones, reviews and outcomes to them, "
         "but cannot change, complete or delete them."
     ) in mentee_page.replace("&#x27;", "'")
+
+
+def test_the_goal_date_is_not_called_optional_when_a_date_or_no_date_must_be_chosen(client, mentee, mentor):
+    """Leaving both the date and "No completion date" empty is refused, so the date is not "(optional)"."""
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "first_conversation")
+    client.force_login(mentee)
+    page = client.get(reverse("goals", args=[rel.pk])).content.decode()
+    legend = page.split("Expected goal completion date", 1)[1].split("</legend>", 1)[0]
+    assert "(optional)" not in legend
+    refused = client.post(reverse("goals", args=[rel.pk]), {"label": "Grow my network"}).content.decode()
+    assert (
+        "No completion date" in refused
+        and "(optional)" not in refused.split("Expected goal completion date", 1)[1].split("</legend>", 1)[0]
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from notifications.models import Notification
 from notifications.services import Message, notify
@@ -114,6 +115,13 @@ def test_mark_all_as_read_marks_only_mine(reader, mentee, outsider):
     assert not Notification.objects.filter(pk__in=[n.pk for n in mine], read_at__isnull=True).exists()
     theirs.refresh_from_db()
     assert theirs.read_at is None
+
+
+def test_mark_all_as_read_with_nothing_unread_says_so(reader, mentee):
+    tell(mentee, "Already read").__class__.objects.update(read_at=timezone.now())
+    response = reader.post(reverse("notifications_read_all"), follow=True)
+    assert "Nothing was unread, so nothing was changed." in response.text
+    assert "Marked 0" not in response.text
 
 
 def test_mark_all_as_read_needs_a_post(reader, mentee):

@@ -213,7 +213,8 @@ def test_a_goal_and_its_edit_page(client, arranging, mentee, mentor):
     client.force_login(mentee)
     url = reverse("goals", args=[rel.pk])
     page = check(client.get(url).content.decode())
-    assert date_group(page, "id_goal-due_date").legends[-1] == "Expected goal completion date (optional)"
+    # A date or "No completion date" must be given: the date is not called optional.
+    assert date_group(page, "id_goal-due_date").legends[-1] == "Expected goal completion date"
     wrong = client.post(url, {"goal-label": "Lead a team", **boxes("goal-due_date", "1", "1", "20")})
     page = check(wrong.content.decode())
     assert "id_goal-due_date_error" in date_group(page, "id_goal-due_date").attrs["aria-describedby"]
