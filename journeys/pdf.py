@@ -1,9 +1,20 @@
 """PDFs (ReportLab): a goal (Goals → Actions → Download), a worksheet version, a person's CPD
-evidence pack for a relationship, and a mentor's hours across all their mentees."""
+evidence pack for a relationship, and a mentor's hours across all their mentees.
+
+Every PDF is set in DejaVu Sans, a Unicode TrueType font kept in the repository (``journeys/fonts/``,
+its licence beside it) and embedded in each PDF, so names and text print as typed in Latin (with its
+extended letters: Polish, Czech, Turkish...), Greek, Cyrillic, Armenian, Georgian, Arabic and Hebrew
+letters. A character the font has no glyph for (Chinese, Japanese and Korean characters, emoji) is
+printed as "□" and the PDF says so at its end, never a silent box or a dropped letter. Arabic and
+Hebrew words are set right to left (``_right_to_left``), Arabic letters in their isolated forms,
+not joined (ReportLab joins them only with uharfbuzz, which is not installed)."""
 
 from __future__ import annotations
 
+import unicodedata
+from functools import cache
 from io import BytesIO
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
@@ -11,8 +22,11 @@ from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from reportlab.lib import colors
+from reportlab.lib.fonts import addMapping
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from project import identity
@@ -20,53 +34,160 @@ from project.dates import long_date
 
 
 def goal_pdf(goal) -> bytes:
-    buffer = BytesIO()
-    styles = getSampleStyleSheet()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, title=goal.label)
+    styles = _styles()
     rel = goal.relationship
     story = [
-        Paragraph(escape(goal.label), styles["Title"]),
-        Paragraph(
-            escape(
-                _("Mentee: %(mentee)s · Mentor: %(mentor)s")
-                % {"mentee": rel.mentee.display_name, "mentor": rel.mentor.display_name}
-            ),
+        _para(goal.label, styles["Title"]),
+        _para(
+            _("Mentee: %(mentee)s · Mentor: %(mentor)s")
+            % {"mentee": rel.mentee.display_name, "mentor": rel.mentor.display_name},
             styles["Normal"],
         ),
-        Paragraph(
-            escape(
-                _("Due: %(date)s") % {"date": long_date(goal.due_date)}
-                if goal.due_date
-                else _("Due: no completion date")
-            ),
+        _para(
+            _("Due: %(date)s") % {"date": long_date(goal.due_date)} if goal.due_date else _("Due: no completion date"),
             styles["Normal"],
         ),
-        Paragraph(escape(_("Completed") if goal.completed_at else _("In progress")), styles["Normal"]),
+        _para(_("Completed") if goal.completed_at else _("In progress"), styles["Normal"]),
         Spacer(1, 12),
-        Paragraph(escape(goal.details or "").replace("\n", "<br/>"), styles["BodyText"]),
+        _para(goal.details, styles["BodyText"]),
         Spacer(1, 12),
     ]
     entries = list(goal.entries.all())
     if entries:
-        story.append(Paragraph(escape(_("Milestones, reviews and outcomes")), styles["Heading2"]))
+        story.append(_para(_("Milestones, reviews and outcomes"), styles["Heading2"]))
         for entry in entries:
             when = format_date(timezone.localtime(entry.at), "j M Y")
-            story.append(Paragraph(escape(f"{entry.get_kind_display()} · {when}: {entry.text}"), styles["BodyText"]))
-    doc.build(story)
-    return buffer.getvalue()
+            story.append(_para(f"{entry.get_kind_display()} · {when}: {entry.text}", styles["BodyText"]))
+    return _build(goal.label, story)
+
+
+# -- the font: DejaVu Sans, embedded -------------------------------------------------------------
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT = "DejaVuSans"
+# Each face of the sample stylesheet's Helvetica, in DejaVu Sans.
+_FACES = {
+    "Helvetica": FONT,
+    "Helvetica-Bold": f"{FONT}-Bold",
+    "Helvetica-Oblique": f"{FONT}-Oblique",
+    "Helvetica-BoldOblique": f"{FONT}-BoldOblique",
+}
+# Printed instead of a character no embedded font has a glyph for (DejaVu Sans has this one).
+MISSING = "\u25a1"
+
+
+@cache
+def _font_chars() -> dict[str, frozenset[int]]:
+    """Register the four faces (once a process) and answer the characters each covers (the oblique
+    faces have no Arabic letters: ``_para`` prints those in the regular face)."""
+    for name in _FACES.values():
+        pdfmetrics.registerFont(TTFont(name, FONT_DIR / f"{name}.ttf"))
+    # <b> and <i> in a paragraph pick the face.
+    addMapping(FONT, 0, 0, FONT)
+    addMapping(FONT, 1, 0, f"{FONT}-Bold")
+    addMapping(FONT, 0, 1, f"{FONT}-Oblique")
+    addMapping(FONT, 1, 1, f"{FONT}-BoldOblique")
+    return {name: frozenset(pdfmetrics.getFont(name).face.charToGlyph) for name in _FACES.values()}
+
+
+def _styles():
+    """ReportLab's sample stylesheet, set in DejaVu Sans."""
+    _font_chars()
+    styles = getSampleStyleSheet()
+    for style in styles.byName.values():
+        for attribute in ("fontName", "bulletFontName"):
+            if getattr(style, attribute, None) in _FACES:
+                setattr(style, attribute, _FACES[getattr(style, attribute)])
+    return styles
+
+
+_RTL = ("R", "AL")
+# Between two right-to-left letters these stay inside the right-to-left run.
+_RTL_JOINERS = ("WS", "ON", "CS", "NSM", "BN")
+
+
+def _right_to_left(text: str) -> str:
+    """Each run of Arabic or Hebrew letters (with the spaces and marks between them) in the order
+    it is seen, right to left: ReportLab lays out characters left to right in the order stored.
+    A simple reordering for a left-to-right line (names and phrases within English text), not the
+    full Unicode bidirectional algorithm; the letters are printed in their isolated forms."""
+    if not any(unicodedata.bidirectional(c) in _RTL for c in text):
+        return text
+    out, run, pending = [], [], []
+    for c in text:
+        kind = unicodedata.bidirectional(c)
+        if kind in _RTL:
+            run.extend(pending)
+            pending = []
+            run.append(c)
+        elif run and kind in _RTL_JOINERS and c not in "\n\r":
+            pending.append(c)
+        else:
+            out.extend(reversed(run))
+            out.extend(pending)
+            run, pending = [], []
+            out.append(c)
+    out.extend(reversed(run))
+    out.extend(pending)
+    return "".join(out)
+
+
+def printable(text: str) -> tuple[str, bool]:
+    """The text as the PDF prints it: right-to-left runs in the order they are seen
+    (``_right_to_left``), and each character the font cannot print (other than line breaks) as
+    ``MISSING``; and whether any was."""
+    text = _right_to_left(text)
+    chars = _font_chars()[FONT]
+    missing = {c for c in text if ord(c) not in chars and c not in "\n\r\t"}
+    if not missing:
+        return text, False
+    return "".join(MISSING if c in missing else c for c in text), True
 
 
 # -- shared by the worksheet, CPD and hours PDFs ---------------------------------------------
 
 
 def _para(text, style) -> Paragraph:
-    """Plain text as a paragraph: escaped, line breaks kept."""
-    return Paragraph(escape(str(text or "")).replace("\n", "<br/>"), style)
+    """Plain text as a paragraph: escaped, line breaks kept, and each character the font cannot
+    print marked (``printable``), the paragraph remembering it for the note at the end."""
+    text, missing = printable(str(text or ""))
+    face = _font_chars().get(style.fontName, _font_chars()[FONT])
+    markup = []
+    for c in text:
+        if ord(c) in face or c in "\n\r\t":
+            markup.append(escape(c))
+        else:  # not in this face (an Arabic letter in an oblique heading): in the regular one
+            markup.append(f'<font face="{FONT}">{escape(c)}</font>')
+    paragraph = Paragraph("".join(markup).replace("\n", "<br/>"), style)
+    paragraph.missing_glyphs = missing
+    return paragraph
+
+
+def _missing_glyphs(flowables) -> bool:
+    for flowable in flowables:
+        if getattr(flowable, "missing_glyphs", False):
+            return True
+        if isinstance(flowable, Table) and any(_missing_glyphs(row) for row in flowable._cellvalues):
+            return True
+    return False
 
 
 def _build(title: str, story: list) -> bytes:
+    if _missing_glyphs(story):
+        story = [
+            *story,
+            Spacer(1, 12),
+            _para(
+                _(
+                    "Some characters (such as Chinese, Japanese or Korean characters, or emoji) cannot be "
+                    "printed in this PDF and are shown as “%(mark)s”. They are kept as written on the site."
+                )
+                % {"mark": MISSING},
+                _styles()["Italic"],
+            ),
+        ]
     buffer = BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, title=title, author=identity.current().name)
+    doc = SimpleDocTemplate(buffer, pagesize=A4, title=str(title), author=identity.current().name, initialFontName=FONT)
     doc.build(story)
     return buffer.getvalue()
 
@@ -77,6 +198,7 @@ def _table(rows: list[list], widths: list[float], styles) -> Table:
     table.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -88,7 +210,7 @@ def _table(rows: list[list], widths: list[float], styles) -> Table:
 
 def worksheet_pdf(relationship, definition, version, comments) -> bytes:
     """One version of a SWOT or G-STAR worksheet, with the comments written on it."""
-    styles = getSampleStyleSheet()
+    styles = _styles()
     title = _("%(worksheet)s worksheet") % {"worksheet": definition.title}
     story = [
         _para(title, styles["Title"]),
@@ -135,7 +257,7 @@ def cpd_pdf(record) -> bytes:
     """A person's CPD evidence pack for one relationship (``journeys.record.cpd_record``)."""
     from .record import hours_and_minutes
 
-    styles = getSampleStyleSheet()
+    styles = _styles()
     rel = record.relationship
     role = _("mentor") if record.role == "mentor" else _("mentee")
     title = _("CPD evidence: mentoring")
@@ -250,7 +372,7 @@ def hours_pdf(hours) -> bytes:
     """The hours a mentor gave across all their mentees (``journeys.record.mentoring_hours``)."""
     from .record import hours_and_minutes
 
-    styles = getSampleStyleSheet()
+    styles = _styles()
     title = _("CPD evidence: mentoring hours")
     story = [
         _para(title, styles["Title"]),

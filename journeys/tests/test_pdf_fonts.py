@@ -1,0 +1,115 @@
+"""Every PDF the platform makes prints names and text as typed, in an embedded Unicode font (DejaVu
+Sans, kept in the repository: journeys/fonts/); a character the font cannot print is shown as "□"
+and the PDF says so, never silently lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from journeys import pdf
+from journeys.services import activity, meetings
+from journeys.services import worksheets as worksheet_service
+from people.tests.factories import PASSWORD, make_mentee, make_mentor
+
+from .helpers import send, walk_to
+from .pdftext import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+POLISH = "Tariq Kłan"
+GREEK = "Ελένη Παπαδοπούλου"
+CYRILLIC = "Расширить сеть контактов"
+ARABIC = "مرحبا"
+NOTE = "cannot be printed in this PDF"
+
+
+@pytest.fixture
+def rel():
+    mentee = make_mentee(first_name="Tariq", last_name="Kłan", email="tariq@example.com")
+    mentor = make_mentor(first_name="Ελένη", last_name="Παπαδοπούλου", email="eleni@example.com")
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "first_conversation")
+    starts_at = timezone.now() - dt.timedelta(days=3)
+    held = activity.create_meeting(
+        rel, mentor, title=f"Встреча {ARABIC}", starts_at=starts_at, duration_minutes=60, send_details=False
+    )
+    meetings.record_meeting_outcome(held, mentor, held=True)
+    return rel
+
+
+def login(client, user):
+    assert client.login(email=user.email, password=PASSWORD)
+
+
+def fonts(data: bytes) -> dict[str, bool]:
+    """Each font the PDF's pages use: its name, and whether the font file is embedded in the PDF."""
+    found = {}
+    for page in PdfReader(BytesIO(data)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor")
+            embedded = descriptor is not None and any(
+                key in descriptor.get_object() for key in ("/FontFile", "/FontFile2", "/FontFile3")
+            )
+            found[str(font["/BaseFont"])] = embedded
+    return found
+
+
+def assert_unicode_font_embedded(data: bytes):
+    used = fonts(data)
+    assert used and all("DejaVuSans" in name for name in used), used
+    assert all(used.values()), used  # every one embedded: nothing left to the reader's fonts
+
+
+def the_pdfs(client, rel):
+    goal = activity.create_goal(rel, rel.mentee, label=CYRILLIC, details=f"{ARABIC} — Zoë", due_date=None)
+    activity.add_goal_entry(goal, rel.mentee, kind="milestone", text="Καλή αρχή, świetnie")
+    worksheet_service.save_worksheet(rel, rel.mentee, kind="swot", answers={"strengths": f"Łódź, {GREEK}"})
+    login(client, rel.mentor)
+    return {
+        "goal": client.get(reverse("goal_pdf", args=[goal.pk])).content,
+        "cpd": client.get(reverse("cpd_pdf", args=[rel.pk])).content,
+        "hours": client.get(reverse("mentoring_hours_pdf")).content,
+        "worksheet": client.get(reverse("worksheet_pdf", args=[rel.pk, "swot"])).content,
+    }
+
+
+def test_every_pdf_prints_polish_greek_cyrillic_and_arabic_as_typed(client, rel):
+    made = the_pdfs(client, rel)
+    for name, data in made.items():
+        text = pdf_text(data)
+        assert POLISH in text and GREEK in text, (name, text)
+        assert "■" not in text and pdf.MISSING not in text and NOTE not in text, (name, text)
+        assert_unicode_font_embedded(data)
+    for name in ("goal", "cpd"):
+        text = pdf_text(made[name])
+        assert CYRILLIC in text and ARABIC in text and "Zoë" in text and "Καλή αρχή, świetnie" in text, name
+    assert f"Встреча {ARABIC}" in pdf_text(made["cpd"])
+    assert f"Łódź, {GREEK}" in pdf_text(made["worksheet"])
+
+
+def test_characters_no_embedded_font_has_are_marked_and_the_pdf_says_so(client, rel):
+    """Chinese characters and emoji are not in DejaVu Sans: each is printed as "□" and a note at the end
+    says why, rather than a glyph box that looks like a printed character, or a name cut short."""
+    goal = activity.create_goal(rel, rel.mentee, label="Zoë — 李明 مرحبا 🎯", details="", due_date=None)
+    login(client, rel.mentee)
+    for data in (
+        client.get(reverse("goal_pdf", args=[goal.pk])).content,
+        client.get(reverse("cpd_pdf", args=[rel.pk])).content,
+    ):
+        text = pdf_text(data)
+        assert f"Zoë — {pdf.MISSING * 2} {ARABIC}" in text and text.count(pdf.MISSING) >= 4, text
+        assert NOTE in text and "They are kept as written on the site." in text
+        assert_unicode_font_embedded(data)
+
+
+def test_the_marking_keeps_every_character_the_font_has_and_sets_right_to_left_words_as_seen():
+    assert pdf.printable("Zoë — Kłan Ελένη Иван\nline") == ("Zoë — Kłan Ελένη Иван\nline", False)
+    # Stored first letter first; printed left to right, so the first word and letter at the right.
+    assert pdf.printable("Zoë שלום مرحبا.") == ("Zoë " + "مرحبا"[::-1] + " " + "שלום"[::-1] + ".", False)
+    assert pdf.printable("李明 🎯") == (f"{pdf.MISSING * 2} {pdf.MISSING}", True)
