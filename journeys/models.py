@@ -312,7 +312,19 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField()
 
     def __str__(self) -> str:
-        return self.original_name
+        return self.download_name
+
+    @property
+    def download_name(self) -> str:
+        """The name it is shown and downloaded under: a text file's always ends in ".txt", so that
+        opened from a downloads folder it is read as text, never run as a web page (files stored
+        before the upload check said so keep their name otherwise)."""
+        return text_file_name(self.original_name) if self.content_type == "text/plain" else self.original_name
+
+
+def text_file_name(name: str) -> str:
+    """``name`` ending in ".txt": "notes.txt" stays, "notes.md" becomes "notes.md.txt", "notes" "notes.txt"."""
+    return name if name.lower().endswith(".txt") else f"{name}.txt"
 
 
 class Message(models.Model):

@@ -293,9 +293,9 @@ def _conversations(user) -> tuple[list[dict], list[tuple[str, object]]]:
         for msg in Message.objects.filter(conversation=conv).select_related("sender", "attachment"):
             entry = {"at": _iso(msg.sent_at), "from": _person(msg.sender, user), "text": msg.body}
             if msg.attachment_id:
-                entry["file"] = msg.attachment.original_name
+                entry["file"] = msg.attachment.download_name
                 if msg.sender_id == user.pk:
-                    path = f"files/{msg.pk}-{msg.attachment.original_name}"
+                    path = f"files/{msg.pk}-{msg.attachment.download_name}"
                     entry["file_in_this_archive"] = path
                     files.append((path, msg.attachment.file))
             entries.append(entry)

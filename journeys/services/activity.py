@@ -46,8 +46,8 @@ def _require_matched(rel: Relationship) -> None:
 def _store_attachment(upload: UploadedFile | None) -> Attachment | None:
     if upload is None:
         return None
-    content_type = check_upload(upload)
-    attachment = Attachment(original_name=upload.name[:200], content_type=content_type, size=upload.size)
+    checked = check_upload(upload)
+    attachment = Attachment(original_name=checked.name, content_type=checked.content_type, size=upload.size)
     attachment.file.save("upload", upload, save=False)
     attachment.save()
     return attachment

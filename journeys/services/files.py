@@ -1,16 +1,65 @@
-"""Checks for uploaded files: a size limit and an allow-list of types, by content."""
+"""Checks for uploaded files: a size limit, an allow-list of types by content, no markup, and a
+name that agrees with the content (``check_upload``)."""
 
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePath
 
 import filetype
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from ..models import text_file_name
 from .base import Refused
 
-# Office Open XML files are ZIP archives; filetype recognises them by their parts.
-TEXT_TYPES = {"text/plain"}
+TEXT = "text/plain"
+# Markup a browser would run (HTML, SVG, XML): text that is one is refused, whatever its name.
+MARKUP = "text/html"
+_MARKUP_RE = re.compile(
+    rb"<\s*(?:!doctype\s+html|\?xml|html|head|body|script|svg|iframe|frame|object|embed|form|meta|link|style|img|"
+    rb"base|math|template|xsl:|x:)[\s/>]",
+    re.IGNORECASE,
+)
+
+# What each type's file name may end in (Office Open XML files are ZIP archives; filetype recognises
+# them by their parts). A text file may be named anything but these, and downloads ending in ".txt".
+EXTENSIONS = {
+    "application/pdf": (".pdf",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg", ".jpe", ".jfif"),
+    "image/gif": (".gif",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (".xlsx",),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": (".pptx",),
+}
+KINDS = {
+    "application/pdf": gettext_lazy("a PDF"),
+    "image/png": gettext_lazy("a PNG image"),
+    "image/jpeg": gettext_lazy("a JPEG image"),
+    "image/gif": gettext_lazy("a GIF image"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": gettext_lazy("a Word document"),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": gettext_lazy("an Excel spreadsheet"),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": gettext_lazy(
+        "a PowerPoint presentation"
+    ),
+    TEXT: gettext_lazy("plain text"),
+}
+# Names a text file may not have: another type's, or one a computer would open as a page or a program.
+_NOT_TEXT_EXTENSIONS = {ext for exts in EXTENSIONS.values() for ext in exts} | {
+    ".htm", ".html", ".xhtml", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".mht", ".mhtml", ".js", ".mjs",
+    ".hta", ".url", ".webloc", ".desktop", ".exe", ".bat", ".cmd", ".com", ".ps1", ".vbs", ".jar", ".sh",
+    ".doc", ".xls", ".ppt", ".rtf", ".zip",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    content_type: str
+    name: str  # the name it is stored and downloaded under
 
 
 def sniff(upload: UploadedFile) -> str | None:
@@ -20,18 +69,27 @@ def sniff(upload: UploadedFile) -> str | None:
     kind = filetype.guess(head)
     if kind is not None:
         return kind.mime
-    # No magic number: accept as plain text only if it decodes as UTF-8 without control bytes.
+    # No magic number: accept as plain text only if it decodes as UTF-8 without control bytes...
     try:
         text = head.decode("utf-8")
     except UnicodeDecodeError:
         return None
     if any(ord(c) < 9 or 13 < ord(c) < 32 for c in text):
         return None
-    return "text/plain"
+    # ...and is not markup anywhere in it (the whole file, up to the size limit: a page can start
+    # with a screen of text).
+    if len(head) == 8192:
+        head = upload.read()
+        upload.seek(0)
+    return MARKUP if _MARKUP_RE.search(head) else TEXT
 
 
-def check_upload(upload: UploadedFile) -> str:
-    """Return the detected content type, or refuse with a message the person understands."""
+def _extension(name: str) -> str:
+    return PurePath(name).suffix.lower()
+
+
+def check_upload(upload: UploadedFile) -> CheckedUpload:
+    """The detected content type and the name to keep, or refuse with a message the person understands."""
     limit = settings.ATTACHMENT_MAX_BYTES
     if upload.size > limit:
         raise Refused(
@@ -41,6 +99,14 @@ def check_upload(upload: UploadedFile) -> str:
     if upload.size == 0:
         raise Refused(_("“%(name)s” is empty.") % {"name": upload.name})
     mime = sniff(upload)
+    if mime == MARKUP:
+        raise Refused(
+            _(
+                "“%(name)s” is a web page or other markup (HTML, SVG or XML), which could run code when "
+                "opened, so it cannot be attached. Please save it as a PDF, or paste its text into your message."
+            )
+            % {"name": upload.name}
+        )
     if mime is None or mime not in settings.ATTACHMENT_ALLOWED_TYPES:
         raise Refused(
             _(
@@ -49,4 +115,28 @@ def check_upload(upload: UploadedFile) -> str:
             )
             % {"name": upload.name}
         )
-    return mime
+    name = upload.name[:196]
+    extension = _extension(name)
+    if mime == TEXT:
+        if extension in _NOT_TEXT_EXTENSIONS:
+            raise Refused(_mismatch(upload.name, mime, extension, (".txt",)))
+        return CheckedUpload(mime, text_file_name(name))
+    expected = EXTENSIONS.get(mime)
+    if expected is not None and extension not in expected:
+        raise Refused(_mismatch(upload.name, mime, extension, expected))
+    return CheckedUpload(mime, name)
+
+
+def _mismatch(name: str, mime: str, extension: str, expected: tuple[str, ...]) -> str:
+    kind = KINDS.get(mime, mime)
+    if extension:
+        text = _(
+            "“%(name)s” is named as a “%(extension)s” file but it is %(kind)s. Please attach the file you "
+            "meant, or rename it to end in “%(expected)s”."
+        )
+    else:
+        text = _(
+            "“%(name)s” has no ending saying what kind of file it is; it is %(kind)s. Please rename it to "
+            "end in “%(expected)s”."
+        )
+    return text % {"name": name, "extension": extension, "kind": kind, "expected": expected[0]}

@@ -332,7 +332,7 @@ def download_attachment(request, pk: int):
     except FileNotFoundError:
         raise Http404("The file is no longer available") from None
     response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+        handle, as_attachment=True, filename=attachment.download_name, content_type=attachment.content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
