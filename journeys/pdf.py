@@ -52,13 +52,29 @@ def goal_pdf(goal) -> bytes:
         _para(goal.details, styles["BodyText"]),
         Spacer(1, 12),
     ]
-    entries = list(goal.entries.all())
+    entries = list(goal.entries.select_related("author"))
     if entries:
         story.append(_para(_("Milestones, reviews and outcomes"), styles["Heading2"]))
         for entry in entries:
-            when = format_date(timezone.localtime(entry.at), "j M Y")
-            story.append(_para(f"{entry.get_kind_display()} · {when}: {entry.text}", styles["BodyText"]))
+            story.append(
+                _para(
+                    # Translators: "Review by Alice Kember · 7 Dec 2026: text".
+                    _("%(kind)s by %(author)s · %(date)s: %(text)s")
+                    % {
+                        "kind": entry.get_kind_display(),
+                        "author": _author(entry),
+                        "date": format_date(timezone.localtime(entry.at), "j M Y"),
+                        "text": entry.text,
+                    },
+                    styles["BodyText"],
+                )
+            )
     return _build(goal.label, story)
+
+
+def _author(entry) -> str:
+    """Who wrote a goal entry: either of the two people may add one to the other's goal."""
+    return entry.author.display_name if entry.author else _("a former participant")
 
 
 # -- the font: DejaVu Sans, embedded -------------------------------------------------------------
@@ -333,7 +349,14 @@ def cpd_pdf(record) -> bytes:
         for entry in goal.recorded:
             story.append(
                 _para(
-                    f"{entry.get_kind_display()} ({long_date(entry.at)}): {entry.text}",
+                    # Translators: "Milestone by Alice Kember (7 December 2026): text".
+                    _("%(kind)s by %(author)s (%(date)s): %(text)s")
+                    % {
+                        "kind": entry.get_kind_display(),
+                        "author": _author(entry),
+                        "date": long_date(entry.at),
+                        "text": entry.text,
+                    },
                     styles["Bullet"],
                 )
             )

@@ -237,3 +237,26 @@ def test_one_meeting_with_one_mentee_is_counted_in_the_singular(client, mentee, 
     assert "meetings held with" not in hours and "1 mentees" not in hours
     pack = pdf_text(client.get(reverse("cpd_pdf", args=[rel.pk])).content)
     assert "Meetings held: 1. Total time: 1 hour (1.00 hours)." in pack and "Goals set: 1. Completed: 0." in pack
+
+
+def test_each_goal_entry_says_who_wrote_it(client, mentee, mentor):
+    """A mentor may add milestones, reviews and outcomes to the mentee's goal: the CPD pack and the
+    goal PDF name the author of each entry, not only the goal's owner."""
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "first_conversation")
+    network = goal(rel, mentee, "Grow my network")
+    activity.add_goal_entry(network, mentee, kind="milestone", text="Joined the regional forum")
+    activity.add_goal_entry(network, mentor, kind="milestone", text="Introduced John to the county forum")
+    activity.add_goal_entry(network, mentor, kind="review", text="John is too modest about his progress")
+    activity.add_goal_entry(network, mentor, kind="outcome", text="Five new contacts in the sector")
+    today, short = f"{timezone.localdate():%-d %B %Y}", f"{timezone.localdate():%-d %b %Y}"
+    for person in (mentee, mentor):
+        login(client, person)
+        pack = pdf_text(client.get(reverse("cpd_pdf", args=[rel.pk])).content)
+        assert f"Milestone by John Smith ({today}): Joined the regional forum" in pack
+        assert f"Milestone by Alice Kember ({today}): Introduced John to the county forum" in pack
+        assert f"Outcome by Alice Kember ({today}): Five new contacts in the sector" in pack
+        goal_text = pdf_text(client.get(reverse("goal_pdf", args=[network.pk])).content)
+        assert f"Milestone by John Smith · {short}: Joined the regional forum" in goal_text
+        assert f"Milestone by Alice Kember · {short}: Introduced John to the county forum" in goal_text
+        assert f"Review by Alice Kember · {short}: John is too modest about his progress" in goal_text
+        client.logout()
