@@ -6,6 +6,7 @@ from viewflow.workflow.flow import FlowViewset
 from journeys.flows.mentoring import MentoringFlow
 from journeys.flows.onboarding import OnboardingFlow
 from project.health import health
+from project.ids import bounded
 from staff.flows import CaseFlow
 
 urlpatterns = [
@@ -33,3 +34,6 @@ handler403 = "project.errors.permission_denied"  # a reason only when one was wr
 # Development only: the emails sent, readable in the browser (project/devmail.py).
 if settings.DEBUG:
     urlpatterns.insert(0, path("dev/emails/", include("project.devmail")))
+
+# A number in a URL past the largest id is not found (404), on every page, never a database error.
+bounded(urlpatterns)
