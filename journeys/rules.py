@@ -277,6 +277,13 @@ def why_cancel_refused(meeting, now: datetime) -> str | None:
     return None
 
 
+def why_change_refused(meeting) -> str | None:
+    """Why the pair cannot change ``meeting`` (None: they can): a cancelled meeting stays as it was."""
+    if meeting.cancelled_at:
+        return _("This meeting was cancelled, so it can no longer be changed.")
+    return None
+
+
 FIRST_MEETING_TO_COME = gettext_lazy(
     "Your first meeting has not taken place yet: you can mark this stage as completed once it has. "
     "If you met earlier than planned, say so on this page."

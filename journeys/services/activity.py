@@ -202,10 +202,18 @@ def update_meeting(meeting: Meeting, user, *, send_details: bool = True, **field
         require_party(rel, user)
         _require_matched(rel)
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        if meeting.cancelled_at:
-            raise Refused(_("This meeting was cancelled, so it can no longer be changed."))
+        if refusal := rules.why_change_refused(meeting):
+            raise Refused(refusal)
+        fields = {name: value.strip() if isinstance(value, str) else value for name, value in fields.items()}
+        if all(getattr(meeting, name) == value for name, value in fields.items()):
+            # Saved as it was (Save pressed with nothing changed, a form sent again): no new invite,
+            # no new calendar version, no history line, no reminder sent again.
+            raise Refused(
+                _("Nothing was changed: the meeting is as it was, so %(name)s was not told again.")
+                % {"name": rel.other(user).display_name}
+            )
         for name, value in fields.items():
-            setattr(meeting, name, value.strip() if isinstance(value, str) else value)
+            setattr(meeting, name, value)
         if meeting.video and not meeting.video_token:
             meeting.video_token = secrets.token_urlsafe(12)
         if meeting.outcome and meeting.starts_at > timezone.now():

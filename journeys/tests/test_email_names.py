@@ -32,7 +32,7 @@ def subjects_to(user, event) -> list[str]:
 def test_meeting_emails_name_the_other_person(two_mentees, mentor, mentee):
     first, second = two_mentees
     meeting = meet(second, second.mentee, title="First conversation")
-    activity.update_meeting(meeting, second.mentee, title="First conversation")
+    activity.update_meeting(meeting, second.mentee, title="First conversation (moved)")
     activity.cancel_meeting(meeting, second.mentee)
     for event in ("meeting_arranged", "meeting_changed", "meeting_cancelled"):
         [subject] = subjects_to(mentor, event)

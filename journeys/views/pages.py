@@ -405,6 +405,10 @@ def meeting_edit(request, pk: int):
     if read_only := rules.why_read_only(rel):
         messages.error(request, read_only)
         return redirect("meetings", rel.pk)
+    if refusal := rules.why_change_refused(meeting):
+        # Said on opening, not after the person has filled the form in.
+        messages.error(request, refusal)
+        return redirect("meeting", meeting.pk)
     if request.method == "POST":
         form = MeetingForm(request.POST, relationship=rel, keeping=meeting)
         if form.is_valid():
