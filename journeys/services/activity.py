@@ -27,7 +27,7 @@ from ..models import (
     Relationship,
     State,
 )
-from .base import RateLimited, Refused, apply, atomic, lock, record, require_party, touch
+from .base import RateLimited, Refused, apply, atomic, just_made, lock, record, require_party, touch
 from .files import check_upload
 from .relationships import conversation_for
 
@@ -262,9 +262,10 @@ def create_goal(relationship: Relationship, user, *, label: str, details: str = 
         rel = lock(relationship)
         require_party(rel, user)
         _require_matched(rel)
-        goal = Goal.objects.create(
-            relationship=rel, owner=user, label=label.strip(), details=details.strip(), due_date=due_date
-        )
+        fields = {"label": label.strip(), "details": details.strip(), "due_date": due_date}
+        if same := just_made(Goal.objects.filter(relationship=rel, owner=user, **fields), "created_at"):
+            return same  # the same goal sent twice (a double click): made once
+        goal = Goal.objects.create(relationship=rel, owner=user, **fields)
         record(rel, user, "create_goal", goal.label)
         touch(rel)
     return goal
@@ -312,6 +313,8 @@ def add_goal_entry(goal: Goal, user, *, kind: str, text: str) -> GoalEntry:
         _require_matched(rel)
         if not text.strip():
             raise Refused(_("Write something to record."))
+        if same := just_made(GoalEntry.objects.filter(goal=goal, author=user, kind=kind, text=text.strip()), "at"):
+            return same  # the same entry sent twice: recorded once
         entry = GoalEntry.objects.create(goal=goal, author=user, kind=kind, text=text.strip())
         record(rel, user, f"add_{kind}", goal.label)
         touch(rel)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -9,6 +11,18 @@ from django_fsm import TransitionNotAllowed
 from .. import rules
 from ..flows.driver import served_process
 from ..models import MentoringProcess, Relationship, State, StateChange
+
+# A second identical submission within this time (a double click, the form sent twice, Back and
+# send again) is the same intention: the service answers with what the first one made.
+SAME_SUBMISSION_WITHIN = timedelta(minutes=2)
+
+
+def just_made(queryset, at_field: str):
+    """The newest row of ``queryset`` (the same thing, by the same person) made within
+    SAME_SUBMISSION_WITHIN, or None. Read under the relationship's lock (``lock``), so a second
+    request waits for the first to commit and then finds its row."""
+    since = timezone.now() - SAME_SUBMISSION_WITHIN
+    return queryset.filter(**{f"{at_field}__gte": since}).order_by(f"-{at_field}", "-pk").first()
 
 
 class Refused(Exception):

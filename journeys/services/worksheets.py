@@ -12,7 +12,7 @@ from notifications.services import notify
 
 from .. import rules, worksheets
 from ..models import MATCHED_STATES, Relationship, Worksheet, WorksheetAnswer, WorksheetComment, WorksheetVersion
-from .base import Refused, atomic, lock, record, require_party, touch
+from .base import Refused, atomic, just_made, lock, record, require_party, touch
 
 
 def _definition(kind: str) -> worksheets.WorksheetKind:
@@ -78,6 +78,9 @@ def comment_on_worksheet(relationship: Relationship, user, *, kind: str, text: s
         version = sheet.versions.order_by("-number").first() if sheet else None
         if version is None:
             raise Refused(_("There is nothing to comment on yet: the mentee has not saved this worksheet."))
+        same = WorksheetComment.objects.filter(worksheet=sheet, version=version, author=user, text=text)
+        if same := just_made(same, "at"):
+            return same  # the same comment sent twice: one comment, the other person told once
         comment = WorksheetComment.objects.create(worksheet=sheet, version=version, author=user, text=text)
         record(rel, user, "comment_worksheet", str(definition.title))
         touch(rel)
