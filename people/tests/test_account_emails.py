@@ -167,5 +167,6 @@ def test_confirming_the_accounts_own_address_again_is_not_called_a_change(client
     (sent,) = [m for m in mail.outbox if m.to == ["unconfirmed@example.org"]]
     text, html = parts(sent)
     assert "Test Person" in text and ", please confirm that this is the email address of your account on" in text
-    assert "change" not in text and "If you did not ask for this, ignore this email." in text
+    assert "change" not in text and "If that was you" not in text
+    assert "Confirm it here:" in text and "If you have no account there, ignore this email." in text
     assert "/accounts/confirm-email/" in text

@@ -122,3 +122,14 @@ def test_help_page_query_count_does_not_grow_with_faqs(client, django_assert_max
         response = client.get(reverse("help"))
 
     assert "Extra question 29" in summaries(response.content.decode())
+
+
+def test_the_help_and_the_goals_guide_say_what_the_other_person_may_do_with_your_goals(client):
+    """The goals page's promise, in the seeded Need Help? answers and guide too: the other person may add
+    milestones, reviews and outcomes, so "cannot change them" alone would be untrue."""
+    from support.models import FAQ, Resource
+
+    assert not FAQ.objects.filter(answer__contains="but cannot change them.").exists()
+    assert not Resource.objects.filter(body__contains="but cannot change them.").exists()
+    html = client.get(reverse("help")).content.decode()
+    assert "can see your goals and add milestones, reviews and outcomes to them, but cannot change" in html

@@ -133,9 +133,13 @@ def test_deactivate_asks_first_then_closes_waiting_requests_and_blocks_sign_in(c
 
     # they cannot sign in
     client.logout()
-    login = client.post(reverse("account_login"), {"login": mentor.email, "password": PASSWORD})
-    assert login.status_code in (200, 302)
+    login = client.post(reverse("account_login"), {"login": mentor.email, "password": PASSWORD}, follow=True)
+    assert login.status_code == 200
     assert "_auth_user_id" not in client.session
+    # ... and are told why and whom to ask, in our words (not allauth's bare "This account is inactive.")
+    page = login.content.decode()
+    assert "Your account is paused" in page and "The programme team has stopped this account taking part" in page
+    assert reverse("contact") in page and "This account is inactive." not in page
 
     # reactivating lets them back in
     client.force_login(manager)
