@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "people.middleware.ActivityMiddleware",
     "journeys.middleware.RefusedActionMiddleware",
     "axes.middleware.AxesMiddleware",
+    "project.errors.MethodNotAllowedPage",
 ]
 
 ROOT_URLCONF = "project.urls"

@@ -51,3 +51,16 @@ def test_staff_are_sent_back_to_the_staff_area(client):
     body = client.get(reverse("staff_reports_csv")).content.decode()
     assert "This page is for programme managers only." in body and GENERIC not in body
     assert f'<a href="{reverse("staff_home")}">Go to the staff area</a>' in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name, args", [("notifications_read_all", []), ("staff_member_reactivate", [1])])
+def test_a_form_address_opened_on_its_own_says_so_with_the_same_405(client, name, args):
+    """A POST-only address opened with a GET (a bookmark, a reload) is a 405 that says what it is and
+    that nothing changed, not a blank page; the Allow header stays."""
+    client.force_login(make_staff())
+    response = client.get(reverse(name, args=args))
+    assert response.status_code == 405
+    assert "POST" in response["Allow"]
+    page = response.content.decode()
+    assert "Nothing to show at this address" in page and "nothing was changed" in page
