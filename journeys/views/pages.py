@@ -409,20 +409,31 @@ def meeting_edit(request, pk: int):
         # Said on opening, not after the person has filled the form in.
         messages.error(request, refusal)
         return redirect("meeting", meeting.pk)
+    other = rel.other(request.user)
+    other_away = rules.deactivated(other)  # the outbox sends them no email: no box promising one
     if request.method == "POST":
         form = MeetingForm(request.POST, relationship=rel, keeping=meeting)
+        if other_away:
+            del form.fields["send_details"]
         if form.is_valid():
             try:
                 activity.update_meeting(
                     meeting,
                     request.user,
-                    send_details=form.cleaned_data["send_details"],
+                    send_details=form.cleaned_data.get("send_details", False),
                     **form.meeting_fields(),
                 )
             except Refused as refused:
                 messages.error(request, refused.message)
             else:
-                messages.success(request, _("Meeting updated."))
+                if other_away:
+                    messages.success(
+                        request,
+                        _("Meeting updated. %(name)s is not taking part for now, so no email was sent to them.")
+                        % {"name": other.display_name},
+                    )
+                else:
+                    messages.success(request, _("Meeting updated."))
                 return redirect("meetings", rel.pk)
     else:
         from django.utils import timezone
@@ -442,12 +453,15 @@ def meeting_edit(request, pk: int):
                 "send_details": True,
             },
         )
+        if other_away:
+            del form.fields["send_details"]
     return render(
         request,
         "journeys/meeting_form.html",
         {
             "relationship": rel,
-            "other": rel.other(request.user),
+            "other": other,
+            "other_away": other_away,
             "form": form,
             "meeting": meeting,
             "nav": "relationships",

@@ -123,6 +123,7 @@ ALLOWED = {
     "staff/identity/views.py": ("public, max-age", "default-src"),  # the logo's Cache-Control and CSP headers
     "staff/imports/views.py": ("text/csv",),  # the problem rows' CSV: its MIME type
     "notifications/tasks.py": ("text/calendar",),  # a MIME type
+    "project/errors.py": ("Allow",),  # the 405's header
     # Email headers, and the words of other mail programs that mark a quoted earlier message (matched, never shown)
     "support/inbound.py": ("To", "Cc", "From", "Precedence", "^\\s*-{2,}\\s*Original Message", "^\\s*Sent from my"),
     "people/search/results.py": ("state state-",),  # CSS classes

@@ -281,6 +281,21 @@ def test_deactivating_a_matched_mentor_tells_their_partner_and_their_pages_promi
     assert "Meeting saved. Wei Chen is not taking part for now, so no email was sent to them." in saved
     assert rel.meetings.count() == 1
     assert not Notification.objects.filter(recipient=mentor).exists()
+    # Changing it: the same, no box promising an email and no email.
+    meeting = rel.meetings.get()
+    edit_page = client.get(reverse("meeting_edit", args=[meeting.pk])).content.decode()
+    assert "Send the details to the other person by email" not in edit_page
+    assert "no email is sent to them" in edit_page
+    updated = client.post(
+        reverse("meeting_edit", args=[meeting.pk]),
+        {
+            **{"date_0": day.day, "date_1": day.month, "date_2": day.year},
+            **{"start_time": "11:00", "duration": "60", "title": "Catch up", "send_details": "on"},
+        },
+        follow=True,
+    ).content.decode()
+    assert "Meeting updated. Wei Chen is not taking part for now, so no email was sent to them." in updated
+    assert not Notification.objects.filter(recipient=mentor).exists()
 
 
 def test_deactivating_someone_with_nothing_under_way_says_nobody_was_told(client, manager):
