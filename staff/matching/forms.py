@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from journeys.forms import DateBoxesField
@@ -38,6 +38,20 @@ def _read_upload(upload) -> str:
         raise forms.ValidationError(
             gettext("We could not read that file: upload a text or CSV file of email addresses.")
         ) from None
+
+
+def _not_addresses_error(lines: list[str]) -> str:
+    """The lines that are not email addresses, named (the first ``services.NAMED_LEFT_OUT``)."""
+    shown = ", ".join(f"“{line}”" for line in lines[: services.NAMED_LEFT_OUT])
+    text = ngettext(
+        "%(n)d line is not an email address: %(list)s. Correct or remove it.",
+        "%(n)d lines are not email addresses: %(list)s. Correct or remove them.",
+        len(lines),
+    ) % {"n": len(lines), "list": shown}
+    more = len(lines) - services.NAMED_LEFT_OUT
+    if more > 0:
+        text += " " + ngettext("And %(n)d more.", "And %(n)d more.", more) % {"n": more}
+    return text
 
 
 class NewRoundForm(forms.Form):
@@ -147,12 +161,19 @@ class NewRoundForm(forms.Form):
         for side in ("mentee", "mentor"):
             if data.get(f"{side}s") != services.MENTEES_LISTED:
                 continue
+            typed = data.get(f"{side}_emails") or ""
             try:
-                text = (data.get(f"{side}_emails") or "") + "\n" + _read_upload(data.get(f"{side}_file"))
+                uploaded = _read_upload(data.get(f"{side}_file"))
             except forms.ValidationError as error:
                 self.add_error(f"{side}_file", error)
                 continue
-            emails = services.parse_emails(text)
+            for field_name, bad in (
+                (f"{side}_emails", services.not_addresses(typed)),
+                (f"{side}_file", services.not_addresses(uploaded, header=True)),
+            ):
+                if bad:
+                    self.add_error(field_name, _not_addresses_error(bad))
+            emails = services.parse_emails(typed + "\n" + uploaded)
             if not emails:
                 self.add_error(f"{side}_emails", gettext("Paste or upload at least one email address."))
             data[f"{side}_list"] = emails

@@ -17,6 +17,7 @@ import numpy as np
 from django.conf import settings
 from django.db import connection
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from journeys import rules as journey_rules
 from journeys.models import Relationship
@@ -50,14 +51,43 @@ class Loaded:
     fixed: list[Proposal] = field(default_factory=list)
 
 
+def _mentee_conditions(prefix: str = "") -> list[tuple[str, Q]]:
+    """What makes a mentee matchable now, each condition with the name of what fails it: the one home
+    of the rule (``eligible_mentees_q`` joins the conditions; ``why_not_eligible_mentees`` names the first
+    each person fails)."""
+    open_rel = Relationship.objects.filter(journey_rules.open_q()).values("mentee_id")
+    return [
+        ("account", people_rules.account_open_q(prefix)),
+        ("not_mentee", Q(**{f"{prefix}profile__is_mentee": True})),
+        ("open", ~Q(**{f"{prefix}pk__in": open_rel})),
+    ]
+
+
 def eligible_mentees_q(prefix: str = "") -> Q:
     """Mentees who can be matched now: a mentee's open account, no open request or relationship as mentee."""
-    open_rel = Relationship.objects.filter(journey_rules.open_q()).values("mentee_id")
-    return (
-        Q(**{f"{prefix}profile__is_mentee": True})
-        & people_rules.account_open_q(prefix)
-        & ~Q(**{f"{prefix}pk__in": open_rel})
-    )
+    q = Q()
+    for _name, condition in _mentee_conditions(prefix):
+        q &= condition
+    return q
+
+
+def why_not_eligible_mentees(user_ids: Iterable[int]) -> dict[int, str]:
+    """For each of these users who cannot be matched now as a mentee, why, in plain words (the first
+    condition of ``eligible_mentees_q`` they fail). Users who can be matched are not in the answer."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(pk__in=list(user_ids))
+    why: dict[int, str] = {}
+    for name, condition in _mentee_conditions():
+        failing = users.exclude(pk__in=list(why)).exclude(condition)
+        for uid, anonymised_at, is_staff in failing.values_list("pk", "anonymised_at", "is_staff"):
+            if name == "account":
+                why[uid] = _("account closed") if anonymised_at is not None else _("account deactivated")
+            elif name == "not_mentee":
+                why[uid] = _("is programme staff, not a mentee") if is_staff else _("is not a mentee")
+            else:
+                why[uid] = _("has an open request or relationship as mentee")
+    return why
 
 
 def profile_rows(user_ids) -> list[tuple]:

@@ -85,6 +85,20 @@ def parse_emails(text: str) -> list[str]:
     return list(dict.fromkeys(m.group(0).strip(".").lower() for m in EMAIL.finditer(text or "")))
 
 
+# How many of the people left out a round's new page names (it says how many more).
+NAMED_LEFT_OUT = 20
+
+
+def not_addresses(text: str, *, header: bool = False) -> list[str]:
+    """The lines of pasted or uploaded text that hold no email address, as written, once each
+    (``header``: an uploaded file's first line, when it holds none, is taken for a column heading)."""
+    lines = [line.strip() for line in (text or "").splitlines()]
+    lines = [line for line in lines if line]
+    if header and lines and not EMAIL.search(lines[0]):
+        lines = lines[1:]
+    return list(dict.fromkeys(line for line in lines if not EMAIL.search(line)))
+
+
 @dataclass
 class Selection:
     """Who a round's choice found: the user ids taken, and what was left out and why."""
@@ -92,6 +106,16 @@ class Selection:
     user_ids: list[int] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)  # listed addresses with no account
     left_out: int = 0  # found, but not someone the round can take
+    # The first ``NAMED_LEFT_OUT`` of those left out: (email address, why in plain words, or "").
+    named_left_out: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _name_mentees(user_ids: list[int]) -> list[tuple[str, str]]:
+    """The first ``NAMED_LEFT_OUT`` of these mentees left out, each with why (``loading.why_not_eligible_mentees``)."""
+    first = user_ids[:NAMED_LEFT_OUT]
+    why = loading.why_not_eligible_mentees(first)
+    emails = dict(User.objects.filter(pk__in=first).values_list("pk", "email"))
+    return [(emails.get(uid, ""), why.get(uid, "")) for uid in first]
 
 
 def select_mentees(how: str, *, since: date | None = None, emails: list[str] | None = None) -> Selection:
@@ -102,9 +126,10 @@ def select_mentees(how: str, *, since: date | None = None, emails: list[str] | N
         found = User.objects.filter(profile__is_mentee=True, date_joined__date__gte=since)
         taken = eligible.filter(profile__is_mentee=True, date_joined__date__gte=since)
         ids = list(taken.order_by("date_joined", "pk").values_list("pk", flat=True))
-        return Selection(ids, [], found.count() - len(ids))
+        left = list(found.exclude(pk__in=ids).order_by("date_joined", "pk").values_list("pk", flat=True))
+        return Selection(ids, [], len(left), _name_mentees(left))
     if how == MENTEES_LISTED:
-        return _listed(emails or [], eligible)
+        return _listed(emails or [], eligible, name=_name_mentees)
     if how == MENTEES_UNMATCHED:
         taken = eligible.filter(profile__completed_at__isnull=False)
         return Selection(list(taken.order_by("date_joined", "pk").values_list("pk", flat=True)))
@@ -121,13 +146,21 @@ def select_mentors(how: str, *, emails: list[str] | None = None) -> Selection:
     raise Refused(_("Choose how to find the round's mentors."))
 
 
-def _listed(emails: list[str], allowed) -> Selection:
+def _listed(emails: list[str], allowed, *, name=None) -> Selection:
+    """The listed addresses' people that ``allowed`` takes, in the list's order; those with no account;
+    and those left out, named (with why, when ``name`` says it) in the list's order."""
     if not emails:
         raise Refused(_("Paste or upload at least one email address."))
     known = dict(User.objects.filter(email__in=emails).values_list("email", "pk"))
     ok = set(allowed.filter(pk__in=known.values()).values_list("pk", flat=True))
     ids = [known[e] for e in emails if e in known and known[e] in ok]
-    return Selection(ids, [e for e in emails if e not in known], len(known) - len(ids))
+    left = [known[e] for e in emails if e in known and known[e] not in ok]
+    if name is not None:
+        named = name(left)
+    else:
+        email_of = {pk: e for e, pk in known.items()}
+        named = [(email_of[uid], "") for uid in left[:NAMED_LEFT_OUT]]
+    return Selection(ids, [e for e in emails if e not in known], len(left), named)
 
 
 def open_round(

@@ -36,6 +36,25 @@ def round_list(request):
     )
 
 
+def _left_out_message(selection: services.Selection, label: str) -> str:
+    """Who of those found was left out, each with why, the first ``NAMED_LEFT_OUT`` by name."""
+    people = "; ".join(
+        _("%(email)s (%(why)s)") % {"email": email, "why": why} if why else email
+        for email, why in selection.named_left_out
+    )
+    text = ngettext(
+        "%(n)d of the %(who)s found cannot be matched now and was left out: %(list)s.",
+        "%(n)d of the %(who)s found cannot be matched now and were left out: %(list)s.",
+        selection.left_out,
+    ) % {"n": selection.left_out, "who": label, "list": people}
+    return text + _and_more(selection.left_out - len(selection.named_left_out))
+
+
+def _and_more(more: int) -> str:
+    """ " And 3 more." after a list cut short, or nothing."""
+    return " " + ngettext("And %(n)d more.", "And %(n)d more.", more) % {"n": more} if more > 0 else ""
+
+
 @staff_required(perm=MANAGE)
 def round_new(request):
     form = forms.NewRoundForm(request.POST or None, request.FILES or None)
@@ -81,18 +100,15 @@ def round_new(request):
                             "%(n)d addresses in the %(who)s list have no account: %(list)s.",
                             len(selection.unknown),
                         )
-                        % {"n": len(selection.unknown), "who": label, "list": ", ".join(selection.unknown[:20])},
+                        % {
+                            "n": len(selection.unknown),
+                            "who": label,
+                            "list": ", ".join(selection.unknown[: services.NAMED_LEFT_OUT]),
+                        }
+                        + _and_more(len(selection.unknown) - services.NAMED_LEFT_OUT),
                     )
                 if selection.left_out:
-                    messages.warning(
-                        request,
-                        ngettext(
-                            "%(n)d of the %(who)s found cannot be matched now and was left out.",
-                            "%(n)d of the %(who)s found cannot be matched now and were left out.",
-                            selection.left_out,
-                        )
-                        % {"n": selection.left_out, "who": label},
-                    )
+                    messages.warning(request, _left_out_message(selection, label))
             return redirect("staff_matching_round", round_.pk)
     status = 400 if form.errors else 200
     return render(request, "staff/matching/new.html", {"form": form, "nav": "staff"}, status=status)
