@@ -40,6 +40,11 @@ def _read_upload(upload) -> str:
         ) from None
 
 
+def and_more(more: int) -> str:
+    """ " And 3 more." after a list cut short (at ``services.NAMED_LEFT_OUT``), or nothing."""
+    return " " + ngettext("And %(n)d more.", "And %(n)d more.", more) % {"n": more} if more > 0 else ""
+
+
 def _not_addresses_error(lines: list[str]) -> str:
     """The lines that are not email addresses, named (the first ``services.NAMED_LEFT_OUT``)."""
     shown = ", ".join(f"“{line}”" for line in lines[: services.NAMED_LEFT_OUT])
@@ -48,10 +53,7 @@ def _not_addresses_error(lines: list[str]) -> str:
         "%(n)d lines are not email addresses: %(list)s. Correct or remove them.",
         len(lines),
     ) % {"n": len(lines), "list": shown}
-    more = len(lines) - services.NAMED_LEFT_OUT
-    if more > 0:
-        text += " " + ngettext("And %(n)d more.", "And %(n)d more.", more) % {"n": more}
-    return text
+    return text + and_more(len(lines) - services.NAMED_LEFT_OUT)
 
 
 class NewRoundForm(forms.Form):

@@ -47,12 +47,7 @@ def _left_out_message(selection: services.Selection, label: str) -> str:
         "%(n)d of the %(who)s found cannot be matched now and were left out: %(list)s.",
         selection.left_out,
     ) % {"n": selection.left_out, "who": label, "list": people}
-    return text + _and_more(selection.left_out - len(selection.named_left_out))
-
-
-def _and_more(more: int) -> str:
-    """ " And 3 more." after a list cut short, or nothing."""
-    return " " + ngettext("And %(n)d more.", "And %(n)d more.", more) % {"n": more} if more > 0 else ""
+    return text + forms.and_more(selection.left_out - len(selection.named_left_out))
 
 
 @staff_required(perm=MANAGE)
@@ -105,7 +100,7 @@ def round_new(request):
                             "who": label,
                             "list": ", ".join(selection.unknown[: services.NAMED_LEFT_OUT]),
                         }
-                        + _and_more(len(selection.unknown) - services.NAMED_LEFT_OUT),
+                        + forms.and_more(len(selection.unknown) - services.NAMED_LEFT_OUT),
                     )
                 if selection.left_out:
                     messages.warning(request, _left_out_message(selection, label))
