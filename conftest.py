@@ -14,6 +14,7 @@ SEEDS = (
     "support.migrations.0005_h5_worksheets_and_proposal",  # updates two FAQs and two guides seeded above
     "support.migrations.0006_h4_meeting_notes_faq",
     "support.migrations.0009_video_placeholders_are_drafts",  # unpublishes the video placeholders seeded above
+    "support.migrations.0011_goals_faq_says_what_the_other_person_may_do",  # the goals sentence seeded above
 )
 
 
