@@ -195,10 +195,14 @@ class MeetingForm(forms.Form):
     )
     arranged_elsewhere = forms.BooleanField(required=False, label=_("This meeting was arranged outside the platform"))
 
-    def __init__(self, *args, relationship=None, keeping=None, **kwargs):
+    def __init__(self, *args, relationship=None, keeping=None, other_away: bool = False, **kwargs):
         """``relationship``: whose meeting it is (its day may not be before the match);
-        ``keeping``: the meeting being changed (its day as it is may stay)."""
+        ``keeping``: the meeting being changed (its day as it is may stay); ``other_away``: the other
+        person is not taking part for now (``rules.deactivated``): the outbox sends them no email, so
+        there is no box promising one (``cleaned_data.get("send_details")`` is then None)."""
         super().__init__(*args, **kwargs)
+        if other_away:
+            del self.fields["send_details"]
         self.fields["date"].help_text = future_date_example()  # computed each time: a fixed day would pass
         matched_at = getattr(relationship, "matched_at", None)
         self.matched_on = timezone.localdate(matched_at) if matched_at else None

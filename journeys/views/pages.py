@@ -366,10 +366,8 @@ def meeting_new(request, pk: int):
         messages.error(request, read_only)
         return redirect("meetings", rel.pk)
     other = rel.other(request.user)
-    form = MeetingForm(request.POST or None, initial={"send_details": True}, relationship=rel)
     other_away = rules.deactivated(other)
-    if other_away:  # the outbox sends them no email: no box promising one
-        del form.fields["send_details"]
+    form = MeetingForm(request.POST or None, initial={"send_details": True}, relationship=rel, other_away=other_away)
     if request.method == "POST" and form.is_valid():
         try:
             activity.create_meeting(
@@ -410,11 +408,9 @@ def meeting_edit(request, pk: int):
         messages.error(request, refusal)
         return redirect("meeting", meeting.pk)
     other = rel.other(request.user)
-    other_away = rules.deactivated(other)  # the outbox sends them no email: no box promising one
+    other_away = rules.deactivated(other)
     if request.method == "POST":
-        form = MeetingForm(request.POST, relationship=rel, keeping=meeting)
-        if other_away:
-            del form.fields["send_details"]
+        form = MeetingForm(request.POST, relationship=rel, keeping=meeting, other_away=other_away)
         if form.is_valid():
             try:
                 activity.update_meeting(
@@ -442,6 +438,7 @@ def meeting_edit(request, pk: int):
         form = MeetingForm(
             relationship=rel,
             keeping=meeting,
+            other_away=other_away,
             initial={
                 "date": local.date(),
                 "start_time": local.strftime("%H:%M"),
@@ -453,8 +450,6 @@ def meeting_edit(request, pk: int):
                 "send_details": True,
             },
         )
-        if other_away:
-            del form.fields["send_details"]
     return render(
         request,
         "journeys/meeting_form.html",
