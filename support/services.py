@@ -6,10 +6,9 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from journeys.services.base import Refused
+from journeys.services.base import Refused, just_made
 from notifications.services import notify, notify_staff
 
 from . import events, replies
@@ -29,16 +28,10 @@ def earlier_copy(*, email: str, subject: str, message: str, user=None) -> Suppor
     """The same message from the same sender (their account, or signed out their address), sent
     within ``REPEAT_WINDOW``, or None."""
     signed_in = user is not None and user.is_authenticated
-    return (
-        SupportRequest.objects.filter(
-            **_same_sender(signed_in, user, email.strip()),
-            subject=subject.strip(),
-            message=message.strip(),
-            created_at__gte=timezone.now() - REPEAT_WINDOW,
-        )
-        .order_by("created_at", "pk")
-        .first()
+    same = SupportRequest.objects.filter(
+        **_same_sender(signed_in, user, email.strip()), subject=subject.strip(), message=message.strip()
     )
+    return just_made(same, "created_at", within=REPEAT_WINDOW)
 
 
 def _serialise_sender(signed_in: bool, user, email: str) -> None:

@@ -17,11 +17,11 @@ from ..models import MentoringProcess, Relationship, State, StateChange
 SAME_SUBMISSION_WITHIN = timedelta(minutes=2)
 
 
-def just_made(queryset, at_field: str):
-    """The newest row of ``queryset`` (the same thing, by the same person) made within
-    SAME_SUBMISSION_WITHIN, or None. Read under the relationship's lock (``lock``), so a second
-    request waits for the first to commit and then finds its row."""
-    since = timezone.now() - SAME_SUBMISSION_WITHIN
+def just_made(queryset, at_field: str, *, within: timedelta = SAME_SUBMISSION_WITHIN):
+    """The newest row of ``queryset`` (the same thing, by the same person) made ``within`` the last
+    while, or None. Read under a lock the first request held too (the relationship's: ``lock``), so a
+    second request waits for the first to commit and then finds its row."""
+    since = timezone.now() - within
     return queryset.filter(**{f"{at_field}__gte": since}).order_by(f"-{at_field}", "-pk").first()
 
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.services import notify
 
 from .. import events
 from ..models import Concern, Relationship
-from .base import Refused, atomic, require_party
+from .base import Refused, atomic, just_made, require_party
 
 MAX_LENGTH = 5000
 # The same concern again this soon (a double click, the browser sending the form again) is the same
@@ -37,17 +36,8 @@ def raise_concern(relationship: Relationship, user, message: str) -> Concern:
         # Two copies sent at once wait for each other on the relationship's row, so the second sees
         # the first (only this row: nothing else is locked here).
         Relationship.objects.select_for_update(of=("self",)).filter(pk=relationship.pk).exists()
-        earlier = (
-            Concern.objects.filter(
-                relationship=relationship,
-                raised_by=user,
-                message=message,
-                raised_at__gte=timezone.now() - REPEAT_WINDOW,
-            )
-            .order_by("raised_at", "pk")
-            .first()
-        )
-        if earlier is not None:
+        same = Concern.objects.filter(relationship=relationship, raised_by=user, message=message)
+        if (earlier := just_made(same, "raised_at", within=REPEAT_WINDOW)) is not None:
             earlier.already_sent = True
             return earlier
         concern = Concern.objects.create(relationship=relationship, raised_by=user, message=message)
