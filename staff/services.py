@@ -50,6 +50,11 @@ def snoozed_q(today: date) -> Q:
     return Q(snoozed_until__gt=today)
 
 
+def is_snoozed(case: StaffCase, today: date) -> bool:
+    """``snoozed_q`` for one case."""
+    return case.snoozed_until is not None and case.snoozed_until > today
+
+
 def awake(cases, today: date):
     """The cases not snoozed (or whose snooze is over): the inbox's Open tab and the staff home."""
     return cases.exclude(snoozed_q(today))
@@ -168,7 +173,7 @@ def raise_case(relationship: Relationship, user, reason: str) -> StaffCase:
         if existing is not None:
             existing = _lock_case(existing)
             note(existing, user, _("Raised again: %(reason)s") % {"reason": reason}, lock=False)
-            woken = bool(existing.snoozed_until and existing.snoozed_until > timezone.localdate())
+            woken = is_snoozed(existing, timezone.localdate())
             if woken:
                 existing.snoozed_until = None
                 existing.save(update_fields=["snoozed_until"])
