@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -74,8 +75,6 @@ def eligible_mentees_q(prefix: str = "") -> Q:
 def why_not_eligible_mentees(user_ids: Iterable[int]) -> dict[int, str]:
     """For each of these users who cannot be matched now as a mentee, why, in plain words (the first
     condition of ``eligible_mentees_q`` they fail). Users who can be matched are not in the answer."""
-    from django.contrib.auth import get_user_model
-
     users = get_user_model().objects.filter(pk__in=list(user_ids))
     why: dict[int, str] = {}
     for name, condition in _mentee_conditions():
