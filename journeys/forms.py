@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django import forms
 from django.forms.boundfield import BoundField
@@ -194,6 +195,9 @@ class MeetingForm(forms.Form):
         required=False, initial=True, label=_("Send the details to the other person by email")
     )
     arranged_elsewhere = forms.BooleanField(required=False, label=_("This meeting was arranged outside the platform"))
+    # Which rendering of the form this is: create_meeting makes one meeting per form sent, however often
+    # the same form arrives (a new one each time the page is shown; empty from an older page: no check).
+    submission = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, relationship=None, keeping=None, other_away: bool = False, **kwargs):
         """``relationship``: whose meeting it is (its day may not be before the match);
@@ -201,6 +205,10 @@ class MeetingForm(forms.Form):
         person is not taking part for now (``rules.deactivated``): the outbox sends them no email, so
         there is no box promising one (``cleaned_data.get("send_details")`` is then None)."""
         super().__init__(*args, **kwargs)
+        if keeping is not None:
+            del self.fields["submission"]  # a change is checked by what it changes (update_meeting)
+        elif not self.is_bound:
+            self.fields["submission"].initial = uuid.uuid4()
         if other_away:
             del self.fields["send_details"]
         self.fields["date"].help_text = future_date_example()  # computed each time: a fixed day would pass

@@ -372,9 +372,19 @@ class Meeting(models.Model):
     outcome_at = models.DateTimeField(null=True, blank=True)
     # When the mentee said the first meeting happened earlier than planned: the time it was planned for.
     planned_starts_at = models.DateTimeField(null=True, blank=True)
+    # The form it was made from (journeys.forms.MeetingForm's hidden ``submission``): that form sent
+    # again unchanged (a double click, Back and Save) finds this meeting instead of making a second.
+    submission = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["starts_at"]
+        indexes = [
+            models.Index(
+                fields=["relationship", "submission"],
+                condition=models.Q(submission__isnull=False),
+                name="meeting_by_submission",
+            )
+        ]
 
     @property
     def has_started(self) -> bool:

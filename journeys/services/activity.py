@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 from datetime import date, datetime
 
 from django.conf import settings
@@ -167,22 +168,36 @@ def create_meeting(
     video: bool = False,
     send_details: bool = True,
     arranged_elsewhere: bool = False,
+    submission: uuid.UUID | None = None,
 ) -> Meeting:
+    """``submission``: the id of the form it comes from (``MeetingForm``); the same form sent again
+    with the same meeting in it answers with the meeting it made, and tells nobody again."""
     with atomic():
         rel = lock(relationship)
         require_party(rel, user)
         _require_matched(rel)
+        fields = {
+            "title": title.strip(),
+            "starts_at": starts_at,
+            "duration_minutes": duration_minutes,
+            "location": location.strip(),
+            "details": details.strip(),
+            "video": video,
+            "arranged_elsewhere": arranged_elsewhere,
+        }
+        if submission is not None:
+            # Read under the relationship's lock, which the first sending held too: a second copy
+            # waits for the first to commit, then finds its meeting. Changed and sent again from the
+            # same page (Back, a new time, Save), or the first since cancelled: a meeting of its own.
+            same = rel.meetings.filter(organiser=user, submission=submission, cancelled_at=None, **fields)
+            if same := same.first():
+                return same
         meeting = Meeting.objects.create(
             relationship=rel,
             organiser=user,
-            title=title.strip(),
-            starts_at=starts_at,
-            duration_minutes=duration_minutes,
-            location=location.strip(),
-            details=details.strip(),
-            video=video,
             video_token=secrets.token_urlsafe(12) if video else "",
-            arranged_elsewhere=arranged_elsewhere,
+            submission=submission,
+            **fields,
         )
         record(rel, user, "create_meeting", meeting.title)
         if rel.state == State.ARRANGING:

@@ -148,3 +148,27 @@ def test_two_stalled_sweeps_at_once_open_one_case(mentee, mentor, settings):
     results = race(open_stalled_cases, open_stalled_cases)
     assert results == ["ok", "ok"], results
     assert StaffCase.objects.filter(relationship=rel, kind="stalled").count() == 1
+
+
+def test_one_meeting_form_sent_twice_at_once_makes_one_meeting(mentee, mentor):
+    import datetime as dt
+    import uuid
+
+    from django.utils import timezone
+
+    from journeys.models import Meeting
+    from journeys.services import activity
+
+    rel = send(mentee, mentor)
+    relationships.accept_request(rel, mentor)
+    submission = uuid.uuid4()
+    starts = timezone.now().replace(microsecond=0) + dt.timedelta(days=3)
+
+    def save():
+        activity.create_meeting(
+            rel.pk, mentee, title="Coffee", starts_at=starts, duration_minutes=30, submission=submission
+        )
+
+    results = race(save, save)
+    assert results == ["ok", "ok"], results
+    assert Meeting.objects.filter(relationship=rel, title="Coffee").count() == 1

@@ -376,6 +376,7 @@ def meeting_new(request, pk: int):
                 **form.meeting_fields(),
                 send_details=form.cleaned_data.get("send_details", False),
                 arranged_elsewhere=form.cleaned_data["arranged_elsewhere"],
+                submission=form.cleaned_data.get("submission"),
             )
         except Refused as refused:
             messages.error(request, refused.message)

@@ -159,6 +159,7 @@ class ArrangeFirstMeeting(RelationshipStep):
                 **form.meeting_fields(),
                 send_details=form.cleaned_data["send_details"],
                 arranged_elsewhere=form.cleaned_data["arranged_elsewhere"],
+                submission=form.cleaned_data.get("submission"),
             )
         except Refused as refused:
             messages.error(request, refused.message)
