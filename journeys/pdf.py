@@ -6,8 +6,9 @@ its licence beside it) and embedded in each PDF, so names and text print as type
 extended letters: Polish, Czech, Turkish...), Greek, Cyrillic, Armenian, Georgian, Arabic and Hebrew
 letters. A character the font has no glyph for (Chinese, Japanese and Korean characters, emoji) is
 printed as "□" and the PDF says so at its end, never a silent box or a dropped letter. Arabic and
-Hebrew words are set right to left (``_right_to_left``), Arabic letters in their isolated forms,
-not joined (ReportLab joins them only with uharfbuzz, which is not installed)."""
+Hebrew words are set right to left and Arabic letters joined (``_right_to_left``). A right-to-left
+paragraph long enough to wrap is put in order as one line before ReportLab wraps it, so its lines
+read from the last up."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from io import BytesIO
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from arabic_reshaper import reshape
+from bidi import get_display
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
@@ -118,39 +121,21 @@ def _styles():
 
 
 _RTL = ("R", "AL")
-# Between two right-to-left letters these stay inside the right-to-left run.
-_RTL_JOINERS = ("WS", "ON", "CS", "NSM", "BN")
 
 
 def _right_to_left(text: str) -> str:
-    """Each run of Arabic or Hebrew letters (with the spaces and marks between them) in the order
-    it is seen, right to left: ReportLab lays out characters left to right in the order stored.
-    A simple reordering for a left-to-right line (names and phrases within English text), not the
-    full Unicode bidirectional algorithm; the letters are printed in their isolated forms."""
+    """Each line with Arabic or Hebrew letters in the order it is seen: ReportLab lays out characters
+    left to right in the order stored, so the line is put in display order by the Unicode
+    bidirectional algorithm (python-bidi), its Arabic letters first given their joined forms
+    (arabic-reshaper: the initial, medial and final forms DejaVu Sans has)."""
     if not any(unicodedata.bidirectional(c) in _RTL for c in text):
         return text
-    out, run, pending = [], [], []
-    for c in text:
-        kind = unicodedata.bidirectional(c)
-        if kind in _RTL:
-            run.extend(pending)
-            pending = []
-            run.append(c)
-        elif run and kind in _RTL_JOINERS and c not in "\n\r":
-            pending.append(c)
-        else:
-            out.extend(reversed(run))
-            out.extend(pending)
-            run, pending = [], []
-            out.append(c)
-    out.extend(reversed(run))
-    out.extend(pending)
-    return "".join(out)
+    return "\n".join(get_display(reshape(line)) for line in text.replace("\r\n", "\n").split("\n"))
 
 
 def printable(text: str) -> tuple[str, bool]:
-    """The text as the PDF prints it: right-to-left runs in the order they are seen
-    (``_right_to_left``), and each character the font cannot print (other than line breaks) as
+    """The text as the PDF prints it: right-to-left words in the order they are seen, Arabic letters
+    joined (``_right_to_left``), and each character the font cannot print (other than line breaks) as
     ``MISSING``; and whether any was."""
     text = _right_to_left(text)
     chars = _font_chars()[FONT]

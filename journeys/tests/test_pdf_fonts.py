@@ -5,6 +5,7 @@ and the PDF says so, never silently lost."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from io import BytesIO
 
 import pytest
@@ -18,7 +19,7 @@ from journeys.services import worksheets as worksheet_service
 from people.tests.factories import PASSWORD, make_mentee, make_mentor
 
 from .helpers import send, walk_to
-from .pdftext import pdf_text
+from .pdftext import pdf_text as pdf_text_as_printed
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,16 @@ POLISH = "Tariq Kłan"
 GREEK = "Ελένη Παπαδοπούλου"
 CYRILLIC = "Расширить сеть контактов"
 ARABIC = "مرحبا"
+# The same word with its letters joined, as printed (left to right, so its first letter at the right):
+# final alef, medial beh, initial hah, final reh, initial meem.
+ARABIC_JOINED = "\ufe8e\ufe92\ufea3\ufeae\ufee3"
 NOTE = "cannot be printed in this PDF"
+
+
+def pdf_text(data: bytes) -> str:
+    """The PDF's text with joined Arabic letters read back as the letters they are (NFKC): a reader's
+    copy and paste, or a search in the PDF, finds the word as typed."""
+    return unicodedata.normalize("NFKC", pdf_text_as_printed(data))
 
 
 @pytest.fixture
@@ -110,6 +120,18 @@ def test_characters_no_embedded_font_has_are_marked_and_the_pdf_says_so(client, 
 
 def test_the_marking_keeps_every_character_the_font_has_and_sets_right_to_left_words_as_seen():
     assert pdf.printable("Zoë — Kłan Ελένη Иван\nline") == ("Zoë — Kłan Ελένη Иван\nline", False)
-    # Stored first letter first; printed left to right, so the first word and letter at the right.
-    assert pdf.printable("Zoë שלום مرحبا.") == ("Zoë " + "مرحبا"[::-1] + " " + "שלום"[::-1] + ".", False)
+    # Stored first letter first; printed left to right, so the first word and letter at the right,
+    # and the Arabic letters joined.
+    assert pdf.printable("Zoë שלום مرحبا.") == (f"Zoë {ARABIC_JOINED} {'שלום'[::-1]}.", False)
+    # A line of its own in Arabic is a right-to-left line: its full stop at the left end.
+    assert pdf.printable("Zoë\nمرحبا.") == (f"Zoë\n.{ARABIC_JOINED}", False)
+    # lam and alef print as their one ligature.
+    assert pdf.printable("لا") == ("\ufefb", False)
+
+
+def test_arabic_prints_joined_in_the_goal_and_cpd_pdfs(client, rel):
+    made = the_pdfs(client, rel)
+    for name in ("goal", "cpd"):
+        # (pypdf reads a right-to-left run back first letter first)
+        assert ARABIC_JOINED[::-1] in pdf_text_as_printed(made[name]), name
     assert pdf.printable("李明 🎯") == (f"{pdf.MISSING * 2} {pdf.MISSING}", True)
