@@ -453,6 +453,7 @@ def test_a_case_says_when_the_relationship_has_moved_on_since(as_staff, unanswer
     assert "it is now “Matched: arrange the first meeting”" in case.moved_on
     assert escape(case.moved_on) in as_staff.get(INBOX).content.decode()
     assert escape(case.moved_on) in as_staff.get(reverse("staff_case", args=[case.pk])).content.decode()
+    assert escape(case.moved_on) in as_staff.get(reverse("staff_home")).content.decode()
 
 
 def test_each_person_gets_the_nudge_that_fits_their_stage(as_staff, unanswered, staff, mentee, mentor):
