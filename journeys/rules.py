@@ -151,9 +151,15 @@ def mentor_takes_requests(profile, taken: int | None = None, today: date | None 
     return people_rules.mentor_available(profile, today) and mentor_has_room(profile, taken)
 
 
+def mentor_takes_requests_conditions(today: date | None = None) -> list[tuple[str, Q]]:
+    """``mentor_takes_requests_q`` one condition at a time, in order, each named by what fails it
+    (``people.rules.mentor_available_conditions``, then a place left)."""
+    return [*people_rules.mentor_available_conditions(today), ("full", has_room_q())]
+
+
 def mentor_takes_requests_q(today: date | None = None):
     """``mentor_takes_requests`` as a filter on ``Profile``."""
-    return Q(people_rules.mentor_available_q(today), has_room_q())
+    return people_rules.all_of(mentor_takes_requests_conditions(today))
 
 
 # -- open tasks: what the declared flows wait on -----------------------------------------

@@ -108,5 +108,26 @@ def mentor_available(profile, today: date | None = None) -> bool:
     return mentor_listed(profile) and mentor_open_to_requests(profile, today)
 
 
+def mentor_available_conditions(today: date | None = None) -> list[tuple[str, Q]]:
+    """``mentor_available_q`` one condition at a time, in order, each named by what fails it: a page that
+    says why a mentor is not available (``staff.matching.loading.why_not_eligible_mentors``) reads the
+    very conditions the filter joins, so the two cannot disagree."""
+    return [
+        ("account", account_open_q()),
+        ("not_mentor", Q(is_mentor=True)),
+        ("incomplete", Q(completed_at__isnull=False)),
+        ("paused", Q(accepting_requests=True)),
+        ("away", ~mentor_away_q(today)),
+    ]
+
+
+def all_of(conditions: list[tuple[str, Q]]) -> Q:
+    """Named conditions (as ``mentor_available_conditions`` gives them) joined: all must hold."""
+    q = Q()
+    for _name, condition in conditions:
+        q &= condition
+    return q
+
+
 def mentor_available_q(today: date | None = None) -> Q:
-    return mentor_listed_q() & mentor_open_to_requests_q(today)
+    return all_of(mentor_available_conditions(today))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 from django.conf import settings
@@ -28,6 +29,7 @@ from people.models import Profile
 from people.search.criteria import Taxonomy
 from people.search.keywords import websearch_query
 from people.search.ranking import Ranking, is_postgresql
+from project.dates import long_date
 
 from . import proposal, scoring
 from .models import PAST_STATUSES, PairRule, Proposal, Round, RoundMentee, RoundMentor, ShortlistChoice
@@ -66,10 +68,12 @@ def _mentee_conditions(prefix: str = "") -> list[tuple[str, Q]]:
 
 def eligible_mentees_q(prefix: str = "") -> Q:
     """Mentees who can be matched now: a mentee's open account, no open request or relationship as mentee."""
-    q = Q()
-    for _name, condition in _mentee_conditions(prefix):
-        q &= condition
-    return q
+    return people_rules.all_of(_mentee_conditions(prefix))
+
+
+def _account_reason(anonymised_at) -> str:
+    """Why an account that is not open cannot take part: closed (the person left the programme) or deactivated."""
+    return _("account closed (left the programme)") if anonymised_at is not None else _("account deactivated")
 
 
 def why_not_eligible_mentees(user_ids: Iterable[int]) -> dict[int, str]:
@@ -81,12 +85,44 @@ def why_not_eligible_mentees(user_ids: Iterable[int]) -> dict[int, str]:
         failing = users.exclude(pk__in=list(why)).exclude(condition)
         for uid, anonymised_at, is_staff in failing.values_list("pk", "anonymised_at", "is_staff"):
             if name == "account":
-                why[uid] = _("account closed") if anonymised_at is not None else _("account deactivated")
+                why[uid] = _account_reason(anonymised_at)
             elif name == "not_mentee":
                 why[uid] = _("is programme staff, not a mentee") if is_staff else _("is not a mentee")
             else:
                 why[uid] = _("has an open request or relationship as mentee")
     return why
+
+
+def why_not_eligible_mentors(user_ids: Iterable[int], today: date | None = None) -> dict[int, str]:
+    """For each of these users whom a round cannot take as a mentor now, why, in plain words: the first
+    condition of ``journeys.rules.mentor_takes_requests_q`` (the filter ``services.select_mentors``
+    reads) they fail, or no profile at all. Users it takes are not in the answer."""
+    ids = list(user_ids)
+    profiles = Profile.objects.filter(user_id__in=ids)
+    taken = journey_rules.places_taken_by(ids)
+    why: dict[int, str] = {}
+    for name, condition in journey_rules.mentor_takes_requests_conditions(today):
+        failing = profiles.exclude(user_id__in=list(why)).exclude(condition).select_related("user")
+        for profile in failing:
+            why[profile.user_id] = _mentor_reason(name, profile.user, profile, taken.get(profile.user_id, 0))
+    for user in get_user_model().objects.filter(pk__in=ids, profile__isnull=True):
+        why[user.pk] = _mentor_reason("not_mentor" if people_rules.account_open(user) else "account", user)
+    return why
+
+
+def _mentor_reason(name: str, user, profile=None, taken: int = 0) -> str:
+    """The words for a mentor failing the condition ``name`` of ``journeys.rules.mentor_takes_requests_conditions``."""
+    if name == "account":
+        return _account_reason(user.anonymised_at)
+    if name == "not_mentor":
+        return _("is programme staff, not a mentor") if user.is_staff else _("is not a mentor")
+    if name == "incomplete":
+        return _("has not finished their profile")
+    if name == "paused":
+        return _("has paused new requests")
+    if name == "away":
+        return _("is away until %(date)s") % {"date": long_date(profile.away_until)}
+    return _("has no place left (%(taken)d of %(capacity)d taken)") % {"taken": taken, "capacity": profile.capacity}
 
 
 def profile_rows(user_ids) -> list[tuple]:

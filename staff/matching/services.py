@@ -106,14 +106,15 @@ class Selection:
     user_ids: list[int] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)  # listed addresses with no account
     left_out: int = 0  # found, but not someone the round can take
-    # The first ``NAMED_LEFT_OUT`` of those left out: (email address, why in plain words, or "").
+    # The first ``NAMED_LEFT_OUT`` of those left out: (email address, why in plain words).
     named_left_out: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _name_mentees(user_ids: list[int]) -> list[tuple[str, str]]:
-    """The first ``NAMED_LEFT_OUT`` of these mentees left out, each with why (``loading.why_not_eligible_mentees``)."""
+def _name_left_out(user_ids: list[int], why_not) -> list[tuple[str, str]]:
+    """The first ``NAMED_LEFT_OUT`` of these people left out, each with why (``why_not``:
+    ``loading.why_not_eligible_mentees`` or ``loading.why_not_eligible_mentors``)."""
     first = user_ids[:NAMED_LEFT_OUT]
-    why = loading.why_not_eligible_mentees(first)
+    why = why_not(first)
     emails = dict(User.objects.filter(pk__in=first).values_list("pk", "email"))
     return [(emails.get(uid, ""), why.get(uid, "")) for uid in first]
 
@@ -127,9 +128,9 @@ def select_mentees(how: str, *, since: date | None = None, emails: list[str] | N
         taken = eligible.filter(profile__is_mentee=True, date_joined__date__gte=since)
         ids = list(taken.order_by("date_joined", "pk").values_list("pk", flat=True))
         left = list(found.exclude(pk__in=ids).order_by("date_joined", "pk").values_list("pk", flat=True))
-        return Selection(ids, [], len(left), _name_mentees(left))
+        return Selection(ids, [], len(left), _name_left_out(left, loading.why_not_eligible_mentees))
     if how == MENTEES_LISTED:
-        return _listed(emails or [], eligible, name=_name_mentees)
+        return _listed(emails or [], eligible, loading.why_not_eligible_mentees)
     if how == MENTEES_UNMATCHED:
         taken = eligible.filter(profile__completed_at__isnull=False)
         return Selection(list(taken.order_by("date_joined", "pk").values_list("pk", flat=True)))
@@ -137,30 +138,28 @@ def select_mentees(how: str, *, since: date | None = None, emails: list[str] | N
 
 
 def select_mentors(how: str, *, emails: list[str] | None = None) -> Selection:
+    """The round's mentors: those ``journeys.rules.mentor_takes_requests_q`` takes (every one, or those
+    listed); a listed mentor left out is named with why (``loading.why_not_eligible_mentors``, from the
+    same conditions)."""
     available = Profile.objects.filter(journey_rules.mentor_takes_requests_q())
     users = User.objects.filter(pk__in=available.values("user_id"))
     if how == MENTORS_AVAILABLE:
         return Selection(list(users.order_by("pk").values_list("pk", flat=True)))
     if how == MENTORS_LISTED:
-        return _listed(emails or [], users)
+        return _listed(emails or [], users, loading.why_not_eligible_mentors)
     raise Refused(_("Choose how to find the round's mentors."))
 
 
-def _listed(emails: list[str], allowed, *, name=None) -> Selection:
+def _listed(emails: list[str], allowed, why_not) -> Selection:
     """The listed addresses' people that ``allowed`` takes, in the list's order; those with no account;
-    and those left out, named (with why, when ``name`` says it) in the list's order."""
+    and those left out, named with why (``why_not``) in the list's order."""
     if not emails:
         raise Refused(_("Paste or upload at least one email address."))
     known = dict(User.objects.filter(email__in=emails).values_list("email", "pk"))
     ok = set(allowed.filter(pk__in=known.values()).values_list("pk", flat=True))
     ids = [known[e] for e in emails if e in known and known[e] in ok]
     left = [known[e] for e in emails if e in known and known[e] not in ok]
-    if name is not None:
-        named = name(left)
-    else:
-        email_of = {pk: e for e, pk in known.items()}
-        named = [(email_of[uid], "") for uid in left[:NAMED_LEFT_OUT]]
-    return Selection(ids, [e for e in emails if e not in known], len(left), named)
+    return Selection(ids, [e for e in emails if e not in known], len(left), _name_left_out(left, why_not))
 
 
 def open_round(
