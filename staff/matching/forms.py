@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from journeys.forms import DateBoxesField
 
-from . import services
+from . import addresses, services
 from .models import MAX_SHORTLIST, Round
 
 UPLOAD_MAX_BYTES = 2 * 1024 * 1024
@@ -72,12 +72,18 @@ class NewRoundForm(forms.Form):
         label=_("Mentees' email addresses"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("For a list: one address a line, or separated by commas."),
+        help_text=_(
+            "For a list: one address a line, or separated by commas. Addresses copied with their names from "
+            "an email program are fine too."
+        ),
     )
     mentee_file = forms.FileField(
         label=_("Or upload the mentees' list"),
         required=False,
-        help_text=_("A text or CSV file with their email addresses."),
+        help_text=_(
+            "A text or CSV file with their email addresses: one a line, or in a column headed “Email address” "
+            "(as in the members list's export)."
+        ),
     )
     mentors = forms.ChoiceField(
         label=_("Mentors"), choices=MENTOR_CHOICES, widget=forms.RadioSelect, initial=services.MENTORS_AVAILABLE
@@ -87,13 +93,17 @@ class NewRoundForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
-            "For a list: one address a line, or separated by commas. Only mentors open to requests with a place left are taken."
+            "For a list: one address a line, or separated by commas. Addresses copied with their names from "
+            "an email program are fine too. Only mentors open to requests with a place left are taken."
         ),
     )
     mentor_file = forms.FileField(
         label=_("Or upload the mentors' list"),
         required=False,
-        help_text=_("A text or CSV file with their email addresses."),
+        help_text=_(
+            "A text or CSV file with their email addresses: one a line, or in a column headed “Email address” "
+            "(as in the members list's export)."
+        ),
     )
     mentor_cap = forms.IntegerField(
         label=_("Most mentees per mentor in this round"),
@@ -163,20 +173,17 @@ class NewRoundForm(forms.Form):
         for side in ("mentee", "mentor"):
             if data.get(f"{side}s") != services.MENTEES_LISTED:
                 continue
-            typed = data.get(f"{side}_emails") or ""
             try:
-                uploaded = _read_upload(data.get(f"{side}_file"))
+                uploaded = addresses.read_uploaded(_read_upload(data.get(f"{side}_file")))
             except forms.ValidationError as error:
                 self.add_error(f"{side}_file", error)
                 continue
-            for field_name, bad in (
-                (f"{side}_emails", services.not_addresses(typed)),
-                (f"{side}_file", services.not_addresses(uploaded, header=True)),
-            ):
-                if bad:
-                    self.add_error(field_name, _not_addresses_error(bad))
-            emails = services.parse_emails(typed + "\n" + uploaded)
-            if not emails:
+            typed = addresses.read_typed(data.get(f"{side}_emails") or "")
+            for field_name, read in ((f"{side}_emails", typed), (f"{side}_file", uploaded)):
+                if read.not_addresses:
+                    self.add_error(field_name, _not_addresses_error(read.not_addresses))
+            emails = list(dict.fromkeys(typed.emails + uploaded.emails))
+            if not emails and not typed.not_addresses and not uploaded.not_addresses:
                 self.add_error(f"{side}_emails", gettext("Paste or upload at least one email address."))
             data[f"{side}_list"] = emails
         return data

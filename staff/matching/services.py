@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -50,8 +49,6 @@ from .models import (
 
 User = get_user_model()
 
-EMAIL = re.compile(r"[^\s,;<>\"']+@[^\s,;<>\"']+\.[^\s,;<>\"']+")
-
 # How the round's people are chosen (the new-round form's choices).
 MENTEES_JOINED_SINCE = "joined"
 MENTEES_LISTED = "list"
@@ -80,23 +77,8 @@ def why_not_closing_date(day: date) -> str | None:
     return None
 
 
-def parse_emails(text: str) -> list[str]:
-    """The email addresses in pasted or uploaded text (one a line, or separated by commas), lower-cased, once each."""
-    return list(dict.fromkeys(m.group(0).strip(".").lower() for m in EMAIL.finditer(text or "")))
-
-
 # How many of the people left out a round's new page names (it says how many more).
 NAMED_LEFT_OUT = 20
-
-
-def not_addresses(text: str, *, header: bool = False) -> list[str]:
-    """The lines of pasted or uploaded text that hold no email address, as written, once each
-    (``header``: an uploaded file's first line, when it holds none, is taken for a column heading)."""
-    lines = [line.strip() for line in (text or "").splitlines()]
-    lines = [line for line in lines if line]
-    if header and lines and not EMAIL.search(lines[0]):
-        lines = lines[1:]
-    return list(dict.fromkeys(line for line in lines if not EMAIL.search(line)))
 
 
 @dataclass

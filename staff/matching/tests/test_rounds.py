@@ -266,11 +266,6 @@ def test_the_round_takes_only_mentees_who_can_be_matched_and_mentors_who_can_be_
     assert since.user_ids == [w["ben"].pk] and since.left_out == 1
 
 
-def test_parse_emails_reads_pasted_lists_and_csv():
-    text = "Name,Email\nAda,ADA@example.com\nben@example.com; carl@example.org\n\nada@example.com"
-    assert services.parse_emails(text) == ["ada@example.com", "ben@example.com", "carl@example.org"]
-
-
 def test_a_closed_round_changes_no_more():
     w = small_world()
     round_ = services.run_proposal(open_round(w), w["staff"])
