@@ -8,6 +8,7 @@ series are told apart by the legend and the table too, not by colour alone.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 from django.utils.html import escape
@@ -17,6 +18,7 @@ COLOURS = ("#1d5f8a", "#a34a00")  # 6.9:1 and 5.9:1 against white
 INK, RULE = "#222", "#555"
 WIDTH = 640
 FONT = 12
+LABEL_CHARS = 28  # what fits on a line of a bar's label: 200 pixels at FONT, some 7 a character in a wide font
 
 
 def _open(chart_id: str, title: str, desc: str, height: float) -> list[str]:
@@ -32,22 +34,38 @@ def _text(x: float, y: float, text, anchor: str = "start", size: int = FONT) -> 
     return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" fill="{INK}">{escape(text)}</text>'
 
 
+def _text_lines(x: float, y: float, lines: Sequence[str], anchor: str = "start") -> str:
+    """Lines of text one under the other, the block centred on ``y`` (a line's baseline, as ``_text``)."""
+    line_h = FONT + 3
+    first = y - line_h * (len(lines) - 1) / 2
+    spans = "".join(
+        f'<tspan x="{x:.1f}" y="{first + k * line_h:.1f}">{escape(line)}</tspan>' for k, line in enumerate(lines)
+    )
+    return f'<text text-anchor="{anchor}" font-size="{FONT}" fill="{INK}">{spans}</text>'
+
+
 def horizontal_bars(chart_id: str, title: str, desc: str, rows: Sequence[tuple[str, int]]) -> SafeString:
-    """One bar per row (label, value), top to bottom, the value written at the end of its bar."""
-    label_w, value_w, row_h, top = 210, 56, 30, 8
-    height = top * 2 + row_h * max(1, len(rows))
+    """One bar per row (label, value), top to bottom, the value written at the end of its bar. A label
+    too long for its column goes on two lines or more, its row taller."""
+    label_w, value_w, top, bar_h = 210, 56, 8, 20
+    labels = [textwrap.wrap(str(label), LABEL_CHARS) or [""] for label, _value in rows]
+    heights = [max(30, (FONT + 3) * len(lines) + 10) for lines in labels]
+    height = top * 2 + (sum(heights) or 30)
     peak = max((value for _label, value in rows), default=0) or 1
     inner = WIDTH - label_w - value_w
     parts = _open(chart_id, title, desc, height)
     parts.append(f'<line x1="{label_w}" y1="{top}" x2="{label_w}" y2="{height - top}" stroke="{RULE}"/>')
-    for k, (label, value) in enumerate(rows):
-        y = top + k * row_h
+    y = top
+    for (_label, value), lines, row_h in zip(rows, labels, heights, strict=True):
         w = inner * value / peak
-        parts.append(_text(label_w - 8, y + row_h / 2 + 4, label, "end"))
+        middle = y + row_h / 2 + 4  # the baseline of a line of text centred on the row
+        parts.append(_text_lines(label_w - 8, middle, lines, "end"))
         parts.append(
-            f'<rect x="{label_w}" y="{y + 5}" width="{w:.1f}" height="{row_h - 10}" fill="{COLOURS[0]}"></rect>'
+            f'<rect x="{label_w}" y="{y + (row_h - bar_h) / 2:.1f}" width="{w:.1f}" height="{bar_h}" '
+            f'fill="{COLOURS[0]}"></rect>'
         )
-        parts.append(_text(label_w + w + 6, y + row_h / 2 + 4, str(value)))
+        parts.append(_text(label_w + w + 6, middle, str(value)))
+        y += row_h
     parts.append("</svg>")
     return mark_safe("".join(parts))
 

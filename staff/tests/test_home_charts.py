@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from datetime import date, timedelta
 
@@ -17,7 +18,7 @@ from journeys.services import relationships
 from journeys.tests.helpers import send, walk_to
 from people.models import Profile
 from people.tests.factories import make_mentee, make_mentor, make_staff, make_user
-from staff import dashboard
+from staff import charts, dashboard
 
 pytestmark = pytest.mark.django_db
 
@@ -175,6 +176,15 @@ def test_a_request_closed_when_its_mentor_was_deactivated_is_not_an_answer(clien
     assert ["Closed: the mentor stopped taking part", "1"] in _rows(
         client.get(reverse("staff_home_csv", args=["answers"]))
     )
+
+
+def test_a_long_bar_label_goes_on_more_lines_not_off_the_picture():
+    svg = charts.horizontal_bars(
+        "c", "Title", "Desc", [("Closed by programme staff before an answer", 1), ("Short", 2)]
+    )
+    lines = re.findall(r"<tspan [^>]*>([^<]*)</tspan>", svg)
+    assert lines == ["Closed by programme staff", "before an answer", "Short"]
+    assert all(len(line) <= charts.LABEL_CHARS for line in lines)
 
 
 def test_feedback_ratings(programme):
