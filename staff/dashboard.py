@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Sum
 from django.db.models.functions import Least, TruncWeek
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -21,8 +21,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from journeys import rules, selectors
-from journeys.models import Feedback, Goal, Meeting, Relationship, StateChange
-from journeys.states import STAGES_DONE_STATES, State
+from journeys.models import Feedback, Goal, Meeting, Relationship
+from journeys.states import STAGES_DONE_STATES
 from people import rules as people_rules
 from people.models import Profile
 from project.dates import long_date
@@ -135,7 +135,7 @@ CHART_KEYS = ("funnel", "weekly", "answers", "ratings", "capacity")
 
 
 def all_charts(period: Period, now: datetime | None = None) -> list[Chart]:
-    """Every chart of the staff home, in its order (CHART_KEYS): nine queries in all."""
+    """Every chart of the staff home, in its order (CHART_KEYS): seven queries in all."""
     now = now or timezone.now()
     return [funnel(period, now), weekly(period), answers(period), ratings(period), capacity()]
 
@@ -279,57 +279,56 @@ def weekly(period: Period) -> Chart:
 
 
 def answers(period: Period) -> Chart:
-    """How long mentors took to answer the requests sent in the period (one query), and the typical
-    time as the reports give it (``staff.reports.request_figures``)."""
-    first_answer = (
-        StateChange.objects.filter(relationship=OuterRef("pk"), action__in=["accept", "decline"])
-        .order_by("at")
-        .values("at")[:1]
-    )
-    requests = Relationship.objects.filter(period.q("created_at")).annotate(answered_at=Subquery(first_answer))
+    """Every request sent in the period, in one row each (two queries): those the mentor answered by
+    how long the answer took, the others by how they stand or ended without an answer (the lines of
+    the reports, ``staff.reports.ENDINGS``); and the typical time to answer, as the reports give it."""
+    requests = reports.requests_sent(period.q("created_at"))
 
     def within(low_days: int | None, high_days: int | None) -> Q:
-        q = Q(answered_at__isnull=False)
+        q = Q(ending__in=reports.ANSWERED)
         if low_days is not None:
             q &= Q(answered_at__gte=F("created_at") + timedelta(days=low_days))
         if high_days is not None:
             q &= Q(answered_at__lt=F("created_at") + timedelta(days=high_days))
         return q
 
-    buckets = [
-        ("day", _("Within a day"), within(None, 1)),
-        ("three", _("1 to 3 days"), within(1, 3)),
-        ("week", _("3 to 7 days"), within(3, 7)),
-        ("fortnight", _("1 to 2 weeks"), within(7, 14)),
-        ("longer", _("2 weeks or more"), within(14, None)),
-        ("waiting", _("Not answered yet"), Q(answered_at__isnull=True, state=State.REQUESTED)),
-        ("withdrawn", _("Withdrawn before an answer"), Q(answered_at__isnull=True, state=State.REQUEST_WITHDRAWN)),
-        ("expired", _("Expired without an answer"), Q(answered_at__isnull=True, state=State.EXPIRED)),
-        # Not an answer: the mentor left the programme or was deactivated while it waited.
-        (
-            "closed",
-            _("Closed: the mentor stopped taking part"),
-            Q(answered_at__isnull=True, state=State.REQUEST_CLOSED),
-        ),
+    rows_q = [
+        (_("Within a day"), within(None, 1)),
+        (_("1 to 3 days"), within(1, 3)),
+        (_("3 to 7 days"), within(3, 7)),
+        (_("1 to 2 weeks"), within(7, 14)),
+        (_("2 weeks or more"), within(14, None)),
+        *((ending.label, Q(ending=ending.key)) for ending in reports.ENDINGS if not ending.answered),
     ]
-    counts = requests.aggregate(**{key: Count("pk", filter=q) for key, _label, q in buckets})
-    rows = [[str(label), counts[key]] for key, label, _q in buckets]
-    typical = reports.request_figures(period.since, period.until)["typical_answer"]
+    counts = requests.aggregate(
+        sent=Count("pk"), **{f"row{k}": Count("pk", filter=q) for k, (_l, q) in enumerate(rows_q)}
+    )
+    rows = [[str(label), counts[f"row{k}"]] for k, (label, _q) in enumerate(rows_q)]
+    sent = counts["sent"]
+    typical = reports.duration_words(reports.typical_answer(requests))
     title = gettext("Time for mentors to answer")
-    desc = gettext("Requests sent from %(start)s to %(end)s, by how long the mentor took to answer: %(rows)s.") % {
+    desc = gettext(
+        "Requests sent from %(start)s to %(end)s (%(sent)s in all), by how long the mentor took to answer, "
+        "or how they stand or ended without an answer: %(rows)s."
+    ) % {
         "start": long_date(period.start),
         "end": long_date(period.end),
+        "sent": sent,
         "rows": "; ".join(f"{label} {n}" for label, n in rows),
     }
     return Chart(
         key="answers",
         title=title,
-        summary=gettext(
-            "Each request sent in the period, by the time from sending to the mentor's answer (accepted or "
-            "declined); a request closed because its mentor left or was deactivated was not answered, and is "
-            "counted apart. Typical time to answer: %(typical)s."
+        summary=ngettext(
+            "%(n)s request sent in the period: if the mentor answered it (accepted or declined), by the time "
+            "from sending to the answer; if not, by how it stands or ended without an answer. Typical time to "
+            "answer: %(typical)s.",
+            "%(n)s requests sent in the period, each in one row: those the mentor answered (accepted or "
+            "declined) by the time from sending to the answer, the others by how they stand or ended without "
+            "an answer. Typical time to answer: %(typical)s.",
+            sent,
         )
-        % {"typical": reports.duration_words(typical)},
+        % {"n": sent, "typical": typical},
         columns=[gettext("Time to answer"), gettext("Requests")],
         rows=rows,
         svg=drawing.horizontal_bars("chart-answers", title, desc, rows),

@@ -9,13 +9,29 @@ import statistics
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    Avg,
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from journeys import rules
-from journeys.models import Feedback, Meeting, Relationship, State, StateChange
+from journeys.models import Feedback, Meeting, Relationship, State
+from journeys.states import MATCHED_STATES
 from people import rules as people_rules
 from people.models import Profile
 
@@ -30,6 +46,75 @@ PERIODS = {
 }
 
 
+# -- how each request sent stands: one line each ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ending:
+    """One line of the requests sent: how a request was answered, or how it stands or ended without an
+    answer. ``states``: the states of a request in this line (an accepted one: whatever it came to)."""
+
+    key: str
+    label: str
+    states: tuple[State, ...]
+    answered: bool = False  # the mentor answered it: counted in the acceptance rate and the time to answer
+
+
+# Every request sent is in exactly one line: accepted once the mentor accepted it (``matched_at``, which
+# accepting sets and nothing else does), whatever happened since (completed, withdrawn, closed by staff);
+# otherwise by its state. Each state is in one line and one only (``staff/tests/test_request_endings.py``
+# checks it for every state, so a new state needs its line here). The staff home's chart "Time for
+# mentors to answer" and the reports read these lines, their words and this rule (``request_ending``).
+ENDINGS = (
+    Ending("accepted", _("Accepted"), (*MATCHED_STATES, State.COMPLETED, State.WITHDRAWN), answered=True),
+    Ending("declined", _("Declined"), (State.DECLINED,), answered=True),
+    Ending("waiting", _("Still waiting for an answer"), (State.REQUESTED,)),
+    # The mentee withdrew it (perhaps as they left the programme), or the programme team deactivated them.
+    Ending(
+        "withdrawn", _("Withdrawn by the mentee, or for them when they were deactivated"), (State.REQUEST_WITHDRAWN,)
+    ),
+    Ending("expired", _("Expired without an answer"), (State.EXPIRED,)),
+    Ending("closed_for_mentor", _("Closed when the mentor left or was deactivated"), (State.REQUEST_CLOSED,)),
+    Ending("closed_by_staff", _("Closed by programme staff before an answer"), (State.CLOSED,)),
+)
+ANSWERED = [ending.key for ending in ENDINGS if ending.answered]
+
+
+def request_ending() -> Case:
+    """The key of the request's line in ENDINGS, as a database expression (NULL for a state no line
+    names: none, as the tests check)."""
+    return Case(
+        When(matched_at__isnull=False, then=Value("accepted")),
+        *(When(state__in=ending.states, then=Value(ending.key)) for ending in ENDINGS),
+        output_field=CharField(),
+    )
+
+
+def answered_at() -> Case:
+    """When the mentor answered the request (NULL: they have not): accepting it sets ``matched_at``,
+    declining it ``ended_at`` (``journeys.models.Relationship``)."""
+    return Case(
+        When(matched_at__isnull=False, then=F("matched_at")),
+        When(state=State.DECLINED, then=F("ended_at")),
+        output_field=DateTimeField(),
+    )
+
+
+def requests_sent(sent: Q):
+    """The requests sent (``sent``: a filter on ``created_at``), each with its line (``ending``) and
+    when it was answered (``answered_at``)."""
+    return Relationship.objects.filter(sent).annotate(ending=request_ending(), answered_at=answered_at())
+
+
+def typical_answer(requests) -> timedelta | None:
+    """The median time from sending to the mentor's answer, of the answered ones of ``requests_sent``
+    (one query)."""
+    delays = requests.filter(ending__in=ANSWERED).annotate(
+        delay=ExpressionWrapper(F("answered_at") - F("created_at"), output_field=DurationField())
+    )
+    return _median(list(delays.values_list("delay", flat=True)))
+
+
 @dataclass
 class Report:
     period_key: str
@@ -38,13 +123,15 @@ class Report:
     mentees: int
     places_left: int
     requests: int
+    # One figure per line of ENDINGS: together they make ``requests``, each request counted once. Only
+    # the answered ones (accepted, declined) make the acceptance rate and the typical time to answer.
     accepted: int
     declined: int
-    withdrawn: int
     waiting: int
-    # Closed because the mentor left the programme or was deactivated: not an answer (neither accepted
-    # nor declined), so in neither the acceptance rate nor the typical time to answer.
+    withdrawn: int
+    expired: int
     closed_for_mentor: int
+    closed_by_staff: int
     acceptance_rate: int | None
     typical_answer: timedelta | None
     completed: int
@@ -65,6 +152,11 @@ class Report:
     def awake_cases_total(self) -> int:
         """The open cases not snoozed: the figure the staff home and the inbox's Open tab show."""
         return self.open_cases_total - self.snoozed_cases_total
+
+    @property
+    def request_lines(self) -> list[tuple[str, int]]:
+        """(label, number) for each line of ENDINGS, in its order: the requests sent, each once."""
+        return [(ending.label, getattr(self, ending.key)) for ending in ENDINGS]
 
     @property
     def typical_answer_words(self) -> str:
@@ -116,16 +208,6 @@ def build(period_key: str = "90") -> Report:
     )
 
 
-def between(since, until):
-    """The ``in_period`` filter of a period with both ends: from ``since`` up to (not including) ``until``."""
-    return lambda field: Q(**{f"{field}__gte": since, f"{field}__lt": until})
-
-
-def request_figures(since, until) -> dict:
-    """The requests sent in a period with both ends (the staff home's chosen dates), as ``build`` counts them."""
-    return _request_figures(between(since, until))
-
-
 def _people_figures() -> dict:
     """Mentors and mentees with a completed profile and an open account, and the places left
     with the mentors among them who take requests (away or not)."""
@@ -141,33 +223,17 @@ def _people_figures() -> dict:
 
 
 def _request_figures(in_period) -> dict:
-    """The requests of the period: how many, how they were answered, and how fast. A request closed because
-    its mentor stopped taking part (``State.REQUEST_CLOSED``) was not answered: it is counted apart."""
-    requests = Relationship.objects.filter(in_period("created_at"))
-    answers = StateChange.objects.filter(in_period("relationship__created_at"), action__in=["accept", "decline"])
-    outcome = answers.aggregate(
-        accepted=Count("relationship", filter=Q(action="accept"), distinct=True),
-        declined=Count("relationship", filter=Q(action="decline"), distinct=True),
+    """The requests sent in the period: how many, how many in each line of ENDINGS, and, of those the
+    mentor answered, how many were accepted and how fast (two queries)."""
+    requests = requests_sent(in_period("created_at"))
+    counts = requests.aggregate(
+        requests=Count("pk"), **{ending.key: Count("pk", filter=Q(ending=ending.key)) for ending in ENDINGS}
     )
-    request_counts = requests.aggregate(
-        total=Count("pk"),
-        withdrawn=Count("pk", filter=Q(state=State.REQUEST_WITHDRAWN)),
-        waiting=Count("pk", filter=Q(state=State.REQUESTED)),
-        closed_for_mentor=Count("pk", filter=Q(state=State.REQUEST_CLOSED)),
-    )
-    answered = outcome["accepted"] + outcome["declined"]
-    delays = answers.annotate(
-        delay=ExpressionWrapper(F("at") - F("relationship__created_at"), output_field=DurationField())
-    ).values_list("delay", flat=True)
+    answered = counts["accepted"] + counts["declined"]
     return {
-        "requests": request_counts["total"],
-        "accepted": outcome["accepted"],
-        "declined": outcome["declined"],
-        "withdrawn": request_counts["withdrawn"],
-        "waiting": request_counts["waiting"],
-        "closed_for_mentor": request_counts["closed_for_mentor"],
-        "acceptance_rate": round(100 * outcome["accepted"] / answered) if answered else None,
-        "typical_answer": _median(list(delays)),
+        **counts,
+        "acceptance_rate": round(100 * counts["accepted"] / answered) if answered else None,
+        "typical_answer": typical_answer(requests),
     }
 
 
@@ -223,15 +289,19 @@ CSV_HEADER = [
     _("goals achieved"),
     _("mentee rating"),
     _("mentor rating"),
+    _("request outcome"),
 ]
 
 
 def relationship_rows():
-    """One row per relationship, no names or addresses: for the programme's own reporting."""
+    """One row per relationship, no names or addresses: for the programme's own reporting. Its request's
+    line of the reports (ENDINGS) comes last."""
     now = timezone.now()
+    labels = {ending.key: ending.label for ending in ENDINGS}
     rows = (
         Relationship.objects.select_related("area")
         .annotate(
+            ending=request_ending(),
             n_meetings=Count("meetings", filter=Q(meetings__cancelled_at__isnull=True), distinct=True),
             n_held=Count("meetings", filter=rules.held_q(now, "meetings__"), distinct=True),
             # (a subquery: a Sum over the meetings join would be counted again for every goal)
@@ -266,4 +336,5 @@ def relationship_rows():
             rel.n_achieved,
             ratings.get((rel.pk, rel.mentee_id), ""),
             ratings.get((rel.pk, rel.mentor_id), ""),
+            labels.get(rel.ending, ""),
         ]

@@ -18,7 +18,7 @@ from journeys.services import relationships
 from journeys.tests.helpers import send, walk_to
 from people.models import Profile
 from people.tests.factories import make_mentee, make_mentor, make_staff, make_user
-from staff import charts, dashboard
+from staff import charts, dashboard, services
 
 pytestmark = pytest.mark.django_db
 
@@ -149,10 +149,11 @@ def test_time_for_mentors_to_answer(programme):
         ["3 to 7 days", 0],
         ["1 to 2 weeks", 1],
         ["2 weeks or more", 0],
-        ["Not answered yet", 1],
-        ["Withdrawn before an answer", 1],
+        ["Still waiting for an answer", 1],
+        ["Withdrawn by the mentee, or for them when they were deactivated", 1],
         ["Expired without an answer", 0],
-        ["Closed: the mentor stopped taking part", 0],
+        ["Closed when the mentor left or was deactivated", 0],
+        ["Closed by programme staff before an answer", 0],
     ]
     assert StateChange.objects.filter(action__in=["accept", "decline"]).count() == 4
     assert "Typical time to answer" in chart.summary
@@ -166,16 +167,30 @@ def test_a_request_closed_when_its_mentor_was_deactivated_is_not_an_answer(clien
     deactivate(programme["mentor"], staff)  # Ada: the waiting request to her is closed for her
     chart = dashboard.answers(_month())
     rows = dict(chart.rows)
-    assert rows["Closed: the mentor stopped taking part"] == 1
-    assert (rows["Within a day"], rows["Not answered yet"]) == (2, 0)
+    assert rows["Closed when the mentor left or was deactivated"] == 1
+    assert (rows["Within a day"], rows["Still waiting for an answer"]) == (2, 0)
     assert sum(rows.values()) == Relationship.objects.count()
-    assert "a request closed because its mentor left or was deactivated was not answered" in chart.summary
+    assert "6 requests sent in the period, each in one row" in chart.summary
     client.force_login(staff)
     html = "".join(client.get(reverse("staff_home")).content.decode().split())
-    assert '<thscope="row">Closed:thementorstoppedtakingpart</th><td>1</td>' in html
-    assert ["Closed: the mentor stopped taking part", "1"] in _rows(
+    assert '<thscope="row">Closedwhenthementorleftorwasdeactivated</th><td>1</td>' in html
+    assert ["Closed when the mentor left or was deactivated", "1"] in _rows(
         client.get(reverse("staff_home_csv", args=["answers"]))
     )
+
+
+def test_a_request_staff_closed_before_an_answer_has_a_row_of_its_own(client, programme, staff):
+    """Closed by programme staff from the case about it while it waited (``staff.services.close_relationship``):
+    not an answer, and in a row of its own, so the rows still add up to the requests sent."""
+    case = services.escalate_unanswered_request(programme["waiting"])
+    services.close_relationship(case, staff, "The mentor is on leave.")
+    rows = dict(dashboard.answers(_month()).rows)
+    assert rows["Closed by programme staff before an answer"] == 1
+    assert (rows["Within a day"], rows["Still waiting for an answer"]) == (2, 0)
+    assert sum(rows.values()) == Relationship.objects.count()
+    client.force_login(staff)
+    html = "".join(client.get(reverse("staff_home")).content.decode().split())
+    assert '<thscope="row">Closedbyprogrammestaffbeforeananswer</th><td>1</td>' in html
 
 
 def test_a_long_bar_label_goes_on_more_lines_not_off_the_picture():

@@ -80,7 +80,7 @@ def test_the_export_lists_relationships_without_names_or_addresses(client, progr
     assert rows[0] == reports.CSV_HEADER and len(rows) == 4
     done = next(r for r in rows[1:] if r[0] == str(programme["done"].pk))
     assert done[1] == "'=HYPERLINK(1)"  # no formula reaches a spreadsheet
-    assert done[2] == "Completed" and done[11:] == ["5", "4"]
+    assert done[2] == "Completed" and done[11:] == ["5", "4", "Accepted"]
     # Meetings: arranged (not cancelled), held (journeys.rules.held_q: not the one that did not happen)
     # and the hours held; the relationship's two goals do not count them twice.
     assert done[6:9] == ["2", "1", "1.0"]
@@ -150,11 +150,12 @@ def test_a_request_closed_when_its_mentor_stopped_taking_part_is_not_a_decline(c
     assert (states["Request declined"], states["Request closed: the mentor stopped taking part"]) == (1, 1)
     client.force_login(staff)
     page = client.get(reverse("staff_reports"), {"period": "30"}).content.decode()
-    assert "Closed when the mentor left or was deactivated (not an answer)</dt><dd>1</dd>" in page
+    assert "<dt>Closed when the mentor left or was deactivated</dt><dd>1</dd>" in page
     assert "<dt>Declined</dt><dd>1</dd>" in page
     body = b"".join(client.get(reverse("staff_reports_csv")).streaming_content).decode()
     row = next(r for r in csv.reader(io.StringIO(body)) if r[0] == str(waiting.pk))
     assert row[2] == "Request closed: the mentor stopped taking part"
+    assert row[13] == "Closed when the mentor left or was deactivated"
 
 
 def test_the_export_link_is_offered_only_to_staff_who_may_download_it(client, staff):
