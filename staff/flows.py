@@ -6,6 +6,9 @@ form; waits in the staff queue until someone claims "Handle the case" and resolv
 
 from __future__ import annotations
 
+from functools import update_wrapper
+
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
@@ -14,8 +17,37 @@ from viewflow.workflow.status import STATUS
 from journeys.flows import driver
 from journeys.flows.locking import wait_for_process_row
 from journeys.nodes import page
+from project.roles import is_staff
 
 from .models import StaffCase
+
+
+class CaseStep(flow.View):
+    """viewflow's View, except for a staff member the step no longer waits on: the case was resolved
+    (by them, a colleague or the platform: a request that expired), put back in the queue or taken
+    over. Their next click on its page (a GET, or the note they were writing) gets the page's
+    ``over()``: the case as it stands and why nothing was changed. viewflow answered 403, "This page
+    is not available to you". Anyone else, and the staff member it waits on, get viewflow's answer."""
+
+    @property
+    def view_path(self):
+        served = super().view_path
+        return path(str(served.pattern), case_step_view(self, served.callback), name=served.name)
+
+    def waits_on(self, user, task) -> bool:
+        return task.status == STATUS.ASSIGNED and task.owner_id == user.pk
+
+
+def case_step_view(node: CaseStep, served):
+    def view(request, *args, process_pk: int, task_pk: int, **kwargs):
+        if is_staff(request.user):
+            task = node.flow_class.task_class._default_manager.filter(pk=task_pk, process_id=process_pk).first()
+            if task is not None and task.flow_task is node and not node.waits_on(request.user, task):
+                return node.view.over(request, *args, process_pk=process_pk, task_pk=task_pk, **kwargs)
+        return served(request, *args, process_pk=process_pk, task_pk=task_pk, **kwargs)
+
+    update_wrapper(view, served)
+    return view
 
 
 class CaseFlow(flow.Flow):
@@ -30,7 +62,7 @@ class CaseFlow(flow.Flow):
     # In the staff queue until claimed; the page is the case's workspace (nudge, note,
     # snooze, suggest mentors, close the relationship, resolve). Resolving finishes it.
     handle = (
-        flow.View(page("staff.views.HandleCase"))
+        CaseStep(page("staff.views.HandleCase"))
         .Annotation(title=_("Handle the case"))
         .Permission("handle_case", auto_create=True, help_text=_("Can handle cases in the staff inbox"))
         .Next(this.resolved)

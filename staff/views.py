@@ -242,6 +242,15 @@ def _case_context(case: StaffCase, **extra) -> dict:
     return context
 
 
+def _no_longer_yours(task) -> str:
+    """Why a case's page no longer waits on the staff member who had it (``task``: its open step, if any)."""
+    if task is None:
+        return _("This case has been resolved, so nothing was changed.")
+    if task.owner_id is None:
+        return _("This case is back in the queue, so nothing was changed. Claim it to work on it.")
+    return _("%(name)s has this case now, so nothing was changed.") % {"name": task.owner.display_name}
+
+
 @method_decorator(staff_required, name="dispatch")
 class HandleCase(View):
     """The flow node's page: shown to the staff member who claimed the case."""
@@ -284,6 +293,12 @@ class HandleCase(View):
 
     def get(self, request, **kwargs):
         return self.page()
+
+    def over(self):
+        """The case no longer waits on this staff member (``flows.CaseStep``): the case as it stands, and why."""
+        case = get_object_or_404(StaffCase, pk=self.kwargs["process_pk"])
+        messages.info(self.request, _no_longer_yours(services.handle_task(case)))
+        return redirect("staff_case", case.pk)
 
     def post(self, request, **kwargs):
         action = request.POST.get("action")

@@ -424,8 +424,9 @@ FLOW_NODES = {
 # every other task URL is refused (403/404) to everyone, anonymous included":
 FLOW_EXCEPTIONS = {
     "mentoring:first_conversation:execute": row(LOGIN, NO, OK, NO, NO),  # the mentee's open task
-    # the staff member's claimed case: another staff member (support) takes it over from the case page
-    "case:handle:execute": row(NO, NO, NO, NO, OK, support=NO),
+    # the staff member's claimed case: another staff member (support) is sent to the case page, which
+    # says who has it (and offers to take it over): staff.flows.CaseStep
+    "case:handle:execute": row(NO, NO, NO, NO, OK, support=GO),
     "case:handle:unassign": row(NO, NO, NO, NO, OK, support=NO),  # staff may release their own case
 }
 # A participant's step (journeys.nodes.participant_step.step_view): signed out, to sign in and back (its

@@ -345,6 +345,41 @@ def test_a_relationship_a_colleague_closed_meanwhile_is_not_closed_twice(as_staf
     assert StaffNote.objects.filter(case=unanswered, body__startswith="Closed the relationship").count() == 0
 
 
+def test_a_case_the_request_expiry_resolved_meanwhile_says_so_to_whoever_had_it(as_staff, unanswered, staff):
+    """Claimed, the page open, the request expires (the platform resolves the case): the next click
+    leads to the case as it stands and says why nothing was changed, not "not available to you"."""
+    services.claim(unanswered, staff)
+    url = execute_url(unanswered)
+    Relationship.objects.filter(pk=unanswered.relationship_id).update(
+        expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    assert fire_timer(unanswered.relationship, "review_request__timeout_4") == 1
+    record = reverse("staff_case", args=[unanswered.pk])
+    for response in (as_staff.get(url), as_staff.post(url, {"action": "note", "note-body": "Phoned the mentor."})):
+        assert response.status_code == 302 and response.url == record
+    page = as_staff.get(record).content.decode()
+    assert "This case has been resolved, so nothing was changed." in page
+    assert "The request expired unanswered" in page
+    assert not StaffNote.objects.filter(case=unanswered, body="Phoned the mentor.").exists()
+
+
+def test_a_case_a_colleague_took_over_or_put_back_says_so_to_whoever_had_it(as_staff, unanswered, staff):
+    services.claim(unanswered, staff)
+    url = execute_url(unanswered)
+    record = reverse("staff_case", args=[unanswered.pk])
+    colleague = make_staff(email="colleague@example.com")
+    colleague.first_name, colleague.last_name = "Robin", "Lee"
+    colleague.save(update_fields=["first_name", "last_name"])
+    services.claim(unanswered, colleague)
+    response = as_staff.post(url, {"action": "note", "note-body": "Phoned the mentor."})
+    assert response.status_code == 302 and response.url == record
+    assert "Robin Lee has this case now, so nothing was changed." in as_staff.get(record).content.decode()
+    services.release(unanswered, colleague)
+    assert as_staff.get(url).url == record
+    assert "This case is back in the queue, so nothing was changed." in as_staff.get(record).content.decode()
+    assert not StaffNote.objects.filter(case=unanswered, body="Phoned the mentor.").exists()
+
+
 def test_resolving_a_support_case_resolves_the_request(client, staff):
     from support.models import SupportRequest
     from support.services import submit_support_request
