@@ -11,10 +11,12 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from people.models import AreaOfSupport
 
-from . import events
+from . import events, rules
 from .models import Relationship
 from .services import activity, meetings, relationships, worksheets
 
@@ -54,6 +56,7 @@ def ensure_demo_journeys() -> list[str]:
             sent = timezone.now() - dt.timedelta(days=11)
             Relationship.objects.filter(pk=rel.pk).update(created_at=sent, last_activity_at=sent)
             rel.history.update(at=sent)
+            _expires_as_if_sent(rel, sent)
             rel.refresh_from_db()
             # as the review step's escalation timer would (staff.receivers opens the case)
             events.request_unanswered.send(sender=None, relationship=rel)
@@ -84,6 +87,21 @@ def ensure_demo_journeys() -> list[str]:
             _demo_worksheet_and_record(rel, mentee, mentor)
         made.append(f"{mentee.display_name} → {mentor.display_name} ({stage.replace('_', ' ')})")
     return made
+
+
+def _expires_as_if_sent(rel: Relationship, sent) -> None:
+    """The request expires REQUEST_EXPIRE_DAYS after ``sent`` (what the mentor's reminders say), and the
+    review step's expiry timer (anchored to that moment when the step started) with it."""
+    if rel.expires_at is None:
+        return  # requests never expire
+    expires = rules.request_expires_at(sent)
+    Task.objects.filter(
+        process__mentoringprocess__relationship=rel,
+        flow_task_type="TIMER",
+        status=STATUS.SCHEDULED,
+        scheduled=rel.expires_at,
+    ).update(scheduled=expires)
+    Relationship.objects.filter(pk=rel.pk).update(expires_at=expires)
 
 
 def _demo_worksheet_and_record(rel: Relationship, mentee, mentor) -> None:

@@ -8,8 +8,10 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from viewflow.workflow.models import Process
+from viewflow.workflow.models import Process, Task
+from viewflow.workflow.status import STATUS
 
+from journeys import rules
 from people.management import demo_data
 from people.models import Profile
 from people.search import Criteria, search
@@ -66,6 +68,13 @@ def test_seed_demo_prints_working_logins_and_is_safe_to_run_twice():
 
     [case] = StaffCase.objects.all()
     assert case.kind == "unanswered_request" and case.relationship.state == "requested"
+    # and it expires REQUEST_EXPIRE_DAYS after that (what the mentor's reminder says), its timer with it
+    waiting = case.relationship
+    assert waiting.expires_at == rules.request_expires_at(waiting.created_at)
+    timers = Task.objects.filter(
+        process__mentoringprocess__relationship=waiting, flow_task_type="TIMER", status=STATUS.SCHEDULED
+    )
+    assert max(t.scheduled for t in timers) == waiting.expires_at
 
 
 def test_seed_demo_brings_a_changed_demo_person_back():
