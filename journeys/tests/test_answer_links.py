@@ -321,3 +321,15 @@ def test_once_accepted_a_signed_in_mentor_is_pointed_to_the_relationship_not_ask
     assert "You have accepted" in page
     assert "Sign in" not in page
     assert f'href="{reverse("relationship", args=[rel.pk])}"' in page
+
+
+def test_a_signed_in_mentor_not_sure_yet_is_pointed_to_the_request_not_asked_to_sign_in(client, request_email, mentor):
+    rel, email = request_email
+    for url in links_in(email.body).values():
+        signed_out = client.get(path(url)).content.decode()
+        assert "Sign in</a> to see the request on your Relationships page" in signed_out
+    client.force_login(mentor)
+    for url in links_in(email.body).values():
+        page = client.get(path(url)).content.decode()
+        assert "Sign in" not in page
+        assert f'Not sure yet? <a href="{reverse("relationship", args=[rel.pk])}">See the request</a>' in page
