@@ -1,15 +1,12 @@
 """Programme staff find a stalled relationship in the directory, open it and open a case about it;
 then reply to a Contact message from its case, and the sender reads the reply and answers."""
 
-import datetime as dt
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from journeys.models import Relationship
-from journeys.tests.helpers import send, walk_to
+from journeys.tests.helpers import quiet_for, send, walk_to
 from people.tests.factories import make_mentee, make_mentor, make_staff
 from staff.models import CaseKind, StaffCase
 from support import replies
@@ -26,7 +23,7 @@ def test_staff_find_a_stalled_relationship_and_open_a_case(new_page, visit, chec
     busy_mentee = make_mentee(first_name="Omar", last_name="Shah", email="omar@example.com")
     quiet = walk_to(send(mentee, mentor), mentee, mentor, "progression")
     walk_to(send(busy_mentee, mentor), busy_mentee, mentor, "progression")
-    Relationship.objects.filter(pk=quiet.pk).update(last_activity_at=timezone.now() - dt.timedelta(days=45))
+    quiet_for(quiet, 45)
 
     page = new_page(staff)
     visit(page, "/staff/relationships/")

@@ -21,8 +21,8 @@ from datetime import date, datetime, timedelta
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -193,7 +193,6 @@ def waits_on(tasks, person) -> bool:
 def waits_on_q(person_field: str, relationship: str = "pk"):
     """``waits_on`` as an expression on ``Relationship``: an open task of its mentoring process
     owned by the person in ``person_field`` ("mentee" or "mentor")."""
-    from django.db.models import Exists
     from viewflow.workflow.models import Task
 
     return Exists(
@@ -327,7 +326,8 @@ def both_gave_feedback(relationship) -> bool:
 # -- stalled: a relationship gone quiet -------------------------------------------------
 #
 # A relationship in one of the WORKING_STATES with no message, meeting or goal update
-# (``last_activity_at``) for STALLED_AFTER_DAYS (settings.REMINDERS; 0 turns the rule off).
+# (``last_activity_at``) and no meeting held (``held_q``: its time came, and nobody said it did not
+# happen; nothing is written then) for STALLED_AFTER_DAYS (settings.REMINDERS; 0 turns the rule off).
 # The sweep that opens "stalled relationship" cases and the staff home's list both read it.
 
 
@@ -335,11 +335,28 @@ def stalled_after_days() -> int:
     return int(settings.REMINDERS.get("STALLED_AFTER_DAYS", 0) or 0)
 
 
+def _meetings():
+    return apps.get_model("journeys", "Meeting")
+
+
+def quiet_since(relationship, now: datetime) -> datetime:
+    """The last thing that happened between the two: their last update, or a meeting held since."""
+    held = [m.starts_at for m in relationship.meetings.all() if meeting_held(m, now)]
+    return max([relationship.last_activity_at, *held])
+
+
+def quiet_since_expr(now: datetime):
+    """``quiet_since`` as an expression on ``Relationship``."""
+    last_held = _meetings().objects.filter(held_q(now), relationship=OuterRef("pk")).order_by("-starts_at")
+    return Greatest("last_activity_at", Coalesce(Subquery(last_held.values("starts_at")[:1]), "last_activity_at"))
+
+
 def is_stalled(relationship, now: datetime, days: int | None = None) -> bool:
     days = stalled_after_days() if days is None else days
-    return (
-        days > 0 and relationship.state in WORKING_STATES and relationship.last_activity_at < now - timedelta(days=days)
-    )
+    if days <= 0 or relationship.state not in WORKING_STATES:
+        return False
+    since = now - timedelta(days=days)
+    return relationship.last_activity_at < since and quiet_since(relationship, now) < since
 
 
 def stalled_q(now: datetime, days: int | None = None) -> Q:
@@ -347,7 +364,9 @@ def stalled_q(now: datetime, days: int | None = None) -> Q:
     days = stalled_after_days() if days is None else days
     if days <= 0:
         return Q(pk__in=[])
-    return Q(state__in=WORKING_STATES, last_activity_at__lt=now - timedelta(days=days))
+    since = now - timedelta(days=days)
+    met_since = Exists(_meetings().objects.filter(held_q(now), relationship=OuterRef("pk"), starts_at__gte=since))
+    return Q(state__in=WORKING_STATES, last_activity_at__lt=since) & ~Q(met_since)
 
 
 # -- requests expire: unanswered after REQUEST_EXPIRE_DAYS --------------------------------

@@ -193,16 +193,20 @@ def raise_case(relationship: Relationship, user, reason: str) -> StaffCase:
 
 
 def open_stalled_cases(now=None) -> int:
-    """The sweep (Celery beat): relationships with no message, meeting or goal update for
-    STALLED_AFTER_DAYS. One case per quiet spell: activity after a case allows a new one later."""
+    """The sweep (Celery beat): relationships with no message, meeting or goal update, and no meeting
+    held, for STALLED_AFTER_DAYS (``rules.stalled_q``). One case per quiet spell: activity after a case
+    (a meeting held included) allows a new one later."""
     if rules.stalled_after_days() <= 0:
         return 0
     now = now or timezone.now()
     already = StaffCase.objects.filter(
-        kind=CaseKind.STALLED, relationship=OuterRef("pk"), created__gte=OuterRef("last_activity_at")
+        kind=CaseKind.STALLED, relationship=OuterRef("pk"), created__gte=OuterRef("quiet_since")
     )
     quiet = (
-        Relationship.objects.filter(rules.stalled_q(now)).exclude(Exists(already)).select_related("mentee", "mentor")
+        Relationship.objects.filter(rules.stalled_q(now))
+        .annotate(quiet_since=rules.quiet_since_expr(now))
+        .exclude(Exists(already))
+        .select_related("mentee", "mentor")
     )
     opened = 0
     for relationship in quiet:
@@ -211,7 +215,7 @@ def open_stalled_cases(now=None) -> int:
             relationship=relationship,
             # Translators: completes "Nothing has happened between %(mentee)s and %(mentor)s %(summary)s."
             summary=_("since %(date)s (%(stage)s)")
-            % {"date": long_date(relationship.last_activity_at), "stage": State(relationship.state).label.lower()},
+            % {"date": long_date(relationship.quiet_since), "stage": State(relationship.state).label.lower()},
         )
         opened += 1
     return opened

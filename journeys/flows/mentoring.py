@@ -227,8 +227,8 @@ ALSO = (
         sweep_text(_("Stalled after %(days)s without activity"), days="STALLED_AFTER_DAYS"),
         sweep_text(
             _(
-                "No message, meeting or goal update for that long opens a case in the staff inbox "
-                "(looked for every %(every)s; never, if off)."
+                "No message, meeting or goal update, and no meeting held, for that long opens a case in the "
+                "staff inbox (looked for every %(every)s; never, if off)."
             ),
             beat_entry="open-stalled-cases",
         ),

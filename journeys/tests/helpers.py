@@ -6,6 +6,7 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from journeys.models import Relationship
 from journeys.services import activity, relationships
 from people.models import AreaOfSupport
 
@@ -48,6 +49,14 @@ def goal(rel, user, label="Grow my network"):
 def first_meeting_over(rel, hours=2):
     """As if the time of the first meeting had come and gone (it is held: journeys.rules.held_q)."""
     rel.meetings.filter(cancelled_at__isnull=True).update(starts_at=timezone.now() - dt.timedelta(hours=hours))
+
+
+def quiet_for(rel, days: float):
+    """As if nothing had happened between the two for ``days``: no update, and no meeting since
+    (``journeys.rules.stalled_q``)."""
+    moment = timezone.now() - dt.timedelta(days=days)
+    Relationship.objects.filter(pk=rel.pk).update(last_activity_at=moment)
+    rel.meetings.filter(starts_at__gt=moment).update(starts_at=moment)
 
 
 def walk_to(rel, mentee, mentor, state: str):

@@ -133,18 +133,14 @@ def test_two_reminder_sweeps_at_once_send_each_reminder_once(mentee, mentor):
 
 
 def test_two_stalled_sweeps_at_once_open_one_case(mentee, mentor, settings):
-    import datetime as dt
-
-    from django.utils import timezone
-
     from staff.models import StaffCase
     from staff.services import open_stalled_cases
 
-    from .helpers import walk_to
+    from .helpers import quiet_for, walk_to
 
     settings.REMINDERS = {**settings.REMINDERS, "STALLED_AFTER_DAYS": 30}
     rel = walk_to(send(mentee, mentor), mentee, mentor, "progression")
-    Relationship.objects.filter(pk=rel.pk).update(last_activity_at=timezone.now() - dt.timedelta(days=40))
+    quiet_for(rel, 40)
     results = race(open_stalled_cases, open_stalled_cases)
     assert results == ["ok", "ok"], results
     assert StaffCase.objects.filter(relationship=rel, kind="stalled").count() == 1

@@ -13,11 +13,12 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from journeys.flows.timers import fire_due_timers
-from journeys.models import Relationship, State
+from journeys.models import Meeting, Relationship, State
 from journeys.services import relationships
-from journeys.tests.helpers import send, walk_to
+from journeys.tests.helpers import meet, quiet_for, send, walk_to
 from notifications.models import Notification
 from people.tests.factories import make_mentee, make_mentor, make_staff
+from project.dates import long_date
 from staff import services
 from staff.models import CaseKind, StaffCase, StaffNote
 
@@ -98,8 +99,8 @@ def test_the_sweep_opens_one_case_per_quiet_spell(mentee, mentor, settings):
     other = make_mentee(first_name="Early")
     arranging = send(other, mentor)
     relationships.accept_request(arranging, mentor)  # arranging has its own escalation
-    long_ago = timezone.now() - dt.timedelta(days=31)
-    Relationship.objects.update(last_activity_at=long_ago)
+    quiet_for(rel, 31)
+    quiet_for(arranging, 31)
 
     assert services.open_stalled_cases() == 1
     case = StaffCase.objects.get(kind=CaseKind.STALLED)
@@ -112,6 +113,31 @@ def test_the_sweep_opens_one_case_per_quiet_spell(mentee, mentor, settings):
     assert services.open_stalled_cases() == 0  # active again
     Relationship.objects.filter(pk=rel.pk).update(last_activity_at=timezone.now())
     assert services.open_stalled_cases(now=timezone.now() + dt.timedelta(days=31)) == 1  # a new quiet spell
+
+
+def test_a_meeting_held_is_not_quiet_and_the_case_counts_the_quiet_from_it(mentee, mentor, staff, settings):
+    """A meeting whose time came, with nobody saying it did not happen, was held (``rules.held_q``, as
+    the CPD pack counts it), though nothing is written then: a pair who last wrote 40 days ago, to
+    arrange the meeting they held 12 days ago, has not gone quiet; once it is 30 days back they have,
+    since that meeting; and meeting again after a case begins a new quiet spell."""
+    settings.REMINDERS = {**settings.REMINDERS, "STALLED_AFTER_DAYS": 30}
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "progression")
+    quiet_for(rel, 40)
+    held = meet(rel, mentee, title="Second conversation")
+    quiet_for(rel, 40)  # (arranging it was their last update)
+    met = timezone.now() - dt.timedelta(days=12)
+    Meeting.objects.filter(pk=held.pk).update(starts_at=met)
+    assert services.open_stalled_cases() == 0
+    assert services.open_stalled_cases(now=timezone.now() + dt.timedelta(days=15)) == 0
+
+    assert services.open_stalled_cases(now=timezone.now() + dt.timedelta(days=19)) == 1
+    case = StaffCase.objects.get(kind=CaseKind.STALLED)
+    assert f"since {long_date(met)} (progression)" in case.description
+    services.resolve(case, staff, "They are meeting again soon.")
+    again = meet(rel, mentee, days=1, title="Third conversation")
+    quiet_for(rel, 40)
+    Meeting.objects.filter(pk=again.pk).update(starts_at=timezone.now() + dt.timedelta(days=1))
+    assert services.open_stalled_cases(now=timezone.now() + dt.timedelta(days=32)) == 1  # quiet since the third
 
 
 def test_stalled_cases_can_be_switched_off(mentee, mentor, settings):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from journeys import rules
 from journeys.models import Relationship
-from journeys.tests.helpers import send, walk_to
+from journeys.tests.helpers import quiet_for, send, walk_to
 from people.tests.factories import PASSWORD, make_mentee, make_mentor, make_staff
 from staff import dashboard, services
 from staff.models import StaffCase
@@ -36,7 +36,7 @@ def attention_world(settings, staff):
     arranging = walk_to(send(make_mentee(first_name="Ann", last_name="Arranging"), mentor), None, mentor, "arranging")
     for rel in (quiet, busy):
         walk_to(rel, rel.mentee, mentor, "progression")
-    _ago(quiet, 40, "last_activity_at")
+    quiet_for(quiet, 40)
     _ago(busy, 5, "last_activity_at")
     _ago(arranging, 60, "last_activity_at")  # not working together yet: arranging cannot stall
     case = services.escalate_unanswered_request(old)
@@ -65,10 +65,16 @@ def test_the_stalled_rule_is_the_sweeps(attention_world):
 
 
 def test_the_stalled_rule_and_its_query_agree(attention_world):
+    mentor = attention_world["quiet"].mentor
+    met = walk_to(send(make_mentee(first_name="Meg", last_name="Met"), mentor), None, mentor, "arranging")
+    met = walk_to(met, met.mentee, mentor, "progression")
+    quiet_for(met, 40)
+    met.meetings.update(starts_at=timezone.now() - timedelta(days=3))  # met three days ago, nothing written
     now = timezone.now()
     for rel in Relationship.objects.all():
         in_query = Relationship.objects.filter(rules.stalled_q(now), pk=rel.pk).exists()
         assert rules.is_stalled(rel, now) == in_query, rel.state
+    assert not rules.is_stalled(Relationship.objects.get(pk=met.pk), now)
     quiet = Relationship.objects.get(pk=attention_world["quiet"].pk)
     assert rules.is_stalled(quiet, now) and not rules.is_stalled(quiet, now, 0)
 

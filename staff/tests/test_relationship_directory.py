@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from journeys.models import MeetingNote, Relationship, State
 from journeys.services import relationships
-from journeys.tests.helpers import goal, send, walk_to
+from journeys.tests.helpers import goal, quiet_for, send, walk_to
 from people.tests.factories import make_mentee, make_mentor, make_staff
 from staff.models import CaseKind, StaffCase
 
@@ -80,8 +80,8 @@ def test_filters(client, world):
     assert listed(client, mentee="Mia") == {w["requested"].pk, w["working"].pk}
     assert listed(client, mentee="Mia", mentor="Max") == {w["requested"].pk}
     # stalled: under way, quiet for at least N days (as the stalled sweep sees it)
-    quiet = timezone.now() - dt.timedelta(days=40)
-    Relationship.objects.filter(pk__in=[w["working"].pk, w["completed"].pk]).update(last_activity_at=quiet)
+    quiet_for(w["working"], 40)
+    quiet_for(w["completed"], 40)
     assert listed(client, stalled=30) == {w["working"].pk}
     assert listed(client, stalled=41) == set()
     # started between
