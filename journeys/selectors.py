@@ -246,11 +246,14 @@ def waiting_requests() -> QuerySet[Relationship]:
 
 
 def stalled_relationships(now=None) -> QuerySet[Relationship]:
-    """Relationships gone quiet (``journeys.rules.stalled_q``), the quietest first."""
+    """Relationships gone quiet (``journeys.rules.stalled_q``), each with when it went quiet
+    (``quiet_since``: its last update, or a meeting held since), the quietest first."""
+    now = now or timezone.now()
     return (
-        Relationship.objects.filter(rules.stalled_q(now or timezone.now()))
+        Relationship.objects.filter(rules.stalled_q(now))
+        .annotate(quiet_since=rules.quiet_since_expr(now))
         .select_related("mentee", "mentor", "area")
-        .order_by("last_activity_at", "pk")
+        .order_by("quiet_since", "pk")
     )
 
 

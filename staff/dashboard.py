@@ -57,8 +57,8 @@ class Attention:
 
 
 def attention(now: datetime | None = None) -> Attention:
-    """Six queries: a count and the first rows of each list (the cases' count is awake and snoozed
-    at once)."""
+    """Seven queries: a count and the first rows of each list (the cases' count is awake and snoozed
+    at once), and the listed cases' meetings."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     snoozed = services.snoozed_q(today)
@@ -72,14 +72,14 @@ def attention(now: datetime | None = None) -> Attention:
         open_cases=case_counts["awake"],
         snoozed_cases=case_counts["snoozed"],
         cases=list(
-            cases.select_related("relationship__mentee", "relationship__mentor", "concern").order_by("created", "pk")[
-                :ATTENTION_ROWS
-            ]
+            cases.select_related("relationship__mentee", "relationship__mentor", "concern")
+            .prefetch_related("relationship__meetings")  # StaffCase.moved_on
+            .order_by("created", "pk")[:ATTENTION_ROWS]
         ),
         waiting=waiting.count(),
         requests=[{"relationship": r, "days": days_since(r.created_at, today)} for r in waiting[:ATTENTION_ROWS]],
         stalled=stalled.count(),
-        quiet=[{"relationship": r, "days": days_since(r.last_activity_at, today)} for r in stalled[:ATTENTION_ROWS]],
+        quiet=[{"relationship": r, "days": days_since(r.quiet_since, today)} for r in stalled[:ATTENTION_ROWS]],
         stalled_after_days=rules.stalled_after_days(),
     )
 

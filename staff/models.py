@@ -16,6 +16,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
+from journeys import rules as journey_rules
+
 
 class CaseKind(models.TextChoices):
     UNANSWERED_REQUEST = "unanswered_request", _("Request not answered")
@@ -67,7 +69,8 @@ class StaffCase(Process):
             return gettext("Since then the relationship has moved on: it is now “%(stage)s”.") % {
                 "stage": rel.get_state_display()
             }
-        if self.kind == CaseKind.STALLED and rel.last_activity_at > self.created:
+        if self.kind == CaseKind.STALLED and journey_rules.quiet_since(rel, timezone.now()) > self.created:
+            # (an update, or a meeting held: the relationship's meetings are prefetched where cases are listed)
             return gettext("There has been activity since the case opened.")
         return ""
 

@@ -127,7 +127,8 @@ def inbox(request):
         to_attr="open_tasks",
     )
     related = ("relationship__mentee", "relationship__mentor", "support_request", "resolved_by")
-    cases = StaffCase.objects.select_related(*related).prefetch_related(open_tasks)
+    # (the meetings: whether a quiet relationship's case has moved on, StaffCase.moved_on)
+    cases = StaffCase.objects.select_related(*related).prefetch_related(open_tasks, "relationship__meetings")
     if tab == "archive":
         cases = cases.filter(status__in=services.FINISHED).order_by("-finished", "-pk")[:200]
     else:

@@ -573,3 +573,20 @@ def test_opening_a_case_when_one_is_open_keeps_the_reason_as_a_note_wakes_it_and
     again = as_staff.post(url, {"reason": "Still worried"}, follow=True).content.decode()
     assert "your reason is added to it as a note." in again and "no longer snoozed" not in again
     assert StaffNote.objects.filter(case=case, body__contains="Still worried").exists()
+
+
+def test_a_stalled_case_says_a_meeting_held_since_it_opened_is_activity(as_staff, mentee, mentor, settings):
+    settings.REMINDERS = {**settings.REMINDERS, "STALLED_AFTER_DAYS": 30}
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "progression")
+    quiet_for(rel, 40)
+    assert services.open_stalled_cases() == 1
+    case = StaffCase.objects.get(kind=CaseKind.STALLED)
+    assert case.moved_on == ""
+    StaffCase.objects.filter(pk=case.pk).update(created=timezone.now() - dt.timedelta(days=10))
+    held = meet(rel, mentee, title="Back on track")
+    quiet_for(rel, 40)  # arranging it was long ago; the meeting's time came after the case opened
+    Meeting.objects.filter(pk=held.pk).update(starts_at=timezone.now() - dt.timedelta(days=5))
+    case = StaffCase.objects.get(pk=case.pk)
+    assert case.moved_on == "There has been activity since the case opened."
+    assert escape(case.moved_on) in as_staff.get(INBOX).content.decode()
+    assert escape(case.moved_on) in as_staff.get(reverse("staff_home")).content.decode()

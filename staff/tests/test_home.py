@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from journeys import rules
 from journeys.models import Relationship
-from journeys.tests.helpers import quiet_for, send, walk_to
+from journeys.tests.helpers import meet, quiet_for, send, walk_to
 from people.tests.factories import PASSWORD, make_mentee, make_mentor, make_staff
 from staff import dashboard, services
 from staff.models import StaffCase
@@ -56,6 +56,25 @@ def test_what_needs_attention(attention_world):
     assert seen.stalled == 1
     assert [(r["relationship"].pk, r["days"]) for r in seen.quiet] == [(attention_world["quiet"].pk, 40)]
     assert seen.stalled_after_days == 30
+
+
+def test_a_quiet_relationship_counts_its_quiet_from_a_meeting_held_since_its_last_update(
+    client, attention_world, staff
+):
+    """Quiet for 40 days by its last update, but a meeting was held 35 days ago (nothing is written when
+    a meeting's time comes): the home says quiet since that meeting, 35 days."""
+    quiet = attention_world["quiet"]
+    met = timezone.now() - timedelta(days=35)
+    meet(quiet, quiet.mentee, title="Catch-up")
+    quiet_for(quiet, 40)
+    quiet.meetings.filter(title="Catch-up").update(starts_at=met)
+    seen = dashboard.attention()
+    assert [(r["relationship"].pk, r["days"]) for r in seen.quiet] == [(quiet.pk, 35)]
+    client.force_login(staff)
+    page = " ".join(client.get(reverse("staff_home")).content.decode().split())
+    assert "no message, meeting or goal update, and no meeting held, for more than 30 days" in page
+    row = page[page.index("Quentin Quiet") :].split("</tr>")[0]
+    assert timezone.localtime(met).strftime("%-d %b %Y") in row and "<td>35</td>" in row
 
 
 def test_the_stalled_rule_is_the_sweeps(attention_world):
