@@ -17,6 +17,7 @@ from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from ..nodes.participant_step import StepTimer
 from .held_rows import rows_held
 
 logger = logging.getLogger(__name__)
@@ -51,7 +52,9 @@ def fire(task) -> bool:
         return False
     flow_class = node.flow_class
     with flow_class.lock(task.process_id), rows_held():
-        task = flow_class.task_class._default_manager.get(pk=task.pk)
+        # (read with whether a later timer of its step, due too, overtakes it: StepTimer.overtaken)
+        overtaken = node.overtaken() if isinstance(node, StepTimer) else {}
+        task = flow_class.task_class._default_manager.annotate(**overtaken).get(pk=task.pk)
         activation = node.activation_class(task)
         if not activation.start.can_proceed():
             return False

@@ -35,6 +35,7 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
@@ -280,11 +281,13 @@ class StepTimerActivation(TimerBoundaryActivation):
     def execute(self):
         """viewflow's, except that an error on the path after the timer is not recorded as that node's
         ERROR (a reminder silently dropped): it reaches the dispatcher, which rolls the timer back and
-        fires it again on its next sweep (``journeys.nodes.held``)."""
+        fires it again on its next sweep (``journeys.nodes.held``); and that a timer overtaken by a later
+        one of its step (``StepTimer.overtaken``, read with the task) is done without taking its path."""
         if self.flow_task._interrupting:
             self.cancel_host_tasks()
         self.complete()
-        self.activate_next()
+        if not getattr(self.task, "overtaken", False):
+            self.activate_next()
 
     def cancel_host_tasks(self):
         """An interrupting timer (``Until``) cancels its step, and the step's other timers with it:
@@ -304,6 +307,31 @@ class StepTimer(TimerBoundary):
     """A step's timer boundary; the step's first timer cancels them all when the step is done."""
 
     activation_class = StepTimerActivation
+
+    def overtaken(self) -> dict:
+        """The annotation (``overtaken``) the dispatcher reads with this timer's task: whether a later
+        timer of the same step is due as well that makes this one pointless: one that takes the same
+        path (the second reminder, when the first comes due with it) or that ends the wait (the
+        deadline). Timers come due together only when the dispatcher fell behind (no worker or beat
+        for days): the person then gets the last reminder only, and none once the deadline has passed,
+        never two alike in the same minute. {} for a timer nothing can overtake."""
+        if self._interrupting:
+            return {}
+        later = [
+            event
+            for event in self._attached_to._boundary_events
+            if isinstance(event, StepTimer) and event is not self and (event._interrupting or event._next is self._next)
+        ]
+        if not later:
+            return {}
+        also_due = self.flow_class.task_class._default_manager.filter(
+            Q(scheduled__gt=OuterRef("scheduled")) | Q(scheduled=OuterRef("scheduled"), pk__gt=OuterRef("pk")),
+            process_id=OuterRef("process_id"),
+            flow_task__in=later,
+            status=STATUS.SCHEDULED,
+            scheduled__lte=now(),
+        )
+        return {"overtaken": Exists(also_due)}
 
     def _on_host_finished(self, **signal_kwargs):
         host_task = signal_kwargs["task"]

@@ -14,6 +14,7 @@ from viewflow.workflow.status import STATUS
 
 from journeys.flows import onboarding
 from journeys.flows.timers import fire_due_timers
+from journeys.models import Relationship
 from journeys.services import relationships
 from notifications.models import Notification, ReminderOptOut
 from notifications.reminders import Kind, stop_url
@@ -245,3 +246,39 @@ def test_a_relationship_that_ends_leaves_no_timer_waiting(mentee, mentor, staff,
         flow_task_type="TIMER", status=STATUS.SCHEDULED, process__mentoringprocess__relationship=rel
     )
     assert not waiting.exists(), [t.flow_task.name for t in waiting]
+
+
+def test_reminders_that_come_due_together_send_only_the_last(mentee, mentor):
+    """The worker or beat was down for days: the 3- and 7-day reminders are both due at the next sweep.
+    The mentor gets one reminder, not two alike in the same minute; the staff inbox is still told."""
+    rel = send(mentee, mentor)
+    first_two = list(timers("review_request__timeout", status=STATUS.SCHEDULED).order_by("scheduled")[:2])
+    Task.objects.filter(pk__in=[t.pk for t in first_two]).update(scheduled=timezone.now() - dt.timedelta(seconds=1))
+    assert fire_due_timers() == 2
+    assert len(reminders_to(mentor, "reminder_review_request")) == 1
+    assert timers("review_request__timeout", status=STATUS.DONE).count() == 2
+    # Both done: neither fires again, and the step still waits with its escalation and expiry.
+    assert fire_due_timers() == 0
+    assert timers("review_request__timeout", status=STATUS.SCHEDULED).count() == 2
+    rel.refresh_from_db()
+    assert rel.state == "requested"
+
+
+def test_no_reminder_once_the_deadline_is_due_too(mentee, mentor):
+    """Everything came due at once (beat stopped for weeks): the request expires and both are told so;
+    the mentor is not first asked to answer a request that expires in the same minute."""
+    rel = send(mentee, mentor)
+    past = timezone.now() - dt.timedelta(seconds=1)
+    Relationship.objects.filter(pk=rel.pk).update(expires_at=past)
+    Task.objects.filter(pk__in=timers("review_request__timeout", status=STATUS.SCHEDULED)).update(scheduled=past)
+    fire_due_timers()
+    rel.refresh_from_db()
+    assert rel.state == "expired"
+    assert reminders_to(mentor, "reminder_review_request") == []
+    assert Notification.objects.filter(recipient=mentor, event="request_expired").count() == 1
+
+
+def test_a_reminder_due_alone_is_sent_when_a_later_one_is_not_due_yet(mentee, mentor):
+    send(mentee, mentor)
+    assert come_due("review_request__timeout", nth=0) == 1
+    assert len(reminders_to(mentor, "reminder_review_request")) == 1
