@@ -3,12 +3,15 @@ that takes the user and answers 404 for anything they may not see."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from viewflow.workflow.models import Task
+
+from people import search
 
 from . import rules, worksheets
 from .models import (
@@ -265,3 +268,20 @@ def other_open_requests(relationship: Relationship) -> list[Relationship]:
         .select_related("mentor", "area")
         .order_by("created_at", "pk")
     )
+
+
+# A mentor who declined the mentee, or let their request expire unanswered, is not suggested to them again
+# (they can still find them in Find Mentor).
+NOT_SUGGESTED_AGAIN = [State.DECLINED, State.EXPIRED]
+
+
+def suggested_mentors(mentee, limit: int = 3) -> list:
+    """Mentors open to requests who match the mentee's profile (Find Mentor's ranking), for their
+    Relationships page and the email saying a request expired: the same few in both, leaving out the
+    mentors who did not take an earlier request of theirs (``NOT_SUGGESTED_AGAIN``)."""
+    passed = set(
+        Relationship.objects.filter(mentee=mentee, state__in=NOT_SUGGESTED_AGAIN).values_list("mentor_id", flat=True)
+    )
+    criteria = replace(search.criteria_from_profile(getattr(mentee, "profile", None)), hide_full=True)
+    results = search.search(criteria, mentee, page_size=limit + len(passed)).results
+    return [result for result in results if result.mentor.user_id not in passed][:limit]

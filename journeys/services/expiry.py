@@ -8,24 +8,11 @@ platform (``journeys.events.request_expired``: staff close the case about the re
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from notifications.services import notify
-from people import search
 
-from .. import events
+from .. import events, selectors
 from ..models import Relationship, State
 from .base import Refused, apply, atomic, lock
-
-SUGGESTIONS = 3
-
-
-def suggested_mentors(relationship: Relationship, limit: int = SUGGESTIONS) -> list:
-    """Mentors open to requests who match the mentee's profile (Find Mentor's ranking), but this one."""
-    mentee = relationship.mentee
-    criteria = replace(search.criteria_from_profile(getattr(mentee, "profile", None)), hide_full=True)
-    page = search.search(criteria, mentee, page_size=limit + 1)
-    return [r for r in page.results if r.mentor.user_id != relationship.mentor_id][:limit]
 
 
 def expire_request(relationship: Relationship) -> Relationship:
@@ -39,6 +26,11 @@ def expire_request(relationship: Relationship) -> Relationship:
         except Refused:
             return rel  # not due yet (its expiry was moved later): the flow waits again
         notify(rel.mentor, "request_expired", relationship=rel)
-        notify(rel.mentee, "request_expired_confirmation", relationship=rel, mentors=suggested_mentors(rel))
+        notify(
+            rel.mentee,
+            "request_expired_confirmation",
+            relationship=rel,
+            mentors=selectors.suggested_mentors(rel.mentee),
+        )
         events.request_expired.send(sender=Relationship, relationship=rel)
     return rel

@@ -171,3 +171,27 @@ def test_the_diagram_shows_the_expiry_wait_from_the_setting(client, staff, setti
     client.force_login(staff)
     chart = client.get("/staff/journeys/mentoring.svg").content.decode()
     assert "33 days" in chart and "the request expires" in chart.lower()
+
+
+def test_mentors_who_did_not_take_a_request_are_not_suggested_again_on_the_page_or_by_email(client, mentee, mentor):
+    """The Relationships page and the expiry email suggest the same mentors: neither the one who let this
+    request expire nor one who declined an earlier one (Find Mentor still lists them)."""
+    from people.tests.factories import PASSWORD
+
+    declined_before = make_mentor(first_name="Dora", last_name="Declined", email="dora@example.com")
+    sam = make_mentor(first_name="Sam", last_name="Suggested", email="sam@example.com")
+    relationships.decline_request(send(mentee, declined_before), declined_before, "No time now.")
+    rel = send(mentee, mentor)
+    assert come_to_expiry(rel) == 1
+
+    body = Notification.objects.get(recipient=mentee, event="request_expired_confirmation").body_text
+    suggested = body.split("match your profile")[1]
+    assert sam.display_name in suggested
+    assert mentor.display_name not in suggested and declined_before.display_name not in suggested
+    client.login(email=mentee.email, password=PASSWORD)
+    page = client.get(reverse("relationships")).content.decode()
+    section = page.split('id="suggested-head"')[1].split("</section>")[0]
+    assert sam.display_name in section
+    assert mentor.display_name not in section and declined_before.display_name not in section
+    found = client.get(reverse("find_mentor")).content.decode()
+    assert declined_before.display_name in found

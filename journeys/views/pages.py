@@ -46,9 +46,7 @@ def relationship_list(request):
     profile = Profile.objects.filter(user=request.user).first()
     suggestions = []
     if profile and profile.is_mentee and profile.is_complete and all(r.is_ended for r in as_mentee):
-        from people.search import suggested_mentors
-
-        suggestions = suggested_mentors(request.user, limit=3)
+        suggestions = selectors.suggested_mentors(request.user)
     return render(
         request,
         "journeys/relationships.html",
