@@ -243,13 +243,18 @@ def _case_context(case: StaffCase, **extra) -> dict:
     return context
 
 
-def _no_longer_yours(task) -> str:
-    """Why a case's page no longer waits on the staff member who had it (``task``: its open step, if any)."""
+def _no_longer_yours(task, *, sent: bool) -> str:
+    """Why a case's page no longer waits on the staff member who had it (``task``: its open step, if
+    any; ``sent``: they sent the page's form, which changed nothing)."""
     if task is None:
-        return _("This case has been resolved, so nothing was changed.")
+        return _("This case has been resolved, so nothing was changed.") if sent else _("This case has been resolved.")
     if task.owner_id is None:
-        return _("This case is back in the queue, so nothing was changed. Claim it to work on it.")
-    return _("%(name)s has this case now, so nothing was changed.") % {"name": task.owner.display_name}
+        if sent:
+            return _("This case is back in the queue, so nothing was changed. Claim it to work on it.")
+        return _("This case is back in the queue. Claim it to work on it.")
+    if sent:
+        return _("%(name)s has this case now, so nothing was changed.") % {"name": task.owner.display_name}
+    return _("%(name)s has this case now.") % {"name": task.owner.display_name}
 
 
 @method_decorator(staff_required, name="dispatch")
@@ -298,7 +303,11 @@ class HandleCase(View):
     def over(self):
         """The case no longer waits on this staff member (``flows.CaseStep``): the case as it stands, and why."""
         case = get_object_or_404(StaffCase, pk=self.kwargs["process_pk"])
-        messages.info(self.request, _no_longer_yours(services.handle_task(case)))
+        sent = self.request.method == "POST"
+        messages.info(self.request, _no_longer_yours(services.handle_task(case), sent=sent))
+        if sent and (note := self.request.POST.get("note-body", "").strip()):
+            # What they typed is given back, to keep or add elsewhere: nothing is lost.
+            messages.info(self.request, _("Your note was not saved: “%(note)s”") % {"note": note})
         return redirect("staff_case", case.pk)
 
     def post(self, request, **kwargs):

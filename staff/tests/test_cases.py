@@ -381,10 +381,15 @@ def test_a_case_the_request_expiry_resolved_meanwhile_says_so_to_whoever_had_it(
     )
     assert fire_timer(unanswered.relationship, "review_request__timeout_4") == 1
     record = reverse("staff_case", args=[unanswered.pk])
-    for response in (as_staff.get(url), as_staff.post(url, {"action": "note", "note-body": "Phoned the mentor."})):
-        assert response.status_code == 302 and response.url == record
+    opened = as_staff.get(url)
+    assert opened.status_code == 302 and opened.url == record
+    page = as_staff.get(record).content.decode()
+    assert "This case has been resolved." in page and "nothing was changed" not in page
+    sent = as_staff.post(url, {"action": "note", "note-body": "Phoned the mentor."})
+    assert sent.status_code == 302 and sent.url == record
     page = as_staff.get(record).content.decode()
     assert "This case has been resolved, so nothing was changed." in page
+    assert "Your note was not saved: “Phoned the mentor.”" in page  # given back, not lost
     assert "The request expired unanswered" in page
     assert not StaffNote.objects.filter(case=unanswered, body="Phoned the mentor.").exists()
 
@@ -402,7 +407,7 @@ def test_a_case_a_colleague_took_over_or_put_back_says_so_to_whoever_had_it(as_s
     assert "Robin Lee has this case now, so nothing was changed." in as_staff.get(record).content.decode()
     services.release(unanswered, colleague)
     assert as_staff.get(url).url == record
-    assert "This case is back in the queue, so nothing was changed." in as_staff.get(record).content.decode()
+    assert "This case is back in the queue. Claim it to work on it." in as_staff.get(record).content.decode()
     assert not StaffNote.objects.filter(case=unanswered, body="Phoned the mentor.").exists()
 
 
