@@ -1,4 +1,4 @@
-"""A form refused, in Chromium, by keyboard: the focus goes to the box that says why (so a screen reader
+"""A form or a step refused, in Chromium, by keyboard: the focus goes to the box that says why (so a screen reader
 reads it at once, not the page from the top), and its link takes the focus to the field in error."""
 
 from __future__ import annotations
@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from journeys.tests.helpers import send, walk_to
 from people.tests.factories import make_mentee, make_mentor
 
 pytestmark = pytest.mark.e2e
@@ -48,3 +49,18 @@ def test_a_question_sent_empty_puts_the_focus_on_why(new_page, transactional_db)
     page.wait_for_load_state()
     expect(page.locator("#form-errors")).to_be_focused()
     assert "Write a message or add a file before sending." in focused(page)["text"]
+
+
+def test_a_refused_step_puts_the_focus_on_the_message_saying_why(new_page, transactional_db):
+    mentee = make_mentee(email="stage.mentee@example.com")
+    mentor = make_mentor(email="stage.mentor@example.com")
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "first_conversation")
+    page = new_page(mentee)
+    page.goto(f"/relationships/{rel.pk}/next/")
+    page.get_by_role("button", name="Mark stage as completed").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    expect(page.locator(".messages")).to_be_focused()
+    assert "Set at least one SMART goal before completing the first conversation." in focused(page)["text"]
+    page.keyboard.press("Tab")  # on into the page, not back to the top
+    assert focused(page)["text"] != "Skip to main content"
