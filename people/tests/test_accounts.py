@@ -194,3 +194,23 @@ def test_password_hint_the_box_points_to_holds_the_list(client, mentee, url_name
     hint_id = re.search(r'aria-describedby="([^"]*)"', box).group(1).split()[0]
     content = _described_content(page, hint_id)
     assert "<ul" in content and "<li>" in content
+
+
+def test_the_check_your_email_page_says_how_to_contact_us(client):
+    """It says "contact us if it does not come": it gives the way to (the contact form works signed out)."""
+    resp = client.post(
+        reverse("account_signup"),
+        {
+            "email": "waiting@example.com",
+            "password1": "a-Long-passphrase-9",
+            "password2": "a-Long-passphrase-9",
+            "first_name": "Ada",
+            "last_name": "Waits",
+            "register_as": "mentee",
+        },
+        follow=True,
+    )
+    body = resp.content.decode()
+    assert "Verify Your Email Address" in body
+    assert f'href="{reverse("contact")}"' in body
+    assert client.get(reverse("contact")).status_code == 200
