@@ -83,7 +83,8 @@ def test_accepting_from_the_email_without_signing_in_finishes_the_review_step(cl
     told = Notification.objects.get(recipient=mentee, event="request_accepted")
     assert "Happy to help!" in told.body_text
     after = client.get(url).content.decode()
-    assert "You have accepted" in after and "has been told" in after
+    assert "You have accepted" in after and "Thank you for answering." in after
+    assert after.count("has been told") == 1, after  # said once, by the page, not again by the message
 
 
 def test_declining_from_the_email_asks_for_the_optional_reason(client, request_email, mentee):

@@ -111,15 +111,10 @@ def answer_from_email(request, token: str):
         try:
             if link.action == "accept":
                 relationships.accept_request(rel, rel.mentor, message)
-                messages.success(
-                    request, _("Thank you. %(mentee)s has been told.") % {"mentee": rel.mentee.display_name}
-                )
             else:
                 relationships.decline_request(rel, rel.mentor, message)
-                messages.success(
-                    request,
-                    _("Thank you for answering. %(mentee)s has been told.") % {"mentee": rel.mentee.display_name},
-                )
+            # (the page it leads to says what was done and that the mentee has been told)
+            messages.success(request, _("Thank you for answering."))
         except Refused as refused:
             messages.error(request, refused.message)
             rel.refresh_from_db()
