@@ -65,3 +65,19 @@ def test_a_manager_lands_on_the_staff_home_and_reads_the_programme(new_page, che
     assert rows[0] == ["Step", "People", "Of those registered"]
     assert rows[1] == ["Registered", "3", "100%"]
     assert download.value.suggested_filename == f"funnel-{start.isoformat()}-{timezone.localdate().isoformat()}.csv"
+
+
+def test_a_wrong_date_in_the_period_takes_the_keyboard_focus_to_the_error(new_page, check_a11y):
+    page = new_page(make_staff(email="maria@example.com"))
+    page.goto("/staff/")
+    period = page.get_by_role("group", name="From")
+    period.get_by_label("Day").fill("31")
+    period.get_by_label("Month").fill("2")
+    period.get_by_label("Month").press("Enter")
+    errors = page.get_by_role("alert")
+    expect(errors).to_be_focused()
+    expect(errors).to_contain_text("From")
+    errors.get_by_role("link", name="From").focus()
+    page.keyboard.press("Enter")
+    expect(period.get_by_label("Day")).to_be_focused()
+    check_a11y(page)

@@ -137,6 +137,15 @@ class DateBoxesBoundField(BoundField):
             attrs["aria-describedby"] = described
         return attrs
 
+    @property
+    def id_for_label(self):
+        """The Day box: where a link to the field (from the error box) takes the keyboard focus.
+
+        Django gives a group of widgets no id to label (its legend names it), so without this the
+        error box's link to a date went nowhere.
+        """
+        return f"{self.auto_id}_0" if self.auto_id else ""
+
 
 class DateBoxesField(forms.MultiValueField):
     """A date entered as day / month / year boxes, with clear messages for each mistake."""
