@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from journeys.tests.helpers import send, walk_to
-from people.tests.factories import make_mentee, make_mentor
+from people.tests.factories import make_mentee, make_mentor, make_staff
 
 pytestmark = pytest.mark.e2e
 
@@ -64,3 +64,32 @@ def test_a_refused_step_puts_the_focus_on_the_message_saying_why(new_page, trans
     assert "Set at least one SMART goal before completing the first conversation." in focused(page)["text"]
     page.keyboard.press("Tab")  # on into the page, not back to the top
     assert focused(page)["text"] != "Skip to main content"
+
+
+@pytest.mark.parametrize(
+    ("path", "field", "button"),
+    [
+        ("/staff/content/faqs/new/", "Question", "Save"),
+        ("/staff/settings/", "Programme name", "Save the settings"),
+        ("/help/contact/", "Message", "Send Request"),
+    ],
+)
+def test_a_form_refused_puts_the_focus_on_its_error_box_not_on_a_message_above_it(new_page, path, field, button):
+    page = new_page(make_staff(email="maria@example.com"))
+    page.goto(path)
+    page.get_by_label(field, exact=True).fill("")
+    page.get_by_role("button", name=button, exact=True).focus()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    expect(page.locator("#form-errors")).to_be_focused()
+    expect(page.locator(".messages")).to_have_count(0)
+
+
+def test_a_profile_refused_puts_the_focus_on_its_error_box(new_page):
+    page = new_page(make_mentee(email="profile.mentee@example.com"))
+    page.goto("/profile/")
+    page.get_by_label("Job title").fill("")
+    page.get_by_label("Job title").press("Enter")
+    page.wait_for_load_state()
+    expect(page.locator("#form-errors")).to_be_focused()
+    expect(page.locator(".messages")).to_have_count(0)

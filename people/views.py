@@ -44,7 +44,6 @@ def profile(request):
                 messages.info(request, _("Your profile is complete. Now let's find you a mentor."))
                 return redirect("find_mentor")
             return redirect("profile")
-        messages.error(request, _("Please correct the highlighted fields."))
     else:
         form = ProfileForm(instance=instance, user=request.user)
     return render(request, "people/profile.html", {"form": form, "profile": instance, "nav": "profile"})

@@ -84,7 +84,6 @@ def contact(request):
                     % {"email": sent.email},
                 )
             return redirect("help")
-        messages.error(request, _("Your message has not been sent yet. Please correct the highlighted fields."))
     return render(request, "support/contact.html", {"form": form, "support_email": _support_email()})
 
 

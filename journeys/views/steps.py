@@ -236,7 +236,6 @@ class CompleteProfile(View):
         profile, _created = Profile.objects.get_or_create(user=request.user)
         form = ProfileForm(request.POST, instance=profile, user=request.user)
         if not form.is_valid():
-            messages.error(request, _("Please correct the highlighted fields."))
             return render(
                 request, "people/profile.html", {"form": form, "profile": profile, "nav": "profile", "onboarding": True}
             )

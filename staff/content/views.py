@@ -155,7 +155,6 @@ def faq_edit(request, pk: int | None = None):
             saved = content.save_faq(form, faq=faq)
             messages.success(request, _("The question “%(name)s” has been saved.") % {"name": saved.question})
             return redirect("staff_content_faqs")
-        messages.error(request, _("Nothing has been saved yet. Please correct the highlighted fields."))
     return render(request, "staff/content/faq_form.html", {"form": form, "faq": faq})
 
 
@@ -188,7 +187,6 @@ def resource_edit(request, pk: int | None = None):
             saved = content.save_resource(form, resource=resource)
             messages.success(request, _("The resource “%(name)s” has been saved.") % {"name": saved.title})
             return redirect("staff_content_resources")
-        messages.error(request, _("Nothing has been saved yet. Please correct the highlighted fields."))
     return render(request, "staff/content/resource_form.html", {"form": form, "resource": resource})
 
 

@@ -28,7 +28,6 @@ def settings_page(request):
             services.save_identity(form, request.user)
             messages.success(request, _("The programme settings have been saved: every page and email now uses them."))
             return redirect("staff_settings")
-        messages.error(request, _("The settings have not been saved. Please correct the highlighted fields."))
     else:
         form = IdentityForm(instance=row)
     now = identity.current()
