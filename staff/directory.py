@@ -139,6 +139,9 @@ class DirectoryForm(forms.Form):
         return data
 
 
+DEFAULT_SORT = "-started"
+
+
 class RelationshipFilter(django_filters.FilterSet):
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=STAGE_CHOICES, method="filter_stage")
     waiting = django_filters.ChoiceFilter(
@@ -196,7 +199,13 @@ class RelationshipFilter(django_filters.FilterSet):
         form = DirectoryForm
 
     def __init__(self, data=None, *args, **kwargs):
+        # The list's own order (the newest first) is what "Sort by" shows, so sending the filters
+        # without touching it keeps the order on screen.
+        if data is not None and not data.get("sort"):
+            data = data.copy()
+            data["sort"] = DEFAULT_SORT
         super().__init__(data, *args, **kwargs)
+        self.form.fields["sort"].initial = DEFAULT_SORT
         days = int(settings.REMINDERS.get("STALLED_AFTER_DAYS", 0) or 0)
         if days:
             self.form.fields["stalled"].widget.attrs["placeholder"] = str(days)

@@ -287,3 +287,13 @@ def test_the_filters_drawn_from_the_cache_show_each_query_its_own_values(client,
     again = client.get(DIRECTORY, {"stalled": "-3"}).content.decode()
     assert 'aria-invalid="true"' in bad and 'aria-invalid="true"' in again  # the error is drawn both times
     assert 'aria-invalid="true"' not in client.get(DIRECTORY).content.decode()
+
+
+@pytest.mark.parametrize("params", [{}, {"stage": "group:matched"}])
+def test_sort_by_shows_the_order_the_list_is_in_so_showing_the_filters_keeps_it(client, world, params):
+    client.force_login(make_staff())
+    response = client.get(DIRECTORY, params)
+    assert '<option value="-started" selected>' in response.content.decode()
+    shown = [r.pk for r in response.context["page"].object_list]
+    sent_again = {**params, "sort": response.context["form"]["sort"].value()}
+    assert [r.pk for r in client.get(DIRECTORY, sent_again).context["page"].object_list] == shown
