@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from journeys.selectors import task_url
 from journeys.services import activity
-from people.tests.factories import PASSWORD
+from people.tests.factories import PASSWORD, make_staff
 
 from .helpers import goal, open_task, send, walk_to
 
@@ -127,3 +127,14 @@ def test_journey_diagrams_are_generated_for_staff_only(client, staff, mentee):
     assert "Staff case" in page and "Handle the case" in page
     cases = client.get("/staff/cases/flow/chart/")
     assert cases["Content-Type"] == "image/svg+xml" and b"Handle" in cases.content
+
+
+@pytest.mark.parametrize("role", ["manager", "support"])
+def test_the_journey_diagrams_link_to_the_admin_only_for_those_it_shows_something(client, role):
+    member_of_staff = make_staff(role=role, email=f"{role}@example.com")
+    client.force_login(member_of_staff)
+    assert "Go to the admin" not in client.get(reverse("journey_maps")).content.decode()
+    assert b"have permission to view or edit anything" in client.get(reverse("admin:index")).content
+    member_of_staff.is_superuser = True
+    member_of_staff.save()
+    assert "Go to the admin" in client.get(reverse("journey_maps")).content.decode()
