@@ -31,6 +31,7 @@ def test_upload_preview_confirm_and_progress(client, django_capture_on_commit_ca
     batch = ImportBatch.objects.get()
     assert response.redirect_chain[-1][0] == reverse("staff_import_batch", args=[batch.pk])
     assert "3 rows are ready" in text and "1 row has errors" in text
+    assert "Rows that will not be imported" in text
     assert "Did you mean “Leadership”?" in text
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("staff_import_confirm", args=[batch.pk]))
@@ -38,6 +39,7 @@ def test_upload_preview_confirm_and_progress(client, django_capture_on_commit_ca
     assert '<progress max="3" value="3"' in text
     assert "Finished: 3 accounts created and invited." in text
     assert "Show the latest progress" not in text  # finished: nothing more to follow
+    assert "Rows not imported</h2>" in text and "will not be imported" not in text  # said as done
 
 
 def test_a_running_import_offers_its_latest_progress(client):
