@@ -90,3 +90,25 @@ def test_manager_retires_an_area_and_adds_a_video_resource(new_page, visit, chec
     expect(anonymous.get_by_text("Sign in to watch this video.")).to_be_visible()
     refused = anonymous.request.get(f"/resources/{resource.pk}/video/", max_redirects=0)
     assert refused.status == 302 and "/accounts/login/" in refused.headers["location"]
+
+
+def test_a_name_refused_on_a_list_takes_the_keyboard_focus_with_why(new_page, check_a11y):
+    AreaOfSupport.objects.create(name="Rail signalling", position=98)
+    AreaOfSupport.objects.create(name="Port logistics", position=99)
+    page = new_page(make_staff(email="maya@example.com"))
+    page.goto("/staff/content/lists/areas/")
+    page.get_by_label("Name", exact=True).fill("rail signalling")
+    page.get_by_label("Name", exact=True).press("Enter")
+    page.wait_for_load_state()
+    added = page.get_by_label("Name", exact=True)
+    expect(added).to_be_focused()
+    expect(added).to_have_accessible_description(re.compile("already on this list"))
+    renamed = page.get_by_label("New name for Port logistics")
+    renamed.fill("Rail signalling")
+    renamed.press("Enter")
+    page.wait_for_load_state()
+    expect(page.get_by_label("New name for Port logistics")).to_be_focused()
+    expect(page.get_by_label("New name for Port logistics")).to_have_accessible_description(
+        re.compile("already on this list")
+    )
+    check_a11y(page)
