@@ -130,5 +130,10 @@ class ReplyForm(forms.Form):
         label=_("Your reply"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Emailed to the sender and kept on this case. They can answer by email or on the platform."),
+        help_text=_("Emailed to the sender and kept on this case."),
     )
+
+    def __init__(self, *args, how_to_answer: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if how_to_answer:  # support.services.how_the_sender_can_answer
+            self.fields["body"].help_text = how_to_answer

@@ -30,6 +30,7 @@ from project.downloads import attachment
 from project.downloads import csv_cell as _cell
 from project.roles import EXPORT, SEE_FEEDBACK_AUTHORS, can, staff_required
 from support import selectors as support_selectors
+from support import services as support_services
 
 from . import dashboard, forms, services
 from . import reports as programme
@@ -282,6 +283,8 @@ class HandleCase(View):
         if name == "suggest":
             case = self.case()
             extra["suggestions"] = services.mentor_suggestions(case) if case.relationship_id else []
+        if name == "reply" and (support_request := self.case().support_request) is not None:
+            extra["how_to_answer"] = support_services.how_the_sender_can_answer(support_request)
         return self.FORMS[name](data, prefix=name, **extra)
 
     def page(self, status=200, posted=None):

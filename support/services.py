@@ -100,6 +100,21 @@ def _clean(body: str) -> str:
     return body[:MAX_REPLY]
 
 
+def how_the_sender_can_answer(support_request: SupportRequest) -> str:
+    """What a reply from the team lets its sender do (the reply form's hint, as ``reply_as_staff``
+    sends it): answer by email only when answers by email are set up, on the platform only with an
+    account still active; with neither, the Contact form."""
+    by_email = bool(replies.reply_address(support_request))
+    on_platform = bool(support_request.user_id and support_request.user.is_active)
+    if by_email and on_platform:
+        return _("Emailed to the sender and kept on this case. They can answer by email or on the platform.")
+    if by_email:
+        return _("Emailed to the sender and kept on this case. They can answer by email.")
+    if on_platform:
+        return _("Emailed to the sender and kept on this case. They can answer on the platform.")
+    return _("Emailed to the sender and kept on this case. To answer, they write to us again with the Contact form.")
+
+
 @transaction.atomic
 def reply_as_staff(support_request: SupportRequest, staff_user, body: str) -> SupportReply:
     """The programme team answers a Contact message: kept in its conversation and emailed to the

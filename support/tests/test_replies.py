@@ -87,6 +87,32 @@ def test_no_reply_to_when_answers_by_email_are_not_set_up(
     assert "reply to this email" not in email.body
 
 
+@pytest.mark.parametrize(
+    ("by_email", "signed_in", "hint"),
+    [
+        (True, True, "They can answer by email or on the platform."),
+        (False, True, "They can answer on the platform."),
+        (True, False, "They can answer by email."),
+        (False, False, "To answer, they write to us again with the Contact form."),
+    ],
+)
+def test_the_reply_box_says_how_the_sender_can_answer_as_the_email_does(
+    client, settings, django_capture_on_commit_callbacks, by_email, signed_in, hint
+):
+    if not by_email:
+        settings.SUPPORT_INBOUND_DOMAIN = ""
+    sender = make_mentee(email="mia@example.com") if signed_in else None
+    with django_capture_on_commit_callbacks(execute=True):
+        request = support_services.submit_support_request(
+            user=sender, name="Mia Mentee", email="mia@example.com", subject="Joining", message="How?"
+        )
+    page = client.get(claimed_case_url(client, make_staff(), case_for(request))).content.decode()
+    assert (
+        f'<div class="help" id="id_reply-body_helptext">Emailed to the sender and kept on this case. {hint}</div>'
+        in page
+    )
+
+
 def test_a_reply_to_a_signed_out_sender_points_to_the_contact_form(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         request = support_services.submit_support_request(
