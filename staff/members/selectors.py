@@ -32,6 +32,7 @@ User = get_user_model()
 
 class MentorStatus(TextChoices):
     DEACTIVATED = "deactivated", _("Deactivated: takes no requests")
+    INCOMPLETE = "incomplete", _("Not listed: profile not complete")
     OPEN = "open", _("Open to requests")
     FULL = "full", _("Full")
     PAUSED = "paused", _("Paused")
@@ -44,6 +45,8 @@ def mentor_status(profile, taken: int, today: date | None = None) -> str | None:
         return None
     if not people_rules.account_open(profile.user):
         return MentorStatus.DEACTIVATED
+    if not people_rules.mentor_listed(profile):  # not in Find Mentor until the profile is complete
+        return MentorStatus.INCOMPLETE
     if people_rules.mentor_paused(profile):
         return MentorStatus.PAUSED
     if people_rules.mentor_away(profile, today):
@@ -57,7 +60,9 @@ def mentor_status_q(status: str, today: date | None = None) -> Q:
     """``mentor_status(profile) == status`` as a filter on ``Profile``."""
     if status == MentorStatus.DEACTIVATED:
         return Q(is_mentor=True) & ~people_rules.account_open_q()
-    mentor = Q(is_mentor=True) & people_rules.account_open_q()
+    if status == MentorStatus.INCOMPLETE:
+        return Q(is_mentor=True) & people_rules.account_open_q() & ~people_rules.mentor_listed_q()
+    mentor = people_rules.mentor_listed_q()
     if status == MentorStatus.PAUSED:
         return mentor & people_rules.mentor_paused_q()
     if status == MentorStatus.AWAY:

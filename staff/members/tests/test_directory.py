@@ -93,6 +93,8 @@ def test_filter_by_mentor_status(client, manager):
     walk_to(send(make_mentee(first_name="Her", last_name="Mentee"), full), None, full, "arranging")
     gone = make_mentor(first_name="Deactivated", last_name="Mentor", capacity=2)
     type(gone).objects.filter(pk=gone.pk).update(is_active=False)
+    invited = make_mentor(first_name="Incomplete", last_name="Mentor", capacity=2)  # imported: not in Find Mentor
+    Profile.objects.filter(user=invited).update(completed_at=None)
     for status in MentorStatus:
         assert names(client.get(URL, {"mentor_status": status.value})) == [f"{status.name.title()} Mentor"]
     row = {m.display_name: m for m in client.get(URL, {"role": "mentor"}).context["page"].object_list}
@@ -130,6 +132,8 @@ def test_mentor_status_and_its_filter_agree(db):
         dict(accepting_requests=True, away_until=None, capacity=0),
         dict(accepting_requests=True, away_until=None, capacity=2, is_active=False),  # deactivated
         dict(accepting_requests=False, away_until=today + timedelta(days=3), capacity=0, is_active=False),
+        dict(accepting_requests=True, away_until=None, capacity=2, completed_at=None),  # not listed yet
+        dict(accepting_requests=True, away_until=None, capacity=2, completed_at=None, is_active=False),
     ]
     for i, fields in enumerate(cases):
         user = make_mentor(first_name=f"M{i}")
@@ -286,3 +290,15 @@ def test_one_place_is_said_in_the_singular(client, manager):
     assert "0 of 1 place taken" in client.get(f"/staff/members/{mentor.pk}/").content.decode()
     make_mentor(first_name="Duo", last_name="Mentor", capacity=2)
     assert "0 of 2 places taken" in client.get(URL).content.decode()
+
+
+def test_a_mentor_whose_profile_is_not_complete_is_not_said_open_to_requests(client, manager):
+    """Find Mentor lists a mentor only once the profile is complete (``people.rules.mentor_listed``):
+    an imported mentor who has not joined yet is not "Open to requests" on the page or in the CSV."""
+    olu = make_mentor(first_name="Olu", last_name="Bello", capacity=2)
+    Profile.objects.filter(user=olu).update(completed_at=None)
+    member = client.get(f"/staff/members/{olu.pk}/").content.decode()
+    assert "Not listed: profile not complete (0 of 2 places taken)" in member
+    assert "Open to requests" not in member
+    table = list(csv.reader(io.StringIO(client.get(f"{URL}export.csv", {"q": "olu"}).content.decode())))
+    assert table[1][table[0].index("Mentor status")] == "Not listed: profile not complete"
