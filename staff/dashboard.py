@@ -155,8 +155,13 @@ def _percent(part: int, whole: int) -> str:
     return f"{round(100 * part / whole)}%" if whole else "–"
 
 
+# Someone invited (an import, "Invite one person") has an account before they join: they count from
+# accepting the invitation, as the Import page counts them "joined".
+JOINED = Q(invitation__isnull=True) | Q(invitation__accepted_at__isnull=False)
+
+
 def funnel(period: Period, now: datetime) -> Chart:
-    """The people who joined in the period, and how far each has come since (one query).
+    """The people who joined in the period (an invited person once they accepted), and how far each has come since (one query).
 
     A request sent counts for the mentee who sent it (the mentor it went to sent nothing; nor did the
     mentee of a pair the programme proposed in a matching round, ``proposed_by_programme``). From
@@ -182,7 +187,7 @@ def funnel(period: Period, now: datetime) -> Chart:
         ("completed", _("Completed"), Exists(theirs.filter(state__in=STAGES_DONE_STATES))),
         ("feedback", _("Feedback given"), Exists(Feedback.objects.filter(author=person))),
     ]
-    people = get_user_model().objects.filter(period.q("date_joined"), is_staff=False)
+    people = get_user_model().objects.filter(period.q("date_joined"), JOINED, is_staff=False)
     people = people.annotate(**{f"reached_{key}": flag for key, _label, flag in steps if flag is not None})
     counts = people.aggregate(
         **{

@@ -19,6 +19,7 @@ from journeys.tests.helpers import send, walk_to
 from people.models import Profile
 from people.tests.factories import make_mentee, make_mentor, make_staff, make_user
 from staff import charts, dashboard, services
+from staff.imports.models import Invitation
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +74,16 @@ def test_the_funnel(programme):
     ]
     assert chart.rows[3][2] == "55%"
     assert "Matched 6" in chart.svg and 'role="img"' in chart.svg and "<desc" in chart.svg
+
+
+def test_someone_invited_counts_as_registered_once_they_have_joined(programme):
+    """An imported or invited account is made before its person joins: the funnel counts them from
+    the day they accept the invitation, as the Import page counts them "joined"."""
+    invited = make_mentee(first_name="Invited")
+    invitation = Invitation.objects.create(user=invited, expires_at=timezone.now() + timedelta(days=14))
+    assert dashboard.funnel(_month(), timezone.now()).rows[0][1] == 11
+    Invitation.objects.filter(pk=invitation.pk).update(accepted_at=timezone.now())
+    assert dashboard.funnel(_month(), timezone.now()).rows[0][1] == 12
 
 
 def test_a_request_counts_for_the_mentee_who_sent_it_not_the_mentor_it_went_to(client, staff):
