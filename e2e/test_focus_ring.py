@@ -1,0 +1,30 @@
+"""The keyboard focus ring can be seen: its outline has a contrast of at least 3:1 with the white page
+(WCAG 1.4.11 for the focus indicator), on a link and on a button."""
+
+import re
+
+import pytest
+
+from people.tests.factories import make_staff
+from project.colour import contrast
+
+pytestmark = pytest.mark.e2e
+
+
+def _focus_outline(page) -> str:
+    colour = page.evaluate("() => getComputedStyle(document.activeElement).outlineColor")
+    r, g, b = (int(n) for n in re.findall(r"\d+", colour)[:3])
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def test_the_focus_ring_stands_out_from_the_page(new_page):
+    page = new_page(make_staff(email="maria@example.com"))
+    page.goto("/staff/settings/")
+    page.keyboard.press("Tab")  # the skip link
+    assert contrast(_focus_outline(page), "#ffffff") >= 3
+    page.get_by_role("link", name="Need Help?").first.focus()
+    page.get_by_role("button", name="Save the settings").focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # back on the button, by keyboard (so :focus-visible)
+    assert page.evaluate("() => document.activeElement.matches(':focus-visible')")
+    assert contrast(_focus_outline(page), "#ffffff") >= 3
