@@ -286,6 +286,9 @@ def test_suggesting_mentors_emails_the_mentee_the_chosen_ones(as_staff, unanswer
     [email] = mail.outbox
     assert email.to == [mentee.email] and "Bea Best" in email.body
     assert f"/mentors/{other.pk}/" in email.body
+    # One mentor chosen: the email speaks of one.
+    assert email.subject.endswith("A mentor we think could help you")
+    assert "picked out a mentor who matches your profile" in email.body and "if they suit you" in email.body
 
 
 def test_no_suggestions_are_offered_or_sent_to_a_mentee_who_left(as_staff, unanswered, staff, mentee):
