@@ -42,6 +42,15 @@ def test_upload_preview_confirm_and_progress(client, django_capture_on_commit_ca
     assert "Rows not imported</h2>" in text and "will not be imported" not in text  # said as done
 
 
+def test_a_file_with_no_good_row_says_nothing_is_ready_and_offers_no_import(client):
+    taxonomy()
+    client.force_login(make_staff())
+    rows = [["not-an-address", "", "", "", "mentor", "", ""]]
+    text = client.post(reverse("staff_import"), {"file": csv_upload(rows)}, follow=True).content.decode()
+    assert "No row is ready to import: nobody would get an account or an invitation." in text
+    assert "0 rows are ready" not in text and "Import 0 people" not in text
+
+
 def test_a_running_import_offers_its_latest_progress(client):
     taxonomy()
     staff = make_staff()
