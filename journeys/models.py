@@ -83,6 +83,9 @@ class Relationship(ConcurrentTransitionMixin, models.Model):
     # While the request waits for the mentor: when it expires unanswered (REQUEST_EXPIRE_DAYS after it
     # was sent or reinstated; None: never). The review step's timer fires then (journeys.flows.mentoring).
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True, default=rules.request_expires_at)
+    # When the mentee last reinstated the request they had withdrawn (None: never): its reminders,
+    # escalation and expiry count from then, so the emails and the staff case say it beside the first date.
+    reinstated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -141,7 +144,8 @@ class Relationship(ConcurrentTransitionMixin, models.Model):
         conditions=[rules.request_not_ended, rules.mentor_open_to_requests, rules.mentor_has_capacity],
     )
     def reinstate(self):
-        self.expires_at = rules.request_expires_at()
+        self.reinstated_at = timezone.now()
+        self.expires_at = rules.request_expires_at(self.reinstated_at)
 
     @transition(
         field=state,

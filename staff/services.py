@@ -116,7 +116,10 @@ def escalate_unanswered_request(relationship: Relationship) -> StaffCase | None:
         CaseKind.UNANSWERED_REQUEST,
         relationship=relationship,
         # Translators: completes "%(mentor)s has not answered %(mentee)s's mentoring request %(summary)s."
-        summary=_("of %(date)s") % {"date": long_date(relationship.created_at)},
+        summary=_("of %(date)s (reinstated on %(reinstated)s)")
+        % {"date": long_date(relationship.created_at), "reinstated": long_date(relationship.reinstated_at)}
+        if relationship.reinstated_at
+        else _("of %(date)s") % {"date": long_date(relationship.created_at)},
     )
 
 

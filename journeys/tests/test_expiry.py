@@ -166,6 +166,40 @@ def test_a_reinstated_request_gets_a_new_expiry(mentee, mentor, settings):
     assert rel.state == State.EXPIRED
 
 
+def test_a_reinstated_request_says_when_it_was_reinstated_in_its_emails_and_staff_case(mentee, mentor):
+    """Its reminders, escalation and expiry count from the reinstatement: each says that date beside the
+    first one, so a mentor reminded 3 days after it is not told only of a request sent weeks ago."""
+    from project.dates import long_date
+
+    rel = send(mentee, mentor)
+    sent = timezone.now() - dt.timedelta(days=30)
+    Relationship.objects.filter(pk=rel.pk).update(created_at=sent)
+    relationships.withdraw_request(rel, mentee)
+    relationships.reinstate_request(Relationship.objects.get(pk=rel.pk), mentee)
+    rel.refresh_from_db()
+    assert rel.reinstated_at is not None
+    reinstated = f"It was reinstated on {timezone.localdate(rel.reinstated_at):%-d %B %Y}."
+    first = f"{timezone.localdate(sent):%-d %B %Y}"
+
+    assert fire(rel, "review_request__timeout") == 1  # the first reminder
+    reminder = Notification.objects.get(recipient=mentor, event="reminder_review_request")
+    assert f"asked you on {first}" in reminder.body_text and reminder.body_text.count(reinstated) == 1
+    assert reinstated in reminder.body_html
+    assert fire(rel, "review_request__timeout_3") == 1  # the escalation
+    case = StaffCase.objects.get(kind=CaseKind.UNANSWERED_REQUEST, relationship=rel)
+    assert case.summary == f"of {long_date(sent)} (reinstated on {long_date(rel.reinstated_at)})"
+    assert come_to_expiry(rel) == 1
+    for event, person in (("request_expired", mentor), ("request_expired_confirmation", mentee)):
+        told = Notification.objects.get(recipient=person, event=event)
+        assert first in told.body_text and reinstated in told.body_text and reinstated in told.body_html
+
+
+def test_a_request_never_withdrawn_says_nothing_of_reinstating(mentee, mentor):
+    rel = send(mentee, mentor)
+    assert fire(rel, "review_request__timeout") == 1
+    assert "reinstated" not in Notification.objects.get(recipient=mentor, event="reminder_review_request").body_text
+
+
 def test_the_diagram_shows_the_expiry_wait_from_the_setting(client, staff, settings):
     settings.REMINDERS = {**settings.REMINDERS, "REQUEST_EXPIRE_DAYS": 33}
     client.force_login(staff)
