@@ -12,6 +12,7 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from people import search
+from project.roles import SEE_FEEDBACK_AUTHORS
 
 from . import rules, worksheets
 from .models import (
@@ -171,8 +172,6 @@ def feedback_authors_visible(user, relationship) -> bool:
     """Whether the page names who wrote each piece of feedback: to a participant (who sees only
     their own), and to staff with ``project.see_feedback_authors``; other staff see the ratings and
     comments without names, as on the staff relationship page."""
-    from project.roles import SEE_FEEDBACK_AUTHORS
-
     return relationship.role_of(user) is not None or user.has_perm(SEE_FEEDBACK_AUTHORS)
 
 

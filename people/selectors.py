@@ -197,9 +197,7 @@ def open_relationships_with(mentee, mentor_user_ids: Iterable[int]) -> dict[int,
 
 def why_question_closed(mentee, mentor_user) -> str | None:
     """Why Ask Question is not offered to ``mentee`` on ``mentor_user``'s profile (``journeys.rules``)."""
-    from journeys import rules as journey_rules
-
-    return journey_rules.why_question_closed(mentee, mentor_user)
+    return rules.why_question_closed(mentee, mentor_user)
 
 
 def access_mentor(viewer, user_id: int, *, areas: bool = True) -> Profile:
