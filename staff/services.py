@@ -112,15 +112,17 @@ def escalate_unanswered_request(relationship: Relationship) -> StaffCase | None:
     """REQUEST_ESCALATE_DAYS after a request, if the mentor still has not answered."""
     if relationship.state != State.REQUESTED:
         return None
-    return open_case(
-        CaseKind.UNANSWERED_REQUEST,
-        relationship=relationship,
+    sent = long_date(relationship.created_at)
+    if relationship.reinstated_at:
         # Translators: completes "%(mentor)s has not answered %(mentee)s's mentoring request %(summary)s."
-        summary=_("of %(date)s (reinstated on %(reinstated)s)")
-        % {"date": long_date(relationship.created_at), "reinstated": long_date(relationship.reinstated_at)}
-        if relationship.reinstated_at
-        else _("of %(date)s") % {"date": long_date(relationship.created_at)},
-    )
+        summary = _("of %(date)s (reinstated on %(reinstated)s)") % {
+            "date": sent,
+            "reinstated": long_date(relationship.reinstated_at),
+        }
+    else:
+        # Translators: completes "%(mentor)s has not answered %(mentee)s's mentoring request %(summary)s."
+        summary = _("of %(date)s") % {"date": sent}
+    return open_case(CaseKind.UNANSWERED_REQUEST, relationship=relationship, summary=summary)
 
 
 def escalate_no_first_meeting(relationship: Relationship) -> StaffCase | None:
