@@ -7,7 +7,7 @@ from datetime import timedelta
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -35,13 +35,16 @@ SORT_CHOICES = [
     ("-active", _("Last active (most recent first)")),
     ("active", _("Last active (longest ago first)")),
 ]
+# Last active as the list shows it: nobody who never signed in has been active (their profile's date is the
+# day the account was made), so they sort as "never", first when the longest ago comes first.
+LAST_ACTIVE = Case(When(last_login__isnull=True, then=None), default=F("profile__last_active_at"))
 SORTS = {
     "name": [F("last_name").asc(), F("first_name").asc(), F("pk").asc()],
     "-name": [F("last_name").desc(), F("first_name").desc(), F("pk").desc()],
     "joined": [F("date_joined").asc(), F("pk").asc()],
     "-joined": [F("date_joined").desc(), F("pk").desc()],
-    "active": [F("profile__last_active_at").asc(nulls_first=True), F("pk").asc()],
-    "-active": [F("profile__last_active_at").desc(nulls_last=True), F("pk").desc()],
+    "active": [LAST_ACTIVE.asc(nulls_first=True), F("pk").asc()],
+    "-active": [LAST_ACTIVE.desc(nulls_last=True), F("pk").desc()],
 }
 MAX_SEARCH_TERMS = 6
 

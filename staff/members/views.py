@@ -218,7 +218,7 @@ def _csv_row(member, today, regions: dict[str, str]) -> list:
         _("active") if member.is_active else _("deactivated"),
         member.date_joined.date().isoformat(),
         member.last_login.date().isoformat() if member.last_login else _("never"),
-        profile.last_active_at.date().isoformat() if profile and profile.last_active_at else "",
+        profile.last_active_at.date().isoformat() if member.last_login and profile and profile.last_active_at else "",
     ]
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from journeys.tests.helpers import send, walk_to
 from people.models import AreaOfSupport, ProfessionalCommunity, Profile
@@ -172,7 +175,7 @@ def test_sort_by_name_joined_and_last_active(client, manager):
     now = timezone.now()
     for i, (first, last) in enumerate([("Cy", "Adams"), ("Al", "Zed"), ("Bo", "Moss")]):
         user = make_mentee(first_name=first, last_name=last)
-        type(user).objects.filter(pk=user.pk).update(date_joined=now - timedelta(days=10 - i))
+        type(user).objects.filter(pk=user.pk).update(date_joined=now - timedelta(days=10 - i), last_login=now)
         Profile.objects.filter(user=user).update(last_active_at=now - timedelta(days=i * 3 % 7))
     assert names(client.get(URL)) == ["Cy Adams", "Bo Moss", "Al Zed"]  # by surname unless told
     assert names(client.get(URL, {"sort": "-name"})) == ["Al Zed", "Bo Moss", "Cy Adams"]
@@ -181,6 +184,29 @@ def test_sort_by_name_joined_and_last_active(client, manager):
     # last active: Cy now, Al 3 days ago, Bo 6 days ago
     assert names(client.get(URL, {"sort": "-active"})) == ["Cy Adams", "Al Zed", "Bo Moss"]
     assert names(client.get(URL, {"sort": "active"})) == ["Bo Moss", "Al Zed", "Cy Adams"]
+
+
+def test_someone_who_never_signed_in_was_never_active(client, manager):
+    """Their profile's date is the day the account was made: the list, the member page and the CSV say "never"."""
+    now = timezone.now()
+    came = make_mentee(first_name="Signed", last_name="In")
+    type(came).objects.filter(pk=came.pk).update(last_login=now)
+    Profile.objects.filter(user=came).update(last_active_at=now - timedelta(days=40))
+    never = make_mentee(first_name="Never", last_name="Came")
+    Profile.objects.filter(user=never).update(last_active_at=now)  # the account was made today
+    assert names(client.get(URL, {"sort": "-active"})) == ["Signed In", "Never Came"]
+    assert names(client.get(URL, {"sort": "active"})) == ["Never Came", "Signed In"]
+    page = client.get(URL).content.decode()
+    row = next(r for r in page.split("<tr>") if "Never Came" in r)
+    cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+    assert cells[-2] == date_format(timezone.localtime(now), "j M Y")  # joined today...
+    assert cells[-1] == "—"  # ...and never active
+    member = client.get(reverse("staff_member", args=[never.pk])).content.decode()
+    assert re.search(r"<dt>Last active</dt><dd>Never</dd>", member)
+    rows = list(csv.reader(io.StringIO(client.get(reverse("staff_members_csv")).content.decode("utf-8-sig"))))
+    by_name = {row[0]: row for row in rows[1:]}
+    assert by_name["Never Came"][-2:] == ["never", ""]
+    assert by_name["Signed In"][-1] == (now - timedelta(days=40)).date().isoformat()
 
 
 def test_pages_keep_the_filters(client, manager):
