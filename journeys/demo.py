@@ -68,10 +68,12 @@ def ensure_demo_journeys() -> list[str]:
             rel.history.filter(action="send_request").update(at=matched - dt.timedelta(days=1))
             rel.history.filter(action="accept").update(at=matched)
             rel.refresh_from_db()
+            # Their first meeting, a short call three days ago, is held; the next one is planned.
+            _demo_worksheet_and_record(rel, mentee, mentor)
             activity.create_meeting(
                 rel,
                 mentee,
-                title="First conversation",
+                title="Planning my goals",
                 starts_at=timezone.now().replace(hour=10, minute=0, second=0, microsecond=0) + dt.timedelta(days=7),
                 duration_minutes=60,
                 location="Video call",
@@ -84,7 +86,6 @@ def ensure_demo_journeys() -> list[str]:
                 details="Go to a regional event and speak to at least one person I don't know.",
                 due_date=timezone.localdate() + dt.timedelta(days=60),
             )
-            _demo_worksheet_and_record(rel, mentee, mentor)
         made.append(f"{mentee.display_name} → {mentor.display_name} ({stage.replace('_', ' ')})")
     return made
 
@@ -105,8 +106,8 @@ def _expires_as_if_sent(rel: Relationship, sent) -> None:
 
 
 def _demo_worksheet_and_record(rel: Relationship, mentee, mentor) -> None:
-    """A SWOT the mentee filled in with the mentor's comment, and a short call already held (so the
-    CPD evidence pack and the mentor's hours have something to show)."""
+    """Their first meeting, a short call already held (so the CPD evidence pack and the mentor's hours have
+    something to show), and a SWOT the mentee filled in with the mentor's comment."""
     call = activity.create_meeting(
         rel,
         mentor,

@@ -509,6 +509,7 @@ def ensure_named_people() -> list[tuple[NamedPerson, bool]]:
     for person in NAMED_PEOPLE:
         user, created = User.objects.get_or_create(email=person.email)
         user.first_name, user.last_name, user.is_active = person.first_name, person.last_name, True
+        user.last_login = user.last_login or now  # they use the platform in the demo's story
         user.set_password(DEMO_PASSWORD)
         user.save()
         _verified_email(user)
@@ -648,6 +649,7 @@ def ensure_generated_mentors(total: int, progress: Callable[[int, int], None] | 
                         last_name=p["last_name"],
                         password=password,
                         date_joined=p["date_joined"],
+                        last_login=p["profile"]["last_active_at"],  # active members have signed in
                     )
                     for p in people
                 ]

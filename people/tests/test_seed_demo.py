@@ -47,6 +47,7 @@ def test_seed_demo_prints_working_logins_and_is_safe_to_run_twice():
         assert user.check_password(demo_data.DEMO_PASSWORD)
         assert EmailAddress.objects.filter(user=user, email=user.email, verified=True, primary=True).exists()
         assert user.profile.is_complete and not user.profile.missing_fields()
+        assert user.last_login  # the demo's people use the platform: not "never signed in"
     # Two demo journeys, made once, through the real flows: one awaiting the mentor, one matched.
     from journeys.models import Relationship
 
@@ -59,6 +60,10 @@ def test_seed_demo_prints_working_logins_and_is_safe_to_run_twice():
     from journeys.models import Meeting
 
     matched = Relationship.objects.get(state="first_conversation")
+    # The first meeting they arranged is the call they held, not a meeting still to come.
+    first = matched.history.get(action="first_meeting_arranged")
+    held = Meeting.objects.get(relationship=matched, outcome="held")
+    assert held.title in first.note and held.starts_at < timezone.now()
     assert all(
         timezone.localdate(m.starts_at) >= timezone.localdate(matched.matched_at)
         for m in Meeting.objects.filter(relationship=matched)
@@ -96,6 +101,8 @@ def test_generated_mentors_are_complete_varied_and_only_added_once():
     assert all(not p.missing_fields() for p in generated.select_related("user"))
     assert len({p.role_id for p in generated}) > 3 and len({p.organisation for p in generated}) > 5
     assert len({p.biography for p in generated}) == 40
+    # they have been active, so they have signed in (staff lists show "never" for who has not)
+    assert all(p.user.last_login == p.last_active_at for p in generated.select_related("user"))
 
     again = seed("--mentors", "40")
     assert "Generated mentors: 0 created, 40 already there" in again
