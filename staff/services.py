@@ -6,7 +6,7 @@ their relationship); staff notes never leave the inbox.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -229,7 +229,20 @@ def open_stalled_cases(now=None) -> int:
 # -- working on a case ---------------------------------------------------------------
 
 
-def claim(case: StaffCase, user) -> Task:
+@dataclass(frozen=True)
+class Claimed:
+    """A claimed case's task, and who had it before: nobody (from the queue), a colleague (taken
+    over), or the same person (it was already theirs: nothing changed)."""
+
+    task: Task
+    had_it: object | None = None
+
+    @property
+    def already_yours(self) -> bool:
+        return self.had_it is not None and self.had_it.pk == self.task.owner_id
+
+
+def claim(case: StaffCase, user) -> Claimed:
     """Take the case's task (from the queue, or over from a colleague)."""
     _require_staff(user)
     with transaction.atomic():
@@ -238,14 +251,15 @@ def claim(case: StaffCase, user) -> Task:
         if task is None:
             raise Refused(_("This case has no open task."))
         if task.owner_id == user.pk:
-            return task
+            return Claimed(task, had_it=user)
+        had_it = task.owner
         with task.activation() as activation:
             if task.status == STATUS.NEW:
                 activation.assign(user)
             else:
                 activation.reassign(user)
         note(case, user, _("Claimed the case."), lock=False)
-        return task
+        return Claimed(task, had_it=had_it)
 
 
 def release(case: StaffCase, user) -> None:

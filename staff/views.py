@@ -172,11 +172,25 @@ def support_request_case(request, pk: int):
 def claim(request, pk: int):
     case = get_object_or_404(StaffCase, pk=pk)
     try:
-        task = services.claim(case, request.user)
+        claimed = services.claim(case, request.user)
     except Refused as refused:
         messages.error(request, refused.message)
         return redirect("staff_case", pk)
-    return redirect(_task_url(task))
+    if claimed.already_yours:
+        messages.info(request, _("This case is already yours."))
+    elif claimed.had_it is not None:
+        messages.success(
+            request,
+            _("You have taken case %(number)s over from %(name)s.")
+            % {"number": case.pk, "name": claimed.had_it.display_name},
+        )
+    else:
+        messages.success(
+            request,
+            _("You have claimed case %(number)s: it is yours until you resolve it or put it back in the queue.")
+            % {"number": case.pk},
+        )
+    return redirect(_task_url(claimed.task))
 
 
 @staff_required
@@ -208,6 +222,8 @@ def raise_case(request, relationship_pk: int):
                 "your reason is added to it as a note."
             ),
         )
+    else:
+        messages.success(request, _("Case %(number)s is open, and it is yours.") % {"number": case.pk})
     return redirect(_task_url(services.handle_task(case)))
 
 

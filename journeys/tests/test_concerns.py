@@ -122,7 +122,7 @@ def test_staff_see_the_concern_and_choose_whether_to_tell_the_other_person(
 ):
     concern = concerns.raise_concern(rel, mentee, WORRY)
     case = StaffCase.objects.get(concern=concern)
-    task = staff_services.claim(case, programme_staff)
+    task = staff_services.claim(case, programme_staff).task
     login(client, programme_staff)
     url = task.flow_task.reverse("execute", args=[case.pk, task.pk])
     page = client.get(url).content.decode()

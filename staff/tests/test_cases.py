@@ -176,6 +176,29 @@ def test_a_claimed_case_is_worked_only_by_whoever_holds_it(client, unanswered, s
     assert task_of(unanswered).owner == colleague
 
 
+def test_claiming_taking_over_and_opening_a_case_say_what_happened(client, unanswered, staff):
+    def said(response) -> list[str]:
+        return [str(m) for m in response.context["messages"]]
+
+    client.force_login(staff)
+    claimed = client.post(reverse("staff_claim", args=[unanswered.pk]), follow=True)
+    assert said(claimed) == [
+        f"You have claimed case {unanswered.pk}: it is yours until you resolve it or put it back in the queue."
+    ]
+    again = client.post(reverse("staff_claim", args=[unanswered.pk]), follow=True)
+    assert said(again) == ["This case is already yours."]
+    colleague = make_staff(email="colleague@example.com")
+    client.force_login(colleague)
+    taken = client.post(reverse("staff_claim", args=[unanswered.pk]), follow=True)
+    assert said(taken) == [f"You have taken case {unanswered.pk} over from {staff.display_name}."]
+    assert task_of(unanswered).owner == colleague
+
+    opened = client.post(reverse("staff_raise_case", args=[unanswered.relationship.pk]), {"reason": "Check in"})
+    case = StaffCase.objects.get(kind="raised_by_staff")
+    page = client.get(opened["Location"])
+    assert said(page) == [f"Case {case.pk} is open, and it is yours."]
+
+
 # -- working a case --------------------------------------------------------------------
 
 
