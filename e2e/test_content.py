@@ -112,3 +112,31 @@ def test_a_name_refused_on_a_list_takes_the_keyboard_focus_with_why(new_page, ch
         re.compile("already on this list")
     )
     check_a11y(page)
+
+
+def test_moving_an_item_keeps_the_focus_on_its_button(new_page, visit, check_a11y):
+    """Up or Down, pressed from the keyboard, leaves the focus on the same button so it can be pressed
+    again; once the item reaches the end, on the button that is left. The message still says what moved."""
+    manager = make_staff(email="maya@example.com")
+    AreaOfSupport.objects.create(name="Zeppelin logistics", position=999)  # the last in the list
+
+    page = new_page(manager)
+    visit(page, "/staff/content/lists/areas/")
+    page.get_by_role("button", name="Up Zeppelin logistics").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_text("“Zeppelin logistics” has moved.")).to_be_visible()
+    expect(page.get_by_role("button", name="Up Zeppelin logistics")).to_be_focused()
+    check_a11y(page)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # up again, from where the focus was left
+    names = list(AreaOfSupport.objects.order_by("position", "name").values_list("name", flat=True))
+    assert names[-3] == "Zeppelin logistics"
+    page.keyboard.press("Tab")  # to its Down button
+    expect(page.get_by_role("button", name="Down Zeppelin logistics")).to_be_focused()
+    for _ in range(2):
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+    # back at the end: there is no Down button, so the focus is on its Up button
+    expect(page.get_by_role("button", name="Down Zeppelin logistics")).to_have_count(0)
+    expect(page.get_by_role("button", name="Up Zeppelin logistics")).to_be_focused()

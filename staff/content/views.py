@@ -22,6 +22,21 @@ from support.models import FAQ, Resource
 from . import forms
 
 
+def _moved_to(url_name: str, item_pk: int, action: str, **kwargs):
+    """Back to the list after Up or Down, saying which button to focus: the same one, so a keyboard
+    user can press it again (the other one when the item reached the end)."""
+    return redirect(f"{reverse(url_name, kwargs=kwargs)}?moved={item_pk}-{action}")
+
+
+def _moved(request) -> dict:
+    """The list page's ``moved`` (from ``_moved_to``): ``moved_pk`` and ``moved_dir``, which button to focus
+    (base.html then leaves the message unfocused)."""
+    pk, _, action = request.GET.get("moved", "").partition("-")
+    if action not in ("up", "down") or _int(pk) is None:
+        return {}
+    return {"moved_pk": _int(pk), "moved_dir": action, "focus_elsewhere": True}
+
+
 def _kind(key: str) -> taxonomy.Kind:
     if key not in taxonomy.KINDS:
         raise Http404("No such list")
@@ -83,7 +98,7 @@ def taxonomy_list(request, kind: str):
             elif action in ("up", "down"):
                 item = taxonomy.move_item(kind, item_pk, action)
                 messages.success(request, _("“%(name)s” has moved.") % {"name": item.name})
-                return redirect("staff_content_taxonomy", kind=kind.key)
+                return _moved_to("staff_content_taxonomy", item.pk, action, kind=kind.key)
             else:
                 item = taxonomy.set_active(kind, item_pk, action == "restore")
                 if item.active:
@@ -112,7 +127,7 @@ def taxonomy_list(request, kind: str):
     return render(
         request,
         "staff/content/taxonomy.html",
-        {"kind": kind, "rows": rows, "add_form": add_form, "lists": taxonomy.KINDS.values()},
+        {"kind": kind, "rows": rows, "add_form": add_form, "lists": taxonomy.KINDS.values(), **_moved(request)},
     )
 
 
@@ -136,6 +151,7 @@ def _list_action(request, move, url_name: str):
             messages.error(request, refused.message)
         else:
             messages.success(request, _("“%(name)s” has moved.") % {"name": item})
+            return _moved_to(url_name, pk, action)
     return redirect(url_name)
 
 
@@ -143,7 +159,8 @@ def _list_action(request, move, url_name: str):
 def faqs(request):
     if request.method == "POST":
         return _list_action(request, content.move_faq, "staff_content_faqs")
-    return render(request, "staff/content/faqs.html", {"sections": content_selectors.all_faq_sections()})
+    context = {"sections": content_selectors.all_faq_sections(), **_moved(request)}
+    return render(request, "staff/content/faqs.html", context)
 
 
 @staff_required(perm=MANAGE)
@@ -175,7 +192,8 @@ def faq_delete(request, pk: int):
 def resources(request):
     if request.method == "POST":
         return _list_action(request, content.move_resource, "staff_content_resources")
-    return render(request, "staff/content/resources.html", {"sections": content_selectors.all_resource_sections()})
+    context = {"sections": content_selectors.all_resource_sections(), **_moved(request)}
+    return render(request, "staff/content/resources.html", context)
 
 
 @staff_required(perm=MANAGE)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -48,9 +50,14 @@ def test_add_edit_and_reorder_a_faq(manager_client):
     )
     faq.refresh_from_db()
     assert response.status_code == 302 and faq.answer == "Changed." and not faq.published
-    manager_client.post(reverse("staff_content_faqs"), {"action": "up", "item": faq.pk})
+    moved = manager_client.post(reverse("staff_content_faqs"), {"action": "up", "item": faq.pk}, follow=True)
     section = list(FAQ.objects.filter(category="mentor").order_by("position", "pk"))
     assert section[-2] == faq
+    # the focus stays on the button just pressed (so it can be pressed again), not on the message
+    html = moved.content.decode()
+    assert "has moved." in html and '<div class="messages" role="status" aria-live="polite" tabindex="-1">' in html
+    [focused] = re.findall(r"<button[^>]*autofocus[^>]*>(.*?)</button>", html)
+    assert focused == f'Up<span class="visually-hidden"> {faq.question}</span>'
     # Participants see it only when published.
     shown = [f.pk for section in faq_sections() for f in section.items]
     assert faq.pk not in shown
