@@ -6,13 +6,15 @@ its licence beside it) and embedded in each PDF, so names and text print as type
 extended letters: Polish, Czech, Turkish...), Greek, Cyrillic, Armenian, Georgian, Arabic and Hebrew
 letters. A character the font has no glyph for (Chinese, Japanese and Korean characters, emoji) is
 printed as "□" and the PDF says so at its end, never a silent box or a dropped letter. Arabic and
-Hebrew words are set right to left and Arabic letters joined (``_right_to_left``). A right-to-left
-paragraph long enough to wrap is put in order as one line before ReportLab wraps it, so its lines
-read from the last up."""
+Hebrew words are set right to left and Arabic letters joined (``_right_to_left``); a paragraph with
+such words is broken into lines first and each line then put in the order it is seen
+(``_BidiParagraph``), so a long one reads from its first line down, and one that starts in Arabic or
+Hebrew is set against the right margin."""
 
 from __future__ import annotations
 
 import unicodedata
+from copy import copy
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -25,6 +27,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.fonts import addMapping
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
@@ -123,21 +126,33 @@ def _styles():
 _RTL = ("R", "AL")
 
 
+def _has_right_to_left(text: str) -> bool:
+    return any(unicodedata.bidirectional(c) in _RTL for c in text)
+
+
+def _starts_right_to_left(text: str) -> bool:
+    """Whether the first letter with a direction is Arabic or Hebrew: the paragraph's own direction."""
+    for c in text:
+        kind = unicodedata.bidirectional(c)
+        if kind in _RTL:
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
 def _right_to_left(text: str) -> str:
     """Each line with Arabic or Hebrew letters in the order it is seen: ReportLab lays out characters
     left to right in the order stored, so the line is put in display order by the Unicode
     bidirectional algorithm (python-bidi), its Arabic letters first given their joined forms
     (arabic-reshaper: the initial, medial and final forms DejaVu Sans has)."""
-    if not any(unicodedata.bidirectional(c) in _RTL for c in text):
+    if not _has_right_to_left(text):
         return text
     return "\n".join(get_display(reshape(line)) for line in text.replace("\r\n", "\n").split("\n"))
 
 
-def printable(text: str) -> tuple[str, bool]:
-    """The text as the PDF prints it: right-to-left words in the order they are seen, Arabic letters
-    joined (``_right_to_left``), and each character the font cannot print (other than line breaks) as
-    ``MISSING``; and whether any was."""
-    text = _right_to_left(text)
+def _marked(text: str) -> tuple[str, bool]:
+    """Each character the font cannot print (other than line breaks) as ``MISSING``; and whether any was."""
     chars = _font_chars()[FONT]
     missing = {c for c in text if ord(c) not in chars and c not in "\n\r\t"}
     if not missing:
@@ -145,23 +160,93 @@ def printable(text: str) -> tuple[str, bool]:
     return "".join(MISSING if c in missing else c for c in text), True
 
 
+def printable(text: str) -> tuple[str, bool]:
+    """The text as the PDF prints it, line by line: right-to-left words in the order they are seen,
+    Arabic letters joined (``_right_to_left``), and each character the font cannot print (other than
+    line breaks) as ``MISSING``; and whether any was."""
+    return _marked(_right_to_left(text))
+
+
 # -- shared by the worksheet, CPD and hours PDFs ---------------------------------------------
 
 
-def _para(text, style) -> Paragraph:
-    """Plain text as a paragraph: escaped, line breaks kept, and each character the font cannot
-    print marked (``printable``), the paragraph remembering it for the note at the end."""
-    text, missing = printable(str(text or ""))
+def _markup(text: str, style) -> str:
+    """Plain text as paragraph markup: escaped, line breaks kept, a character this face lacks (an
+    Arabic letter in an oblique heading) set in the regular face."""
     face = _font_chars().get(style.fontName, _font_chars()[FONT])
     markup = []
     for c in text:
         if ord(c) in face or c in "\n\r\t":
             markup.append(escape(c))
-        else:  # not in this face (an Arabic letter in an oblique heading): in the regular one
+        else:
             markup.append(f'<font face="{FONT}">{escape(c)}</font>')
-    paragraph = Paragraph("".join(markup).replace("\n", "<br/>"), style)
+    return "".join(markup).replace("\n", "<br/>")
+
+
+def _para(text, style) -> Paragraph:
+    """Plain text as a paragraph: escaped, line breaks kept, and each character the font cannot
+    print marked (``printable``), the paragraph remembering it for the note at the end. Text with
+    Arabic or Hebrew words is a ``_BidiParagraph``."""
+    text = str(text or "")
+    if _has_right_to_left(text):
+        return _BidiParagraph(text, style)
+    text, missing = _marked(text)
+    paragraph = Paragraph(_markup(text, style), style)
     paragraph.missing_glyphs = missing
     return paragraph
+
+
+class _BidiParagraph(Paragraph):
+    """A paragraph with right-to-left words, broken into lines in the order it was written and only then
+    each line put in the order it is seen, as the Unicode bidirectional algorithm asks (ReportLab would
+    otherwise wrap the whole paragraph already reordered, so its lines would read from the last up).
+    The breaking is done again at each width the paragraph is offered (a table measures more than once).
+    A paragraph whose first letter with a direction is Arabic or Hebrew is set against the right margin."""
+
+    def __init__(self, text: str | None, style, **pieces):
+        if text is None:  # a part of one already set, when it is split across pages: lines as they are
+            self._written = None
+            super().__init__(None, style, **pieces)
+            return
+        self._base_dir = "R" if _starts_right_to_left(text) else "L"
+        if self._base_dir == "R":
+            style = copy(style)
+            style.alignment = TA_RIGHT
+        # joined letter forms first (they are what is measured and printed), still in written order
+        self._written, self.missing_glyphs = _marked("\n".join(reshape(line) for line in text.splitlines() or [""]))
+        super().__init__(self._display(None, style), style)
+
+    def _display(self, width: float | None, style) -> str:
+        lines = []
+        for written in self._written.split("\n"):
+            pieces = _fit(written, width, style) if width else [written]
+            lines.extend(get_display(piece, base_dir=self._base_dir) for piece in pieces)
+        return _markup("\n".join(lines), style)
+
+    def wrap(self, availWidth, availHeight):
+        if self._written is None:
+            return super().wrap(availWidth, availHeight)
+        width = availWidth - self.style.leftIndent - self.style.rightIndent
+        style, missing = self.style, self.missing_glyphs
+        Paragraph.__init__(self, self._display(width, style), style)
+        self.missing_glyphs = missing
+        return super().wrap(availWidth, availHeight)
+
+
+def _fit(written: str, width: float, style) -> list[str]:
+    """The line broken at spaces into pieces no wider than ``width`` (a word wider than that alone on its
+    piece, as ReportLab would set it), measured in the style's face."""
+    font = style.fontName if style.fontName in _font_chars() else FONT
+    pieces, current = [], ""
+    for word in written.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if current and pdfmetrics.stringWidth(candidate, font, style.fontSize) > width:
+            pieces.append(current)
+            current = word
+        else:
+            current = candidate
+    pieces.append(current)
+    return pieces
 
 
 def _missing_glyphs(flowables) -> bool:

@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
+from reportlab.lib.enums import TA_RIGHT
 
 from journeys import pdf
 from journeys.services import activity, meetings
@@ -135,3 +136,31 @@ def test_arabic_prints_joined_in_the_goal_and_cpd_pdfs(client, rel):
         # (pypdf reads a right-to-left run back first letter first)
         assert ARABIC_JOINED[::-1] in pdf_text_as_printed(made[name]), name
     assert pdf.printable("李明 🎯") == (f"{pdf.MISSING * 2} {pdf.MISSING}", True)
+
+
+def test_a_long_right_to_left_paragraph_reads_from_its_first_line_down(client, rel):
+    """Broken into lines before each line is put in the order it is seen: the first words written are on
+    the first line (top right), the last on the last line, also when it runs onto a second page or sits in
+    a table cell; one that starts in Arabic is set against the right margin."""
+    first, last, filler = "أول", "آخر", "كلمة"
+    long_text = " ".join([first, *[filler] * 1200, last])
+    goal = activity.create_goal(rel, rel.mentee, label="Networking", details=long_text, due_date=None)
+    login(client, rel.mentee)
+    data = client.get(reverse("goal_pdf", args=[goal.pk])).content
+    reader = PdfReader(BytesIO(data))
+    assert len(reader.pages) >= 2  # it runs onto the next page
+    pages = [unicodedata.normalize("NFKC", page.extract_text() or "") for page in reader.pages]
+    assert first in pages[0] and last in pages[-1] and last not in pages[0]  # (read back as written)
+    # ...and in a table cell (the CPD pack's meetings): the first word before the last
+    title = " ".join([first, *[filler] * 24, last])
+    activity.create_meeting(
+        rel, rel.mentor, title=title, starts_at=timezone.now() - dt.timedelta(days=2), duration_minutes=30
+    )
+    cpd = unicodedata.normalize("NFKC", pdf_text_as_printed(client.get(reverse("cpd_pdf", args=[rel.pk])).content))
+    assert cpd.index(first) < cpd.index(last)
+
+
+def test_a_paragraph_that_starts_in_arabic_is_set_against_the_right_margin():
+    styles = pdf._styles()
+    assert pdf._para("مرحبا Zoë", styles["BodyText"]).style.alignment == TA_RIGHT
+    assert pdf._para("Zoë مرحبا", styles["BodyText"]).style.alignment == styles["BodyText"].alignment != TA_RIGHT
