@@ -20,7 +20,7 @@ the DESCRIPTION, the URL and a CONFERENCE property (RFC 7986), so a place and a 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -28,6 +28,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vRecur, vText
+from icalendar.parser import Contentline, Contentlines
 
 from project import identity
 
@@ -153,6 +154,21 @@ def meetings_calendar(meetings: Iterable, *, name: str) -> str:
     for meeting in meetings:
         cal.add_component(meeting_event(meeting))
     return cal.to_ical().decode()
+
+
+# RFC 5545 3.1: a line longer than 75 octets is folded, a line break and one space (or tab) at each fold.
+# An address or a name may be split by one ("mailto:joh" / " n.smith@example.com"): text is searched unfolded.
+FOLDS = ("\r\n ", "\r\n\t")
+
+
+def rewrite_lines(ics: str, change: Callable[[str], str]) -> str:
+    """``ics`` with ``change`` applied to each line unfolded, folded again as the library writes it;
+    ``ics`` itself when ``change`` changes no line."""
+    lines = Contentlines.from_ical(ics)
+    changed = [change(line) for line in lines]
+    if changed == lines:
+        return ics
+    return Contentlines(Contentline(line) for line in changed).to_ical().decode()
 
 
 def method_of(ics: str) -> str:

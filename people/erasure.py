@@ -11,7 +11,8 @@ addresses or rings the person is deleted or rewritten:
 - sign-in records kept by django-axes (attempts, failures, the access log);
 - support requests they sent (name, address and message removed, and the replies that followed; the
   row stays for counts);
-- every copy of their name, e-mail address or phone number in text written elsewhere:
+- every copy of their name, e-mail address or phone number in text written elsewhere (calendar
+  invitations read with their long lines unfolded, so an address split over two lines is found):
   other people's notifications (subject, bodies, .ics invitations, delivery errors), the
   relationship history notes, messages, meetings and meeting notes, goals and their entries, feedback,
   worksheets (SWOT, G-STAR) and their comments, concerns raised about a relationship (the
@@ -38,7 +39,8 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.admin.models import LogEntry
 from django.contrib.sessions.models import Session
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, TextField, Value
+from django.db.models.functions import Replace
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -58,6 +60,7 @@ from journeys.models import (
     WorksheetAnswer,
     WorksheetComment,
 )
+from notifications import ics
 from notifications.models import Notification, ReminderOptOut, SentReminder
 from project import sessions
 from support.models import SupportRequest
@@ -200,26 +203,45 @@ def _replace_name(text: str, name: str, flags: int, *, joined: bool = False) -> 
     return text
 
 
+class CalendarText(str):
+    """A field of iCalendar text (``notifications.ics``): its long lines are folded, so an address or a
+    name may be split over two lines. It is searched unfolded, scrubbed line by line unfolded, and
+    written back folded."""
+
+
+def _unfolded(field: str):
+    expression = F(field)
+    for fold in ics.FOLDS:
+        expression = Replace(expression, Value(fold), Value(""), output_field=TextField())
+    return expression
+
+
 def scrub_rows(queryset, fields: list[str], needles: Needles, *, local: bool) -> int:
     """Rewrite ``fields`` of the rows in ``queryset`` that mention the person; return how many changed."""
     terms, phones = needles.searches(local=local), needles.phone_patterns()
     if not (terms or phones):
         return 0
+    calendars = {f"{field}_unfolded": _unfolded(field) for field in fields if isinstance(field, CalendarText)}
     match = Q()
     for field in fields:
+        searched = f"{field}_unfolded" if isinstance(field, CalendarText) else field
         for term in terms:
-            match |= Q(**{f"{field}__icontains": term})
+            match |= Q(**{f"{searched}__icontains": term})
         for pattern in phones:
-            match |= Q(**{f"{field}__regex": pattern})
+            match |= Q(**{f"{searched}__regex": pattern})
     changed = 0
-    for row in queryset.filter(match).only("pk", *fields).iterator(chunk_size=500):
+    rows = queryset.annotate(**calendars) if calendars else queryset
+    for row in rows.filter(match).only("pk", *fields).iterator(chunk_size=500):
         dirty = []
         for field in fields:
             value = getattr(row, field)
             if isinstance(value, str):
                 # A row that names the person in full (or gives their address) is about them:
                 # their first or last name alone in it means them too.
-                new = needles.scrub(value, local=True)
+                if isinstance(field, CalendarText):
+                    new = ics.rewrite_lines(value, lambda line: needles.scrub(line, local=True))
+                else:
+                    new = needles.scrub(value, local=True)
                 if new != value:
                     setattr(row, field, new)
                     dirty.append(field)
@@ -333,7 +355,7 @@ def _scrub_own_relationships(user, needles: Needles) -> None:
 def _scrub_everywhere(needles: Needles) -> None:
     """Everywhere else: the full name, the e-mail address and the phone number."""
     everywhere = [
-        (Notification.objects.all(), ["subject", "body_text", "body_html", "ics", "last_error"]),
+        (Notification.objects.all(), ["subject", "body_text", "body_html", CalendarText("ics"), "last_error"]),
         (StateChange.objects.all(), ["note"]),
         (Message.objects.all(), ["body"]),
         (Meeting.objects.all(), ["title", "location", "details"]),

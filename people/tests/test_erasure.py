@@ -372,3 +372,40 @@ def test_a_phone_number_written_another_way_in_a_message_is_removed(client, ment
     client.force_login(mentor)
     page = client.get(reverse("messages", args=[rel.pk])).content.decode()
     assert "900456" not in page and "900-456" not in page and "+[phone number removed]" not in page
+
+
+def test_an_address_split_by_a_calendar_line_fold_is_erased_from_the_other_persons_invitations():
+    """An invitation (.ics) folds its lines at 75 characters: a short name puts the fold inside the
+    address ("mailto:joh" / " n.smith@example.com"). Erasure reads the lines unfolded, and the
+    calendar it writes back is still a calendar (folded again)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from icalendar import Calendar
+
+    from notifications.models import Notification
+    from people.services import delete_account
+    from people.tests.factories import make_mentor
+
+    john = make_mentee(first_name="John", last_name="Smith", email="john.smith@example.com")
+    mentor = make_mentor(first_name="Alice", last_name="Kember", email="alice.kember@example.com")
+    rel = walk_to(send(john, mentor), john, mentor, "arranging")
+    activity.create_meeting(
+        rel, john, title="First conversation", starts_at=timezone.now() + timedelta(days=7), duration_minutes=60
+    )
+    invitation = Notification.objects.filter(recipient=mentor).exclude(ics="").latest("pk")
+    # One copy of the address (the attendee's) is split by a fold: the case this is about.
+    assert invitation.ics.replace("\r\n ", "").count("john.smith@example.com") > invitation.ics.count(
+        "john.smith@example.com"
+    )
+
+    delete_account(john)
+
+    for notification in Notification.objects.filter(recipient=mentor).exclude(ics=""):
+        unfolded = notification.ics.replace("\r\n ", "").replace("\r\n\t", "")
+        assert "john.smith" not in unfolded.lower(), unfolded
+        assert "John Smith" not in unfolded
+        assert all(len(line.encode()) <= 75 for line in notification.ics.split("\r\n"))
+        calendar = Calendar.from_ical(notification.ics)
+        attendees = [str(a) for event in calendar.walk("VEVENT") for a in event.get("attendee", [])]
+        assert "mailto:[email address removed]" in attendees and "mailto:alice.kember@example.com" in attendees
