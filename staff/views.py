@@ -241,6 +241,7 @@ def _case_context(case: StaffCase, **extra) -> dict:
         account, confirmed = support_selectors.sender_account(case.support_request)
         context["conversation"] = support_selectors.conversation(case.support_request)
         context["sender_account"], context["sender_confirmed"] = account, confirmed
+        context["sender_left"] = support_selectors.sender_left(case.support_request)
         context["sender_relationships"] = (
             list(
                 Relationship.objects.filter(Q(mentee=account) | Q(mentor=account))

@@ -81,6 +81,15 @@ def conversation(support_request: SupportRequest) -> list[SupportReply]:
     return list(support_request.replies.select_related("author"))
 
 
+def sender_left(support_request: SupportRequest) -> bool:
+    """The sender deleted their account since (``people.erasure``): the request keeps only the placeholder
+    address of their anonymised account, so there is nobody to reply to."""
+    if support_request.user_id:
+        return False
+    User = get_user_model()
+    return User.objects.filter(email__iexact=support_request.email, anonymised_at__isnull=False).exists()
+
+
 def sender_account(support_request: SupportRequest):
     """``(account, confirmed)``: the account the message came from (``confirmed``: sent signed in),
     else the account whose address it was sent from (not confirmed: anyone can type an address),

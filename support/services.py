@@ -13,6 +13,7 @@ from notifications.services import notify, notify_staff
 
 from . import events, replies
 from .models import SupportReply, SupportRequest
+from .selectors import sender_left
 
 MAX_REPLY = 5000
 # The same message again this soon (a double click, the browser sending the form again) is the
@@ -122,6 +123,8 @@ def reply_as_staff(support_request: SupportRequest, staff_user, body: str) -> Su
 
     (The staff side checks who may do this: ``staff.services.reply_to_sender``.)
     """
+    if sender_left(support_request):
+        raise Refused(_("The sender deleted their account after writing, so there is nobody to reply to."))
     body = _clean(body)
     reply = SupportReply.objects.create(
         support_request=support_request, written_by=SupportReply.Author.STAFF, author=staff_user, body=body
