@@ -348,3 +348,21 @@ def test_server_timing_reports_the_search_and_the_rendering_only_when_asked(as_m
     assert set(parts) == {"search", "render", "total"}
     assert 0 < parts["search"] < parts["total"] and 0 < parts["render"] < parts["total"]
     assert set(parse(as_mentee.get(reverse("account"))["Server-Timing"])) == {"total"}
+
+
+def test_the_last_search_is_not_shown_to_the_next_person_signing_in_on_the_same_browser(client, mentee):
+    """A shared computer: what one mentee searched for (their words, perhaps personal) stays theirs."""
+    client.force_login(mentee)
+    assert client.get(FIND, {"q": ["returning to work after illness"]}).status_code == 200
+    assert remembered.COOKIE in client.cookies
+    client.post(reverse("account_logout"))
+
+    client.force_login(make_mentee(first_name="Next", last_name="Person", email="next@example.com"))
+    response = client.get(FIND)
+    assert response.status_code == 200 and response.context["mode"] == "suggestions"
+    assert "returning to work after illness" not in response.content.decode()
+    page = client.get(reverse("mentor_profile", args=[mentor_with("Fits", areas=(NETWORKING,)).pk]))
+    assert page.context["back_url"] == FIND  # "Back to Find Mentor" is not their search either
+
+    client.force_login(mentee)  # the person who searched gets it back
+    assert client.get(FIND).status_code == 302
