@@ -31,7 +31,7 @@ def _moved_to(url_name: str, item_pk: int, action: str, **kwargs):
 def _moved(request) -> dict:
     """The list page's ``moved`` (from ``_moved_to``): ``moved_pk`` and ``moved_dir``, which button to focus
     (base.html then leaves the message unfocused)."""
-    pk, _, action = request.GET.get("moved", "").partition("-")
+    pk, _dash, action = request.GET.get("moved", "").partition("-")
     if action not in ("up", "down") or _int(pk) is None:
         return {}
     return {"moved_pk": _int(pk), "moved_dir": action, "focus_elsewhere": True}
