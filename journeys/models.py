@@ -266,6 +266,7 @@ class StateChange(models.Model):
         "complete": _("Completed the relationship"),
         "withdraw": _("Withdrew from the relationship"),
         "close": _("Closed the relationship"),
+        "close_request": _("Closed the request"),  # staff, before the mentor accepted it
         "leave_programme": _("Left the programme"),
         "create_meeting": _("Created a meeting"),
         "update_meeting": _("Changed a meeting"),

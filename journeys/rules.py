@@ -475,6 +475,8 @@ def why_read_only(relationship) -> str | None:
         State.COMPLETED: _("This relationship is completed"),
     }
     what = ended.get(relationship.state)
+    if relationship.state == State.CLOSED and relationship.matched_at is None:  # closed before it was accepted
+        what = _("This request was closed by programme staff")
     if what is None and has_ended(relationship):  # a withdrawn request that ended
         what = _("This request was withdrawn")
     if what is None:
@@ -491,7 +493,7 @@ def why_conversation_read_only(conversation) -> str | None:
     reads as the latest one: read-only, with that relationship's reason.
     """
     relationships = list(
-        conversation.relationships.order_by("-created_at", "-pk").only("state", "created_at", "ended_at")
+        conversation.relationships.order_by("-created_at", "-pk").only("state", "created_at", "ended_at", "matched_at")
     )
     if not relationships or not all(has_ended(rel) for rel in relationships):
         return None

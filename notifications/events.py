@@ -103,6 +103,9 @@ EVENTS: dict[str, Event] = {
     "withdrawn_meetings_cancelled": replace(_meetings, ics=_cancellations),
     "withdrawn_staff": Event(DEFAULT_LINK_LABEL, "relationship", "relationship"),
     "closed_by_staff": replace(_view_relationship, ics=_cancellations),
+    # A request staff closed before the mentor accepted it: no relationship, no meetings.
+    "request_closed_by_staff_to_mentee": Event(_("Find another mentor"), "find_mentor"),
+    "request_closed_by_staff_to_mentor": _view_request,
     # Messages and meetings (journeys.services.activity)
     "message_received": Event(_("Read and reply"), "conversation", "conversation"),
     "question_received": Event(_("Read and reply"), "conversation", "conversation"),

@@ -389,6 +389,16 @@ def close_by_staff(relationship: Relationship, staff_user, reason: str) -> Relat
         raise Refused(_("Please give a reason for closing the relationship."))
     with atomic():
         rel = lock(relationship)
+        if not rel.is_matched:
+            # A request the mentor never accepted: no relationship was closed. Each person is told their
+            # request (or the request to them) was closed, the mentee pointed to Find Mentor; it had no meetings.
+            apply(rel, "close", staff_user, reason.strip(), action="close_request")
+            mentoring_flow.ended(rel)
+            notify_each(
+                (rel.mentee, "request_closed_by_staff_to_mentee", {"relationship": rel, "reason": reason.strip()}),
+                (rel.mentor, "request_closed_by_staff_to_mentor", {"relationship": rel, "reason": reason.strip()}),
+            )
+            return rel
         apply(rel, "close", staff_user, reason.strip())
         mentoring_flow.ended(rel)
         # Its meetings still to come are cancelled; each person's email about the closing carries them.

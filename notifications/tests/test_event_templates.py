@@ -200,6 +200,9 @@ def contexts(w) -> dict[str, list[dict]]:
             {**rel, "reason": "Duplicate", "cancelled_meetings": cancelled}
             for cancelled in ([], [w.meeting], _meeting_variants(w.meeting))
         ],
+        # A request staff closed before the mentor accepted it
+        "request_closed_by_staff_to_mentee": [{**rel, "reason": "The mentor is away"}],
+        "request_closed_by_staff_to_mentor": [{**rel, "reason": "The mentor is away"}],
         **{
             event: [
                 {"conversation": w.rel.conversation, "sender": w.mentee, "message": w.message, "burst": burst}
