@@ -219,6 +219,8 @@ def withdraw_request(
                 _("Your request to %(name)s is no longer waiting, so there is nothing to withdraw.")
                 % {"name": rel.mentor.display_name}
             )
+        if not because and (refusal := _why_not_withdrawn(rel)):
+            raise Refused(refusal)
         if because:
             # Closed for the mentee, not by them: it ends here and can no longer be reinstated
             # (``rules.has_ended``), and its journey ends with it (no "Reinstate your request" step).
@@ -236,6 +238,25 @@ def withdraw_request(
         else:
             _tell_both_about_request(rel, "withdrawn")
     return rel
+
+
+def _why_not_withdrawn(rel: Relationship) -> str | None:
+    """Why the mentee's request cannot be withdrawn now, in words that say what became of it (the same
+    form sent twice finds it withdrawn already; the mentor may have answered while the page was open)."""
+    name = {"name": rel.mentor.display_name}
+    if rel.state == State.REQUEST_WITHDRAWN and not rel.is_ended:
+        return _("Nothing was changed: you have already withdrawn your request to %(name)s.") % name
+    if rel.state in MATCHED_STATES:
+        return (
+            _(
+                "Nothing was changed: %(name)s accepted your request before it could be withdrawn, so you are now "
+                "matched. If you do not want to go ahead, end the relationship with Withdraw under Actions."
+            )
+            % name
+        )
+    if rel.state == State.DECLINED:
+        return _("Nothing was changed: %(name)s declined your request before it could be withdrawn.") % name
+    return None
 
 
 def reinstate_request(relationship: Relationship, mentee) -> Relationship:

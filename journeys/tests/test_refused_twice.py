@@ -45,3 +45,53 @@ def test_saving_a_request_unchanged_tells_nobody(client, mentee, mentor, django_
         )
     assert "Nothing was changed: your request is as it was" in page.content.decode()
     assert mail.outbox == [] and not rel.history.filter(action="edit").exists()
+
+
+def _messages(page) -> list[str]:
+    return [str(m) for m in page.context["messages"]]
+
+
+def test_withdrawing_a_request_twice_says_it_is_withdrawn_already_once(client, mentee, mentor):
+    """Back and send again: the second sending shows what the first did, in one message on the request's page."""
+    from django.urls import reverse
+
+    rel = send(mentee, mentor)
+    client.force_login(mentee)
+    confirm = reverse("request_withdraw_confirm", args=[rel.pk])
+    url = reverse("request_withdraw", args=[rel.pk])
+    client.post(url, {"reason": ""}, HTTP_REFERER=confirm, follow=True)
+    again = client.post(url, {"reason": ""}, HTTP_REFERER=confirm, follow=True)
+    assert again.redirect_chain[-1][0] == reverse("relationship", args=[rel.pk])
+    assert _messages(again) == [
+        f"Nothing was changed: you have already withdrawn your request to {mentor.display_name}."
+    ]
+
+
+def test_a_request_accepted_while_its_withdrawal_was_on_screen_says_so_once(client, mentee, mentor):
+    """The mentor accepted while the mentee's confirmation page was open: nothing was withdrawn, and the
+    page says it was accepted (not that it "may have been done already"), once."""
+    from django.urls import reverse
+
+    rel = send(mentee, mentor)
+    client.force_login(mentee)
+    confirm = reverse("request_withdraw_confirm", args=[rel.pk])
+    assert client.get(confirm).status_code == 200
+    relationships.accept_request(rel, mentor)
+    sent = client.post(reverse("request_withdraw", args=[rel.pk]), {"reason": ""}, HTTP_REFERER=confirm, follow=True)
+    assert sent.redirect_chain[-1][0] == reverse("relationship", args=[rel.pk])
+    assert _messages(sent) == [
+        f"Nothing was changed: {mentor.display_name} accepted your request before it could be withdrawn, so you "
+        "are now matched. If you do not want to go ahead, end the relationship with Withdraw under Actions."
+    ]
+    rel.refresh_from_db()
+    assert rel.state == "arranging"
+
+
+def test_a_request_declined_while_its_withdrawal_was_on_screen_says_so(mentee, mentor):
+    rel = send(mentee, mentor)
+    relationships.decline_request(rel, mentor)
+    with pytest.raises(Refused) as refused:
+        relationships.withdraw_request(rel, mentee)
+    assert refused.value.message == (
+        f"Nothing was changed: {mentor.display_name} declined your request before it could be withdrawn."
+    )

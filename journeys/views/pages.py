@@ -232,8 +232,14 @@ def request_withdraw(request, pk: int):
     form = OptionalReasonForm(request.POST)
     if not form.is_valid():  # the confirmation page again: the error on the field, the reason kept
         return confirm.request_withdraw_page(request, rel, form)
-    relationships.withdraw_request(rel, request.user, form.cleaned_data["reason"])
-    messages.success(request, _("Your request has been withdrawn. You can reinstate it later."))
+    try:
+        relationships.withdraw_request(rel, request.user, form.cleaned_data["reason"])
+    except Refused as refused:
+        # On the relationship's page, where it stands now (not back to the confirmation page, which
+        # would add a second, vaguer refusal of its own).
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Your request has been withdrawn. You can reinstate it later."))
     return redirect("relationship", rel.pk)
 
 
