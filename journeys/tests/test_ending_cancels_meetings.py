@@ -161,3 +161,17 @@ def test_with_no_meeting_to_come_nothing_is_attached_and_no_extra_email(
     assert emails_to(mentor, started) == []
     assert not rel.history.filter(action="cancel_meeting_at_end").exists()
     assert Meeting.objects.filter(relationship=rel, cancelled_at__isnull=False).count() == 0
+
+
+def test_the_withdraw_page_promises_cancellations_only_for_meetings_still_to_come(client, mentee, mentor, under_way):
+    rel, _past, to_come, _dropped = under_way
+    client.force_login(mentee)
+    page = client.get(reverse("withdraw", args=[rel.pk])).content.decode()
+    assert "It also cancels your 2 meetings still to come: you are both sent their cancellations" in page
+    assert f"We will tell {mentor.display_name} and the programme team, with your reason." in page
+
+    for meeting in to_come:
+        activity.cancel_meeting(meeting, mentee)
+    page = client.get(reverse("withdraw", args=[rel.pk])).content.decode()
+    assert "This ends the relationship for both of you." in page
+    assert "cancel" not in page.split("<h1>")[1].split("<form")[0].lower()  # no meetings: no cancellations promised

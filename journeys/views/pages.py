@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -149,6 +150,8 @@ def withdraw(request, pk: int):
             "form": form,
             "other": other,
             "other_away": rules.deactivated(other),
+            # The page promises cancellations only for meetings there are to cancel (those the service cancels).
+            "meetings_to_come": rel.meetings.filter(rules.meeting_to_come_q(timezone.now())).count(),
             "nav": "relationships",
         },
     )
