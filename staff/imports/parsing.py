@@ -63,8 +63,9 @@ def read(upload) -> Sheet:
     return _sheet(records)
 
 
-def _text(data: bytes) -> str:
-    """The file's text, or a refusal that says we could not read it.
+def decode_text(data: bytes) -> str:
+    """The file's text, or a refusal that says we could not read it (an import's file, and a matching
+    round's uploaded list of addresses).
 
     UTF-16, little- or big-endian, when the file starts with its byte order mark (Excel's
     "Unicode text"); otherwise UTF-8 (with or without a byte order mark), then Windows text
@@ -87,7 +88,7 @@ def _text(data: bytes) -> str:
 
 
 def _csv_records(data: bytes) -> list[list[str]]:
-    text = _text(data)
+    text = decode_text(data)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:

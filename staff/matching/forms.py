@@ -9,6 +9,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from journeys.forms import DateBoxesField
+from staff.imports import parsing
 
 from . import addresses, services
 from .models import MAX_SHORTLIST, Round
@@ -31,10 +32,10 @@ def _read_upload(upload) -> str:
         return ""
     if upload.size > UPLOAD_MAX_BYTES:
         raise forms.ValidationError(gettext("The file is too large: upload at most 2 MB of email addresses."))
-    raw = upload.read()
+    # UTF-8, Windows text (cp1252: Excel's "CSV" on Windows) or UTF-16 with its mark, as an import reads it.
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
+        return parsing.decode_text(upload.read())
+    except parsing.UnreadableFile:
         raise forms.ValidationError(
             gettext("We could not read that file: upload a text or CSV file of email addresses.")
         ) from None

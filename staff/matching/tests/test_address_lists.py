@@ -161,3 +161,39 @@ def test_the_members_export_uploaded_opens_a_round_with_its_addresses(client):
     assert response.status_code == 302
     round_ = Round.objects.get()
     assert sorted(round_.mentees.values_list("mentee__email", flat=True)) == ["ada@example.com", "ben@example.com"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        # Excel's "CSV" on Windows: Windows text (cp1252), the accent one byte not UTF-8 can read.
+        "Name,Email address\r\nAda Müller,ada@example.com\r\nBen José,ben@example.com\r\n".encode("cp1252"),
+        # Excel's "Unicode text": UTF-16 with its byte order mark, cells separated by tabs.
+        "Name\tEmail address\r\nAda Müller\tada@example.com\r\nBen José\tben@example.com\r\n".encode("utf-16"),
+    ],
+    ids=["windows-csv", "unicode-text"],
+)
+def test_a_list_saved_by_excel_with_accented_names_opens_a_round(client, encoded):
+    w = small_world()
+    client.force_login(w["staff"])
+    upload = SimpleUploadedFile("mentees.csv", encoded, content_type="text/csv")
+    response = client.post(reverse("staff_matching_new"), new_round_post(mentees="list", mentee_file=upload))
+    assert response.status_code == 302, response.context["form"].errors
+    round_ = Round.objects.get()
+    assert sorted(round_.mentees.values_list("mentee__email", flat=True)) == ["ada@example.com", "ben@example.com"]
+
+
+@pytest.mark.django_db
+def test_a_file_that_is_not_text_is_refused_on_its_field(client):
+    w = small_world()
+    client.force_login(w["staff"])
+    upload = SimpleUploadedFile(
+        "mentees.xlsx", b"PK\x03\x04\x14\x00\x00\x00\x08\x00binary", content_type="application/zip"
+    )
+    response = client.post(reverse("staff_matching_new"), new_round_post(mentees="list", mentee_file=upload))
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "mentee_file": ["We could not read that file: upload a text or CSV file of email addresses."]
+    }
+    assert not Round.objects.exists()
