@@ -163,6 +163,43 @@ class NewRoundForm(forms.Form):
             raise forms.ValidationError(why)
         return day
 
+    def _refuse_what_the_choice_leaves_out(self, data) -> None:
+        """A date, addresses or a file given for a way of choosing that is not the one chosen would be
+        dropped without a word (the round opened with other people): each is an error on its field."""
+        joined = dict(MENTEE_CHOICES)[services.MENTEES_JOINED_SINCE]
+        if data.get("mentees") in (services.MENTEES_UNMATCHED, services.MENTEES_LISTED) and data.get("joined_since"):
+            self.add_error(
+                "joined_since",
+                gettext("This date is only read for “%(choice)s”: choose that under Mentees, or clear the date.")
+                % {"choice": joined},
+            )
+        listed = dict(MENTEE_CHOICES)[services.MENTEES_LISTED]
+        for side, others in (
+            ("mentee", (services.MENTEES_UNMATCHED, services.MENTEES_JOINED_SINCE)),
+            ("mentor", (services.MENTORS_AVAILABLE,)),
+        ):
+            if data.get(f"{side}s") not in others:
+                continue
+            heading = self.fields[f"{side}s"].label
+            if (data.get(f"{side}_emails") or "").strip():
+                self.add_error(
+                    f"{side}_emails",
+                    gettext(
+                        "These addresses are only read for “%(choice)s”: choose that under %(heading)s, "
+                        "or clear this box."
+                    )
+                    % {"choice": listed, "heading": heading},
+                )
+            if data.get(f"{side}_file"):
+                self.add_error(
+                    f"{side}_file",
+                    gettext(
+                        "A file is only read for “%(choice)s”: choose that under %(heading)s and upload the file "
+                        "again, or leave this empty."
+                    )
+                    % {"choice": listed, "heading": heading},
+                )
+
     def clean(self):
         data = super().clean()
         if (
@@ -171,6 +208,7 @@ class NewRoundForm(forms.Form):
             and "joined_since" not in self.errors
         ):
             self.add_error("joined_since", gettext("Enter the date from which new mentees are taken."))
+        self._refuse_what_the_choice_leaves_out(data)
         for side in ("mentee", "mentor"):
             if data.get(f"{side}s") != services.MENTEES_LISTED:
                 continue

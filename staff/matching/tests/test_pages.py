@@ -290,3 +290,43 @@ def test_proposed_requests_say_so_to_both_people(client):
     client.force_login(w["maya"])
     review = client.get(reverse("next_step", args=[rel.pk]), follow=True).content.decode()
     assert "The programme team proposes you as Ada Mentee’s mentor" in review
+
+
+def test_addresses_a_file_or_a_date_given_for_a_choice_not_chosen_are_refused_not_dropped(client):
+    """Addresses pasted while "Every mentee…" is chosen would be dropped without a word, and the round
+    opened with other people: each is an error on its own field, and nothing is opened."""
+    w = small_world()
+    client.force_login(w["staff"])
+    upload = SimpleUploadedFile("mentors.csv", b"noor@example.com\n", content_type="text/csv")
+    response = client.post(
+        reverse("staff_matching_new"),
+        new_round_post(
+            mentees="unmatched",
+            mentee_emails="ada@example.com",
+            joined_since_0="1",
+            joined_since_1="1",
+            joined_since_2="2024",
+            mentors="available",
+            mentor_file=upload,
+        ),
+    )
+    assert response.status_code == 400
+    listed = "“A list of email addresses (pasted or uploaded)”"
+    assert response.context["form"].errors == {
+        "mentee_emails": [f"These addresses are only read for {listed}: choose that under Mentees, or clear this box."],
+        "joined_since": [
+            "This date is only read for “Mentees who joined since a date”: choose that under Mentees, or clear the date."
+        ],
+        "mentor_file": [
+            f"A file is only read for {listed}: choose that under Mentors and upload the file again, "
+            "or leave this empty."
+        ],
+    }
+    assert "ada@example.com</textarea>" in response.content.decode()
+    assert not Round.objects.exists()
+    # The same addresses, with the list chosen, open the round with them.
+    response = client.post(
+        reverse("staff_matching_new"), new_round_post(mentees="list", mentee_emails="ada@example.com")
+    )
+    assert response.status_code == 302
+    assert list(Round.objects.get().mentees.values_list("mentee__email", flat=True)) == ["ada@example.com"]
