@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from journeys.forms import form_errors
 from journeys.services.base import Refused
 from project.roles import MANAGE, can, staff_required
 
@@ -111,9 +110,12 @@ def round_new(request):
 
 @staff_required
 def round_detail(request, pk: int):
-    round_ = selectors.access_round(pk)
-    raw = request.GET.get("page", "1")
-    page = int(raw) if _small_id(raw) else 1
+    return _round_page(request, selectors.access_round(pk), request.GET.get("page", "1"))
+
+
+def _round_page(request, round_: Round, raw_page: str, *, pair_form: forms.PairForm | None = None, status: int = 200):
+    """The round's page; with ``pair_form``, the "Pin or forbid a pair" form as it was sent, with its errors."""
+    page = int(raw_page) if _small_id(raw_page) else 1
     summary = selectors.summary(round_)
     pairs, page, pages = selectors.pairs_page(round_, page)
     return render(
@@ -132,12 +134,13 @@ def round_detail(request, pk: int):
             "unmatched": selectors.unmatched(round_),
             "rules": selectors.rules_of(round_),
             "can_manage": can(request.user, MANAGE) and round_.status != Round.Status.CLOSED,
-            "pair_form": forms.PairForm(),
+            "pair_form": pair_form or forms.PairForm(),
             "declined": Proposal.objects.filter(round=round_, status__in=PAST_STATUSES).select_related(
                 "mentee", "mentor"
             ),
             "nav": "staff",
         },
+        status=status,
     )
 
 
@@ -164,41 +167,41 @@ def _small_id(text: str) -> bool:
     return text.isascii() and text.isdigit() and len(text) < 10
 
 
-def _pair_ids(request) -> tuple[int, int] | None:
-    """The pair a form names: by ids (buttons in the table) or by email addresses (the form)."""
+def _rule_action(request, pk: int, action, done: str):
+    """Pin or forbid a pair: from a button in the table (by ids, back to the page with a message), or
+    from the "Pin or forbid a pair" form (by email addresses: a mistake is shown on the form, on the
+    field it is about, with what was typed kept)."""
+    round_ = selectors.access_round(pk)
     mentee_id, mentor_id = request.POST.get("mentee_id", ""), request.POST.get("mentor_id", "")
     if mentee_id or mentor_id:
         if not (_small_id(mentee_id) and _small_id(mentor_id)):
             messages.error(request, _("That pair is not in this round."))
-            return None
-        return int(mentee_id), int(mentor_id)
-    form = forms.PairForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form_errors(form))
-        return None
-    found = dict(
-        User.objects.filter(
-            email__in=[form.cleaned_data["mentee"].lower(), form.cleaned_data["mentor"].lower()]
-        ).values_list("email", "pk")
-    )
-    mentee, mentor = found.get(form.cleaned_data["mentee"].lower()), found.get(form.cleaned_data["mentor"].lower())
-    if mentee is None or mentor is None:
-        messages.error(request, _("We found no account with that email address."))
-        return None
-    return mentee, mentor
-
-
-def _rule_action(request, pk: int, action, done: str):
-    round_ = selectors.access_round(pk)
-    pair = _pair_ids(request)
-    if pair is not None:
+            return _back(pk, request)
         try:
-            action(round_, request.user, mentee_id=pair[0], mentor_id=pair[1])
+            action(round_, request.user, mentee_id=int(mentee_id), mentor_id=int(mentor_id))
         except Refused as refused:
             messages.error(request, refused.message)
         else:
             messages.success(request, done)
-    return _back(pk, request)
+        return _back(pk, request)
+    form = forms.PairForm(request.POST)
+    if form.is_valid():
+        found = {
+            field: User.objects.filter(email=form.cleaned_data[field].lower()).values_list("pk", flat=True).first()
+            for field in ("mentee", "mentor")
+        }
+        for field, user_id in found.items():
+            if user_id is None:
+                form.add_error(field, _("No account has this email address."))
+    if form.is_valid():
+        try:
+            action(round_, request.user, mentee_id=found["mentee"], mentor_id=found["mentor"])
+        except Refused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, done)
+            return _back(pk, request)
+    return _round_page(request, round_, request.POST.get("page", "1"), pair_form=form, status=400)
 
 
 @staff_required(perm=MANAGE)

@@ -160,12 +160,6 @@ def test_pin_and_forbid_from_the_table_then_rerun(client):
         follow=True,
     )
     assert PairRule.objects.filter(round=round_, kind="forbid", mentee=w["ada"], mentor=w["noor"]).exists()
-    response = client.post(
-        reverse("staff_matching_pin", args=[round_.pk]),
-        {"mentee": "nobody@example.com", "mentor": "noor@example.com"},
-        follow=True,
-    )
-    assert "We found no account with that email address." in response.content.decode()
 
 
 def test_support_staff_read_the_round_but_cannot_steer_it(client):
@@ -330,3 +324,33 @@ def test_addresses_a_file_or_a_date_given_for_a_choice_not_chosen_are_refused_no
     )
     assert response.status_code == 302
     assert list(Round.objects.get().mentees.values_list("mentee__email", flat=True)) == ["ada@example.com"]
+
+
+def test_a_pair_typed_wrong_is_shown_on_the_form_with_what_was_typed(client):
+    """The "Pin or forbid a pair" form: a wrong address is an error on its own field, a refusal is in
+    the form's error box (which takes the focus), what was typed is kept, and nothing is changed."""
+    w = small_world()
+    round_ = services.open_round(
+        staff_user=w["staff"], name="Autumn", mentee_ids=[w["ada"].pk], mentor_ids=[w["maya"].pk, w["noor"].pk]
+    )
+    client.force_login(w["staff"])
+    pin = reverse("staff_matching_pin", args=[round_.pk])
+    response = client.post(pin, {"mentee": "ada@example.com", "mentor": "nobody@example.com"})
+    assert response.status_code == 400
+    assert response.context["pair_form"].errors == {"mentor": ["No account has this email address."]}
+    text = response.content.decode()
+    assert '<div class="form-errors" role="alert" tabindex="-1" autofocus' in text
+    assert '<p class="error" id="id_mentor_error">No account has this email address. </p>' in text
+    assert 'value="ada@example.com"' in text and 'value="nobody@example.com"' in text
+    # A refusal of the rules (Ben is not in this round) is in the error box, the addresses kept.
+    response = client.post(
+        reverse("staff_matching_forbid", args=[round_.pk]), {"mentee": "ben@example.com", "mentor": "maya@example.com"}
+    )
+    assert response.status_code == 400
+    assert response.context["pair_form"].non_field_errors() == ["That mentee is not in this round."]
+    assert 'value="ben@example.com"' in response.content.decode()
+    assert not PairRule.objects.exists()
+    # Typed right, the pair is pinned and the page says so.
+    response = client.post(pin, {"mentee": "Ada@Example.com", "mentor": "maya@example.com"}, follow=True)
+    assert "Pair pinned. Re-run the proposal to apply it." in response.content.decode()
+    assert PairRule.objects.filter(round=round_, kind="pin", mentee=w["ada"], mentor=w["maya"]).exists()
