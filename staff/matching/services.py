@@ -551,6 +551,13 @@ def _publish_pair(pk: int, staff_user, notes: dict[int, str]) -> bool | None:
             )
             if row is None:
                 return None
+            # The round's own rule, again now: since the proposal the mentee may have been deactivated,
+            # sent a request themselves or been published in another round (a second request at once).
+            if why := loading.why_not_eligible_mentees([row.mentee_id]).get(row.mentee_id):
+                raise Refused(
+                    _("Not sent: %(name)s cannot be matched now (%(why)s).")
+                    % {"name": row.mentee.display_name, "why": why}
+                )
             relationship = propose_request(
                 mentee=row.mentee,
                 mentor=row.mentor,

@@ -19,6 +19,7 @@ from notifications.models import Notification
 from people.tests.factories import make_mentor
 from staff.matching import selectors, services
 from staff.matching.models import PAST_STATUSES, PairRule, Proposal, Reason, Round
+from staff.members import services as members
 
 from .world import small_world
 
@@ -144,6 +145,31 @@ def test_publishing_sends_proposed_requests_into_the_usual_review_step():
     # Published pairs stay as they are when the proposal is re-run.
     round_ = services.run_proposal(round_, w["staff"])
     assert current(round_, w["ada"]).status == Proposal.Status.PUBLISHED
+
+
+def test_a_mentee_who_can_no_longer_be_matched_when_the_round_is_published_is_not_sent_a_request():
+    """Between the proposal and publishing, Ben was published in another round (a request waiting for
+    Noor) and Ada was deactivated: neither is sent a request now, each pair keeping why."""
+    w = small_world()
+    round_ = services.run_proposal(open_round(w, min_score=1), w["staff"])
+    other = services.open_round(
+        staff_user=w["staff"], name="Other", mentee_ids=[w["ben"].pk], mentor_ids=[w["noor"].pk]
+    )
+    services.run_proposal(other, w["staff"])
+    services.publish(other, w["staff"])
+    members.deactivate(w["ada"], w["staff"])
+    Notification.objects.all().delete()
+    outcome = services.publish(round_, w["staff"])
+    assert (outcome.sent, outcome.refused) == (0, 2)
+    assert not Relationship.objects.filter(mentee=w["ada"]).exists()
+    assert list(Relationship.objects.filter(mentee=w["ben"]).values_list("mentor__email", flat=True)) == [
+        "noor@example.com"
+    ]
+    assert not Notification.objects.exists()
+    assert current(round_, w["ada"]).problem == "Not sent: Ada Mentee cannot be matched now (account deactivated)."
+    assert current(round_, w["ben"]).problem == (
+        "Not sent: Ben Mentee cannot be matched now (has an open request or relationship as mentee)."
+    )
 
 
 def test_the_mentor_accepts_a_proposed_request_as_any_other():
