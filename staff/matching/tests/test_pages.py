@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Notification
-from people.tests.factories import make_staff
+from people.tests.factories import make_mentor, make_staff
 from project.dates import long_date
 from staff.matching import forms, services
 from staff.matching.models import PairRule, Proposal, Round
@@ -354,3 +354,27 @@ def test_a_pair_typed_wrong_is_shown_on_the_form_with_what_was_typed(client):
     response = client.post(pin, {"mentee": "Ada@Example.com", "mentor": "maya@example.com"}, follow=True)
     assert "Pair pinned. Re-run the proposal to apply it." in response.content.decode()
     assert PairRule.objects.filter(round=round_, kind="pin", mentee=w["ada"], mentor=w["maya"]).exists()
+
+
+def test_a_shortlist_refused_says_so_in_the_error_box_that_takes_the_focus(client):
+    w = small_world()
+    extra = [make_mentor(email=f"mentor{n}@example.com", areas=w["areas"][:2]) for n in range(2)]
+    round_ = services.open_round(
+        staff_user=w["staff"],
+        name="Autumn",
+        mentee_ids=[w["ben"].pk],
+        mentor_ids=[w["maya"].pk, w["noor"].pk, *(m.pk for m in extra)],
+        shortlist_closes_on=timezone.localdate() + timedelta(days=3),
+    )
+    client.force_login(w["ben"])
+    url = reverse("matching_shortlist", args=[round_.pk])
+    four = [w["maya"].pk, w["noor"].pk, *(m.pk for m in extra)]
+    response = client.post(url, {"mentors": four, "keywords": "rail", "note": "Planning"})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert '<div class="form-errors" role="alert" tabindex="-1" autofocus id="form-errors">' in text
+    assert '<a href="#mentors-field">Mentors you would like</a>' in text
+    assert '<fieldset id="mentors-field" aria-describedby="mentors-error"' in text
+    assert '<p class="error" id="mentors-error">Choose at most three mentors. </p>' in text
+    assert text.count(" checked>") == 4 and "Planning</textarea>" in text
+    assert not round_.mentees.get().shortlist.exists()
