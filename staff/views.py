@@ -426,6 +426,7 @@ def reports_csv(request):
     lines = (writer.writerow([_cell(v) for v in row]) for row in [programme.CSV_HEADER, *programme.relationship_rows()])
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="relationships-{timezone.localdate().isoformat()}.csv"'
+    response["Cache-Control"] = "private, no-store"  # as project.downloads.attachment says of every download
     return response
 
 

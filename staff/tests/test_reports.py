@@ -75,6 +75,7 @@ def test_the_export_lists_relationships_without_names_or_addresses(client, progr
     client.force_login(staff)
     response = client.get(reverse("staff_reports_csv"))
     assert response["Content-Type"].startswith("text/csv")
+    assert response["Cache-Control"] == "private, no-store"  # as every download: kept out of shared caches
     body = b"".join(response.streaming_content).decode()
     rows = list(csv.reader(io.StringIO(body)))
     assert rows[0] == reports.CSV_HEADER and len(rows) == 4
