@@ -175,6 +175,9 @@ def test_a_period_not_in_the_list_is_refused_on_its_field(client, staff, period)
     assert "Choose one of the periods in the list." in page
     assert 'aria-describedby="period_error"' in page or 'aria-describedby="id_period_error"' in page
     assert "So these figures are for the last 90 days." in page
+    # the box that takes the focus as the page loads, as on the staff home, its link to the field
+    assert '<div class="form-errors" role="alert" tabindex="-1" autofocus id="period-errors">' in page
+    assert '<a href="#id_period">Period</a>' in page
     download = client.get(reverse("staff_reports_csv"), {"period": period})
     assert download.status_code == 302 and download.url.startswith(reverse("staff_reports"))
     assert "Nothing was downloaded" in client.get(download.url).content.decode()
