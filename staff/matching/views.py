@@ -49,11 +49,38 @@ def _left_out_message(selection: services.Selection, label: str) -> str:
     return text + forms.and_more(selection.left_out - len(selection.named_left_out))
 
 
+def _selection_notes(mentees: services.Selection | None, mentors: services.Selection | None) -> list[str]:
+    """The addresses listed with no account, and the people found but left out with why, on each side
+    (None: that side was not chosen)."""
+    notes = []
+    for label, selection in ((_("mentees"), mentees), (_("mentors"), mentors)):
+        if selection is None:
+            continue
+        if selection.unknown:
+            notes.append(
+                ngettext(
+                    "%(n)d address in the %(who)s list has no account: %(list)s.",
+                    "%(n)d addresses in the %(who)s list have no account: %(list)s.",
+                    len(selection.unknown),
+                )
+                % {
+                    "n": len(selection.unknown),
+                    "who": label,
+                    "list": ", ".join(selection.unknown[: services.NAMED_LEFT_OUT]),
+                }
+                + forms.and_more(len(selection.unknown) - services.NAMED_LEFT_OUT)
+            )
+        if selection.left_out:
+            notes.append(_left_out_message(selection, label))
+    return notes
+
+
 @staff_required(perm=MANAGE)
 def round_new(request):
     form = forms.NewRoundForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        mentees = mentors = None
         try:
             mentees = services.select_mentees(
                 data["mentees"], since=data.get("joined_since"), emails=data.get("mentee_list")
@@ -73,7 +100,10 @@ def round_new(request):
                 on_decline=data["on_decline"],
             )
         except Refused as refused:
+            # Nobody to match on one side: say why each person listed was not taken, as an opened round does.
             form.add_error(None, refused.message)
+            for note in _selection_notes(mentees, mentors):
+                form.add_error(None, note)
         else:
             messages.success(
                 request,
@@ -85,24 +115,8 @@ def round_new(request):
                     % {"n": len(mentors.user_ids)},
                 },
             )
-            for label, selection in ((_("mentees"), mentees), (_("mentors"), mentors)):
-                if selection.unknown:
-                    messages.warning(
-                        request,
-                        ngettext(
-                            "%(n)d address in the %(who)s list has no account: %(list)s.",
-                            "%(n)d addresses in the %(who)s list have no account: %(list)s.",
-                            len(selection.unknown),
-                        )
-                        % {
-                            "n": len(selection.unknown),
-                            "who": label,
-                            "list": ", ".join(selection.unknown[: services.NAMED_LEFT_OUT]),
-                        }
-                        + forms.and_more(len(selection.unknown) - services.NAMED_LEFT_OUT),
-                    )
-                if selection.left_out:
-                    messages.warning(request, _left_out_message(selection, label))
+            for note in _selection_notes(mentees, mentors):
+                messages.warning(request, note)
             return redirect("staff_matching_round", round_.pk)
     status = 400 if form.errors else 200
     return render(request, "staff/matching/new.html", {"form": form, "nav": "staff"}, status=status)

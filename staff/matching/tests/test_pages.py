@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from journeys.services import relationships
 from notifications.models import Notification
 from people.tests.factories import make_mentor, make_staff
 from project.dates import long_date
@@ -378,3 +379,25 @@ def test_a_shortlist_refused_says_so_in_the_error_box_that_takes_the_focus(clien
     assert '<p class="error" id="mentors-error">Choose at most three mentors. </p>' in text
     assert text.count(" checked>") == 4 and "Planning</textarea>" in text
     assert not round_.mentees.get().shortlist.exists()
+
+
+def test_a_list_of_whom_nobody_can_be_matched_says_why_each_was_not_taken(client):
+    """Every address listed is someone the round cannot take (a mentor, an unknown address, a mentee with
+    a request waiting): the round is not opened, and the error box says why of each, not only that it
+    has no mentees."""
+    w = small_world()
+    relationships.send_request(w["ada"], w["noor"], w["areas"][0], "Hello")
+    client.force_login(w["staff"])
+    response = client.post(
+        reverse("staff_matching_new"),
+        new_round_post(mentees="list", mentee_emails="ada@example.com\nmaya@example.com\nnobody@example.com"),
+    )
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == [
+        "The round has no mentees: choose at least one mentee who can be matched.",
+        "1 address in the mentees list has no account: nobody@example.com.",
+        "2 of the mentees found cannot be matched now and were left out: ada@example.com (has an open request or "
+        "relationship as mentee); maya@example.com (is not a mentee).",
+    ]
+    assert "nobody@example.com" in response.content.decode().split('id="form-errors"')[1].split("</div>")[0]
+    assert not Round.objects.exists()
