@@ -1,5 +1,7 @@
 """django-axes: repeated failed log-ins lock the account out for a while, with a clear page."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -60,3 +62,40 @@ def test_the_same_account_is_locked_from_another_address_too(client, mentee, set
     )
     assert resp.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def _reset_password(client, capture, email, new_password):
+    """Forgot your password? → the email's link → a new password, as a signed-out person does."""
+    from django.core import mail
+
+    with capture(execute=True):
+        client.post(reverse("account_reset_password"), {"email": email})
+    link = re.search(r"http\S+/password/reset/key/\S+/", mail.outbox[-1].body).group(0)
+    form_url = client.get(link).url  # allauth moves the key into the session, then shows the form
+    resp = client.post(form_url, {"password1": new_password, "password2": new_password})
+    assert resp.status_code == 302, resp.content.decode()[:2000]
+
+
+def test_a_locked_out_person_who_resets_their_password_can_sign_in_with_it(
+    client, mentee, settings, django_capture_on_commit_callbacks
+):
+    """The lockout page offers 'reset your password now': the new password must then let them in,
+    not show the same page again for the rest of the half hour."""
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 5
+    _fail(client, mentee.email)
+    assert client.post(reverse("account_login"), {"login": mentee.email, "password": PASSWORD}).status_code == 429
+
+    _reset_password(client, django_capture_on_commit_callbacks, mentee.email, "a-Fresh-passphrase-7")
+    resp = client.post(reverse("account_login"), {"login": mentee.email, "password": "a-Fresh-passphrase-7"})
+    assert resp.status_code == 302
+    assert client.session["_auth_user_id"] == str(mentee.pk)
+
+
+def test_a_reset_does_not_unlock_other_accounts(client, mentee, mentor, settings, django_capture_on_commit_callbacks):
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 5
+    _fail(client, mentee.email)
+    _fail(client, mentor.email)
+    _reset_password(client, django_capture_on_commit_callbacks, mentee.email, "a-Fresh-passphrase-7")
+    assert client.post(reverse("account_login"), {"login": mentor.email, "password": PASSWORD}).status_code == 429
