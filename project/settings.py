@@ -155,13 +155,15 @@ ACCOUNT_ADAPTER = "staff.imports.adapter.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 
 # django-axes: repeated failed logins lock that account (counted per account, and per
-# account and address), never everyone behind one IP address.
+# account and address), never everyone behind one IP address. A successful sign-in starts the
+# count again, so the lockout page's "wrong passwords in a row" is what happened.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "people.lockout.attempted_account"
 AXES_USERNAME_FORM_FIELD = "login"
 AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 
 # The platform speaks English; a deployment in another language sets LANGUAGE_CODE and puts its

@@ -99,3 +99,16 @@ def test_a_reset_does_not_unlock_other_accounts(client, mentee, mentor, settings
     _fail(client, mentor.email)
     _reset_password(client, django_capture_on_commit_callbacks, mentee.email, "a-Fresh-passphrase-7")
     assert client.post(reverse("account_login"), {"login": mentor.email, "password": PASSWORD}).status_code == 429
+
+
+def test_a_successful_sign_in_starts_the_count_again(client, mentee, settings):
+    """The page says 'wrong passwords in a row': failures before a successful sign-in no longer count."""
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 5
+    _fail(client, mentee.email, times=3)
+    assert client.post(reverse("account_login"), {"login": mentee.email, "password": PASSWORD}).status_code == 302
+    client.post(reverse("account_logout"))
+    _fail(client, mentee.email, times=2)
+    resp = client.post(reverse("account_login"), {"login": mentee.email, "password": PASSWORD})
+    assert resp.status_code == 302
+    assert client.session["_auth_user_id"] == str(mentee.pk)
