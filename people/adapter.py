@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.html import linebreaks, urlize
+from django.utils.translation import gettext_lazy as _
 
 from notifications.models import Notification
 from notifications.services import deliver_after_commit
@@ -40,6 +41,16 @@ def text_to_html(text: str) -> str:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        # allauth's limit on wrong passwords per network address (settings.ACCOUNT_RATE_LIMITS); one
+        # account's lockout is axes' page, account/locked_out.html.
+        "too_many_login_attempts": _(
+            "Too many wrong passwords have been tried from your network in the last minute. "
+            "Wait a minute, then try again."
+        ),
+    }
+
     def get_login_redirect_url(self, request) -> str:
         """Programme staff land on the staff home; participants where they always did. (A ``next``
         address, e.g. the page that sent them to sign in, still comes first: allauth asks this only

@@ -164,6 +164,10 @@ AXES_USERNAME_CALLABLE = "people.lockout.attempted_account"
 AXES_USERNAME_FORM_FIELD = "login"
 AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# The lockout per account is axes' alone (its page says how long, and that a reset lets the person
+# in): allauth's own per-address limit answered the tries after it with a vaguer sentence. allauth
+# still limits wrong passwords per network address, briefly (its sentence: people.adapter).
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 
 # The platform speaks English; a deployment in another language sets LANGUAGE_CODE and puts its

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from people.tests.factories import PASSWORD
+from project import settings as platform_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +113,29 @@ def test_a_successful_sign_in_starts_the_count_again(client, mentee, settings):
     resp = client.post(reverse("account_login"), {"login": mentee.email, "password": PASSWORD})
     assert resp.status_code == 302
     assert client.session["_auth_user_id"] == str(mentee.pk)
+
+
+def test_every_try_while_locked_out_shows_the_lockout_page(client, mentee, settings):
+    """With the platform's own rate limits on: allauth's per-address limit used to answer every try
+    after the lockout page with 'Too many failed login attempts. Try again later.' for five minutes,
+    saying neither how long nor that a reset lets the person back in."""
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 5
+    settings.ACCOUNT_RATE_LIMITS = platform_settings.ACCOUNT_RATE_LIMITS
+    _fail(client, mentee.email)
+    for password in ("wrong-again", PASSWORD):
+        resp = client.post(reverse("account_login"), {"login": mentee.email, "password": password})
+        page = resp.content.decode()
+        assert resp.status_code == 429
+        assert "30 minutes" in page and "reset your password" in page
+        assert "Try again later" not in page
+
+
+def test_many_wrong_passwords_from_one_network_say_to_wait_a_minute(client, mentee, mentor, outsider, settings):
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 5
+    settings.ACCOUNT_RATE_LIMITS = platform_settings.ACCOUNT_RATE_LIMITS
+    for person in (mentee, mentor):
+        _fail(client, person.email, times=5)
+    resp = client.post(reverse("account_login"), {"login": outsider.email, "password": "wrong-password"})
+    assert "from your network in the last minute" in resp.content.decode()
