@@ -49,6 +49,11 @@ class AccountAdapter(DefaultAccountAdapter):
             "Too many wrong passwords have been tried from your network in the last minute. "
             "Wait a minute, then try again."
         ),
+        # Change password: said when the current password typed is wrong (an empty box has its own error).
+        "enter_current_password": _(
+            "That is not your current password. Type the password you sign in with now, "
+            "or use “Forgot your password?” to choose a new one."
+        ),
     }
 
     def get_login_redirect_url(self, request) -> str:

@@ -12,7 +12,7 @@ from journeys.models import Relationship, State
 from journeys.tests.helpers import send, walk_to
 from notifications.models import Notification
 from people.models import Profile, User
-from people.tests.factories import profile_form_data
+from people.tests.factories import PASSWORD, profile_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +214,19 @@ def test_the_check_your_email_page_says_how_to_contact_us(client):
     assert "Verify Your Email Address" in body
     assert f'href="{reverse("contact")}"' in body
     assert client.get(reverse("contact")).status_code == 200
+
+
+def test_a_wrong_current_password_is_called_wrong_on_its_field(client, mentee):
+    """allauth said 'Please type your current password.' to someone who had typed one, a wrong one."""
+    client.force_login(mentee)
+    new = "a-Long-passphrase-9"
+    resp = client.post(
+        reverse("account_change_password"), {"oldpassword": "not-" + PASSWORD, "password1": new, "password2": new}
+    )
+    page = resp.content.decode()
+    assert resp.status_code == 200
+    error = _described_content(page, "id_oldpassword_error")
+    assert "That is not your current password" in error
+    assert "Please type your current password" not in page
+    mentee.refresh_from_db()
+    assert mentee.check_password(PASSWORD)
