@@ -60,7 +60,11 @@ def stop_reminders(request, token: str):
     if request.method == "POST":
         reminders.stop(user, kind)
         stopped = True
-    return render(request, "notifications/stop.html", {"kind": kind, "stopped": stopped, "person": user})
+    return render(
+        request,
+        "notifications/stop.html",
+        {"kind": kind, "stopped": stopped, "person": user, "just_stopped": request.method == "POST"},
+    )
 
 
 @login_required
