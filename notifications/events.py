@@ -151,6 +151,8 @@ EVENTS: dict[str, Event] = {
     # Accounts (people.exports, people.retention)
     "data_export_ready": Event(_("Download my data"), "data_export_download", "token"),
     "retention_warning": Event(_("Sign in to keep my account"), "account_login"),
+    # Deactivated by the programme team, they cannot sign in: they write to the programme instead.
+    "retention_warning_deactivated": Event(_("Write to the programme"), "contact"),
     # Invitations (staff.imports.services): the signed link to set a password
     "invitation": Event(_("Set my password and join"), "invitation_accept", "token"),
 }

@@ -16,7 +16,8 @@ the server accepts it. Around that:
   connection waiting for the reply to DATA) is ``uncertain`` too, for the same reason.
 - When a send succeeds, rows that failed in the last NOTIFICATION_AUTO_RETRY_DAYS are given
   one more attempt (once per row): the outage that failed them is presumably over.
-- A recipient whose account was closed (inactive or anonymised) is ``skipped`` at delivery.
+- A recipient whose account was closed (inactive or anonymised) is ``skipped`` at delivery, except
+  for the warning that a deactivated account is about to be anonymised (``TO_DEACTIVATED_ACCOUNTS``).
 
 Who delivers: ``deliver(ids)`` (published once per transaction after commit, see services.py)
 takes rows not yet tried (or due); ``redeliver_pending`` (beat, every NOTIFICATION_SWEEP_SECONDS)
@@ -290,8 +291,16 @@ class Courier:
         return len(notes)
 
 
+# The one email a deactivated account is sent: that it is about to be anonymised (people.retention), and
+# whom to ask to keep it; its owner cannot sign in to read it on the platform.
+TO_DEACTIVATED_ACCOUNTS = ("retention_warning_deactivated",)
+
 # A row is sent only while its recipient's account is open (or it has none: a staff address).
-ACCOUNT_OPEN = Q(recipient__isnull=True) | Q(recipient__is_active=True, recipient__anonymised_at__isnull=True)
+ACCOUNT_OPEN = (
+    Q(recipient__isnull=True)
+    | Q(recipient__is_active=True, recipient__anonymised_at__isnull=True)
+    | Q(event__in=TO_DEACTIVATED_ACCOUNTS, recipient__anonymised_at__isnull=True)
+)
 
 
 def skip_closed_accounts(candidates: QuerySet[Notification]) -> int:

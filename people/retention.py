@@ -12,6 +12,11 @@ Run daily by Celery beat (``people.tasks.apply_retention``) or by hand
 
 "Seen" is the latest of: signing in (``last_login``), using the platform (``Profile.last_active_at``)
 and joining. Staff accounts are never swept. Expired data-export files are removed on each pass.
+
+An account the programme team deactivated is swept too: nobody can use it, so it is exactly the kind
+of account the privacy page promises to anonymise. Its owner cannot sign in to keep it, so their warning
+(``retention_warning_deactivated``, the one email a deactivated account is sent) asks them to contact the
+programme team instead: staff can reactivate the account, and signing in again then keeps it.
 """
 
 from __future__ import annotations
@@ -26,8 +31,6 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
-
-from .rules import account_open_q
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +47,10 @@ class RetentionResult:
 
 
 def _candidates():
-    """Participants' live accounts, each with ``last_seen``."""
+    """Participants' accounts not yet anonymised (active or deactivated), each with ``last_seen``."""
     return (
         get_user_model()
-        .objects.filter(account_open_q(prefix=""), is_staff=False, is_superuser=False)
+        .objects.filter(anonymised_at__isnull=True, is_staff=False, is_superuser=False)
         .annotate(
             last_seen=Greatest(
                 Coalesce(F("last_login"), F("date_joined")),
@@ -115,5 +118,7 @@ def _warn(pk: int, now, warn_before, warning_days: int) -> bool:
             return False
         user.retention_warned_at = now
         user.save(update_fields=["retention_warned_at"])
-        notify(user, "retention_warning", anonymise_on=now + timedelta(days=warning_days))
+        # A deactivated person cannot sign in to keep their account: they are told whom to ask instead.
+        event = "retention_warning" if user.is_active else "retention_warning_deactivated"
+        notify(user, event, anonymise_on=now + timedelta(days=warning_days))
     return True

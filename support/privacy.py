@@ -46,7 +46,7 @@ We do not sell your information or share it with anyone else; emails are sent th
 
 How long we keep it
 
-While your account is in use. If you do not sign in or use the platform for three years, we email you a warning, and a month later we anonymise your account as described below unless you sign in again. Download links for your data expire after a few days and the copies are then deleted.
+While your account is in use. If you do not sign in or use the platform for three years, we email you a warning, and a month later we anonymise your account as described below unless you sign in again. The same applies to an account the programme team has deactivated: as you cannot sign in to it, the warning asks you to write to the programme team through the Contact form before that date if you want to keep it; they can reactivate it, and signing in again then keeps it. Download links for your data expire after a few days and the copies are then deleted.
 
 Your rights
 

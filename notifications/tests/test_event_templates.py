@@ -248,6 +248,7 @@ def contexts(w) -> dict[str, list[dict]]:
         **_support_reply_contexts(w),
         "data_export_ready": [{"export": w.export, "token": w.export.token}],
         "retention_warning": [{"anonymise_on": timezone.now() + timedelta(days=30)}],
+        "retention_warning_deactivated": [{"anonymise_on": timezone.now() + timedelta(days=30)}],
         "matching_invitation": [
             {
                 "round": SimpleNamespace(pk=1, name="September <graduates> & co"),

@@ -14,7 +14,9 @@ from django.utils import timezone
 from notifications.models import Notification
 from people.models import Profile
 from people.retention import apply_retention
-from people.tests.factories import PASSWORD, make_mentee, make_staff
+from people.tests.factories import PASSWORD, make_mentee, make_mentor, make_staff
+from staff.members.services import deactivate, reactivate
+from support.privacy import DEFAULT_PRIVACY_TEXT
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +122,41 @@ def test_the_command_and_the_beat_task_run_the_sweep(django_capture_on_commit_ca
     assert "1 warned, 0 anonymised" in capsys.readouterr().out
     assert task.delay().get() == {"warned": 0, "anonymised": 0, "came_back": 0, "expired_exports_removed": 0}
     assert len(warnings_to(sleepy)) == 1
+
+
+def test_an_account_the_programme_team_deactivated_is_warned_to_write_to_them_then_anonymised(
+    client, django_capture_on_commit_callbacks
+):
+    """Deactivated accounts are swept too (the privacy page promises unused accounts are anonymised), and
+    the warning does not tell someone who cannot sign in to sign in: it says whom to ask instead."""
+    boss = make_staff(email="boss@example.com")
+    paused = make_mentee(first_name="Paula", last_name="Paused", email="paula@example.com")
+    back = make_mentor(first_name="Barry", last_name="Back", email="barry@example.com")
+    for person in (paused, back):
+        deactivate(person, boss)
+        last_seen(person, 91)
+    result = sweep(django_capture_on_commit_callbacks)
+    assert result.warned == 2
+
+    when = (timezone.now() + timedelta(days=10)).strftime("%-d %B %Y")
+    (email,) = [m for m in mail.outbox if m.to == ["paula@example.com"]]
+    assert email.subject.endswith(f"Your deactivated mentoring account will be anonymised on {when}")
+    assert "You cannot sign in while your account is deactivated" in email.body
+    assert f"write to the programme team through the Contact form before {when}" in email.body
+    assert reverse("contact") in email.body
+    assert "sign in before" not in email.body and "Edit Account" not in email.body
+    assert Notification.objects.get(recipient=paused).email_status == Notification.Email.SENT
+
+    # Barry wrote in: staff reactivate him and he signs in, so his account is kept; Paula's is anonymised.
+    reactivate(back, boss)
+    assert client.login(email="barry@example.com", password=PASSWORD)
+    result = sweep(django_capture_on_commit_callbacks, timezone.now() + timedelta(days=10, minutes=1))
+    assert (result.anonymised, result.came_back) == (1, 1)
+    paused.refresh_from_db()
+    back.refresh_from_db()
+    assert paused.anonymised_at and paused.first_name == "Former" and "paula" not in paused.email
+    assert back.anonymised_at is None and back.retention_warned_at is None
+
+    # The privacy page says so.
+    assert "The same applies to an account the programme team has deactivated" in str(DEFAULT_PRIVACY_TEXT)
+    assert "write to the programme team through the Contact form" in client.get(reverse("privacy")).content.decode()

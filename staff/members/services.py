@@ -13,7 +13,8 @@ a guard that says why when it cannot be done, and a row in the member's staff re
   declined or withdrew it. Matched relationships are left as they are: deactivating can be undone,
   ending a relationship cannot; staff close one from a case. The other person in each is told
   (``partner_deactivated``) that the member is not taking part for now and gets no emails from the
-  platform meanwhile, so they do not write, or arrange meetings, into silence.
+  platform about it meanwhile, so they do not write, or arrange meetings, into silence (the one email
+  a deactivated account is sent is the retention warning, ``people.retention``).
 - ``reactivate``: the account may sign in again (answered requests stay answered).
 - ``add_note``: a note private to staff. ``log_export``: one download of the member list.
 """
