@@ -1,4 +1,4 @@
-"""Download my data: everything the platform holds about one person, as a zip of JSON and files.
+"""Download my data: what the platform holds about one person, as a zip of JSON and files.
 
 ``people.tasks.request_data_export`` (Edit Account's button) records a ``DataExport`` (``open_data_export``) and queues
 ``people.tasks.build_data_export`` on commit; the task writes the zip to the private storage
@@ -6,11 +6,13 @@ and emails the person a link (through the notification outbox) that works for
 DATA_EXPORT_EXPIRE_DAYS. Only the person themselves can download it (``access_data_export``).
 
 What the zip holds (``README.txt`` inside says the same):
-account.json, profile.json, relationships.json (as mentee and as mentor, each with its
+account.json (with whether they have a calendar address), sign_in_records.json (django-axes' records of
+sign-ins to their addresses), profile.json, relationships.json (as mentee and as mentor, each with its
 history, meetings and meeting notes, goals and their entries, worksheets, and the feedback and concerns *they*
 wrote), messages.json
 (their conversations), notifications.json, support_requests.json, reminder_settings.json,
-and files/ (the files they uploaded).
+and files/ (the files they uploaded). Not included: programme staff's own notes (cases, notes about
+members), and the calendar address itself (a secret: it is on their Meet / Video pages).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import zipfile
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -30,17 +33,24 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from journeys.models import Conversation, Message, Relationship
+from journeys.models import CalendarFeed, Conversation, Message, Relationship
 from notifications.models import Notification, ReminderOptOut
 from notifications.services import notify
 from project import identity
 from support.models import SupportRequest
 
+from .erasure import any_of
 from .models import DataExport, Profile
+from .services import surely_their_addresses
 
 README = _("""What %(site)s holds about you, exported on %(date)s.
 
-account.json          your account: name, email addresses, when you joined and last signed in
+account.json          your account: name, email addresses, when you joined and last signed in, and
+                      whether you have a calendar address (the address itself is not copied here:
+                      anyone who has it can see your meetings; it is on your Meet / Video pages)
+sign_in_records.json  the sign-ins to your email addresses we keep against password guessing:
+                      each sign-in, and the failed ones (counted per IP address and browser),
+                      with the time, IP address and browser
 profile.json          your profile as you filled it in
 relationships.json    your mentoring requests and relationships (as mentee and as mentor):
                       their history, meetings and meeting notes, goals and milestones, SWOT and G-STAR worksheets
@@ -51,6 +61,7 @@ support_requests.json the messages you sent through the Contact form
 reminder_settings.json the kinds of reminder email you stopped
 
 Dates are in ISO 8601 (UTC). Other people appear by name only where you see them on the platform.
+Not included: programme staff's own notes (on their cases, and about members).
 """)
 
 
@@ -126,6 +137,7 @@ def build_zip(user) -> bytes:
     conversations, files = _conversations(user)
     parts = [
         ("account.json", _account(user)),
+        ("sign_in_records.json", _sign_in_records(user)),
         ("profile.json", _profile(user)),
         ("relationships.json", _relationships(user)),
         ("messages.json", conversations),
@@ -146,6 +158,51 @@ def _account(user) -> dict:
         "email_addresses": [
             {"email": e.email, "verified": e.verified, "primary": e.primary}
             for e in EmailAddress.objects.filter(user=user)
+        ],
+        "calendar_address": _calendar_address(user),
+    }
+
+
+def _calendar_address(user) -> dict | None:
+    """Whether they have a secret calendar address, and since when (the secret itself stays out)."""
+    feed = CalendarFeed.objects.filter(user=user).first()
+    if feed is None:
+        return None
+    return {
+        "made_at": _iso(feed.created_at),
+        "address": gettext(
+            "Not copied here: anyone who has it can see your meetings. It is on your Meet / Video pages."
+        ),
+    }
+
+
+def _sign_in_records(user) -> dict:
+    """django-axes' records for the addresses that are surely theirs (those erasure deletes with them)."""
+    addresses = any_of("username__iexact", [user.email, *surely_their_addresses(user)])
+
+    def seen(row) -> dict:
+        return {
+            "at": _iso(row.attempt_time),
+            "email_address_tried": row.username,
+            "ip_address": row.ip_address,
+            "browser": row.user_agent,
+        }
+
+    return {
+        "sign_ins": [
+            {**seen(row), "signed_out_at": _iso(row.logout_time)}
+            for row in AccessLog.objects.filter(addresses).order_by("attempt_time", "pk")
+        ],
+        # Failed sign-ins, counted per address tried, IP address and browser (what locks an account after
+        # AXES_FAILURE_LIMIT of them): the time of the latest and how many.
+        "failed_sign_ins": [
+            {**seen(row), "failures": row.failures_since_start}
+            for row in AccessAttempt.objects.filter(addresses).order_by("attempt_time", "pk")
+        ],
+        # Each failure on its own, where the deployment keeps that log (AXES_ENABLE_ACCESS_FAILURE_LOG).
+        "failed_sign_ins_one_by_one": [
+            {**seen(row), "locked_out": row.locked_out}
+            for row in AccessFailureLog.objects.filter(addresses).order_by("attempt_time", "pk")
         ],
     }
 

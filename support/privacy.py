@@ -50,7 +50,7 @@ While your account is in use. If you do not sign in or use the platform for thre
 
 Your rights
 
-Download my data: on Edit Account you can ask for a copy of what we store about you, as a zip file of JSON with the files you uploaded. We email you a link when it is ready; it works only when you are signed in, for a limited time.
+Download my data: on Edit Account you can ask for a copy of what we store about you, as a zip file of JSON with the files you uploaded. It includes your sign-in records and whether you have a calendar address (not the address itself, which works like a password: it is on your Meet / Video pages); it leaves out programme staff's own notes. We email you a link when it is ready; it works only when you are signed in, for a limited time.
 
 Delete my account: on Edit Account you can leave the programme. Your open requests and relationships are ended (the other person is told), and your name, email address, phone number, profile, notifications, sign-in records, support requests and uploaded files are erased, including where your name was quoted in messages, meetings, goals, histories and staff records. What remains is an anonymous record ("Former participant") of past relationships, kept so the programme's figures stay right.
 

@@ -218,3 +218,43 @@ def test_a_real_worker_builds_the_zip_in_the_background_and_emails_the_link(
     export = DataExport.objects.get(user=bea)
     assert export.status == DataExport.Status.READY
     export.file.delete(save=False)
+
+
+def test_the_zip_holds_her_sign_in_records_and_whether_she_has_a_calendar_address(
+    client, both, outsider, settings, django_capture_on_commit_callbacks
+):
+    """The privacy page lists sign-in records (time, IP address, browser) and the calendar address among
+    what is stored: the copy has them too (the secret address itself stays out), and nobody else's."""
+    from journeys.services import meetings
+    from people.tests.factories import PASSWORD
+
+    settings.AXES_ENABLED = True
+    login = reverse("account_login")
+    browser = {"REMOTE_ADDR": "203.0.113.7", "HTTP_USER_AGENT": "Bea's Firefox"}
+    client.post(login, {"login": "BEA@example.com", "password": "wrong-password"}, **browser)
+    client.post(login, {"login": outsider.email, "password": "wrong-password"}, REMOTE_ADDR="198.51.100.1")
+    assert client.post(login, {"login": both.email, "password": PASSWORD}, **browser).status_code == 302
+    feed = meetings.open_calendar_feed(both)
+
+    export = request_and_build(client, both, django_capture_on_commit_callbacks)
+    archive = open_zip(client.get(reverse("data_export_download", args=[export.token])))
+    records = json.loads(archive.read("sign_in_records.json"))
+    # Hers through the sign-in page (and the test's own sign-in before asking for the copy).
+    (signed_in,) = [r for r in records["sign_ins"] if r["browser"] == "Bea's Firefox"]
+    assert (signed_in["ip_address"], signed_in["browser"], signed_in["email_address_tried"]) == (
+        "203.0.113.7",
+        "Bea's Firefox",
+        "bea@example.com",
+    )
+    assert signed_in["at"] and signed_in["signed_out_at"] is None
+    (failed,) = records["failed_sign_ins"]
+    assert (failed["ip_address"], failed["browser"], failed["failures"]) == ("203.0.113.7", "Bea's Firefox", 1)
+    assert failed["email_address_tried"] == "bea@example.com" and failed["at"]
+    assert "198.51.100.1" not in json.dumps(records) and outsider.email not in json.dumps(records)
+
+    account = json.loads(archive.read("account.json"))
+    assert account["calendar_address"]["made_at"] == feed.created_at.isoformat()
+    everything = b"".join(archive.read(n) for n in archive.namelist()).decode()
+    assert feed.secret not in everything and feed.key not in everything
+    readme = archive.read("README.txt").decode()
+    assert "sign_in_records.json" in readme and "calendar address" in readme
