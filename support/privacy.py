@@ -16,7 +16,7 @@ Your name, your email address (it is how you sign in), your password (stored onl
 
 Your profile
 
-Whether you take part as a mentor, a mentee or both; your job title, organisation, phone number, role, professional community, region, areas of support, biography and experience; as a mentor, how many mentees you can take, whether you are open to requests and any date you are away until. Mentors' profiles are shown to mentees in Find Mentor; mentees' profiles are shown only to the mentors they ask. As a mentee, we remember your last Find Mentor search so the page opens where you left it.
+Whether you take part as a mentor, a mentee or both; your job title, organisation, phone number, role, professional community, region, areas of support, biography and experience; as a mentor, how many mentees you can take, whether you are open to requests and any date you are away until. Mentors' profiles are shown to mentees in Find Mentor. A mentee's profile is not listed anywhere. A mentor sees your name when you ask them a question; your name, job title and organisation, with your request's area of support and personal statement, when you ask them for mentoring, or when the programme team proposes them as your mentor in a matching round (your statement is then the few words you wrote for your mentor); and once they accept, your email address and phone number too, as you see theirs. As a mentee, we remember your last Find Mentor search so the page opens where you left it (in a cookie: see Cookies below).
 
 Your mentoring
 
@@ -32,7 +32,19 @@ Messages you send through the Contact form (your name, email address, subject an
 
 Security
 
-To protect accounts against password guessing we record failed and successful sign-ins: the email address tried, the IP address, the browser's description and the time. Your session (staying signed in) is kept in a cookie and on our server.
+To protect accounts against password guessing we record failed and successful sign-ins: the email address tried, the IP address, the browser's description and the time. Your session (staying signed in) is kept on our server, with its key in a cookie.
+
+Cookies
+
+The platform sets only the cookies it needs to work, none for advertising or tracking:
+
+sessionid: a random key to your session, which keeps you signed in. It is deleted when you sign out; otherwise it lasts until you close your browser, or two weeks if you ticked "Remember Me" when signing in.
+
+csrftoken: a random value that proves the forms you send come from our pages, not from another site. It lasts a year.
+
+messages: a short notice to show you on the next page (such as "Your profile has been saved"). It is deleted once shown.
+
+find_mentor_search: as a mentee, your last Find Mentor search (its filters and keywords), signed for your account so nobody else signing in on the same browser gets it. It lasts 90 days; "Clear search" deletes it.
 
 Who can see it
 

@@ -1,5 +1,6 @@
 """The privacy page's claims about who sees what hold: each thing it says programme staff do not see is
-refused to staff (404), and what it lists as stored includes what the data export has."""
+refused to staff (404), what it lists as stored includes what the data export has, what it says a mentor
+sees of a mentee is what they see, and every cookie the site sets is named on it."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from journeys.models import Meeting
-from journeys.services import activity, meetings, worksheets
+from journeys.services import activity, meetings, proposals, relationships, worksheets
 from journeys.tests.helpers import send, walk_to
+from people.models import AreaOfSupport
+from people.tests.factories import PASSWORD, make_mentee
 from support.privacy import DEFAULT_PRIVACY_TEXT
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +63,64 @@ def test_what_the_page_says_staff_do_not_see_is_refused_to_staff(client, mentee,
         assert page.status_code == 200 and feed.secret not in page.content.decode(), url
     # What staff do see, as the page says: the relationship, its meetings' titles and times.
     assert meeting.title in client.get(reverse("relationship", args=[rel.pk])).content.decode()
+
+
+def test_what_the_page_says_a_mentor_sees_of_a_mentee_proposed_to_them_is_what_they_see(client, mentor, staff):
+    """A matching round proposes a mentee to a mentor they never asked: the page says so, and says what
+    that mentor sees (name, job title, organisation, the request's area and statement; contact details
+    only once accepted), which is all they see."""
+    text = str(DEFAULT_PRIVACY_TEXT)
+    assert "mentees' profiles are shown only to the mentors they ask" not in text
+    assert "when the programme team proposes them as your mentor in a matching round" in text
+    mia = make_mentee(first_name="Mia", last_name="Proposed", email="mia@example.com")
+    mia.profile.job_title, mia.profile.organisation, mia.profile.phone = "Planner", "Rail Co", "07700 900123"
+    mia.profile.biography = "Mia's private biography"
+    mia.profile.save()
+    area = AreaOfSupport.objects.order_by("position").first()
+    rel = proposals.propose_request(
+        mentee=mia, mentor=mentor, area=area, statement="A few words for my mentor", staff_user=staff
+    )
+
+    client.force_login(mentor)
+    pages = [
+        client.get(reverse("relationship", args=[rel.pk])),
+        client.get(reverse("next_step", args=[rel.pk]), follow=True),
+    ]
+    seen = "".join(page.content.decode() for page in pages)
+    for shown in ("Mia Proposed", "Planner", "Rail Co", area.name, "A few words for my mentor"):
+        assert shown in seen, shown
+    for hidden in ("mia@example.com", "900123", "Mia's private biography"):
+        assert hidden not in seen, hidden
+
+    relationships.accept_request(rel, mentor)
+    seen = client.get(reverse("relationship", args=[rel.pk])).content.decode()
+    assert "mia@example.com" in seen and "07700 900123" in seen
+    assert "Mia's private biography" not in seen
+
+
+def test_every_cookie_a_walk_through_the_site_sets_is_named_on_the_privacy_page(client, mentee, mentor):
+    """Signed out, signing in (with and without "Remember Me"), a Find Mentor search, a saved profile,
+    signing out: each cookie set on the way is named on the page, and lasts as long as it says."""
+    login = reverse("account_login")
+    client.get(reverse("home"))
+    client.get(login)
+    signed_in = client.post(login, {"login": mentee.email, "password": PASSWORD})
+    assert signed_in.status_code == 302
+    assert not signed_in.cookies["sessionid"]["max-age"]  # until the browser closes
+    client.get(signed_in["Location"])
+    searched = client.get(reverse("find_mentor"), {"q": "rail"})
+    assert searched.cookies["find_mentor_search"]["max-age"] == 90 * 24 * 3600
+    client.get(reverse("account"))
+    client.post(reverse("account_logout"), follow=True)
+    remembered = client.post(login, {"login": mentee.email, "password": PASSWORD, "remember": "on"})
+    assert remembered.cookies["sessionid"]["max-age"] == 14 * 24 * 3600  # "two weeks"
+    client.get(remembered["Location"])
+    client.post(reverse("account_logout"), follow=True)
+
+    set_on_the_way = set(client.cookies)
+    assert {"sessionid", "csrftoken", "messages", "find_mentor_search"} <= set_on_the_way
+    assert client.cookies["csrftoken"]["max-age"] == 31449600  # "a year"
+    page = client.get(reverse("privacy")).content.decode()
+    assert "<h2>Cookies</h2>" in page
+    for name in set_on_the_way:
+        assert f"{name}: " in page, f"the cookie {name} is not on the privacy page"
