@@ -30,6 +30,22 @@ class RelationshipAdmin(admin.ModelAdmin):
     inlines = [HistoryInline]
 
 
-admin.site.register(Meeting)
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    """Read-only, and without a meeting's own page (its place, video link and details): the privacy page
+    promises staff see a meeting's title and time only (the notes are not registered at all)."""
+
+    list_display = ["title", "relationship", "starts_at", "duration_minutes", "cancelled_at", "outcome"]
+    fields = ["relationship", "organiser", "title", "starts_at", "duration_minutes", "cancelled_at", "outcome"]
+    readonly_fields = fields
+    search_fields = ["title"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 admin.site.register(Goal)
 admin.site.register(Feedback)

@@ -18,6 +18,13 @@ class UserAdmin(BaseUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Deleting the row would take the person's relationships with it, without telling the other
+        # person, and skip erasure (people.erasure: their name in others' records, files, sign-in records).
+        # A member leaves through Delete my account, the retention sweep, or ``manage.py erase_account``,
+        # which all run people.services.delete_account; a staff account is deactivated instead.
+        return False
+
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):

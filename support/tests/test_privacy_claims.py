@@ -124,3 +124,31 @@ def test_every_cookie_a_walk_through_the_site_sets_is_named_on_the_privacy_page(
     assert "<h2>Cookies</h2>" in page
     for name in set_on_the_way:
         assert f"{name}: " in page, f"the cookie {name} is not on the privacy page"
+
+
+def test_the_admin_shows_no_message_meeting_details_or_email_text(client, mentee, mentor, staff):
+    """What the page says staff do not see stays out of the Django admin too: the emails quoting a
+    message or a meeting's place and details, and a meeting's own page."""
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "first_conversation")
+    meeting = rel.meetings.get()
+    Meeting.objects.filter(pk=meeting.pk).update(location="Room 12, Quay House", details="Bring the private plan")
+    activity.send_message(rel.conversation, mentee, "A very private message")
+    root = make_mentee(first_name="Root", email="root@example.com", is_staff=True, is_superuser=True)
+    client.force_login(root)
+    from notifications.models import Notification
+
+    quoted = Notification.objects.filter(body_text__contains="A very private message")
+    assert quoted.exists()
+    pages = [
+        reverse("admin:notifications_notification_changelist"),
+        *(reverse("admin:notifications_notification_change", args=[n.pk]) for n in Notification.objects.all()),
+        reverse("admin:journeys_meeting_changelist"),
+        reverse("admin:journeys_meeting_change", args=[meeting.pk]),
+    ]
+    for url in pages:
+        page = client.get(url)
+        assert page.status_code == 200, url
+        text = page.content.decode()
+        for private in ("A very private message", "Room 12", "Bring the private plan"):
+            assert private not in text, (url, private)
+    assert meeting.title in client.get(reverse("admin:journeys_meeting_change", args=[meeting.pk])).content.decode()
