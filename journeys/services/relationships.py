@@ -399,7 +399,8 @@ def withdraw(relationship: Relationship, user, reason: str, *, leaving: bool = F
         )
         if cancelled and not leaving:
             notify(user, "withdrawn_meetings_cancelled", relationship=rel, cancelled_meetings=cancelled)
-        notify_staff("withdrawn_staff", relationship=rel, actor=user, reason=reason.strip())
+        # Someone leaving is erased right after: the emails name them by role ("A mentee left"), not by name.
+        notify_staff("withdrawn_staff", relationship=rel, actor=user, reason=reason.strip(), left=leaving)
     return rel
 
 

@@ -191,11 +191,15 @@ def contexts(w) -> dict[str, list[dict]]:
             {**rel, "actor": w.mentor, "reason": "Moving abroad", "cancelled_meetings": cancelled}
             for cancelled in ([], [w.meeting], _meeting_variants(w.meeting))
         ]
-        + [{**rel, "actor": w.mentor, "reason": "", "left": True, "cancelled_meetings": [w.meeting]}],
+        + [
+            {**rel, "actor": actor, "reason": "", "left": True, "cancelled_meetings": [w.meeting]}
+            for actor in (w.mentor, w.mentee)
+        ],
         "withdrawn_meetings_cancelled": [
             {**rel, "cancelled_meetings": cancelled} for cancelled in ([w.meeting], _meeting_variants(w.meeting))
         ],
-        "withdrawn_staff": [{**rel, "actor": w.mentor, "reason": "Moving abroad"}],
+        "withdrawn_staff": [{**rel, "actor": w.mentor, "reason": "Moving abroad"}]
+        + [{**rel, "actor": actor, "reason": "Ended", "left": True} for actor in (w.mentor, w.mentee)],
         "closed_by_staff": [
             {**rel, "reason": "Duplicate", "cancelled_meetings": cancelled}
             for cancelled in ([], [w.meeting], _meeting_variants(w.meeting))
