@@ -5,6 +5,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from journeys.forms import DateBoxesField, future_date_example
+from project import ratelimit
 from project.text import refuse_control_characters
 
 from .models import AreaOfSupport, ProfessionalCommunity, Profile, Region, Role
@@ -170,11 +171,14 @@ class DeleteAccountForm(forms.Form):
         label=_("Type DELETE to confirm"),
         help_text=_("This withdraws you from every open request and relationship and removes your personal details."),
     )
-    password = forms.CharField(widget=forms.PasswordInput, label=_("Your password"))
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}), label=_("Your password")
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.too_many_tries = False  # the page then answers 429
 
     def clean_confirm(self):
         # Exactly the word the label asks for, in capitals (the field has already trimmed the spaces
@@ -184,6 +188,17 @@ class DeleteAccountForm(forms.Form):
         return "DELETE"
 
     def clean_password(self):
-        if not self.user.check_password(self.cleaned_data["password"]):
+        # Each check takes a place of the hour's allowance before it runs (so guesses sent at once cannot
+        # all get through), and a right password gives it back: only wrong ones count.
+        try:
+            with ratelimit.spend(ratelimit.DELETE_PASSWORD, self.user.pk):
+                right = self.user.check_password(self.cleaned_data["password"])
+        except ratelimit.LimitReached:
+            self.too_many_tries = True
+            raise forms.ValidationError(
+                gettext("Too many wrong passwords. To keep your account safe, please try again in an hour.")
+            ) from None
+        if not right:
             raise forms.ValidationError(gettext("That password is not right."))
+        ratelimit.give_back(ratelimit.DELETE_PASSWORD, self.user.pk)
         return ""

@@ -98,4 +98,5 @@ def delete_account(request):
             return redirect("home")
     else:
         form = DeleteAccountForm(user=request.user)
-    return render(request, "people/delete_account.html", {"form": form})
+    status = 429 if form.too_many_tries else 200
+    return render(request, "people/delete_account.html", {"form": form}, status=status)

@@ -1,5 +1,5 @@
 """How often one person may do something (send a request, ask a question, send a message, use
-the Contact form).
+the Contact form, type a wrong password on Delete my account).
 
 Counted in the default cache (shared by every process and node: see project/cache.py), over a
 fixed window that starts with the first counted action. A limit of 0 (or less) means no limit.
@@ -39,6 +39,8 @@ REQUESTS = Limit("requests", "REQUESTS_PER_DAY", 24 * 3600)
 QUESTIONS = Limit("questions", "QUESTIONS_PER_HOUR", 3600)
 MESSAGES = Limit("messages", "MESSAGES_PER_HOUR", 3600)
 CONTACT = Limit("contact", "CONTACT_MESSAGES_PER_HOUR", 3600)  # per address and per email given
+# Wrong passwords typed on Delete my account, per account: a right one is given back (``give_back``).
+DELETE_PASSWORD = Limit("delete-password", "DELETE_ACCOUNT_PASSWORD_TRIES_PER_HOUR", 3600)
 
 
 class LimitReached(Exception):
@@ -63,6 +65,13 @@ def _give_back(key: str) -> None:
         cache.decr(key)
     except ValueError:  # the window ended meanwhile: nothing left to give back
         pass
+
+
+def give_back(limit: Limit, *who: int | str) -> None:
+    """Return a place ``spend`` took for an attempt that does not count (a password that was right)."""
+    if limit.allowed > 0:
+        for one in who:
+            _give_back(limit.key(one))
 
 
 @contextmanager

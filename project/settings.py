@@ -421,6 +421,8 @@ else:
 REQUESTS_PER_DAY = env.int("REQUESTS_PER_DAY", default=5)
 QUESTIONS_PER_HOUR = env.int("QUESTIONS_PER_HOUR", default=10)
 MESSAGES_PER_HOUR = env.int("MESSAGES_PER_HOUR", default=60)
+# Wrong passwords one account may type in an hour on Delete my account (sign-in has django-axes).
+DELETE_ACCOUNT_PASSWORD_TRIES_PER_HOUR = env.int("DELETE_ACCOUNT_PASSWORD_TRIES_PER_HOUR", default=5)
 # /health/: the beat schedule sends a heartbeat task every HEARTBEAT_SECONDS and a worker records
 # when it ran; older than HEALTH_HEARTBEAT_MAX_AGE seconds means beat or the workers are down.
 HEARTBEAT_SECONDS = env.int("HEARTBEAT_SECONDS", default=60)

@@ -296,3 +296,45 @@ def test_the_emails_about_someone_who_left_read_naturally_without_their_name(
     for email in mail.outbox:
         assert "Former participant" not in email.subject + email.body, email.subject
         assert "Carol" not in email.subject + email.body and "John" not in email.subject + email.body
+
+
+def test_delete_my_account_limits_wrong_passwords_and_says_so_on_the_field(client, mentee, mentor, settings):
+    """The password field is the account's current password (for password managers), and guessing it is
+    limited as sign-in is: after DELETE_ACCOUNT_PASSWORD_TRIES_PER_HOUR wrong ones, every password is
+    refused on the field for the hour, the right one too (429); right ones do not count."""
+    from people.tests.factories import PASSWORD
+
+    settings.DELETE_ACCOUNT_PASSWORD_TRIES_PER_HOUR = 3
+    client.force_login(mentee)
+    url = reverse("account_delete")
+    page = client.get(url).content.decode()
+    assert re.search(r'<input type="password" name="password" autocomplete="current-password"', page)
+
+    # A right password with the confirmation mistyped: refused on the confirmation only, and not counted.
+    for _ in range(4):
+        typo = client.post(url, {"confirm": "delete", "password": PASSWORD})
+        assert typo.status_code == 200 and "That password is not right" not in typo.content.decode()
+    for _ in range(3):
+        wrong = client.post(url, {"confirm": "DELETE", "password": "guess"})
+        assert wrong.status_code == 200 and "That password is not right." in wrong.content.decode()
+    for password in ("guess", PASSWORD):
+        refused = client.post(url, {"confirm": "DELETE", "password": password})
+        assert refused.status_code == 429
+        field = re.search(r'<p class="error" id="id_password_error">([^<]*)</p>', refused.content.decode())
+        assert field and "Too many wrong passwords. To keep your account safe, please try again in an hour." in (
+            field.group(1)
+        )
+    mentee.refresh_from_db()
+    assert mentee.anonymised_at is None and mentee.is_active
+
+    # Another account is not affected, and the hour over, the right password deletes the account.
+    from django.core.cache import cache
+    from django.test import Client
+
+    other = Client()
+    other.force_login(mentor)
+    assert other.post(url, {"confirm": "DELETE", "password": "guess"}).status_code == 200
+    cache.clear()
+    assert client.post(url, {"confirm": "DELETE", "password": PASSWORD}).status_code == 302
+    mentee.refresh_from_db()
+    assert mentee.anonymised_at is not None
