@@ -59,7 +59,12 @@ def _not_addresses_error(lines: list[str]) -> str:
 
 class NewRoundForm(forms.Form):
     name = forms.CharField(
-        label=_("Name of the round"), max_length=120, help_text=_("For example, September graduates.")
+        label=_("Name of the round"),
+        max_length=120,
+        help_text=_(
+            "Mentees see it when they are invited to shortlist: in the email, on their Relationships page and "
+            "on their shortlist page. For example, September graduates."
+        ),
     )
     mentees = forms.ChoiceField(
         label=_("Mentees"), choices=MENTEE_CHOICES, widget=forms.RadioSelect, initial=services.MENTEES_UNMATCHED

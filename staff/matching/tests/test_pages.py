@@ -401,3 +401,15 @@ def test_a_list_of_whom_nobody_can_be_matched_says_why_each_was_not_taken(client
     ]
     assert "nobody@example.com" in response.content.decode().split('id="form-errors"')[1].split("</div>")[0]
     assert not Round.objects.exists()
+
+
+def test_the_new_round_form_says_mentees_see_the_round_s_name(client):
+    """The name is in the shortlist email's subject and on the mentee's pages: staff are told before
+    they choose it."""
+    w = small_world()
+    client.force_login(w["staff"])
+    page = client.get(reverse("staff_matching_new")).content.decode()
+    assert (
+        "Mentees see it when they are invited to shortlist: in the email, on their Relationships page and "
+        "on their shortlist page. For example, September graduates."
+    ) in page
