@@ -263,7 +263,10 @@ def own_mentor_refusal() -> str:
 
 
 def pin(round_: Round, staff_user, *, mentee_id: int, mentor_id: int) -> PairRule:
-    """Force this pair into every proposal (replacing the mentee's other pin), if the rules allow it."""
+    """Force this pair into every proposal (replacing the mentee's other pin), if the rules allow it.
+
+    The rule returned carries ``replaced``: the mentee's earlier pin to another mentor that it replaced
+    (with its mentor read), or None, so the page can say so: a mentee has one pin."""
     with transaction.atomic():
         round_ = _lock(round_)
         _refuse_if_closed(round_)
@@ -298,6 +301,12 @@ def pin(round_: Round, staff_user, *, mentee_id: int, mentor_id: int) -> PairRul
         )
         if pinned_elsewhere.count() >= int(data.capacity[j]):
             raise Refused(_("This mentor's places in the round are all taken by other pinned pairs."))
+        replaced = (
+            PairRule.objects.filter(round=round_, mentee_id=mentee_id, kind=PairRule.Kind.PIN)
+            .exclude(mentor_id=mentor_id)
+            .select_related("mentee", "mentor")
+            .first()
+        )
         PairRule.objects.filter(round=round_, mentee_id=mentee_id).filter(
             Q(kind=PairRule.Kind.PIN) | Q(mentor_id=mentor_id)
         ).delete()
@@ -305,6 +314,7 @@ def pin(round_: Round, staff_user, *, mentee_id: int, mentor_id: int) -> PairRul
             round=round_, mentee_id=mentee_id, mentor_id=mentor_id, kind=PairRule.Kind.PIN, created_by=staff_user
         )
         _rules_changed(round_)
+    rule.replaced = replaced
     return rule
 
 

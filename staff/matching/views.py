@@ -181,10 +181,10 @@ def _small_id(text: str) -> bool:
     return text.isascii() and text.isdigit() and len(text) < 10
 
 
-def _rule_action(request, pk: int, action, done: str):
+def _rule_action(request, pk: int, action, done):
     """Pin or forbid a pair: from a button in the table (by ids, back to the page with a message), or
     from the "Pin or forbid a pair" form (by email addresses: a mistake is shown on the form, on the
-    field it is about, with what was typed kept)."""
+    field it is about, with what was typed kept). ``done(rule)`` is the message once it is made."""
     round_ = selectors.access_round(pk)
     mentee_id, mentor_id = request.POST.get("mentee_id", ""), request.POST.get("mentor_id", "")
     if mentee_id or mentor_id:
@@ -192,11 +192,11 @@ def _rule_action(request, pk: int, action, done: str):
             messages.error(request, _("That pair is not in this round."))
             return _back(pk, request)
         try:
-            action(round_, request.user, mentee_id=int(mentee_id), mentor_id=int(mentor_id))
+            rule = action(round_, request.user, mentee_id=int(mentee_id), mentor_id=int(mentor_id))
         except Refused as refused:
             messages.error(request, refused.message)
         else:
-            messages.success(request, done)
+            messages.success(request, done(rule))
         return _back(pk, request)
     form = forms.PairForm(request.POST)
     if form.is_valid():
@@ -209,11 +209,11 @@ def _rule_action(request, pk: int, action, done: str):
                 form.add_error(field, _("No account has this email address."))
     if form.is_valid():
         try:
-            action(round_, request.user, mentee_id=found["mentee"], mentor_id=found["mentor"])
+            rule = action(round_, request.user, mentee_id=found["mentee"], mentor_id=found["mentor"])
         except Refused as refused:
             form.add_error(None, refused.message)
         else:
-            messages.success(request, done)
+            messages.success(request, done(rule))
             return _back(pk, request)
     return _round_page(request, round_, request.POST.get("page", "1"), pair_form=form, status=400)
 
@@ -221,13 +221,29 @@ def _rule_action(request, pk: int, action, done: str):
 @staff_required(perm=MANAGE)
 @require_POST
 def pin(request, pk: int):
-    return _rule_action(request, pk, services.pin, _("Pair pinned. Re-run the proposal to apply it."))
+    return _rule_action(request, pk, services.pin, _pinned_message)
+
+
+def _pinned_message(rule) -> str:
+    """ "Pair pinned", and, when it replaced the mentee's earlier pin (a mentee has one), which one."""
+    if rule.replaced is None:
+        return _("Pair pinned. Re-run the proposal to apply it.")
+    return _(
+        "Pair pinned: %(mentee)s with %(mentor)s. It replaces %(mentee)s’s earlier pin to %(earlier)s, as a mentee "
+        "has one pin. Re-run the proposal to apply it."
+    ) % {
+        "mentee": rule.replaced.mentee.display_name,
+        "mentor": rule.mentor.display_name,
+        "earlier": rule.replaced.mentor.display_name,
+    }
 
 
 @staff_required(perm=MANAGE)
 @require_POST
 def forbid(request, pk: int):
-    return _rule_action(request, pk, services.forbid, _("Pair forbidden. Re-run the proposal to apply it."))
+    return _rule_action(
+        request, pk, services.forbid, lambda rule: _("Pair forbidden. Re-run the proposal to apply it.")
+    )
 
 
 @staff_required(perm=MANAGE)

@@ -413,3 +413,28 @@ def test_the_new_round_form_says_mentees_see_the_round_s_name(client):
         "Mentees see it when they are invited to shortlist: in the email, on their Relationships page and "
         "on their shortlist page. For example, September graduates."
     ) in page
+
+
+def test_pinning_a_mentee_to_another_mentor_says_which_pin_it_replaced(client):
+    """A mentee has one pin: pinning them again replaces the first, and the message names it, so the
+    first pin does not vanish without a word."""
+    w = small_world()
+    round_ = services.open_round(
+        staff_user=w["staff"], name="Autumn", mentee_ids=[w["ben"].pk], mentor_ids=[w["maya"].pk, w["noor"].pk]
+    )
+    client.force_login(w["staff"])
+    pin = reverse("staff_matching_pin", args=[round_.pk])
+    first = client.post(pin, {"mentee_id": w["ben"].pk, "mentor_id": w["maya"].pk}, follow=True).content.decode()
+    assert "Pair pinned. Re-run the proposal to apply it." in first
+    # From the form, by addresses, and from the table, by ids: the same message.
+    second = client.post(pin, {"mentee": "ben@example.com", "mentor": "noor@example.com"}, follow=True)
+    third = client.post(pin, {"mentee_id": w["ben"].pk, "mentor_id": w["maya"].pk}, follow=True)
+    for response, mentor, earlier in ((second, "Noor Mentor", "Maya Mentor"), (third, "Maya Mentor", "Noor Mentor")):
+        assert (
+            f"Pair pinned: Ben Mentee with {mentor}. It replaces Ben Mentee’s earlier pin to {earlier}, as a mentee "
+            "has one pin. Re-run the proposal to apply it."
+        ) in response.content.decode()
+    assert list(PairRule.objects.values_list("mentor__email", flat=True)) == ["maya@example.com"]
+    # Pinning the same pair again replaces nothing.
+    again = client.post(pin, {"mentee_id": w["ben"].pk, "mentor_id": w["maya"].pk}, follow=True).content.decode()
+    assert "Pair pinned. Re-run the proposal to apply it." in again and "It replaces" not in again
