@@ -128,6 +128,7 @@ EVENTS: dict[str, Event] = {
     "reminder_set_goal": Event(_("Set a goal"), "goals", "relationship"),
     # Matching rounds (staff.matching.services, journeys.services.proposals)
     "matching_invitation": Event(_("Choose your shortlist"), "matching_shortlist", "round"),
+    "matching_round_closed": Event(_("Find a mentor"), "find_mentor"),
     "request_proposed": _review_request,
     "request_proposed_confirmation": _view_request,
     # Staff (staff.services)

@@ -259,6 +259,7 @@ def contexts(w) -> dict[str, list[dict]]:
                 "closes_on": timezone.localdate() + timedelta(days=7),
             }
         ],
+        "matching_round_closed": [{"round": SimpleNamespace(pk=1, name="September <graduates> & co")}],
         "request_proposed": [rel],
         "request_proposed_confirmation": [rel],
         "invitation": [{"token": "abc:def", "expires_at": timezone.now() + timedelta(days=14)}],

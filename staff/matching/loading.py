@@ -71,6 +71,22 @@ def eligible_mentees_q(prefix: str = "") -> Q:
     return people_rules.all_of(_mentee_conditions(prefix))
 
 
+def mentees_told_on_close(round_: Round) -> list[int]:
+    """The mentees told when the round closes: those invited to shortlist (the invitation promised them a
+    proposed mentor even if they chose nobody) who had no request from the round and can still be matched
+    (a mentee with a request or relationship of their own by then has a mentor in view)."""
+    had_request = Proposal.objects.filter(round=round_, status__in=[Proposal.Status.PUBLISHED, *PAST_STATUSES]).values(
+        "mentee_id"
+    )
+    return list(
+        RoundMentee.objects.filter(round=round_, invited_at__isnull=False)
+        .exclude(mentee_id__in=had_request)
+        .filter(eligible_mentees_q("mentee__"))
+        .order_by("pk")
+        .values_list("mentee_id", flat=True)
+    )
+
+
 def _account_reason(anonymised_at) -> str:
     """Why an account that is not open cannot take part: closed (the person left the programme) or deactivated."""
     return _("account closed (left the programme)") if anonymised_at is not None else _("account deactivated")

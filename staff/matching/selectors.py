@@ -35,17 +35,31 @@ def access_round(pk: int) -> Round:
     return get_object_or_404(Round, pk=pk)
 
 
-def access_entry(user, round_pk: int) -> RoundMentee:
-    """The user's own place in a round that is not closed (404 for everyone else)."""
-    entry = (
-        RoundMentee.objects.select_related("round")
-        .filter(round_id=round_pk, mentee_id=getattr(user, "pk", None))
-        .exclude(round__status=Round.Status.CLOSED)
-        .first()
-    )
+def access_entry(user, round_pk: int, *, closed_too: bool = False) -> RoundMentee:
+    """The user's own place in a round that is not closed (404 for everyone else). With ``closed_too``,
+    in a closed round too: the shortlist link the mentee was emailed says the round has closed."""
+    entries = RoundMentee.objects.select_related("round").filter(round_id=round_pk, mentee_id=getattr(user, "pk", None))
+    if not closed_too:
+        entries = entries.exclude(round__status=Round.Status.CLOSED)
+    entry = entries.first()
     if entry is None:
         raise Http404(_("No such matching round for you."))
     return entry
+
+
+def request_from_round(entry: RoundMentee) -> Proposal | None:
+    """The mentee's latest pair published in the round (a request sent on their behalf, whatever became
+    of it since), with its mentor, or None."""
+    return (
+        Proposal.objects.filter(
+            round_id=entry.round_id,
+            mentee_id=entry.mentee_id,
+            status__in=[Proposal.Status.PUBLISHED, Proposal.Status.DECLINED, Proposal.Status.CLOSED],
+        )
+        .select_related("mentor")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
 
 
 def invitations_for(user):

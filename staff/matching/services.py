@@ -29,7 +29,7 @@ from django.utils.translation import ngettext
 from journeys import rules as journey_rules
 from journeys.services.base import Refused
 from journeys.services.proposals import propose_request
-from notifications.services import notify
+from notifications.services import notify, notify_each
 from people.models import AreaOfSupport, Profile
 from people.search.criteria import Taxonomy
 from project.dates import long_date
@@ -601,6 +601,10 @@ def _finish_publishing(round_: Round, outcome: Published, *, progress: bool) -> 
 
 
 def close_round(round_: Round, staff_user) -> Round:
+    """Close the round: its pairs not yet published are dropped. The mentees invited to shortlist who had
+    no request from it and can still be matched (``loading.mentees_told_on_close``) are emailed that it
+    closed without a mentor for them: their invitation said a mentor would be proposed even if they chose
+    nobody. The round returned carries ``told``, how many were emailed."""
     with transaction.atomic():
         round_ = _lock(round_)
         _refuse_if_closed(round_)
@@ -608,6 +612,11 @@ def close_round(round_: Round, staff_user) -> Round:
         round_.closed_at = timezone.now()
         round_.save(update_fields=["status", "closed_at"])
         Proposal.objects.filter(round=round_, status=Proposal.Status.PROPOSED).delete()
+        told = loading.mentees_told_on_close(round_)
+        notify_each(
+            *((mentee, "matching_round_closed", {"round": round_}) for mentee in User.objects.filter(pk__in=told))
+        )
+    round_.told = len(told)
     return round_
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from journeys.services.base import Refused
 from project.roles import MANAGE, can, staff_required
 
-from . import chart, forms, selectors, services, tasks
+from . import chart, forms, loading, selectors, services, tasks
 from .models import MAX_SHORTLIST, PAST_STATUSES, Proposal, Round
 
 User = get_user_model()
@@ -294,13 +294,30 @@ def close(request, pk: int):
     round_ = selectors.access_round(pk)
     if request.method == "POST":
         try:
-            services.close_round(round_, request.user)
+            closed = services.close_round(round_, request.user)
         except Refused as refused:
             messages.error(request, refused.message)
         else:
-            messages.success(request, _("The round is closed."))
+            messages.success(
+                request,
+                _("The round is closed.")
+                + (
+                    " "
+                    + ngettext(
+                        "%(n)d mentee invited to shortlist, who had no request from it, is emailed that it closed "
+                        "without a mentor for them.",
+                        "%(n)d mentees invited to shortlist, who had no request from it, are emailed that it closed "
+                        "without a mentor for them.",
+                        closed.told,
+                    )
+                    % {"n": closed.told}
+                    if closed.told
+                    else ""
+                ),
+            )
         return redirect("staff_matching_round", pk)
-    return render(request, "staff/matching/close.html", {"round": round_, "nav": "staff"})
+    told = len(loading.mentees_told_on_close(round_)) if round_.status != Round.Status.CLOSED else 0
+    return render(request, "staff/matching/close.html", {"round": round_, "told": told, "nav": "staff"})
 
 
 # -- the mentee's page ----------------------------------------------------------------------------
@@ -308,8 +325,10 @@ def close(request, pk: int):
 
 @login_required
 def shortlist(request, pk: int):
-    entry = selectors.access_entry(request.user, pk)
+    entry = selectors.access_entry(request.user, pk, closed_too=True)
     round_ = entry.round
+    if round_.status == Round.Status.CLOSED:
+        return _closed_for_mentee(request, entry)
     choices = selectors.shortlist_choices(entry)
     option_list = [(str(c["card"].user_id), c["card"].display_name) for c in choices]
     initial = {
@@ -352,4 +371,21 @@ def shortlist(request, pk: int):
             "nav": "relationships",
         },
         status=status,
+    )
+
+
+def _closed_for_mentee(request, entry):
+    """The shortlist link of a closed round: that it closed, and what the mentee can do now (a shortlist
+    sent to it is not saved: 400, as a shortlist sent after the closing date)."""
+    return render(
+        request,
+        "staff/matching/shortlist_closed.html",
+        {
+            "round": entry.round,
+            "sent": request.method == "POST",
+            "published": selectors.request_from_round(entry),
+            "can_look": not loading.why_not_eligible_mentees([entry.mentee_id]),
+            "nav": "relationships",
+        },
+        status=400 if request.method == "POST" else 200,
     )

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from journeys.services import relationships
 from notifications.models import Notification
-from people.tests.factories import make_mentor, make_staff
+from people.tests.factories import make_mentee, make_mentor, make_staff
 from project.dates import long_date
 from staff.matching import forms, services
 from staff.matching.models import PairRule, Proposal, Round
@@ -438,3 +438,82 @@ def test_pinning_a_mentee_to_another_mentor_says_which_pin_it_replaced(client):
     # Pinning the same pair again replaces nothing.
     again = client.post(pin, {"mentee_id": w["ben"].pk, "mentor_id": w["maya"].pk}, follow=True).content.decode()
     assert "Pair pinned. Re-run the proposal to apply it." in again and "It replaces" not in again
+
+
+def test_closing_a_round_tells_the_mentees_left_without_a_request_and_their_link_says_so(client):
+    """The invitation promised a proposed mentor even to mentees who choose nobody. Closed with Ben's
+    pair unpublished, the round emails Ben (not Ada, whose request was sent) and the shortlist link
+    both were emailed says the round has closed and what each can do now, instead of a 404; anyone
+    else still gets a 404."""
+    w = small_world()
+    round_ = services.open_round(
+        staff_user=w["staff"],
+        name="Autumn",
+        mentee_ids=[w["ada"].pk, w["ben"].pk],
+        mentor_ids=[w["maya"].pk, w["noor"].pk],
+        shortlist_closes_on=timezone.localdate() + timedelta(days=3),
+    )
+    services.run_proposal(round_, w["staff"])
+    services.publish(round_, w["staff"], only=[w["ada"].pk])
+    client.force_login(w["staff"])
+    close = reverse("staff_matching_close", args=[round_.pk])
+    asked = client.get(close).content.decode()
+    assert (
+        "1 mentee invited to shortlist has had no request from this round and can still be matched: they are "
+        "emailed that the round closed without a mentor for them, and pointed to Find Mentor to look for one "
+        "themselves."
+    ) in asked
+    done = client.post(close, follow=True).content.decode()
+    assert (
+        "The round is closed. 1 mentee invited to shortlist, who had no request from it, is emailed that it closed "
+        "without a mentor for them."
+    ) in done
+    told = Notification.objects.filter(event="matching_round_closed")
+    assert [n.recipient for n in told] == [w["ben"]]
+    assert "Autumn" in told.get().subject and reverse("find_mentor") in told.get().link
+
+    url = reverse("matching_shortlist", args=[round_.pk])
+    client.force_login(w["ben"])
+    page = client.get(url)
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "<h1>Matching round closed: Autumn</h1>" in text
+    assert "The programme team has closed this matching round, so shortlists can no longer be chosen" in text
+    assert "No mentor was proposed for you in this round." in text
+    assert f'href="{reverse("find_mentor")}">Find a mentor</a>' in text
+    late = client.post(url, {"mentors": [w["noor"].pk]})
+    assert late.status_code == 400 and "Your shortlist was not saved" in late.content.decode()
+    assert not round_.mentees.get(mentee=w["ben"]).shortlist.exists()
+
+    client.force_login(w["ada"])
+    text = client.get(url).content.decode()
+    assert "In this round the programme team sent a mentoring request to Maya Mentor on your behalf." in text
+    assert "Find a mentor" not in text  # her request is waiting for Maya's answer
+
+    # Anyone else: as before, no such round for them.
+    for other in (make_mentee(email="cleo@example.com"), make_staff(email="other.staff@example.com")):
+        client.force_login(other)
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"mentors": []}).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_closing_a_round_without_shortlists_emails_nobody():
+    """Mentees never invited to shortlist were promised nothing, and one with a request of their own by
+    then has a mentor in view: neither is emailed."""
+    w = small_world()
+    quiet = services.open_round(
+        staff_user=w["staff"], name="Quiet", mentee_ids=[w["ada"].pk], mentor_ids=[w["maya"].pk]
+    )
+    assert services.close_round(quiet, w["staff"]).told == 0
+    invited = services.open_round(
+        staff_user=w["staff"],
+        name="Invited",
+        mentee_ids=[w["ben"].pk],
+        mentor_ids=[w["maya"].pk],
+        shortlist_closes_on=timezone.localdate(),
+    )
+    relationships.send_request(w["ben"], w["noor"], w["areas"][2], "Hello")
+    assert services.close_round(invited, w["staff"]).told == 0
+    assert not Notification.objects.filter(event="matching_round_closed").exists()
