@@ -54,8 +54,8 @@ def read(upload) -> Sheet:
     if getattr(upload, "size", 0) > MAX_BYTES:
         raise UnreadableFile(_("The file is too large: upload at most 5 MB."))
     data = upload.read()
-    if name.endswith(".xlsx") or data[:2] == b"PK":
-        records = _xlsx_records(data)
+    if is_xlsx(name, data):
+        records = xlsx_records(data)
     elif name.endswith((".csv", ".txt")) or not name:
         records = _csv_records(data)
     else:
@@ -99,7 +99,15 @@ def _csv_records(data: bytes) -> list[list[str]]:
         raise UnreadableFile(_("The CSV file is malformed (%(error)s).") % {"error": exc}) from None
 
 
-def _xlsx_records(data: bytes) -> list[list[str]]:
+def is_xlsx(name: str, data: bytes) -> bool:
+    """Whether an upload is to be read as an Excel workbook: named ``.xlsx``, or a zip file (as a workbook is:
+    its first bytes are a zip entry's mark, never text such as ``PKumar@example.org``)."""
+    return (name or "").lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04"
+
+
+def xlsx_records(data: bytes) -> list[list[str]]:
+    """The cells of a workbook's first sheet, row by row, as text ("" for an empty cell); a file that is not
+    a workbook is refused (an import's file, and a matching round's uploaded list of addresses)."""
     from openpyxl import load_workbook
 
     try:

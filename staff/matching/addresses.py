@@ -10,6 +10,11 @@ that may not mean them.
 An uploaded file may start with a heading line (no address in it). When that heading names an email
 column among others (as the members list's export does: ``Name,Email address,…``), that column is
 read, each of its cells one address (``staff.imports.parsing.column_key`` reads the heading).
+
+An uploaded Excel workbook (``.xlsx``: its first sheet, ``staff.imports.parsing.xlsx_records``) is
+read the same way, each row a line of its cells: under a heading naming an email column among others,
+that column; otherwise each cell of a row is an address (or several, as on a line), and a row with
+anything else in it is named, its cells joined by commas, and none of its addresses taken.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ _SEPARATORS = ",;"
 class AddressList:
     emails: list[str] = field(default_factory=list)  # lower-cased, once each, in the list's order
     not_addresses: list[str] = field(default_factory=list)  # the lines that are not addresses, as written, once each
+    from_sheet: bool = False  # read from a workbook: its lines are rows
 
     def add(self, line: str, found: list[str] | None) -> None:
         if found is None:
@@ -41,7 +47,9 @@ class AddressList:
             self.emails.extend(found)
 
     def once_each(self) -> AddressList:
-        return AddressList(list(dict.fromkeys(self.emails)), list(dict.fromkeys(self.not_addresses)))
+        return AddressList(
+            list(dict.fromkeys(self.emails)), list(dict.fromkeys(self.not_addresses)), from_sheet=self.from_sheet
+        )
 
 
 def address(text: str) -> str | None:
@@ -111,6 +119,31 @@ def read_uploaded(text: str) -> AddressList:
         cells = next(csv.reader([line], dialect), [])
         found = address(cells[at]) if at < len(cells) else None
         read.add(line, None if found is None else [found])
+    return read.once_each()
+
+
+def read_sheet(records: list[list[str]]) -> AddressList:
+    """The addresses in a workbook's rows of cells (``staff.imports.parsing.xlsx_records``), and the rows
+    that are not addresses, read as ``read_uploaded`` reads a file's lines: after a heading row if there
+    is one; under a heading naming an email column among others, that column."""
+    rows = [cells for cells in ([str(cell).strip() for cell in record] for record in records) if any(cells)]
+    read = AddressList(from_sheet=True)
+    if not rows:
+        return read
+    at = None
+    if not any("@" in cell for cell in rows[0]):
+        heading, rows = rows[0], rows[1:]
+        columns = [column_key(cell) for cell in heading]
+        if sum(1 for cell in heading if cell) >= 2 and "email" in columns:
+            at = columns.index("email")
+    for cells in rows:
+        shown = ", ".join(cell for cell in cells if cell)
+        if at is None:
+            found = [addresses_on(cell) for cell in cells if cell]
+            read.add(shown, None if None in found else [email for part in found for email in part])
+        else:
+            email = address(cells[at]) if at < len(cells) and cells[at] else None
+            read.add(shown, None if email is None else [email])
     return read.once_each()
 
 

@@ -27,17 +27,32 @@ MENTOR_CHOICES = [
 ]
 
 
-def _read_upload(upload) -> str:
+def _read_upload(upload) -> addresses.AddressList:
     if upload is None:
-        return ""
+        return addresses.AddressList()
     if upload.size > UPLOAD_MAX_BYTES:
         raise forms.ValidationError(gettext("The file is too large: upload at most 2 MB of email addresses."))
+    data = upload.read()
+    # An Excel workbook's first sheet, read as an import reads it.
+    if parsing.is_xlsx(upload.name, data):
+        try:
+            return addresses.read_sheet(parsing.xlsx_records(data))
+        except parsing.UnreadableFile:
+            raise forms.ValidationError(
+                gettext(
+                    "We could not open that file as an Excel workbook (.xlsx): save it again from Excel, or "
+                    "upload a text or CSV file of email addresses."
+                )
+            ) from None
     # UTF-8, Windows text (cp1252: Excel's "CSV" on Windows) or UTF-16 with its mark, as an import reads it.
     try:
-        return parsing.decode_text(upload.read())
+        return addresses.read_uploaded(parsing.decode_text(data))
     except parsing.UnreadableFile:
         raise forms.ValidationError(
-            gettext("We could not read that file: upload a text or CSV file of email addresses.")
+            gettext(
+                "We could not read that file: upload a text or CSV file, or an Excel workbook (.xlsx), of email "
+                "addresses."
+            )
         ) from None
 
 
@@ -46,15 +61,23 @@ def and_more(more: int) -> str:
     return " " + ngettext("And %(n)d more.", "And %(n)d more.", more) % {"n": more} if more > 0 else ""
 
 
-def _not_addresses_error(lines: list[str]) -> str:
-    """The lines that are not email addresses, named (the first ``services.NAMED_LEFT_OUT``)."""
+def _not_addresses_error(read: addresses.AddressList) -> str:
+    """The lines (a workbook's rows) that are not email addresses, named (the first ``services.NAMED_LEFT_OUT``)."""
+    lines = read.not_addresses
     shown = ", ".join(f"“{line}”" for line in lines[: services.NAMED_LEFT_OUT])
-    text = ngettext(
-        "%(n)d line is not an email address: %(list)s. Correct or remove it.",
-        "%(n)d lines are not email addresses: %(list)s. Correct or remove them.",
-        len(lines),
-    ) % {"n": len(lines), "list": shown}
-    return text + and_more(len(lines) - services.NAMED_LEFT_OUT)
+    if read.from_sheet:
+        text = ngettext(
+            "%(n)d row is not an email address: %(list)s. Correct or remove it.",
+            "%(n)d rows are not email addresses: %(list)s. Correct or remove them.",
+            len(lines),
+        )
+    else:
+        text = ngettext(
+            "%(n)d line is not an email address: %(list)s. Correct or remove it.",
+            "%(n)d lines are not email addresses: %(list)s. Correct or remove them.",
+            len(lines),
+        )
+    return text % {"n": len(lines), "list": shown} + and_more(len(lines) - services.NAMED_LEFT_OUT)
 
 
 class NewRoundForm(forms.Form):
@@ -87,8 +110,8 @@ class NewRoundForm(forms.Form):
         label=_("Or upload the mentees' list"),
         required=False,
         help_text=_(
-            "A text or CSV file with their email addresses: one a line, or in a column headed “Email address” "
-            "(as in the members list's export)."
+            "A text or CSV file, or an Excel workbook (.xlsx: its first sheet), with their email addresses: one a "
+            "line (or a row), or in a column headed “Email address” (as in the members list's export)."
         ),
     )
     mentors = forms.ChoiceField(
@@ -107,8 +130,8 @@ class NewRoundForm(forms.Form):
         label=_("Or upload the mentors' list"),
         required=False,
         help_text=_(
-            "A text or CSV file with their email addresses: one a line, or in a column headed “Email address” "
-            "(as in the members list's export)."
+            "A text or CSV file, or an Excel workbook (.xlsx: its first sheet), with their email addresses: one a "
+            "line (or a row), or in a column headed “Email address” (as in the members list's export)."
         ),
     )
     mentor_cap = forms.IntegerField(
@@ -218,14 +241,14 @@ class NewRoundForm(forms.Form):
             if data.get(f"{side}s") != services.MENTEES_LISTED:
                 continue
             try:
-                uploaded = addresses.read_uploaded(_read_upload(data.get(f"{side}_file")))
+                uploaded = _read_upload(data.get(f"{side}_file"))
             except forms.ValidationError as error:
                 self.add_error(f"{side}_file", error)
                 continue
             typed = addresses.read_typed(data.get(f"{side}_emails") or "")
             for field_name, read in ((f"{side}_emails", typed), (f"{side}_file", uploaded)):
                 if read.not_addresses:
-                    self.add_error(field_name, _not_addresses_error(read.not_addresses))
+                    self.add_error(field_name, _not_addresses_error(read))
             emails = list(dict.fromkeys(typed.emails + uploaded.emails))
             if not emails and not typed.not_addresses and not uploaded.not_addresses:
                 self.add_error(f"{side}_emails", gettext("Paste or upload at least one email address."))

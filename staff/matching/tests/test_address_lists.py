@@ -4,6 +4,7 @@ address, and none of its addresses is taken."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -11,8 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
+from openpyxl import Workbook
 
-from staff.matching.addresses import AddressList, read_typed, read_uploaded
+from staff.imports.parsing import xlsx_records
+from staff.matching.addresses import AddressList, read_sheet, read_typed, read_uploaded
 from staff.matching.models import Round
 
 from .test_pages import new_round_post
@@ -188,12 +191,118 @@ def test_a_list_saved_by_excel_with_accented_names_opens_a_round(client, encoded
 def test_a_file_that_is_not_text_is_refused_on_its_field(client):
     w = small_world()
     client.force_login(w["staff"])
-    upload = SimpleUploadedFile(
-        "mentees.xlsx", b"PK\x03\x04\x14\x00\x00\x00\x08\x00binary", content_type="application/zip"
-    )
+    upload = SimpleUploadedFile("mentees.csv", "ada@example.com\n".encode("utf-16-le"), content_type="text/csv")
     response = client.post(reverse("staff_matching_new"), new_round_post(mentees="list", mentee_file=upload))
     assert response.status_code == 400
     assert response.context["form"].errors == {
-        "mentee_file": ["We could not read that file: upload a text or CSV file of email addresses."]
+        "mentee_file": [
+            "We could not read that file: upload a text or CSV file, or an Excel workbook (.xlsx), of email addresses."
+        ]
     }
     assert not Round.objects.exists()
+
+
+# -- an Excel workbook --------------------------------------------------------------------------------
+
+
+def workbook(rows: list[list]) -> bytes:
+    """A real .xlsx file, made by openpyxl as Excel would save it: these rows on its first sheet."""
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    book.create_sheet("Notes").append(["not@read.example.org"])  # only the first sheet is read
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_workbook_is_read_by_its_email_column_or_by_its_cells():
+    # The members list's export saved as a workbook: the column headed "Email address" is read.
+    export = [
+        ["Name", "Email address", "Role"],
+        ["Ada Mentee", "ADA@example.com", "Mentee"],
+        ["Ben Mentee", "Ben <ben@example.com>", "Mentee"],
+        ["Carl", "carl@example.org blah", "Mentee"],
+        ["Dee", None, "Mentee"],
+        [None, None, None],
+    ]
+    assert read_sheet(xlsx_records(workbook(export))) == AddressList(
+        ["ada@example.com", "ben@example.com"], ["Carl, carl@example.org blah, Mentee", "Dee, Mentee"], from_sheet=True
+    )
+    # No email column: every cell is an address (or a list of them), after a heading if there is one; a row
+    # with anything else in it is named, and none of its addresses taken.
+    cells = [
+        ["Mentees"],
+        ["ada@example.com", None, "ben@example.com; carl@example.org"],
+        ["Dee Smith", "dee@example.org"],
+    ]
+    assert read_sheet(xlsx_records(workbook(cells))) == AddressList(
+        ["ada@example.com", "ben@example.com", "carl@example.org"], ["Dee Smith, dee@example.org"], from_sheet=True
+    )
+    assert read_sheet(xlsx_records(workbook([["eve@example.org"], ["fay@example.org"]]))).emails == [
+        "eve@example.org",
+        "fay@example.org",
+    ]
+
+
+@pytest.mark.django_db
+def test_an_excel_workbook_uploaded_opens_a_round_with_its_addresses(client):
+    w = small_world()
+    client.force_login(w["staff"])
+    data = workbook([["Name", "Email address"], ["Ada Mentee", "ada@example.com"], ["Ben Mentee", "ben@example.com"]])
+    upload = SimpleUploadedFile("mentees.xlsx", data, content_type="application/vnd.ms-excel")
+    response = client.post(reverse("staff_matching_new"), new_round_post(mentees="list", mentee_file=upload))
+    assert response.status_code == 302, response.context["form"].errors
+    round_ = Round.objects.get()
+    assert sorted(round_.mentees.values_list("mentee__email", flat=True)) == ["ada@example.com", "ben@example.com"]
+
+
+@pytest.mark.django_db
+def test_a_workbook_row_that_is_not_an_address_is_named_on_the_file_s_field(client):
+    w = small_world()
+    client.force_login(w["staff"])
+    data = workbook([["noor@example.com"], ["Maya", "maya@example.com"]])
+    upload = SimpleUploadedFile("mentors.xlsx", data)
+    response = client.post(reverse("staff_matching_new"), new_round_post(mentors="list", mentor_file=upload))
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "mentor_file": ["1 row is not an email address: “Maya, maya@example.com”. Correct or remove it."]
+    }
+    assert not Round.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("mentees.xlsx", b"PK\x03\x04\x14\x00\x00\x00\x08\x00binary"),  # a broken workbook
+        ("mentees.xlsx", b"ada@example.com\n"),  # text saved under a workbook's name
+        ("mentees", b"PK\x03\x04\x14\x00\x00\x00\x08\x00binary"),  # a zip file by its content
+    ],
+    ids=["broken", "text-named-xlsx", "zip-unnamed"],
+)
+def test_a_broken_workbook_is_refused_on_its_field(client, name, data):
+    w = small_world()
+    client.force_login(w["staff"])
+    upload = SimpleUploadedFile(name, data)
+    response = client.post(reverse("staff_matching_new"), new_round_post(mentees="list", mentee_file=upload))
+    assert response.status_code == 400
+    message = (
+        "We could not open that file as an Excel workbook (.xlsx): save it again from Excel, or upload a text or "
+        "CSV file of email addresses."
+    )
+    assert response.context["form"].errors == {"mentee_file": [message]}
+    assert f'<p class="error" id="id_mentee_file_error">{message} </p>' in response.content.decode()
+    assert not Round.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_text_file_starting_with_pk_is_read_as_text_not_as_a_workbook(client):
+    """Only a zip file's mark (or the name .xlsx) makes a workbook: a list headed "PK list" is text."""
+    w = small_world()
+    client.force_login(w["staff"])
+    upload = SimpleUploadedFile("mentees.csv", b"PK list\nada@example.com\n", content_type="text/csv")
+    response = client.post(reverse("staff_matching_new"), new_round_post(mentees="list", mentee_file=upload))
+    assert response.status_code == 302, response.context["form"].errors
+    assert list(Round.objects.get().mentees.values_list("mentee__email", flat=True)) == ["ada@example.com"]
