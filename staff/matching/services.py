@@ -548,6 +548,21 @@ def publish(round_: Round, staff_user, *, only: list[int] | None = None, progres
     return outcome
 
 
+def _lock_mentee(mentee_id: int) -> None:
+    """Lock the mentee's places in every round (their ``RoundMentee`` rows, in id order), before they are
+    checked again: a pair of theirs published in another round at the same moment waits here, then finds
+    that request and is refused with why, so no mentee is sent two requests at once.
+
+    The order: the proposal row, then these rows (both the round's own, which no journey service takes),
+    then ``propose_request``'s (the mentor's account row, then the new relationship's). Not the mentee's
+    account row: the written order has a place for the mentor's only, and a round publishing Ada to Ben
+    while another publishes Ben to Ada (people who are both) would take the two account rows the other
+    way round and deadlock."""
+    list(
+        RoundMentee.objects.select_for_update().filter(mentee_id=mentee_id).order_by("pk").values_list("pk", flat=True)
+    )
+
+
 def _publish_pair(pk: int, staff_user, notes: dict[int, str]) -> bool | None:
     """Publish one proposed pair: True when sent, False when refused (the reason kept on the row),
     None when the pair is no longer waiting (another run published it, or staff re-ran the round)."""
@@ -561,6 +576,7 @@ def _publish_pair(pk: int, staff_user, notes: dict[int, str]) -> bool | None:
             )
             if row is None:
                 return None
+            _lock_mentee(row.mentee_id)
             # The round's own rule, again now: since the proposal the mentee may have been deactivated,
             # sent a request themselves or been published in another round (a second request at once).
             if why := loading.why_not_eligible_mentees([row.mentee_id]).get(row.mentee_id):

@@ -102,3 +102,46 @@ def test_two_runs_at_the_same_moment_send_each_request_once():
     assert sum(o.sent for o in outcomes) == 2 and sum(o.refused for o in outcomes) == 0
     assert Relationship.objects.count() == 2
     assert Proposal.objects.filter(round=round_, status=Proposal.Status.PUBLISHED).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_rounds_publishing_one_mentee_at_the_same_moment_send_one_request():
+    """Ben is in two rounds, proposed to Maya in one and to Noor in the other, and both are published at
+    the same moment: each pair locks Ben's places in the rounds before it checks him again, so the second
+    waits, finds the first one's request and is refused with why; Ben gets one request, not two."""
+    w = small_world()
+    rounds = [
+        services.run_proposal(
+            services.open_round(
+                staff_user=w["staff"], name=name, mentee_ids=[w["ben"].pk], mentor_ids=[mentor.pk], min_score=1
+            ),
+            w["staff"],
+        )
+        for name, mentor in (("Autumn", w["maya"]), ("Spring", w["noor"]))
+    ]
+    assert Proposal.objects.filter(mentee=w["ben"], status=Proposal.Status.PROPOSED).count() == 2
+    barrier = threading.Barrier(2)
+    outcomes: list = [None, None]
+
+    def run(i):
+        try:
+            barrier.wait()
+            outcomes[i] = services.publish(Round.objects.get(pk=rounds[i].pk), w["staff"])
+        except Exception as exc:  # anything is a bug here: report it
+            outcomes[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert all(not isinstance(o, Exception) and o is not None for o in outcomes), outcomes
+    assert sorted((o.sent, o.refused) for o in outcomes) == [(0, 1), (1, 0)]
+    assert Relationship.objects.filter(mentee=w["ben"]).count() == 1
+    refused = Proposal.objects.get(mentee=w["ben"], status=Proposal.Status.PROPOSED)
+    assert refused.problem == (
+        "Not sent: Ben Mentee cannot be matched now (has an open request or relationship as mentee)."
+    )
+    assert Notification.objects.filter(event="request_proposed_confirmation", recipient=w["ben"]).count() == 1
