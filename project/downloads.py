@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 
+# Every download is someone's own: kept out of shared caches.
+PRIVATE = "private, no-store"
+
 
 def attachment(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
     """``content`` as a download named ``filename``, kept out of shared caches (it is someone's own)."""
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
+    response["Cache-Control"] = PRIVATE
     return response
 
 

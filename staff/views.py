@@ -26,7 +26,7 @@ from journeys.forms import form_errors
 from journeys.models import Relationship
 from journeys.rules import task_url as _task_url
 from journeys.services.base import Refused
-from project.downloads import attachment
+from project.downloads import PRIVATE, attachment
 from project.downloads import csv_cell as _cell
 from project.roles import EXPORT, SEE_FEEDBACK_AUTHORS, can, staff_required
 from support import selectors as support_selectors
@@ -426,7 +426,7 @@ def reports_csv(request):
     lines = (writer.writerow([_cell(v) for v in row]) for row in [programme.CSV_HEADER, *programme.relationship_rows()])
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="relationships-{timezone.localdate().isoformat()}.csv"'
-    response["Cache-Control"] = "private, no-store"  # as project.downloads.attachment says of every download
+    response["Cache-Control"] = PRIVATE  # as project.downloads.attachment says of every download
     return response
 
 
