@@ -516,11 +516,11 @@ def test_staff_can_open_a_case_about_any_relationship_from_its_page(as_staff, cl
     assert case.kind == CaseKind.RAISED_BY_STAFF and case.relationship == rel
     assert "Mentee asked for a new mentor" in case.description
     assert task_of(case).owner == staff and response["Location"] == execute_url(case)
-    assert "Raised by staff" in as_staff.get(url).content.decode()
     # The case's page says what the button did, in the message that takes the focus as it loads.
     opened = as_staff.get(response["Location"]).content.decode()
     assert f"Case {case.pk} is open, and it is yours." in opened
     assert 'class="messages" role="status" aria-live="polite" tabindex="-1" autofocus' in opened
+    assert "Raised by staff" in as_staff.get(url).content.decode()
 
     client.force_login(mentee)
     own = client.get(url).content.decode()
