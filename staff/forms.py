@@ -72,6 +72,14 @@ class CloseForm(forms.Form):
         help_text=_("Both participants are told, with this reason; their meetings still to come are cancelled."),
     )
 
+    def __init__(self, *args, is_request: bool = False, **kwargs):
+        """``is_request``: the case is about a request the mentor has not accepted (no meetings to cancel)."""
+        super().__init__(*args, **kwargs)
+        if is_request:
+            self.fields["reason"].help_text = _(
+                "Both of them are told the request was closed, with this reason; the mentee is pointed to Find Mentor."
+            )
+
 
 class ResolveForm(forms.Form):
     resolution = forms.CharField(

@@ -435,19 +435,21 @@ def why_not_close(case: StaffCase) -> str | None:
     return why_not(Relationship.objects.get(pk=case.relationship_id), "close")
 
 
-def close_relationship(case: StaffCase, user, reason: str) -> None:
+def close_relationship(case: StaffCase, user, reason: str) -> Relationship:
+    """Close the case's relationship, or its request if the mentor never accepted it (the note says
+    which); answers the relationship as it was closed."""
     _require_staff(user)
     if case.relationship is None:
         raise Refused(_("This case is not about a relationship."))
     with transaction.atomic():
         _lock_case(case)
-        relationships.close_by_staff(case.relationship, user, reason)
-        note(
-            case,
-            user,
-            _("Closed the relationship. Reason given to both: “%(reason)s”") % {"reason": reason.strip()},
-            lock=False,
-        )
+        closed = relationships.close_by_staff(case.relationship, user, reason)
+        if closed.is_matched:
+            said = _("Closed the relationship. Reason given to both: “%(reason)s”")
+        else:
+            said = _("Closed the request. Reason given to both: “%(reason)s”")
+        note(case, user, said % {"reason": reason.strip()}, lock=False)
+    return closed
 
 
 def resolve(case: StaffCase, user, resolution: str) -> StaffCase:

@@ -300,6 +300,10 @@ class HandleCase(View):
         if name == "suggest":
             case = self.case()
             extra["suggestions"] = services.mentor_suggestions(case) if case.relationship_id else []
+        if name == "close":
+            # A request the mentor never accepted is closed as a request, not as a relationship.
+            relationship = self.case().relationship
+            extra["is_request"] = relationship is not None and not relationship.is_matched
         if name == "reply" and (support_request := self.case().support_request) is not None:
             extra["how_to_answer"] = support_services.how_the_sender_can_answer(support_request)
         return self.FORMS[name](data, prefix=name, **extra)
@@ -371,8 +375,13 @@ class HandleCase(View):
                         "staff/confirm_close.html",
                         {"case": case, "relationship": case.relationship, "reason": data["reason"], "nav": "staff"},
                     )
-                services.close_relationship(case, request.user, data["reason"])
-                done = _("The relationship is closed and both participants have been told. Resolve the case when done.")
+                closed = services.close_relationship(case, request.user, data["reason"])
+                if closed.is_matched:
+                    done = _(
+                        "The relationship is closed and both participants have been told. Resolve the case when done."
+                    )
+                else:
+                    done = _("The request is closed and both participants have been told. Resolve the case when done.")
             else:
                 services.resolve(case, request.user, data["resolution"])
                 messages.success(request, _("Case resolved. It is in the archive."))

@@ -215,7 +215,7 @@ def test_the_inbox_lists_open_cases_then_mine_after_claiming(as_staff, unanswere
     for label in (
         "Nudge the participants",
         "Suggest other mentors",
-        "Close the relationship",
+        "Close the request",  # the mentor has not accepted it
         "Add a private note",
         "Snooze",
         "Resolve the case",
@@ -349,7 +349,7 @@ def test_closing_the_relationship_tells_both_and_resolving_archives_the_case(as_
     # A confirmation page of its own first (no JavaScript needed): nothing is closed yet.
     asked = as_staff.post(url, {"action": "close", "close-reason": "The mentor has left the programme."})
     page = asked.content.decode()
-    assert "Close the relationship between" in page and "This cannot be undone." in page
+    assert "Close the request from" in page and "This cannot be undone." in page
     assert 'name="confirmed" value="yes"' in page and "The mentor has left the programme." in page
     assert Relationship.objects.get().state == State.REQUESTED and not mail.outbox
     as_staff.post(url, {"action": "close", "close-reason": "The mentor has left the programme.", "confirmed": "yes"})
@@ -367,6 +367,40 @@ def test_closing_the_relationship_tells_both_and_resolving_archives_the_case(as_
     assert as_staff.get(reverse("staff_case", args=[case.pk])).status_code == 200
     with pytest.raises(services.Refused):
         services.note(case, staff, "Too late")
+
+
+def test_a_request_staff_close_is_called_a_request_and_a_relationship_a_relationship(as_staff, unanswered, staff):
+    """The unanswered request's case closes a request, not a relationship: the case's action, the
+    confirmation page, the message after it and the case's note all say so."""
+    services.claim(unanswered, staff)
+    url = execute_url(unanswered)
+    workspace = as_staff.get(url).content.decode()
+    assert "Close the request" in workspace and "Close the relationship" not in workspace
+    assert "the mentee is pointed to Find Mentor" in workspace
+    asked = as_staff.post(url, {"action": "close", "close-reason": "No answer in ten days."}).content.decode()
+    rel = unanswered.relationship
+    assert f"Close the request from {rel.mentee.display_name} to {rel.mentor.display_name}?" in asked
+    assert "The request ends for both of them" in asked and "Yes, close the request" in asked
+    assert "relationship" not in asked.split("<main")[1].split("</main>")[0]
+    done = as_staff.post(
+        url, {"action": "close", "close-reason": "No answer in ten days.", "confirmed": "yes"}, follow=True
+    ).content.decode()
+    assert "The request is closed and both participants have been told." in done
+    assert StaffNote.objects.filter(
+        case=unanswered, body="Closed the request. Reason given to both: “No answer in ten days.”"
+    ).exists()
+
+    # A relationship under way is still closed as a relationship.
+    other_mentee, other_mentor = make_mentee(email="m2@example.com"), make_mentor(email="r2@example.com")
+    matched = walk_to(send(other_mentee, other_mentor), other_mentee, other_mentor, "progression")
+    case = services.raise_case(matched, staff, "They have stopped meeting.")
+    url = execute_url(case)
+    assert "Close the relationship" in as_staff.get(url).content.decode()
+    asked = as_staff.post(url, {"action": "close", "close-reason": "Stopped."}).content.decode()
+    assert "Close the relationship between" in asked and "Yes, close the relationship" in asked
+    done = as_staff.post(url, {"action": "close", "close-reason": "Stopped.", "confirmed": "yes"}, follow=True)
+    assert "The relationship is closed and both participants have been told." in done.content.decode()
+    assert StaffNote.objects.filter(case=case, body__startswith="Closed the relationship.").exists()
 
 
 def test_closing_an_ended_relationship_is_refused_with_the_reason_on_the_case_page(as_staff, unanswered, staff, mentor):
