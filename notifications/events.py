@@ -101,7 +101,8 @@ EVENTS: dict[str, Event] = {
     # The end of a relationship: its meetings still to come are cancelled, and these carry their cancellations.
     "withdrawn": replace(_view_relationship, ics=_cancellations),
     "withdrawn_meetings_cancelled": replace(_meetings, ics=_cancellations),
-    "withdrawn_staff": Event(DEFAULT_LINK_LABEL, "relationship", "relationship"),
+    # Staff: the relationship's staff page (the participants' page is not theirs to act from)
+    "withdrawn_staff": Event(_("Open the relationship in the staff area"), "staff_relationship", "relationship"),
     "closed_by_staff": replace(_view_relationship, ics=_cancellations),
     # A request staff closed before the mentor accepted it: no relationship, no meetings.
     "request_closed_by_staff_to_mentee": Event(_("Find another mentor"), "find_mentor"),

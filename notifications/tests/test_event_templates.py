@@ -198,8 +198,11 @@ def contexts(w) -> dict[str, list[dict]]:
         "withdrawn_meetings_cancelled": [
             {**rel, "cancelled_meetings": cancelled} for cancelled in ([w.meeting], _meeting_variants(w.meeting))
         ],
-        "withdrawn_staff": [{**rel, "actor": w.mentor, "reason": "Moving abroad"}]
-        + [{**rel, "actor": actor, "reason": "Ended", "left": True} for actor in (w.mentor, w.mentee)],
+        "withdrawn_staff": [
+            {**rel, "actor": actor, "reason": "Moving abroad", "left": left}
+            for actor in (w.mentee, w.mentor)
+            for left in (False, True)
+        ],
         "closed_by_staff": [
             {**rel, "reason": "Duplicate", "cancelled_meetings": cancelled}
             for cancelled in ([], [w.meeting], _meeting_variants(w.meeting))

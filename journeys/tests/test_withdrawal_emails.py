@@ -1,0 +1,46 @@
+"""What each person is told when a mentee or mentor withdraws: the programme team, the other person."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from journeys.services import relationships
+from notifications.models import Notification
+from people.services import delete_account
+
+from .helpers import send, walk_to
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("who", ["mentee", "mentor"])
+def test_staff_are_told_who_withdrew_from_which_pair_with_a_link_to_the_staff_page(who, mentee, mentor, staff):
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "progression")
+    actor = mentee if who == "mentee" else mentor
+    relationships.withdraw(rel, actor, "Moving abroad")
+
+    told = Notification.objects.get(recipient=staff, event="withdrawn_staff")
+    if who == "mentee":
+        assert told.subject.endswith("John Smith (mentee) withdrew from their relationship with Alice Kember")
+        said = "John Smith, the mentee, has withdrawn from their mentoring relationship with Alice Kember, their mentor"
+    else:
+        assert told.subject.endswith("Alice Kember (mentor) withdrew from their relationship with John Smith")
+        said = "Alice Kember, the mentor, has withdrawn from their mentoring relationship with John Smith, their mentee"
+    assert said in told.body_text and said in told.body_html
+    assert "The reason they gave: “Moving abroad”" in told.body_text
+    assert told.link == reverse("staff_relationship", args=[rel.pk])
+
+
+def test_staff_are_told_someone_left_the_programme_not_a_reason_of_theirs(mentee, mentor, staff):
+    walk_to(send(mentee, mentor), mentee, mentor, "progression")
+    delete_account(mentor)
+
+    told = Notification.objects.get(recipient=staff, event="withdrawn_staff")
+    # (named by role: their name is erased as they leave)
+    assert told.subject == "A mentor left the programme: their relationship with John Smith ended"
+    assert (
+        "A mentor has left the programme and their account is erased, so their mentoring relationship with John Smith"
+        in told.body_text
+    )
+    assert "The reason they gave" not in told.body_text
