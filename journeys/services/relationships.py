@@ -179,10 +179,11 @@ def edit_request(relationship: Relationship, mentee, area: AreaOfSupport, statem
     return rel
 
 
-def _tell_both_about_request(rel: Relationship, what: str) -> None:
+def _tell_both_about_request(rel: Relationship, what: str, **to_mentor) -> None:
     # A request waiting for the mentor again (reinstated) can be answered from the email.
+    # ``to_mentor``: what the mentor's email says besides (the reason for withdrawing it).
     notify_each(
-        (rel.mentor, f"request_{what}", {"relationship": rel, "answer": answer_links.urls(rel)}),
+        (rel.mentor, f"request_{what}", {"relationship": rel, "answer": answer_links.urls(rel), **to_mentor}),
         (rel.mentee, f"request_{what}_confirmation", {"relationship": rel}),
     )
 
@@ -227,7 +228,7 @@ def withdraw_request(
             rel.ended_at = timezone.now()
         # Closed for them by the programme team (deactivated): the history does not say the mentee withdrew it.
         action = CLOSED_ACTIONS["mentee", DEACTIVATED] if because == DEACTIVATED else ""
-        apply(rel, "withdraw_request", mentee, reason, action=action)
+        apply(rel, "withdraw_request", mentee, reason.strip(), action=action)
         if because:
             mentoring_flow.ended(rel)
             notify(rel.mentor, "request_closed_for_mentor", relationship=rel, because=because)
@@ -236,7 +237,8 @@ def withdraw_request(
         if matched_elsewhere:
             notify(rel.mentor, "request_withdrawn_matched", relationship=rel)
         else:
-            _tell_both_about_request(rel, "withdrawn")
+            # The mentor reads the reason, if one was given, in their email as in the history.
+            _tell_both_about_request(rel, "withdrawn", reason=reason.strip())
     return rel
 
 

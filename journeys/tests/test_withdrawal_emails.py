@@ -44,3 +44,29 @@ def test_staff_are_told_someone_left_the_programme_not_a_reason_of_theirs(mentee
         in told.body_text
     )
     assert "The reason they gave" not in told.body_text
+
+
+@pytest.mark.parametrize("reason", ["I found a course that covers it.", ""])
+def test_a_request_withdrawn_with_a_reason_the_mentor_reads_it_where_the_page_says(reason, client, mentee, mentor):
+    """The page says who reads the reason: the mentor, in their email and in the request's history.
+    Their email quotes it when one was given, and only then."""
+    rel = send(mentee, mentor)
+    client.force_login(mentee)
+    page = client.get(reverse("request_withdraw_confirm", args=[rel.pk])).content.decode()
+    assert (
+        "If you give one, Alice Kember reads it in the email that tells them and in the request’s history, "
+        "which the programme team can see too." in page
+    )
+    assert 'Reason <span class="optional">(optional)</span>' in page
+    client.post(reverse("request_withdraw", args=[rel.pk]), {"reason": reason})
+
+    told = Notification.objects.get(recipient=mentor, event="request_withdrawn")
+    if reason:
+        assert f"The reason they gave: “{reason}”" in told.body_text
+        assert f"The reason they gave: “{reason}”" in told.body_html
+    else:
+        assert "reason" not in told.body_text.lower()
+    client.force_login(mentor)
+    history = client.get(reverse("relationship", args=[rel.pk])).content.decode().split("<table>")[1]
+    if reason:
+        assert reason in history

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from .. import rules, selectors
@@ -85,7 +86,12 @@ def request_withdraw_confirm(request, pk: int):
 
 def request_withdraw_page(request, rel, form):
     """The confirmation page; shown again by ``request_withdraw`` when its reason is refused (the
-    error on the field, the reason kept)."""
+    error on the field, the reason kept). The reason's help says who reads it: the mentor, in their
+    email (``request_withdrawn``) and in the request's history, which the programme team sees too."""
+    form.fields["reason"].help_text = _(
+        "If you give one, %(mentor)s reads it in the email that tells them and in the request’s history, "
+        "which the programme team can see too."
+    ) % {"mentor": escape(rel.mentor.display_name)}  # help texts are shown as HTML
     return _confirm(
         request,
         rel,

@@ -165,6 +165,7 @@ def contexts(w) -> dict[str, list[dict]]:
         "request_sent": [rel, {**rel, "answer": {"accept": "http://x/requests/answer/a/", "decline": "http://x/d/"}}],
         "request_sent_confirmation": [rel],
         **request_events,
+        "request_withdrawn": [{**rel, "reason": "I found a course instead."}, {**rel, "reason": ""}],
         "request_accepted": [
             {**rel, "message": "See you soon!"},
             {**rel, "message": ""},
