@@ -52,7 +52,8 @@ class DecisionForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Optional. Sent with your answer."),
+        # The label already says "(optional)" (form_fields.html): the help says what becomes of it.
+        help_text=_("Sent to the mentee with your answer, whether you accept or decline."),
     )
 
 

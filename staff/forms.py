@@ -19,7 +19,7 @@ class NudgeForm(forms.Form):
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Optional. Added to the templated email."),
+        help_text=_("Added to the templated email."),  # the label says "(optional)" already
     )
 
 

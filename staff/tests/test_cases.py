@@ -403,6 +403,13 @@ def test_a_request_staff_close_is_called_a_request_and_a_relationship_a_relation
     assert StaffNote.objects.filter(case=case, body__startswith="Closed the relationship.").exists()
 
 
+def test_the_case_actions_say_a_field_is_optional_once(as_staff, unanswered, staff):
+    services.claim(unanswered, staff)
+    page = as_staff.get(execute_url(unanswered)).content.decode()
+    assert 'A line of your own <span class="optional">(optional)</span>' in page
+    assert "Added to the templated email." in page and "Optional." not in page
+
+
 def test_closing_an_ended_relationship_is_refused_with_the_reason_on_the_case_page(as_staff, unanswered, staff, mentor):
     """Declined (or closed by a colleague meanwhile): no confirmation page, no silent 400, but why."""
     services.claim(unanswered, staff)
