@@ -58,7 +58,16 @@ class DecisionForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    """Why someone withdraws from a relationship (Actions → Withdraw): needed, and said how when left out."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Write a sentence on why you are withdrawing, for example that you no longer have the time.")
+        },
+    )
 
 
 class OptionalReasonForm(forms.Form):
