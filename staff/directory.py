@@ -1,7 +1,7 @@
 """The relationship directory (/staff/relationships/): every relationship, filtered and sorted.
 
 The filters read the rules where they live: the stages and their groups from ``journeys.states``
-(and the three working stages' titles from ``journeys.stages``), who the journey waits on from the
+(each named by its state's label, as the table names it), who the journey waits on from the
 open flow tasks (``journeys.rules.waits_on_q``), a stalled relationship as the stalled sweep sees it
 (``journeys.rules.stalled_q``, no activity for N days). Who the journey waits on is
 ``journeys.rules.waits_on`` as the database keeps it in ``staff.models.RelationshipWaiting`` (a
@@ -32,7 +32,6 @@ from django.utils.translation import gettext_lazy as _
 
 from journeys import rules
 from journeys.models import Relationship
-from journeys.stages import STAGES
 from journeys.states import ENDED_STATES, MATCHED_STATES, OPEN_REQUEST_STATES, WORKING_STATES, State
 from project.dates import FIRST_YEAR, LAST_YEAR, why_range_reversed, within_programme_years
 
@@ -68,8 +67,8 @@ class CappedPaginator(Paginator):
         return f"{COUNT_CAP:,}"
 
 
-# Stage: a group of states (journeys.states) or one state. The working stages are named as the
-# journey names them (journeys.stages); the rest by their state's label.
+# Stage: a group of states (journeys.states) or one state, each state named by its label, as the
+# table's Stage column and the relationship's staff page name it.
 GROUPS = {
     "open_requests": (_("Requests not yet accepted (any)"), OPEN_REQUEST_STATES),
     "matched": (_("Matched and under way (any stage)"), MATCHED_STATES),
@@ -78,14 +77,9 @@ GROUPS = {
 }
 
 
-def _state_label(state: State):
-    stage = STAGES.get(state.value)
-    return stage.step_title_lazy if stage else state.label
-
-
 STAGE_CHOICES = [
     (_("Groups"), [(f"group:{key}", label) for key, (label, _states) in GROUPS.items()]),
-    (_("Stages"), [(state.value, _state_label(state)) for state in State if state not in ENDED_STATES]),
+    (_("Stages"), [(state.value, state.label) for state in State if state not in ENDED_STATES]),
 ]
 ENDED_CHOICES = [(state.value, state.label) for state in ENDED_STATES]
 

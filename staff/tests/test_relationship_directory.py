@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from journeys.models import MeetingNote, Relationship, State
 from journeys.services import relationships
@@ -297,3 +298,16 @@ def test_sort_by_shows_the_order_the_list_is_in_so_showing_the_filters_keeps_it(
     shown = [r.pk for r in response.context["page"].object_list]
     sent_again = {**params, "sort": response.context["form"]["sort"].value()}
     assert [r.pk for r in client.get(DIRECTORY, sent_again).context["page"].object_list] == shown
+
+
+def test_the_stage_filter_names_each_stage_as_the_table_does(client, world):
+    """A stage chosen in the filter is the word the table's Stage column then shows on each row."""
+    client.force_login(make_staff())
+    response = client.get(DIRECTORY, {"stage": "progression"})
+    page = response.content.decode()
+    (row,) = response.context["page"].object_list
+    assert row.stage == "Progression"
+    assert '<option value="progression" selected>Progression</option>' in page
+    for state in State:  # the Stage filter, or How it ended for the states that end
+        assert f">{escape(state.label)}</option>" in page, state
+    assert "Progress towards your goals" not in page and "First conversation and SMART goals" not in page
