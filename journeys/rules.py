@@ -32,7 +32,15 @@ from viewflow.workflow.status import STATUS
 from people import rules as people_rules
 from project.dates import long_date
 
-from .states import CAPACITY_STATES, CLOSED_ACTIONS, ENDED_STATES, OPEN_STATES, WORKING_STATES, State
+from .states import (
+    CAPACITY_STATES,
+    CLOSED_ACTIONS,
+    ENDED_STATES,
+    NOT_SUGGESTED_AGAIN,
+    OPEN_STATES,
+    WORKING_STATES,
+    State,
+)
 
 
 def guard(refusal: str, *, explain: Callable | None = None) -> Callable:
@@ -127,6 +135,16 @@ def full_mentors_sql(profile_table: str) -> tuple[str, tuple]:
         f"WHERE r.state IN ({', '.join(['%s'] * len(states))}) "
         "GROUP BY r.mentor_id, fp.capacity HAVING count(*) >= fp.capacity",
         states,
+    )
+
+
+def not_suggested_again_sql(mentee_user_id: int) -> tuple[str, tuple]:
+    """The user ids of the mentors not suggested to this mentee again (``NOT_SUGGESTED_AGAIN``), as SQL."""
+    table = _relationships()._meta.db_table
+    states = tuple(str(state) for state in NOT_SUGGESTED_AGAIN)
+    return (
+        f"SELECT ns.mentor_id FROM {table} ns WHERE ns.mentee_id = %s AND ns.state IN ({', '.join(['%s'] * len(states))})",
+        (mentee_user_id, *states),
     )
 
 

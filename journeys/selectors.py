@@ -269,18 +269,9 @@ def other_open_requests(relationship: Relationship) -> list[Relationship]:
     )
 
 
-# A mentor who declined the mentee, or let their request expire unanswered, is not suggested to them again
-# (they can still find them in Find Mentor).
-NOT_SUGGESTED_AGAIN = [State.DECLINED, State.EXPIRED]
-
-
 def suggested_mentors(mentee, limit: int = 3) -> list:
     """Mentors open to requests who match the mentee's profile (Find Mentor's ranking), for their
-    Relationships page and the email saying a request expired: the same few in both, leaving out the
-    mentors who did not take an earlier request of theirs (``NOT_SUGGESTED_AGAIN``)."""
-    passed = set(
-        Relationship.objects.filter(mentee=mentee, state__in=NOT_SUGGESTED_AGAIN).values_list("mentor_id", flat=True)
-    )
+    Relationships page and the email saying a request expired: the same few in both, and first in Find
+    Mentor's "Suggested for you", each leaving out the mentors not suggested again (``NOT_SUGGESTED_AGAIN``)."""
     criteria = replace(search.criteria_from_profile(getattr(mentee, "profile", None)), hide_full=True)
-    results = search.search(criteria, mentee, page_size=limit + len(passed)).results
-    return [result for result in results if result.mentor.user_id not in passed][:limit]
+    return search.search(criteria, mentee, page_size=limit, suggestions=True).results

@@ -60,5 +60,10 @@ CLOSED_ACTIONS = {
     ("mentor", "deactivated"): "request_closed_mentor_deactivated",
     ("mentee", "deactivated"): "request_closed_mentee_deactivated",
 }
+# A mentor the mentee is not suggested again (``rules.not_suggested_again_sql``: the Relationships page,
+# the expiry email, Find Mentor's "Suggested for you"): one who declined a request of theirs or let it
+# expire unanswered, one they withdrew a request from, one either of them withdrew from a relationship
+# with, or one whose request or relationship with them the programme team closed. A search still finds them.
+NOT_SUGGESTED_AGAIN = [State.DECLINED, State.EXPIRED, State.REQUEST_WITHDRAWN, State.WITHDRAWN, State.CLOSED]
 # States that take one of the mentor's places (the capacity rule, ``journeys.rules``).
 CAPACITY_STATES = MATCHED_STATES

@@ -134,7 +134,13 @@ def find_mentor(request: HttpRequest) -> HttpResponse:
         form = search.SearchForm(initial=criteria.form_initial(), taxonomy=taxonomy)
     page_number, page_notice = search.parse_page(params.get("page"))
     with timed(request, "search"):
-        result = search.search(criteria, request.user, page=page_number, notices=[page_notice] if page_notice else [])
+        result = search.search(
+            criteria,
+            request.user,
+            page=page_number,
+            notices=[page_notice] if page_notice else [],
+            suggestions=not is_search,  # "Suggested for you" leaves out whom journeys.selectors.suggested_mentors does
+        )
     page_url = _page_urls(result.criteria.query_params() if is_search else {})
     fields = _fields(form, result.criteria)
     with timed(request, "render"):

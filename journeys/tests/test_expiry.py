@@ -208,8 +208,9 @@ def test_the_diagram_shows_the_expiry_wait_from_the_setting(client, staff, setti
 
 
 def test_mentors_who_did_not_take_a_request_are_not_suggested_again_on_the_page_or_by_email(client, mentee, mentor):
-    """The Relationships page and the expiry email suggest the same mentors: neither the one who let this
-    request expire nor one who declined an earlier one (Find Mentor still lists them)."""
+    """The Relationships page, the expiry email and Find Mentor's "Suggested for you" suggest the same
+    mentors: neither the one who let this request expire nor one who declined an earlier one (a search
+    in Find Mentor still lists them)."""
     from people.tests.factories import PASSWORD
 
     declined_before = make_mentor(first_name="Dora", last_name="Declined", email="dora@example.com")
@@ -228,4 +229,7 @@ def test_mentors_who_did_not_take_a_request_are_not_suggested_again_on_the_page_
     assert sam.display_name in section
     assert mentor.display_name not in section and declined_before.display_name not in section
     found = client.get(reverse("find_mentor")).content.decode()
-    assert declined_before.display_name in found
+    assert sam.display_name in found
+    assert mentor.display_name not in found and declined_before.display_name not in found
+    searched = client.get(reverse("find_mentor"), {"full": "end"}).content.decode()
+    assert mentor.display_name in searched and declined_before.display_name in searched

@@ -29,7 +29,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .. import selectors
 from .criteria import DEFAULT_MATCH_WEIGHTS, Criteria, Taxonomy, criteria_from_profile, match_weights
 from .form import FULL_CHOICES, KEYWORDS_MAX_LENGTH, SEARCH_PARAMS, SearchForm
 from .ranking import COUNT_CAP, PAGE_SETTINGS, SCALE, RankedRow, Ranking
@@ -54,7 +53,6 @@ __all__ = [
     "criteria_from_profile",
     "parse_page",
     "search",
-    "suggested_mentors",
 ]
 
 
@@ -65,16 +63,19 @@ def search(
     page: int = 1,
     page_size: int | None = None,
     notices: list[str] | None = None,
+    suggestions: bool = False,
 ) -> SearchPage:
     """Run a search and return one page of explained results.
 
     One query (``Ranking.run``), for ten mentors or a hundred thousand; a second only when
     the keywords turn out to be unusable or the page asked for is past the last one.
+    ``suggestions``: mentors suggested to the viewer, not searched for: those not suggested to
+    them again (``journeys.rules.not_suggested_again_sql``) are left out.
     """
     page_size = page_size or PAGE_SIZE
     notices = list(notices or [])
     page = max(1, page)
-    ranking = Ranking(criteria, viewer)
+    ranking = Ranking(criteria, viewer, suggestions=suggestions)
     total, rows = ranking.run((page - 1) * page_size, page_size)
     if criteria.keywords and not ranking.keywords_usable:
         notices.append(
@@ -82,7 +83,7 @@ def search(
             % {"keywords": criteria.keywords}
         )
         criteria = replace(criteria, keywords="")
-        ranking = Ranking(criteria, viewer)
+        ranking = Ranking(criteria, viewer, suggestions=suggestions)
         total, rows = ranking.run((page - 1) * page_size, page_size)
     shown = min(total, COUNT_CAP)
     last_page = max(1, math.ceil(shown / page_size))
@@ -148,10 +149,3 @@ def _url_with_id(name: str):
     if not marker:  # the marker did not survive as it was: reverse each time
         return lambda pk: reverse(name, args=[pk])
     return lambda pk: f"{before}{int(pk)}{after}"
-
-
-def suggested_mentors(user, limit: int = 3) -> list[Result]:
-    """The mentee's top mentors from their own profile, for their home page and Find Mentor."""
-    profile = selectors.profile_of(user)
-    criteria = replace(criteria_from_profile(profile), hide_full=True)
-    return search(criteria, user, page_size=limit).results

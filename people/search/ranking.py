@@ -80,9 +80,10 @@ def _like(word: str) -> str:
 class Ranking:
     """The SQL for one search: a capped count, and one page of ranked rows."""
 
-    def __init__(self, criteria: Criteria, viewer=None, today: date | None = None):
+    def __init__(self, criteria: Criteria, viewer=None, today: date | None = None, *, suggestions: bool = False):
         self.criteria = criteria
         self.viewer_id = getattr(viewer, "pk", None)
+        self.suggestions = suggestions  # suggested to the viewer: leave out those not suggested again
         self.postgres = is_postgresql()
         self.today = today or timezone.localdate()
         self.profile_table = Profile._meta.db_table
@@ -150,6 +151,9 @@ class Ranking:
         where = [Sql(people_rules.mentor_listed_sql())]
         if self.viewer_id:
             where.append(Sql("p.user_id <> %s", (self.viewer_id,)))
+            if self.suggestions:
+                passed, params = rules.not_suggested_again_sql(self.viewer_id)
+                where.append(Sql(f"p.user_id NOT IN ({passed})", params))
         if not self.criteria.show_unavailable:
             where.append(Sql(*people_rules.mentor_open_to_requests_sql(self._today_param)))
         return _join(where, " AND ")

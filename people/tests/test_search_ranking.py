@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from journeys.selectors import suggested_mentors
 from people import search
 from people.models import AreaOfSupport, DefaultRegion, ProfessionalCommunity, Profile, Role
 from people.search import Criteria
@@ -238,7 +239,7 @@ def test_suggestions_use_the_mentees_areas_and_community(mentee):
     mentor_with("Unrelated", areas=(PROCUREMENT,), active_days_ago=0)
     mentor_with("Community", areas=(LEADERSHIP,), community_name="Supply chain", active_days_ago=0)
 
-    suggested = search.suggested_mentors(mentee, limit=3)
+    suggested = suggested_mentors(mentee, limit=3)
 
     # The conftest mentee wants networking and career progression, in the supply chain community.
     assert [r.mentor.first_name for r in suggested] == ["Fits", "Community"]

@@ -1,0 +1,56 @@
+"""Mentors suggested to a mentee (``journeys.selectors.suggested_mentors``, Find Mentor's "Suggested for
+you"): never one who declined them, let their request expire, had a request withdrawn from them, or
+whose relationship with them was withdrawn from or closed; a search still finds each of them."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from journeys import selectors
+from journeys.services import relationships
+from people.tests.factories import make_mentor, make_staff
+
+from .helpers import send, walk_to
+from .test_expiry import come_to_expiry
+
+pytestmark = pytest.mark.django_db
+
+
+def _names(results) -> set[str]:
+    return {result.mentor.display_name for result in results}
+
+
+@pytest.fixture
+def passed_over(mentee, settings):
+    """Mentors who each match the mentee's profile, and each ended a request or relationship with them."""
+    settings.REQUESTS_PER_DAY = 20
+
+    def mentor(first: str):
+        return make_mentor(first_name=first, last_name="Mentor", email=f"{first.lower()}@example.com", capacity=3)
+
+    dora, eve, wes, walt, cleo = (mentor(name) for name in ("Dora", "Eve", "Wes", "Walt", "Cleo"))
+    relationships.decline_request(send(mentee, dora), dora, "No time now.")
+    assert come_to_expiry(send(mentee, eve)) == 1
+    relationships.withdraw_request(send(mentee, wes), mentee, "Changed my mind.")
+    relationships.withdraw(walk_to(send(mentee, walt), mentee, walt, "arranging"), walt, "Moving abroad.")
+    relationships.close_by_staff(send(mentee, cleo), make_staff(), "Cleo is on long leave.")
+    return {"Dora Mentor", "Eve Mentor", "Wes Mentor", "Walt Mentor", "Cleo Mentor"}
+
+
+def test_find_mentor_suggests_none_of_the_mentors_who_ended_a_request_or_relationship(client, mentee, passed_over):
+    sam = make_mentor(first_name="Sam", last_name="Suggested", email="sam@example.com")
+    suggested = _names(selectors.suggested_mentors(mentee, limit=10))
+    assert sam.display_name in suggested and not suggested & passed_over
+
+    client.force_login(mentee)
+    found = client.get(reverse("find_mentor"))
+    assert found.context["mode"] == "suggestions"
+    listed = _names(found.context["page"].results)
+    assert sam.display_name in listed and not listed & passed_over
+    assert found.context["page"].total == 1  # the count leaves them out too
+
+    # A search still finds every one of them.
+    searched = client.get(reverse("find_mentor"), {"full": "end"})
+    assert searched.context["mode"] == "search"
+    assert passed_over <= _names(searched.context["page"].results)
