@@ -54,3 +54,19 @@ def test_find_mentor_suggests_none_of_the_mentors_who_ended_a_request_or_relatio
     searched = client.get(reverse("find_mentor"), {"full": "end"})
     assert searched.context["mode"] == "search"
     assert passed_over <= _names(searched.context["page"].results)
+
+
+def test_a_mentee_whose_only_request_is_withdrawn_is_suggested_other_mentors(client, mentee, mentor):
+    sam = make_mentor(first_name="Sam", last_name="Suggested", email="sam@example.com")
+    rel = send(mentee, mentor)
+    client.force_login(mentee)
+    assert 'id="suggested-head"' not in client.get(reverse("relationships")).content.decode()  # it waits
+
+    relationships.withdraw_request(rel, mentee, "Not now.")
+    page = client.get(reverse("relationships")).content.decode()
+    section = page.split('id="suggested-head"')[1].split("</section>")[0]
+    assert sam.display_name in section and mentor.display_name not in section
+    assert reverse("relationship", args=[rel.pk]) in page  # the withdrawn request is still listed
+
+    relationships.reinstate_request(rel, mentee)
+    assert 'id="suggested-head"' not in client.get(reverse("relationships")).content.decode()

@@ -46,7 +46,10 @@ def relationship_list(request):
     as_mentee, as_mentor = selectors.relationships_for(request.user)
     profile = Profile.objects.filter(user=request.user).first()
     suggestions = []
-    if profile and profile.is_mentee and profile.is_complete and all(r.is_ended for r in as_mentee):
+    # Suggested while no request waits for a mentor and no relationship is under way: a withdrawn
+    # request (which could be reinstated) waits for nobody, and its mentor is not suggested again.
+    waiting_or_matched = any(r.state == State.REQUESTED or r.state in MATCHED_STATES for r in as_mentee)
+    if profile and profile.is_mentee and profile.is_complete and not waiting_or_matched:
         suggestions = selectors.suggested_mentors(request.user)
     return render(
         request,
