@@ -23,6 +23,7 @@ from .models import (
     Meeting,
     Relationship,
     State,
+    StateChange,
     Worksheet,
     WorksheetComment,
     WorksheetVersion,
@@ -266,6 +267,16 @@ def other_open_requests(relationship: Relationship) -> list[Relationship]:
         .exclude(pk=relationship.pk)
         .select_related("mentor", "area")
         .order_by("created_at", "pk")
+    )
+
+
+def last_decline(mentee, mentor) -> StateChange | None:
+    """The mentor's latest decline of a request from this mentee (``at``; ``note``: what they wrote to
+    them), or None: the request page says so before the mentee asks again. Asking again is allowed."""
+    return (
+        StateChange.objects.filter(relationship__mentee=mentee, relationship__mentor=mentor, action="decline")
+        .order_by("-at", "-pk")
+        .first()
     )
 
 

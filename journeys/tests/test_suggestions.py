@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from journeys import selectors
 from journeys.services import relationships
@@ -70,3 +71,25 @@ def test_a_mentee_whose_only_request_is_withdrawn_is_suggested_other_mentors(cli
 
     relationships.reinstate_request(rel, mentee)
     assert 'id="suggested-head"' not in client.get(reverse("relationships")).content.decode()
+
+
+def test_asking_a_mentor_who_declined_before_says_so_with_the_date_and_may_go_ahead(client, mentee, mentor):
+    """Not refused (no rule says a mentee may not ask again), but said before they ask, on the form and
+    the preview: when the mentor declined and what they wrote."""
+    client.force_login(mentee)
+    url = reverse("request_new", args=[mentor.pk])
+    assert 'id="declined-before"' not in client.get(url).content.decode()
+
+    relationships.decline_request(send(mentee, mentor), mentor, "I am full until June.")
+    today = timezone.localdate()
+    said = (
+        f"Alice Kember declined a request of yours on {today.day} {today:%B} {today.year}. "
+        "They wrote: “I am full until June.”"
+    )
+    form_page = client.get(url).content.decode()
+    assert said in form_page and "You can ask them again" in form_page
+    area = mentee.profile.areas.first()
+    preview = client.post(url, {"area": area.pk, "statement": "My plans have changed.", "preview": "1"})
+    assert said in preview.content.decode()
+    sent = client.post(url, {"area": area.pk, "statement": "My plans have changed.", "send": "1"})
+    assert sent.status_code == 302  # asked again

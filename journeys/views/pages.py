@@ -188,7 +188,12 @@ def request_new(request, user_id: int):
                 return render(
                     request,
                     "journeys/request_preview.html",
-                    {"form": form, "mentor": mentor, "nav": "find"},
+                    {
+                        "form": form,
+                        "mentor": mentor,
+                        "declined": selectors.last_decline(request.user, mentor),
+                        "nav": "find",
+                    },
                     status=status,
                 )
     else:
@@ -204,7 +209,11 @@ def request_new(request, user_id: int):
             if first_area:
                 initial["area"] = first_area
         form = RequestForm(initial=initial)
-    return render(request, "journeys/request_form.html", {"form": form, "mentor": mentor, "nav": "find"})
+    # A mentor who declined them before: said, with the date, before they ask again (not refused).
+    declined = selectors.last_decline(request.user, mentor)
+    return render(
+        request, "journeys/request_form.html", {"form": form, "mentor": mentor, "declined": declined, "nav": "find"}
+    )
 
 
 @login_required
