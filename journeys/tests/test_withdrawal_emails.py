@@ -70,3 +70,22 @@ def test_a_request_withdrawn_with_a_reason_the_mentor_reads_it_where_the_page_sa
     history = client.get(reverse("relationship", args=[rel.pk])).content.decode().split("<table>")[1]
     if reason:
         assert reason in history
+
+
+@pytest.mark.parametrize("how", ["withdrew", "left"])
+def test_a_mentee_whose_mentor_ended_the_relationship_is_pointed_to_find_mentor(how, mentee, mentor):
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "progression")
+    if how == "withdrew":
+        relationships.withdraw(rel, mentor, "Moving abroad")
+    else:
+        delete_account(mentor)
+    told = Notification.objects.get(recipient=mentee, event="withdrawn")
+    pointer = "When you are ready, Find Mentor suggests other mentors who match your profile: "
+    link = f"http://localhost:8000{reverse('find_mentor')}"
+    assert f"{pointer}{link}" in told.body_text and f"{pointer}{link}" in told.body_html
+
+
+def test_a_mentor_whose_mentee_withdrew_is_not_pointed_to_find_mentor(mentee, mentor):
+    relationships.withdraw(walk_to(send(mentee, mentor), mentee, mentor, "progression"), mentee, "Moving abroad")
+    told = Notification.objects.get(recipient=mentor, event="withdrawn")
+    assert "Find Mentor" not in told.body_text

@@ -195,7 +195,9 @@ def contexts(w) -> dict[str, list[dict]]:
         + [
             {**rel, "actor": actor, "reason": "", "left": True, "cancelled_meetings": [w.meeting]}
             for actor in (w.mentor, w.mentee)
-        ],
+        ]
+        # to the mentee: pointed to Find Mentor
+        + [{**rel, "recipient": w.mentee, "actor": w.mentor, "reason": "Moving abroad", "cancelled_meetings": []}],
         "withdrawn_meetings_cancelled": [
             {**rel, "cancelled_meetings": cancelled} for cancelled in ([w.meeting], _meeting_variants(w.meeting))
         ],
