@@ -40,7 +40,7 @@ class ProfileForm(forms.ModelForm):
         queryset=ProfessionalCommunity.objects.filter(active=True), label=_("Professional community")
     )
     region = forms.ChoiceField(
-        label=_("Region"), required=False, help_text=_("Optional. Mentees can look for someone nearby.")
+        label=_("Region"), required=False, help_text=_("Mentees can look for someone nearby.")
     )
     away_until = DateBoxesField(
         label=_("Away until"),

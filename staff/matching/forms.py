@@ -139,7 +139,7 @@ class NewRoundForm(forms.Form):
         required=False,
         min_value=1,
         max_value=50,
-        help_text=_("Optional. Mentors never get more than their places left."),
+        help_text=_("Mentors never get more than their places left."),
     )
     min_score = forms.DecimalField(
         label=_("Minimum score"),
