@@ -39,9 +39,7 @@ class ProfileForm(forms.ModelForm):
     community = forms.ModelChoiceField(
         queryset=ProfessionalCommunity.objects.filter(active=True), label=_("Professional community")
     )
-    region = forms.ChoiceField(
-        label=_("Region"), required=False, help_text=_("Mentees can look for someone nearby.")
-    )
+    region = forms.ChoiceField(label=_("Region"), required=False, help_text=_("Mentees can look for someone nearby."))
     away_until = DateBoxesField(
         label=_("Away until"),
         required=False,
