@@ -27,10 +27,13 @@ TIMES = [(f"{h:02d}:{m:02d}", f"{h:02d}:{m:02d}") for h in range(7, 22) for m in
 
 class RequestForm(forms.Form):
     area = forms.ModelChoiceField(
-        queryset=AreaOfSupport.objects.filter(active=True), label=_("Area I need support with")
+        queryset=AreaOfSupport.objects.filter(active=True),
+        label=_("Area I need support with"),
+        error_messages={"required": _("Choose the area you would like support with.")},
     )
     statement = forms.CharField(
         label=_("Personal statement"),
+        error_messages={"required": _("Write your personal statement: why you would like to be mentored.")},
         widget=forms.Textarea(attrs={"rows": 7}),
         max_length=5000,
         help_text=_(

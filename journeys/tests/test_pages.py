@@ -33,6 +33,12 @@ def test_request_preview_send_accept_and_contact_details(client, mentee, mentor,
     assert client.get(url).status_code == 200
     short = client.post(url, {"area": area.pk, "statement": "help"})
     assert "at least 20 characters" in short.content.decode()
+    # Nothing filled in: the server's error box says what each field needs (the form is novalidate, so the
+    # browser's own bubble does not answer first)
+    empty = client.post(url, {}).content.decode()
+    assert "novalidate" in empty and "This field is required" not in empty
+    assert "Choose the area you would like support with." in empty
+    assert "Write your personal statement: why you would like to be mentored." in empty
     preview = client.post(url, {"area": area.pk, "statement": "I would like help with my networking skills."})
     body = preview.content.decode()
     assert "The following mentoring details will be sent to Alice Kember" in body
