@@ -65,6 +65,11 @@ def test_a_relationship_closed_by_staff_is_still_told_as_a_relationship(
         relationships.close_by_staff(rel, staff, REASON)
     told, _html = _mail_to(mentee)
     assert told.subject.endswith(f"Your mentoring relationship with {mentor.display_name} has been closed")
+    # the mentee is pointed to Find Mentor, in both versions; the mentor is not
+    assert "When you are ready, Find Mentor suggests other mentors" in told.body and "/find/" in told.body
+    assert "When you are ready, Find Mentor suggests other mentors" in _html
+    to_mentor, _mentor_html = _mail_to(mentor)
+    assert "Find Mentor" not in to_mentor.body
     assert rel.history.last().action_label == "Closed the relationship"
     rel.refresh_from_db()
     assert rules.why_read_only(rel).startswith("This relationship was closed by programme staff,")
