@@ -29,6 +29,11 @@ class RelationshipAdmin(admin.ModelAdmin):
     ]
     inlines = [HistoryInline]
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Deleting the row would take its history, messages, meetings and goals with it, without telling
+        # either person: a relationship ends through the journey (withdraw, or programme staff closing it).
+        return False
+
 
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):

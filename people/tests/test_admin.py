@@ -60,3 +60,17 @@ def test_erase_account_erases_a_member_as_delete_my_account_does(
 def test_erase_account_leaves_staff_accounts_alone(superuser):
     with pytest.raises(CommandError, match="staff account"):
         call_command("erase_account", superuser.email, "--yes")
+
+
+def test_the_admin_offers_no_way_to_delete_a_relationship(client, superuser, mentee, mentor):
+    """It ends through the journey (withdraw, or staff closing it), which tells both people."""
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "first_conversation")
+    client.force_login(superuser)
+    url = reverse("admin:journeys_relationship_delete", args=[rel.pk])
+    assert url not in client.get(reverse("admin:journeys_relationship_change", args=[rel.pk])).content.decode()
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    client.post(
+        reverse("admin:journeys_relationship_changelist"),
+        {"action": "delete_selected", "_selected_action": [rel.pk], "post": "yes"},
+    )
+    assert Relationship.objects.filter(pk=rel.pk).exists()
