@@ -666,3 +666,14 @@ def test_a_stalled_case_says_a_meeting_held_since_it_opened_is_activity(as_staff
     assert case.moved_on == "There has been activity since the case opened."
     assert escape(case.moved_on) in as_staff.get(INBOX).content.decode()
     assert escape(case.moved_on) in as_staff.get(reverse("staff_home")).content.decode()
+
+
+def test_a_case_about_a_request_heads_its_section_the_request(client, unanswered, staff, mentee, mentor):
+    client.force_login(staff)
+    page = client.get(reverse("staff_case", args=[unanswered.pk])).content.decode()
+    assert '<h2 id="rel-heading">The request</h2>' in page
+    other = make_mentee(email="m2@example.com")
+    matched = walk_to(send(other, mentor), other, mentor, "arranging")
+    case = services.raise_case(matched, staff, "Check in")
+    page = client.get(reverse("staff_case", args=[case.pk]), follow=True).content.decode()
+    assert '<h2 id="rel-heading">The relationship</h2>' in page
