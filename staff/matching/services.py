@@ -266,7 +266,8 @@ def pin(round_: Round, staff_user, *, mentee_id: int, mentor_id: int) -> PairRul
     """Force this pair into every proposal (replacing the mentee's other pin), if the rules allow it.
 
     The rule returned carries ``replaced``: the mentee's earlier pin to another mentor that it replaced
-    (with its mentor read), or None, so the page can say so: a mentee has one pin."""
+    (with its mentor read), or None, so the page can say so: a mentee has one pin; and ``lifted_ban``:
+    whether staff had forbidden this pair, which the pin lifts."""
     with transaction.atomic():
         round_ = _lock(round_)
         _refuse_if_closed(round_)
@@ -315,6 +316,7 @@ def pin(round_: Round, staff_user, *, mentee_id: int, mentor_id: int) -> PairRul
         )
         _rules_changed(round_)
     rule.replaced = replaced
+    rule.lifted_ban = staff_forbade  # the pair was forbidden: the pin lifted that (the page says so)
     return rule
 
 

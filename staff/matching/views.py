@@ -225,17 +225,23 @@ def pin(request, pk: int):
 
 
 def _pinned_message(rule) -> str:
-    """ "Pair pinned", and, when it replaced the mentee's earlier pin (a mentee has one), which one."""
+    """ "Pair pinned", and what it replaced: the mentee's earlier pin (a mentee has one), and a ban on the
+    pair that it lifted. Each a whole sentence."""
+    names = {"mentee": rule.mentee.display_name, "mentor": rule.mentor.display_name}
     if rule.replaced is None:
-        return _("Pair pinned. Re-run the proposal to apply it.")
-    return _(
-        "Pair pinned: %(mentee)s with %(mentor)s. It replaces %(mentee)s’s earlier pin to %(earlier)s, as a mentee "
-        "has one pin. Re-run the proposal to apply it."
-    ) % {
-        "mentee": rule.replaced.mentee.display_name,
-        "mentor": rule.mentor.display_name,
-        "earlier": rule.replaced.mentor.display_name,
-    }
+        said = [_("Pair pinned.")]
+    else:
+        said = [
+            _(
+                "Pair pinned: %(mentee)s with %(mentor)s. It replaces %(mentee)s’s earlier pin to %(earlier)s, as a "
+                "mentee has one pin."
+            )
+            % {**names, "earlier": rule.replaced.mentor.display_name}
+        ]
+    if rule.lifted_ban:
+        said.append(_("This pair had been forbidden: the pin lifts that."))
+    said.append(_("Re-run the proposal to apply it."))
+    return " ".join(said)
 
 
 @staff_required(perm=MANAGE)

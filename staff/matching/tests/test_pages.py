@@ -440,6 +440,19 @@ def test_pinning_a_mentee_to_another_mentor_says_which_pin_it_replaced(client):
     assert "Pair pinned. Re-run the proposal to apply it." in again and "It replaces" not in again
 
 
+def test_pinning_a_forbidden_pair_says_it_lifts_the_ban(client):
+    w = small_world()
+    round_ = services.open_round(
+        staff_user=w["staff"], name="Autumn", mentee_ids=[w["ben"].pk], mentor_ids=[w["maya"].pk, w["noor"].pk]
+    )
+    client.force_login(w["staff"])
+    pair = {"mentee_id": w["ben"].pk, "mentor_id": w["maya"].pk}
+    client.post(reverse("staff_matching_forbid", args=[round_.pk]), pair)
+    pinned = client.post(reverse("staff_matching_pin", args=[round_.pk]), pair, follow=True).content.decode()
+    assert "Pair pinned. This pair had been forbidden: the pin lifts that. Re-run the proposal to apply it." in pinned
+    assert list(PairRule.objects.values_list("kind", flat=True)) == [PairRule.Kind.PIN]
+
+
 def test_closing_a_round_tells_the_mentees_left_without_a_request_and_their_link_says_so(client):
     """The invitation promised a proposed mentor even to mentees who choose nobody. Closed with Ben's
     pair unpublished, the round emails Ben (not Ada, whose request was sent) and the shortlist link
