@@ -93,3 +93,19 @@ def test_asking_a_mentor_who_declined_before_says_so_with_the_date_and_may_go_ah
     assert said in preview.content.decode()
     sent = client.post(url, {"area": area.pk, "statement": "My plans have changed.", "send": "1"})
     assert sent.status_code == 302  # asked again
+
+
+def test_the_mentor_asked_again_is_reminded_they_declined_before(client, mentee, mentor):
+    first = send(mentee, mentor)
+    client.force_login(mentor)
+    page = client.get(reverse("next_step", args=[first.pk]), follow=True).content.decode()
+    assert "Mentoring request from John Smith" in page and 'id="declined-before"' not in page
+
+    relationships.decline_request(first, mentor, "I am full until June.")
+    again = send(mentee, mentor, statement="My plans have changed: I can wait until June.")
+    page = client.get(reverse("next_step", args=[again.pk]), follow=True).content.decode()
+    today = timezone.localdate()
+    assert (
+        f"You declined a request from John Smith on {today.day} {today:%B} {today.year}. They have asked you "
+        "again: their statement may say what has changed. You wrote to them then: “I am full until June.”"
+    ) in page

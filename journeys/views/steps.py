@@ -20,7 +20,7 @@ from people.forms import ProfileForm
 from people.models import Profile
 from people.services import save_profile
 
-from .. import meeting_records
+from .. import meeting_records, selectors
 from ..forms import DecisionForm, FeedbackForm, MeetingForm
 from ..models import MentoringProcess, State
 from ..services import activity, relationships
@@ -95,6 +95,12 @@ class ReviewRequest(RelationshipStep):
         if rel.is_matched and not rel.is_ended:
             return _("You have already accepted %(name)s's request.") % name
         return super().over_message(rel)
+
+    def render(self, **context):
+        rel = self.relationship()
+        # the mentor declined this mentee before: said as they answer again
+        context.setdefault("declined", selectors.last_decline(rel.mentee_id, rel.mentor_id))
+        return super().render(**context)
 
     def get(self, request, **kwargs):
         return self.render(form=DecisionForm())
