@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.models import Notification
 from notifications.services import deliver_after_commit
+from project import identity
 from project.roles import is_staff
 from project.text import one_line
 
@@ -75,6 +76,21 @@ class AccountAdapter(DefaultAccountAdapter):
             self.send_mail("account/email/address_in_use", address.email, {"password_reset_url": reset})
             return
         super().send_confirmation_mail(request, emailconfirmation, signup)
+
+    def send_notification_mail(self, template_prefix: str, user, context: dict | None = None, email=None) -> None:
+        """allauth's security notices (a password changed, set or reset; the account's address changed,
+        to the old address; an address removed), sent when ACCOUNT_EMAIL_NOTIFICATIONS is on. Our
+        words (templates/account/email/) greet the person by name and say what to do if it was not
+        them: choose a new password, and tell the programme team through the contact form."""
+        programme = identity.current()
+        context = {
+            "user": user,
+            "password_reset_url": settings.SITE_URL + reverse("account_reset_password"),
+            "contact_url": settings.SITE_URL + reverse("contact"),
+            "support_email": programme.support_email,
+            **(context or {}),
+        }
+        super().send_notification_mail(template_prefix, user, context, email)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # allauth's own send_mail adds these; ours must too, or the emails read "Hello from !".

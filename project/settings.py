@@ -149,6 +149,9 @@ ACCOUNT_SIGNUP_FORM_CLASS = "people.forms.SignupExtraForm"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# A password changed, set or reset, the account's address changed (told to the old address) or an
+# address removed: allauth tells the person by email, in our words (templates/account/email/).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # our outbox adds "[SITE_NAME] " to every subject
 # people.adapter (emails through the outbox), with the sign-up mode staff set (staff.imports.adapter)
 ACCOUNT_ADAPTER = "staff.imports.adapter.AccountAdapter"

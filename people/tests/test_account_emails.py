@@ -170,3 +170,94 @@ def test_confirming_the_accounts_own_address_again_is_not_called_a_change(client
     assert "change" not in text and "If that was you" not in text
     assert "Confirm it here:" in text and "If you have no account there, ignore this email." in text
     assert "/accounts/confirm-email/" in text
+
+
+# Security notices: a change to how someone signs in is told to them, in our words, with what to do if
+# it was not them. allauth sends them (ACCOUNT_EMAIL_NOTIFICATIONS) through our outbox (people.adapter).
+
+
+def _notice_to(address):
+    (sent,) = [m for m in mail.outbox if m.to == [address]]
+    text, html = parts(sent)
+    assert_reads_right(text, html)
+    return sent.subject, text, html
+
+
+def _says_what_to_do_if_it_was_not_them(text: str, html: str, reset_works: bool = True) -> None:
+    contact = settings.SITE_URL + reverse("contact")
+    reset = settings.SITE_URL + reverse("account_reset_password")
+    assert contact in text and f'href="{contact}"' in html
+    if reset_works:
+        assert reset in text and f'href="{reset}"' in html
+    else:
+        assert reset not in text
+    assert "You are receiving this mail because" not in text  # allauth's words
+    assert "IP address" not in text
+
+
+def test_a_password_change_is_told_to_the_account_address(client, django_capture_on_commit_callbacks):
+    from people.tests.factories import PASSWORD, make_mentee
+
+    user = make_mentee(email="ada@example.org", first_name="Ada", last_name="Byron")
+    client.force_login(user)
+    new = "a-Long-passphrase-9"
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = client.post(
+            reverse("account_change_password"), {"oldpassword": PASSWORD, "password1": new, "password2": new}
+        )
+    assert resp.status_code == 302
+    subject, text, html = _notice_to("ada@example.org")
+    assert subject.endswith("Your password was changed")
+    assert f"Ada Byron, the password of your account on {settings.SITE_NAME} has just been changed." in text
+    assert "If it was you, you do not need to do anything." in text
+    assert "If it was not you, someone else may know your password" in text
+    _says_what_to_do_if_it_was_not_them(text, html)
+    # The outbox row, not in the in-app list (no recipient), delivered by the worker like every email.
+    from notifications.models import Notification
+
+    note = Notification.objects.get(event="account_password_changed")
+    assert note.recipient is None and note.email == "ada@example.org"
+
+
+def test_a_password_chosen_from_a_reset_link_is_told_too(client, django_capture_on_commit_callbacks):
+    from people.tests.factories import make_mentee
+
+    make_mentee(email="ada@example.org", first_name="Ada", last_name="Byron")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": "ada@example.org"})
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", mail.outbox[-1].body).group(1)
+    set_url = client.get(link, follow=True).redirect_chain[-1][0]
+    mail.outbox.clear()
+    new = "Another-long-passphrase-7"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(set_url, {"password1": new, "password2": new}).status_code == 302
+    subject, text, html = _notice_to("ada@example.org")
+    assert subject.endswith("Your password was changed")
+    assert "has just been changed, with a password reset link sent to this address." in text
+    _says_what_to_do_if_it_was_not_them(text, html)
+
+
+def test_an_email_change_is_told_to_the_old_address(client, django_capture_on_commit_callbacks):
+    from people.tests.factories import make_mentee
+
+    user = make_mentee(email="ada@example.org", first_name="Ada", last_name="Byron")
+    (confirm,) = _add_address(client, django_capture_on_commit_callbacks, user, "ada.work@example.org")
+    path = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", confirm.body).group(1)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(path)
+    user.refresh_from_db()
+    assert user.email == "ada.work@example.org"
+    # The old address is told (whoever now holds the account can no longer read it there); the new one,
+    # which has just confirmed, gets nothing more.
+    assert [m.to for m in mail.outbox] == [["ada@example.org"]]
+    subject, text, html = _notice_to("ada@example.org")
+    assert subject.endswith("Your account's email address was changed")
+    assert (
+        f"Ada Byron, the email address of your account on {settings.SITE_NAME} has been changed "
+        "from ada@example.org to ada.work@example.org." in text
+    )
+    assert "emails from the programme go there, not to this address" in text
+    assert "If it was not you, someone else may be using your account" in text
+    # A reset link would go to the new address, so the notice does not offer one: it offers the contact form.
+    _says_what_to_do_if_it_was_not_them(text, html, reset_works=False)
