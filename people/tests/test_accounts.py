@@ -338,3 +338,28 @@ def test_delete_my_account_limits_wrong_passwords_and_says_so_on_the_field(clien
     assert client.post(url, {"confirm": "DELETE", "password": PASSWORD}).status_code == 302
     mentee.refresh_from_db()
     assert mentee.anonymised_at is not None
+
+
+def _reset_link(client, capture, email):
+    with capture(execute=True):
+        client.post(reverse("account_reset_password"), {"email": email})
+    return re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", mail.outbox[-1].body).group(1)
+
+
+def test_a_used_reset_link_says_so_plainly_and_offers_a_new_one(client, mentee, django_capture_on_commit_callbacks):
+    """allauth headed this page 'Bad Token'."""
+    link = _reset_link(client, django_capture_on_commit_callbacks, mentee.email)
+    set_url = client.get(link, follow=True).redirect_chain[-1][0]
+    new = "Another-long-passphrase-7"
+    assert client.post(set_url, {"password1": new, "password2": new}).status_code == 302
+    client.logout()
+    for url in (link, set_url):
+        page = client.get(url, follow=True).content.decode()
+        assert "Bad Token" not in page and "invalid" not in page
+        heading = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1).strip()
+        assert heading == "This password reset link has been used or has expired"
+        assert re.search(r"<title>This password reset link has been used or has expired ·", page)
+        new_link = re.search(rf'<a href="{reverse("account_reset_password")}">([^<]+)</a>', page)
+        assert new_link and new_link.group(1) == "ask for a new link"
+        assert "A password reset link works once, and only for a limited time." in page
+        assert 'name="password1"' not in page
