@@ -15,6 +15,7 @@ SEEDS = (
     "support.migrations.0006_h4_meeting_notes_faq",
     "support.migrations.0009_video_placeholders_are_drafts",  # unpublishes the video placeholders seeded above
     "support.migrations.0011_goals_faq_says_what_the_other_person_may_do",  # the goals sentence seeded above
+    "support.migrations.0012_faqs_say_sign_in",  # the FAQs' "log in" seeded above
 )
 
 

@@ -304,10 +304,10 @@ def test_whole_journey_from_registration_to_feedback(new_page, visit, see, mailb
     mentee_page.get_by_role("link", name="Resources").first.click()
     see(mentee_page, "/resources/")
 
-    # Edit Account and Log Out.
+    # Edit Account and Sign Out.
     mentee_page.get_by_role("link", name="Edit Account").click()
     see(mentee_page, "/account/")
-    mentee_page.get_by_role("button", name="Log Out").click()
+    mentee_page.get_by_role("button", name="Sign Out").click()
     see(mentee_page)
     visit(mentee_page, "/")
     expect(mentee_page.get_by_role("link", name="Create account now")).to_be_visible()

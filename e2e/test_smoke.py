@@ -20,7 +20,7 @@ def test_login_visit_axe_and_an_email_from_the_real_worker(new_page, visit, chec
 
     page = new_page(mentee)
     visit(page, "/help/")
-    expect(page.get_by_role("button", name="Log Out")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign Out")).to_be_visible()
 
     with transaction.atomic():
         note = notify(

@@ -363,3 +363,33 @@ def test_a_used_reset_link_says_so_plainly_and_offers_a_new_one(client, mentee, 
         assert new_link and new_link.group(1) == "ask for a new link"
         assert "A password reset link works once, and only for a limited time." in page
         assert 'name="password1"' not in page
+
+
+_LOG_IN_WORDS = re.compile(r"\blog(?:ged)?[ -]?(?:in|ins|out)\b", re.I)
+
+
+def _visible_text(page: str) -> str:
+    return re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S))
+
+
+def test_signing_in_is_called_signing_in_everywhere(client, mentee, settings):
+    """The top bar said 'Log In' and 'Log Out' where allauth's pages say 'Sign In' and 'Sign Out'; the
+    lockout page spoke of log-ins, the stop-reminders page of being logged in."""
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 5
+    pages = {}
+    for name in ("home", "account_login", "account_signup", "account_reset_password", "help", "contact"):
+        pages[name] = client.get(reverse(name), follow=True).content.decode()
+    pages["stop, link cut short"] = client.get(reverse("reminders_stop", args=["cut-short"])).content.decode()
+    for _ in range(5):
+        client.post(reverse("account_login"), {"login": mentee.email, "password": "wrong-password"})
+    pages["lockout"] = client.post(
+        reverse("account_login"), {"login": mentee.email, "password": PASSWORD}
+    ).content.decode()
+    assert "Too many failed sign-in attempts" in pages["lockout"]
+    client.force_login(mentee)
+    for name in ("home", "account", "account_change_password", "account_email", "account_logout"):
+        pages[name + ", signed in"] = client.get(reverse(name), follow=True).content.decode()
+    for name, page in pages.items():
+        assert not _LOG_IN_WORDS.findall(_visible_text(page)), name
+    assert ">Sign In</a>" in pages["home"] and ">Sign Out</button>" in pages["home, signed in"]

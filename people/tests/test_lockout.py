@@ -1,4 +1,4 @@
-"""django-axes: repeated failed log-ins lock the account out for a while, with a clear page."""
+"""django-axes: repeated failed sign-ins lock the account out for a while, with a clear page."""
 
 import re
 
@@ -19,7 +19,7 @@ def test_five_failed_logins_lock_the_account_out(client, mentee, settings):
         resp = client.post(url, {"login": mentee.email, "password": "wrong-password"})
     resp = client.post(url, {"login": mentee.email, "password": PASSWORD})
     assert resp.status_code == 429
-    assert "Too many failed log-in attempts" in resp.content.decode()
+    assert "Too many failed sign-in attempts" in resp.content.decode()
     assert "_auth_user_id" not in client.session
 
 
