@@ -393,3 +393,24 @@ def test_signing_in_is_called_signing_in_everywhere(client, mentee, settings):
     for name, page in pages.items():
         assert not _LOG_IN_WORDS.findall(_visible_text(page)), name
     assert ">Sign In</a>" in pages["home"] and ">Sign Out</button>" in pages["home, signed in"]
+
+
+def test_a_new_password_is_said_to_be_changed_once(client, mentee, django_capture_on_commit_callbacks):
+    """After a reset, allauth showed 'Password successfully changed.' above 'Your password is now changed.'."""
+    link = _reset_link(client, django_capture_on_commit_callbacks, mentee.email)
+    set_url = client.get(link, follow=True).redirect_chain[-1][0]
+    new = "Another-long-passphrase-7"
+    done = client.post(set_url, {"password1": new, "password2": new}, follow=True)
+    page = done.content.decode()
+    assert done.redirect_chain[-1][0] == reverse("account_reset_password_from_key_done")
+    assert page.count("changed") == 1, page
+    assert "Your password has been changed." in page
+    assert re.search(rf'<a href="{reverse("account_login")}">Sign in</a> with your new password\.', page)
+    # Changed from the account page: the same sentence, once, above the form.
+    mentee.refresh_from_db()
+    client.force_login(mentee)
+    again = "Yet-another-passphrase-5"
+    changed = client.post(
+        reverse("account_change_password"), {"oldpassword": new, "password1": again, "password2": again}, follow=True
+    ).content.decode()
+    assert changed.count("changed") == 1 and "Your password has been changed." in changed
