@@ -338,3 +338,15 @@ def test_the_calendar_page_has_one_heading_of_its_own_and_the_account_page_keeps
     assert page.count("Your meetings in your calendar</h") == 1
     account = client.get(reverse("account")).content.decode()
     assert '<h2 id="calendar-heading">Your meetings in your calendar</h2>' in account
+
+
+def test_a_meetings_ics_download_is_kept_out_of_shared_caches(client):
+    """Like every other download (project.downloads.attachment): it names people and their meeting."""
+    mentor, mentee = make_mentor(), make_mentee()
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "arranging")
+    meeting = meet(rel, mentee)
+    client.force_login(mentee)
+    response = client.get(reverse("meeting_ics", args=[meeting.pk]))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    assert response["Content-Disposition"] == f'attachment; filename="meeting-{meeting.pk}.ics"'
+    assert response["Cache-Control"] == "private, no-store"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -502,9 +502,8 @@ def meeting_ics(request, pk: int):
     from notifications.ics import meeting_invite
 
     meeting = selectors.access_meeting(request.user, pk)
-    response = HttpResponse(meeting_invite(meeting, cancelled=bool(meeting.cancelled_at)), content_type="text/calendar")
-    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
-    return response
+    invite = meeting_invite(meeting, cancelled=bool(meeting.cancelled_at))
+    return attachment(invite, "text/calendar", f"meeting-{meeting.pk}.ics")
 
 
 # -- Goals -------------------------------------------------------------------------

@@ -138,10 +138,7 @@ ALLOWED = {
     "project/downloads.py": ("private, no-store", 'attachment; filename="'),  # a download's headers
     # A Resources video's headers, and the inbound email endpoint's Authorization header
     "support/views.py": ("private, max-age=", "text/vtt; charset=", "Authorization"),
-    "journeys/views/pages.py": (
-        "private, no-store",  # Cache-Control header
-        'attachment; filename="',  # Content-Disposition header
-    ),
+    "journeys/views/pages.py": ("private, no-store",),  # an uploaded file's Cache-Control header
     # the calendar feed's headers: Cache-Control, X-Robots-Tag, Content-Disposition, Content-Type
     "journeys/views/meetings.py": (
         "private, no-store",
