@@ -282,3 +282,27 @@ def test_a_reminder_due_alone_is_sent_when_a_later_one_is_not_due_yet(mentee, me
     send(mentee, mentor)
     assert come_due("review_request__timeout", nth=0) == 1
     assert len(reminders_to(mentor, "reminder_review_request")) == 1
+
+
+# What sends each kind, in the words of the account page's sentence above the switches: a new kind
+# must be added here, and the sentence must then cover it.
+WHY_EACH_KIND_IS_SENT = {
+    Kind.PROFILE: "when a step of your journey is waiting on you",
+    Kind.FIND_MENTOR: "when a step of your journey is waiting on you",
+    Kind.REVIEW_REQUEST: "when a step of your journey is waiting on you",
+    Kind.FIRST_MEETING: "when a step of your journey is waiting on you",
+    Kind.FEEDBACK: "when a step of your journey is waiting on you",
+    Kind.MEETINGS: "the day before each meeting",
+    Kind.GOALS: "when a goal is still to be set, due soon or overdue",
+}
+
+
+def test_the_account_pages_reminders_sentence_is_true_of_every_switch(client, mentor):
+    """It said 'We send a few reminders when a step of your journey is waiting on you', which leaves out
+    the meeting and goal reminders, that come from a date."""
+    client.force_login(mentor)
+    page = client.get(reverse("account")).content.decode()
+    sentence = page.split('id="reminders-heading"', 1)[1].split("<p>", 1)[1].split("</p>", 1)[0]
+    for kind in Kind:
+        assert WHY_EACH_KIND_IS_SENT[kind] in sentence, kind
+        assert str(kind.label) in page
