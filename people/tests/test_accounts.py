@@ -388,11 +388,20 @@ def test_signing_in_is_called_signing_in_everywhere(client, mentee, settings):
     ).content.decode()
     assert "Too many failed sign-in attempts" in pages["lockout"]
     client.force_login(mentee)
-    for name in ("home", "account", "account_change_password", "account_email", "account_logout"):
+    for name in (
+        "home",
+        "account",
+        "account_change_password",
+        "account_email",
+        "account_logout",
+        "account_reset_password",
+        "account_reset_password_done",
+    ):
         pages[name + ", signed in"] = client.get(reverse(name), follow=True).content.decode()
     for name, page in pages.items():
         assert not _LOG_IN_WORDS.findall(_visible_text(page)), name
     assert ">Sign In</a>" in pages["home"] and ">Sign Out</button>" in pages["home, signed in"]
+    assert "You are already signed in as John Smith." in pages["account_reset_password, signed in"]
 
 
 def test_a_new_password_is_said_to_be_changed_once(client, mentee, django_capture_on_commit_callbacks):
