@@ -11,7 +11,8 @@ Run daily by Celery beat (``people.tasks.apply_retention``) or by hand
    as if they had deleted their account (``people.services.delete_account``).
 
 "Seen" is the latest of: signing in (``last_login``), using the platform (``Profile.last_active_at``)
-and joining. Staff accounts are never swept. Expired data-export files are removed on each pass.
+and joining. Staff accounts are never swept. Expired data-export files, and sign-in records older than
+SIGN_IN_RECORDS_KEEP_DAYS (everyone's, staff's too), are removed on each pass.
 
 An account the programme team deactivated is swept too: nobody can use it, so it is exactly the kind
 of account the privacy page promises to anonymise. Its owner cannot sign in to keep it, so their warning
@@ -25,6 +26,7 @@ import logging
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -41,6 +43,7 @@ class RetentionResult:
     anonymised: int = 0
     came_back: int = 0
     expired_exports_removed: int = 0
+    sign_in_records_removed: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -99,9 +102,20 @@ def apply_retention(now=None) -> RetentionResult:
             logger.exception("Retention could not anonymise account %s", user.pk)
 
     result.expired_exports_removed = remove_expired()
+    result.sign_in_records_removed = remove_old_sign_in_records(now)
     if any(result.as_dict().values()):
         logger.info("Retention: %s", result.as_dict())
     return result
+
+
+def remove_old_sign_in_records(now) -> int:
+    """Sign-in records (django-axes: each sign-in, and wrong passwords) older than SIGN_IN_RECORDS_KEEP_DAYS,
+    as the privacy page says; how many rows went."""
+    before = now - timedelta(days=settings.SIGN_IN_RECORDS_KEEP_DAYS)
+    removed = AccessLog.objects.filter(attempt_time__lt=before).delete()[0]
+    removed += AccessFailureLog.objects.filter(attempt_time__lt=before).delete()[0]
+    removed += AccessAttempt.objects.filter(attempt_time__lt=before).delete()[0]
+    return removed
 
 
 def _warn(pk: int, now, warn_before, warning_days: int) -> bool:

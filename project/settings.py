@@ -351,6 +351,8 @@ DATA_EXPORT_EXPIRE_DAYS = env.int("DATA_EXPORT_EXPIRE_DAYS", default=7)
 INVITATION_EXPIRE_DAYS = env.int("INVITATION_EXPIRE_DAYS", default=14)
 RETENTION_INACTIVE_DAYS = env.int("RETENTION_INACTIVE_DAYS", default=1095)
 RETENTION_WARNING_DAYS = env.int("RETENTION_WARNING_DAYS", default=30)
+# Sign-in records (django-axes) older than this are removed by the retention sweep (the privacy page says so).
+SIGN_IN_RECORDS_KEEP_DAYS = env.int("SIGN_IN_RECORDS_KEEP_DAYS", default=365)
 
 # Hardening (issue 7): HTTPS and HSTS, Content-Security-Policy and Permissions-Policy, a shared
 # cache for rate limits, limits on requests/questions/messages, the /health/ endpoint.

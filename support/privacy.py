@@ -32,7 +32,7 @@ Messages you send through the Contact form (your name, email address, subject an
 
 Security
 
-To protect accounts against password guessing we record failed and successful sign-ins: the email address tried, the IP address, the browser's description and the time. Your session (staying signed in) is kept on our server, with its key in a cookie.
+To protect accounts against password guessing we record failed and successful sign-ins: the email address tried, the IP address, the browser's description and the time. We keep these records for a year; wrong passwords count towards a lockout only until a sign-in succeeds. Your session (staying signed in) is kept on our server, with its key in a cookie.
 
 Cookies
 

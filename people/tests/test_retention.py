@@ -74,6 +74,7 @@ def test_a_warned_account_is_anonymised_only_after_the_warning_period(django_cap
         "anonymised": 0,
         "came_back": 0,
         "expired_exports_removed": 0,
+        "sign_in_records_removed": 0,
     }
     sleepy.refresh_from_db()
     assert sleepy.anonymised_at is None and sleepy.is_active
@@ -120,7 +121,13 @@ def test_the_command_and_the_beat_task_run_the_sweep(django_capture_on_commit_ca
     with django_capture_on_commit_callbacks(execute=True):
         call_command("apply_retention")
     assert "1 warned, 0 anonymised" in capsys.readouterr().out
-    assert task.delay().get() == {"warned": 0, "anonymised": 0, "came_back": 0, "expired_exports_removed": 0}
+    assert task.delay().get() == {
+        "warned": 0,
+        "anonymised": 0,
+        "came_back": 0,
+        "expired_exports_removed": 0,
+        "sign_in_records_removed": 0,
+    }
     assert len(warnings_to(sleepy)) == 1
 
 
@@ -160,3 +167,23 @@ def test_an_account_the_programme_team_deactivated_is_warned_to_write_to_them_th
     # The privacy page says so.
     assert "The same applies to an account the programme team has deactivated" in str(DEFAULT_PRIVACY_TEXT)
     assert "write to the programme team through the Contact form" in client.get(reverse("privacy")).content.decode()
+
+
+def test_sign_in_records_are_kept_a_year_as_the_privacy_page_says(settings, django_capture_on_commit_callbacks):
+    from axes.models import AccessAttempt, AccessLog
+
+    assert "We keep these records for a year" in DEFAULT_PRIVACY_TEXT
+    assert settings.SIGN_IN_RECORDS_KEEP_DAYS == 365
+    now = timezone.now()
+    old = AccessLog.objects.create(username="a@example.com", ip_address="203.0.113.1", user_agent="x")
+    recent = AccessLog.objects.create(username="a@example.com", ip_address="203.0.113.2", user_agent="x")
+    stale_try = AccessAttempt.objects.create(
+        username="b@example.com", ip_address="203.0.113.3", user_agent="x", failures_since_start=1
+    )
+    AccessLog.objects.filter(pk=old.pk).update(attempt_time=now - timedelta(days=366))
+    AccessAttempt.objects.filter(pk=stale_try.pk).update(attempt_time=now - timedelta(days=400))
+    AccessLog.objects.filter(pk=recent.pk).update(attempt_time=now - timedelta(days=364))
+    result = sweep(django_capture_on_commit_callbacks, now=now)
+    assert result.sign_in_records_removed == 2
+    assert list(AccessLog.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not AccessAttempt.objects.exists()

@@ -19,5 +19,6 @@ class Command(BaseCommand):
             f"Retention ({settings.RETENTION_INACTIVE_DAYS} days inactive, warned "
             f"{settings.RETENTION_WARNING_DAYS} days before): {result.warned} warned, "
             f"{result.anonymised} anonymised, {result.came_back} came back, "
-            f"{result.expired_exports_removed} expired data exports removed."
+            f"{result.expired_exports_removed} expired data exports removed, "
+            f"{result.sign_in_records_removed} sign-in records older than {settings.SIGN_IN_RECORDS_KEEP_DAYS} days removed."
         )
