@@ -167,7 +167,9 @@ class DateBoxesField(forms.MultiValueField):
     bound_field_class = DateBoxesBoundField
 
     def __init__(self, **kwargs):
-        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        # The boxes are not required one by one: a box left empty is said by ``compress`` in our words
+        # ("Enter a day, a month and a year."), not by Django's "Enter a complete value.".
+        fields = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
         super().__init__(fields=fields, require_all_fields=False, **kwargs)
 
     def compress(self, values):

@@ -157,3 +157,17 @@ def test_a_goal_with_a_date_and_no_completion_date_ticked_is_refused_on_the_date
     assert page.status_code == 200 and not Goal.objects.exists()
     error = re.search(r'id="id_goal-due_date_error">([^<]*)<', body).group(1)
     assert "Enter a date or tick “No completion date”, not both." in error
+
+
+@pytest.mark.parametrize("left_empty", [0, 1, 2])
+def test_a_date_with_a_box_left_empty_says_which_parts_a_date_needs(client, matched, mentee, left_empty):
+    """One of Day, Month and Year left empty: our sentence on the date's field, not Django's
+    "Enter a complete value.", which names no box."""
+    meet(matched, mentee)
+    signed_in(client, mentee)
+    post = goal_post("Grow my network", timezone.localdate() + dt.timedelta(days=7))
+    post[f"goal-due_date_{left_empty}"] = ""
+    page = client.post(reverse("goals", args=[matched.pk]), post)
+    assert page.status_code == 200 and not Goal.objects.exists()
+    error = re.search(r'id="id_goal-due_date_error">([^<]*)<', page.content.decode()).group(1)
+    assert error.strip() == "Enter a day, a month and a year."
