@@ -4,6 +4,7 @@ import datetime as dt
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.forms.boundfield import BoundField
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -102,11 +103,14 @@ class MessageForm(forms.Form):
         help_text=_("Write a message, add a file, or both."),
     )
     body.one_of_needed = True
-    attachment = forms.FileField(
-        label=_("Add file"),
-        required=False,
-        help_text=_("Up to 10 MB: PDF, Office documents, images or text."),
-    )
+    attachment = forms.FileField(label=_("Add file"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The limit the upload check applies (ATTACHMENT_MAX_BYTES), in the words of its refusal.
+        self.fields["attachment"].help_text = gettext(
+            "Up to %(megabytes)d MB: PDF, Office documents, images or text."
+        ) % {"megabytes": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
 
     def clean(self):
         data = super().clean()

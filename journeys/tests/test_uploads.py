@@ -107,3 +107,13 @@ def test_a_text_file_stored_before_the_check_downloads_as_txt(client, rel):
     download = client.get(reverse("attachment", args=[attachment.pk]))
     assert download["Content-Disposition"] == 'attachment; filename="invoice.html.txt"'
     assert "invoice.html.txt" in client.get(reverse("messages", args=[rel.pk])).content.decode()
+
+
+@pytest.mark.parametrize("megabytes", [1, 25])
+def test_the_file_field_says_the_size_limit_the_platform_applies(client, rel, settings, megabytes):
+    """The hint under "Add file" follows ATTACHMENT_MAX_BYTES, as the refusal of a larger file does."""
+    settings.ATTACHMENT_MAX_BYTES = megabytes * 1024 * 1024
+    hint = client.get(reverse("messages", args=[rel.pk])).context["form"]["attachment"].help_text
+    assert hint == f"Up to {megabytes} MB: PDF, Office documents, images or text."
+    big = bytes(megabytes * 1024 * 1024 + 1)
+    assert f"files can be up to {megabytes} MB" in field_errors(attach(client, rel, "notes.txt", big))[0]
