@@ -88,8 +88,15 @@ def _extension(name: str) -> str:
     return PurePath(name).suffix.lower()
 
 
+def name_as_written(name: str) -> str:
+    """The file's name as the person wrote it: browsers send a double quote in a file name as "%22" (the
+    HTML standard's multipart/form-data encoding, which leaves every other character as it is)."""
+    return name.replace("%22", '"')
+
+
 def check_upload(upload: UploadedFile) -> CheckedUpload:
     """The detected content type and the name to keep, or refuse with a message the person understands."""
+    upload.name = name_as_written(upload.name)
     limit = settings.ATTACHMENT_MAX_BYTES
     if upload.size > limit:
         raise Refused(

@@ -117,3 +117,15 @@ def test_the_file_field_says_the_size_limit_the_platform_applies(client, rel, se
     assert hint == f"Up to {megabytes} MB: PDF, Office documents, images or text."
     big = bytes(megabytes * 1024 * 1024 + 1)
     assert f"files can be up to {megabytes} MB" in field_errors(attach(client, rel, "notes.txt", big))[0]
+
+
+def test_a_name_with_double_quotes_is_kept_as_written_not_as_the_browser_escaped_it(client, rel, mentee):
+    """Browsers send a file name's " as %22 (the HTML standard's form encoding): the file keeps its quotes,
+    on the page, in the email and in its download."""
+    resp = attach(client, rel, "Réunion d'équipe %22final%22 🎉.pdf", PDF)
+    assert resp.status_code == 302
+    attachment = Attachment.objects.get()
+    assert attachment.download_name == 'Réunion d\'équipe "final" 🎉.pdf'
+    assert "Réunion d&#x27;équipe &quot;final&quot; 🎉.pdf" in client.get(resp.url).content.decode()
+    download = client.get(reverse("attachment", args=[attachment.pk]))
+    assert "R%C3%A9union%20d%27%C3%A9quipe%20%22final%22%20%F0%9F%8E%89.pdf" in download["Content-Disposition"]
