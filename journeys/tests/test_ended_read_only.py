@@ -42,6 +42,26 @@ def ended(state, mentee, mentor):
     return rel
 
 
+@pytest.mark.parametrize("state", ["withdrawn", "completed"])
+def test_goals_of_an_ended_relationship_promise_no_entries_or_changes(state, client, mentee, mentor):
+    """Its goals stay listed, but the page no longer says each of them can add milestones or change them."""
+    rel = send(mentee, mentor)
+    walk_to(rel, mentee, mentor, "first_conversation")
+    meet(rel, mentee)
+    goal(rel, mentee, "Grow my network")
+    if state == "withdrawn":
+        relationships.withdraw(rel, mentee, "Moving abroad")
+    else:
+        walk_to(rel, mentee, mentor, "completed")
+    rel.refresh_from_db()
+    for person in (mentee, mentor):
+        assert client.login(email=person.email, password=PASSWORD)
+        html = client.get(reverse("goals", args=[rel.pk])).content.decode()
+        assert "Grow my network" in html and rules.why_read_only(rel) in html
+        assert "can add milestones" not in html and "Add milestones, review or outcome" not in html
+        assert "Only the person who set a goal can edit it" not in html
+
+
 @pytest.mark.parametrize("state", ENDED)
 def test_message_to_ended_relationship_is_refused_saved_nowhere_and_emailed_to_nobody(
     state, client, mentee, mentor, django_capture_on_commit_callbacks
