@@ -61,7 +61,10 @@ def test_a_refused_step_puts_the_focus_on_the_message_saying_why(new_page, trans
     page.keyboard.press("Enter")
     page.wait_for_load_state()
     expect(page.locator(".messages")).to_be_focused()
-    assert "Set at least one SMART goal before completing the first conversation." in focused(page)["text"]
+    assert (
+        "Set at least one SMART goal on the Goals page before completing the first conversation."
+        in focused(page)["text"]
+    )
     page.keyboard.press("Tab")  # on into the page, not back to the top
     assert focused(page)["text"] != "Skip to main content"
 

@@ -330,7 +330,7 @@ def first_meeting_held(relationship) -> bool:
     return relationship.meetings.filter(held_q(timezone.now())).exists()
 
 
-@guard(gettext_lazy("Set at least one SMART goal before completing the first conversation."))
+@guard(gettext_lazy("Set at least one SMART goal on the Goals page before completing the first conversation."))
 def has_goal(relationship) -> bool:
     return relationship.goals.exists()
 

@@ -43,8 +43,8 @@ FRENCH = {
         "Dites-en un peu plus à votre mentor (au moins 20 caractères)."
     ),
     # a guard's refusal (gettext_lazy at import), shown as a message
-    "Set at least one SMART goal before completing the first conversation.": (
-        "Fixez au moins un objectif SMART avant de terminer la première conversation."
+    "Set at least one SMART goal on the Goals page before completing the first conversation.": (
+        "Fixez au moins un objectif SMART sur la page Objectifs avant de terminer la première conversation."
     ),
     # a message with a placeholder (gettext in a view)
     "Your request has been sent to %(name)s.": "Votre demande a été envoyée à %(name)s.",
@@ -140,7 +140,7 @@ def test_a_guards_refusal_in_french(french, client, mentee, mentor):
     client.force_login(mentee)
     task_url = client.get(reverse("next_step", args=[rel.pk])).url
     page = client.post(task_url, follow=True).content.decode()
-    assert "Fixez au moins un objectif SMART avant de terminer la première conversation." in page
+    assert "Fixez au moins un objectif SMART sur la page Objectifs avant de terminer la première conversation." in page
 
 
 @pytest.mark.django_db
