@@ -103,7 +103,8 @@ class MessageForm(forms.Form):
         help_text=_("Write a message, add a file, or both."),
     )
     body.one_of_needed = True
-    attachment = forms.FileField(label=_("Add file"), required=False)
+    # An empty file is refused by the upload check (services.files.check_upload), in words that name it.
+    attachment = forms.FileField(label=_("Add file"), required=False, allow_empty_file=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -129,3 +129,9 @@ def test_a_name_with_double_quotes_is_kept_as_written_not_as_the_browser_escaped
     assert "Réunion d&#x27;équipe &quot;final&quot; 🎉.pdf" in client.get(resp.url).content.decode()
     download = client.get(reverse("attachment", args=[attachment.pk]))
     assert "R%C3%A9union%20d%27%C3%A9quipe%20%22final%22%20%F0%9F%8E%89.pdf" in download["Content-Disposition"]
+
+
+def test_an_empty_file_is_refused_on_the_field_naming_it(client, rel):
+    """A zero-byte file: refused in our words, naming the file (not Django's "The submitted file is empty.")."""
+    assert field_errors(attach(client, rel, "minutes.txt", b"")) == ["“minutes.txt” is empty."]
+    assert not Attachment.objects.exists() and not Message.objects.exists()
