@@ -271,7 +271,11 @@ class MeetingForm(forms.Form):
 
 
 class GoalForm(forms.Form):
-    label = forms.CharField(max_length=150, label=_("Goal label"))
+    label = forms.CharField(
+        max_length=150,
+        label=_("Goal label"),
+        error_messages={"required": _("Write your goal in a few words: what you will achieve.")},
+    )
     details = forms.CharField(
         required=False, label=_("Goal details"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )

@@ -48,3 +48,15 @@ def test_the_goal_date_is_not_called_optional_when_a_date_or_no_date_must_be_cho
         "No completion date" in refused
         and "(optional)" not in refused.split("<legend>Expected goal completion date", 1)[1].split("</legend>", 1)[0]
     )
+
+
+def test_a_goal_with_no_label_is_refused_in_our_words_on_the_label(client, mentee, mentor):
+    """Not Django's "This field is required.": the field says what to write, for a new goal and when editing."""
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "progression")
+    [goal] = rel.goals.all()
+    client.login(email=mentee.email, password=PASSWORD)
+    for url in (reverse("goals", args=[rel.pk]), reverse("goal_edit", args=[goal.pk])):
+        page = client.post(url, {"goal-label": "  ", "goal-details": "", "goal-no_due_date": "on"})
+        assert page.status_code == 200
+        assert page.context["form"].errors["label"] == ["Write your goal in a few words: what you will achieve."]
+    assert rel.goals.count() == 1
