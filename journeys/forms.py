@@ -361,6 +361,8 @@ class WorksheetForm(forms.Form):
                 max_length=ANSWER_MAX_LENGTH,
                 widget=forms.Textarea(attrs={"rows": 4}),
             )
+            # Each may stay empty, but not all of them (the page says so): none is "(optional)".
+            self.fields[heading.name].one_of_needed = True
 
 
 class WorksheetCommentForm(forms.Form):

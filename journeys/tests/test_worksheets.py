@@ -183,6 +183,17 @@ def test_bad_input_keeps_what_was_typed(client, rel, mentee, mentor):
     assert not WorksheetVersion.objects.filter(number=2).exists()
 
 
+@pytest.mark.parametrize("kind", ["swot", "gstar"])
+def test_no_heading_is_called_optional_when_one_must_be_written(client, rel, mentee, kind):
+    """Saving with every heading empty is refused, so the headings are not each "(optional)": the page
+    says one is needed, as the refusal does."""
+    login(client, mentee)
+    page = client.get(reverse("worksheet", args=[rel.pk, kind])).content.decode()
+    assert 'name="sheet-' in page
+    assert "(optional)" not in page
+    assert "Write under at least one heading; the others may stay empty." in page
+
+
 def test_earlier_versions_stay_readable(client, rel, mentee):
     service.save_worksheet(rel, mentee, kind="gstar", answers={"goals": "Lead a team", "situation": "New in post"})
     service.save_worksheet(rel, mentee, kind="gstar", answers={"goals": "Lead a team of five"})
