@@ -82,3 +82,15 @@ def test_tables_scroll_in_their_own_box_on_a_phone(new_page, check_a11y, pair):
         staff.set_viewport_size(size)
         for path in ("/staff/members/", "/staff/relationships/", "/staff/inbox/"):
             assert_reflows(staff, path, check_a11y)
+
+
+def test_side_by_side_columns_stack_on_a_phone(new_page, check_a11y, pair):
+    rel, mentee, _ = pair
+    page = new_page(mentee)
+    page.set_viewport_size(PHONE)
+    for path in (f"/relationships/{rel.pk}/messages/", f"/relationships/{rel.pk}/goals/"):
+        assert_reflows(page, path, check_a11y)
+
+    staff = new_page(make_staff(email="sam.reflow@example.com"))
+    staff.set_viewport_size(PHONE)
+    assert_reflows(staff, "/staff/", check_a11y)  # each chart beside its numbers
