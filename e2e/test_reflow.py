@@ -94,3 +94,18 @@ def test_side_by_side_columns_stack_on_a_phone(new_page, check_a11y, pair):
     staff = new_page(make_staff(email="sam.reflow@example.com"))
     staff.set_viewport_size(PHONE)
     assert_reflows(staff, "/staff/", check_a11y)  # each chart beside its numbers
+
+
+def test_label_and_value_lists_fit_a_phone_and_a_zoomed_page(new_page, check_a11y, pair):
+    rel, mentee, mentor = pair
+    page = new_page(mentee)
+    page.set_viewport_size(PHONE)
+    for path in (f"/mentors/{mentor.pk}/", f"/relationships/{rel.pk}/proposal/"):
+        assert_reflows(page, path, check_a11y)
+
+    member = make_mentee(first_name="Bartholomew", email="bartholomew.featherstonehaugh@example.com")
+    staff = new_page(make_staff(email="sam.reflow@example.com"))
+    staff.set_viewport_size(PHONE)
+    assert_reflows(staff, f"/staff/members/{member.pk}/", check_a11y)  # an address longer than the screen is wide
+    staff.set_viewport_size(ZOOMED)
+    assert_reflows(staff, "/staff/reports/", check_a11y)  # labels of a dozen words
