@@ -109,3 +109,22 @@ def test_label_and_value_lists_fit_a_phone_and_a_zoomed_page(new_page, check_a11
     assert_reflows(staff, f"/staff/members/{member.pk}/", check_a11y)  # an address longer than the screen is wide
     staff.set_viewport_size(ZOOMED)
     assert_reflows(staff, "/staff/reports/", check_a11y)  # labels of a dozen words
+
+
+def test_every_box_to_type_in_reads_at_the_page_size(new_page, check_a11y, pair):
+    """Find Mentor's keywords and the email address to add were the browser's small default: 13 px text in a
+    21 px high box, half the width of the fields above them on a phone."""
+    _, mentee, _ = pair
+    page = new_page(mentee)
+    page.set_viewport_size(PHONE)
+    for path, box in (("/find/", "input[name=q]"), ("/accounts/email/", "input[name=email]")):
+        assert_reflows(page, path, check_a11y)
+        size = page.eval_on_selector(
+            box,
+            """e => ({font: getComputedStyle(e).fontSize, body: getComputedStyle(document.body).fontSize,
+                     height: e.getBoundingClientRect().height})""",
+        )
+        assert size["font"] == size["body"] and size["height"] >= 24, (path, size)
+    page.goto("/find/")
+    keywords, region = page.locator("input[name=q]").bounding_box(), page.locator("select[name=region]").bounding_box()
+    assert keywords["width"] == region["width"], "the keywords box is as wide as the fields above it"
