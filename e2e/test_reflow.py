@@ -128,3 +128,12 @@ def test_every_box_to_type_in_reads_at_the_page_size(new_page, check_a11y, pair)
     page.goto("/find/")
     keywords, region = page.locator("input[name=q]").bounding_box(), page.locator("select[name=region]").bounding_box()
     assert keywords["width"] == region["width"], "the keywords box is as wide as the fields above it"
+
+
+def test_the_journey_diagrams_scroll_in_their_own_box_named_once(new_page, check_a11y, transactional_db):
+    """Each diagram's box was a landmark of its own with its section's name: two 'Mentoring journey'
+    regions in the landmarks list, for each journey (axe: landmark-unique)."""
+    staff = new_page(make_staff(email="sam.reflow@example.com"))
+    staff.set_viewport_size(ZOOMED)
+    assert_reflows(staff, "/staff/journeys/", check_a11y)
+    check_a11y(staff, impacts=("moderate", "serious", "critical"))
