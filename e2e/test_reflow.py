@@ -137,3 +137,16 @@ def test_the_journey_diagrams_scroll_in_their_own_box_named_once(new_page, check
     staff.set_viewport_size(ZOOMED)
     assert_reflows(staff, "/staff/journeys/", check_a11y)
     check_a11y(staff, impacts=("moderate", "serious", "critical"))
+
+
+def test_the_top_bar_links_are_big_enough_to_tap(new_page, check_a11y, pair):
+    """Need Help?, Notifications, Edit Account and Sign Out were 19 px high: text-sized targets for a thumb."""
+    _, mentee, _ = pair
+    page = new_page(mentee)
+    page.set_viewport_size(PHONE)
+    assert_reflows(page, "/relationships/", check_a11y)
+    sizes = page.eval_on_selector_all(
+        ".account-nav a, .account-nav button",
+        "els => els.map(e => [e.innerText.trim(), e.getBoundingClientRect().width, e.getBoundingClientRect().height])",
+    )
+    assert len(sizes) == 4 and all(w >= 24 and h >= 24 for _, w, h in sizes), sizes
