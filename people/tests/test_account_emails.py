@@ -78,6 +78,11 @@ def test_password_reset_email_names_the_site_and_escapes(client, django_capture_
     text, html = parts(message)
     assert_reads_right(text, html)
     assert "/accounts/password/reset/key/" in html and 'href="' in html
+    # in our words, not allauth's ("Password Reset Email", "You're receiving this email because ...")
+    assert message.subject.endswith("Choose a new password")
+    assert "asked to choose a new password for the account with this email address" in text
+    assert "the link works once, for three days" in text and "your password stays as it is" in text
+    assert "receiving this email" not in text
 
 
 def test_site_row_follows_settings_after_migrate(settings):
