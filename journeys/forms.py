@@ -14,6 +14,7 @@ from people.models import AreaOfSupport
 
 from . import rules
 from .models import Feedback, GoalEntry
+from .services import files
 
 DURATIONS = [
     (15, _("15 minutes")),
@@ -109,9 +110,11 @@ class MessageForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The limit the upload check applies (ATTACHMENT_MAX_BYTES), in the words of its refusal.
-        self.fields["attachment"].help_text = gettext(
-            "Up to %(megabytes)d MB: PDF, Office documents, images or text."
-        ) % {"megabytes": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+        # The limit and the kinds the upload check applies (ATTACHMENT_MAX_BYTES, ATTACHMENT_ALLOWED_TYPES).
+        self.fields["attachment"].help_text = gettext("Up to %(megabytes)d MB: %(kinds)s.") % {
+            "megabytes": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
+            "kinds": files.accepted_kinds(),
+        }
 
     def clean(self):
         data = super().clean()

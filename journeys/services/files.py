@@ -48,6 +48,29 @@ KINDS = {
     ),
     TEXT: gettext_lazy("plain text"),
 }
+_IMAGES = {"image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF"}
+
+
+def _one_of(items: list[str]) -> str:
+    """ "a, b or c" (one item alone as it is)."""
+    if len(items) < 2:
+        return "".join(items)
+    return _("%(items)s or %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
+
+
+def accepted_kinds() -> str:
+    """The kinds of file ATTACHMENT_ALLOWED_TYPES accepts, in words (the hint under "Add file" and the
+    refusal of another kind): "a PDF, a Word document, an image (PNG, JPEG or GIF) or plain text"."""
+    allowed = [m for m in settings.ATTACHMENT_ALLOWED_TYPES if m in KINDS]
+    kinds = [str(KINDS[m]) for m in allowed if m not in _IMAGES and m != TEXT]
+    images = [_IMAGES[m] for m in allowed if m in _IMAGES]
+    if images:
+        kinds.append(_("an image (%(types)s)") % {"types": _one_of(images)})
+    if TEXT in allowed:
+        kinds.append(str(KINDS[TEXT]))
+    return _one_of(kinds)
+
+
 # Names a text file may not have: another type's, or one a computer would open as a page or a program.
 _NOT_TEXT_EXTENSIONS = {ext for exts in EXTENSIONS.values() for ext in exts} | {
     ".htm", ".html", ".xhtml", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".mht", ".mhtml", ".js", ".mjs",
@@ -116,11 +139,8 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
         )
     if mime is None or mime not in settings.ATTACHMENT_ALLOWED_TYPES:
         raise Refused(
-            _(
-                "“%(name)s” is not a type of file we accept. Please attach a PDF, Word, Excel or PowerPoint "
-                "document, an image (PNG, JPEG, GIF) or a text file."
-            )
-            % {"name": upload.name}
+            _("“%(name)s” is not a type of file we accept. Please attach %(kinds)s.")
+            % {"name": upload.name, "kinds": accepted_kinds()}
         )
     name = upload.name[:196]
     extension = _extension(name)

@@ -114,7 +114,10 @@ def test_the_file_field_says_the_size_limit_the_platform_applies(client, rel, se
     """The hint under "Add file" follows ATTACHMENT_MAX_BYTES, as the refusal of a larger file does."""
     settings.ATTACHMENT_MAX_BYTES = megabytes * 1024 * 1024
     hint = client.get(reverse("messages", args=[rel.pk])).context["form"]["attachment"].help_text
-    assert hint == f"Up to {megabytes} MB: PDF, Office documents, images or text."
+    assert hint == (
+        f"Up to {megabytes} MB: a PDF, a Word document, an Excel spreadsheet, a PowerPoint presentation, "
+        "an image (PNG, JPEG or GIF) or plain text."
+    )
     big = bytes(megabytes * 1024 * 1024 + 1)
     assert f"files can be up to {megabytes} MB" in field_errors(attach(client, rel, "notes.txt", big))[0]
 
@@ -135,3 +138,12 @@ def test_an_empty_file_is_refused_on_the_field_naming_it(client, rel):
     """A zero-byte file: refused in our words, naming the file (not Django's "The submitted file is empty.")."""
     assert field_errors(attach(client, rel, "minutes.txt", b"")) == ["“minutes.txt” is empty."]
     assert not Attachment.objects.exists() and not Message.objects.exists()
+
+
+def test_the_hint_and_the_refusal_name_the_kinds_the_platform_accepts(client, rel, settings):
+    """ATTACHMENT_ALLOWED_TYPES is a setting: the words follow it."""
+    settings.ATTACHMENT_ALLOWED_TYPES = ["application/pdf", "image/png", "image/jpeg"]
+    hint = client.get(reverse("messages", args=[rel.pk])).context["form"]["attachment"].help_text
+    assert hint.endswith("MB: a PDF or an image (PNG or JPEG).")
+    refused = field_errors(attach(client, rel, "notes.txt", b"Agenda\n"))[0]
+    assert refused == "“notes.txt” is not a type of file we accept. Please attach a PDF or an image (PNG or JPEG)."
