@@ -106,7 +106,7 @@ def record_met_earlier(relationship: Relationship, user, *, met_at: datetime) ->
         meeting.save()
         record(rel, user, "met_earlier", meeting.title)
         touch(rel)
-        notify(rel.mentor, "meeting_changed", relationship=rel, meeting=meeting, actor=user)
+        notify(rel.mentor, "meeting_changed", relationship=rel, meeting=meeting, actor=user, met_earlier=True)
     return meeting
 
 

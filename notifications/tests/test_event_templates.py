@@ -222,6 +222,7 @@ def contexts(w) -> dict[str, list[dict]]:
         },
         **{
             f"meeting_{what}": [{**meeting, "meeting": variant} for variant in _meeting_variants(w.meeting)]
+            + ([{**meeting, "met_earlier": True}] if what == "changed" else [])
             for what in ("arranged", "changed", "cancelled")
         },
         "reminder_review_request": [rel, {**rel, "answer": {"accept": "http://x/a/", "decline": "http://x/d/"}}],
