@@ -57,6 +57,8 @@ def test_question_thread_is_private_emailed_and_attached_to_the_request(
     client.login(email=mentee.email, password=PASSWORD)
     messages_page = client.get(reverse("messages", args=[rel.pk])).content.decode()
     assert "Do you mentor planners?" in messages_page and "Yes, several." in messages_page
+    # ...and the thread's own address (a new message's email links to it) now opens that page
+    assert client.get(reverse("conversation", args=[conversation.pk])).url == reverse("messages", args=[rel.pk])
 
 
 def test_question_to_non_mentor_or_self_is_refused(client, mentee, outsider):

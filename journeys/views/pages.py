@@ -315,7 +315,13 @@ def relationship_messages(request, pk: int):
 
 @login_required
 def conversation(request, pk: int):
-    return _thread(request, selectors.access_conversation(request.user, pk))
+    """A thread of messages. Once it belongs to a relationship (a question, then a request), its page is
+    the relationship's Messages, with the relationship's header and links: a new message's email links
+    here, and lands there."""
+    conversation = selectors.access_conversation(request.user, pk)
+    if request.method == "GET" and (rel := conversation.relationships.order_by("-created_at", "-pk").first()):
+        return redirect("messages", rel.pk)
+    return _thread(request, conversation)
 
 
 @login_required
