@@ -423,3 +423,13 @@ def test_a_new_password_is_said_to_be_changed_once(client, mentee, django_captur
         reverse("account_change_password"), {"oldpassword": new, "password1": again, "password2": again}, follow=True
     ).content.decode()
     assert changed.count("changed") == 1 and "Your password has been changed." in changed
+
+
+def test_registering_is_called_registering_everywhere(client):
+    """The top bar and the home page say Register; allauth's page said 'Sign Up' and 'Signup'."""
+    home = _visible_text(client.get(reverse("home")).content.decode())
+    page = client.get(reverse("account_signup")).content.decode()
+    assert "Register" in home
+    assert "<title>Register" in page and re.search(r"<h1[^>]*>\s*Register\s*</h1>", page)
+    assert re.search(r"<button[^>]*>\s*Register\s*</button>", page)
+    assert not re.search(r"sign ?up", _visible_text(page), re.I)
