@@ -433,3 +433,17 @@ def test_registering_is_called_registering_everywhere(client):
     assert "<title>Register" in page and re.search(r"<h1[^>]*>\s*Register\s*</h1>", page)
     assert re.search(r"<button[^>]*>\s*Register\s*</button>", page)
     assert not re.search(r"sign ?up", _visible_text(page), re.I)
+    # and the page after registering says the same
+    sent = client.post(
+        reverse("account_signup"),
+        {
+            "email": "new@example.com",
+            "password1": "a-Long-passphrase-9",
+            "password2": "a-Long-passphrase-9",
+            "first_name": "Ada",
+            "last_name": "New",
+            "register_as": "mentee",
+        },
+        follow=True,
+    ).content.decode()
+    assert "finish registering" in sent and not re.search(r"sign ?up", _visible_text(sent), re.I)
