@@ -195,7 +195,8 @@ TABLE: dict[str, Row] = {
     # the forms show to anyone signed in; sending is what the services refuse (to oneself, non-mentees)
     "request_new": row(LOGIN, OK, OK, OK, OK, lambda w: {"user_id": w["users"]["mentor"].pk}),
     "ask_question": row(LOGIN, OK, OK, OK, OK, lambda w: {"user_id": w["users"]["mentor"].pk}),
-    "conversation": row(LOGIN, NO, OK, OK, NO, lambda w: {"pk": w["rel"].conversation_id}),
+    # the relationship's thread: its parties are sent on to the relationship's Messages page
+    "conversation": row(LOGIN, NO, GO, GO, NO, lambda w: {"pk": w["rel"].conversation_id}),
     "attachment": row(LOGIN, NO, OK, OK, NO, lambda w: {"pk": w["message"].attachment_id}),
     "journey_maps": STAFF_ONLY,
     "journey_diagram": row(LOGIN, NO, NO, NO, OK, lambda w: {"name": "mentoring"}),
