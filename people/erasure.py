@@ -67,6 +67,9 @@ from support.models import SupportRequest
 
 from .models import DataExport
 
+# django-axes' sign-in records: each sign-in, the wrong passwords counted, and (where kept) each failure.
+SIGN_IN_RECORDS = (AccessAttempt, AccessFailureLog, AccessLog)
+
 logger = logging.getLogger(__name__)
 
 Rows = list[tuple[QuerySet, list[str]]]  # querysets and the text fields to scrub in them
@@ -283,7 +286,7 @@ def _delete_own_rows(user, needles: Needles, by_address: Q) -> None:
     EmailAddress.objects.filter(Q(user=user) | by_address).delete()
     if needles.emails:
         by_username = any_of("username__iexact", needles.emails)
-        for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        for model in SIGN_IN_RECORDS:
             model.objects.filter(by_username).delete()
     _delete_sessions(user)
 

@@ -26,13 +26,14 @@ import logging
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
-from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+
+from .erasure import SIGN_IN_RECORDS
 
 logger = logging.getLogger(__name__)
 
@@ -112,10 +113,7 @@ def remove_old_sign_in_records(now) -> int:
     """Sign-in records (django-axes: each sign-in, and wrong passwords) older than SIGN_IN_RECORDS_KEEP_DAYS,
     as the privacy page says; how many rows went."""
     before = now - timedelta(days=settings.SIGN_IN_RECORDS_KEEP_DAYS)
-    removed = AccessLog.objects.filter(attempt_time__lt=before).delete()[0]
-    removed += AccessFailureLog.objects.filter(attempt_time__lt=before).delete()[0]
-    removed += AccessAttempt.objects.filter(attempt_time__lt=before).delete()[0]
-    return removed
+    return sum(model.objects.filter(attempt_time__lt=before).delete()[0] for model in SIGN_IN_RECORDS)
 
 
 def _warn(pk: int, now, warn_before, warning_days: int) -> bool:
