@@ -304,23 +304,16 @@ def close(request, pk: int):
         except Refused as refused:
             messages.error(request, refused.message)
         else:
-            messages.success(
-                request,
-                _("The round is closed.")
-                + (
-                    " "
-                    + ngettext(
-                        "%(n)d mentee invited to shortlist, who had no request from it, is emailed that it closed "
-                        "without a mentor for them.",
-                        "%(n)d mentees invited to shortlist, who had no request from it, are emailed that it closed "
-                        "without a mentor for them.",
-                        closed.told,
-                    )
-                    % {"n": closed.told}
-                    if closed.told
-                    else ""
-                ),
-            )
+            said = _("The round is closed.")
+            if closed.told:
+                said += " " + ngettext(
+                    "%(n)d mentee invited to shortlist, who had no request from it, is emailed that it closed "
+                    "without a mentor for them.",
+                    "%(n)d mentees invited to shortlist, who had no request from it, are emailed that it closed "
+                    "without a mentor for them.",
+                    closed.told,
+                ) % {"n": closed.told}
+            messages.success(request, said)
         return redirect("staff_matching_round", pk)
     told = len(loading.mentees_told_on_close(round_)) if round_.status != Round.Status.CLOSED else 0
     return render(request, "staff/matching/close.html", {"round": round_, "told": told, "nav": "staff"})
