@@ -109,7 +109,6 @@ class MessageForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The limit the upload check applies (ATTACHMENT_MAX_BYTES), in the words of its refusal.
         # The limit and the kinds the upload check applies (ATTACHMENT_MAX_BYTES, ATTACHMENT_ALLOWED_TYPES).
         self.fields["attachment"].help_text = gettext("Up to %(megabytes)d MB: %(kinds)s.") % {
             "megabytes": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
