@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -35,3 +36,22 @@ def one_line(text: str) -> str:
     """Collapse every run of whitespace and drop control characters: safe as an email header."""
     cleaned = "".join(ch if unicodedata.category(ch) not in ("Cc", "Cf") or ch.isspace() else " " for ch in text or "")
     return _WHITESPACE.sub(" ", cleaned).strip()
+
+
+# -- lists in a sentence ------------------------------------------------------------------------
+
+
+def and_list(items: Iterable[str]) -> str:
+    """ "a, b and c" (one item alone as it is)."""
+    items = list(items)
+    if len(items) < 2:
+        return "".join(items)
+    return _("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
+
+
+def or_list(items: Iterable[str]) -> str:
+    """ "a, b or c" (one item alone as it is)."""
+    items = list(items)
+    if len(items) < 2:
+        return "".join(items)
+    return _("%(items)s or %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}

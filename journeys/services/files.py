@@ -13,6 +13,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from project.text import or_list
+
 from ..models import text_file_name
 from .base import Refused
 
@@ -51,13 +53,6 @@ KINDS = {
 _IMAGES = {"image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF"}
 
 
-def _one_of(items: list[str]) -> str:
-    """ "a, b or c" (one item alone as it is)."""
-    if len(items) < 2:
-        return "".join(items)
-    return _("%(items)s or %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
-
-
 def accepted_kinds() -> str:
     """The kinds of file ATTACHMENT_ALLOWED_TYPES accepts, in words (the hint under "Add file" and the
     refusal of another kind): "a PDF, a Word document, an image (PNG, JPEG or GIF) or plain text"."""
@@ -65,10 +60,10 @@ def accepted_kinds() -> str:
     kinds = [str(KINDS[m]) for m in allowed if m not in _IMAGES and m != TEXT]
     images = [_IMAGES[m] for m in allowed if m in _IMAGES]
     if images:
-        kinds.append(_("an image (%(types)s)") % {"types": _one_of(images)})
+        kinds.append(_("an image (%(types)s)") % {"types": or_list(images)})
     if TEXT in allowed:
         kinds.append(str(KINDS[TEXT]))
-    return _one_of(kinds)
+    return or_list(kinds)
 
 
 # Names a text file may not have: another type's, or one a computer would open as a page or a program.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from project.dates import long_date
+from project.text import and_list
 
 from ..selectors import MentorCard
 from .criteria import Criteria
@@ -55,9 +56,9 @@ def explain(mentor: MentorCard, criteria: Criteria, weights: Mapping[str, float]
     not_covered = [a for a in criteria.areas if a.pk not in mentor_areas]
     score += weights["area"] * len(covered)
     if covered:
-        met.append(_("Supports %(areas)s") % {"areas": _and_list(a.name for a in covered)})
+        met.append(_("Supports %(areas)s") % {"areas": and_list(a.name for a in covered)})
     if not_covered:
-        missed.append(_("Does not list %(areas)s") % {"areas": _and_list(a.name for a in not_covered)})
+        missed.append(_("Does not list %(areas)s") % {"areas": and_list(a.name for a in not_covered)})
     if criteria.role:
         if mentor.role_id == criteria.role.pk:
             score += weights["role"]
@@ -100,13 +101,6 @@ def explain(mentor: MentorCard, criteria: Criteria, weights: Mapping[str, float]
         met_count = len(covered) + len(met) - (1 if covered else 0)
         percent = round(100 * met_count / (met_count + len(not_covered) + len(missed) - (1 if not_covered else 0)))
     return Explanation(met=met, missed=missed, percent=percent, strength=strength_in_words(percent))
-
-
-def _and_list(names: Iterable[str]) -> str:
-    items = list(names)
-    if len(items) <= 1:
-        return "".join(items)
-    return _("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
 
 
 @dataclass
