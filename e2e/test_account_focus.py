@@ -13,6 +13,9 @@ pytestmark = pytest.mark.e2e
 
 
 def focused_text(page) -> str:
+    # The browser applies autofocus once the page has loaded, a moment after Playwright's reload returns:
+    # wait for it to land somewhere (a page that focuses nothing still fails, after 5 seconds).
+    page.wait_for_function("() => document.activeElement && document.activeElement !== document.body", timeout=5000)
     return page.evaluate("() => document.activeElement.innerText || ''")
 
 
