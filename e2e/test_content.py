@@ -132,11 +132,16 @@ def test_moving_an_item_keeps_the_focus_on_its_button(new_page, visit, check_a11
         page.keyboard.press("Enter")  # up again, from where the focus was left
     names = list(AreaOfSupport.objects.order_by("position", "name").values_list("name", flat=True))
     assert names[-3] == "Zeppelin logistics"
+    # each key press waits for the new page to have put the focus back (under load it comes a moment
+    # after the page has loaded; a page that focuses nothing still fails here)
+    expect(page.get_by_role("button", name="Up Zeppelin logistics")).to_be_focused()
     page.keyboard.press("Tab")  # to its Down button
     expect(page.get_by_role("button", name="Down Zeppelin logistics")).to_be_focused()
-    for _ in range(2):
-        with page.expect_navigation():
-            page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Down Zeppelin logistics")).to_be_focused()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     # back at the end: there is no Down button, so the focus is on its Up button
     expect(page.get_by_role("button", name="Down Zeppelin logistics")).to_have_count(0)
     expect(page.get_by_role("button", name="Up Zeppelin logistics")).to_be_focused()
