@@ -11,8 +11,9 @@ sign-ins to their addresses), profile.json, relationships.json (as mentee and as
 history, meetings and meeting notes, goals and their entries, worksheets, and the feedback and concerns *they*
 wrote), messages.json
 (their conversations), notifications.json, support_requests.json, reminder_settings.json,
-and files/ (the files they uploaded). Not included: programme staff's own notes (cases, notes about
-members), and the calendar address itself (a secret: it is on their Meet / Video pages).
+and files/ (the files they uploaded); apps above people add their own files (``Section``: the matching
+rounds' ``matching_rounds.json``). Not included: programme staff's own notes (cases, notes about members,
+a round's working proposals), and the calendar address itself (a secret: it is on their Meet / Video pages).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
@@ -59,10 +62,35 @@ messages.json         the messages in your conversations (files/ holds the files
 notifications.json    the notifications and emails we sent you
 support_requests.json the messages you sent through the Contact form
 reminder_settings.json the kinds of reminder email you stopped
-
+%(more)s
 Dates are in ISO 8601 (UTC). Other people appear by name only where you see them on the platform.
-Not included: programme staff's own notes (on their cases, and about members).
+Not included: programme staff's own notes (on their cases, about members, and a matching round's
+working proposals).
 """)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A file an app above people adds to the archive, so people imports nothing of it: the matching
+    rounds register theirs (``staff.matching.exports``) from their ``ready()``, as staff register their
+    part of erasure (``people.erasure.Part``).
+
+    - ``name``: the file's name in the archive;
+    - ``about``: what it holds, the line README.txt gives it (translated when the archive is written);
+    - ``build(user)``: its content for one person, JSON-ready.
+    """
+
+    name: str
+    about: object
+    build: Callable[[object], object]
+
+
+SECTIONS: list[Section] = []
+
+
+def register(section: Section) -> None:
+    if all(known.name != section.name for known in SECTIONS):
+        SECTIONS.append(section)
 
 
 class ExportRefused(Exception):
@@ -144,6 +172,7 @@ def build_zip(user) -> bytes:
         ("notifications.json", _notifications(user)),
         ("support_requests.json", _support_requests(user)),
         ("reminder_settings.json", _reminder_settings(user)),
+        *((section.name, section.build(user)) for section in SECTIONS),
     ]
     return _zip(parts, files)
 
@@ -402,7 +431,13 @@ def _zip(parts: list[tuple[str, object]], files: list[tuple[str, object]]) -> by
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
-            "README.txt", str(README) % {"site": identity.current().name, "date": timezone.localdate().isoformat()}
+            "README.txt",
+            str(README)
+            % {
+                "site": identity.current().name,
+                "date": timezone.localdate().isoformat(),
+                "more": "".join(f"{section.name:<21} {section.about}\n" for section in SECTIONS),
+            },
         )
         for name, data in parts:
             archive.writestr(name, json.dumps(data, indent=2, ensure_ascii=False))

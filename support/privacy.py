@@ -20,7 +20,7 @@ Whether you take part as a mentor, a mentee or both; your job title, organisatio
 
 Your mentoring
 
-Your requests and personal statements; your relationships and their history (who did what, and when); the messages you exchange and the files you attach; meetings (title, time, place or video link, details), the notes either of you keeps on a meeting, and the calendar invitations we send for them; the secret address of your calendar feed, if you use one; goals, milestones, reviews and outcomes; the SWOT and G-STAR worksheets you fill in, every saved version and the comments on them; the feedback you give at the end; and any concern you raise with the programme team about a relationship.
+Your requests and personal statements; your relationships and their history (who did what, and when); the messages you exchange and the files you attach; meetings (title, time, place or video link, details), the notes either of you keeps on a meeting, and the calendar invitations we send for them; the secret address of your calendar feed, if you use one; goals, milestones, reviews and outcomes; the SWOT and G-STAR worksheets you fill in, every saved version and the comments on them; the feedback you give at the end; and any concern you raise with the programme team about a relationship. If the programme team matches mentees and mentors in a matching round: as a mentee in it, the keywords, the few words for your mentor and the shortlist of mentors you give, and the requests the round sends for you; as a mentor, that the round listed you.
 
 Emails and notifications
 
@@ -64,7 +64,7 @@ Your rights
 
 Download my data: on Edit Account you can ask for a copy of what we store about you, as a zip file of JSON with the files you uploaded. It includes your sign-in records and whether you have a calendar address (not the address itself, which works like a password: it is on your Meet / Video pages); it leaves out programme staff's own notes. We email you a link when it is ready; it works only when you are signed in, for a limited time.
 
-Delete my account: on Edit Account you can leave the programme. Your open requests and relationships are ended (the other person is told), and your name, email address, phone number, profile, notifications, sign-in records, support requests and uploaded files are erased, including where your name was quoted in messages, meetings, goals, histories and staff records. What remains is an anonymous record ("Former participant") of past relationships, kept so the programme's figures stay right.
+Delete my account: on Edit Account you can leave the programme. Your open requests and relationships are ended (the other person is told), and your name, email address, phone number, profile, notifications, sign-in records, support requests, the keywords and words for your mentor you gave in matching rounds, and uploaded files are erased, including where your name was quoted in messages, meetings, goals, histories and staff records. What remains is an anonymous record ("Former participant") of past relationships, kept so the programme's figures stay right.
 
 You can also correct your details on your profile at any time, and contact the programme team through Need Help? with any question about your information or to complain; you may also complain to the Information Commissioner's Office (https://ico.org.uk/).""")
 

@@ -8,6 +8,11 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Matching rounds")
 
     def ready(self):
-        from . import receivers
+        from people import erasure as people_erasure
+        from people import exports as people_exports
+
+        from . import exports, receivers
 
         receivers.connect()
+        people_exports.register(exports.SECTION)
+        people_erasure.register(exports.PART)
