@@ -320,7 +320,13 @@ class GoalEntryForm(forms.Form):
         label=_("What happened"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,
-        error_messages={"required": _("Write what happened before saving.")},
+        error_messages={
+            "required": _("Write what happened before saving."),
+            # Django fills in the limit and the length typed when it shows the error.
+            "max_length": _(
+                "Write at most %(limit_value)d characters: this has %(show_value)d, so shorten it before saving."
+            ),
+        },
     )
 
 

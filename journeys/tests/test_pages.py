@@ -217,7 +217,7 @@ def test_a_goal_entry_too_long_is_shown_again_on_its_goal_with_the_text_kept(cli
     # A box above the fields says why and takes the keyboard focus as the page loads (no script: autofocus),
     # each error a link to its field (e2e/test_goal_entry_errors.py checks the focus in the browser).
     assert f'tabindex="-1" autofocus id="entry-errors-{second.pk}"' in html and html.count("autofocus") == 1
-    assert f'<a href="#entry-text-{second.pk}">What happened: Ensure this value has at most 5000' in html
+    assert f'<a href="#entry-text-{second.pk}">What happened: Write at most 5000 characters' in html
     # The page's other forms still post where they belong.
     assert f'action="{reverse("goals", args=[rel.pk])}"' in html
     assert not second.entries.exists()
