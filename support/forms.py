@@ -62,6 +62,7 @@ class PrivacyNoticeForm(forms.Form):
             "without a full stop becomes a heading; web addresses become links."
         ),
         widget=forms.Textarea(attrs={"rows": 30}),
+        error_messages={"required": _("Write the page's text: an empty privacy page would tell people nothing.")},
     )
 
 

@@ -179,6 +179,10 @@ class PrivacyNotice(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The platform's standard text as it was when this version was saved (its SHA-256): when the standard
+    # text changes later, staff are told their page may not describe something new (empty: saved before
+    # this was kept, so nobody knows).
+    standard_seen = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-updated_at", "-pk"]

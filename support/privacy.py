@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -75,9 +77,22 @@ def current_notice() -> PrivacyNotice:
     return notice or PrivacyNotice(body=DEFAULT_PRIVACY_TEXT)
 
 
+def standard_fingerprint() -> str:
+    """The platform's standard text, as shown now, in a few characters that change when it changes."""
+    return hashlib.sha256(str(DEFAULT_PRIVACY_TEXT).encode()).hexdigest()
+
+
+def standard_changed_since(notice: PrivacyNotice) -> bool:
+    """Whether the platform's standard text has changed since staff saved ``notice`` (their own wording,
+    or the standard text as it was then): it may tell people about something the page they show does not."""
+    return notice.pk is not None and notice.standard_seen != standard_fingerprint()
+
+
 def save_notice(*, staff_user, body: str) -> PrivacyNotice:
-    """Staff publish a new wording (earlier versions are kept)."""
+    """Staff publish a new wording (earlier versions are kept), having seen the standard text as it is now."""
     if not staff_user.is_staff:
         raise PermissionError("Only programme staff can change the privacy page.")
     with transaction.atomic():
-        return PrivacyNotice.objects.create(body=body.strip(), updated_by=staff_user)
+        return PrivacyNotice.objects.create(
+            body=body.strip(), updated_by=staff_user, standard_seen=standard_fingerprint()
+        )

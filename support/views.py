@@ -109,7 +109,17 @@ def _blocks(text: str) -> list[tuple[str, str]]:
 
 def privacy_page(request):
     notice = privacy.current_notice()
-    return render(request, "support/privacy.html", {"notice": notice, "blocks": _blocks(notice.body), "nav": "privacy"})
+    return render(
+        request,
+        "support/privacy.html",
+        {
+            "notice": notice,
+            "blocks": _blocks(notice.body),
+            "nav": "privacy",
+            # Staff are told when the platform's standard text has changed since their version was saved.
+            "standard_changed": request.user.is_staff and privacy.standard_changed_since(notice),
+        },
+    )
 
 
 @staff_required(perm=MANAGE)
@@ -124,7 +134,16 @@ def privacy_edit(request):
         messages.error(request, _("The privacy page has not been saved. Please correct the highlighted field."))
     else:
         form = PrivacyNoticeForm(initial={"body": notice.body})
-    return render(request, "support/privacy_edit.html", {"form": form, "notice": notice})
+    return render(
+        request,
+        "support/privacy_edit.html",
+        {
+            "form": form,
+            "notice": notice,
+            "standard_changed": privacy.standard_changed_since(notice),
+            "standard_text": privacy.DEFAULT_PRIVACY_TEXT,
+        },
+    )
 
 
 # -- the sender's side of the conversation ------------------------------------------------

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from support import privacy
 from support.models import PrivacyNotice
 from support.privacy import DEFAULT_PRIVACY_TEXT
 
@@ -58,7 +59,8 @@ def test_an_empty_text_is_refused_on_the_page_and_nothing_changes(client, staff)
     resp = client.post(reverse("privacy_edit"), {"body": "   "})
     assert resp.status_code == 200
     page = resp.content.decode()
-    assert "This field is required" in page and "has not been saved" in page
+    assert "Write the page&#x27;s text: an empty privacy page would tell people nothing." in page
+    assert "has not been saved" in page
     assert not PrivacyNotice.objects.exists()
 
 
@@ -75,3 +77,45 @@ def test_participants_and_visitors_cannot_edit(client, mentee):
         assert "Edit the privacy page" not in client.get(reverse("privacy")).content.decode()
     assert not PrivacyNotice.objects.exists()
     assert DEFAULT_PRIVACY_TEXT.splitlines()[0] in client.get(reverse("privacy")).content.decode()
+
+
+CHANGED = "The platform's standard text has changed"
+ON_PAGE = "the platform's standard privacy text has changed since this page was last saved"
+
+
+def test_staff_are_told_when_the_standard_text_changes_after_they_saved_their_own(client, staff, mentee, monkeypatch):
+    """A programme with its own wording is not left describing less than the platform does: when the
+    standard text changes (a new cookie, say), staff see it on the privacy page and on its edit page, with
+    the standard text to compare; publishing again records that they have seen it. Participants see none of it."""
+    client.force_login(staff)
+    client.post(reverse("privacy_edit"), {"body": "Our own words about your data."})
+    assert CHANGED not in client.get(reverse("privacy_edit")).content.decode()
+    assert ON_PAGE not in client.get(reverse("privacy")).content.decode()
+
+    monkeypatch.setattr(privacy, "DEFAULT_PRIVACY_TEXT", str(DEFAULT_PRIVACY_TEXT) + "\n\nA new cookie: tea.")
+    edit = client.get(reverse("privacy_edit")).content.decode()
+    assert CHANGED in edit and "has changed since this page was last saved, on" in edit
+    assert "A new cookie: tea.</textarea>" in edit  # the standard text, to copy from
+    assert "Our own words about your data.</textarea>" in edit  # their own, still the one being edited
+    assert ON_PAGE in client.get(reverse("privacy")).content.decode()
+    client.force_login(mentee)
+    assert ON_PAGE not in client.get(reverse("privacy")).content.decode()
+
+    client.force_login(staff)
+    client.post(reverse("privacy_edit"), {"body": "Our own words about your data, and the tea cookie."})
+    assert CHANGED not in client.get(reverse("privacy_edit")).content.decode()
+    assert ON_PAGE not in client.get(reverse("privacy")).content.decode()
+
+
+def test_a_page_saved_before_changes_were_tracked_asks_staff_to_compare(client, staff):
+    PrivacyNotice.objects.create(body="Words saved long ago.", updated_by=staff)  # no standard_seen
+    client.force_login(staff)
+    edit = client.get(reverse("privacy_edit")).content.decode()
+    assert CHANGED in edit and "before the platform kept track of changes to its standard privacy text" in edit
+
+
+def test_the_standard_text_itself_is_never_said_to_have_changed(client, staff):
+    """Until staff save their own wording the page is the standard text: nothing to compare."""
+    client.force_login(staff)
+    assert CHANGED not in client.get(reverse("privacy_edit")).content.decode()
+    assert ON_PAGE not in client.get(reverse("privacy")).content.decode()
