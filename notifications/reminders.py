@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import Notification, ReminderOptOut, SentReminder
-from .services import Message, absolute, as_message, notify
+from .services import Message, absolute, as_message, in_programme_language, notify
 
 SALT = "notifications.reminders.stop"
 
@@ -105,8 +105,9 @@ def send_reminder(
         context.setdefault("recipient", user)
     message, event = as_message(message, event, context)
     message.stop_url = absolute(stop_url(user, kind))
-    label = str(kind.label)
-    message.stop_label = _("Stop %(kind)s") % {"kind": f"{label[0].lower()}{label[1:]}"}
+    with in_programme_language():
+        label = str(kind.label)
+        message.stop_label = _("Stop %(kind)s") % {"kind": f"{label[0].lower()}{label[1:]}"}
     return notify(user, message, event)
 
 

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from project import identity
@@ -58,14 +58,15 @@ class Message:
         # ``recipient``: whom it is written to (notify passes it; None when rendered for no one in particular).
         context = {"SITE_NAME": identity.current().name, "recipient": None, **context}
         names = template_names(event)
-        return cls(
-            subject=render_to_string(names["subject"], context).strip(),
-            body_text=render_to_string(names["text"], context).strip(),
-            body_html=mark_safe(render_to_string(names["html"], context).strip()),
-            link=spec.link(context),
-            link_label=spec.link_label,
-            ics=spec.ics(context) if spec.ics else "",
-        )
+        with in_programme_language():
+            return cls(
+                subject=render_to_string(names["subject"], context).strip(),
+                body_text=render_to_string(names["text"], context).strip(),
+                body_html=mark_safe(render_to_string(names["html"], context).strip()),
+                link=spec.link(context),
+                link_label=spec.link_label,
+                ics=spec.ics(context) if spec.ics else "",
+            )
 
 
 def as_message(message: Message | str, event: str, context: dict) -> tuple[Message, str]:
@@ -77,6 +78,13 @@ def as_message(message: Message | str, event: str, context: dict) -> tuple[Messa
     if context:
         raise TypeError("A ready-made Message takes no template context.")
     return message, event
+
+
+def in_programme_language():
+    """Emails are written in the programme's language (LANGUAGE_CODE), whoever's action sends them: the
+    platform does not know the recipient's language, and the page language of the person acting (their
+    browser's) is not the recipient's. Reminders, written by the worker, come out in it as well."""
+    return translation.override(settings.LANGUAGE_CODE)
 
 
 def absolute(url: str) -> str:
@@ -165,11 +173,14 @@ def _fields(recipient, message: Message) -> dict:
         "SITE_NAME": programme.name,
         "PROGRAMME": programme,
     }
+    with in_programme_language():
+        body_text = render_to_string("notifications/email.txt", context)
+        body_html = render_to_string("notifications/email.html", context)
     return {
         # One line, whatever names or text went into it: a line break in a header stops the email for good.
         "subject": one_line(message.subject)[:200],
-        "body_text": render_to_string("notifications/email.txt", context),
-        "body_html": render_to_string("notifications/email.html", context),
+        "body_text": body_text,
+        "body_html": body_html,
         "link": message.link,
         "ics": message.ics,
         "stop_url": message.stop_url,

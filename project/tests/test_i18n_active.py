@@ -16,7 +16,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from journeys.models import State
+from journeys.services.reminders import remind_mentor_to_review
 from journeys.tests.helpers import send, walk_to
+from notifications.models import Notification
 from people.models import AreaOfSupport
 
 # msgid -> msgstr; a tuple key is (singular, plural) -> (forms...)
@@ -48,6 +50,11 @@ FRENCH = {
     ),
     # a message with a placeholder (gettext in a view)
     "Your request has been sent to %(name)s.": "Votre demande a été envoyée à %(name)s.",
+    # emails: an event's subject, the layout's greeting, a reminder's stop link, an account email
+    "New mentoring request from %(mentee)s": "Nouvelle demande de mentorat de %(mentee)s",
+    "Hello %(name)s,": "Bonjour %(name)s,",
+    "Stop %(kind)s": "Arrêter les %(kind)s",
+    "Reminders to answer a mentoring request": "Rappels de réponse",
 }
 
 
@@ -157,3 +164,41 @@ def test_english_stays_the_default(client, mentee, mentor):
     client.force_login(mentee)
     page = client.get(reverse("relationships")).content.decode()
     assert '<html lang="en-gb">' in page and "<h1>Relationships</h1>" in page
+
+
+@pytest.mark.django_db
+def test_an_email_in_french_says_its_language(french, client, mentee, mentor):
+    send(mentee, mentor)
+    note = Notification.objects.get(recipient=mentor, event="request_sent")
+    assert note.subject == f"Nouvelle demande de mentorat de {mentee.display_name}"
+    assert note.body_text.startswith(f"Bonjour {mentor.first_name},")
+    assert '<html lang="fr">' in note.body_html and "en-GB" not in note.body_html
+
+
+@pytest.mark.django_db
+def test_an_email_is_in_the_programmes_language_whatever_the_senders_browser(french, client, mentee, mentor):
+    """The mentee reads the pages in English (their browser asks for it); the mentor is emailed in the
+    programme's language, as the reminders the worker writes are, not in the mentee's."""
+    client.force_login(mentee)
+    area = AreaOfSupport.objects.filter(active=True).first()
+    statement = "I would like help building my professional network."
+    response = client.post(
+        reverse("request_new", args=[mentor.pk]),
+        {"area": area.pk, "statement": statement, "send": "1"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9",
+    )
+    assert f"Your request has been sent to {mentor.display_name}." in response.content.decode()
+    note = Notification.objects.get(recipient=mentor, event="request_sent")
+    assert note.subject == f"Nouvelle demande de mentorat de {mentee.display_name}"
+    assert '<html lang="fr">' in note.body_html
+
+
+@pytest.mark.django_db
+def test_a_reminders_stop_link_is_in_the_programmes_language(french, mentee, mentor):
+    rel = send(mentee, mentor)
+    with translation.override("en-gb"):  # whoever or whatever sends it
+        assert remind_mentor_to_review(rel)
+    note = Notification.objects.get(recipient=mentor, event="reminder_review_request")
+    assert "Arrêter les rappels de réponse: http" in note.body_text
+    assert "Stop reminders" not in note.body_text
