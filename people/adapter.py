@@ -6,7 +6,9 @@ They are not listed as in-app notifications (recipient is None).
 
 allauth's templates are plain text, written with autoescaping off (right for text);
 the HTML part is built from that text with everything escaped, so a name such as
-``<b>Eve</b>`` arrives as those characters, never as markup.
+``<b>Eve</b>`` arrives as those characters, never as markup, in a page of its own that names
+its language (``account/email/message.html``). Like every email, they are written in the
+programme's language (``notifications.services.in_programme_language``).
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import linebreaks, urlize
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from notifications.models import Notification
-from notifications.services import deliver_after_commit
+from notifications.services import deliver_after_commit, in_programme_language
 from project import identity
 from project.roles import is_staff
 from project.text import one_line
@@ -36,9 +40,11 @@ def _belongs_to_another(address: str, user_id: int) -> bool:
     return others.exists() or confirmed.exists()
 
 
-def text_to_html(text: str) -> str:
-    """Paragraphs and links of a plain-text email, every character of the text escaped."""
-    return linebreaks(urlize(text, autoescape=True))
+def text_to_html(text: str, subject: str = "") -> str:
+    """A plain-text email as an HTML page: its paragraphs and links, every character of the text
+    escaped, in a document that says its language (as the notifications' layout does)."""
+    body = mark_safe(linebreaks(urlize(text, autoescape=True)))  # urlize escaped every character of the text
+    return render_to_string("account/email/message.html", {"subject": subject, "body": body})
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -95,18 +101,20 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # allauth's own send_mail adds these; ours must too, or the emails read "Hello from !".
         ctx = {"request": allauth_context.request, "email": email, **context, "current_site": current_site()}
-        message = self.render_mail(template_prefix, email, ctx)
-        html = next((body for body, mime in getattr(message, "alternatives", []) if mime == "text/html"), "")
-        if message.content_subtype == "html":
-            html, text = message.body, ""
-        else:
-            text = message.body
+        with in_programme_language():
+            message = self.render_mail(template_prefix, email, ctx)
+            html = next((body for body, mime in getattr(message, "alternatives", []) if mime == "text/html"), "")
+            if message.content_subtype == "html":
+                html, text = message.body, ""
+            else:
+                text = message.body
+            html = html or text_to_html(text, message.subject)
         note = Notification.objects.create(
             recipient=None,
             email=email,
             event="account_" + template_prefix.rsplit("/", 1)[-1],
             subject=one_line(message.subject)[:200],
             body_text=text,
-            body_html=html or text_to_html(text),
+            body_html=html,
         )
         deliver_after_commit(note)

@@ -35,6 +35,8 @@ def assert_reads_right(text: str, html: str) -> None:
         assert "example.com!" not in part
     assert "<b>" not in html and "</b>" not in html
     assert "<script" not in html
+    # a page of its own that names its language, as every other email's HTML part does
+    assert html.startswith("<!DOCTYPE html>") and '<html lang="en-gb">' in html
 
 
 def sign_up(client, capture, first_name=NAME, email="eve@example.org"):

@@ -55,6 +55,7 @@ FRENCH = {
     "Hello %(name)s,": "Bonjour %(name)s,",
     "Stop %(kind)s": "Arrêter les %(kind)s",
     "Reminders to answer a mentoring request": "Rappels de réponse",
+    "Choose a new password": "Choisissez un nouveau mot de passe",
 }
 
 
@@ -202,3 +203,12 @@ def test_a_reminders_stop_link_is_in_the_programmes_language(french, mentee, men
     note = Notification.objects.get(recipient=mentor, event="reminder_review_request")
     assert "Arrêter les rappels de réponse: http" in note.body_text
     assert "Stop reminders" not in note.body_text
+
+
+@pytest.mark.django_db
+def test_an_account_email_in_french_says_its_language(french, client, mentee, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": mentee.email}, HTTP_ACCEPT_LANGUAGE="en-GB")
+    note = Notification.objects.get(email=mentee.email, event="account_password_reset_key")
+    assert note.subject == "Choisissez un nouveau mot de passe"
+    assert note.body_html.startswith("<!DOCTYPE html>") and '<html lang="fr">' in note.body_html
