@@ -77,6 +77,7 @@ class ProfileForm(forms.ModelForm):
         ]
         labels = {
             "job_title": _("Job title"),
+            "organisation": _("Organisation"),
             "biography": _("A short biography"),
             "experience": _("Experience"),
         }

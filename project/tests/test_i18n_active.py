@@ -50,6 +50,8 @@ FRENCH = {
     ),
     # a message with a placeholder (gettext in a view)
     "Your request has been sent to %(name)s.": "Votre demande a été envoyée à %(name)s.",
+    # a form label the model field's name would otherwise give, in English
+    "Organisation": "Organisme",
     # emails: an event's subject, the layout's greeting, a reminder's stop link, an account email
     "New mentoring request from %(mentee)s": "Nouvelle demande de mentorat de %(mentee)s",
     "Hello %(name)s,": "Bonjour %(name)s,",
@@ -165,6 +167,39 @@ def test_english_stays_the_default(client, mentee, mentor):
     client.force_login(mentee)
     page = client.get(reverse("relationships")).content.decode()
     assert '<html lang="en-gb">' in page and "<h1>Relationships</h1>" in page
+
+
+@pytest.mark.django_db
+def test_the_profile_form_labels_every_field_in_french(french, client, mentee):
+    """A model field with no verbose_name is labelled from its name, in English: the form names it."""
+    client.force_login(mentee)
+    page = client.get(reverse("profile")).content.decode()
+    assert '<label for="id_organisation">Organisme' in page
+
+
+def test_every_form_labels_its_fields_with_marked_words():
+    """A form field's label is a gettext_lazy string (or none): a plain string, such as the one Django
+    makes from a model field's name, never follows the language."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from django import forms
+    from django.utils.functional import Promise
+
+    unmarked = []
+    for app in ("people", "journeys", "notifications", "support", "staff", "project"):
+        for info in pkgutil.walk_packages(importlib.import_module(app).__path__, app + "."):
+            if any(part in info.name for part in (".tests", ".migrations", ".management", "project.settings")):
+                continue
+            module = importlib.import_module(info.name)
+            for name, cls in inspect.getmembers(module, inspect.isclass):
+                if cls.__module__ != module.__name__ or not issubclass(cls, forms.BaseForm):
+                    continue
+                for field_name, field in cls.base_fields.items():
+                    if field.label is not None and not isinstance(field.label, Promise):
+                        unmarked.append(f"{info.name}.{name}.{field_name}: {field.label!r}")
+    assert unmarked == []
 
 
 @pytest.mark.django_db
