@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from journeys.services import activity, relationships
 from journeys.tests.helpers import send, walk_to
+from notifications.models import Notification
 from people.models import DataExport
 from people.tests.factories import make_mentee, make_mentor
 
@@ -264,3 +265,13 @@ def test_the_zip_holds_her_sign_in_records_and_whether_she_has_a_calendar_addres
     assert feed.secret not in everything and feed.key not in everything
     readme = archive.read("README.txt").decode()
     assert "sign_in_records.json" in readme and "calendar address" in readme
+
+
+def test_the_email_says_until_when_the_link_works_in_uk_time(client, both, django_capture_on_commit_callbacks):
+    """The link stops working at a time of day, so the email names the time zone, as meeting emails do."""
+    export = request_and_build(client, both, django_capture_on_commit_callbacks)
+    note = Notification.objects.get(recipient=both, event="data_export_ready")
+    until = timezone.localtime(export.expires_at)
+    expected = f"The link works until {until.day} {until:%B %Y, %H:%M} (UK time) and only when you are signed in"
+    assert expected in note.body_text
+    assert expected in note.body_html
