@@ -47,6 +47,18 @@ def text_to_html(text: str, subject: str = "") -> str:
     return render_to_string("account/email/message.html", {"subject": subject, "body": body})
 
 
+def _greet_name(template_prefix: str, email: str, user) -> str:
+    """The first name an account email greets its reader by: the account's, when the email is to the
+    account's own address (or, for a security notice, the address it had). Nobody's when it is to an
+    address someone asked to add (its owner may be someone else), or when no account was named: the
+    signed-in person may be someone else (``address_in_use`` goes to the other account's owner)."""
+    if user is None or not getattr(user, "pk", None):
+        return ""
+    if template_prefix.startswith("account/email/email_confirmation") and user.email.lower() != email.lower():
+        return ""
+    return user.first_name
+
+
 class AccountAdapter(DefaultAccountAdapter):
     error_messages = {
         **DefaultAccountAdapter.error_messages,
@@ -99,8 +111,18 @@ class AccountAdapter(DefaultAccountAdapter):
         super().send_notification_mail(template_prefix, user, context, email)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        # allauth's own send_mail adds these; ours must too, or the emails read "Hello from !".
-        ctx = {"request": allauth_context.request, "email": email, **context, "current_site": current_site()}
+        # allauth's own send_mail adds the request, the address and the site; ours adds the programme and the
+        # site's address too, for the greeting by name and the sign-off every notification has
+        # (templates/account/email/base_message.txt).
+        ctx = {
+            "request": allauth_context.request,
+            "email": email,
+            **context,
+            "current_site": current_site(),
+            "programme": identity.current(),
+            "site_url": settings.SITE_URL,
+            "greet_name": _greet_name(template_prefix, email, context.get("user")),
+        }
         with in_programme_language():
             message = self.render_mail(template_prefix, email, ctx)
             html = next((body for body, mime in getattr(message, "alternatives", []) if mime == "text/html"), "")

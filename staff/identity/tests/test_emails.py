@@ -93,8 +93,9 @@ def test_the_password_reset_email_uses_the_new_name(rebranded, mentee, client, d
     assert message.from_email == f"Northern Mentoring Team <{settings.DEFAULT_FROM_EMAIL}>"
     assert message.reply_to == ["programme@northern.example"]
     for part in (message.body, html_of(message)):
-        assert "Hello from Northern Mentoring!" in part.replace("&#x27;", "'")
-        assert "Thank you for using Northern Mentoring!" in part
+        assert f"Hello {mentee.first_name}," in part  # greeted by name, as every notification
+        assert "on Northern Mentoring" in part  # "... for the account with this email address on Northern Mentoring"
+        assert "Questions about the programme?" in part and "help@northern.example" in part
         assert settings.SITE_NAME not in part
 
 
@@ -114,7 +115,8 @@ def test_the_confirmation_email_at_sign_up_uses_the_new_name(rebranded, client, 
     assert resp.status_code == 302
     (message,) = [m for m in mail.outbox if m.to == ["new@example.org"]]
     assert message.subject.startswith("[Northern Mentoring] ")
-    assert "Hello from Northern Mentoring!" in message.body
+    assert message.body.startswith("Hello Nia,\n")
+    assert "\nNorthern Mentoring\n" in message.body  # signed off with the programme's name
 
 
 def test_the_help_page_shows_the_support_email(rebranded, client):
