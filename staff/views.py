@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
 from viewflow.workflow import chart
+from viewflow.workflow.flow.nodes import TimerBoundary
 from viewflow.workflow.models import Task
 
 from journeys.flows import mentoring
@@ -458,6 +459,27 @@ def _diagram(flow) -> tuple[str, int, int]:
     return svg, width, height
 
 
+def _waits(flow) -> list[dict]:
+    """Each timer on a step, in words: the step, how long it waits (the timer's title, read from the
+    settings: "3 days", "never (off)") and what happens then. The diagram draws a timer as a clock whose
+    days are only its tooltip in the SVG, which the page's image never shows."""
+    waits = []
+    for node in flow.instance.nodes():
+        if getattr(node, "task_type", "") != "HUMAN":
+            continue
+        for event in getattr(node, "_boundary_events", ()):
+            if isinstance(event, TimerBoundary):
+                waits.append(
+                    {
+                        "step": node.task_title,
+                        "after": event.task_title,
+                        "then": event._next.task_title,
+                        "ends_step": event._interrupting,
+                    }
+                )
+    return waits
+
+
 @staff_required
 def journey_maps(request):
     """The declared journeys as diagrams generated from the flow code."""
@@ -468,6 +490,7 @@ def journey_maps(request):
             "chart_url": reverse("journey_diagram", args=[name]),
             "size": _diagram(flow)[1:],
             "steps": [node for node in flow.instance.nodes() if getattr(node, "task_type", "") == "HUMAN"],
+            "waits": _waits(flow),
             "also": ALSO.get(name, ()),
         }
         for name, flow in JOURNEYS.items()

@@ -1,5 +1,8 @@
 """The journey diagrams staff see are drawn from the flows, and their waits from the settings."""
 
+import html
+import re
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +50,43 @@ def test_the_sweeps_and_ends_outside_the_steps_are_shown_with_the_settings(clien
     assert "Stalled after 45 days without activity" in page and "every 30 minutes" in page
     assert "a goal&#x27;s owner 2 days before it is due" in page
     assert "Withdrawn or closed" in page
+
+
+def _waits(client, staff) -> list[tuple[str, str, str]]:
+    """The waits the Journey diagrams page lists in words (step, after, then), as a staff member reads
+    them: the diagrams are images, and a timer's days are only its tooltip inside the SVG, which an
+    image never shows."""
+    client.force_login(staff)
+    page = client.get("/staff/journeys/").content.decode()
+    rows = []
+    for table in re.findall(r"(?s)<table[^>]*>.*?</table>", page):
+        for row in re.findall(r"(?s)<tr>(.*?)</tr>", table):
+            cells = [
+                html.unescape(" ".join(re.sub(r"<[^>]+>", " ", c).split()))
+                for c in re.findall(r"(?s)<t[dh][^>]*>(.*?)</t[dh]>", row)
+            ]
+            rows.append(tuple(cells))
+    return rows
+
+
+def test_the_page_lists_each_wait_in_words_with_the_settings_days(client, staff, settings):
+    settings.REMINDERS = {
+        **settings.REMINDERS,
+        "REQUEST_REMIND_DAYS": [2, 5],
+        "REQUEST_ESCALATE_DAYS": 12,
+        "REQUEST_EXPIRE_DAYS": 30,
+        "FIRST_MEETING_REMIND_DAYS": 0,
+        "PROFILE_REMIND_DAYS": 4,
+    }
+    waits = _waits(client, staff)
+    review = "Review the mentoring request"
+    assert (review, "2 days", "Remind the mentor") in waits
+    assert (review, "5 days", "Remind the mentor") in waits
+    assert (review, "12 days", "Tell the staff inbox") in waits
+    assert (review, "30 days", "The request expires (the step stops waiting)") in waits
+    assert ("Arrange your first meeting", "never (off)", "Remind the mentee") in waits
+    assert ("Arrange your first meeting", "14 days", "Tell the staff inbox") in waits
+    assert ("Give feedback on your mentoring", "7 days", "Remind the mentee") in waits
+    assert ("Give feedback on your mentoring", "7 days", "Remind the mentor") in waits
+    assert ("Complete your profile", "4 days", "Remind them") in waits
+    assert ("Find a mentor and send a request", "7 days", "Suggest mentors") in waits
