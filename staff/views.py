@@ -163,8 +163,12 @@ def case_record(request, pk: int):
 @staff_required
 def support_request_case(request, pk: int):
     """The case a Contact form message opened (the staff email links here: Need Help? knows its
-    request, not the case staff opened for it)."""
-    case = get_object_or_404(StaffCase, support_request_id=pk)
+    request, not the case staff opened for it). A message whose sender answered after its case was
+    resolved has a case for each time: the link opens the one still open, else the latest."""
+    cases = StaffCase.objects.filter(support_request_id=pk)
+    case = cases.exclude(status__in=services.FINISHED).order_by("-pk").first() or cases.order_by("-pk").first()
+    if case is None:
+        raise Http404("No case for this message.")
     return redirect("staff_case", case.pk)
 
 

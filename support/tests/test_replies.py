@@ -277,3 +277,23 @@ def test_the_mta_pipe_command(message_from_mia):
 )
 def test_new_text_keeps_only_what_was_written_now(text, expected):
     assert inbound.new_text(text) == expected
+
+
+def test_the_staff_emails_link_opens_the_open_case_once_the_sender_answered_a_resolved_one(client, message_from_mia):
+    """The first staff email links to the message (``staff_support_request_case``); once its case was
+    resolved and the sender answered (a second case), the link opens the case still open, not an error."""
+    mia, request = message_from_mia
+    staff = make_staff()
+    first = case_for(request)
+    staff_services.reply_to_sender(first, staff, "They are back on Monday.")
+    staff_services.resolve(first, staff, "Answered")
+    support_services.receive_sender_reply(request, "And if not?", user=mia)
+    second = case_for(request)
+    assert second.pk != first.pk
+    client.force_login(staff)
+    link = reverse("staff_support_request_case", args=[request.pk])
+    response = client.get(link)
+    assert response.status_code == 302 and response.url == reverse("staff_case", args=[second.pk])
+    staff_services.resolve(second, staff, "Answered again")
+    response = client.get(link)  # both resolved: the latest, where the conversation ends
+    assert response.status_code == 302 and response.url == reverse("staff_case", args=[second.pk])
