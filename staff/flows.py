@@ -25,7 +25,7 @@ from .models import StaffCase
 class CaseStep(flow.View):
     """viewflow's View, except for a staff member the step no longer waits on: the case was resolved
     (by them, a colleague or the platform: a request that expired), put back in the queue or taken
-    over. Their next click on its page (a GET, or the note they were writing) gets the page's
+    over. Their next click on its page (a GET, or a form they were filling in) gets the page's
     ``over()``: the case as it stands and why nothing was changed. viewflow answered 403, "This page
     is not available to you". Anyone else, and the staff member it waits on, get viewflow's answer."""
 

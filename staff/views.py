@@ -280,6 +280,16 @@ def _no_longer_yours(task, *, sent: bool) -> str:
     return _("%(name)s has this case now.") % {"name": task.owner.display_name}
 
 
+# The text a case's form carries, given back when it was sent to a case no longer theirs (HandleCase.over).
+GIVEN_BACK = {
+    "note": ("note-body", gettext_lazy("Your note was not saved: “%(text)s”")),
+    "reply": ("reply-body", gettext_lazy("Your reply was not sent: “%(text)s”")),
+    "resolve": ("resolve-resolution", gettext_lazy("Your resolution was not saved: “%(text)s”")),
+    "close": ("close-reason", gettext_lazy("Your reason for closing was not used: “%(text)s”")),
+    "nudge": ("nudge-personal", gettext_lazy("Your nudge was not sent. Your line: “%(text)s”")),
+}
+
+
 @method_decorator(staff_required, name="dispatch")
 class HandleCase(View):
     """The flow node's page: shown to the staff member who claimed the case."""
@@ -334,9 +344,12 @@ class HandleCase(View):
         case = get_object_or_404(StaffCase, pk=self.kwargs["process_pk"])
         sent = self.request.method == "POST"
         messages.info(self.request, _no_longer_yours(services.handle_task(case), sent=sent))
-        if sent and (note := self.request.POST.get("note-body", "").strip()):
+        action = self.request.POST.get("action") if sent else None
+        if action in GIVEN_BACK:
             # What they typed is given back, to keep or add elsewhere: nothing is lost.
-            messages.info(self.request, _("Your note was not saved: “%(note)s”") % {"note": note})
+            field, words = GIVEN_BACK[action]
+            if typed := self.request.POST.get(field, "").strip():
+                messages.info(self.request, words % {"text": typed})
         return redirect("staff_case", case.pk)
 
     def post(self, request, **kwargs):

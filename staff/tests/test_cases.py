@@ -478,6 +478,33 @@ def test_a_case_a_colleague_took_over_or_put_back_says_so_to_whoever_had_it(as_s
     assert not StaffNote.objects.filter(case=unanswered, body="Phoned the mentor.").exists()
 
 
+@pytest.mark.parametrize(
+    ("fields", "given_back"),
+    [
+        ({"action": "resolve", "resolve-resolution": "Rhys answered the phone."}, "Your resolution was not saved"),
+        ({"action": "close", "close-reason": "Away for months."}, "Your reason for closing was not used"),
+        (
+            {"action": "nudge", "nudge-who": "mentor", "nudge-personal": "Please answer."},
+            "Your nudge was not sent. Your line",
+        ),
+    ],
+)
+def test_what_was_typed_for_a_case_a_colleague_took_over_is_given_back(as_staff, unanswered, staff, fields, given_back):
+    """Not only a note: a resolution, a reason for closing or a nudge's line typed on the page is
+    given back too when the case is no longer theirs, never lost."""
+    services.claim(unanswered, staff)
+    url = execute_url(unanswered)
+    services.claim(unanswered, make_staff(email="colleague@example.com"))
+    mail.outbox.clear()
+    response = as_staff.post(url, fields)
+    assert response.status_code == 302 and response.url == reverse("staff_case", args=[unanswered.pk])
+    page = as_staff.get(response.url).content.decode()
+    typed = next(value for key, value in fields.items() if key not in ("action", "nudge-who"))
+    assert f"{given_back}: “{typed}”" in page
+    unanswered.refresh_from_db()
+    assert unanswered.resolved_at is None and unanswered.relationship.state == State.REQUESTED and not mail.outbox
+
+
 def test_resolving_a_support_case_resolves_the_request(client, staff):
     from support.models import SupportRequest
     from support.services import submit_support_request

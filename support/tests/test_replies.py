@@ -297,3 +297,17 @@ def test_the_staff_emails_link_opens_the_open_case_once_the_sender_answered_a_re
     staff_services.resolve(second, staff, "Answered again")
     response = client.get(link)  # both resolved: the latest, where the conversation ends
     assert response.status_code == 302 and response.url == reverse("staff_case", args=[second.pk])
+
+
+def test_a_reply_typed_on_a_case_a_colleague_resolved_meanwhile_is_given_back(client, message_from_mia):
+    mia, request = message_from_mia
+    staff = make_staff()
+    case = case_for(request)
+    url = claimed_case_url(client, staff, case)
+    staff_services.resolve(case, make_staff(email="s2@example.com"), "Answered by phone")
+    response = client.post(url, {"action": "reply", "reply-body": "A long answer, written with care."})
+    assert response.status_code == 302 and response.url == reverse("staff_case", args=[case.pk])
+    page = client.get(response.url).content.decode()
+    assert "This case has been resolved, so nothing was changed." in page
+    assert "Your reply was not sent: “A long answer, written with care.”" in page
+    assert not SupportReply.objects.exists() and not mail.outbox
