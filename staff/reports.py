@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
     Avg,
@@ -38,6 +38,8 @@ from people.models import Profile
 from . import services
 from .models import CaseKind, StaffCase
 
+# Whole days, as the staff home's period: "the last 30 days" is today and the 29 days before it, each day
+# from its midnight (the programme's time zone), never a part of the first day from the hour it is now.
 PERIODS = {
     "30": (_("The last 30 days"), 30),
     "90": (_("The last 90 days"), 90),
@@ -119,6 +121,8 @@ def typical_answer(requests) -> timedelta | None:
 class Report:
     period_key: str
     period_label: str
+    first_day: date | None  # the period's first day (None: all time); its last day is today
+    last_day: date
     mentors: int
     mentees: int
     places_left: int
@@ -189,7 +193,9 @@ def _median(values) -> timedelta | None:
 def build(period_key: str = "90") -> Report:
     period_key = period_key if period_key in PERIODS else "90"
     label, days = PERIODS[period_key]
-    since = timezone.now() - timedelta(days=days) if days else None
+    today = timezone.localdate()
+    first_day = today - timedelta(days=days - 1) if days else None
+    since = timezone.make_aware(datetime.combine(first_day, time.min)) if first_day else None
     in_period = (lambda field: Q(**{f"{field}__gte": since})) if since else (lambda field: Q())
     requests = _request_figures(in_period)
     feedback = Feedback.objects.filter(in_period("at")).aggregate(n=Count("pk"), average=Avg("rating"))
@@ -197,6 +203,8 @@ def build(period_key: str = "90") -> Report:
     return Report(
         period_key=period_key,
         period_label=label,
+        first_day=first_day,
+        last_day=today,
         **_people_figures(),
         **requests,
         completed=Relationship.objects.filter(in_period("ended_at"), state=State.COMPLETED).count(),

@@ -14,6 +14,7 @@ from journeys.models import Meeting
 from journeys.services import meetings, relationships
 from journeys.tests.helpers import goal, meet, send, walk_to
 from people.tests.factories import make_mentee, make_staff
+from project.dates import long_date
 from staff import reports, services
 from staff.models import CaseKind
 
@@ -188,3 +189,36 @@ def test_a_period_in_the_list_is_shown_without_an_error(client, staff):
     page = client.get(reverse("staff_reports"), {"period": "30"}).content.decode()
     assert "Choose one of the periods" not in page and "Requests: the last 30 days" in page
     assert client.get(reverse("staff_reports_csv"), {"period": "30"}).status_code == 200
+
+
+def _sent_at(rel, day, at):
+    from datetime import datetime
+
+    from journeys.models import Relationship
+
+    Relationship.objects.filter(pk=rel.pk).update(created_at=timezone.make_aware(datetime.combine(day, at)))
+
+
+def test_a_period_is_whole_days_and_the_page_says_which(client, staff, mentor):
+    """ "The last 30 days" is today and the 29 days before it, each whole: a request sent late on the
+    day before is not counted (it was, from the hour it is now), one sent just after midnight on the
+    first day is; and the last 12 months count what the staff home's last 12 months count."""
+    from datetime import time
+
+    from staff import dashboard
+
+    today = timezone.localdate()
+    _sent_at(send(make_mentee(first_name="Early"), mentor), today - timedelta(days=29), time(0, 0, 1))
+    _sent_at(send(make_mentee(first_name="Late"), mentor), today - timedelta(days=30), time(23, 59, 59))
+    _sent_at(send(make_mentee(first_name="Year"), mentor), today - timedelta(days=365), time(23, 59, 59))
+    assert reports.build("30").requests == 1
+    year = reports.build("365")
+    home = dashboard.answers(dashboard.default_period())
+    assert year.requests == sum(n for _label, n in home.rows) == 2
+    assert reports.build("all").requests == 3
+    client.force_login(staff)
+    page = client.get(reverse("staff_reports"), {"period": "30"}).content.decode()
+    start, end = (long_date(day) for day in (today - timedelta(days=29), today))
+    assert f"From {start} to {end}, both days included." in page
+    page = client.get(reverse("staff_reports"), {"period": "all"}).content.decode()
+    assert f"Everything up to today, {end}." in page and "Cases resolved in the period: 0;" in page
