@@ -46,6 +46,9 @@ TABS = [
 ]
 
 
+ARCHIVE_ROWS = 200  # the Archive lists the latest resolved cases, and says so when there are more
+
+
 def _period(request) -> tuple[forms.PeriodForm, dashboard.Period]:
     """The period asked for in the address (``start_0`` ... ``end_2``), or the last 12 months when
     none is asked for or the dates given are wrong (the form then says what is wrong)."""
@@ -131,8 +134,9 @@ def inbox(request):
     related = ("relationship__mentee", "relationship__mentor", "support_request", "resolved_by")
     # (the meetings: whether a quiet relationship's case has moved on, StaffCase.moved_on)
     cases = StaffCase.objects.select_related(*related).prefetch_related(open_tasks, "relationship__meetings")
+    archived = None  # how many resolved cases there are, when the Archive lists only the latest of them
     if tab == "archive":
-        cases = cases.filter(status__in=services.FINISHED).order_by("-finished", "-pk")[:200]
+        cases = cases.filter(status__in=services.FINISHED).order_by("-finished", "-pk")[:ARCHIVE_ROWS]
     else:
         cases = cases.filter(pk__in=services.open_cases())
         if tab == "snoozed":
@@ -146,7 +150,10 @@ def inbox(request):
     for case in cases:
         task = case.open_tasks[0] if getattr(case, "open_tasks", None) else None
         rows.append({"case": case, "task": task, "task_url": _task_url(task) if task else ""})
-    return render(request, "staff/inbox.html", {"rows": rows, "tab": tab, "tabs": TABS, "nav": "staff"})
+    if tab == "archive" and len(rows) == ARCHIVE_ROWS:
+        archived = StaffCase.objects.filter(status__in=services.FINISHED).count()
+    context = {"rows": rows, "tab": tab, "tabs": TABS, "archived": archived, "nav": "staff"}
+    return render(request, "staff/inbox.html", context)
 
 
 @staff_required

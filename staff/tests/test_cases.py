@@ -202,6 +202,24 @@ def test_claiming_taking_over_and_opening_a_case_say_what_happened(client, unans
 # -- working a case --------------------------------------------------------------------
 
 
+def test_the_inbox_says_every_kind_of_case_it_holds(as_staff):
+    page = as_staff.get(INBOX).content.decode()
+    assert "concerns participants raise about their relationship" in page
+    assert "cases staff open about a relationship" in page
+
+
+def test_the_archive_says_when_it_lists_only_the_latest_resolved_cases(as_staff, staff, mentor, monkeypatch):
+    from staff import views
+
+    for name in ("One", "Two"):
+        case = services.raise_case(send(make_mentee(first_name=name), mentor), staff, "Check in")
+        services.resolve(case, staff, "Done")
+    assert "2 resolved cases" not in as_staff.get(INBOX, {"tab": "archive"}).content.decode()
+    monkeypatch.setattr(views, "ARCHIVE_ROWS", 1)  # as if there were more than the Archive lists
+    page = as_staff.get(INBOX, {"tab": "archive"}).content.decode()
+    assert "2 resolved cases: the latest 1 are listed, newest first." in page
+
+
 def test_the_inbox_lists_open_cases_then_mine_after_claiming(as_staff, unanswered, staff):
     page = as_staff.get(INBOX).content.decode()
     assert escape(unanswered.description) in page and "Nobody yet" in page and "Claim" in page
