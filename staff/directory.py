@@ -137,11 +137,14 @@ DEFAULT_SORT = "-started"
 
 
 class RelationshipFilter(django_filters.FilterSet):
-    stage = django_filters.ChoiceFilter(label=_("Stage"), choices=STAGE_CHOICES, method="filter_stage")
+    stage = django_filters.ChoiceFilter(
+        label=_("Stage"), choices=STAGE_CHOICES, method="filter_stage", empty_label=_("Any stage")
+    )
     waiting = django_filters.ChoiceFilter(
         label=_("Waiting on"),
         choices=WAITING_CHOICES,
         method="filter_waiting",
+        empty_label=_("Anyone or nobody"),
         help_text=_("Whose step the journey is waiting for."),
     )
     stalled = DaysFilter(
@@ -153,7 +156,9 @@ class RelationshipFilter(django_filters.FilterSet):
             "update for this many days."
         ),
     )
-    ended = django_filters.ChoiceFilter(label=_("How it ended"), choices=ENDED_CHOICES, field_name="state")
+    ended = django_filters.ChoiceFilter(
+        label=_("How it ended"), choices=ENDED_CHOICES, field_name="state", empty_label=_("Ended or not")
+    )
     mentor = django_filters.CharFilter(
         label=_("Mentor"), method="filter_mentor", max_length=100, help_text=_("Name or email address.")
     )

@@ -61,6 +61,15 @@ def test_participants_may_not_see_the_directory_and_support_staff_may(client, wo
     assert client.get(reverse("staff_relationship", args=[world["working"].pk])).status_code == 200
 
 
+def test_each_list_says_what_choosing_nothing_means(client, staff):
+    """Not Django's "---------": a person (and a screen reader) reads what the empty choice shows."""
+    client.force_login(staff)
+    page = client.get(DIRECTORY).content.decode()
+    assert "---------" not in page
+    for words in ("Any stage", "Anyone or nobody", "Ended or not"):
+        assert f'<option value="" selected>{words}</option>' in page
+
+
 def test_filters(client, world):
     w = world
     client.force_login(make_staff())
