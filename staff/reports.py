@@ -290,13 +290,13 @@ CSV_HEADER = [
     _("requested on"),
     _("matched on"),
     _("ended on"),
-    _("meetings"),
+    _("meetings arranged"),  # not cancelled, past or to come
     _("meetings held"),
     _("hours held"),
     _("goals"),
     _("goals achieved"),
-    _("mentee rating"),
-    _("mentor rating"),
+    _("rating given by the mentee"),
+    _("rating given by the mentor"),
     _("request outcome"),
 ]
 

@@ -80,6 +80,9 @@ def test_the_export_lists_relationships_without_names_or_addresses(client, progr
     body = b"".join(response.streaming_content).decode()
     rows = list(csv.reader(io.StringIO(body)))
     assert rows[0] == reports.CSV_HEADER and len(rows) == 4
+    # each heading says what it counts: whose rating (the mentee gave 5), meetings arranged and held
+    assert rows[0][6:9] == ["meetings arranged", "meetings held", "hours held"]
+    assert rows[0][11:13] == ["rating given by the mentee", "rating given by the mentor"]
     done = next(r for r in rows[1:] if r[0] == str(programme["done"].pk))
     assert done[1] == "'=HYPERLINK(1)"  # no formula reaches a spreadsheet
     assert done[2] == "Completed" and done[11:] == ["5", "4", "Accepted"]
