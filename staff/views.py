@@ -297,6 +297,16 @@ GIVEN_BACK = {
 }
 
 
+def _give_back(request) -> None:
+    """What the staff member typed in the form they sent, which changed nothing, given back to them
+    (to keep, or add elsewhere): nothing is lost."""
+    action = request.POST.get("action")
+    if action in GIVEN_BACK:
+        field, words = GIVEN_BACK[action]
+        if typed := request.POST.get(field, "").strip():
+            messages.info(request, words % {"text": typed})
+
+
 @method_decorator(staff_required, name="dispatch")
 class HandleCase(View):
     """The flow node's page: shown to the staff member who claimed the case."""
@@ -351,12 +361,8 @@ class HandleCase(View):
         case = get_object_or_404(StaffCase, pk=self.kwargs["process_pk"])
         sent = self.request.method == "POST"
         messages.info(self.request, _no_longer_yours(services.handle_task(case), sent=sent))
-        action = self.request.POST.get("action") if sent else None
-        if action in GIVEN_BACK:
-            # What they typed is given back, to keep or add elsewhere: nothing is lost.
-            field, words = GIVEN_BACK[action]
-            if typed := self.request.POST.get(field, "").strip():
-                messages.info(self.request, words % {"text": typed})
+        if sent:
+            _give_back(self.request)
         return redirect("staff_case", case.pk)
 
     def post(self, request, **kwargs):
@@ -415,6 +421,11 @@ class HandleCase(View):
             if action == "close" and services.why_not_close(case):
                 # The page no longer offers the close form once the relationship has ended: say why above it.
                 messages.error(request, refused.message)
+                return redirect(request.path)
+            if action == "reply" and support_selectors.sender_left(case.support_request):
+                # Nor the reply form once the sender deleted their account: why, above it, and the reply given back.
+                messages.error(request, refused.message)
+                _give_back(request)
                 return redirect(request.path)
             form.add_error(None, refused.message)
             return self.page(status=400, posted=form)

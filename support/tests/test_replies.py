@@ -311,3 +311,21 @@ def test_a_reply_typed_on_a_case_a_colleague_resolved_meanwhile_is_given_back(cl
     assert "This case has been resolved, so nothing was changed." in page
     assert "Your reply was not sent: “A long answer, written with care.”" in page
     assert not SupportReply.objects.exists() and not mail.outbox
+
+
+def test_a_reply_sent_after_the_sender_deleted_their_account_says_why_and_is_given_back(client, message_from_mia):
+    """The page no longer shows the reply form once the sender left: the refusal was put on that form,
+    so the page answered 400 saying nothing, and the reply typed was lost."""
+    from people.services import delete_account
+
+    mia, request = message_from_mia
+    staff = make_staff()
+    case = case_for(request)
+    url = claimed_case_url(client, staff, case)
+    delete_account(mia)
+    response = client.post(url, {"action": "reply", "reply-body": "Here is my answer."})
+    assert response.status_code == 302 and response.url == url
+    page = client.get(url).content.decode()
+    assert "The sender deleted their account after writing, so there is nobody to reply to." in page
+    assert "Your reply was not sent: “Here is my answer.”" in page
+    assert not SupportReply.objects.exists()
