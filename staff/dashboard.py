@@ -206,16 +206,20 @@ def funnel(period: Period, now: datetime) -> Chart:
         "end": long_date(period.end),
         "steps": "; ".join(f"{label} {n}" for label, n, _p in rows),
     }
-    return Chart(
-        key="funnel",
-        title=title,
-        summary=gettext(
+    if registered:
+        summary = gettext(
             "Of the people who joined in the period (not staff), how many have reached each step since. "
             "A request sent counts for the mentee who sent it, not a request the programme proposed in a "
             "matching round; Matched and the steps after it count either "
             "side of a relationship, so they can be higher. A first meeting counts once it took place "
             "(marked held, or its time passed and nobody said it did not happen)."
-        ),
+        )
+    else:
+        summary = gettext("Nobody joined in the period (staff aside), so there is nobody to follow through the steps.")
+    return Chart(
+        key="funnel",
+        title=title,
+        summary=summary,
         columns=[gettext("Step"), gettext("People"), gettext("Of those registered")],
         rows=rows,
         svg=drawing.horizontal_bars("chart-funnel", title, desc, [(label, n) for label, n, _p in rows]),
@@ -261,14 +265,17 @@ def weekly(period: Period) -> Chart:
         "peak": ngettext("%(n)s request", "%(n)s requests", peak) % {"n": peak},
     }
     labels = [date_format(week, "j M") for week in weeks]
+    if total_sent or total_matched:
+        summary = gettext(
+            "%(sent)s and %(matched)s matched (accepted by the mentor), by the week they happened in. "
+            "A week starts on Monday; the first and last weeks may be partly outside the period."
+        ) % {"sent": sent_words, "matched": total_matched}
+    else:
+        summary = gettext("No request was sent and nobody was matched in the period.")
     return Chart(
         key="weekly",
         title=title,
-        summary=gettext(
-            "%(sent)s and %(matched)s matched (accepted by the mentor), by the week they happened in. "
-            "A week starts on Monday; the first and last weeks may be partly outside the period."
-        )
-        % {"sent": sent_words, "matched": total_matched},
+        summary=summary,
         columns=[gettext("Week starting"), gettext("Requests sent"), gettext("Matches")],
         rows=rows,
         svg=drawing.columns(
@@ -321,10 +328,10 @@ def answers(period: Period) -> Chart:
         "sent": sent,
         "rows": "; ".join(f"{label} {n}" for label, n in rows),
     }
-    return Chart(
-        key="answers",
-        title=title,
-        summary=ngettext(
+    if not sent:
+        summary = gettext("No request was sent in the period.")
+    else:
+        summary = ngettext(
             "%(n)s request sent in the period: if the mentor answered it (accepted or declined), by the time "
             "from sending to the answer; if not, by how it stands or ended without an answer. Typical time to "
             "answer: %(typical)s.",
@@ -332,8 +339,11 @@ def answers(period: Period) -> Chart:
             "declined) by the time from sending to the answer, the others by how they stand or ended without "
             "an answer. Typical time to answer: %(typical)s.",
             sent,
-        )
-        % {"n": sent, "typical": typical},
+        ) % {"n": sent, "typical": typical}
+    return Chart(
+        key="answers",
+        title=title,
+        summary=summary,
         columns=[gettext("Time to answer"), gettext("Requests")],
         rows=rows,
         svg=drawing.horizontal_bars("chart-answers", title, desc, rows),

@@ -128,6 +128,23 @@ def test_the_funnel_follows_the_period(programme):
     assert year.rows[0][1] == 12
 
 
+def test_an_empty_period_says_so_in_words_on_every_chart_of_the_period(programme):
+    """Not a row of noughts and dashes under a sentence explaining what is counted: the summary says
+    there was nothing, as the feedback ratings' does."""
+    from datetime import date
+
+    empty = dashboard.Period(date(2001, 1, 1), date(2001, 12, 31))
+    now = timezone.now()
+    summaries = {chart.key: chart.summary for chart in dashboard.all_charts(empty, now)}
+    assert (
+        summaries["funnel"]
+        == "Nobody joined in the period (staff aside), so there is nobody to follow through the steps."
+    )
+    assert summaries["weekly"] == "No request was sent and nobody was matched in the period."
+    assert summaries["answers"] == "No request was sent in the period."
+    assert summaries["ratings"] == "No feedback was given in the period."
+
+
 def test_requests_and_matches_per_week(programme):
     today = timezone.localdate()
 
