@@ -225,3 +225,18 @@ def test_a_period_is_whole_days_and_the_page_says_which(client, staff, mentor):
     assert f"From {start} to {end}, both days included." in page
     page = client.get(reverse("staff_reports"), {"period": "all"}).content.decode()
     assert f"Everything up to today, {end}." in page and "Cases resolved in the period: 0;" in page
+
+
+def test_the_participants_figures_say_who_they_count(client, staff, mentor):
+    """A mentee deactivated, or with a profile not complete, is on the Members list but not in these
+    figures: the page says so, so the two can be told apart."""
+    from staff.members.services import deactivate
+
+    gone, unfinished = make_mentee(first_name="Gone"), make_mentee(first_name="Unfinished")
+    unfinished.profile.completed_at = None
+    unfinished.profile.save()
+    deactivate(gone, staff)
+    assert reports.build("30").mentees == 0
+    client.force_login(staff)
+    page = client.get(reverse("staff_reports")).content.decode()
+    assert "members with a complete profile whose account is active (not deactivated)" in page
