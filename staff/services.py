@@ -242,8 +242,13 @@ class Claimed:
         return self.had_it is not None and self.had_it.pk == self.task.owner_id
 
 
-def claim(case: StaffCase, user) -> Claimed:
-    """Take the case's task (from the queue, or over from a colleague)."""
+ANYONE = object()  # claim(): take the case from whoever has it now
+
+
+def claim(case: StaffCase, user, *, from_owner=ANYONE) -> Claimed:
+    """Take the case's task (from the queue, or over from a colleague). ``from_owner``: the id of who
+    had it when the staff member's page was shown (None: nobody); if someone else has it by now, it is
+    not taken from them unasked: the claim is refused with who has it."""
     _require_staff(user)
     with transaction.atomic():
         case = _lock_case(case)
@@ -252,6 +257,14 @@ def claim(case: StaffCase, user) -> Claimed:
             raise Refused(_("This case has no open task."))
         if task.owner_id == user.pk:
             return Claimed(task, had_it=user)
+        if from_owner is not ANYONE and task.owner_id is not None and task.owner_id != from_owner:
+            raise Refused(
+                _(
+                    "%(name)s has claimed this case since your page was shown, so it is still theirs. "
+                    "To work on it, take it over below."
+                )
+                % {"name": task.owner.display_name}
+            )
         had_it = task.owner
         with task.activation() as activation:
             if task.status == STATUS.NEW:

@@ -183,8 +183,12 @@ def support_request_case(request, pk: int):
 @require_POST
 def claim(request, pk: int):
     case = get_object_or_404(StaffCase, pk=pk)
+    # Who had the case when the page was shown ("": nobody), so that a Claim pressed on a page a moment
+    # old does not take the case from a colleague who claimed it meanwhile.
+    shown = request.POST.get("owner")
+    from_owner = services.ANYONE if shown is None else (int(shown) if shown.isdigit() else None)
     try:
-        claimed = services.claim(case, request.user)
+        claimed = services.claim(case, request.user, from_owner=from_owner)
     except Refused as refused:
         messages.error(request, refused.message)
         return redirect("staff_case", pk)

@@ -220,6 +220,26 @@ def test_the_archive_says_when_it_lists_only_the_latest_resolved_cases(as_staff,
     assert "2 resolved cases: the latest 1 are listed, newest first." in page
 
 
+def test_claim_pressed_on_a_page_a_moment_old_does_not_take_the_case_from_a_colleague(as_staff, unanswered, staff):
+    """Two of the team press Claim on the same case at nearly the same time: the second is told the
+    first has it, not given it silently (the first would find it gone on their next click)."""
+    inbox = as_staff.get(INBOX).content.decode()
+    assert '<input type="hidden" name="owner" value="">' in inbox  # shown with nobody having it
+    colleague = make_staff(email="colleague@example.com")
+    colleague.first_name, colleague.last_name = "Robin", "Lee"
+    colleague.save(update_fields=["first_name", "last_name"])
+    services.claim(unanswered, colleague)
+    response = as_staff.post(reverse("staff_claim", args=[unanswered.pk]), {"owner": ""})
+    record = reverse("staff_case", args=[unanswered.pk])
+    assert response.status_code == 302 and response.url == record
+    assert task_of(unanswered).owner == colleague
+    page = as_staff.get(record).content.decode()
+    assert "Robin Lee has claimed this case since your page was shown, so it is still theirs." in page
+    assert f'<input type="hidden" name="owner" value="{colleague.pk}">' in page and "Take over this case" in page
+    taken = as_staff.post(reverse("staff_claim", args=[unanswered.pk]), {"owner": str(colleague.pk)})
+    assert taken.status_code == 302 and task_of(unanswered).owner == staff  # asked for, from that page
+
+
 def test_the_inbox_lists_open_cases_then_mine_after_claiming(as_staff, unanswered, staff):
     page = as_staff.get(INBOX).content.decode()
     assert escape(unanswered.description) in page and "Nobody yet" in page and "Claim" in page
