@@ -55,7 +55,7 @@ def test_find_a_member_pause_them_note_it_and_export(new_page, visit, check_a11y
         page.get_by_role("link", name="Download these members as a spreadsheet (CSV)").click()
     download = download_info.value
     assert re.fullmatch(r"members-\d{4}-\d{2}-\d{2}\.csv", download.suggested_filename)
-    table = list(csv.reader(io.StringIO(open(download.path(), encoding="utf-8").read())))
+    table = list(csv.reader(io.StringIO(open(download.path(), encoding="utf-8-sig").read())))
     assert [row[0] for row in table[1:]] == ["Rhys Evans"]
     assert table[1][8] == "Paused"
 

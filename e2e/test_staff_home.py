@@ -61,7 +61,7 @@ def test_a_manager_lands_on_the_staff_home_and_reads_the_programme(new_page, che
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download “The journey funnel” as a spreadsheet (CSV)").click()
-    rows = list(csv.reader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
+    rows = list(csv.reader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read())))
     assert rows[0] == ["Step", "People", "Of those registered"]
     assert rows[1] == ["Registered", "3", "100%"]
     assert download.value.suggested_filename == f"funnel-{start.isoformat()}-{timezone.localdate().isoformat()}.csv"

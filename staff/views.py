@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 
 from django.contrib import messages
 from django.db.models import Prefetch, Q
@@ -27,7 +28,7 @@ from journeys.forms import form_errors
 from journeys.models import Relationship
 from journeys.rules import task_url as _task_url
 from journeys.services.base import Refused
-from project.downloads import PRIVATE, attachment
+from project.downloads import CSV_START, CSV_TYPE, PRIVATE, csv_attachment
 from project.downloads import csv_cell as _cell
 from project.roles import EXPORT, SEE_FEEDBACK_AUTHORS, can, staff_required
 from support import selectors as support_selectors
@@ -99,7 +100,7 @@ def home_csv(request, key: str):
         return refused
     chart = dashboard.chart(key, period)
     rows = [chart.columns, *chart.rows]
-    return attachment(_csv(rows), "text/csv; charset=utf-8", f"{key}-{period.start}-{period.end}.csv")
+    return csv_attachment(_csv(rows), f"{key}-{period.start}-{period.end}.csv")
 
 
 @staff_required(perm=EXPORT)
@@ -109,7 +110,7 @@ def feedback_csv(request):
     if refused := _wrong_period(request, form):
         return refused
     rows = dashboard.feedback_export(period, with_names=request.user.has_perm(SEE_FEEDBACK_AUTHORS))
-    return attachment(_csv(rows), "text/csv; charset=utf-8", f"feedback-{period.start}-{period.end}.csv")
+    return csv_attachment(_csv(rows), f"feedback-{period.start}-{period.end}.csv")
 
 
 def _csv(rows) -> str:
@@ -472,8 +473,8 @@ def reports_csv(request):
         messages.error(request, _("Nothing was downloaded: choose a period from the list first."))
         return redirect(f"{reverse('staff_reports')}?{request.GET.urlencode()}")
     writer = csv.writer(_Echo())
-    lines = (writer.writerow([_cell(v) for v in row]) for row in [programme.CSV_HEADER, *programme.relationship_rows()])
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    rows = (writer.writerow([_cell(v) for v in row]) for row in [programme.CSV_HEADER, *programme.relationship_rows()])
+    response = StreamingHttpResponse(itertools.chain([CSV_START], rows), content_type=CSV_TYPE)
     response["Content-Disposition"] = f'attachment; filename="relationships-{timezone.localdate().isoformat()}.csv"'
     response["Cache-Control"] = PRIVATE  # as project.downloads.attachment says of every download
     return response

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from journeys.services.base import Refused
-from project.downloads import attachment
+from project.downloads import csv_attachment
 from project.roles import MANAGE, staff_required
 
 from . import forms, selectors, services
@@ -103,7 +103,7 @@ def discard(request, pk: int):
 @staff_required(perm=MANAGE)
 def errors_csv(request, pk: int):
     batch = selectors.access_batch(pk)
-    return attachment(selectors.errors_csv(batch), "text/csv; charset=utf-8", f"import-{batch.pk}-problems.csv")
+    return csv_attachment(selectors.errors_csv(batch), f"import-{batch.pk}-problems.csv")
 
 
 @require_POST

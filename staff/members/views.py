@@ -21,7 +21,7 @@ from journeys import rules as journey_rules
 from journeys.services.base import Refused
 from journeys.states import MATCHED_STATES
 from people.models import Region
-from project.downloads import attachment, csv_cell
+from project.downloads import csv_attachment, csv_cell
 from project.roles import EXPORT, MANAGE, can, staff_required
 
 from . import forms, selectors, services
@@ -243,4 +243,4 @@ def export_csv(request):
         writer.writerow([csv_cell(v) for v in _csv_row(member, today, regions)])
         count += 1
     services.log_export(request.user, found.applied(), count)
-    return attachment(out.getvalue(), "text/csv; charset=utf-8", f"members-{today.isoformat()}.csv")
+    return csv_attachment(out.getvalue(), f"members-{today.isoformat()}.csv")

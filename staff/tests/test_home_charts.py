@@ -308,7 +308,8 @@ def test_wrong_dates_are_explained_on_their_field(client, programme, staff):
 def _rows(response) -> list[list[str]]:
     assert response["Content-Type"].startswith("text/csv") and "attachment" in response["Content-Disposition"]
     assert response["Cache-Control"] == "private, no-store"
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.content.startswith(b"\xef\xbb\xbf")  # the mark Excel reads UTF-8 by
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def test_each_chart_downloads_as_csv(client, programme, staff):

@@ -77,7 +77,9 @@ def test_the_export_lists_relationships_without_names_or_addresses(client, progr
     response = client.get(reverse("staff_reports_csv"))
     assert response["Content-Type"].startswith("text/csv")
     assert response["Cache-Control"] == "private, no-store"  # as every download: kept out of shared caches
-    body = b"".join(response.streaming_content).decode()
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith(b"\xef\xbb\xbf")  # the mark Excel reads UTF-8 by
+    body = raw.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body)))
     assert rows[0] == reports.CSV_HEADER and len(rows) == 4
     # each heading says what it counts: whose rating (the mentee gave 5), meetings arranged and held
@@ -107,7 +109,11 @@ def test_a_past_meeting_nobody_recorded_counts_as_held(programme, mentee, client
     report = reports.build("30")
     assert (report.meetings_held, report.hours_held) == (2, 2.0)
     client.force_login(staff)
-    rows = list(csv.reader(io.StringIO(b"".join(client.get(reverse("staff_reports_csv")).streaming_content).decode())))
+    rows = list(
+        csv.reader(
+            io.StringIO(b"".join(client.get(reverse("staff_reports_csv")).streaming_content).decode("utf-8-sig"))
+        )
+    )
     assert next(r for r in rows[1:] if r[0] == str(done.pk))[6:9] == ["3", "2", "2.0"]
 
 
@@ -124,7 +130,7 @@ def test_a_request_pending_when_its_mentee_leaves_stays_a_withdrawn_request(clie
     states = dict(report.by_state)
     assert (states["Request withdrawn"], states["Withdrawn"]) == (1, 0)
     client.force_login(staff)
-    body = b"".join(client.get(reverse("staff_reports_csv")).streaming_content).decode()
+    body = b"".join(client.get(reverse("staff_reports_csv")).streaming_content).decode("utf-8-sig")
     row = next(r for r in csv.reader(io.StringIO(body)) if r[0] == str(waiting.pk))
     assert row[2] == "Request withdrawn" and row[4] == ""  # never matched
 
@@ -157,7 +163,7 @@ def test_a_request_closed_when_its_mentor_stopped_taking_part_is_not_a_decline(c
     page = client.get(reverse("staff_reports"), {"period": "30"}).content.decode()
     assert "<dt>Closed when the mentor left or was deactivated</dt><dd>1</dd>" in page
     assert "<dt>Declined</dt><dd>1</dd>" in page
-    body = b"".join(client.get(reverse("staff_reports_csv")).streaming_content).decode()
+    body = b"".join(client.get(reverse("staff_reports_csv")).streaming_content).decode("utf-8-sig")
     row = next(r for r in csv.reader(io.StringIO(body)) if r[0] == str(waiting.pk))
     assert row[2] == "Request closed: the mentor stopped taking part"
     assert row[13] == "Closed when the mentor left or was deactivated"

@@ -72,7 +72,8 @@ def test_the_problem_rows_download_as_a_formula_safe_csv(client):
     response = client.get(reverse("staff_import_errors", args=[batch.pk]))
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["Cache-Control"] == "private, no-store"
-    lines = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.content.startswith(b"\xef\xbb\xbf")  # the mark Excel reads UTF-8 by
+    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert lines[0][:2] == ["Row", "Email"]
     assert len(lines) == 2
     assert lines[1][1] == "'=HYPERLINK(1)" and lines[1][2] == "'-x"

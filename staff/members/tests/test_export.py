@@ -17,7 +17,8 @@ URL = "/staff/members/export.csv"
 
 
 def rows(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.content.startswith(b"\xef\xbb\xbf")  # the mark Excel reads UTF-8 by
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def test_the_export_is_the_filtered_list_and_is_logged(client):
