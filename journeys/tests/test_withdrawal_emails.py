@@ -82,7 +82,7 @@ def test_a_mentee_whose_mentor_ended_the_relationship_is_pointed_to_find_mentor(
     told = Notification.objects.get(recipient=mentee, event="withdrawn")
     pointer = "When you are ready, Find Mentor suggests other mentors who match your profile: "
     link = f"http://localhost:8000{reverse('find_mentor')}"
-    assert f"{pointer}{link}" in told.body_text and f"{pointer}{link}" in told.body_html
+    assert f"{pointer}{link}" in told.body_text and f'{pointer}<a href="{link}">{link}</a>' in told.body_html
 
 
 def test_a_mentor_whose_mentee_withdrew_is_not_pointed_to_find_mentor(mentee, mentor):

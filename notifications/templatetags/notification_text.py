@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from ..services import absolute as _absolute
@@ -22,6 +22,15 @@ def quoted_list(values, autoescape=True):
 def absolute(url: str) -> str:
     """A path on this site as a full address (for links written out in the text)."""
     return _absolute(url)
+
+
+@register.filter
+def web_link(url: str, words: str = "") -> str:
+    """An HTML part's link to ``url`` (a path on this site is made a full address), reading ``words``
+    or, without them, the address itself: an address written out as text cannot be clicked in most
+    mail programs."""
+    url = _absolute(url)
+    return format_html('<a href="{}">{}</a>', url, words or url)
 
 
 @register.filter

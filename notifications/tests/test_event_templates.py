@@ -12,6 +12,7 @@ import ast
 import copy
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -25,7 +26,7 @@ from journeys.models import State
 from journeys.services import activity, relationships
 from journeys.tests.helpers import goal, meet, send
 from notifications.events import EVENTS, template_names
-from notifications.services import Message
+from notifications.services import Message, _fields
 from people.models import DataExport
 from people.tests.factories import make_mentee, make_mentor
 from staff.models import CaseKind
@@ -400,3 +401,58 @@ def test_the_end_of_a_relationship_carries_a_cancellation_per_meeting(world):
         "closed_by_staff", relationship=world.rel, reason="Duplicate", cancelled_meetings=[first]
     )
     assert len(split_calendars(closed.ics)) == 1 and "Your meeting still to come is cancelled" in closed.body_text
+
+
+# -- every web address in an email's HTML part is a link --------------------------------
+
+WEB_ADDRESS = re.compile(r"https?://[^\s<>\"“”]+")
+
+
+class _Links(HTMLParser):
+    """The hrefs of an HTML part, and any web address written in its text outside a link."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+        self.bare: list[str] = []
+        self.inside_a = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.inside_a += 1
+            self.hrefs.append(dict(attrs).get("href") or "")
+
+    def handle_endtag(self, tag):
+        if tag == "a":
+            self.inside_a -= 1
+
+    def handle_data(self, data):
+        if not self.inside_a:
+            self.bare += WEB_ADDRESS.findall(data)
+
+
+def _addresses(text: str) -> set[str]:
+    return {url.rstrip(".,;:)") for url in WEB_ADDRESS.findall(text)}
+
+
+def test_every_web_address_in_an_emails_html_part_is_a_link(world):
+    """A web address written out as plain text in the HTML part cannot be clicked in most mail
+    programs: each is a link there, and the plain-text part gives the same addresses."""
+    problems = set()
+    for event, variants in contexts(world).items():
+        for context in variants:
+            context = {name: value for name, value in context.items() if name != "recipient"}
+            for recipient in (world.mentee, world.mentor):
+                message = Message.for_event(event, **{"recipient": recipient, **context})
+                if event.startswith("reminder_"):
+                    message.stop_url, message.stop_label = "http://testserver/reminders/stop/t/", "Stop these"
+                fields = _fields(recipient, message)
+                links = _Links()
+                links.feed(fields["body_html"])
+                where = f"{event} to {recipient.first_name}"
+                if links.bare:
+                    problems.add(f"{where}: not linked in the HTML part: {', '.join(links.bare)}")
+                web_links = {href for href in links.hrefs if href.startswith("http")}
+                if web_links != _addresses(fields["body_text"]):
+                    problems.add(f"{where}: the parts differ: {web_links ^ _addresses(fields['body_text'])}")
+    assert sorted(problems) == [], "\n".join(sorted(problems))
