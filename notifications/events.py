@@ -41,6 +41,9 @@ class Event:
     url: str = ""  # a URL name; "" for no link
     url_arg: str = ""  # the context value that fills its argument
     ics: Callable[[dict], str] | None = None  # the calendar attachment, from the context
+    # Written by a person (a staff reply to a Contact message), not by the platform: sent without
+    # ``Auto-Submitted: auto-generated``, so an out-of-office answer to it comes back as to any email.
+    by_a_person: bool = False
 
     def link(self, context: dict) -> str:
         if not self.url:
@@ -146,8 +149,8 @@ EVENTS: dict[str, Event] = {
     "support_request_confirmation": Event(_("Need Help? and FAQs"), "help"),
     # The programme's reply to a Contact message (support.services.reply_as_staff): to a sender with an
     # account, their conversation on the platform; to one without, the Contact form.
-    "support_reply": Event(_("See the conversation"), "support_message", "support_request"),
-    "support_reply_guest": Event(_("Write to the programme"), "contact"),
+    "support_reply": Event(_("See the conversation"), "support_message", "support_request", by_a_person=True),
+    "support_reply_guest": Event(_("Write to the programme"), "contact", by_a_person=True),
     # The sender answered (staff.services.sender_replied)
     "support_reply_staff": Event(_("Open the case"), "staff_case", "case"),
     # Accounts (people.exports, people.retention)
@@ -158,6 +161,14 @@ EVENTS: dict[str, Event] = {
     # Invitations (staff.imports.services): the signed link to set a password
     "invitation": Event(_("Set my password and join"), "invitation_accept", "token"),
 }
+
+
+def auto_generated(event: str) -> bool:
+    """Whether the platform wrote ``event``'s email (every notification, reminder and account email,
+    ``account_*``), rather than a person: it then carries ``Auto-Submitted: auto-generated`` (RFC 3834),
+    so mail programs send no out-of-office answer to it (they would land in the support inbox)."""
+    spec = EVENTS.get(event)
+    return not (spec and spec.by_a_person)
 
 
 def template_names(event: str) -> dict[str, str]:

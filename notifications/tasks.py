@@ -46,6 +46,7 @@ from django.utils.translation import gettext as _
 from project import identity
 from project.text import one_line
 
+from .events import auto_generated
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -87,6 +88,8 @@ def build_email(note: Notification) -> EmailMultiAlternatives:
         reply_to=[note.reply_to] if note.reply_to else ([programme.reply_to] if programme.reply_to else None),
         headers={
             "X-Notification-Id": str(note.pk),
+            # Written by the platform: no out-of-office answers, please (RFC 3834); a staff reply is a person's.
+            **({"Auto-Submitted": "auto-generated"} if auto_generated(note.event) else {}),
             # A reminder can be stopped from the mail program in one click (RFC 8058).
             **(
                 {"List-Unsubscribe": f"<{note.stop_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}

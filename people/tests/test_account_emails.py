@@ -65,6 +65,7 @@ def test_confirmation_email_names_the_site_and_escapes_the_name(client, django_c
     assert len(sent) == 1
     text, html = parts(sent[0])
     assert_reads_right(text, html)
+    assert sent[0].message()["Auto-Submitted"] == "auto-generated"  # no out-of-office answers (RFC 3834)
     # The text part shows the name as typed; the HTML part shows the same characters, escaped.
     assert text.startswith(f"Hello {NAME},\n")  # greeted by first name, as every notification
     assert "Hello &lt;b&gt;Eve&lt;/b&gt;," in html
@@ -82,6 +83,7 @@ def test_password_reset_email_names_the_site_and_escapes(client, django_capture_
     (message,) = mail.outbox
     text, html = parts(message)
     assert_reads_right(text, html)
+    assert message.message()["Auto-Submitted"] == "auto-generated"
     assert "/accounts/password/reset/key/" in html and 'href="' in html
     # in our words, not allauth's ("Password Reset Email", "You're receiving this email because ...")
     assert message.subject.endswith("Choose a new password")

@@ -75,6 +75,8 @@ def test_sender_gets_a_confirmation_that_does_not_repeat_their_text(
     (confirmation,) = [m for m in mail.outbox if m.to == ["pat@example.net"]]
     assert "received your message" in confirmation.subject
     assert VALID["message"] not in confirmation.body
+    # the platform's automatic acknowledgement, and the staff's notice: no out-of-office answers to them
+    assert {m.message()["Auto-Submitted"] for m in mail.outbox} == {"auto-generated"}
     assert Notification.objects.get(email="pat@example.net").event == "support_request_confirmation"
 
 

@@ -68,6 +68,8 @@ def test_staff_reply_from_the_case_is_emailed_with_a_signed_reply_to_and_kept(
     assert (reply.written_by, reply.author, reply.body) == ("staff", staff, "They are back on Monday; hold on.")
     [email] = [m for m in mail.outbox if m.to == ["mia@example.com"]]
     assert "They are back on Monday" in email.body
+    # written by a person, not the platform: no Auto-Submitted header, so it is answered as any email is
+    assert email.message()["Auto-Submitted"] is None
     assert email.subject.endswith("Re: My mentor is away")
     assert email.reply_to == [replies.reply_address(request)]
     assert email.reply_to[0].startswith(f"support+{request.pk}.") and email.reply_to[0].endswith("@replies.example.org")
