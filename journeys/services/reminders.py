@@ -93,7 +93,9 @@ def remind_to_complete_profile(user) -> bool:
     profile = getattr(user, "profile", None)
     if profile is not None and profile.is_complete:
         return False
-    return send_reminder(user, Kind.PROFILE, "reminder_profile") is not None
+    # What completing it opens depends on what they signed up as (mentor, mentee, both, not said yet).
+    as_mentor, as_mentee = bool(profile and profile.is_mentor), bool(profile and profile.is_mentee)
+    return send_reminder(user, Kind.PROFILE, "reminder_profile", as_mentor=as_mentor, as_mentee=as_mentee) is not None
 
 
 def nudge_to_find_mentor(user) -> bool:

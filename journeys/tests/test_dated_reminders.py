@@ -71,6 +71,7 @@ def test_goal_owner_is_told_when_due_soon_and_when_overdue(mentee, mentor):
     assert send_dated_reminders() == 1
     [note] = Notification.objects.filter(recipient=mentee, event="reminder_goal_due")
     assert "Grow my network" in note.subject
+    assert f"agree a new date with {mentor.display_name}." in note.body_text  # named, not "your partner"
     assert not events(mentor)
 
     Goal.objects.filter(pk=mine.pk).update(due_date=timezone.localdate() - dt.timedelta(days=1))

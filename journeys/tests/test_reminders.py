@@ -156,6 +156,27 @@ def test_onboarding_reminds_an_unfinished_profile_then_nudges_a_mentee_to_search
     assert nudge.link == reverse("find_mentor")
 
 
+@pytest.mark.parametrize(
+    ("as_mentor", "as_mentee", "says", "never"),
+    [
+        (False, True, "Once it is, you can look for a mentor and ask them to mentor you.", "mentees can find you"),
+        (True, False, "Once it is, mentees can find you and ask you to mentor them.", "look for a mentor"),
+        (True, True, "mentees can find you and ask you to mentor them, and you can look for a mentor", "(if"),
+        (False, False, "saying whether you would like to be a mentor, a mentee or both", "mentees can find you"),
+    ],
+)
+def test_the_profile_reminder_speaks_to_what_they_signed_up_as(as_mentor, as_mentee, says, never):
+    from people.models import Profile
+
+    user = make_user(first_name="Newcomer")
+    Profile.objects.create(user=user, is_mentor=as_mentor, is_mentee=as_mentee)  # signed up, profile not finished
+    onboarding.email_verified(user)
+    assert come_due("complete_profile__timeout") == 1
+    [note] = reminders_to(user, "reminder_profile")
+    for part in (note.body_text, note.body_html):
+        assert says in part and never not in part
+
+
 def test_a_mentee_who_has_sent_a_request_is_not_nudged(mentor):
     from people.tests.factories import make_profile
 

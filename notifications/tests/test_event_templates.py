@@ -229,7 +229,11 @@ def contexts(w) -> dict[str, list[dict]]:
         "reminder_review_request": [rel, {**rel, "answer": {"accept": "http://x/a/", "decline": "http://x/d/"}}],
         "reminder_first_meeting": [rel],
         "reminder_feedback": [{**rel, "other": w.mentor}],
-        "reminder_profile": [{}],
+        "reminder_profile": [
+            {"as_mentor": as_mentor, "as_mentee": as_mentee}
+            for as_mentor in (True, False)
+            for as_mentee in (True, False)
+        ],
         "reminder_find_mentor": [{}],
         "reminder_meeting_tomorrow": [
             {**rel, "meeting": variant, "other": w.mentor} for variant in _meeting_variants(w.meeting)
