@@ -242,9 +242,8 @@ def test_the_mentee_says_the_first_meeting_happened_earlier(rel, mentee, mentor,
     # ...and the email says what happened, not only that a meeting changed
     assert told.subject.endswith(f"First meeting recorded as held: {meeting.title} (with John Smith)")
     planned_said = timezone.localtime(planned).strftime("%A %-d %B %Y at %H:%M")
-    assert f"John Smith says your first meeting, “{meeting.title}”, planned for {planned_said}, took place" in (
-        told.body_text
-    )
+    said = f"John Smith says your first meeting, “{meeting.title}”, planned for {planned_said} (UK time), took place"
+    assert said in told.body_text
     assert "It is now recorded as held at the time below" in told.body_html
     relationships.complete_stage(rel, mentee, "first_conversation")
     rel.refresh_from_db()

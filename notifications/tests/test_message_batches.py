@@ -74,6 +74,10 @@ def test_a_burst_of_messages_is_one_email_listing_them_all(rel, mentee, mentor, 
     assert sent.to == [mentee.email] and sent.subject == "[Mentoring Programme] 3 new messages from Alice Kember"
     assert "Alice Kember sent you 3 messages:" in sent.body
     assert sent.body.index("Welcome aboard!") < sent.body.index("Here is the agenda.") < sent.body.index("Speak soon")
+    # Each message's time says which clock it is on, as the meeting emails do.
+    for message in Message.objects.order_by("pk"):
+        said = f"{timezone.localtime(message.sent_at):%-d %B, %H:%M} (UK time)"
+        assert f"{said}\n" in sent.body and f"{said}<br>" in note.body_html
     # The next message starts the next email, listing only itself.
     activity.send_message(rel.conversation, mentor, "One more thing")
     old, new = batches(mentee)
