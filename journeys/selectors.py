@@ -38,7 +38,7 @@ def _visible_relationships(user):
 
 def access_relationship(user, pk: int) -> Relationship:
     try:
-        return _visible_relationships(user).select_related("mentee", "mentor", "area").get(pk=pk)
+        return _visible_relationships(user).select_related("mentee__profile", "mentor__profile", "area").get(pk=pk)
     except Relationship.DoesNotExist:
         raise Http404("No such relationship") from None
 
@@ -52,7 +52,8 @@ def access_party_relationship(user, pk: int) -> Relationship:
 
 
 def access_conversation(user, pk: int) -> Conversation:
-    qs = Conversation.objects.select_related("mentee", "mentor").filter(pk=pk)
+    # With the profiles: the email telling of a message says what its reader takes part as.
+    qs = Conversation.objects.select_related("mentee__profile", "mentor__profile").filter(pk=pk)
     conversation = qs.filter(Q(mentee=user) | Q(mentor=user)).first()
     if conversation is None:
         raise Http404("No such conversation")

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
@@ -87,6 +88,24 @@ def in_programme_language():
     return translation.override(settings.LANGUAGE_CODE)
 
 
+# Why the recipient gets the email, said in its footer (``notifications/email.txt``): "member" (they take
+# part, as a mentor, a mentee or both), "team" (on the programme team: a staff account, or an address in
+# STAFF_NOTIFICATION_EMAILS), "contact_form" (they wrote through the Contact form without an account),
+# "invited" (the programme team invited them to join). Left out, it follows from the recipient.
+MEMBER, TEAM, CONTACT_FORM, INVITED = "member", "team", "contact_form", "invited"
+
+
+def why_sent(recipient, event: str = "", why: str = "") -> str:
+    """Why ``recipient`` gets ``event``'s email (see MEMBER & co.); "" when nothing is known (no line)."""
+    if why:
+        return why
+    if event == "invitation":
+        return INVITED
+    if recipient is None:
+        return ""
+    return TEAM if recipient.is_staff else MEMBER
+
+
 def absolute(url: str) -> str:
     if not url or url.startswith("http"):
         return url
@@ -104,6 +123,7 @@ def notify(
     batch_key: str = "",
     due_at: datetime | None = None,
     reply_to: str = "",
+    why: str = "",
     **context,
 ) -> Notification:
     """Record one notification for ``recipient`` and deliver it once the transaction commits.
@@ -112,9 +132,10 @@ def notify(
     ``Message`` with its ``event``. ``recipient`` may be None for staff addresses that have
     no account (then ``email`` is used). ``publish=False`` leaves the email to the sweep once the
     row falls due at ``due_at`` (``notifications.batching``, with its ``batch_key``). ``reply_to``: the
-    email's Reply-To, when answers should go somewhere other than the sender (a support reply).
+    email's Reply-To, when answers should go somewhere other than the sender (a support reply). ``why``:
+    why they get it, for the footer (``TEAM``, ``CONTACT_FORM``; left out, it follows from ``recipient``).
     """
-    note = _unsaved(recipient, message, event, email, batch_key, due_at, reply_to, context)
+    note = _unsaved(recipient, message, event, email, batch_key, due_at, reply_to, context, why)
     note.save(force_insert=True)
     if note.email_status == Notification.Email.PENDING and publish:
         deliver_after_commit(note)
@@ -123,7 +144,9 @@ def notify(
 
 def notify_each(*notices: tuple) -> list[Notification]:
     """``notify`` for several people at once, each ``(recipient, event, context)``: the rows are
-    written in one INSERT, and each is delivered once the transaction commits, as ``notify`` does."""
+    written in one INSERT, and each is delivered once the transaction commits, as ``notify`` does.
+    The members' profiles (what they take part as, said in the footer) are read in one query."""
+    prefetch_related_objects([recipient for recipient, _event, _context in notices if recipient is not None], "profile")
     notes = [_unsaved(recipient, event, "", None, "", None, "", dict(context)) for recipient, event, context in notices]
     Notification.objects.bulk_create(notes)
     for note in notes:
@@ -132,7 +155,7 @@ def notify_each(*notices: tuple) -> list[Notification]:
     return notes
 
 
-def _unsaved(recipient, message, event, email, batch_key, due_at, reply_to, context) -> Notification:
+def _unsaved(recipient, message, event, email, batch_key, due_at, reply_to, context, why="") -> Notification:
     """The row ``notify`` writes, not yet saved."""
     if isinstance(message, str):
         # The event's templates know whom they are written to (``other_than``: whom the email is about).
@@ -144,7 +167,7 @@ def _unsaved(recipient, message, event, email, batch_key, due_at, reply_to, cont
         recipient=recipient,
         email=address or "",
         event=event,
-        **_fields(recipient, message),
+        **_fields(recipient, message, why_sent(recipient, event, why)),
         batch_key=batch_key,
         reply_to=reply_to,
         email_status=Notification.Email.PENDING if deliverable else Notification.Email.SKIPPED,
@@ -163,11 +186,18 @@ def _schedule(due_at: datetime | None) -> dict:
     }
 
 
-def _fields(recipient, message: Message) -> dict:
-    """A row's words: the subject, both bodies in the email layout, the link, the invite."""
+def _fields(recipient, message: Message, why: str = "") -> dict:
+    """A row's words: the subject, both bodies in the email layout, the link, the invite.
+
+    ``why``: why they get it (``why_sent``), said in the footer; a member's roles come from their profile.
+    """
     programme = identity.current()
+    profile = getattr(recipient, "profile", None) if why == MEMBER else None
     context = {
         "recipient": recipient,
+        "why": why,
+        "as_mentor": bool(profile and profile.is_mentor),
+        "as_mentee": bool(profile and profile.is_mentee),
         "message": message,
         "link": absolute(message.link),
         "SITE_NAME": programme.name,
@@ -189,7 +219,8 @@ def _fields(recipient, message: Message) -> dict:
 
 def written_fields(recipient, event: str, context: dict) -> dict:
     """What ``notify`` would write for ``event`` with ``context`` (to rewrite a row in place)."""
-    return _fields(recipient, Message.for_event(event, **{"recipient": recipient, **context}))
+    message = Message.for_event(event, **{"recipient": recipient, **context})
+    return _fields(recipient, message, why_sent(recipient, event))
 
 
 def deliver_after_commit(note: Notification) -> None:
@@ -231,7 +262,7 @@ def notify_staff(message: Message | str, event: str = "", /, **context) -> list[
         sent.append(notify(user, message, event))
     for address in settings.STAFF_NOTIFICATION_EMAILS:
         if address.lower() not in seen:
-            sent.append(notify(None, message, event, email=address))
+            sent.append(notify(None, message, event, email=address, why=TEAM))
     return sent
 
 

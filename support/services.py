@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from journeys.services.base import Refused, just_made
-from notifications.services import notify, notify_staff
+from notifications.services import CONTACT_FORM, notify, notify_staff
 
 from . import events, replies
 from .models import SupportReply, SupportRequest
@@ -79,6 +79,7 @@ def submit_support_request(*, name: str, email: str, subject: str, message: str,
         user if signed_in else None,
         "support_request_confirmation",
         email=support_request.email,
+        why="" if signed_in else CONTACT_FORM,
         support_request=support_request,
     )
     support_request.already_sent = False
@@ -135,7 +136,7 @@ def reply_as_staff(support_request: SupportRequest, staff_user, body: str) -> Su
     if recipient is not None:  # the link: their conversation on the platform; to the account's address
         notify(recipient, "support_reply", email=recipient.email, reply_to=address, **context)
     else:  # no account: the link is the Contact form
-        notify(None, "support_reply_guest", email=support_request.email, reply_to=address, **context)
+        notify(None, "support_reply_guest", email=support_request.email, reply_to=address, why=CONTACT_FORM, **context)
     return reply
 
 

@@ -74,8 +74,9 @@ def lock(relationship: Relationship | int, *, mentor: bool = False) -> Relations
         else:
             mentor_id = Relationship.objects.filter(pk=pk).values_list("mentor_id", flat=True).get()
         list(get_user_model().objects.select_for_update().filter(pk=mentor_id).values_list("pk", flat=True))
-    # With the mentor's profile when their capacity is asked (its guard reads it).
-    related = ("mentee", "mentor", "mentor__profile") if mentor else ("mentee", "mentor")
+    # With both profiles: the mentor's capacity guard reads the mentor's, and every email to either of
+    # them says in its footer what they take part as (notifications.services._fields).
+    related = ("mentee__profile", "mentor__profile")
     rel = Relationship.objects.select_for_update(of=("self",)).select_related(*related).get(pk=pk)
     for process in processes:
         process.relationship = rel

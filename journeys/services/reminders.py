@@ -24,11 +24,12 @@ from ..models import MATCHED_STATES, WORKING_STATES, Feedback, Goal, Meeting, Re
 def _to_remind(relationship: Relationship | int, recipient: str, kind: Kind, annotations: dict) -> Relationship:
     """The relationship a reminder is about. Given its id (a flow's timer), it is read once: with both
     people and the area (the message names them), whether ``recipient`` ("mentee" or "mentor") has
-    stopped ``kind`` reminders, and the flow's ``annotations`` (``review_task_id``: the review step)."""
+    stopped ``kind`` reminders, and the flow's ``annotations`` (``review_task_id``: the review step); with
+    their profiles, for the footer's line saying what they take part as."""
     if isinstance(relationship, Relationship):
         return relationship
     rel = (
-        Relationship.objects.select_related("mentee", "mentor", "area")
+        Relationship.objects.select_related("mentee__profile", "mentor__profile", "area")
         .annotate(reminder_stopped=stopped_q(kind, f"{recipient}_id"), **annotations)
         .get(pk=relationship)
     )

@@ -310,7 +310,11 @@ def _thread(request, conversation, relationship=None):
 @login_required
 def relationship_messages(request, pk: int):
     rel = selectors.access_party_relationship(request.user, pk)
-    return _thread(request, rel.conversation, rel)
+    conversation = rel.conversation
+    # The pair's conversation is between the same two people, read already (with their profiles: the
+    # email telling of a message says what its reader takes part as).
+    conversation.mentee, conversation.mentor = rel.mentee, rel.mentor
+    return _thread(request, conversation, rel)
 
 
 @login_required

@@ -189,7 +189,7 @@ def open_round(
             [RoundMentor(round=round_, mentor_id=uid) for uid in dict.fromkeys(mentor_ids)], batch_size=5000
         )
         if invite:
-            for entry in RoundMentee.objects.filter(round=round_).select_related("mentee"):
+            for entry in RoundMentee.objects.filter(round=round_).select_related("mentee__profile"):
                 notify(entry.mentee, "matching_invitation", round=round_, closes_on=shortlist_closes_on)
     return round_
 

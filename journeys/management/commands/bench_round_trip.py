@@ -415,7 +415,7 @@ def without_flow_and_rendering() -> Iterator[None]:
     def unrendered(cls, event, /, **context):
         return cls(subject=event)
 
-    def row_fields(recipient, message) -> dict:
+    def row_fields(recipient, message, why="") -> dict:
         return {"subject": message.subject, "body_text": "", "body_html": "", "link": "", "ics": "", "stop_url": ""}
 
     with ExitStack() as stack:
