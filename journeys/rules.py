@@ -577,3 +577,39 @@ def why_due_date_refused(day: date, *, keeping: date | None = None) -> str | Non
     if day > latest_plannable_day():
         return _("Enter a date within the next %(years)d years.") % {"years": YEARS_AHEAD}
     return None
+
+
+# -- goals due soon or overdue ----------------------------------------------------------------
+#
+# A goal still open (not marked complete) in a relationship where the two work together
+# (WORKING_STATES: the dated reminders' rule, journeys.services.reminders) is *overdue* once its
+# expected completion date has passed, *due today* on the day, and *due soon* from GOAL_DUE_SOON_DAYS
+# before it (0: never "due soon"; the owner's reminder comes on the first of those days). A completed
+# goal, one with no date, or one in a relationship not yet working or already in feedback or ended, is none
+# of these. The Goals page, the relationship's page, the stage pages and the staff view say it in words.
+
+OVERDUE, DUE_TODAY, DUE_SOON = "overdue", "due_today", "due_soon"
+
+
+def goal_due_soon_days() -> int:
+    return int(settings.REMINDERS.get("GOAL_DUE_SOON_DAYS", 0) or 0)
+
+
+def goal_reminded_q() -> Q:
+    """The goals a due date can be reminded of (and marked overdue or due soon), as a filter on ``Goal``."""
+    return Q(completed_at__isnull=True, due_date__isnull=False, relationship__state__in=WORKING_STATES)
+
+
+def goal_due(goal, state: str, today: date | None = None) -> str | None:
+    """Where a goal of a relationship in ``state`` stands against its date: OVERDUE, DUE_TODAY, DUE_SOON or None."""
+    if goal.completed_at is not None or goal.due_date is None or state not in WORKING_STATES:
+        return None
+    today = today or timezone.localdate()
+    if goal.due_date < today:
+        return OVERDUE
+    if goal.due_date == today:
+        return DUE_TODAY
+    soon = goal_due_soon_days()
+    if soon > 0 and goal.due_date <= today + timedelta(days=soon):
+        return DUE_SOON
+    return None

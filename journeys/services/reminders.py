@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.utils import timezone
 
 from notifications.reminders import Kind, send_reminder, send_reminder_once, stopped_q
 
 from .. import answer_links, rules
-from ..models import MATCHED_STATES, WORKING_STATES, Feedback, Goal, Meeting, Relationship, State
+from ..models import MATCHED_STATES, Feedback, Goal, Meeting, Relationship, State
 
 
 def _to_remind(relationship: Relationship | int, recipient: str, kind: Kind, annotations: dict) -> Relationship:
@@ -145,10 +144,8 @@ def _remind_meetings_tomorrow(today) -> int:
 
 def _remind_goals_due(today) -> int:
     """A goal's owner, GOAL_DUE_SOON_DAYS before it is due (0: never), and once it is overdue."""
-    soon = int(settings.REMINDERS.get("GOAL_DUE_SOON_DAYS", 3) or 0)
-    goals = Goal.objects.filter(
-        completed_at__isnull=True, due_date__isnull=False, owner__isnull=False, relationship__state__in=WORKING_STATES
-    ).select_related("owner", "relationship")
+    soon = rules.goal_due_soon_days()
+    goals = Goal.objects.filter(rules.goal_reminded_q(), owner__isnull=False).select_related("owner", "relationship")
     sent = 0
     if soon > 0:
         for goal in goals.filter(due_date__gt=today, due_date__lte=today + timedelta(days=soon)):
