@@ -10,13 +10,15 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import get_user_model
+from django.db.models import F
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from people.models import AreaOfSupport
 
-from . import events, rules
+from . import rules
+from .flows import timers
 from .models import Relationship
 from .services import activity, meetings, relationships, worksheets
 
@@ -52,14 +54,13 @@ def ensure_demo_journeys() -> list[str]:
             continue
         rel = relationships.send_request(mentee, mentor, area, statement)
         if stage == "requested":
-            # Sent eleven days ago and still unanswered: the staff inbox has a case about it.
+            # Sent eleven days ago and still unanswered: the mentor's reminders (3 and 7 days) are past, and
+            # the escalation (10 days) has opened a case in the staff inbox; it expires 21 days after it was sent
+            # (the default days).
             sent = timezone.now() - dt.timedelta(days=11)
             Relationship.objects.filter(pk=rel.pk).update(created_at=sent, last_activity_at=sent)
             rel.history.update(at=sent)
-            _expires_as_if_sent(rel, sent)
-            rel.refresh_from_db()
-            # as the review step's escalation timer would (staff.receivers opens the case)
-            events.request_unanswered.send(sender=None, relationship=rel)
+            _waiting_since(rel, sent)
         else:
             relationships.accept_request(rel, mentor, "Happy to help: let's find a time to talk.")
             # Sent eleven days ago and accepted the day after: the call already held (below) falls after it.
@@ -88,6 +89,37 @@ def ensure_demo_journeys() -> list[str]:
             )
         made.append(f"{mentee.display_name} → {mentor.display_name} ({stage.replace('_', ' ')})")
     return made
+
+
+def _waiting_since(rel: Relationship, since) -> None:
+    """The relationship's waiting step started at ``since``, not when the demo was seeded: its timers move
+    back with it (each as far as its step's start: a reminder 3 days after ``since``, not after the seeding;
+    the request's expiry REQUEST_EXPIRE_DAYS after it), and those due by now are settled as a platform
+    running all along would have settled them (``_settle_past_timers``)."""
+    shift = since - timezone.now()
+    waiting = Task.objects.filter(process__mentoringprocess__relationship=rel)
+    open_steps = waiting.exclude(flow_task_type="TIMER").filter(status__in=rules.OPEN_TASK_STATUSES)
+    scheduled = waiting.filter(flow_task_type="TIMER", status=STATUS.SCHEDULED)
+    expiry = rel.expires_at  # its timer is anchored to it: moved with it below
+    scheduled.exclude(scheduled=expiry).update(scheduled=F("scheduled") + shift, created=F("created") + shift)
+    scheduled.filter(scheduled=expiry).update(created=F("created") + shift)
+    open_steps.update(created=F("created") + shift)
+    _expires_as_if_sent(rel, since)
+    rel.refresh_from_db()
+    _settle_past_timers(rel)
+
+
+def _settle_past_timers(rel: Relationship) -> None:
+    """The relationship's timers already due, oldest first, as a platform running all along would have left
+    them: an escalation fires (the staff inbox opens its case, and staff are told, as they would have been);
+    a reminder whose day is past is done, unsent, as the dispatcher leaves a reminder a later timer overtook
+    (``StepTimer.overtaken``), so starting ``make run`` does not send the mentor, in one go, reminders about
+    days gone by."""
+    for task in timers.due_timers().filter(process__mentoringprocess__relationship=rel):
+        if task.flow_task._next.name.startswith("remind"):
+            Task.objects.filter(pk=task.pk).update(status=STATUS.DONE, started=task.scheduled, finished=task.scheduled)
+        else:
+            timers.fire(task)
 
 
 def _expires_as_if_sent(rel: Relationship, sent) -> None:

@@ -123,3 +123,58 @@ def test_generated_mentors_are_found_by_search(mentee):
 def test_generated_mentors_log_in_with_the_demo_password(client):
     seed("--mentors", "2")
     assert client.login(email=demo_data.generated_email(2), password=demo_data.DEMO_PASSWORD)
+
+
+def test_the_demo_request_s_timers_run_from_the_day_it_was_sent_and_nothing_is_due_on_start(mailoutbox):
+    """Hannah's request was sent eleven days ago: its reminders (3 and 7 days) and escalation (10 days) fell
+    before the demo began and its expiry comes REQUEST_EXPIRE_DAYS after it was sent, not days after the
+    seeding; the passed reminders are not sent in a burst when ``make run`` starts, and the first sweep of
+    the timers has nothing to do."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from journeys.flows.timers import fire_due_timers
+    from journeys.models import Relationship
+    from notifications.models import Notification
+    from staff.models import StaffCase
+
+    seed()
+    waiting = Relationship.objects.get(state="requested")
+    sent = waiting.created_at
+    timers = Task.objects.filter(process__mentoringprocess__relationship=waiting, flow_task_type="TIMER")
+    by_name = {t.flow_task.name: t for t in timers}
+
+    def at(name):
+        return by_name[name].scheduled
+
+    days = rules.settings.REMINDERS
+    first, second = days["REQUEST_REMIND_DAYS"]
+    assert abs(at("review_request__timeout") - (sent + dt.timedelta(days=first))) < dt.timedelta(seconds=5)
+    assert abs(at("review_request__timeout_2") - (sent + dt.timedelta(days=second))) < dt.timedelta(seconds=5)
+    escalation = sent + dt.timedelta(days=days["REQUEST_ESCALATE_DAYS"])
+    assert abs(at("review_request__timeout_3") - escalation) < dt.timedelta(seconds=5)
+    assert at("review_request__timeout_4") == waiting.expires_at == rules.request_expires_at(sent)
+    assert at("review_request__timeout_3") < at("review_request__timeout_4")  # escalated before it expires
+
+    # What was due by now is done: the escalation opened the staff case; the passed reminders were not sent.
+    now = timezone.now()
+    for name in ("review_request__timeout", "review_request__timeout_2", "review_request__timeout_3"):
+        assert by_name[name].status == STATUS.DONE and by_name[name].scheduled < now
+    assert by_name["review_request__timeout_4"].status == STATUS.SCHEDULED
+    [case] = StaffCase.objects.filter(relationship=waiting)
+    assert case.kind == "unanswered_request"
+    assert not Notification.objects.filter(event__startswith="reminder_").exists()
+    # The mentor's review step has waited since the request was sent, as its history says.
+    [review] = Task.objects.filter(
+        process__mentoringprocess__relationship=waiting, flow_task__endswith="review_request", status=STATUS.ASSIGNED
+    )
+    assert abs(review.created - sent) < dt.timedelta(seconds=5)
+
+    # Starting the platform: the first sweep of the timers finds nothing due, and sends nobody anything.
+    mailoutbox.clear()
+    sent_before = Notification.objects.count()
+    assert fire_due_timers() == 0
+    assert Notification.objects.count() == sent_before and not mailoutbox
+    # No timer of any demo relationship is left due, or scheduled before what it follows.
+    assert not Task.objects.filter(flow_task_type="TIMER", status=STATUS.SCHEDULED, scheduled__lte=now).exists()
