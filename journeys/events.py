@@ -18,6 +18,10 @@ request_unanswered = Signal()
 # Sent with ``relationship``.
 first_meeting_overdue = Signal()
 
+# Feedback still missing FEEDBACK_ESCALATE_DAYS after the two were asked for it (the feedback steps'
+# timers: each step has one, so it may be sent twice at the same moment). Sent with ``relationship``.
+feedback_overdue = Signal()
+
 # A request nobody answered expired (REQUEST_EXPIRE_DAYS, the review step's interrupting timer).
 # Sent with ``relationship``, inside the expiry's transaction (staff close the case about it).
 request_expired = Signal()
@@ -59,6 +63,7 @@ concern_raised = Signal()
 ALL = {
     "request_unanswered": request_unanswered,
     "first_meeting_overdue": first_meeting_overdue,
+    "feedback_overdue": feedback_overdue,
     "request_expired": request_expired,
     "proposed_request_declined": proposed_request_declined,
     "proposed_request_closed": proposed_request_closed,

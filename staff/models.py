@@ -26,6 +26,7 @@ class CaseKind(models.TextChoices):
     SUPPORT_REQUEST = "support_request", _("Support request")
     RAISED_BY_STAFF = "raised_by_staff", _("Raised by staff")
     CONCERN = "concern", _("Concern from a participant")
+    NO_FEEDBACK = "no_feedback", _("Feedback not given")
 
 
 class StaffCase(Process):
@@ -69,6 +70,10 @@ class StaffCase(Process):
             return gettext("Since then the relationship has moved on: it is now “%(stage)s”.") % {
                 "stage": rel.get_state_display()
             }
+        if self.kind == CaseKind.NO_FEEDBACK and rel.state != "feedback":
+            return gettext("Since then the relationship has moved on: it is now “%(stage)s”.") % {
+                "stage": rel.get_state_display()
+            }
         if self.kind == CaseKind.STALLED and journey_rules.quiet_since(rel, timezone.now()) > self.created:
             # (an update, or a meeting held: the relationship's meetings are prefetched where cases are listed)
             return gettext("There has been activity since the case opened.")
@@ -88,10 +93,11 @@ class StaffCase(Process):
         names = {"mentee": rel.mentee.display_name, "mentor": rel.mentor.display_name, "summary": self.summary}
         # The summary was written, translated, when the case opened (staff.services): "of 3 March
         # 2027", "were matched on 3 March 2027 and have not arranged a first meeting", "since 3 March
-        # 2027 (progression)", or the reason staff gave.
+        # 2027 (progression)", "were asked for feedback on 3 March 2027; the mentor has not given it", or
+        # the reason staff gave.
         if self.kind == CaseKind.UNANSWERED_REQUEST:
             return gettext("%(mentor)s has not answered %(mentee)s's mentoring request %(summary)s.") % names
-        if self.kind == CaseKind.NO_FIRST_MEETING:
+        if self.kind in (CaseKind.NO_FIRST_MEETING, CaseKind.NO_FEEDBACK):
             return gettext("%(mentee)s and %(mentor)s %(summary)s.") % names
         if self.kind == CaseKind.STALLED:
             return gettext("Nothing has happened between %(mentee)s and %(mentor)s %(summary)s.") % names

@@ -20,6 +20,10 @@ def _first_meeting_overdue(sender, relationship, **kwargs):
     services.escalate_no_first_meeting(relationship)
 
 
+def _feedback_overdue(sender, relationship, **kwargs):
+    services.escalate_no_feedback(relationship)
+
+
 def _request_expired(sender, relationship, **kwargs):
     services.request_expired(relationship)
 
@@ -44,6 +48,7 @@ def _support_reply_received(sender, support_request, reply, **kwargs):
 def connect() -> None:
     journey.request_unanswered.connect(_request_unanswered, dispatch_uid="staff.request_unanswered")
     journey.first_meeting_overdue.connect(_first_meeting_overdue, dispatch_uid="staff.first_meeting_overdue")
+    journey.feedback_overdue.connect(_feedback_overdue, dispatch_uid="staff.feedback_overdue")
     journey.request_expired.connect(_request_expired, dispatch_uid="staff.request_expired")
     journey.concern_raised.connect(_concern_raised, dispatch_uid="staff.concern_raised")
     support.support_request_received.connect(_support_request_received, dispatch_uid="staff.support_request")

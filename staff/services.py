@@ -138,6 +138,29 @@ def escalate_no_first_meeting(relationship: Relationship) -> StaffCase | None:
     )
 
 
+def escalate_no_feedback(relationship: Relationship) -> StaffCase | None:
+    """FEEDBACK_ESCALATE_DAYS after the two were asked for feedback, if one of them or both have not given
+    it: one case, saying whose is missing (each feedback step's timer asks; the second finds it open)."""
+    if relationship.state != State.FEEDBACK:
+        return None
+    given = set(relationship.feedback.values_list("author_id", flat=True))
+    missing = [role for role in ("mentee", "mentor") if getattr(relationship, f"{role}_id") not in given]
+    if not missing:
+        return None
+    asked = relationship.history.filter(to_state=State.FEEDBACK).order_by("-at").values_list("at", flat=True).first()
+    asked_on = long_date(asked or relationship.last_activity_at)
+    if missing == ["mentee"]:
+        # Translators: completes "%(mentee)s and %(mentor)s %(summary)s."
+        summary = _("were asked for feedback on %(date)s; the mentee has not given it")
+    elif missing == ["mentor"]:
+        # Translators: completes "%(mentee)s and %(mentor)s %(summary)s."
+        summary = _("were asked for feedback on %(date)s; the mentor has not given it")
+    else:
+        # Translators: completes "%(mentee)s and %(mentor)s %(summary)s."
+        summary = _("were asked for feedback on %(date)s and neither has given it")
+    return open_case(CaseKind.NO_FEEDBACK, relationship=relationship, summary=summary % {"date": asked_on})
+
+
 def request_expired(relationship: Relationship) -> list[StaffCase]:
     """The request expired unanswered (both people were told): the case about it is resolved, by nobody."""
     settled = []

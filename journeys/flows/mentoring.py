@@ -142,13 +142,15 @@ class MentoringFlow(flow.Flow):
     completion = stage_step(STAGES["completion"]).Next(this.feedback)
 
     # Feedback: mentee and mentor each give theirs, in parallel; each is reminded after
-    # FEEDBACK_REMIND_DAYS (7 days).
+    # FEEDBACK_REMIND_DAYS (7 days). Still missing after FEEDBACK_ESCALATE_DAYS (14 days), the staff
+    # inbox gets a case (one, whoever's feedback is missing), so no relationship sits in Feedback unseen.
     feedback = flow.Split().Next(this.mentee_feedback).Next(this.mentor_feedback)
     mentee_feedback = (
         ParticipantStep(
             page("journeys.views.steps.GiveFeedback"), title=_("Give feedback on your mentoring"), assignee=mentee
         )
         .After("FEEDBACK_REMIND_DAYS", this.remind_mentee_feedback)
+        .After("FEEDBACK_ESCALATE_DAYS", this.escalate_no_feedback)
         .Next(this.feedback_given)
     )
     mentor_feedback = (
@@ -156,6 +158,7 @@ class MentoringFlow(flow.Flow):
             page("journeys.views.steps.GiveFeedback"), title=_("Give feedback on your mentoring"), assignee=mentor
         )
         .After("FEEDBACK_REMIND_DAYS", this.remind_mentor_feedback)
+        .After("FEEDBACK_ESCALATE_DAYS", this.escalate_no_feedback)
         .Next(this.feedback_given)
     )
     feedback_given = flow.Join().Next(this.completed)
@@ -164,6 +167,9 @@ class MentoringFlow(flow.Flow):
     )
     remind_mentor_feedback = (
         Function(this.send_mentor_feedback_reminder).Annotation(title=_("Remind the mentor")).Next(this.reminded)
+    )
+    escalate_no_feedback = (
+        Function(this.open_no_feedback_case).Annotation(title=_("Tell the staff inbox")).Next(this.reminded)
     )
 
     completed = End()
@@ -195,6 +201,9 @@ class MentoringFlow(flow.Flow):
 
     def open_no_meeting_case(self, activation):
         events.first_meeting_overdue.send(sender=MentoringFlow, relationship=activation.process.relationship)
+
+    def open_no_feedback_case(self, activation):
+        events.feedback_overdue.send(sender=MentoringFlow, relationship=activation.process.relationship)
 
     def send_mentee_feedback_reminder(self, activation):
         reminders.remind_to_give_feedback(_reminded(activation), "mentee")

@@ -394,10 +394,13 @@ FLOW_NODES = {
         "feedback": (END, True),
         "mentee_feedback": (HUMAN, True),
         "mentee_feedback__timeout": (TIMER, True),
+        "mentee_feedback__timeout_2": (TIMER, True),  # the staff inbox (FEEDBACK_ESCALATE_DAYS)
         "remind_mentee_feedback": (GATE, False),
         "mentor_feedback": (HUMAN, True),  # the mentor's
         "mentor_feedback__timeout": (TIMER, True),
+        "mentor_feedback__timeout_2": (TIMER, True),
         "remind_mentor_feedback": (GATE, False),
+        "escalate_no_feedback": (GATE, False),
         "feedback_given": (GATE, True),
         "completed": (END, True),
         "ended": (END, False),
