@@ -71,6 +71,13 @@ def ensure_demo_journeys() -> list[str]:
             rel.refresh_from_db()
             # Their first meeting, a short call three days ago, is held; the next one is planned.
             _demo_worksheet_and_record(rel, mentee, mentor)
+            # They arranged that call the day after the match, well before the mentee's reminder to arrange
+            # one (FIRST_MEETING_REMIND_DAYS) was due: the history and the flow's steps and timers say so.
+            arranged = matched + dt.timedelta(days=1)
+            rel.history.filter(action__in=["create_meeting", "first_meeting_arranged"]).update(at=arranged)
+            _steps_dated(rel, "review_request", started=matched - dt.timedelta(days=1), finished=matched)
+            _steps_dated(rel, "arrange_first_meeting", started=matched, finished=arranged)
+            _steps_dated(rel, "first_conversation", started=arranged)
             activity.create_meeting(
                 rel,
                 mentee,
@@ -107,6 +114,22 @@ def _waiting_since(rel: Relationship, since) -> None:
     _expires_as_if_sent(rel, since)
     rel.refresh_from_db()
     _settle_past_timers(rel)
+
+
+def _steps_dated(rel: Relationship, step: str, *, started, finished=None) -> None:
+    """The relationship's ``step`` (its task and timers) started at ``started``, its timers as far after it as
+    they were armed for, and, done, finished at ``finished``, as its back-dated history says (the services
+    ran at the seeding). Rows only: the timers were cancelled with their step (a finished one) or are moved
+    as they are (an open step's, none of which is due by then here)."""
+    for task in Task.objects.filter(process__mentoringprocess__relationship=rel):
+        if task.flow_task is None or not task.flow_task.name.startswith(step):
+            continue
+        dates = {"created": started}
+        if task.scheduled is not None:
+            dates["scheduled"] = task.scheduled + (started - task.created)
+        if task.finished is not None and finished is not None:
+            dates["finished"] = finished
+        Task.objects.filter(pk=task.pk).update(**dates)
 
 
 def _settle_past_timers(rel: Relationship) -> None:

@@ -178,3 +178,29 @@ def test_the_demo_request_s_timers_run_from_the_day_it_was_sent_and_nothing_is_d
     assert Notification.objects.count() == sent_before and not mailoutbox
     # No timer of any demo relationship is left due, or scheduled before what it follows.
     assert not Task.objects.filter(flow_task_type="TIMER", status=STATUS.SCHEDULED, scheduled__lte=now).exists()
+
+
+def test_the_demo_relationship_s_first_meeting_was_arranged_before_its_reminder_was_due():
+    """John and Alice were matched ten days ago: the history says they arranged their first call the day after,
+    so the arrange step ended, its reminder (FIRST_MEETING_REMIND_DAYS) and escalation cancelled, before
+    either was due, and its timers were set from the match, not from the seeding."""
+    import datetime as dt
+
+    from journeys.models import Relationship
+
+    seed()
+    matched = Relationship.objects.get(state="first_conversation")
+    arranged = matched.history.get(action="first_meeting_arranged").at
+    days = rules.settings.REMINDERS
+    assert matched.matched_at < arranged < matched.matched_at + dt.timedelta(days=days["FIRST_MEETING_REMIND_DAYS"])
+    steps = Task.objects.filter(process__mentoringprocess__relationship=matched)
+    arrange_timers = sorted(
+        (t for t in steps if t.flow_task.name.startswith("arrange_first_meeting__")), key=lambda t: t.scheduled
+    )
+    wanted = [days["FIRST_MEETING_REMIND_DAYS"], days["FIRST_MEETING_ESCALATE_DAYS"]]
+    assert [round((t.scheduled - matched.matched_at) / dt.timedelta(days=1)) for t in arrange_timers] == wanted
+    assert all(t.status == STATUS.CANCELED and t.finished == arranged for t in arrange_timers)
+    [open_step] = [t for t in steps if t.status == STATUS.ASSIGNED]
+    assert open_step.flow_task.name == "first_conversation" and open_step.created == arranged
+    # nothing of theirs is left to fire
+    assert not steps.filter(flow_task_type="TIMER", status=STATUS.SCHEDULED).exists()
