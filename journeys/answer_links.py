@@ -3,7 +3,10 @@
 The email to the mentor (a request sent, proposed, reinstated, or a reminder) carries two links,
 ``/requests/answer/<token>/``, one to accept and one to decline. The token is signed
 (``django.core.signing.TimestampSigner``, with a salt of its own) and names the relationship, the
-action and the mentor's review task it was made for; it is good for ``link_days()`` days.
+action and the mentor's review task it was made for. It works as long as its request can be answered:
+until the request's own expiry moment (``Relationship.expires_at``, fixed when the request was sent or
+reinstated), whatever REQUEST_EXPIRE_DAYS says now; for a request that never expires, for
+``DAYS_WHEN_REQUESTS_NEVER_EXPIRE`` days after the email (``still_good``).
 
 - Opening a link changes nothing (mail scanners open links): it shows a confirmation page whose
   button (a POST) runs the same service as the review page (``relationships.accept_request`` /
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from . import rules
@@ -31,11 +35,6 @@ from .models import Relationship, State
 SALT = "journeys.answer_links"
 ACTIONS = ("accept", "decline")
 DAYS_WHEN_REQUESTS_NEVER_EXPIRE = 30
-
-
-def link_days() -> int:
-    """How long a link works: as long as a request waits before it expires (or 30 days)."""
-    return rules.request_expiry_days() or DAYS_WHEN_REQUESTS_NEVER_EXPIRE
 
 
 def make_token(relationship_id: int, task_id: int, action: str) -> str:
@@ -84,7 +83,7 @@ class BadLink(Exception):
 
 
 class ExpiredLink(Exception):
-    """A genuine link, older than ``link_days()``."""
+    """A genuine link whose time is over (``still_good``)."""
 
 
 @dataclass(frozen=True)
@@ -100,13 +99,28 @@ class Link:
         return Task.objects.filter(pk=self.task_id, status__in=rules.OPEN_TASK_STATUSES).exists()
 
 
+def still_good(token: str, relationship: Relationship) -> bool:
+    """Whether a genuine link to ``relationship`` still works: until the request's own expiry moment,
+    the one its emails give (not the current setting: requests sent before REQUEST_EXPIRE_DAYS was
+    changed keep theirs); for a request that never expires, ``DAYS_WHEN_REQUESTS_NEVER_EXPIRE`` days
+    after the email. A request that has expired is no time-out of the link: its page says the
+    request expired, which is why nothing can be done."""
+    if relationship.state == State.EXPIRED:
+        return True
+    if relationship.expires_at is not None:
+        return timezone.now() < relationship.expires_at
+    try:
+        signing.TimestampSigner(salt=SALT).unsign(token, max_age=DAYS_WHEN_REQUESTS_NEVER_EXPIRE * 86400)
+    except signing.SignatureExpired:
+        return False
+    return True
+
+
 def read(token: str) -> Link:
     """The link ``token`` stands for; ``BadLink`` or ``ExpiredLink`` otherwise (never anything else)."""
     signer = signing.TimestampSigner(salt=SALT)
     try:
-        data = signer.unsign_object(token, max_age=link_days() * 86400)
-    except signing.SignatureExpired:
-        raise ExpiredLink from None
+        data = signer.unsign_object(token)  # how long it works depends on its request (``still_good``)
     except (signing.BadSignature, ValueError, TypeError):
         raise BadLink from None
     try:
@@ -118,4 +132,6 @@ def read(token: str) -> Link:
     relationship = Relationship.objects.select_related("mentee", "mentor", "area").filter(pk=pk).first()
     if relationship is None:
         raise BadLink  # erased since: nothing to show
+    if not still_good(token, relationship):
+        raise ExpiredLink
     return Link(relationship, task_id, action)

@@ -3,6 +3,7 @@ confirmation page that runs the review page's own services."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 from html.parser import HTMLParser
@@ -11,10 +12,12 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from journeys import answer_links
+from journeys.flows.timers import fire_due_timers
 from journeys.models import Relationship, State
 from journeys.services import proposals, relationships, reminders
 from notifications.models import Notification
@@ -180,19 +183,64 @@ def test_a_link_for_another_action_or_request_cannot_be_forged(client, request_e
     assert state(rel) == State.REQUESTED
 
 
-def test_an_expired_link_says_so_and_changes_nothing(client, mentee, mentor, settings):
-    rel = send(mentee, mentor)
-    task = open_task(rel, mentor)
+def emailed_days_ago(mentee, mentor, settings, days: int, expire_days: int):
+    """A request sent ``days`` ago while REQUEST_EXPIRE_DAYS was ``expire_days``: its email's accept link
+    (signed then) and the request, its expiry moment fixed then."""
+    settings.REMINDERS = {**settings.REMINDERS, "REQUEST_EXPIRE_DAYS": expire_days}
+    mail.outbox.clear()
+    then = time.time() - days * 86400
+    with mock.patch("django.core.signing.time.time", return_value=then):
+        rel = send(mentee, mentor)
+    sent = timezone.now() - dt.timedelta(days=days)
+    expires = sent + dt.timedelta(days=expire_days) if expire_days else None
+    Relationship.objects.filter(pk=rel.pk).update(created_at=sent, expires_at=expires)
+    [email] = [m for m in mail.outbox if m.to == [mentor.email]]
+    return Relationship.objects.get(pk=rel.pk), path(links_in(email.body)["accept"])
+
+
+def test_a_link_works_until_its_request_expires_though_the_setting_was_lowered_since(client, mentee, mentor, settings):
+    """Sent 10 days ago with 21 days to answer; then REQUEST_EXPIRE_DAYS was lowered to 7. The request
+    still waits until its own date (the one its emails gave), and so does its link."""
+    rel, url = emailed_days_ago(mentee, mentor, settings, days=10, expire_days=21)
+    settings.REMINDERS = {**settings.REMINDERS, "REQUEST_EXPIRE_DAYS": 7}
+    page = client.get(url)
+    assert page.status_code == 200 and "This link has expired" not in page.content.decode()
+    assert client.post(url, {"message": "Happy to."}).status_code == 302
+    assert state(rel) == State.ARRANGING
+
+
+def test_a_link_stops_when_its_request_expires_though_the_setting_was_raised_since(client, mentee, mentor, settings):
+    """Sent 8 days ago with 7 days to answer; then REQUEST_EXPIRE_DAYS was raised to 21. The request's
+    time is over (its expiry timer has not fired yet): the link no longer answers it."""
+    rel, url = emailed_days_ago(mentee, mentor, settings, days=8, expire_days=7)
     settings.REMINDERS = {**settings.REMINDERS, "REQUEST_EXPIRE_DAYS": 21}
-    with mock.patch("django.core.signing.time.time", return_value=time.time() - 22 * 86400):
+    for response in (client.get(url), client.post(url, {"message": "Happy to."})):
+        assert response.status_code == 410 and "This link has expired" in response.content.decode()
+    assert state(rel) == State.REQUESTED
+    # Once the request has expired, the link says so: that is why it cannot be answered.
+    [timer] = [
+        t
+        for t in Task.objects.filter(flow_task_type="TIMER", status=STATUS.SCHEDULED)
+        if t.flow_task.name == "review_request__timeout_4"
+    ]
+    Task.objects.filter(pk=timer.pk).update(scheduled=timezone.now() - dt.timedelta(seconds=1))
+    assert fire_due_timers() == 1
+    page = client.get(url)
+    assert page.status_code == 200 and "This request has expired" in page.content.decode()
+    assert state(rel) == State.EXPIRED
+
+
+def test_a_link_to_a_request_that_never_expires_works_for_30_days(client, mentee, mentor, settings):
+    rel, url = emailed_days_ago(mentee, mentor, settings, days=29, expire_days=0)
+    assert rel.expires_at is None
+    assert client.get(url).status_code == 200
+    task = open_task(rel, mentor)
+    with mock.patch("django.core.signing.time.time", return_value=time.time() - 31 * 86400):
         token = answer_links.make_token(rel.pk, task.pk, "accept")
     url = reverse("answer_from_email", args=[token])
     for response in (client.get(url), client.post(url)):
         assert response.status_code == 410 and "This link has expired" in response.content.decode()
     assert state(rel) == State.REQUESTED
-    with mock.patch("django.core.signing.time.time", return_value=time.time() - 20 * 86400):
-        fresh_enough = answer_links.make_token(rel.pk, task.pk, "accept")
-    assert client.get(reverse("answer_from_email", args=[fresh_enough])).status_code == 200
 
 
 def test_only_the_mentor_or_nobody_signed_in_may_use_it(client, request_email, mentee, mentor, staff):
