@@ -26,6 +26,13 @@ feedback_overdue = Signal()
 # Sent with ``relationship``, inside the expiry's transaction (staff close the case about it).
 request_expired = Signal()
 
+# The journey moved on in a way that may settle what a staff case about it was for: the request was
+# accepted, declined or withdrawn by the mentee, a meeting was recorded as held (or the first one as
+# held earlier than planned), or the relationship ended (withdrawn, completed). Sent with
+# ``relationship``, inside the transaction of the step that sends it; staff look at the cases about
+# the relationship once it commits (in a task: the journey's steps spend no query on it).
+relationship_moved_on = Signal()
+
 # The mentor declined a request the programme proposed (``Relationship.proposed_by_programme``).
 # Sent with ``relationship``, inside the decline's transaction (staff.matching may propose the
 # mentee's next best mentor).
@@ -65,6 +72,7 @@ ALL = {
     "first_meeting_overdue": first_meeting_overdue,
     "feedback_overdue": feedback_overdue,
     "request_expired": request_expired,
+    "relationship_moved_on": relationship_moved_on,
     "proposed_request_declined": proposed_request_declined,
     "proposed_request_closed": proposed_request_closed,
     "relationships_invitations": relationships_invitations,

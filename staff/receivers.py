@@ -5,10 +5,12 @@ Connected once, in ``StaffConfig.ready``; staff imports journeys and support, ne
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from journeys import events as journey
 from support import events as support
 
-from . import services
+from . import services, tasks
 from .models import CaseKind
 
 
@@ -26,6 +28,13 @@ def _feedback_overdue(sender, relationship, **kwargs):
 
 def _request_expired(sender, relationship, **kwargs):
     services.request_expired(relationship)
+
+
+def _relationship_moved_on(sender, relationship, **kwargs):
+    # Once the journey's step has committed, in a task: the step itself spends no query on cases
+    # (its query budget), and the hourly sweep settles what a lost task would have.
+    pk = relationship.pk
+    transaction.on_commit(lambda: tasks.settle_cases.delay(pk), robust=True)
 
 
 def _concern_raised(sender, concern, **kwargs):
@@ -50,6 +59,7 @@ def connect() -> None:
     journey.first_meeting_overdue.connect(_first_meeting_overdue, dispatch_uid="staff.first_meeting_overdue")
     journey.feedback_overdue.connect(_feedback_overdue, dispatch_uid="staff.feedback_overdue")
     journey.request_expired.connect(_request_expired, dispatch_uid="staff.request_expired")
+    journey.relationship_moved_on.connect(_relationship_moved_on, dispatch_uid="staff.relationship_moved_on")
     journey.concern_raised.connect(_concern_raised, dispatch_uid="staff.concern_raised")
     support.support_request_received.connect(_support_request_received, dispatch_uid="staff.support_request")
     support.support_reply_received.connect(_support_reply_received, dispatch_uid="staff.support_reply")

@@ -161,18 +161,123 @@ def escalate_no_feedback(relationship: Relationship) -> StaffCase | None:
     return open_case(CaseKind.NO_FEEDBACK, relationship=relationship, summary=summary % {"date": asked_on})
 
 
+def _settle(case: StaffCase, resolution: str) -> StaffCase:
+    """Resolve ``case`` (locked) by nobody, with ``resolution`` saying what settled it: its step finishes,
+    claimed or snoozed; whoever had it open is told it was resolved on their next click
+    (``flows.CaseStep``), and the case page shows the resolution."""
+    case.resolution = resolution
+    case.resolved_by, case.resolved_at = None, timezone.now()
+    case.save(update_fields=["resolution", "resolved_by", "resolved_at"])
+    case_flow.case_settled(case)
+    return case
+
+
 def request_expired(relationship: Relationship) -> list[StaffCase]:
     """The request expired unanswered (both people were told): the case about it is resolved, by nobody."""
     settled = []
     with transaction.atomic():
         for case in open_cases().filter(kind=CaseKind.UNANSWERED_REQUEST, relationship=relationship):
             case = _lock_case(case)
-            case.resolution = _("The request expired unanswered; the mentor and the mentee were told.")
-            case.resolved_by, case.resolved_at = None, timezone.now()
-            case.save(update_fields=["resolution", "resolved_by", "resolved_at"])
-            case_flow.case_settled(case)
-            settled.append(case)
+            settled.append(_settle(case, _("The request expired unanswered; the mentor and the mentee were told.")))
     return settled
+
+
+# -- cases the journey settles ---------------------------------------------------------
+#
+# A case about a request not answered, a first meeting not arranged or a quiet relationship is about
+# something the pair may then settle themselves. The platform resolves it then, as it does when the
+# request expires (``request_expired``), with a sentence saying what happened. Not when staff closed
+# the relationship or the request (from its case, they are told to resolve it when done).
+
+SETTLED_BY_THE_JOURNEY = (CaseKind.UNANSWERED_REQUEST, CaseKind.NO_FIRST_MEETING, CaseKind.STALLED)
+
+# How the request the case is about stopped waiting (the history's action): what the case resolves with.
+REQUEST_SETTLED = {
+    "accept": gettext_lazy("The mentor accepted the request on %(date)s."),
+    "decline": gettext_lazy("The mentor declined the request on %(date)s."),
+    "withdraw_request": gettext_lazy("The mentee withdrew the request on %(date)s."),
+    "expire": gettext_lazy("The request expired unanswered on %(date)s; the mentor and the mentee were told."),
+}
+
+
+def _ended(relationship: Relationship) -> str:
+    """'The relationship ended on …', or "" if it has not (or staff closed it: theirs to resolve)."""
+    if not rules.has_ended(relationship) or relationship.state == State.CLOSED:
+        return ""
+    return _("The relationship ended on %(date)s.") % {"date": long_date(relationship.ended_at)}
+
+
+def settled_by(case: StaffCase, relationship: Relationship, now) -> str:
+    """What has settled what ``case`` is about since it opened, in a sentence (its resolution), or ""."""
+    if case.kind == CaseKind.UNANSWERED_REQUEST:
+        if relationship.state == State.REQUESTED:
+            return ""
+        left = (
+            relationship.history.filter(from_state=State.REQUESTED, at__gte=case.created)
+            .exclude(to_state=State.REQUESTED)
+            .order_by("-at", "-pk")
+            .first()
+        )
+        if left is None or left.action not in REQUEST_SETTLED:
+            return ""
+        return REQUEST_SETTLED[left.action] % {"date": long_date(left.at)}
+    if case.kind == CaseKind.NO_FIRST_MEETING:
+        first = relationship.meetings.filter(rules.held_q(now)).order_by("starts_at", "pk").first()
+        if first is not None:
+            if first.outcome == "held":
+                return _("The first meeting was recorded as held on %(date)s.") % {"date": long_date(first.starts_at)}
+            return _(
+                "The first meeting took place on %(date)s: its time came and neither of them said it did not happen."
+            ) % {"date": long_date(first.starts_at)}
+        return _ended(relationship)
+    if case.kind == CaseKind.STALLED:
+        if rules.has_ended(relationship):
+            return _ended(relationship)  # (closed by staff: their own last step counts as no activity)
+        active = rules.quiet_since(relationship, now)  # the stalled sweep's own measure of activity
+        if active > case.created:
+            return _("The pair were active again on %(date)s.") % {"date": long_date(active)}
+    return ""
+
+
+def settle_cases(relationship_pk: int, now=None) -> list[StaffCase]:
+    """Resolve, by nobody, the cases about this relationship that what happened since has settled
+    (``settled_by``); run once the journey's step has committed (``tasks.settle_cases``) and by the
+    stalled sweep.
+
+    A case that looks settled is then locked as staff's own actions lock it (``_lock_case``) and
+    resolved, unless it was resolved meanwhile (by a colleague, or a second settling). The relationship
+    is read, not locked: what settles a case is never undone (a request answered or withdrawn, a meeting
+    held, the pair active again, the relationship ended: each stays true of that day), so the journey's
+    steps never wait on staff cases and its lock order (``journeys.services.base.lock``) is untouched."""
+    now = now or timezone.now()
+    relationship = Relationship.objects.filter(pk=relationship_pk).first()
+    if relationship is None:
+        return []
+    settled = []
+    for case in open_cases().filter(kind__in=SETTLED_BY_THE_JOURNEY, relationship=relationship).order_by("pk"):
+        resolution = settled_by(case, relationship, now)
+        if not resolution:
+            continue
+        with transaction.atomic():
+            try:
+                case = _lock_case(case)
+            except Refused:
+                continue
+            settled.append(_settle(case, resolution))
+    return settled
+
+
+def settle_open_cases(now=None) -> int:
+    """``settle_cases`` for every relationship with an open case the journey may settle (the stalled
+    sweep runs it): what no step of the journey tells (a quiet pair active again, a first meeting whose
+    time came), and what a lost ``settle_cases`` task would have done. Answers how many it resolved."""
+    pks = (
+        open_cases()
+        .filter(kind__in=SETTLED_BY_THE_JOURNEY, relationship__isnull=False)
+        .values_list("relationship_id", flat=True)
+        .distinct()
+    )
+    return sum(len(settle_cases(pk, now)) for pk in sorted(set(pks)))
 
 
 def open_concern_case(concern) -> StaffCase:

@@ -168,3 +168,38 @@ def test_one_meeting_form_sent_twice_at_once_makes_one_meeting(mentee, mentor):
     results = race(save, save)
     assert results == ["ok", "ok"], results
     assert Meeting.objects.filter(relationship=rel, title="Coffee").count() == 1
+
+
+def test_a_case_the_journey_settles_as_staff_resolve_it_is_resolved_once(mentee, mentor, staff):
+    """The mentor accepts (the platform then resolves the case about the request) while a staff member
+    resolves it by hand, and a sweep settles it too: one resolution, nobody gets an error."""
+    from viewflow.workflow.models import Task
+    from viewflow.workflow.status import PROCESS
+
+    from staff import services
+    from staff.models import StaffCase
+
+    mentor.profile.capacity = 10
+    mentor.profile.save()
+    for _ in range(3):
+        m = make_mentee()
+        rel = send(m, mentor)
+        case = services.escalate_unanswered_request(rel)
+        services.claim(case, staff)
+        results = race(
+            lambda: relationships.accept_request(Relationship.objects.get(pk=rel.pk), mentor),
+            lambda: services.resolve(StaffCase.objects.get(pk=case.pk), staff, "Spoke to the mentor."),
+            lambda: services.settle_cases(rel.pk),
+        )
+        assert results[0] == "ok" and results[2] == "ok", results
+        assert results[1] in ("ok", "This case has already been resolved."), results
+        case = StaffCase.objects.get(pk=case.pk)
+        assert case.status == PROCESS.DONE
+        by_hand = results[1] == "ok"
+        assert (case.resolved_by == staff) is by_hand
+        if by_hand:
+            assert case.resolution == "Spoke to the mentor."
+        else:
+            assert case.resolution.startswith("The mentor accepted the request on")
+        assert Task.objects.filter(process=case, flow_task_type="END").count() == 1
+        assert Relationship.objects.get(pk=rel.pk).state == State.ARRANGING

@@ -449,9 +449,10 @@ def test_the_case_actions_say_a_field_is_optional_once(as_staff, unanswered, sta
 
 
 def test_closing_an_ended_relationship_is_refused_with_the_reason_on_the_case_page(as_staff, unanswered, staff, mentor):
-    """Declined (or closed by a colleague meanwhile): no confirmation page, no silent 400, but why."""
-    services.claim(unanswered, staff)
-    url = execute_url(unanswered)
+    """Declined (or closed by a colleague meanwhile): no confirmation page, no silent 400, but why. (On a
+    case staff raised: the one about the unanswered request is resolved by the decline itself.)"""
+    raised = services.raise_case(unanswered.relationship, staff, "The mentee asked us to chase it")
+    url = execute_url(raised)
     relationships.decline_request(unanswered.relationship, mentor, "Sorry, I am away.")
     mail.outbox.clear()
     asked = as_staff.post(url, {"action": "close", "close-reason": "No answer."}, follow=True)
@@ -649,10 +650,15 @@ def test_a_case_never_keeps_the_names_of_someone_who_left(as_staff, unanswered, 
 
 
 def test_a_case_says_when_the_relationship_has_moved_on_since(as_staff, unanswered, mentor):
+    """What does not settle the case by itself (an answer would: test_cases_settled.py), here the request
+    closed because the programme team deactivated the mentor, is said on the case for staff to judge."""
     assert unanswered.moved_on == ""
-    relationships.accept_request(unanswered.relationship, mentor)
+    relationships.close_request_for_mentor(
+        unanswered.relationship, mentor, "Deactivated", because=relationships.DEACTIVATED
+    )
     case = StaffCase.objects.get(pk=unanswered.pk)
-    assert "it is now “Matched: arrange the first meeting”" in case.moved_on
+    assert case.status not in (PROCESS.DONE, PROCESS.CANCELED)
+    assert "it is now “Request closed: the mentor stopped taking part”" in case.moved_on
     assert escape(case.moved_on) in as_staff.get(INBOX).content.decode()
     assert escape(case.moved_on) in as_staff.get(reverse("staff_case", args=[case.pk])).content.decode()
     assert escape(case.moved_on) in as_staff.get(reverse("staff_home")).content.decode()
@@ -665,9 +671,12 @@ def test_each_person_gets_the_nudge_that_fits_their_stage(as_staff, unanswered, 
     subjects = {m.to[0]: m.subject for m in mail.outbox}
     assert "still waiting for your answer" in subjects[mentor.email]
     assert "Your request to Alice Kember is still waiting" in subjects[mentee.email]
+    raised = services.raise_case(
+        unanswered.relationship, staff, "Keep an eye on them"
+    )  # (accepting resolves the other)
     relationships.accept_request(unanswered.relationship, mentor)
     mail.outbox.clear()
-    services.nudge(StaffCase.objects.get(pk=unanswered.pk), staff, "mentee")
+    services.nudge(StaffCase.objects.get(pk=raised.pk), staff, "mentee")
     [email] = mail.outbox
     assert "Time to arrange your first meeting" in email.subject
 

@@ -1,0 +1,194 @@
+"""A case about something the pair then settle themselves is resolved by the platform, as a case about
+a request is when the request expires: a request not answered once the mentor accepts or declines it
+or the mentee withdraws it; no first meeting once one is held; a stalled relationship once the pair are
+active again; either of the last two once the relationship ends. The resolution says what happened;
+a staff member who had the case open is told it was resolved, and gets back the note they were writing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from viewflow.workflow.status import PROCESS
+
+from journeys.models import Meeting, Relationship
+from journeys.services import activity, meetings, relationships
+from journeys.tests.helpers import meet, quiet_for, send, walk_to
+from project.dates import long_date
+from staff import services, tasks
+from staff.models import CaseKind, StaffCase, StaffNote
+
+from .test_cases import execute_url, fire_timer
+
+pytestmark = pytest.mark.django_db(transaction=True)
+DONE = (PROCESS.DONE, PROCESS.CANCELED)
+
+
+@pytest.fixture
+def unanswered(mentee, mentor, staff):
+    rel = send(mentee, mentor)
+    assert fire_timer(rel, "review_request__timeout_3") == 1
+    return StaffCase.objects.get(relationship=rel)
+
+
+def fresh(case) -> StaffCase:
+    return StaffCase.objects.get(pk=case.pk)
+
+
+def assert_settled(case, resolution: str) -> StaffCase:
+    case = fresh(case)
+    assert case.status == PROCESS.DONE, case.status
+    assert case.resolution == resolution and case.resolved_by is None and case.resolved_at is not None
+    assert services.handle_task(case) is None
+    return case
+
+
+def today() -> str:
+    return long_date(timezone.now())
+
+
+@pytest.mark.parametrize(
+    "answer, said",
+    [
+        (lambda rel, mentee, mentor: relationships.accept_request(rel, mentor), "The mentor accepted the request on"),
+        (lambda rel, mentee, mentor: relationships.decline_request(rel, mentor), "The mentor declined the request on"),
+        (
+            lambda rel, mentee, mentor: relationships.withdraw_request(rel, mentee, "Found help"),
+            "The mentee withdrew the request on",
+        ),
+    ],
+)
+def test_a_request_answered_or_withdrawn_resolves_its_case(unanswered, mentee, mentor, answer, said):
+    answer(Relationship.objects.get(pk=unanswered.relationship_id), mentee, mentor)
+    assert_settled(unanswered, f"{said} {today()}.")
+
+
+def test_whoever_had_it_open_is_told_it_was_resolved_and_gets_their_note_back(client, unanswered, staff, mentor):
+    """As when the request expires (test_cases.py): claimed and snoozed, the page open, the mentor accepts."""
+    services.claim(unanswered, staff)
+    services.snooze(unanswered, staff, timezone.localdate() + dt.timedelta(days=5))
+    client.force_login(staff)
+    url = execute_url(unanswered)
+    relationships.accept_request(Relationship.objects.get(pk=unanswered.relationship_id), mentor)
+    assert_settled(unanswered, f"The mentor accepted the request on {today()}.")
+    record = reverse("staff_case", args=[unanswered.pk])
+    sent = client.post(url, {"action": "note", "note-body": "Phoned the mentor."})
+    assert sent.status_code == 302 and sent.url == record
+    page = client.get(record).content.decode()
+    assert "This case has been resolved, so nothing was changed." in page
+    assert "Your note was not saved: “Phoned the mentor.”" in page
+    assert f"The mentor accepted the request on {today()}." in page  # the case's resolution, in its record
+    assert not StaffNote.objects.filter(case=unanswered, body="Phoned the mentor.").exists()
+    # Gone from the open cases and the staff member's own.
+    assert unanswered.pk not in services.open_cases().values_list("pk", flat=True)
+
+
+def test_resolving_it_by_hand_as_it_settles_is_no_error(unanswered, staff, mentor):
+    """A colleague resolved it first: the platform leaves their resolution as it is."""
+    services.claim(unanswered, staff)
+    services.resolve(unanswered, staff, "Spoke to the mentor.")
+    relationships.accept_request(Relationship.objects.get(pk=unanswered.relationship_id), mentor)
+    case = fresh(unanswered)
+    assert case.resolution == "Spoke to the mentor." and case.resolved_by == staff
+
+
+def test_a_request_staff_closed_leaves_its_case_to_them(client, unanswered, staff):
+    services.claim(unanswered, staff)
+    services.close_relationship(unanswered, staff, "Mentor unreachable")
+    assert services.settle_cases(unanswered.relationship_id) == []
+    assert fresh(unanswered).status not in DONE
+
+
+def no_first_meeting(mentee, mentor) -> StaffCase:
+    rel = send(mentee, mentor)
+    relationships.accept_request(rel, mentor)
+    assert fire_timer(rel, "arrange_first_meeting__timeout_2") == 1
+    return StaffCase.objects.get(kind=CaseKind.NO_FIRST_MEETING)
+
+
+def test_a_first_meeting_recorded_as_held_resolves_the_no_first_meeting_case(mentee, mentor):
+    case = no_first_meeting(mentee, mentor)
+    rel = case.relationship
+    meeting = meet(rel, mentee, days=2)
+    assert fresh(case).status not in DONE  # arranged is not held
+    met = timezone.now() - dt.timedelta(hours=1)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=met)
+    meetings.record_meeting_outcome(Meeting.objects.get(pk=meeting.pk), mentor, held=True)
+    assert_settled(case, f"The first meeting was recorded as held on {long_date(met)}.")
+
+
+def test_a_first_meeting_met_earlier_resolves_the_case(mentee, mentor):
+    case = no_first_meeting(mentee, mentor)
+    meet(case.relationship, mentee, days=5)
+    met = timezone.now() - dt.timedelta(hours=3)
+    meetings.record_met_earlier(Relationship.objects.get(pk=case.relationship_id), mentee, met_at=met)
+    assert_settled(case, f"The first meeting was recorded as held on {long_date(met)}.")
+
+
+def test_a_first_meeting_whose_time_came_resolves_the_case_at_the_sweep(mentee, mentor):
+    """Nothing is written when a meeting's time comes (it counts as held unless someone says it did not
+    happen): the hourly sweep sees it."""
+    case = no_first_meeting(mentee, mentor)
+    meeting = meet(case.relationship, mentee, days=2)
+    met = timezone.now() - dt.timedelta(hours=1)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=met)
+    tasks.open_stalled_cases()
+    assert_settled(
+        case,
+        f"The first meeting took place on {long_date(met)}: its time came and neither of them said it did not happen.",
+    )
+
+
+def test_a_relationship_ended_resolves_its_no_first_meeting_case(mentee, mentor):
+    case = no_first_meeting(mentee, mentor)
+    relationships.withdraw(Relationship.objects.get(pk=case.relationship_id), mentee, "Moving abroad")
+    assert_settled(case, f"The relationship ended on {today()}.")
+
+
+@pytest.fixture
+def stalled(mentee, mentor, settings):
+    settings.REMINDERS = {**settings.REMINDERS, "STALLED_AFTER_DAYS": 30}
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "progression")
+    quiet_for(rel, 40)
+    assert services.open_stalled_cases() == 1
+    return StaffCase.objects.get(kind=CaseKind.STALLED)
+
+
+def test_a_stalled_pair_active_again_is_resolved_by_the_sweep(stalled, mentee):
+    assert tasks.open_stalled_cases() == 0 and fresh(stalled).status not in DONE  # still quiet
+    activity.send_message(stalled.relationship.conversation, mentee, "Shall we meet again?")
+    active = Relationship.objects.get(pk=stalled.relationship_id).last_activity_at
+    assert tasks.open_stalled_cases() == 0  # settles it, and opens no new one
+    assert_settled(stalled, f"The pair were active again on {long_date(active)}.")
+
+
+def test_a_meeting_held_after_a_stalled_case_is_activity_too(stalled, mentee):
+    StaffCase.objects.filter(pk=stalled.pk).update(created=timezone.now() - dt.timedelta(days=10))
+    held = meet(stalled.relationship, mentee, days=1, title="Back on track")
+    quiet_for(stalled.relationship, 40)  # arranging it was long ago: the meeting itself is the activity
+    met = timezone.now() - dt.timedelta(days=5)
+    Meeting.objects.filter(pk=held.pk).update(starts_at=met)
+    tasks.open_stalled_cases()
+    assert_settled(stalled, f"The pair were active again on {long_date(met)}.")
+
+
+def test_a_stalled_relationship_that_ends_resolves_its_case_at_once(stalled, mentor):
+    relationships.withdraw(Relationship.objects.get(pk=stalled.relationship_id), mentor, "No time")
+    assert_settled(stalled, f"The relationship ended on {today()}.")
+
+
+def test_a_relationship_staff_closed_leaves_its_stalled_case_to_them(stalled, staff):
+    services.claim(stalled, staff)
+    services.close_relationship(stalled, staff, "Not meeting any more")
+    tasks.open_stalled_cases()
+    assert fresh(stalled).status not in DONE
+
+
+def test_cases_staff_raised_or_concerns_are_never_settled_by_the_platform(mentee, mentor, staff):
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "arranging")
+    raised = services.raise_case(rel, staff, "Check in with them")
+    relationships.withdraw(Relationship.objects.get(pk=rel.pk), mentee, "Moving abroad")
+    tasks.open_stalled_cases()
+    assert fresh(raised).status not in DONE
