@@ -184,12 +184,17 @@ def request_expired(relationship: Relationship) -> list[StaffCase]:
 
 # -- cases the journey settles ---------------------------------------------------------
 #
-# A case about a request not answered, a first meeting not arranged or a quiet relationship is about
-# something the pair may then settle themselves. The platform resolves it then, as it does when the
+# A case about a request not answered, a first meeting not arranged, a quiet relationship or feedback
+# not given is about something the pair may then settle themselves. The platform resolves it then, as it does when the
 # request expires (``request_expired``), with a sentence saying what happened. Not when staff closed
 # the relationship or the request (from its case, they are told to resolve it when done).
 
-SETTLED_BY_THE_JOURNEY = (CaseKind.UNANSWERED_REQUEST, CaseKind.NO_FIRST_MEETING, CaseKind.STALLED)
+SETTLED_BY_THE_JOURNEY = (
+    CaseKind.UNANSWERED_REQUEST,
+    CaseKind.NO_FIRST_MEETING,
+    CaseKind.STALLED,
+    CaseKind.NO_FEEDBACK,
+)
 
 # How the request the case is about stopped waiting (the history's action): what the case resolves with.
 REQUEST_SETTLED = {
@@ -230,6 +235,13 @@ def settled_by(case: StaffCase, relationship: Relationship, now) -> str:
                 "The first meeting took place on %(date)s: its time came and neither of them said it did not happen."
             ) % {"date": long_date(first.starts_at)}
         return _ended(relationship)
+    if case.kind == CaseKind.NO_FEEDBACK:
+        if relationship.state == State.COMPLETED:
+            done = relationship.history.filter(to_state=State.COMPLETED).order_by("-at", "-pk").first()
+            return _("Both have given their feedback: the relationship was completed on %(date)s.") % {
+                "date": long_date(done.at if done else now)
+            }
+        return "" if relationship.state == State.FEEDBACK else _ended(relationship)
     if case.kind == CaseKind.STALLED:
         if rules.has_ended(relationship):
             return _ended(relationship)  # (closed by staff: their own last step counts as no activity)

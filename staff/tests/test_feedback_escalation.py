@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
+from viewflow.workflow.status import PROCESS, STATUS
 
 from journeys.flows.timers import fire_due_timers
 from journeys.services import relationships
@@ -59,11 +59,16 @@ def test_feedback_missing_after_14_days_opens_one_case_and_tells_staff(in_feedba
     assert Notification.objects.filter(recipient=staff, event="staff_case_opened").count() == 1
     assert case.moved_on == ""
 
-    # once both have given it, the case says the relationship has moved on
+    # one of them giving theirs settles nothing; once both have, the platform resolves the case, saying so
     relationships.give_feedback(rel, mentee, 5, "Thank you")
+    case.refresh_from_db()
+    assert case.status != PROCESS.DONE and case.resolved_at is None
     relationships.give_feedback(rel, mentor, 4, "Good")
     case.refresh_from_db()
-    assert "Completed" in case.moved_on
+    assert case.status == PROCESS.DONE and case.resolved_by is None
+    assert case.resolution == (
+        f"Both have given their feedback: the relationship was completed on {long_date(timezone.now())}."
+    )
 
 
 def test_the_case_names_whose_feedback_is_missing_and_none_opens_once_both_gave_it(in_feedback, mentee, mentor):
