@@ -172,21 +172,11 @@ def _settle(case: StaffCase, resolution: str) -> StaffCase:
     return case
 
 
-def request_expired(relationship: Relationship) -> list[StaffCase]:
-    """The request expired unanswered (both people were told): the case about it is resolved, by nobody."""
-    settled = []
-    with transaction.atomic():
-        for case in open_cases().filter(kind=CaseKind.UNANSWERED_REQUEST, relationship=relationship):
-            case = _lock_case(case)
-            settled.append(_settle(case, _("The request expired unanswered; the mentor and the mentee were told.")))
-    return settled
-
-
 # -- cases the journey settles ---------------------------------------------------------
 #
 # A case about a request not answered, a first meeting not arranged, a quiet relationship or feedback
-# not given is about something the pair may then settle themselves. The platform resolves it then, as it does when the
-# request expires (``request_expired``), with a sentence saying what happened. Not when staff closed
+# not given is about something the pair may then settle themselves, or that ends by itself (the request
+# expired). The platform resolves it then, with a sentence saying what happened. Not when staff closed
 # the relationship or the request (from its case, they are told to resolve it when done).
 
 SETTLED_BY_THE_JOURNEY = (

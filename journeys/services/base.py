@@ -45,7 +45,10 @@ def lock(relationship: Relationship | int, *, mentor: bool = False) -> Relations
     Locks are always taken in one order, so two people acting at once queue
     instead of deadlocking: the relationship's flow process rows first (the
     order viewflow's task pages use), then the mentor's account row when the
-    action depends on the mentor's capacity, then the relationship itself.
+    action depends on the mentor's capacity, then the relationship itself. A staff case's process row,
+    when staff act on a relationship from its case, comes before all of these (``staff.services``
+    locks the case, then calls the journey); so nothing done under these locks locks a case: staff
+    settle their cases once the journey's step has committed (``staff.receivers``).
 
     The relationship returned carries ``locked_processes``: its flow processes, read under their
     locks in this transaction, which the flow's events (``journeys.flows.mentoring``) work with.

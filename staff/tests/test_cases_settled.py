@@ -192,3 +192,46 @@ def test_cases_staff_raised_or_concerns_are_never_settled_by_the_platform(mentee
     relationships.withdraw(Relationship.objects.get(pk=rel.pk), mentee, "Moving abroad")
     tasks.open_stalled_cases()
     assert fresh(raised).status not in DONE
+
+
+def test_the_expiry_locks_no_case_so_a_colleague_closing_it_cannot_deadlock_with_it(unanswered, staff):
+    """The journey's locks come first (its process rows, then the relationship); staff acting on a case
+    lock the case, then the relationship (closing the request from its case). The expiry, inside its own
+    locks, must therefore not lock the case, or the two could wait on each other: it settles the case once
+    it has committed. Here a colleague holds the case's lock throughout the expiry's transaction, and the
+    expiry must finish without waiting for it (a lock wait would run into the lock timeout)."""
+    import threading
+
+    from django.db import connection, transaction
+    from viewflow.workflow.models import Process
+
+    from journeys.services import expiry
+
+    rel = Relationship.objects.get(pk=unanswered.relationship_id)
+    Relationship.objects.filter(pk=rel.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    holding, release = threading.Event(), threading.Event()
+
+    def colleague_holds_the_case():
+        try:
+            with transaction.atomic():
+                Process.objects.select_for_update().filter(pk=unanswered.pk).exists()
+                holding.set()
+                release.wait(20)
+        finally:
+            connection.close()
+
+    colleague = threading.Thread(target=colleague_holds_the_case)
+    colleague.start()
+    try:
+        assert holding.wait(10)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            expired = expiry.expire_request(rel)
+            release.set()  # the expiry's own work is done: it never waited on the case
+    finally:
+        release.set()
+        colleague.join(20)
+    assert expired.state == "expired"
+    # once committed, the case is settled (the task, run once the expiry committed)
+    assert_settled(unanswered, f"The request expired unanswered on {today()}; the mentor and the mentee were told.")
