@@ -151,12 +151,12 @@ class Relationship(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.REQUESTED,
         target=State.ARRANGING,
-        conditions=[rules.mentor_has_capacity],
+        conditions=[rules.request_within_its_date, rules.mentor_has_capacity],
     )
     def accept(self):
         self.matched_at = timezone.now()
 
-    @transition(field=state, source=State.REQUESTED, target=State.DECLINED)
+    @transition(field=state, source=State.REQUESTED, target=State.DECLINED, conditions=[rules.request_within_its_date])
     def decline(self):
         self.ended_at = timezone.now()
 

@@ -411,6 +411,23 @@ def request_past_expiry(relationship) -> bool:
     return relationship.expires_at is not None and relationship.expires_at <= timezone.now()
 
 
+def why_request_past_its_date(relationship) -> str:
+    return _(
+        "This request expired on %(date)s, unanswered, so it can no longer be accepted or declined. "
+        "The mentee is told, and can ask again."
+    ) % {"date": long_date(relationship.expires_at)}
+
+
+@guard(
+    gettext_lazy("This request has expired, so it can no longer be accepted or declined."),
+    explain=why_request_past_its_date,
+)
+def request_within_its_date(relationship) -> bool:
+    """Answered before its expiry moment (the date its emails give), even if the timer that ends it
+    has not run yet: after it, the request is over for both, as they were told."""
+    return relationship.expires_at is None or relationship.expires_at > timezone.now()
+
+
 # -- ended: by its state, or a withdrawn request that ended ------------------------
 #
 # A withdrawn request waits for the mentee to reinstate it, until one of the two leaves the

@@ -104,6 +104,31 @@ def test_an_expired_request_cannot_be_answered_any_more(client, mentee, mentor):
     assert "did not answer this request in time" in shown and reverse("find_mentor") in shown
 
 
+def test_past_its_date_a_request_cannot_be_answered_even_before_the_timer_ends_it(client, mentee, mentor):
+    """The emails give the date after which the mentor can no longer accept: a late timer does not
+    stretch it. On the review page the mentor is told why, in a sentence, and nothing changes; the
+    timer then ends the request as usual."""
+    rel = send(mentee, mentor)
+    task = open_task(rel, mentor)
+    Relationship.objects.filter(pk=rel.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
+    for answer in (relationships.accept_request, relationships.decline_request):
+        with pytest.raises(relationships.Refused) as refused:
+            answer(Relationship.objects.get(pk=rel.pk), mentor)
+        assert refused.value.message.startswith("This request expired on ")
+        assert "so it can no longer be accepted or declined" in refused.value.message
+    client.force_login(mentor)
+    page = client.post(
+        task.flow_task.reverse("execute", args=[task.process_id, task.pk]), {"accept": "1", "message": ""}, follow=True
+    )
+    assert page.status_code == 200
+    assert "so it can no longer be accepted or declined" in page.content.decode()
+    rel.refresh_from_db()
+    assert rel.state == State.REQUESTED and rel.matched_at is None
+    assert fire(rel, EXPIRY) == 1
+    rel.refresh_from_db()
+    assert rel.state == State.EXPIRED
+
+
 def test_expiry_closes_the_staff_case_about_the_request(mentee, mentor, staff):
     rel = send(mentee, mentor)
     assert fire(rel, "review_request__timeout_3") == 1  # unanswered after 10 days: a case
