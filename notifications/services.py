@@ -192,7 +192,9 @@ def _fields(recipient, message: Message, why: str = "") -> dict:
     ``why``: why they get it (``why_sent``), said in the footer; a member's roles come from their profile.
     """
     programme = identity.current()
-    profile = getattr(recipient, "profile", None) if why == MEMBER else None
+    # A member the programme team deactivated does not take part for now: they still have an account.
+    taking_part = why == MEMBER and getattr(recipient, "is_active", True)
+    profile = getattr(recipient, "profile", None) if taking_part else None
     context = {
         "recipient": recipient,
         "why": why,

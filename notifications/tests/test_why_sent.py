@@ -43,6 +43,17 @@ def test_a_member_is_told_they_take_part_and_as_what(mentor, mentee, as_what):
     assert_says(retention_warning(user), f"You get this email because you take part in {PROGRAMME} as {as_what}.")
 
 
+def test_a_member_the_team_deactivated_is_not_told_they_take_part():
+    """Their retention warning (the one email a deactivated account gets) says they have an account."""
+    user = make_user()
+    make_profile(user, mentor=False, mentee=True)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    note = notify(user, "retention_warning_deactivated", anonymise_on=timezone.now() + timedelta(days=30))
+    assert_says(note, f"You get this email because you have an account with {PROGRAMME}.")
+    assert "take part in" not in note.body_text
+
+
 def test_a_reminder_says_why_and_keeps_its_stop_link(django_capture_on_commit_callbacks):
     mentee = make_mentee()
     with django_capture_on_commit_callbacks(execute=True):
