@@ -18,9 +18,11 @@ from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from journeys import rules
-from journeys.models import MATCHED_STATES, Relationship, State
+from journeys.models import MATCHED_STATES, Feedback, Relationship, State
 from journeys.services import relationships
 from journeys.services.base import Refused, why_not
+from notifications.events import EVENTS
+from notifications.models import Notification
 from notifications.services import notify, notify_staff
 from people import search
 from project.dates import long_date
@@ -458,20 +460,42 @@ def _nudge_situation(relationship: Relationship, person, case: StaffCase | None 
     if state == State.ARRANGING and not is_mentor:
         return "arrange_first_meeting"
     if state == State.FEEDBACK:
-        return "feedback"
+        # Only both people's feedback completes it: one who gave theirs waits on the other.
+        given = Feedback.objects.filter(relationship=relationship, author=person).exists()
+        return "feedback_given" if given else "feedback"
     if case is None or case.kind == CaseKind.STALLED:
         return "quiet"
     return "check_in"
 
 
+def mentor_reminded(relationship: Relationship) -> bool:
+    """Whether the mentor has been sent a reminder to answer this request since it was sent (or
+    reinstated): the platform's own (none when they stopped them) or a staff nudge, this one included.
+    Only then does the mentee's "request waiting" nudge say "We have reminded them"."""
+    since = relationship.reinstated_at or relationship.created_at
+    link = EVENTS["reminder_review_request"].link({"relationship": relationship})  # a staff nudge's too
+    return (
+        Notification.objects.filter(
+            recipient=relationship.mentor_id,
+            event__in=("reminder_review_request", "staff_nudge"),
+            link=link,
+            created_at__gte=since,
+        )
+        .exclude(email_status__in=(Notification.Email.SKIPPED, Notification.Email.DISCARDED))
+        .exists()
+    )
+
+
 def _nudge(relationship: Relationship, person, personal: str, case: StaffCase | None = None):
+    situation = _nudge_situation(relationship, person, case)
     return notify(
         person,
         "staff_nudge",
         relationship=relationship,
         other=relationship.other(person),
-        situation=_nudge_situation(relationship, person, case),
+        situation=situation,
         personal=personal,
+        reminded=situation == "request_waiting" and mentor_reminded(relationship),
     )
 
 
@@ -489,8 +513,9 @@ def nudge(case: StaffCase, user, who: str, personal: str = "") -> list:
             % {"stage": State(relationship.state).label}
         )
     personal = (personal or "").strip()[:500]
+    # (Both: the mentor first, so that the mentee's email can say the mentor was just reminded.)
     people = {"mentee": [relationship.mentee], "mentor": [relationship.mentor]}.get(
-        who, [relationship.mentee, relationship.mentor]
+        who, [relationship.mentor, relationship.mentee]
     )
     with transaction.atomic():
         _lock_case(case)

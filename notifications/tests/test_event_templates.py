@@ -243,16 +243,18 @@ def contexts(w) -> dict[str, list[dict]]:
         "reminder_set_goal": [rel],
         "staff_case_opened": [{"case": w.case}],
         "staff_nudge": [
-            {**nudge, "situation": situation, "personal": personal}
+            {**nudge, "situation": situation, "personal": personal, "reminded": reminded}
             for situation in (
                 "answer_request",
                 "request_waiting",
                 "arrange_first_meeting",
                 "feedback",
+                "feedback_given",
                 "quiet",
                 "check_in",
             )
             for personal in ("", "We are here to help.")
+            for reminded in ((True, False) if situation == "request_waiting" else (False,))
         ],
         "staff_suggested_mentors": [{"mentors": [w.suggestion, w.suggestion]}],
         "partner_deactivated": [{**rel, "member": w.mentor}],

@@ -751,3 +751,73 @@ def test_a_case_about_a_request_heads_its_section_the_request(client, unanswered
     case = services.raise_case(matched, staff, "Check in")
     page = client.get(reverse("staff_case", args=[case.pk]), follow=True).content.decode()
     assert '<h2 id="rel-heading">The relationship</h2>' in page
+
+
+# -- a nudge says only what was sent -------------------------------------------------------------
+
+REMINDED = "We have reminded them."
+
+
+def _nudged(case, staff, who: str) -> dict:
+    """Nudge ``who`` on ``case``: {address: email} of what was sent."""
+    services.claim(case, staff)
+    mail.outbox.clear()
+    services.nudge(StaffCase.objects.get(pk=case.pk), staff, who)
+    return {m.to[0]: m for m in mail.outbox}
+
+
+def test_a_mentee_nudged_alone_on_day_one_is_not_told_the_mentor_was_reminded(staff, mentee, mentor):
+    """A case opened by hand the day a request was sent: the mentor had been sent no reminder, yet the
+    mentee's nudge said "We have reminded them"."""
+    rel = send(mentee, mentor)
+    case = services.open_case(CaseKind.RAISED_BY_STAFF, summary="Check the request", relationship=rel)
+    sent = _nudged(case, staff, "mentee")
+    assert list(sent) == [mentee.email]
+    assert "Alice Kember has not answered your request yet." in sent[mentee.email].body
+    assert REMINDED not in sent[mentee.email].body
+
+
+def test_a_mentee_nudged_with_the_mentor_is_told_the_mentor_was_reminded(staff, mentee, mentor):
+    rel = send(mentee, mentor)
+    case = services.open_case(CaseKind.RAISED_BY_STAFF, summary="Check the request", relationship=rel)
+    sent = _nudged(case, staff, "both")
+    assert "still waiting for your answer" in sent[mentor.email].subject
+    assert REMINDED in sent[mentee.email].body
+    # A nudge to the mentee alone afterwards may say so too: the mentor was reminded (by staff).
+    assert REMINDED in _nudged(case, staff, "mentee")[mentee.email].body
+
+
+def test_a_mentee_nudge_says_the_mentor_was_reminded_only_when_the_platform_reminded_them(
+    staff, mentee, mentor, unanswered
+):
+    """The unanswered-request case opens after 10 days; the platform's own reminders went out before it,
+    unless the mentor stopped them."""
+    assert REMINDED not in _nudged(unanswered, staff, "mentee")[mentee.email].body  # no reminder fired here
+
+    from notifications.reminders import Kind, stop
+
+    other = make_mentee(email="pat@example.com")
+    stopped = send(other, mentor)
+    stop(mentor, Kind.REVIEW_REQUEST)
+    fire_timer(stopped, "review_request__timeout")  # the first reminder: not sent, the mentor stopped them
+    assert not Notification.objects.filter(recipient=mentor, event="reminder_review_request").exists()
+    case = services.open_case(CaseKind.RAISED_BY_STAFF, summary="Check", relationship=stopped)
+    assert REMINDED not in _nudged(case, staff, "mentee")[other.email].body
+
+    reminders = Notification.objects.filter(recipient=mentor, event="reminder_review_request")
+    ReminderOptOut = stopped.mentor.reminder_opt_outs.model
+    ReminderOptOut.objects.filter(user=mentor).delete()
+    fire_timer(unanswered.relationship, "review_request__timeout")
+    assert reminders.count() == 1
+    assert REMINDED in _nudged(unanswered, staff, "mentee")[mentee.email].body
+
+
+def test_feedback_nudges_ask_only_the_one_who_has_not_given_it(staff, mentee, mentor):
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "feedback")
+    relationships.give_feedback(rel, mentee, 5, "Very helpful")
+    case = services.open_case(CaseKind.RAISED_BY_STAFF, summary="Feedback", relationship=rel)
+    sent = _nudged(case, staff, "both")
+    assert sent[mentor.email].subject.endswith("Your feedback is still to come")
+    assert sent[mentee.email].subject.endswith("Your mentoring is waiting for Alice Kember's feedback")
+    assert "there is nothing more you need to do" in sent[mentee.email].body
+    assert "It takes two minutes" not in sent[mentee.email].body
