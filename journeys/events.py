@@ -67,6 +67,10 @@ def invitations_for(user) -> list[Invitation]:
 # (journeys.services.concerns). Sent with ``concern``; staff open a case, the other person is not told.
 concern_raised = Signal()
 
+# The person who raised a concern answered the programme team's reply (journeys.services.concerns).
+# Sent with ``concern`` and ``reply``; staff put it on the concern's case (or open one again).
+concern_answered = Signal()
+
 ALL = {
     "request_unanswered": request_unanswered,
     "first_meeting_overdue": first_meeting_overdue,
@@ -77,4 +81,5 @@ ALL = {
     "proposed_request_closed": proposed_request_closed,
     "relationships_invitations": relationships_invitations,
     "concern_raised": concern_raised,
+    "concern_answered": concern_answered,
 }

@@ -382,6 +382,18 @@ class WorksheetCommentForm(forms.Form):
     )
 
 
+class ConcernAnswerForm(forms.Form):
+    """The answer of the person who raised a concern, in the conversation that follows it."""
+
+    body = forms.CharField(
+        label=_("Your answer"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Only the programme team reads it; they are told, and reply here and by email."),
+        error_messages={"required": _("Please write your answer before sending it.")},
+    )
+
+
 class ConcernForm(forms.Form):
     message = forms.CharField(
         label=_("Your concern"),

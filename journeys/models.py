@@ -561,6 +561,34 @@ class Concern(models.Model):
         return gettext("Concern about %(relationship)s") % {"relationship": self.relationship}
 
 
+class ConcernReply(models.Model):
+    """One message in the conversation that follows a concern: the programme team's reply (emailed to
+    the person who raised it) or their answer (on the concern's page). Like the concern, it is between
+    them and the programme team: the other person in the relationship never sees it."""
+
+    class Author(models.TextChoices):
+        STAFF = "staff", _("The programme team")
+        RAISER = "raiser", _("The person who raised it")
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="replies")
+    written_by = models.CharField(max_length=10, choices=Author.choices)
+    # The staff member, or the person who raised the concern.
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField()
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name_plural = _("concern replies")
+
+    def __str__(self) -> str:
+        return gettext("Reply to %(concern)s") % {"concern": self.concern}
+
+    @property
+    def from_staff(self) -> bool:
+        return self.written_by == self.Author.STAFF
+
+
 class MentoringProcess(Process):
     """The viewflow process that walks one relationship through the journey."""
 

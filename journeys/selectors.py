@@ -17,6 +17,7 @@ from project.roles import SEE_FEEDBACK_AUTHORS
 from . import rules, worksheets
 from .models import (
     Attachment,
+    Concern,
     Conversation,
     Goal,
     GoalEntry,
@@ -41,6 +42,21 @@ def access_relationship(user, pk: int) -> Relationship:
         return _visible_relationships(user).select_related("mentee__profile", "mentor__profile", "area").get(pk=pk)
     except Relationship.DoesNotExist:
         raise Http404("No such relationship") from None
+
+
+def access_my_concern(user, pk: int) -> Concern:
+    """A concern the signed-in person raised ("Raise a concern"): 404 for anyone else, the other person
+    in the relationship and staff included (staff read it on its case)."""
+    if not user.is_authenticated:
+        raise Http404("No such concern")
+    found = (
+        Concern.objects.select_related("relationship__mentee", "relationship__mentor")
+        .filter(pk=pk, raised_by=user)
+        .first()
+    )
+    if found is None:
+        raise Http404("No such concern")
+    return found
 
 
 def access_party_relationship(user, pk: int) -> Relationship:

@@ -43,6 +43,7 @@ urlpatterns = [
     path("relationships/<int:pk>/proposal/", record.proposal, name="proposal"),
     path("relationships/<int:pk>/cpd.pdf", record.cpd_pdf, name="cpd_pdf"),
     path("relationships/<int:pk>/concern/", record.raise_concern, name="raise_concern"),
+    path("concerns/<int:pk>/", record.concern, name="concern"),
     path("record/mentoring-hours.pdf", record.hours_pdf, name="mentoring_hours_pdf"),
     path("goals/<int:pk>/delete/confirm/", confirm.goal_delete_confirm, name="goal_delete_confirm"),
     path("meetings/<int:pk>/cancel/confirm/", confirm.meeting_cancel_confirm, name="meeting_cancel_confirm"),

@@ -119,7 +119,11 @@ EVENTS: dict[str, Event] = {
     # Worksheets and concerns (journeys.services.worksheets, journeys.services.concerns)
     "worksheet_saved": Event(_("Read the worksheet"), "worksheet_open", "worksheet"),
     "worksheet_comment": Event(_("Read the comment"), "worksheet_open", "worksheet"),
-    "concern_raised_confirmation": _view_relationship,
+    "concern_raised_confirmation": Event(_("See your concern"), "concern", "concern"),
+    # The programme's reply to a concern (journeys.services.concerns.reply_as_staff): its page, where the
+    # person who raised it reads the conversation and answers; their answer, to staff (staff.services)
+    "concern_reply": Event(_("Read and answer"), "concern", "concern"),
+    "concern_answer_staff": Event(_("Open the case"), "staff_case", "case"),
     # Reminders (journeys.services.reminders)
     "reminder_review_request": _review_request,
     "reminder_first_meeting": _arrange_first,

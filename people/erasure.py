@@ -16,7 +16,7 @@ addresses or rings the person is deleted or rewritten:
   other people's notifications (subject, bodies, .ics invitations, delivery errors), the
   relationship history notes, messages, meetings and meeting notes, goals and their entries, feedback,
   worksheets (SWOT, G-STAR) and their comments, concerns raised about a relationship (the
-  words of their own concerns are removed), personal statements, staff cases and staff notes, other support requests, attachment file
+  words of their own concerns are removed, with the conversation that followed each), personal statements, staff cases and staff notes, other support requests, attachment file
   names and the admin's change log.
 
 Their first or last name on its own is replaced inside their own relationships and
@@ -48,6 +48,7 @@ from journeys.models import (
     Attachment,
     CalendarFeed,
     Concern,
+    ConcernReply,
     Conversation,
     Feedback,
     Goal,
@@ -329,6 +330,7 @@ def _remove_own_concerns(user) -> None:
     """Concerns they raised ("Raise a concern"): the row and its case stay (staff records), the words go."""
     removed = gettext("(Removed: the sender deleted their account.)")
     Concern.objects.filter(raised_by=user).update(message=removed)
+    ConcernReply.objects.filter(concern__raised_by=user).delete()  # the conversation that followed each
     for part in PARTS:
         part.remove_concerns(user, removed)  # the staff cases that carry them (staff.erasure)
 
@@ -349,6 +351,7 @@ def _scrub_own_relationships(user, needles: Needles) -> None:
         (WorksheetAnswer.objects.filter(version__worksheet__relationship__in=relationships), ["text"]),
         (WorksheetComment.objects.filter(worksheet__relationship__in=relationships), ["text"]),
         (Concern.objects.filter(relationship__in=relationships), ["message"]),
+        (ConcernReply.objects.filter(concern__relationship__in=relationships), ["body"]),
         *(rows for part in PARTS for rows in part.local(relationships)),
     ]
     for queryset, fields in local:
@@ -369,6 +372,7 @@ def _scrub_everywhere(needles: Needles) -> None:
         (WorksheetAnswer.objects.all(), ["text"]),
         (WorksheetComment.objects.all(), ["text"]),
         (Concern.objects.all(), ["message"]),
+        (ConcernReply.objects.all(), ["body"]),
         (Relationship.objects.all(), ["statement"]),
         *(rows for part in PARTS for rows in part.everywhere()),
         (SupportRequest.objects.all(), ["name", "email", "subject", "message"]),

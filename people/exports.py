@@ -57,7 +57,8 @@ sign_in_records.json  the sign-ins to your email addresses we keep against passw
 profile.json          your profile as you filled it in
 relationships.json    your mentoring requests and relationships (as mentee and as mentor):
                       their history, meetings and meeting notes, goals and milestones, SWOT and G-STAR worksheets
-                      (every version and comment), the feedback you gave and the concerns you raised
+                      (every version and comment), the feedback you gave, and the concerns you raised
+                      with the programme team's replies and your answers
 messages.json         the messages in your conversations (files/ holds the files you sent)
 notifications.json    the notifications and emails we sent you
 support_requests.json the messages you sent through the Contact form
@@ -274,7 +275,7 @@ def _relationships(user) -> list[dict]:
             "worksheets__versions__answers",
             "worksheets__versions__author",
             "worksheets__comments__author",
-            "concerns",
+            "concerns__replies",
         )
         .order_by("created_at", "pk")
     )
@@ -330,7 +331,14 @@ def _relationship(rel, user) -> dict:
         "worksheets": [_worksheet(w, user) for w in rel.worksheets.all()],
         # "Raise a concern": only the ones this person raised.
         "concerns_you_raised": [
-            {"message": c.message, "raised_at": _iso(c.raised_at)}
+            {
+                "message": c.message,
+                "raised_at": _iso(c.raised_at),
+                # The conversation that followed: the programme team's replies and your answers.
+                "conversation": [
+                    {"at": _iso(r.at), "from": r.get_written_by_display(), "text": r.body} for r in c.replies.all()
+                ],
+            }
             for c in rel.concerns.all()
             if c.raised_by_id == user.pk
         ],

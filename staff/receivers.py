@@ -44,6 +44,10 @@ def _concern_raised(sender, concern, **kwargs):
     services.open_concern_case(concern)
 
 
+def _concern_answered(sender, concern, reply, **kwargs):
+    services.raiser_answered(concern, reply)
+
+
 def _support_request_received(sender, support_request, **kwargs):
     services.open_case(
         CaseKind.SUPPORT_REQUEST,
@@ -64,5 +68,6 @@ def connect() -> None:
     journey.request_expired.connect(_request_expired, dispatch_uid="staff.request_expired")
     journey.relationship_moved_on.connect(_relationship_moved_on, dispatch_uid="staff.relationship_moved_on")
     journey.concern_raised.connect(_concern_raised, dispatch_uid="staff.concern_raised")
+    journey.concern_answered.connect(_concern_answered, dispatch_uid="staff.concern_answered")
     support.support_request_received.connect(_support_request_received, dispatch_uid="staff.support_request")
     support.support_reply_received.connect(_support_reply_received, dispatch_uid="staff.support_reply")

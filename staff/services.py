@@ -19,7 +19,7 @@ from viewflow.workflow.status import PROCESS, STATUS
 
 from journeys import rules
 from journeys.models import MATCHED_STATES, Feedback, Relationship, State
-from journeys.services import relationships
+from journeys.services import concerns, relationships
 from journeys.services.base import Refused, why_not
 from notifications.events import EVENTS
 from notifications.models import Notification
@@ -289,9 +289,14 @@ def open_concern_case(concern) -> StaffCase:
 
     The other participant is not told; staff may involve them with a nudge from the case.
     """
+    return open_case(
+        CaseKind.CONCERN, relationship=concern.relationship, concern=concern, summary=_concern_summary(concern)
+    )
+
+
+def _concern_summary(concern) -> str:
     message = " ".join(concern.message.split())
-    summary = message if len(message) <= 200 else message[:199] + "…"
-    return open_case(CaseKind.CONCERN, relationship=concern.relationship, concern=concern, summary=summary)
+    return message if len(message) <= 200 else message[:199] + "…"
 
 
 def raise_case(relationship: Relationship, user, reason: str) -> StaffCase:
@@ -666,4 +671,40 @@ def sender_replied(support_request, reply) -> StaffCase:
         tell_staff=False,
     )
     notify_staff("support_reply_staff", support_request=support_request, reply=reply, case=case)
+    return case
+
+
+# -- the conversation after a concern ---------------------------------------------------------
+
+
+def reply_to_raiser(case: StaffCase, user, body: str):
+    """Answer the concern the case is about: emailed to whoever raised it, kept on the case. The other
+    person in the relationship is not told (``journeys.services.concerns``)."""
+    _require_staff(user)
+    if case.concern_id is None:
+        raise Refused(_("This case is not about a concern."))
+    with transaction.atomic():
+        case = _lock_case(case)
+        reply = concerns.reply_as_staff(case.concern, user, body)
+        note(
+            case,
+            user,
+            _("Replied to %(name)s about their concern.") % {"name": case.concern.raised_by.display_name},
+            lock=False,
+        )
+    return reply
+
+
+def raiser_answered(concern, reply) -> StaffCase:
+    """The person who raised a concern answered: its case again if it is still open (staff told), else
+    a new case about the same concern in the queue."""
+    existing = open_cases().filter(kind=CaseKind.CONCERN, concern=concern).first()
+    case = existing or open_case(
+        CaseKind.CONCERN,
+        relationship=concern.relationship,
+        concern=concern,
+        summary=_concern_summary(concern),
+        tell_staff=False,
+    )
+    notify_staff("concern_answer_staff", concern=concern, reply=reply, case=case)
     return case

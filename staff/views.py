@@ -27,6 +27,7 @@ from journeys.flows.onboarding import OnboardingFlow
 from journeys.forms import form_errors
 from journeys.models import Relationship
 from journeys.rules import task_url as _task_url
+from journeys.services import concerns
 from journeys.services.base import Refused
 from project.downloads import CSV_START, CSV_TYPE, PRIVATE, csv_attachment
 from project.downloads import csv_cell as _cell
@@ -268,6 +269,9 @@ def _case_context(case: StaffCase, **extra) -> dict:
             if account
             else []
         )
+    if case.concern_id:
+        context["concern_conversation"] = list(case.concern.replies.select_related("author"))
+        context["raiser_left"] = concerns.raiser_left(case.concern)
     if relationship is not None:
         context["activity"] = {
             "messages": relationship.conversation.messages.count(),
@@ -343,6 +347,8 @@ class HandleCase(View):
             extra["is_request"] = relationship is not None and not relationship.is_matched
         if name == "reply" and (support_request := self.case().support_request) is not None:
             extra["how_to_answer"] = support_services.how_the_sender_can_answer(support_request)
+        if name == "reply" and (concern := self.case().concern) is not None:
+            extra["how_to_answer"] = concerns.how_the_raiser_can_answer(concern)
         return self.FORMS[name](data, prefix=name, **extra)
 
     def page(self, status=200, posted=None):
@@ -395,6 +401,9 @@ class HandleCase(View):
                 services.snooze(case, request.user, data["until"])
                 messages.success(request, _("Case snoozed. It is under Snoozed until then."))
                 return redirect("staff_inbox")
+            elif action == "reply" and case.concern_id:
+                services.reply_to_raiser(case, request.user, data["body"])
+                done = _("Reply sent to %(name)s and kept on the case.") % {"name": case.concern.raised_by.display_name}
             elif action == "reply":
                 services.reply_to_sender(case, request.user, data["body"])
                 done = _("Reply sent and kept on the case.")
@@ -427,7 +436,11 @@ class HandleCase(View):
                 # The page no longer offers the close form once the relationship has ended: say why above it.
                 messages.error(request, refused.message)
                 return redirect(request.path)
-            if action == "reply" and support_selectors.sender_left(case.support_request):
+            if action == "reply" and (
+                concerns.raiser_left(case.concern)
+                if case.concern_id
+                else support_selectors.sender_left(case.support_request)
+            ):
                 # Nor the reply form once the sender deleted their account: why, above it, and the reply given back.
                 messages.error(request, refused.message)
                 _give_back(request)

@@ -3,6 +3,11 @@
 The concern opens a staff case (``journeys.events.concern_raised``, answered by
 ``staff.receivers``); the person who raised it is sent a confirmation. The other person is not
 told: nothing is written to the relationship's history, their pages or their notifications.
+
+Then it is a conversation between the person who raised it and the programme team, as a Contact
+message is (``support.services``): the team's replies are emailed to them and kept with the concern,
+which they read, and answer, on its page (``journeys.views.record.concern``); an answer goes back to
+the case (``journeys.events.concern_answered``). The other person sees none of it.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from django.utils.translation import gettext as _
 from notifications.services import notify
 
 from .. import events
-from ..models import Concern, Relationship
+from ..models import Concern, ConcernReply, Relationship
 from .base import Refused, atomic, just_made, require_party
 
 MAX_LENGTH = 5000
@@ -51,3 +56,85 @@ def raise_concern(relationship: Relationship, user, message: str) -> Concern:
         )
     concern.already_sent = False
     return concern
+
+
+def raiser_left(concern: Concern) -> bool:
+    """The person who raised it deleted their account since: there is nobody to reply to."""
+    return concern.raised_by_id is None or concern.raised_by.anonymised_at is not None
+
+
+def how_the_raiser_can_answer(concern: Concern) -> str:
+    """What a reply from the team does (the staff reply form's hint, as ``reply_as_staff`` sends it)."""
+    if raiser_left(concern):
+        return ""
+    names = {
+        "name": concern.raised_by.display_name,
+        "other": concern.relationship.other(concern.raised_by).display_name,
+    }
+    if not concern.raised_by.is_active:
+        return (
+            _(
+                "Emailed to %(name)s and kept on this case; %(other)s never sees it. %(name)s's account is "
+                "deactivated, so they cannot sign in to read it on the platform or answer it there."
+            )
+            % names
+        )
+    return (
+        _(
+            "Emailed to %(name)s and kept on this case; %(other)s never sees it. %(name)s reads it, and can "
+            "answer, on the platform where they see their concern."
+        )
+        % names
+    )
+
+
+def _clean(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise Refused(_("Please write your message first."))
+    return body[:MAX_LENGTH]
+
+
+def reply_as_staff(concern: Concern, staff_user, body: str) -> ConcernReply:
+    """The programme team replies to a concern: kept with it and emailed to the person who raised it
+    (never to the other person). (The staff side checks who may do this: ``staff.services``.)"""
+    if raiser_left(concern):
+        raise Refused(
+            _("The person who raised this concern deleted their account since, so there is nobody to reply to.")
+        )
+    body = _clean(body)
+    with atomic():
+        reply = ConcernReply.objects.create(
+            concern=concern, written_by=ConcernReply.Author.STAFF, author=staff_user, body=body
+        )
+        raiser = concern.raised_by
+        notify(
+            raiser,
+            "concern_reply",
+            relationship=concern.relationship,
+            concern=concern,
+            reply=reply,
+            other=concern.relationship.other(raiser),
+        )
+    return reply
+
+
+def answer_as_raiser(concern: Concern, user, body: str) -> ConcernReply:
+    """The person who raised the concern answers the team's reply (on the concern's page): kept with
+    it, and staff told (``events.concern_answered``: its case, or a new one if it was resolved)."""
+    if user is None or concern.raised_by_id != user.pk:
+        raise Refused(_("Only the person who raised this concern can answer here."))
+    body = _clean(body)
+    with atomic():
+        # Two copies sent at once wait for each other on the concern's row, so the second sees the first.
+        Concern.objects.select_for_update().filter(pk=concern.pk).exists()
+        same = ConcernReply.objects.filter(concern=concern, written_by=ConcernReply.Author.RAISER, body=body)
+        if (earlier := just_made(same, "at", within=REPEAT_WINDOW)) is not None:
+            earlier.already_sent = True
+            return earlier
+        reply = ConcernReply.objects.create(
+            concern=concern, written_by=ConcernReply.Author.RAISER, author=user, body=body
+        )
+        events.concern_answered.send(sender=Concern, concern=concern, reply=reply)
+    reply.already_sent = False
+    return reply

@@ -167,3 +167,126 @@ def test_the_same_concern_sent_twice_is_one_case_and_one_email_each(
     )
     assert concerns.raise_concern(rel, mentee, WORRY).already_sent is False
     assert Concern.objects.count() == 3
+
+
+# -- the conversation that follows a concern --------------------------------------------------------
+
+REPLY = "Thank you for telling us. We have written to your mentor to check in; tell us how it goes."
+ANSWER = "She has answered me now, thank you."
+
+
+def _workspace(client, case, staff_user) -> str:
+    task = staff_services.claim(case, staff_user).task
+    login(client, staff_user)
+    return task.flow_task.reverse("execute", args=[case.pk, task.pk])
+
+
+def test_staff_reply_to_a_concern_and_the_raiser_reads_and_answers_it(client, rel, mentee, mentor, programme_staff):
+    """A concern case had no way to answer: staff could only nudge, or email by hand, though the
+    concern page promised "The team will get back to you"."""
+    concern = concerns.raise_concern(rel, mentee, WORRY)
+    case = StaffCase.objects.get(concern=concern)
+    url = _workspace(client, case, programme_staff)
+    page = client.get(url).content.decode()
+    assert "Reply to John Smith" in page and "Alice Kember never sees it" in page
+
+    resp = client.post(url, {"action": "reply", "reply-body": REPLY}, follow=True)
+    page = resp.content.decode().replace("&#x27;", "'")
+    assert "Reply sent to John Smith and kept on the case." in page
+    assert REPLY in page  # the conversation, on the case
+    assert "Replied to John Smith about their concern." in page  # the case's notes
+    email = Notification.objects.get(recipient=mentee, event="concern_reply")
+    assert email.subject == "The programme team has replied about your concern"
+    assert REPLY in email.body_text and f"(reference number {concern.pk})" in email.body_text
+    assert email.link == reverse("concern", args=[concern.pk])
+    client.logout()
+
+    # The raiser finds it where they see their concern, and answers there.
+    login(client, mentee)
+    assert reverse("concern", args=[concern.pk]) in client.get(reverse("relationship", args=[rel.pk])).content.decode()
+    page = client.get(reverse("concern", args=[concern.pk])).content.decode()
+    assert WORRY in page and REPLY in page.replace("&#x27;", "'")
+    resp = client.post(reverse("concern", args=[concern.pk]), {"body": ANSWER}, follow=True)
+    assert "Your answer has been sent to the programme team. Alice Kember is not told." in resp.content.decode()
+    to_staff = Notification.objects.get(recipient=programme_staff, event="concern_answer_staff")
+    assert ANSWER in to_staff.body_text and to_staff.link == reverse("staff_case", args=[case.pk])
+    assert [r.body for r in concern.replies.all()] == [REPLY, ANSWER]
+    client.logout()
+    login(client, programme_staff)
+    assert ANSWER in client.get(url).content.decode()  # on the same case, still open
+
+
+def test_an_answer_after_the_case_was_resolved_opens_it_again_in_the_queue(rel, mentee, programme_staff):
+    concern = concerns.raise_concern(rel, mentee, WORRY)
+    case = StaffCase.objects.get(concern=concern)
+    staff_services.claim(case, programme_staff)
+    staff_services.reply_to_raiser(case, programme_staff, REPLY)
+    staff_services.resolve(case, programme_staff, "Answered")
+    concerns.answer_as_raiser(concern, mentee, ANSWER)
+    again = StaffCase.objects.exclude(pk=case.pk).get(concern=concern)
+    assert again.kind == CaseKind.CONCERN and again.status == "NEW"
+    assert Notification.objects.get(event="concern_answer_staff").link == reverse("staff_case", args=[again.pk])
+
+
+def test_the_other_person_never_sees_a_concern_or_the_replies_about_it(client, rel, mentee, mentor, programme_staff):
+    """The privacy page promises that the other person does not see a concern you raise: nor its replies."""
+    privacy = client.get(reverse("privacy")).content.decode()
+    assert "They do not see the feedback you give, or a concern you raise." in privacy
+    told_before = set(Notification.objects.filter(recipient=mentor).values_list("pk", flat=True))
+    concern = concerns.raise_concern(rel, mentee, WORRY)
+    case = StaffCase.objects.get(concern=concern)
+    staff_services.claim(case, programme_staff)
+    staff_services.reply_to_raiser(case, programme_staff, REPLY)
+    concerns.answer_as_raiser(concern, mentee, ANSWER)
+
+    assert set(Notification.objects.filter(recipient=mentor).values_list("pk", flat=True)) == told_before
+    login(client, mentor)
+    assert client.get(reverse("concern", args=[concern.pk])).status_code == 404
+    assert client.post(reverse("concern", args=[concern.pk]), {"body": "Let me see"}).status_code == 404
+    pages = [reverse(name, args=[rel.pk]) for name in ("relationship", "proposal", "messages", "meetings", "goals")]
+    for url in [*pages, reverse("notifications"), reverse("relationships")]:
+        page = client.get(url).content.decode().replace("&#x27;", "'")
+        for words in ("five weeks", "written to your mentor", ANSWER, "Concerns you raised"):
+            assert words not in page, (url, words)
+    with pytest.raises(Refused):
+        concerns.answer_as_raiser(concern, mentor, "Let me answer")
+    assert concern.replies.count() == 2
+
+
+def test_a_reply_to_someone_who_left_is_refused_with_why_and_given_back(client, rel, mentee, programme_staff):
+    from people.services import delete_account
+
+    concern = concerns.raise_concern(rel, mentee, WORRY)
+    case = StaffCase.objects.get(concern=concern)
+    url = _workspace(client, case, programme_staff)
+    staff_services.reply_to_raiser(case, programme_staff, REPLY)
+    concerns.answer_as_raiser(concern, mentee, ANSWER)
+    delete_account(mentee)
+    assert not concern.replies.exists()  # their conversation went with their words
+    page = client.get(url).content.decode()
+    assert "there is nobody to reply to" in page and "Reply to" not in page
+    resp = client.post(url, {"action": "reply", "reply-body": "Are you still there?"}, follow=True)
+    page = resp.content.decode()
+    assert "deleted their account since, so there is nobody to reply to" in page
+    assert "Your reply was not sent: “Are you still there?”" in page
+
+
+def test_an_empty_answer_is_said_on_its_field_and_the_same_answer_twice_is_one(client, rel, mentee, programme_staff):
+    concern = concerns.raise_concern(rel, mentee, WORRY)
+    login(client, mentee)
+    url = reverse("concern", args=[concern.pk])
+    resp = client.post(url, {"body": "  "})
+    assert resp.status_code == 400 and "Please write your answer before sending it." in resp.content.decode()
+    client.post(url, {"body": ANSWER})
+    again = client.post(url, {"body": ANSWER}, follow=True).content.decode()
+    assert "You had already sent this answer at" in again
+    assert concern.replies.count() == 1
+    assert Notification.objects.filter(recipient=programme_staff, event="concern_answer_staff").count() == 1
+
+
+def test_the_concern_page_says_what_happens_next(client, rel, mentee):
+    login(client, mentee)
+    page = client.get(reverse("raise_concern", args=[rel.pk])).content.decode()
+    assert "will get back to you" not in page
+    assert "The team will reply to you by email." in page
+    assert "under “Concerns you raised”" in page

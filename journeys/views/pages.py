@@ -103,7 +103,9 @@ def relationship_detail(request, pk: int):
             "reinstate_blocked": why_not(rel, "reinstate") if rel.state == State.REQUEST_WITHDRAWN else None,
             "staff_cases": list(rel.staff_cases.order_by("-created")) if request.user.is_staff else [],
             # "Raise a concern": the raiser's own only; the other person never sees them.
-            "my_concerns": list(rel.concerns.filter(raised_by=request.user)) if role else [],
+            "my_concerns": list(rel.concerns.filter(raised_by=request.user).prefetch_related("replies"))
+            if role
+            else [],
             # Matched, the mentee is offered to withdraw their other requests still waiting.
             "other_requests": selectors.other_open_requests(rel)
             if role == "mentee" and rel.state in MATCHED_STATES

@@ -1,5 +1,6 @@
 """The relationship's record: its proposal, the CPD evidence pack, a mentor's hours, and
-"Raise a concern" (a message to the programme the other person is not shown)."""
+"Raise a concern" (a message to the programme the other person is not shown) and the conversation
+that follows it on the concern's own page."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from project.downloads import attachment
 
 from .. import record, selectors
-from ..forms import ConcernForm
+from ..forms import ConcernAnswerForm, ConcernForm
 from ..pdf import cpd_pdf as render_cpd_pdf
 from ..pdf import hours_pdf as render_hours_pdf
 from ..services import concerns
@@ -84,7 +85,7 @@ def raise_concern(request, pk: int):
                         request,
                         _(
                             "You had already sent this concern at %(time)s, so it has not been sent again. "
-                            "The programme team has it and will get back to you. %(other)s has not been told."
+                            "The programme team has it and will reply to you. %(other)s has not been told."
                         )
                         % {
                             "time": date_format(timezone.localtime(concern.raised_at), "TIME_FORMAT"),
@@ -95,8 +96,8 @@ def raise_concern(request, pk: int):
                 messages.success(
                     request,
                     _(
-                        "Your concern has been sent to the programme team, who will get back to you. "
-                        "%(other)s has not been told. We have emailed you a confirmation."
+                        "Your concern has been sent to the programme team, who will reply to you by email and under "
+                        "“Concerns you raised” below. %(other)s has not been told. We have emailed you a confirmation."
                     )
                     % {"other": other.display_name},
                 )
@@ -106,5 +107,47 @@ def raise_concern(request, pk: int):
         request,
         "journeys/record/concern.html",
         {"relationship": rel, "other": other, "form": form, "nav": "relationships"},
+        status=status,
+    )
+
+
+@login_required
+def concern(request, pk: int):
+    """A concern the person raised, the programme team's replies, and their answer (theirs alone: the
+    other person in the relationship and staff get 404)."""
+    raised = selectors.access_my_concern(request.user, pk)
+    rel = raised.relationship
+    other = rel.other(request.user)
+    form = ConcernAnswerForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                answer = concerns.answer_as_raiser(raised, request.user, form.cleaned_data["body"])
+            except Refused as refused:
+                form.add_error("body", refused.message)
+            else:
+                if answer.already_sent:
+                    said = _("You had already sent this answer at %(time)s, so it has not been sent again.") % {
+                        "time": date_format(timezone.localtime(answer.at), "TIME_FORMAT")
+                    }
+                else:
+                    said = _("Your answer has been sent to the programme team. %(other)s is not told.") % {
+                        "other": other.display_name
+                    }
+                messages.success(request, said)
+                return redirect("concern", raised.pk)
+        status = 400
+    return render(
+        request,
+        "journeys/record/concern_conversation.html",
+        {
+            "relationship": rel,
+            "other": other,
+            "concern": raised,
+            "conversation": list(raised.replies.select_related("author")),
+            "form": form,
+            "nav": "relationships",
+        },
         status=status,
     )

@@ -300,6 +300,7 @@ def _support_reply_contexts(w) -> dict[str, list[dict]]:
 
 def _worksheet_and_concern_contexts(w) -> dict[str, list[dict]]:
     """Issue 9 (h5): worksheets (journeys.services.worksheets) and concerns (journeys.services.concerns)."""
+    from journeys.models import ConcernReply
     from journeys.services import concerns, worksheets
 
     version = worksheets.save_worksheet(w.rel, w.mentee, kind="gstar", answers={"goals": "Lead <a> team"})
@@ -313,6 +314,21 @@ def _worksheet_and_concern_contexts(w) -> dict[str, list[dict]]:
             for author in (w.mentee, w.mentor)
         ],
         "concern_raised_confirmation": [{"relationship": w.rel, "concern": concern, "other": w.mentor}],
+        "concern_reply": [
+            {
+                "relationship": w.rel,
+                "concern": concern,
+                "other": w.mentor,
+                "reply": ConcernReply(concern=concern, written_by="staff", body="We will call <you> & talk\nsoon"),
+            }
+        ],
+        "concern_answer_staff": [
+            {
+                "concern": concern,
+                "case": w.case,
+                "reply": ConcernReply(concern=concern, written_by="raiser", body="OK & <thanks>"),
+            }
+        ],
     }
 
 

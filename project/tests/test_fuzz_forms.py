@@ -363,6 +363,9 @@ def world(db):
     support_request = submit_support_request(
         user=mentee, name="Mia", email=mentee.email, subject="My mentor is away", message="What now?"
     )
+    from journeys.services import concerns
+
+    concern = concerns.raise_concern(matched, mentee, "My mentor has gone quiet.")
     # h1: a request answered from its email (the link works without signing in)
     from journeys import answer_links
 
@@ -393,6 +396,7 @@ def world(db):
         "round": matching_round,
         "member": member,
         "support_request": support_request,
+        "concern": concern,
         **_imports_world(staff),
         "email_answer": urlsplit(answer_links.urls(email_request)["decline"]).path,
     }
@@ -456,6 +460,7 @@ PAGES = [
     ("mentee", lambda w: f"/support/messages/{w['support_request'].pk}/"),  # answering the programme's reply
     ("mentee", lambda w: f"/relationships/{w['matched'].pk}/worksheets/swot/"),
     ("mentee", lambda w: f"/relationships/{w['matched'].pk}/concern/"),
+    ("mentee", lambda w: f"/concerns/{w['concern'].pk}/"),  # answering the programme's reply to a concern
     ("mentee", lambda w: f"/meetings/{w['matched'].meetings.first().pk}/cancel/confirm/"),
     ("staff", lambda w: f"/relationships/{w['matched'].pk}/"),
     ("staff", lambda w: "/staff/"),

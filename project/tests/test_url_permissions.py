@@ -126,6 +126,16 @@ def _mentees_message(w):
     return found
 
 
+def _mentees_concern(w):
+    """A concern the world's mentee raised about the world's relationship (made when first asked for)."""
+    from journeys.models import Concern
+
+    found, _new = Concern.objects.get_or_create(
+        relationship=w["rel"], raised_by=w["users"]["mentee"], defaults={"message": "My mentor is quiet."}
+    )
+    return found
+
+
 def goal_pk(w, **extra):
     return {"pk": w["goal"].pk, **extra}
 
@@ -330,6 +340,8 @@ TABLE: dict[str, Row] = {
     "proposal": row(LOGIN, NO, OK, OK, OK, rel),
     "cpd_pdf": row(LOGIN, NO, OK, OK, NO, rel),
     "raise_concern": PARTY,
+    # a concern and its conversation: the person who raised it only (the other person and staff get 404)
+    "concern": row(LOGIN, NO, OK, NO, NO, lambda w: {"pk": _mentees_concern(w).pk}),
     # the signed-in person's own hours as a mentor: anyone who never was one is sent back with why
     "mentoring_hours_pdf": row(LOGIN, GO, GO, OK, GO),
     # the mentor is sent back from the goal's confirmation page: only the person who set it may delete it
