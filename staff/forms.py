@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -5,7 +7,7 @@ from journeys.forms import DateBoxesField
 from project.dates import why_range_reversed, within_programme_years
 
 from .reports import PERIODS
-from .services import NUDGE_WHO, why_not_snooze
+from .services import LARGEST_NUMBER, NUDGE_WHO, why_not_snooze
 
 
 class NudgeForm(forms.Form):
@@ -145,3 +147,27 @@ class ReplyForm(forms.Form):
         super().__init__(*args, **kwargs)
         if how_to_answer:  # support.services.how_the_sender_can_answer
             self.fields["body"].help_text = how_to_answer
+
+
+class FindCaseForm(forms.Form):
+    """The inbox's "Find a case" box (a GET form): a case number, or the reference number a member was
+    given for a Contact message or a concern (``services.cases_numbered``)."""
+
+    find = forms.CharField(
+        label=_("Find a case by its number or a member's reference"),
+        max_length=40,
+        help_text=_(
+            "A case number, or the reference number a member was given for their Contact message or concern, "
+            "for example 12."
+        ),
+        error_messages={"required": _("Type a case number or a member's reference number, for example 12.")},
+    )
+
+    def clean_find(self) -> int:
+        numbers = re.findall(r"\d+", self.cleaned_data["find"])
+        if len(numbers) != 1:
+            raise forms.ValidationError(_("Type one number: a case number or a member's reference, for example 12."))
+        number = int(numbers[0])
+        if not 0 < number <= LARGEST_NUMBER:
+            raise forms.ValidationError(_("No case or reference has that number."))
+        return number

@@ -66,6 +66,30 @@ def snoozed(cases, today: date):
     return cases.filter(snoozed_q(today))
 
 
+# A case's number and a member's reference are database ids (PostgreSQL integers): a larger number is none.
+LARGEST_NUMBER = 2**31 - 1
+
+
+def cases_numbered(number: int) -> list[tuple[str, StaffCase]]:
+    """What a number a member or a colleague quotes may mean, each case with what matched: the case of
+    that number, and the cases of the Contact message and of the concern with that reference number (the
+    one their confirmation email gave the member: a ``SupportRequest`` or ``Concern`` id). One message or
+    concern may have had several cases (an answer after its case was resolved opens another): newest first."""
+    if not 0 < number <= LARGEST_NUMBER:
+        return []
+    meanings = [
+        (_("Case %(number)d"), Q(pk=number)),
+        (_("The Contact message with reference number %(number)d"), Q(support_request_id=number)),
+        (_("The concern with reference number %(number)d"), Q(concern_id=number)),
+    ]
+    related = ("relationship__mentee", "relationship__mentor", "support_request", "concern")
+    found = []
+    for why, matches in meanings:
+        for case in StaffCase.objects.select_related(*related).filter(matches).order_by("-pk"):
+            found.append((why % {"number": number}, case))
+    return found
+
+
 def handle_task(case: StaffCase) -> Task | None:
     """The case's waiting "Handle the case" task, if it is still open."""
     return case_flow.waiting_task(case)

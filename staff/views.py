@@ -154,7 +154,18 @@ def inbox(request):
         rows.append({"case": case, "task": task, "task_url": _task_url(task) if task else ""})
     if tab == "archive" and len(rows) == ARCHIVE_ROWS:
         archived = StaffCase.objects.filter(status__in=services.FINISHED).count()
-    context = {"rows": rows, "tab": tab, "tabs": TABS, "archived": archived, "nav": "staff"}
+    # "Find a case": by its number, or by the reference number a member quotes.
+    find_form = forms.FindCaseForm(request.GET if "find" in request.GET else None, auto_id="find_%s")
+    found = services.cases_numbered(find_form.cleaned_data["find"]) if find_form.is_valid() else None
+    context = {
+        "rows": rows,
+        "tab": tab,
+        "tabs": TABS,
+        "archived": archived,
+        "find_form": find_form,
+        "found": found,
+        "nav": "staff",
+    }
     return render(request, "staff/inbox.html", context)
 
 

@@ -821,3 +821,53 @@ def test_feedback_nudges_ask_only_the_one_who_has_not_given_it(staff, mentee, me
     assert sent[mentee.email].subject.endswith("Your mentoring is waiting for Alice Kember's feedback")
     assert "there is nothing more you need to do" in sent[mentee.email].body
     assert "It takes two minutes" not in sent[mentee.email].body
+
+
+# -- a member's reference number finds their case ---------------------------------------------------
+
+
+def test_the_inbox_finds_a_case_by_the_reference_a_member_was_given(as_staff, mentee, mentor, staff):
+    """Members are told "reference number 2" (a Contact message) or "reference number 1" (a concern) while
+    staff saw "case 10" / "case 12", and the inbox could not find a case by the member's reference."""
+    from journeys.services import concerns
+    from support.services import submit_support_request
+
+    for n in range(3):  # so that no case number is the same as a reference below
+        services.open_case(CaseKind.SUPPORT_REQUEST, summary=f"Filler {n}")
+    message = submit_support_request(user=mentee, name="John", email=mentee.email, subject="Help", message="Hi")
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "progression")
+    concern = concerns.raise_concern(rel, mentee, "My mentor is quiet.")
+    message_case = StaffCase.objects.get(support_request=message)
+    concern_case = StaffCase.objects.get(concern=concern)
+    assert message_case.pk != message.pk and concern_case.pk != concern.pk
+    confirmation = Notification.objects.get(event="support_request_confirmation")
+    assert f"(reference number {message.pk})" in confirmation.body_text
+
+    page = as_staff.get(INBOX, {"find": f"my reference {message.pk}"}).content.decode()
+    assert f"The Contact message with reference number {message.pk}" in page
+    assert reverse("staff_case", args=[message_case.pk]) in page
+    page = as_staff.get(INBOX, {"find": str(concern.pk)}).content.decode()
+    assert f"The concern with reference number {concern.pk}" in page
+    assert reverse("staff_case", args=[concern_case.pk]) in page
+    page = as_staff.get(INBOX, {"find": f"#{concern_case.pk}"}).content.decode()
+    assert f"Case {concern_case.pk}" in page and reverse("staff_case", args=[concern_case.pk]) in page
+
+    # Each case says the reference its member was given.
+    for case, reference in ((message_case, message.pk), (concern_case, concern.pk)):
+        page = as_staff.get(reverse("staff_case", args=[case.pk])).content.decode()
+        assert f"<dt>Their reference number</dt><dd>{reference} " in page
+
+
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("", "Type a case number or a member&#x27;s reference number, for example 12."),
+        ("abc", "Type one number: a case number or a member&#x27;s reference, for example 12."),
+        ("2 or 3", "Type one number: a case number or a member&#x27;s reference, for example 12."),
+        ("99999999999", "No case or reference has that number."),
+        ("987654", "No case has the number 987654, and no Contact message or concern has the reference number"),
+    ],
+)
+def test_finding_a_case_says_what_is_wrong_with_what_was_typed(as_staff, typed, said):
+    resp = as_staff.get(INBOX, {"find": typed, "tab": "open"})
+    assert resp.status_code == 200 and said in resp.content.decode()
