@@ -680,7 +680,8 @@ def reply_to_sender(case: StaffCase, user, body: str):
     with transaction.atomic():
         case = _lock_case(case)
         reply = support_services.reply_as_staff(case.support_request, user, body)
-        note(case, user, _("Replied to the sender."), lock=False)
+        if not getattr(reply, "already_sent", False):
+            note(case, user, _("Replied to the sender."), lock=False)
     return reply
 
 
@@ -710,6 +711,8 @@ def reply_to_raiser(case: StaffCase, user, body: str):
     with transaction.atomic():
         case = _lock_case(case)
         reply = concerns.reply_as_staff(case.concern, user, body)
+        if getattr(reply, "already_sent", False):
+            return reply
         note(
             case,
             user,

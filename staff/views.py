@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -413,10 +414,10 @@ class HandleCase(View):
                 messages.success(request, _("Case snoozed. It is under Snoozed until then."))
                 return redirect("staff_inbox")
             elif action == "reply" and case.concern_id:
-                services.reply_to_raiser(case, request.user, data["body"])
+                reply = services.reply_to_raiser(case, request.user, data["body"])
                 done = _("Reply sent to %(name)s and kept on the case.") % {"name": case.concern.raised_by.display_name}
             elif action == "reply":
-                services.reply_to_sender(case, request.user, data["body"])
+                reply = services.reply_to_sender(case, request.user, data["body"])
                 done = _("Reply sent and kept on the case.")
             elif action == "suggest":
                 services.suggest_mentors(case, request.user, data["mentors"])
@@ -458,6 +459,10 @@ class HandleCase(View):
                 return redirect(request.path)
             form.add_error(None, refused.message)
             return self.page(status=400, posted=form)
+        if action == "reply" and getattr(reply, "already_sent", False):
+            done = _("You had already sent this reply at %(time)s, so it was not sent again.") % {
+                "time": date_format(timezone.localtime(reply.at), "TIME_FORMAT")
+            }
         messages.success(request, done)
         return redirect(request.path)
 

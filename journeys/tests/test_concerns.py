@@ -290,3 +290,15 @@ def test_the_concern_page_says_what_happens_next(client, rel, mentee):
     assert "will get back to you" not in page
     assert "The team will reply to you by email." in page
     assert "under “Concerns you raised”" in page
+
+
+def test_a_reply_to_a_concern_sent_twice_is_sent_once(client, rel, mentee, programme_staff):
+    concern = concerns.raise_concern(rel, mentee, WORRY)
+    case = StaffCase.objects.get(concern=concern)
+    url = _workspace(client, case, programme_staff)
+    for _ in range(2):
+        resp = client.post(url, {"action": "reply", "reply-body": REPLY}, follow=True)
+    assert "You had already sent this reply at " in resp.content.decode()
+    assert concern.replies.count() == 1
+    assert Notification.objects.filter(recipient=mentee, event="concern_reply").count() == 1
+    assert case.notes.filter(body__startswith="Replied to John Smith").count() == 1

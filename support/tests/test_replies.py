@@ -4,12 +4,14 @@ answers on the platform or by email (a signed Reply-To address, the inbound endp
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from email.message import EmailMessage
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from people.tests.factories import make_mentee, make_mentor, make_staff
 from staff import services as staff_services
@@ -331,3 +333,26 @@ def test_a_reply_sent_after_the_sender_deleted_their_account_says_why_and_is_giv
     assert "The sender deleted their account after writing, so there is nobody to reply to." in page
     assert "Your reply was not sent: “Here is my answer.”" in page
     assert not SupportReply.objects.exists()
+
+
+def test_send_pressed_twice_sends_the_reply_once_and_says_so(
+    client, message_from_mia, django_capture_on_commit_callbacks
+):
+    """A double click, or the page sent again: one reply kept, one email, one note; a different reply,
+    or the same words later, is sent as a reply of its own."""
+    mia, request = message_from_mia
+    staff = make_staff()
+    case = case_for(request)
+    url = claimed_case_url(client, staff, case)
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, {"action": "reply", "reply-body": "They are back on Monday."}, follow=True)
+    assert "You had already sent this reply at " in response.content.decode()
+    assert "so it was not sent again." in response.content.decode()
+    assert SupportReply.objects.filter(body="They are back on Monday.").count() == 1
+    assert len([m for m in mail.outbox if m.to == ["mia@example.com"]]) == 1
+    assert case.notes.filter(body="Replied to the sender.").count() == 1
+    SupportReply.objects.update(at=timezone.now() - timedelta(minutes=11))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"action": "reply", "reply-body": "They are back on Monday."})
+    assert SupportReply.objects.filter(body="They are back on Monday.").count() == 2
