@@ -145,6 +145,9 @@ EVENTS: dict[str, Event] = {
     "staff_suggested_mentors": Event(_("Find Mentor"), "find_mentor"),
     # Members (staff.members.services.deactivate): the other person in a relationship under way
     "partner_deactivated": _view_relationship,
+    # (staff.members.services.reactivate): the member, who may sign in again, and the partners told above
+    "account_reactivated": Event(_("Sign in"), "account_login"),
+    "partner_reactivated": _view_relationship,
     # Need Help? (support.services)
     # (Need Help? does not know the case staff.receivers opened: the link finds it by the request)
     "support_request_staff": Event(

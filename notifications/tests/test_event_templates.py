@@ -258,6 +258,19 @@ def contexts(w) -> dict[str, list[dict]]:
         ],
         "staff_suggested_mentors": [{"mentors": [w.suggestion, w.suggestion]}],
         "partner_deactivated": [{**rel, "member": w.mentor}],
+        "account_reactivated": [
+            {
+                "member": w.mentor,
+                "sent_to": sent_to,
+                "received_from": received_from,
+                "partners": partners,
+                "is_mentor": is_mentor,
+                "accepting_requests": accepting,
+            }
+            for sent_to, received_from, partners in (([], [], []), (["Ola Ade"], ["Bo Lee", "Cy <Tan>"], ["Priya"]))
+            for is_mentor, accepting in ((False, False), (True, True), (True, False))
+        ],
+        "partner_reactivated": [{**rel, "member": w.mentor}],
         "support_request_staff": [
             {"support_request": w.support_request, "case": w.case, "signed_in": signed_in}
             for signed_in in (True, False)

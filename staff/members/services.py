@@ -15,7 +15,11 @@ a guard that says why when it cannot be done, and a row in the member's staff re
   (``partner_deactivated``) that the member is not taking part for now and gets no emails from the
   platform about it meanwhile, so they do not write, or arrange meetings, into silence (the one email
   a deactivated account is sent is the retention warning, ``people.retention``).
-- ``reactivate``: the account may sign in again (answered requests stay answered).
+- ``reactivate``: the account may sign in again (answered requests stay answered, and the requests
+  deactivating closed stay closed). The member is emailed that they can sign in again
+  (``account_reactivated``: which requests were closed and stay so, which relationships are still under
+  way and that they were not emailed about them meanwhile), and the other person in each relationship
+  under way, told of the deactivation, is told they are back (``partner_reactivated``).
 - ``add_note``: a note private to staff. ``log_export``: one download of the member list.
 """
 
@@ -30,7 +34,7 @@ from django.utils.translation import ngettext
 from journeys.models import Relationship
 from journeys.services import relationships as journey
 from journeys.services.base import Refused
-from journeys.states import MATCHED_STATES, State
+from journeys.states import CLOSED_ACTIONS, MATCHED_STATES, State
 from notifications.services import notify_each
 from people.models import Profile
 from project.roles import EXPORT, MANAGE, can
@@ -173,7 +177,11 @@ def closed_requests_words(closed: dict) -> str:
     return _("%(done)s.") % {"done": "; ".join(parts)}
 
 
-def reactivate(member, staff_user):
+def reactivate(member, staff_user) -> dict:
+    """Let the member sign in again and tell them, and the partners told of the deactivation, that they
+    are back (see the module). Returns what was said: the requests deactivating ``closed`` (a dict
+    with ``sent`` and ``received``, the relationships), the relationships ``under_way``, and ``told``,
+    the partners told (a list of users)."""
     _require(staff_user)
     with transaction.atomic():
         member = _lock_member(member)
@@ -181,8 +189,69 @@ def reactivate(member, staff_user):
             raise Refused(_("%(name)s's account is already active.") % {"name": member.display_name})
         member.is_active = True
         member.save(update_fields=["is_active"])
-        MemberAction.objects.create(member=member, by=staff_user, kind=MemberAction.Kind.REACTIVATED)
-    return member
+        # The requests deactivating closed since the member was last reactivated (or ever): this time's.
+        back_before = (
+            MemberAction.objects.filter(member=member, kind=MemberAction.Kind.REACTIVATED)
+            .order_by("-at", "-pk")
+            .values_list("at", flat=True)
+            .first()
+        )
+        closed = closed_by_deactivation(member, back_before)
+        # Every relationship under way now was under way when the account was deactivated (a deactivated
+        # account takes part in no new one), so the other person in each was told then (``deactivate``).
+        under_way = list(
+            Relationship.objects.filter(Q(mentee=member) | Q(mentor=member), state__in=MATCHED_STATES)
+            .select_related("mentee", "mentor")
+            .order_by("pk")
+        )
+        told = [rel.other(member) for rel in under_way]
+        profile = Profile.objects.filter(user=member).first()
+        notify_each(
+            (
+                member,
+                "account_reactivated",
+                {
+                    "member": member,
+                    "sent_to": [rel.mentor.display_name for rel in closed["sent"]],
+                    "received_from": [rel.mentee.display_name for rel in closed["received"]],
+                    "partners": [person.display_name for person in told],
+                    "is_mentor": bool(profile and profile.is_mentor),
+                    "accepting_requests": bool(profile and profile.accepting_requests),
+                },
+            ),
+            *((rel.other(member), "partner_reactivated", {"relationship": rel, "member": member}) for rel in under_way),
+        )
+        done = {"closed": closed, "under_way": under_way, "told": told}
+        MemberAction.objects.create(
+            member=member, by=staff_user, kind=MemberAction.Kind.REACTIVATED, detail=reactivated_words(done)[:300]
+        )
+    return done
+
+
+def closed_by_deactivation(member, since=None) -> dict[str, list]:
+    """The requests deactivating the member closed (since ``since``, when given): ``sent``, theirs as a
+    mentee, and ``received``, those that waited on them as a mentor."""
+    rels = Relationship.objects.select_related("mentee", "mentor").order_by("pk")
+
+    def closed_as(role: str) -> list:
+        action = CLOSED_ACTIONS[role, journey.DEACTIVATED]
+        after = {"history__at__gt": since} if since else {}
+        return list(rels.filter(**{role: member}, history__action=action, **after).distinct())
+
+    return {"sent": closed_as("mentee"), "received": closed_as("mentor")}
+
+
+def reactivated_words(done: dict) -> str:
+    """What ``reactivate`` told whom: "They were emailed to say so; Hannah Lee, their partner in a
+    relationship under way, was told too." """
+    told = done.get("told") or []
+    if not told:
+        return _("They were emailed to say so.")
+    return ngettext(
+        "They were emailed to say so; %(names)s, their partner in a relationship under way, was told too.",
+        "They were emailed to say so; %(names)s, their partners in relationships under way, were told too.",
+        len(told),
+    ) % {"names": ", ".join(person.display_name for person in told)}
 
 
 def add_note(member, staff_user, body: str) -> MemberNote:

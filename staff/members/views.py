@@ -177,7 +177,17 @@ def deactivate(request, pk: int):
 @staff_required(perm=MANAGE)
 @require_POST
 def reactivate(request, pk: int):
-    return _member_action(request, pk, services.reactivate, _("%(name)s's account is active again: they can sign in."))
+    member = selectors.access_member(pk)
+    try:
+        done = services.reactivate(member, request.user)
+    except Refused as refused:
+        return _refused(request, pk, refused)
+    return _done(
+        request,
+        pk,
+        _("%(name)s's account is active again: they can sign in. %(told)s")
+        % {"name": member.display_name, "told": services.reactivated_words(done)},
+    )
 
 
 CSV_HEADER = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 
 import pytest
@@ -303,3 +304,61 @@ def test_deactivating_someone_with_nothing_under_way_says_nobody_was_told(client
     text = client.post(reverse("staff_member_deactivate", args=[mentor.pk]), follow=True).content.decode()
     assert "No requests were waiting and they have no relationship under way, so nobody else was told." in text
     assert "were told" not in text
+
+
+def test_reactivating_tells_the_member_what_became_of_their_requests_and_tells_the_partners_told(client, manager):
+    """Deactivating told the partners; reactivating used to tell nobody (the notice just vanished from
+    the partner's page, and the member was not told they could sign in again)."""
+    mentor = make_mentor(first_name="Wei", last_name="Chen")
+    Profile.objects.filter(user=mentor).update(is_mentee=True)
+    mentor = User.objects.get(pk=mentor.pk)
+    partner = make_mentee(first_name="Hannah", last_name="Lee")
+    rel = walk_to(send(partner, mentor), partner, mentor, "arranging")
+    asker = make_mentee(first_name="Ola", last_name="Ade")
+    send(asker, mentor)  # waiting for Wei: closed for them
+    asked = make_mentor(first_name="Bo", last_name="Tan")
+    send(mentor, asked)  # Wei's own request: withdrawn for them
+    unrelated = make_mentee(first_name="Sam", last_name="Solo")
+    services.deactivate(mentor, manager)
+    Notification.objects.all().delete()
+
+    response = client.post(reverse("staff_member_reactivate", args=[mentor.pk]), follow=True)
+    text = html.unescape(response.content.decode())
+    assert "Wei Chen's account is active again: they can sign in." in text
+    assert "They were emailed to say so; Hannah Lee, their partner in a relationship under way, was told too." in text
+    assert "Hannah Lee" in MemberAction.objects.filter(member=mentor, kind="reactivated").get().detail
+
+    to_member = Notification.objects.get(recipient=mentor)
+    assert to_member.event == "account_reactivated"
+    assert "active again" in to_member.subject and "can sign in" in to_member.body_text
+    body = " ".join(to_member.body_text.split())
+    assert "Your request to Bo Tan was closed when your account was deactivated, and it stays closed." in body
+    assert "The request from Ola Ade, which was waiting for your answer, was closed too (not declined" in body
+    assert "Your relationship with Hannah Lee was left as it was, and we have told them you are back." in body
+    assert "your profile says you are open to new requests" in body
+    assert to_member.email_status == Notification.Email.PENDING  # the account is open again: it is sent
+
+    to_partner = Notification.objects.get(recipient=partner)
+    assert to_partner.event == "partner_reactivated"
+    assert "Wei Chen is taking part in the programme again" in to_partner.subject
+    assert "reactivated Wei Chen's account" in to_partner.body_text
+    assert reverse("relationship", args=[rel.pk]) in to_partner.link
+    # The people whose requests were closed are not told again (the requests stay closed), nor anyone else.
+    assert sorted(Notification.objects.values_list("recipient", flat=True)) == sorted([mentor.pk, partner.pk])
+    assert not Notification.objects.filter(recipient__in=[asker, asked, unrelated]).exists()
+
+
+def test_reactivated_a_second_time_the_member_is_told_only_of_what_the_latest_deactivation_closed(manager):
+    mentee = make_mentee(first_name="Mia", last_name="Marsh")
+    first, second = make_mentor(first_name="Ann", last_name="First"), make_mentor(first_name="Ben", last_name="Second")
+    send(mentee, first)
+    services.deactivate(mentee, manager)
+    services.reactivate(mentee, manager)
+    send(mentee, second)
+    services.deactivate(mentee, manager)
+    Notification.objects.all().delete()
+    done = services.reactivate(mentee, manager)
+    assert [rel.mentor for rel in done["closed"]["sent"]] == [second] and done["told"] == []
+    body = " ".join(Notification.objects.get(recipient=mentee, event="account_reactivated").body_text.split())
+    assert "Your request to Ben Second was closed" in body and "Ann First" not in body
+    assert "As a mentor" not in body and "relationship with" not in body
