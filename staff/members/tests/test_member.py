@@ -139,7 +139,11 @@ def test_deactivate_asks_first_then_closes_waiting_requests_and_blocks_sign_in(c
     assert "_auth_user_id" not in client.session
     # ... and are told why and whom to ask, in our words (not allauth's bare "This account is inactive.")
     page = login.content.decode()
-    assert "Your account is paused" in page and "The programme team has stopped this account taking part" in page
+    # ... in the words the emails use ("deactivated", "not taking part for now"), never "paused", which is
+    # a mentor's switch for new requests.
+    assert "Your account is deactivated for now" in page
+    assert "The programme team has deactivated this account for now: it is not taking part in" in page
+    assert "paused" not in page.lower()
     assert reverse("contact") in page and "This account is inactive." not in page
 
     # reactivating lets them back in
