@@ -60,6 +60,14 @@ def _lock_member(member, *, lock: bool = True):
 
 
 def _mentor_profile(member) -> Profile:
+    if not member.is_active:
+        raise Refused(
+            _(
+                "%(name)s's account is deactivated, so they get no requests at all. Reactivate the account "
+                "first, then pause or resume their new requests."
+            )
+            % {"name": member.display_name}
+        )
     profile = Profile.objects.select_for_update().filter(user=member).first()
     if profile is None or not profile.is_mentor:
         raise Refused(

@@ -366,3 +366,19 @@ def test_reactivated_a_second_time_the_member_is_told_only_of_what_the_latest_de
     body = " ".join(Notification.objects.get(recipient=mentee, event="account_reactivated").body_text.split())
     assert "Your request to Ben Second was closed" in body and "Ann First" not in body
     assert "As a mentor" not in body and "relationship with" not in body
+
+
+def test_a_deactivated_mentor_is_not_offered_pause_and_cannot_be_paused(client, manager):
+    mentor = make_mentor(first_name="Max", last_name="Mentor")
+    services.deactivate(mentor, manager)
+    text = client.get(page(mentor.pk)).content.decode()
+    assert "Pause new requests" not in text and "Resume new requests" not in text
+    assert "They get no requests while the account is deactivated." in text
+    assert "Their profile says they are open to new requests" in text
+    response = client.post(reverse("staff_member_pause", args=[mentor.pk]), follow=True)
+    assert "account is deactivated, so they get no requests at all" in html.unescape(response.content.decode())
+    assert Profile.objects.get(user=mentor).accepting_requests is True
+    assert not MemberAction.objects.filter(member=mentor, kind="paused").exists()
+    # Reactivated, the switch is offered again.
+    services.reactivate(mentor, manager)
+    assert "Pause new requests" in client.get(page(mentor.pk)).content.decode()
