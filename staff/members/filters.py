@@ -28,8 +28,9 @@ JOINED_CHOICES = [
 ]
 ACCOUNT_CHOICES = [("active", _("Active")), ("deactivated", _("Deactivated"))]
 SORT_CHOICES = [
-    ("name", _("Name (A to Z)")),
-    ("-name", _("Name (Z to A)")),
+    # By last name, then first name: the list shows "First Last", so the option says which name it sorts by.
+    ("name", _("Last name (A to Z)")),
+    ("-name", _("Last name (Z to A)")),
     ("-joined", _("Joined (newest first)")),
     ("joined", _("Joined (oldest first)")),
     ("-active", _("Last active (most recent first)")),

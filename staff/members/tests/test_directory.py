@@ -177,7 +177,12 @@ def test_sort_by_name_joined_and_last_active(client, manager):
         user = make_mentee(first_name=first, last_name=last)
         type(user).objects.filter(pk=user.pk).update(date_joined=now - timedelta(days=10 - i), last_login=now)
         Profile.objects.filter(user=user).update(last_active_at=now - timedelta(days=i * 3 % 7))
-    assert names(client.get(URL)) == ["Cy Adams", "Bo Moss", "Al Zed"]  # by surname unless told
+    page = client.get(URL)
+    assert names(page) == ["Cy Adams", "Bo Moss", "Al Zed"]  # by surname unless told
+    # ... and the option says so: the list shows first names first, so "Name (A to Z)" read as untrue.
+    text = page.content.decode()
+    assert '<option value="name" selected>Last name (A to Z)</option>' in text
+    assert "Last name (Z to A)" in text and "Name (A to Z)" not in text.replace("Last name (A to Z)", "")
     assert names(client.get(URL, {"sort": "-name"})) == ["Al Zed", "Bo Moss", "Cy Adams"]
     assert names(client.get(URL, {"sort": "joined"})) == ["Cy Adams", "Al Zed", "Bo Moss"]
     assert names(client.get(URL, {"sort": "-joined"})) == ["Bo Moss", "Al Zed", "Cy Adams"]

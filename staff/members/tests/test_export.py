@@ -38,7 +38,7 @@ def test_the_export_is_the_filtered_list_and_is_logged(client):
     assert log.by == staff and log.row_count == 2
     assert log.filters == {
         "Role in the programme": "Mentors (including those who are both)",
-        "Sort by": "Name (Z to A)",
+        "Sort by": "Last name (Z to A)",
     }
 
     page = client.get(reverse("staff_members")).content.decode()
