@@ -28,7 +28,7 @@ def is_mentee(activation):
 class OnboardingFlow(flow.Flow):
     process_class = OnboardingProcess
     process_title = _("Onboarding")
-    process_description = _("From sign-up to a complete profile and, for mentees, a first request.")
+    process_description = _("From registering to a complete profile and, for mentees, a first request.")
     lock_impl = wait_for_process_row
 
     start = StartHandle(this.start_process).Next(this.verify_email)

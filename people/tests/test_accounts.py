@@ -447,3 +447,49 @@ def test_registering_is_called_registering_everywhere(client):
         follow=True,
     ).content.decode()
     assert "finish registering" in sent and not re.search(r"sign ?up", _visible_text(sent), re.I)
+
+
+SIGN_UP = re.compile(r"sign[ -]?up", re.I)
+
+
+def test_every_page_and_email_about_making_an_account_says_register(client, mentee):
+    """The sign-in page said 'please sign up first', the closed registration page 'Sign Up Closed', and
+    allauth's emails 'sign up' and 'signup', where the site says Register everywhere else."""
+    login = client.get(reverse("account_login")).content.decode()
+    assert "Not registered yet? Then" in login and f'<a href="{reverse("account_signup")}">register</a>' in login
+    assert not SIGN_UP.search(_visible_text(login))
+
+    # An address nobody uses asks for a new password: the email says register.
+    Notification.objects.all().delete()
+    client.post(reverse("account_reset_password"), {"email": "nobody@example.com"})
+    unknown = Notification.objects.get(email="nobody@example.com")
+    assert unknown.subject.endswith("No account uses this email address")
+    assert "To register with this address:" in unknown.body_text
+    # Someone registers with an address an account uses: its owner is told, in the same words.
+    client.post(
+        reverse("account_signup"),
+        {
+            "email": mentee.email,
+            "password1": "a-Long-passphrase-9",
+            "password2": "a-Long-passphrase-9",
+            "first_name": "Ada",
+            "last_name": "Again",
+            "register_as": "mentee",
+        },
+    )
+    exists = Notification.objects.get(email=mentee.email, event="account_account_already_exists")
+    assert "tried to register" in exists.body_text and "sign in instead" in exists.body_text
+    for note in (unknown, exists):
+        words = re.sub(r"https?://\S+", " ", note.subject + note.body_text + _visible_text(note.body_html))
+        assert not SIGN_UP.search(words), note.event  # (the link's address may say /signup/)
+
+
+def test_with_registration_by_invitation_the_closed_page_says_so_in_the_same_word(client):
+    from people.tests.factories import make_staff
+    from staff.imports import services
+
+    services.set_signup_mode(staff_user=make_staff(), mode="invitation", domains=[])
+    page = client.get(reverse("account_signup")).content.decode()
+    assert "<title>Registration is by invitation only" in page
+    assert "the programme team invites each member by email" in page and reverse("contact") in page
+    assert not SIGN_UP.search(_visible_text(page))

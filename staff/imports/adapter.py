@@ -24,7 +24,7 @@ class AccountAdapter(PeopleAccountAdapter):
         current = SignupSettings.current()
         if current.mode == SignupSettings.Mode.DOMAINS and not current.allows_domain(email):
             raise forms.ValidationError(
-                _("Sign-up is open only to addresses at %(domains)s. Ask the programme team for an invitation.")
+                _("Registering is open only to addresses at %(domains)s. Ask the programme team for an invitation.")
                 % {"domains": ", ".join(current.domains)}
             )
         return email

@@ -82,13 +82,13 @@ class SetPasswordForm(forms.Form):
 
 
 class SignupModeForm(forms.Form):
-    mode = forms.ChoiceField(label=_("Who may sign up"), choices=SignupSettings.Mode.choices, widget=forms.RadioSelect)
+    mode = forms.ChoiceField(label=_("Who may register"), choices=SignupSettings.Mode.choices, widget=forms.RadioSelect)
     domains = forms.CharField(
         label=_("Email domains"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
-            "For sign-up limited to domains: one a line, or separated by commas, for example example.org. "
+            "For registering limited to domains: one a line, or separated by commas, for example example.org. "
             "Addresses at their subdomains are accepted too."
         ),
     )

@@ -130,11 +130,11 @@ class SignupSettings(models.Model):
     """Who may create an account on their own (one row, pk 1; ``current()`` reads it)."""
 
     class Mode(models.TextChoices):
-        OPEN = "open", _("Open: anyone may sign up")
+        OPEN = "open", _("Open: anyone may register")
         INVITATION = "invitation", _("By invitation only")
         DOMAINS = "domains", _("Only addresses at the listed email domains")
 
-    mode = models.CharField(_("who may sign up"), max_length=12, choices=Mode.choices, default=Mode.OPEN)
+    mode = models.CharField(_("who may register"), max_length=12, choices=Mode.choices, default=Mode.OPEN)
     domains = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -142,8 +142,8 @@ class SignupSettings(models.Model):
     )
 
     class Meta:
-        verbose_name = _("sign-up settings")
-        verbose_name_plural = _("sign-up settings")
+        verbose_name = _("registration settings")
+        verbose_name_plural = _("registration settings")
 
     def __str__(self) -> str:
         return str(self.get_mode_display())

@@ -162,7 +162,7 @@ def signup_settings(request):
         except Refused as refused:
             form.add_error(None, refused.message)
         else:
-            messages.success(request, _("Sign-up settings saved."))
+            messages.success(request, _("Registration settings saved."))
             return redirect("staff_signup_settings")
     status = 400 if form.errors else 200
     return render(
