@@ -243,6 +243,11 @@ def _per_week(queryset, path: str, period: Period) -> dict[date, int]:
     return {timezone.localtime(week).date(): n for week, n in rows}
 
 
+# The weekly chart's column: every request, the programme's proposals from matching rounds included (the
+# funnel's "Request sent" counts only the requests mentees sent themselves).
+SENT_WITH_PROPOSALS = _("Requests sent (proposals included)")
+
+
 def weekly(period: Period) -> Chart:
     """Requests sent and relationships matched, per week (Monday to Sunday): two queries."""
     weeks = _weeks(period)
@@ -268,7 +273,9 @@ def weekly(period: Period) -> Chart:
     if total_sent or total_matched:
         summary = gettext(
             "%(sent)s and %(matched)s matched (accepted by the mentor), by the week they happened in. "
-            "A week starts on Monday; the first and last weeks may be partly outside the period."
+            "A week starts on Monday; the first and last weeks may be partly outside the period. "
+            "Requests sent include those the programme proposed in a matching round, which the journey "
+            "funnel leaves out."
         ) % {"sent": sent_words, "matched": total_matched}
     else:
         summary = gettext("No request was sent and nobody was matched in the period.")
@@ -276,14 +283,14 @@ def weekly(period: Period) -> Chart:
         key="weekly",
         title=title,
         summary=summary,
-        columns=[gettext("Week starting"), gettext("Requests sent"), gettext("Matches")],
+        columns=[gettext("Week starting"), str(SENT_WITH_PROPOSALS), gettext("Matches")],
         rows=rows,
         svg=drawing.columns(
             "chart-weekly",
             title,
             desc,
             labels,
-            [(gettext("Requests sent"), [r[1] for r in rows]), (gettext("Matches"), [r[2] for r in rows])],
+            [(str(SENT_WITH_PROPOSALS), [r[1] for r in rows]), (gettext("Matches"), [r[2] for r in rows])],
             axis_label=gettext("Week starting"),
         ),
         table_open=False,
@@ -340,6 +347,10 @@ def answers(period: Period) -> Chart:
             "an answer. Typical time to answer: %(typical)s.",
             sent,
         ) % {"n": sent, "typical": typical}
+        summary += " " + gettext(
+            "Requests sent include those the programme proposed in a matching round, which the journey "
+            "funnel leaves out."
+        )
     return Chart(
         key="answers",
         title=title,

@@ -127,6 +127,9 @@ class Report:
     mentees: int
     places_left: int
     requests: int
+    # Of ``requests``, those the programme proposed in a matching round (``proposed_by_programme``): the
+    # staff home's funnel leaves them out of its "Request sent", so the page says how many are included.
+    proposed: int
     # One figure per line of ENDINGS: together they make ``requests``, each request counted once. Only
     # the answered ones (accepted, declined) make the acceptance rate and the typical time to answer.
     accepted: int
@@ -235,7 +238,9 @@ def _request_figures(in_period) -> dict:
     mentor answered, how many were accepted and how fast (two queries)."""
     requests = requests_sent(in_period("created_at"))
     counts = requests.aggregate(
-        requests=Count("pk"), **{ending.key: Count("pk", filter=Q(ending=ending.key)) for ending in ENDINGS}
+        requests=Count("pk"),
+        proposed=Count("pk", filter=Q(proposed_by_programme=True)),
+        **{ending.key: Count("pk", filter=Q(ending=ending.key)) for ending in ENDINGS},
     )
     answered = counts["accepted"] + counts["declined"]
     return {

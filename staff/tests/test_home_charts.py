@@ -117,6 +117,22 @@ def test_a_request_the_programme_proposed_is_not_a_request_the_mentee_sent(clien
     assert '<thscope="row">Requestsent</th><td>1</td><td>33%</td>' in "".join(html.split())
     assert ["Request sent", "1", "33%"] in _rows(client.get(reverse("staff_home_csv", args=["funnel"])))
 
+    # The weekly chart, the time to answer and the reports count both, and each says so (they said
+    # "Requests sent" as if the figure were the funnel's).
+    weekly = dashboard.weekly(_month())
+    assert sum(row[1] for row in weekly.rows) == 2
+    assert weekly.columns[1] == "Requests sent (proposals included)" and "(proposals included)" in weekly.svg
+    assert "include those the programme proposed in a matching round" in weekly.summary
+    answers = dashboard.answers(_month())
+    assert "2 requests sent in the period" in answers.summary
+    assert "include those the programme proposed in a matching round" in answers.summary
+    assert ["Week starting", "Requests sent (proposals included)", "Matches"] in _rows(
+        client.get(reverse("staff_home_csv", args=["weekly"]))
+    )
+    report = " ".join(client.get(reverse("staff_reports"), {"period": "30"}).content.decode().split())
+    assert "<dt>Requests sent (proposals included)</dt><dd>2</dd>" in report
+    assert "the programme proposed in a matching round (1 in the period)" in report
+
 
 def test_the_funnel_follows_the_period(programme):
     today = timezone.localdate()

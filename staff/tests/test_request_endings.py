@@ -167,7 +167,7 @@ def test_the_report_counts_every_request_sent_once(client, paths, staff):
 
     client.force_login(staff)
     page = client.get(reverse("staff_reports"), {"period": "30"}).content.decode()
-    assert f"<dt>Requests sent</dt><dd>{len(paths)}</dd>" in page
+    assert f"<dt>Requests sent (proposals included)</dt><dd>{len(paths)}</dd>" in page
     for label, n in report.request_lines:
         assert f"<dt>{label}</dt><dd>{n}</dd>" in page
     assert "Each request sent in the period is counted once below" in page
