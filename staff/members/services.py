@@ -2,7 +2,8 @@
 a guard that says why when it cannot be done, and a row in the member's staff record.
 
 - ``pause_mentor`` / ``resume_mentor``: close or reopen a mentor to new requests (the same switch
-  as "open to new requests" on their profile, ``Profile.accepting_requests``).
+  as "open to new requests" on their profile, ``Profile.accepting_requests``). Refused for a deactivated
+  account: it takes no requests at all, so pausing it would mean nothing (its page says so instead).
 - ``deactivate``: the account can no longer sign in (``is_active`` False; a session already open
   stops working) and the member disappears from Find Mentor and matching (``people.rules``).
   Requests still waiting for an answer are closed through the journey's own services: the member's
