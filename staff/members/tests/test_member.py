@@ -142,7 +142,7 @@ def test_deactivate_asks_first_then_closes_waiting_requests_and_blocks_sign_in(c
     # ... in the words the emails use ("deactivated", "not taking part for now"), never "paused", which is
     # a mentor's switch for new requests.
     assert "Your account is deactivated for now" in page
-    assert "The programme team has deactivated this account for now: it is not taking part in" in page
+    assert "The programme team has deactivated this account for now, so you are not taking part in" in page
     assert "paused" not in page.lower()
     assert reverse("contact") in page and "This account is inactive." not in page
 
