@@ -135,7 +135,7 @@ ALLOWED = {
     ),
     "staff/matching/solver.py": ("min-cost flow", "pinned pairs"),  # SolverError: a programming error, not shown
     "journeys/worksheets.py": ("Using SWOT", "Using G-STAR"),  # the Resources guides' titles, looked up
-    "project/downloads.py": ("private, no-store", 'attachment; filename="'),  # a download's headers
+    "project/downloads.py": ("private, no-store", 'attachment; filename="', "text/csv; "),  # a download's headers
     # A Resources video's headers, and the inbound email endpoint's Authorization header
     "support/views.py": ("private, max-age=", "text/vtt; charset=", "Authorization"),
     "journeys/views/pages.py": ("private, no-store",),  # an uploaded file's Cache-Control header
