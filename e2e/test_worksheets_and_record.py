@@ -144,14 +144,14 @@ def test_worksheet_comments_pdfs_concern_and_confirmations(new_page, visit, chec
     page.get_by_role("button", name="Send to the programme team").click()
     page.wait_for_url(re.compile(rf"/relationships/{rel.pk}/$"))
     expect(page.get_by_text("Your concern has been sent to the programme team")).to_be_visible()
-    expect(page.get_by_text("Concerns you raised")).to_be_visible()
+    expect(page.get_by_role("heading", name="Concerns you raised")).to_be_visible()
     check_a11y(page)
     confirmation = mailbox.wait_for(to=mentee.email, subject_contains="We have received your concern")
     assert "Alice Kember has not been told about it." in confirmation.text
     mailbox.wait_for(to=staff.email, subject_contains="concern from a participant")
     visit(alice, f"/relationships/{rel.pk}/")
     expect(alice.get_by_text("stopped replying")).to_have_count(0)
-    expect(alice.get_by_text("Concerns you raised")).to_have_count(0)
+    expect(alice.get_by_role("heading", name="Concerns you raised")).to_have_count(0)
     assert len(mailbox.all(to=mentor.email)) == mails_to_alice
     assert not [m for m in mailbox.all(to=mentor.email) if "concern" in (m.subject + m.text).lower()]
 
