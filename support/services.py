@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from journeys.services.base import Refused, just_made
 from notifications.services import CONTACT_FORM, notify, notify_staff
-from project.repeats import sent_moments_ago
 
 from . import events, replies
 from .models import SupportReply, SupportRequest
@@ -128,8 +127,10 @@ def reply_as_staff(support_request: SupportRequest, staff_user, body: str) -> Su
     if sender_left(support_request):
         raise Refused(_("The sender deleted their account after writing, so there is nobody to reply to."))
     body = _clean(body)
-    if earlier := sent_moments_ago(support_request.replies.filter(written_by=SupportReply.Author.STAFF), body):
-        return earlier  # Send pressed twice: sent once (the caller holds the case's lock)
+    same = support_request.replies.filter(written_by=SupportReply.Author.STAFF, body=body)
+    if (earlier := just_made(same, "at", within=REPEAT_WINDOW)) is not None:
+        earlier.already_sent = True  # Send pressed twice: sent once (the caller holds the case's lock)
+        return earlier
     reply = SupportReply.objects.create(
         support_request=support_request, written_by=SupportReply.Author.STAFF, author=staff_user, body=body
     )

@@ -17,7 +17,6 @@ from datetime import timedelta
 from django.utils.translation import gettext as _
 
 from notifications.services import notify
-from project.repeats import sent_moments_ago
 
 from .. import events
 from ..models import Concern, ConcernReply, Relationship
@@ -104,8 +103,10 @@ def reply_as_staff(concern: Concern, staff_user, body: str) -> ConcernReply:
             _("The person who raised this concern deleted their account since, so there is nobody to reply to.")
         )
     body = _clean(body)
-    if earlier := sent_moments_ago(concern.replies.filter(written_by=ConcernReply.Author.STAFF), body):
-        return earlier  # Send pressed twice: sent once (the caller holds the case's lock)
+    same = concern.replies.filter(written_by=ConcernReply.Author.STAFF, body=body)
+    if (earlier := just_made(same, "at", within=REPEAT_WINDOW)) is not None:
+        earlier.already_sent = True  # Send pressed twice: sent once (the caller holds the case's lock)
+        return earlier
     with atomic():
         reply = ConcernReply.objects.create(
             concern=concern, written_by=ConcernReply.Author.STAFF, author=staff_user, body=body
