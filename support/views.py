@@ -131,7 +131,8 @@ def privacy_edit(request):
             privacy.save_notice(staff_user=request.user, body=form.cleaned_data["body"])
             messages.success(request, _("The privacy page has been updated."))
             return redirect("privacy")
-        messages.error(request, _("The privacy page has not been saved. Please correct the highlighted field."))
+        # Refused: the form's own error box says why and takes the focus (form_fields.html); a second
+        # message above it would take the focus instead, naming no field.
     else:
         form = PrivacyNoticeForm(initial={"body": notice.body})
     return render(

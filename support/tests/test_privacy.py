@@ -60,7 +60,9 @@ def test_an_empty_text_is_refused_on_the_page_and_nothing_changes(client, staff)
     assert resp.status_code == 200
     page = resp.content.decode()
     assert "Write the page&#x27;s text: an empty privacy page would tell people nothing." in page
-    assert "has not been saved" in page
+    # The form's error box says why and takes the focus; no message above it takes the focus instead.
+    assert page.count("autofocus") == 1 and 'class="form-errors" role="alert" tabindex="-1" autofocus' in page
+    assert 'class="messages"' not in page
     assert not PrivacyNotice.objects.exists()
 
 
