@@ -28,3 +28,27 @@ def test_the_focus_ring_stands_out_from_the_page(new_page):
     page.keyboard.press("Tab")  # back on the button, by keyboard (so :focus-visible)
     assert page.evaluate("() => document.activeElement.matches(':focus-visible')")
     assert contrast(_focus_outline(page), "#ffffff") >= 3
+
+
+def test_a_date_box_shows_the_focus_ring_when_reached_backwards(new_page):
+    """Chromium gives a date box's focus to its last part (the year, or the picker's button) on Shift+Tab, where the
+    box itself is not :focus-visible: the ring is drawn on the box whichever part of it has the focus."""
+    page = new_page(make_staff(email="omar@example.com"))
+    page.goto("/staff/relationships/")
+    # Forward from the box before it, and backward from the box after it (its first part).
+    for box, start, key in (
+        ("#id_started_from", "#id_started_to", "Shift+Tab"),
+        ("#id_started_to", "#id_started_from", "Tab"),
+    ):
+        page.locator(start).focus()
+        if key == "Tab":  # through the start box's own parts (day, month, year, the picker's button) to the next box
+            while page.evaluate(f"() => document.querySelector('{start}').matches(':focus-within')"):
+                page.keyboard.press("Tab")
+        else:
+            page.keyboard.press(key)
+        assert page.evaluate(f"() => document.querySelector('{box}').matches(':focus-within')"), (box, key)
+        style = page.evaluate(f"() => getComputedStyle(document.querySelector('{box}')).outlineStyle")
+        assert style == "solid", (box, key, style)
+        colour = page.evaluate(f"() => getComputedStyle(document.querySelector('{box}')).outlineColor")
+        r, g, b = (int(n) for n in re.findall(r"\d+", colour)[:3])
+        assert contrast(f"#{r:02x}{g:02x}{b:02x}", "#ffffff") >= 3
