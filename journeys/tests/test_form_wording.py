@@ -26,7 +26,7 @@ def test_withdrawing_without_a_reason_says_what_to_write_in_the_error_box(client
     rel = walk_to(send(mentee, mentor), mentee, mentor, "progression")
     client.force_login(mentee)
     url = reverse("withdraw", args=[rel.pk])
-    assert '<form method="post" class="stacked" novalidate>' in client.get(url).content.decode()
+    assert f'<form method="post" action="{url}" class="stacked" novalidate>' in client.get(url).content.decode()
     page = client.post(url, {"reason": "  "}).content.decode()
     assert 'class="form-errors" role="alert" tabindex="-1" autofocus' in page
     assert "Write a sentence on why you are withdrawing, for example that you no longer have the time." in page
@@ -38,7 +38,8 @@ def test_the_feedback_form_is_checked_by_the_server_too(client, mentee, mentor):
     client.force_login(mentee)
     url = reverse("next_step", args=[rel.pk])
     page = client.get(url, follow=True)
-    assert '<form method="post" class="stacked" novalidate>' in page.content.decode()
-    refused = client.post(page.redirect_chain[-1][0], {"comments": "Good."}).content.decode()
+    step_url = page.redirect_chain[-1][0]
+    assert f'<form method="post" action="{step_url}" class="stacked" novalidate>' in page.content.decode()
+    refused = client.post(step_url, {"comments": "Good."}).content.decode()
     assert 'class="form-errors" role="alert" tabindex="-1" autofocus' in refused
     assert "Choose a rating from 1 to 5." in refused
