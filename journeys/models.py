@@ -570,11 +570,18 @@ class ConcernReply(models.Model):
         STAFF = "staff", _("The programme team")
         RAISER = "raiser", _("The person who raised it")
 
+    class Via(models.TextChoices):
+        PLATFORM = "platform", _("On the platform")
+        EMAIL = "email", _("By email")
+
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="replies")
     written_by = models.CharField(max_length=10, choices=Author.choices)
     # The staff member, or the person who raised the concern.
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     body = models.TextField()
+    # How the person who raised it answered: on the concern's page, or by replying to the team's email
+    # (``support.inbound``); the team's own replies are written on the platform.
+    via = models.CharField(max_length=10, choices=Via.choices, default=Via.PLATFORM)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -121,8 +121,9 @@ EVENTS: dict[str, Event] = {
     "worksheet_comment": Event(_("Read the comment"), "worksheet_open", "worksheet"),
     "concern_raised_confirmation": Event(_("See your concern"), "concern", "concern"),
     # The programme's reply to a concern (journeys.services.concerns.reply_as_staff): its page, where the
-    # person who raised it reads the conversation and answers; their answer, to staff (staff.services)
-    "concern_reply": Event(_("Read and answer"), "concern", "concern"),
+    # person who raised it reads the conversation and answers (or they reply to the email, as to a staff
+    # reply to a Contact message: a person's words); their answer, to staff (staff.services)
+    "concern_reply": Event(_("Read and answer"), "concern", "concern", by_a_person=True),
     "concern_answer_staff": Event(_("Open the case"), "staff_case", "case"),
     # Reminders (journeys.services.reminders)
     "reminder_review_request": _review_request,

@@ -336,7 +336,8 @@ def _relationship(rel, user) -> dict:
                 "raised_at": _iso(c.raised_at),
                 # The conversation that followed: the programme team's replies and your answers.
                 "conversation": [
-                    {"at": _iso(r.at), "from": r.get_written_by_display(), "text": r.body} for r in c.replies.all()
+                    {"at": _iso(r.at), "from": r.get_written_by_display(), "via": r.get_via_display(), "text": r.body}
+                    for r in c.replies.all()
                 ],
             }
             for c in rel.concerns.all()

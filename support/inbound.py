@@ -1,11 +1,15 @@
-"""Answers by email: a raw RFC 822 message in, the sender's reply appended to the conversation.
+"""Answers by email: a raw RFC 822 message in, the sender's reply appended to the conversation
+(a Contact message's, or a concern's: ``support.replies`` names which).
 
 Two ways in, the same function: ``POST /support/inbound/`` (an email provider's inbound webhook,
 or any MTA hook that can post the raw message, with the shared secret ``SUPPORT_INBOUND_SECRET``)
 and ``manage.py receive_support_email`` (reads the message on stdin: an MTA pipe). The message
 must be addressed to a signed reply address (``support.replies``); only the new text is kept
 (quoted earlier messages and signatures are cut, ``new_text``). Automatic answers (out of office,
-bounces) are ignored, so two robots never answer each other for ever.
+bounces) are ignored, so two robots never answer each other for ever. A concern's conversation is
+answered only from the address of the person who raised it (``journeys.services.concerns.answer_by_email``):
+from another, the message is refused as one to an unknown address is (nothing kept, the mail server
+bounces it).
 """
 
 from __future__ import annotations
@@ -18,6 +22,10 @@ from email.utils import getaddresses
 
 from django.utils.html import strip_tags
 
+from journeys.models import Concern
+from journeys.services import concerns
+from journeys.services.base import Refused
+
 from . import replies, services
 from .models import SupportRequest
 
@@ -28,7 +36,9 @@ MAX_TEXT = 5000
 
 @dataclass
 class Outcome:
-    status: str  # "added", "ignored" (an automatic message), "unknown" (no valid address), "empty", "bad"
+    # "added", "ignored" (an automatic message), "unknown" (no valid address), "refused" (a concern's
+    # address, written from another address than its raiser's), "empty", "bad"
+    status: str
     reply: object | None = None
 
     @property
@@ -104,9 +114,10 @@ def receive(raw: bytes, extra_recipients: str = "") -> Outcome:
     except Exception:  # noqa: BLE001 - anything unparseable is simply not a reply
         return Outcome("bad")
     recipients = " ".join([extra_recipients, *(str(message.get(h, "")) for h in RECIPIENT_HEADERS)])
-    pk = replies.request_id_in(recipients)
-    support_request = SupportRequest.objects.filter(pk=pk).first() if pk else None
-    if support_request is None:
+    kind, pk = replies.addressed_to(recipients) or ("", None)
+    model = Concern if kind == replies.CONCERN else SupportRequest
+    answered = model.objects.filter(pk=pk).first() if pk else None
+    if answered is None:
         return Outcome("unknown")
     if _is_automatic(message):
         return Outcome("ignored")
@@ -115,5 +126,11 @@ def receive(raw: bytes, extra_recipients: str = "") -> Outcome:
         return Outcome("empty")
     senders = getaddresses([str(message.get("From", ""))])
     from_address = senders[0][1] if senders else ""
-    reply = services.receive_sender_reply(support_request, text, via="email", email_from=from_address)
+    if kind == replies.CONCERN:
+        try:
+            reply = concerns.answer_by_email(answered, text, email_from=from_address)
+        except Refused:
+            return Outcome("refused")
+        return Outcome("added", reply)
+    reply = services.receive_sender_reply(answered, text, via="email", email_from=from_address)
     return Outcome("added", reply)

@@ -212,8 +212,8 @@ def inbound_email(request):
     The body is the RFC 822 message itself, or a form with it in ``email`` (SendGrid's raw mode) or
     ``body-mime`` (Mailgun's MIME route), and the envelope recipient in ``recipient`` / ``to``.
     Answers: 200 appended (or an automatic message, ignored), 400 not an email, 403 wrong secret,
-    404 when SUPPORT_INBOUND_SECRET is not set, 406 not addressed to a valid reply address (do not
-    retry).
+    404 when SUPPORT_INBOUND_SECRET is not set, 406 not addressed to a valid reply address, or a
+    concern's answered from another address than its raiser's (do not retry).
     """
     secret = settings.SUPPORT_INBOUND_SECRET
     if not secret:
@@ -227,7 +227,7 @@ def inbound_email(request):
     else:
         raw, recipients = request.body, ""
     outcome = inbound.receive(raw, recipients)
-    status = {"added": 200, "ignored": 200, "empty": 200, "unknown": 406, "bad": 400}[outcome.status]
+    status = {"added": 200, "ignored": 200, "empty": 200, "unknown": 406, "refused": 406, "bad": 400}[outcome.status]
     return HttpResponse(outcome.status + "\n", status=status, content_type="text/plain")
 
 

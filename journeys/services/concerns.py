@@ -6,8 +6,11 @@ told: nothing is written to the relationship's history, their pages or their not
 
 Then it is a conversation between the person who raised it and the programme team, as a Contact
 message is (``support.services``): the team's replies are emailed to them and kept with the concern,
-which they read, and answer, on its page (``journeys.views.record.concern``); an answer goes back to
-the case (``journeys.events.concern_answered``). The other person sees none of it.
+which they read, and answer, on its page (``journeys.views.record.concern``) or, when answers by
+email are set up, by replying to the email (its Reply-To is the concern's signed address,
+``support.replies``; ``support.inbound`` brings the answer here, ``answer_by_email``, taken only
+from the address of their account). An answer goes back to the case
+(``journeys.events.concern_answered``). The other person sees none of it.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from datetime import timedelta
 from django.utils.translation import gettext as _
 
 from notifications.services import notify
+from support import replies
 
 from .. import events
 from ..models import Concern, ConcernReply, Relationship
@@ -71,11 +75,29 @@ def how_the_raiser_can_answer(concern: Concern) -> str:
         "name": concern.raised_by.display_name,
         "other": concern.relationship.other(concern.raised_by).display_name,
     }
+    by_email = bool(replies.reply_address(concern))
     if not concern.raised_by.is_active:
+        if by_email:
+            return (
+                _(
+                    "Emailed to %(name)s and kept on this case; %(other)s never sees it. %(name)s's account is "
+                    "deactivated, so they cannot sign in to read it on the platform, but they can answer by "
+                    "replying to the email."
+                )
+                % names
+            )
         return (
             _(
                 "Emailed to %(name)s and kept on this case; %(other)s never sees it. %(name)s's account is "
                 "deactivated, so they cannot sign in to read it on the platform or answer it there."
+            )
+            % names
+        )
+    if by_email:
+        return (
+            _(
+                "Emailed to %(name)s and kept on this case; %(other)s never sees it. %(name)s can answer by "
+                "replying to the email, or on the platform where they see their concern."
             )
             % names
         )
@@ -97,7 +119,8 @@ def _clean(body: str) -> str:
 
 def reply_as_staff(concern: Concern, staff_user, body: str) -> ConcernReply:
     """The programme team replies to a concern: kept with it and emailed to the person who raised it
-    (never to the other person). (The staff side checks who may do this: ``staff.services``.)"""
+    (never to the other person), with a Reply-To that brings their answer back here when answers by
+    email are set up (``support.replies``). (The staff side checks who may do this: ``staff.services``.)"""
     if raiser_left(concern):
         raise Refused(
             _("The person who raised this concern deleted their account since, so there is nobody to reply to.")
@@ -112,9 +135,12 @@ def reply_as_staff(concern: Concern, staff_user, body: str) -> ConcernReply:
             concern=concern, written_by=ConcernReply.Author.STAFF, author=staff_user, body=body
         )
         raiser = concern.raised_by
+        address = replies.reply_address(concern)
         notify(
             raiser,
             "concern_reply",
+            reply_to=address,
+            by_email=bool(address),
             relationship=concern.relationship,
             concern=concern,
             reply=reply,
@@ -128,6 +154,20 @@ def answer_as_raiser(concern: Concern, user, body: str) -> ConcernReply:
     it, and staff told (``events.concern_answered``: its case, or a new one if it was resolved)."""
     if user is None or concern.raised_by_id != user.pk:
         raise Refused(_("Only the person who raised this concern can answer here."))
+    return _answer(concern, user, body, ConcernReply.Via.PLATFORM)
+
+
+def answer_by_email(concern: Concern, body: str, *, email_from: str) -> ConcernReply:
+    """The person who raised the concern answered the team's email (``support.inbound``, once the
+    signed Reply-To address was checked): taken, as an answer on the page is, only from the address of
+    their account. Anyone else holding the email (forwarded, or sent on) is refused, and nothing is kept."""
+    raiser = None if raiser_left(concern) else concern.raised_by
+    if raiser is None or not email_from or email_from.strip().lower() != (raiser.email or "").strip().lower():
+        raise Refused(_("Only the person who raised this concern can answer it, from their account's address."))
+    return _answer(concern, raiser, body, ConcernReply.Via.EMAIL)
+
+
+def _answer(concern: Concern, user, body: str, via: str) -> ConcernReply:
     body = _clean(body)
     with atomic():
         # Two copies sent at once wait for each other on the concern's row, so the second sees the first.
@@ -137,7 +177,7 @@ def answer_as_raiser(concern: Concern, user, body: str) -> ConcernReply:
             earlier.already_sent = True
             return earlier
         reply = ConcernReply.objects.create(
-            concern=concern, written_by=ConcernReply.Author.RAISER, author=user, body=body
+            concern=concern, written_by=ConcernReply.Author.RAISER, author=user, body=body, via=via
         )
         events.concern_answered.send(sender=Concern, concern=concern, reply=reply)
     reply.already_sent = False

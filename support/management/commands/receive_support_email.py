@@ -6,7 +6,8 @@ in ``--recipient`` (or ``$ORIGINAL_RECIPIENT`` / ``$RECIPIENT``, which Postfix a
 shared secret: whoever can run this command on the server already has the database.
 
 Exit codes tell the mail server what to do: 0 taken (or an automatic message, ignored), 65 not an
-email (EX_DATAERR), 67 no such reply address (EX_NOUSER: the server bounces it to the sender).
+email (EX_DATAERR), 67 no such reply address, or a concern's answered from another address than its
+raiser's (EX_NOUSER: the server bounces it to the sender).
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from support import inbound
 
-EXIT = {"added": 0, "ignored": 0, "empty": 0, "bad": 65, "unknown": 67}
+EXIT = {"added": 0, "ignored": 0, "empty": 0, "bad": 65, "unknown": 67, "refused": 67}
 
 
 class Command(BaseCommand):
-    help = "Read one email (RFC 822) on stdin and add it to its Contact message's conversation."
+    help = "Read one email (RFC 822) on stdin and add it to its conversation (a Contact message's or a concern's)."
     stealth_options = ("stdin",)  # tests pass the message in
 
     def add_arguments(self, parser: CommandParser) -> None:
