@@ -9,7 +9,8 @@ printed as "□" and the PDF says so at its end, never a silent box or a dropped
 Hebrew words are set right to left and Arabic letters joined (``_right_to_left``); a paragraph with
 such words is broken into lines first and each line then put in the order it is seen
 (``_BidiParagraph``), so a long one reads from its first line down, and one that starts in Arabic or
-Hebrew is set against the right margin."""
+Hebrew is set against the right margin. Each PDF names its title (shown in the reader's window) and its
+language (``language_tag``: the page's, for screen readers)."""
 
 from __future__ import annotations
 
@@ -22,10 +23,11 @@ from xml.sax.saxutils import escape
 
 from arabic_reshaper import reshape
 from bidi import get_display
+from django.conf import settings
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.fonts import addMapping
@@ -273,9 +275,26 @@ def _build(title: str, story: list) -> bytes:
             ),
         ]
     buffer = BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, title=str(title), author=identity.current().name, initialFontName=FONT)
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=str(title),
+        author=identity.current().name,
+        lang=language_tag(),
+        # PDF readers show the title, not the file name, in their window and tab, and read it aloud first.
+        displayDocTitle=True,
+        initialFontName=FONT,
+    )
     doc.build(story)
     return buffer.getvalue()
+
+
+def language_tag() -> str:
+    """The language the PDF is written in, as its catalogue's /Lang gives it (BCP 47: "en-GB"), so a
+    screen reader reads it in the right voice: the language the page that made it was in."""
+    code = get_language() or settings.LANGUAGE_CODE
+    language, _sep, region = code.partition("-")
+    return f"{language}-{region.upper()}" if len(region) == 2 else code
 
 
 def _table(rows: list[list], widths: list[float], styles) -> Table:

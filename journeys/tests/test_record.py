@@ -15,7 +15,7 @@ from journeys.services import activity, meetings, relationships
 from people.tests.factories import PASSWORD, make_mentee, make_mentor, make_staff
 
 from .helpers import goal, send, walk_to
-from .pdftext import pdf_text
+from .pdftext import pdf_language, pdf_shows_its_title, pdf_text, pdf_title
 
 pytestmark = pytest.mark.django_db
 
@@ -260,3 +260,39 @@ def test_each_goal_entry_says_who_wrote_it(client, mentee, mentor):
         assert f"Milestone by Alice Kember · {short}: Introduced John to the county forum" in goal_text
         assert f"Review by Alice Kember · {short}: John is too modest about his progress" in goal_text
         client.logout()
+
+
+def test_every_record_pdf_says_its_title_and_language(client, journey, mentee, mentor):
+    """A screen reader reads a PDF in the voice of the language it names, and a PDF reader shows its
+    title in the window: each PDF of the record names both (they named no language at all)."""
+    from journeys.services import worksheets
+
+    second_mentee = make_mentee(first_name="Priya", last_name="Shah")
+    second = walk_to(send(second_mentee, mentor), second_mentee, mentor, "first_conversation")
+    worksheets.save_worksheet(second, second_mentee, kind="swot", answers={"strengths": "Planning"})
+    network = journey.goals.get(label="Grow my network")
+    login(client, mentor)
+    downloads = {
+        reverse("cpd_pdf", args=[journey.pk]): "CPD evidence: mentoring",
+        reverse("mentoring_hours_pdf"): "CPD evidence: mentoring hours",
+        reverse("goal_pdf", args=[network.pk]): "Grow my network",
+        reverse("worksheet_pdf", args=[second.pk, "swot"]): "SWOT worksheet",
+    }
+    for url, title in downloads.items():
+        response = client.get(url)
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf", url
+        assert pdf_title(response.content) == title, url
+        assert pdf_language(response.content) == "en-GB", url
+        assert pdf_shows_its_title(response.content), url
+
+
+@pytest.mark.parametrize(
+    ("active", "tag"), [("en-gb", "en-GB"), ("cy", "cy"), ("pt-br", "pt-BR"), ("zh-hans", "zh-hans")]
+)
+def test_the_pdf_language_is_the_pages_as_bcp47_writes_it(active, tag):
+    from django.utils import translation
+
+    from journeys.pdf import language_tag
+
+    with translation.override(active):
+        assert language_tag() == tag
