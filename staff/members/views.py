@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -226,9 +227,13 @@ def _csv_row(member, today, regions: dict[str, str]) -> list:
         member.places_taken if mentor else "",
         profile.capacity if mentor else "",
         _("active") if member.is_active else _("deactivated"),
-        member.date_joined.date().isoformat(),
-        member.last_login.date().isoformat() if member.last_login else _("never"),
-        profile.last_active_at.date().isoformat() if member.last_login and profile and profile.last_active_at else "",
+        # Days on the programme's calendar (UK time), as the page shows them: not the UTC date the
+        # database keeps, a day early for anything between midnight and 1am in summer.
+        timezone.localdate(member.date_joined).isoformat(),
+        timezone.localdate(member.last_login).isoformat() if member.last_login else _("never"),
+        timezone.localdate(profile.last_active_at).isoformat()
+        if member.last_login and profile and profile.last_active_at
+        else "",
     ]
 
 

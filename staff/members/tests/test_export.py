@@ -100,3 +100,24 @@ def test_support_staff_and_participants_cannot_export(client):
     client.force_login(make_mentee())
     assert client.get(URL).status_code == 403
     assert not MemberExport.objects.exists()
+
+
+def test_dates_are_the_days_the_page_shows_in_uk_time(client):
+    """Joined at 00:30 on 10 July (UK summer time) is 23:30 on 9 July in UTC: the CSV said the 9th, the
+    page the 10th. Both now say the day in the programme's time."""
+    from datetime import UTC, datetime
+
+    from django.contrib.auth import get_user_model
+
+    staff = make_staff()
+    member = make_mentee(first_name="Nia", last_name="Night")
+    late = datetime(2026, 7, 9, 23, 30, tzinfo=UTC)
+    get_user_model().objects.filter(pk=member.pk).update(date_joined=late, last_login=late)
+    Profile.objects.filter(user=member).update(last_active_at=late)
+    client.force_login(staff)
+    table = rows(client.get(URL))
+    header, row = table[0], next(r for r in table[1:] if r[0] == "Nia Night")
+    said = dict(zip(header, row, strict=True))
+    assert (said["Joined"], said["Last signed in"], said["Last active"]) == ("2026-07-10",) * 3
+    page = client.get(reverse("staff_members"), {"q": "Nia"}).content.decode()
+    assert "10 Jul 2026" in page and "9 Jul 2026" not in page
