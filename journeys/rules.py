@@ -148,7 +148,32 @@ def not_suggested_again_sql(mentee_user_id: int) -> tuple[str, tuple]:
     )
 
 
-@guard(gettext_lazy("The mentor already supports as many mentees as they have room for."))
+MENTOR_FULL = gettext_lazy("The mentor already supports as many mentees as they have room for.")
+
+
+def why_no_place_to_accept(relationship) -> str | None:
+    """Said to the mentor of a request waiting for them when they have no place left to accept it
+    (None: they have one). It says what they can do: make room in their profile, or decline."""
+    profile = getattr(relationship.mentor, "profile", None)
+    capacity = profile.capacity if profile else 0
+    if has_room(capacity, active_mentee_count(relationship.mentor)):
+        return None
+    return _(
+        "You already mentor as many mentees as your profile has room for (Mentees at once: %(capacity)d), so "
+        "you cannot accept this request now. To take it on, raise that number in your profile first; if you "
+        "cannot, decline it so that %(name)s can ask another mentor."
+    ) % {"capacity": capacity, "name": relationship.mentee.display_name}
+
+
+def _why_mentor_full(relationship) -> str:
+    """The capacity guard's sentence: to the mentor accepting a request (it is still waiting), what they
+    can do; to the mentee reinstating one, that the mentor is full."""
+    if relationship.state == State.REQUESTED:
+        return why_no_place_to_accept(relationship) or str(MENTOR_FULL)
+    return str(MENTOR_FULL)
+
+
+@guard(MENTOR_FULL, explain=_why_mentor_full)
 def mentor_has_capacity(relationship) -> bool:
     profile = getattr(relationship.mentor, "profile", None)
     capacity = profile.capacity if profile else 0

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .. import answer_links
+from .. import answer_links, rules
 from ..forms import DecisionForm
 from ..models import MATCHED_STATES, State
 from ..services import relationships
@@ -135,5 +135,7 @@ def _page(request, link: answer_links.Link, form):
             "action": link.action,
             "form": form,
             "other_url": answer_links.url_for(rel.pk, link.task_id, other),
+            # no place left to accept: said before the button is pressed
+            "no_place": rules.why_no_place_to_accept(rel) if link.action == "accept" else None,
         },
     )

@@ -20,7 +20,7 @@ from people.forms import ProfileForm
 from people.models import Profile
 from people.services import save_profile
 
-from .. import meeting_records, selectors
+from .. import meeting_records, rules, selectors
 from ..forms import DecisionForm, FeedbackForm, MeetingForm
 from ..models import MentoringProcess, State
 from ..services import activity, relationships
@@ -100,6 +100,8 @@ class ReviewRequest(RelationshipStep):
         rel = self.relationship()
         # the mentor declined this mentee before: said as they answer again
         context.setdefault("declined", selectors.last_decline(rel.mentee_id, rel.mentor_id))
+        # no place left: said before Accept is pressed, with what to do about it
+        context.setdefault("no_place", rules.why_no_place_to_accept(rel))
         return super().render(**context)
 
     def get(self, request, **kwargs):
