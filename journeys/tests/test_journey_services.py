@@ -8,7 +8,7 @@ from journeys.models import Goal, Relationship, State
 from journeys.services import relationships
 from journeys.services.base import Refused
 from notifications.models import Notification
-from people.tests.factories import make_mentee
+from people.tests.factories import make_mentee, make_mentor
 
 from .helpers import first_meeting_over, goal, meet, open_task_names, send, walk_to
 
@@ -70,6 +70,30 @@ def test_decline_ends_flow_and_points_back_to_search(mentee, mentor):
     note = Notification.objects.get(recipient=mentee, event="request_declined")
     assert note.link == "/find/"
     assert "too busy" in note.body_text
+
+
+def test_a_declined_proposal_tells_the_mentee_the_programme_may_propose_another(client, mentee, mentor, staff):
+    """A request the programme proposed from a matching round: declined, the mentee is not only sent to
+    Find Mentor, but told the round has the answer and that another proposal would be emailed."""
+    from journeys.services import proposals
+    from people.models import AreaOfSupport
+
+    area = AreaOfSupport.objects.first()
+    rel = proposals.propose_request(mentee=mentee, mentor=mentor, area=area, statement="", staff_user=staff)
+    relationships.decline_request(rel, mentor, "My diary is full until spring.")
+    note = Notification.objects.get(recipient=mentee, event="request_declined")
+    said = "If the team proposes another mentor for you, we will email you."
+    assert said in note.body_text and said in note.body_html and note.link == "/find/"
+    assert "Please don't be discouraged" not in note.body_text
+    client.force_login(mentee)
+    page = client.get(f"/relationships/{rel.pk}/").content.decode()
+    assert "if the team proposes another mentor for you, we will email you" in page
+    # a request the mentee sent themselves says nothing of the programme
+    own = send(mentee, make_mentor(email="second@example.com"))
+    relationships.decline_request(own, own.mentor)
+    note = Notification.objects.filter(recipient=mentee, event="request_declined").latest("pk")
+    assert "Please don't be discouraged" in note.body_text and "matching round" not in note.body_text
+    assert "matching round" not in client.get(f"/relationships/{own.pk}/").content.decode()
 
 
 def test_withdraw_and_reinstate_request(mentee, mentor):
