@@ -572,6 +572,13 @@ def why_question_closed(mentee, mentor) -> str | None:
     conversation = conversation.first()
     if conversation is None or why_conversation_read_only(conversation) is None:
         return None
+    latest = conversation.relationships.order_by("-created_at", "-pk").only("matched_at").first()
+    if latest.matched_at is None:  # a request that was never accepted (declined, expired, withdrawn...)
+        return _(
+            "Your conversation with %(name)s belongs to your request to them, which is over, so a new "
+            "question cannot be added to it. You can still read it under Relationships. If you send %(name)s "
+            "a new Mentor Request, the conversation opens again with it."
+        ) % {"name": mentor.display_name}
     return _(
         "Your conversation with %(name)s belongs to your relationship with them, which has ended, so a new "
         "question cannot be added to it. You can still read it under Relationships. To work with %(name)s "

@@ -132,3 +132,15 @@ def test_ask_question_is_not_offered_once_the_pairs_relationship_has_ended_and_s
     send(mentee, mentor)
     profile = client.get(reverse("mentor_profile", args=[mentor.pk])).content.decode()
     assert reverse("ask_question", args=[mentor.pk]) in profile
+
+
+def test_after_a_declined_request_ask_question_says_the_request_is_over_not_a_relationship(client, mentee, mentor):
+    """The mentor declined: there was never a relationship to end, nor to take up "again"."""
+    from journeys.services import relationships
+
+    relationships.decline_request(send(mentee, mentor), mentor, "Not my field.")
+    client.login(email=mentee.email, password=PASSWORD)
+    profile = client.get(reverse("mentor_profile", args=[mentor.pk])).content.decode()
+    assert reverse("ask_question", args=[mentor.pk]) not in profile
+    assert "belongs to your request to them, which is over, so a new question cannot be added to it" in profile
+    assert "relationship with them" not in profile and f"To work with {mentor.display_name} again" not in profile
