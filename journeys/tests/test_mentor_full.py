@@ -85,3 +85,24 @@ def test_the_emails_accept_page_says_it_too_but_not_its_decline_page(client, ful
     assert accept_page.status_code == 200
     assert FULL in text(accept_page) and WHAT_TO_DO in text(accept_page)
     assert 'id="no-place"' not in client.get(answer_links.url_for(rel.pk, task.pk, "decline")).content.decode()
+
+
+def test_the_mentee_whose_request_waits_for_a_full_mentor_is_told_and_offered_another(
+    client, full_mentor_with_a_request, mentee, mentor
+):
+    client.force_login(mentee)
+    url = reverse("relationship", args=[full_mentor_with_a_request.pk])
+    page = text(client.get(url))
+    assert "Alice Kember has no place free at the moment" in page
+    assert "so you may want to ask another mentor as well" in page
+    assert f'href="{reverse("find_mentor")}"' in client.get(url).content.decode().split('id="mentor-full"', 1)[1]
+    # the mentor makes room: the notice goes
+    mentor.profile.capacity = 2
+    mentor.profile.save()
+    assert 'id="mentor-full"' not in client.get(url).content.decode()
+
+
+def test_a_mentee_whose_mentor_has_room_is_told_nothing_of_the_kind(client, mentee, mentor):
+    rel = send(mentee, mentor)
+    client.force_login(mentee)
+    assert 'id="mentor-full"' not in client.get(reverse("relationship", args=[rel.pk])).content.decode()

@@ -99,6 +99,8 @@ def relationship_detail(request, pk: int):
             "read_only": rules.why_read_only(rel),
             "can_edit_request": role == "mentee" and rel.state == State.REQUESTED,
             "can_withdraw_request": role == "mentee" and rel.state == State.REQUESTED,
+            # the request waits for a mentor who has filled their places since: they cannot accept it as things are
+            "mentor_full": role == "mentee" and rel.state == State.REQUESTED and not rules.mentor_has_capacity(rel),
             "can_reinstate": role == "mentee" and rel.state == State.REQUEST_WITHDRAWN,
             "reinstate_blocked": why_not(rel, "reinstate") if rel.state == State.REQUEST_WITHDRAWN else None,
             "staff_cases": list(rel.staff_cases.order_by("-created")) if request.user.is_staff else [],
