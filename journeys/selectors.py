@@ -287,6 +287,11 @@ def other_open_requests(relationship: Relationship) -> list[Relationship]:
     )
 
 
+def open_relationship_between(mentee, mentor) -> Relationship | None:
+    """The pair's open request or current relationship, if any (a request sent twice finds the first)."""
+    return Relationship.objects.filter(rules.open_q(), mentee=mentee, mentor=mentor).order_by("created_at").first()
+
+
 def last_decline(mentee, mentor) -> StateChange | None:
     """The mentor's latest decline of a request from this mentee (``at``; ``note``: what they wrote to
     them), or None: the request page says so before the mentee asks again. Asking again is allowed."""

@@ -225,3 +225,38 @@ def test_a_goal_entry_too_long_is_shown_again_on_its_goal_with_the_text_kept(cli
     assert "Write what happened before saving." in empty.content.decode()
     client.post(reverse("goal_action", args=[second.pk, "entry"]), {"entry-kind": "outcome", "entry-text": text[:5000]})
     assert second.entries.get().text == text[:5000]
+
+
+def test_send_refused_because_the_mentor_paused_meanwhile_offers_no_send_again_and_keeps_the_words(
+    client, mentee, mentor
+):
+    """The mentee previewed; the mentor paused new requests before Send Request was pressed. The page says
+    why nothing was sent and keeps the statement to read, but offers no Send Request that cannot work."""
+    login(client, mentee)
+    url = reverse("request_new", args=[mentor.pk])
+    statement = "I would like help with my networking skills, please."
+    area = AreaOfSupport.objects.first()
+    assert 'name="send"' in client.post(url, {"area": area.pk, "statement": statement, "preview": "1"}).content.decode()
+    mentor.profile.accepting_requests = False
+    mentor.profile.save()
+    page = client.post(url, {"area": area.pk, "statement": statement, "send": "1"})
+    body = page.content.decode()
+    assert page.status_code == 200 and not Relationship.objects.exists()
+    assert "Your request was not sent" in body and 'id="request-refused"' in body
+    assert "Alice Kember has paused new mentoring requests for now." in body and "Nothing was sent." in body
+    assert statement in body
+    assert 'name="send"' not in body and reverse("find_mentor") in body
+
+
+def test_send_request_pressed_twice_shows_the_request_sent_the_first_time(client, mentee, mentor):
+    login(client, mentee)
+    url = reverse("request_new", args=[mentor.pk])
+    form = {"area": AreaOfSupport.objects.first().pk, "statement": "I would like help with my networking.", "send": "1"}
+    first = client.post(url, form)
+    again = client.post(url, form)
+    rel = Relationship.objects.get()
+    assert first.status_code == again.status_code == 302
+    assert again.url == first.url == reverse("relationship", args=[rel.pk])
+    page = client.get(again.url).content.decode()
+    assert "You already have an open request or relationship with Alice Kember." in page
+    assert "Your request was not sent" not in page

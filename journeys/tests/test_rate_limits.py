@@ -64,8 +64,8 @@ def test_a_refused_request_is_not_counted(client, mentee, mentor, settings, djan
     )
     again = _request(
         client, mentor, "Duplicate request: please help me plan my career", django_capture_on_commit_callbacks
-    )  # already open
-    assert "already have an open request" in text(again.content.decode())
+    )  # already open: the one there is, with why
+    assert "already have an open request" in text(client.get(again.url).content.decode())
     assert (
         _request(
             client,

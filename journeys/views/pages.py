@@ -174,15 +174,24 @@ def request_new(request, user_id: int):
     if request.method == "POST":
         form = RequestForm(request.POST)
         status = 200
+        refusal = None
         if form.is_valid():
             if "send" in request.POST:
                 try:
                     rel = relationships.send_request(
                         request.user, mentor, form.cleaned_data["area"], form.cleaned_data["statement"]
                     )
-                except Refused as refused:
+                except RateLimited as refused:  # for now: Send Request works again later
                     messages.error(request, refused.message)
-                    status = 429 if isinstance(refused, RateLimited) else 200
+                    status = 429
+                except Refused as refused:
+                    # Sent twice (a double click, Back and Send again) or already open: the one there is.
+                    if existing := selectors.open_relationship_between(request.user, mentor):
+                        messages.info(request, refused.message)
+                        return redirect("relationship", existing.pk)
+                    # The mentor can no longer be asked (paused, away or full since the form was shown...):
+                    # said on the page, the request kept to read and copy, and no Send Request that cannot work.
+                    refusal = refused.message
                 else:
                     messages.success(
                         request, _("Your request has been sent to %(name)s.") % {"name": mentor.display_name}
@@ -196,6 +205,7 @@ def request_new(request, user_id: int):
                         "form": form,
                         "mentor": mentor,
                         "declined": selectors.last_decline(request.user, mentor),
+                        "refusal": refusal,
                         "nav": "find",
                     },
                     status=status,
