@@ -10,7 +10,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -18,9 +19,10 @@ from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from journeys import rules
-from journeys.models import MATCHED_STATES, Feedback, Relationship, State
+from journeys.flows.timing import days_setting
+from journeys.models import MATCHED_STATES, Feedback, Relationship, State, StateChange
 from journeys.services import concerns, relationships
-from journeys.services.base import Refused, why_not
+from journeys.services.base import Refused, lock, why_not
 from notifications.events import EVENTS
 from notifications.models import Notification
 from notifications.services import notify, notify_staff
@@ -164,17 +166,37 @@ def escalate_no_first_meeting(relationship: Relationship) -> StaffCase | None:
     )
 
 
+def asked_for_feedback_expr():
+    """When the two were asked for feedback: the relationship's last move to Feedback (its history), or its
+    last activity for one with no such line. An expression on ``Relationship``."""
+    moved = (
+        StateChange.objects.filter(relationship=OuterRef("pk"), to_state=State.FEEDBACK)
+        .exclude(from_state=State.FEEDBACK)  # (feedback given is a line of the history too, in Feedback)
+        .order_by("-at", "-pk")
+    )
+    return Coalesce(Subquery(moved.values("at")[:1]), "last_activity_at")
+
+
+def _feedback_case_since(relationship_pk, asked):
+    """The "Feedback not given" cases about the relationship opened since the two were asked (open or resolved)."""
+    return StaffCase.objects.filter(kind=CaseKind.NO_FEEDBACK, relationship=relationship_pk, created__gte=asked)
+
+
 def escalate_no_feedback(relationship: Relationship) -> StaffCase | None:
     """FEEDBACK_ESCALATE_DAYS after the two were asked for feedback, if one of them or both have not given
-    it: one case, saying whose is missing (each feedback step's timer asks; the second finds it open)."""
+    it: one case, saying whose is missing (each feedback step's timer asks, and the hourly sweep for
+    relationships whose steps have no such timer, ``open_feedback_cases``; whichever comes second finds
+    the case). One case each time they are asked: once staff resolved it, it is not opened again."""
     if relationship.state != State.FEEDBACK:
         return None
     given = set(relationship.feedback.values_list("author_id", flat=True))
     missing = [role for role in ("mentee", "mentor") if getattr(relationship, f"{role}_id") not in given]
     if not missing:
         return None
-    asked = relationship.history.filter(to_state=State.FEEDBACK).order_by("-at").values_list("at", flat=True).first()
-    asked_on = long_date(asked or relationship.last_activity_at)
+    asked = Relationship.objects.filter(pk=relationship.pk).values_list(asked_for_feedback_expr(), flat=True).get()
+    if (already := _feedback_case_since(relationship.pk, asked).order_by("-pk").first()) is not None:
+        return already
+    asked_on = long_date(asked)
     if missing == ["mentee"]:
         # Translators: completes "%(mentee)s and %(mentor)s %(summary)s."
         summary = _("were asked for feedback on %(date)s; the mentee has not given it")
@@ -185,6 +207,46 @@ def escalate_no_feedback(relationship: Relationship) -> StaffCase | None:
         # Translators: completes "%(mentee)s and %(mentor)s %(summary)s."
         summary = _("were asked for feedback on %(date)s and neither has given it")
     return open_case(CaseKind.NO_FEEDBACK, relationship=relationship, summary=summary % {"date": asked_on})
+
+
+def feedback_overdue(now, days: int):
+    """Relationships in Feedback asked more than ``days`` ago, with one feedback or both missing and no
+    "Feedback not given" case since they were asked: what ``escalate_no_feedback`` would open a case for."""
+    both_given = Exists(Feedback.objects.filter(relationship=OuterRef("pk"), author=OuterRef("mentee_id"))) & Exists(
+        Feedback.objects.filter(relationship=OuterRef("pk"), author=OuterRef("mentor_id"))
+    )
+    case_since = StaffCase.objects.filter(
+        kind=CaseKind.NO_FEEDBACK, relationship=OuterRef("pk"), created__gte=OuterRef("asked")
+    )
+    return (
+        Relationship.objects.filter(state=State.FEEDBACK)
+        .annotate(asked=asked_for_feedback_expr())
+        .filter(asked__lte=now - timedelta(days=days))
+        .exclude(both_given)
+        .exclude(Exists(case_since))
+    )
+
+
+def open_feedback_cases(now=None) -> int:
+    """The hourly sweep's part for feedback: a "Feedback not given" case for every relationship waiting
+    in Feedback longer than FEEDBACK_ESCALATE_DAYS without one (``feedback_overdue``). Each feedback step
+    has its own timer for this, armed when the step starts; relationships that reached Feedback before
+    those timers existed have none, and a timer armed while the setting was 0 waits for ever: the sweep
+    opens their case as the timer would. Each relationship is looked at again under the journey's locks
+    (``journeys.services.base.lock``: its process rows, then the relationship), so feedback given or a
+    timer's case opened meanwhile is seen, and two sweeps open one case. Answers how many it opened."""
+    days = days_setting("FEEDBACK_ESCALATE_DAYS")
+    if days <= 0:
+        return 0
+    now = now or timezone.now()
+    opened = 0
+    for pk in feedback_overdue(now, days).order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            relationship = lock(pk)
+            if not feedback_overdue(now, days).filter(pk=pk).exists():
+                continue
+            opened += escalate_no_feedback(relationship) is not None
+    return opened
 
 
 def _settle(case: StaffCase, resolution: str) -> StaffCase:

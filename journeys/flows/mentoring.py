@@ -243,6 +243,16 @@ ALSO = (
         ),
     ),
     (
+        sweep_text(_("Feedback missing after %(days)s, with no timer"), days="FEEDBACK_ESCALATE_DAYS"),
+        sweep_text(
+            _(
+                "A relationship that reached feedback before the staff inbox timer above existed, or while it "
+                "was off, gets the same one case from the stalled sweep (looked for every %(every)s)."
+            ),
+            beat_entry="open-stalled-cases",
+        ),
+    ),
+    (
         _("Dated reminders"),
         sweep_text(
             _(
