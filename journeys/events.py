@@ -26,11 +26,14 @@ feedback_overdue = Signal()
 # Sent with ``relationship``, inside the expiry's transaction (staff close the case about it).
 request_expired = Signal()
 
-# The journey moved on in a way that may settle what a staff case about it was for: the request was
-# accepted, declined or withdrawn by the mentee, a meeting was recorded as held (or the first one as
-# held earlier than planned), or the relationship ended (withdrawn, completed). Sent with
-# ``relationship``, inside the transaction of the step that sends it; staff look at the cases about
-# the relationship once it commits (in a task: the journey's steps spend no query on it).
+# The journey moved on in a way that may settle what a staff case about it was for: whatever changes the
+# relationship's last activity (``journeys.services.base``: ``apply`` for every change of stage, the
+# request accepted, declined, withdrawn or expired, the relationship ended or completed; ``touch`` for
+# what the pair do together, a message, a meeting arranged, changed or recorded, a goal, a progress
+# entry, a worksheet), the one measure of activity the stalled rule reads (``rules.quiet_since``).
+# Sent with ``relationship`` and ``at`` (that activity's moment), inside the transaction of the step
+# that sends it; staff look at the cases about the relationship once it commits (in a task: the
+# journey's steps spend no query on it).
 relationship_moved_on = Signal()
 
 # The mentor declined a request the programme proposed (``Relationship.proposed_by_programme``).

@@ -388,6 +388,18 @@ def quiet_since(relationship, now: datetime) -> datetime:
     return max([relationship.last_activity_at, *held])
 
 
+def active_again_at(relationship, since: datetime, now: datetime, seen: datetime | None = None) -> datetime | None:
+    """The first activity after ``since`` (a stalled case opened), by ``quiet_since``'s measure, or None:
+    the first meeting held since then, or an update. Only the last update is kept (``last_activity_at``);
+    ``seen`` is the moment of one the journey has just told of (``events.relationship_moved_on``), which
+    is the first when staff look at once; without it, the last update stands for the updates since."""
+    held = [m.starts_at for m in relationship.meetings.all() if meeting_held(m, now) and m.starts_at > since]
+    if relationship.last_activity_at > since:
+        first_update = seen if seen is not None and since < seen <= relationship.last_activity_at else None
+        held.append(first_update or relationship.last_activity_at)
+    return min(held, default=None)
+
+
 def quiet_since_expr(now: datetime):
     """``quiet_since`` as an expression on ``Relationship``."""
     last_held = _meetings().objects.filter(held_q(now), relationship=OuterRef("pk")).order_by("-starts_at")

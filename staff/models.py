@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
 from journeys import rules as journey_rules
+from project.dates import long_date
 
 
 class CaseKind(models.TextChoices):
@@ -74,9 +75,11 @@ class StaffCase(Process):
             return gettext("Since then the relationship has moved on: it is now “%(stage)s”.") % {
                 "stage": rel.get_state_display()
             }
-        if self.kind == CaseKind.STALLED and journey_rules.quiet_since(rel, timezone.now()) > self.created:
+        if self.kind == CaseKind.STALLED:
             # (an update, or a meeting held: the relationship's meetings are prefetched where cases are listed)
-            return gettext("There has been activity since the case opened.")
+            if active := journey_rules.active_again_at(rel, self.created, timezone.now()):
+                # the sentence the platform resolves the case with (``services.settled_by``)
+                return gettext("The pair were active again on %(date)s.") % {"date": long_date(active)}
         return ""
 
     @property

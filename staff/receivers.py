@@ -26,14 +26,16 @@ def _feedback_overdue(sender, relationship, **kwargs):
     services.escalate_no_feedback(relationship)
 
 
-def _relationship_moved_on(sender, relationship, **kwargs):
+def _relationship_moved_on(sender, relationship, at=None, **kwargs):
     # Once the journey's step has committed, in a task: the step itself spends no query on cases
     # (its query budget), and the hourly sweep settles what a lost task would have. Nor does it lock
     # a case: the journey's locks (its process rows, then the relationship) come first, and staff
     # acting on a case lock the case first, then the relationship (``services.close_relationship``);
     # a case locked inside the journey's step would take the two the other way round (a deadlock).
-    pk = relationship.pk
-    transaction.on_commit(lambda: tasks.settle_cases.delay(pk), robust=True)
+    # ``at``: the moment of the activity (a stalled case says the pair were active again that day,
+    # though they may have done more by the time the task runs).
+    pk, seen = relationship.pk, at.isoformat() if at else None
+    transaction.on_commit(lambda: tasks.settle_cases.delay(pk, seen), robust=True)
 
 
 # A request expired: the case about it is settled as when the pair settle it (``REQUEST_SETTLED``).

@@ -290,8 +290,9 @@ def _ended(relationship: Relationship) -> str:
     return _("The relationship ended on %(date)s.") % {"date": long_date(relationship.ended_at)}
 
 
-def settled_by(case: StaffCase, relationship: Relationship, now) -> str:
-    """What has settled what ``case`` is about since it opened, in a sentence (its resolution), or ""."""
+def settled_by(case: StaffCase, relationship: Relationship, now, active_at=None) -> str:
+    """What has settled what ``case`` is about since it opened, in a sentence (its resolution), or "".
+    ``active_at``: the moment of the activity the journey told of, if any (``settle_cases``)."""
     if case.kind == CaseKind.UNANSWERED_REQUEST:
         if relationship.state == State.REQUESTED:
             return ""
@@ -323,16 +324,16 @@ def settled_by(case: StaffCase, relationship: Relationship, now) -> str:
     if case.kind == CaseKind.STALLED:
         if rules.has_ended(relationship):
             return _ended(relationship)  # (closed by staff: their own last step counts as no activity)
-        active = rules.quiet_since(relationship, now)  # the stalled sweep's own measure of activity
-        if active > case.created:
+        # the stalled sweep's own measure of activity: its first since the case opened
+        if active := rules.active_again_at(relationship, case.created, now, seen=active_at):
             return _("The pair were active again on %(date)s.") % {"date": long_date(active)}
     return ""
 
 
-def settle_cases(relationship_pk: int, now=None) -> list[StaffCase]:
+def settle_cases(relationship_pk: int, now=None, active_at=None) -> list[StaffCase]:
     """Resolve, by nobody, the cases about this relationship that what happened since has settled
-    (``settled_by``); run once the journey's step has committed (``tasks.settle_cases``) and by the
-    stalled sweep.
+    (``settled_by``); run once the journey's step has committed (``tasks.settle_cases``, with the moment
+    of the activity it told of: ``active_at``) and by the stalled sweep.
 
     A case that looks settled is then locked as staff's own actions lock it (``_lock_case``) and
     resolved, unless it was resolved meanwhile (by a colleague, or a second settling). The relationship
@@ -345,7 +346,7 @@ def settle_cases(relationship_pk: int, now=None) -> list[StaffCase]:
         return []
     settled = []
     for case in open_cases().filter(kind__in=SETTLED_BY_THE_JOURNEY, relationship=relationship).order_by("pk"):
-        resolution = settled_by(case, relationship, now)
+        resolution = settled_by(case, relationship, now, active_at)
         if not resolution:
             continue
         with transaction.atomic():
@@ -359,8 +360,10 @@ def settle_cases(relationship_pk: int, now=None) -> list[StaffCase]:
 
 def settle_open_cases(now=None) -> int:
     """``settle_cases`` for every relationship with an open case the journey may settle (the stalled
-    sweep runs it): what no step of the journey tells (a quiet pair active again, a first meeting whose
-    time came), and what a lost ``settle_cases`` task would have done. Answers how many it resolved."""
+    sweep runs it): what no step of the journey tells (a meeting whose time came, nothing being written
+    then: a first meeting held, a quiet pair's meeting), and what a lost ``settle_cases`` task would have
+    done (the pair's own activity is told at once: ``journeys.events.relationship_moved_on``). Answers
+    how many it resolved."""
     pks = (
         open_cases()
         .filter(kind__in=SETTLED_BY_THE_JOURNEY, relationship__isnull=False)
@@ -423,7 +426,9 @@ def raise_case(relationship: Relationship, user, reason: str) -> StaffCase:
 def open_stalled_cases(now=None) -> int:
     """The sweep (Celery beat): relationships with no message, meeting or goal update, and no meeting
     held, for STALLED_AFTER_DAYS (``rules.stalled_q``). One case per quiet spell: activity after a case
-    (a meeting held included) allows a new one later."""
+    (a meeting held included) allows a new one later. Each is looked at again under the journey's locks
+    (``journeys.services.base.lock``), which the pair's activity takes too: activity committed as the
+    sweep runs is seen, and activity after the case opened settles it (``settle_cases``)."""
     if rules.stalled_after_days() <= 0:
         return 0
     now = now or timezone.now()
@@ -434,17 +439,21 @@ def open_stalled_cases(now=None) -> int:
         Relationship.objects.filter(rules.stalled_q(now))
         .annotate(quiet_since=rules.quiet_since_expr(now))
         .exclude(Exists(already))
-        .select_related("mentee", "mentor")
     )
     opened = 0
-    for relationship in quiet:
-        open_case(
-            CaseKind.STALLED,
-            relationship=relationship,
-            # Translators: completes "Nothing has happened between %(mentee)s and %(mentor)s %(summary)s."
-            summary=_("since %(date)s (%(stage)s)")
-            % {"date": long_date(relationship.quiet_since), "stage": State(relationship.state).label.lower()},
-        )
+    for pk in quiet.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            lock(pk)
+            relationship = quiet.select_related("mentee", "mentor").filter(pk=pk).first()
+            if relationship is None:  # active again, or ended, meanwhile
+                continue
+            open_case(
+                CaseKind.STALLED,
+                relationship=relationship,
+                # Translators: completes "Nothing has happened between %(mentee)s and %(mentor)s %(summary)s."
+                summary=_("since %(date)s (%(stage)s)")
+                % {"date": long_date(relationship.quiet_since), "stage": State(relationship.state).label.lower()},
+            )
         opened += 1
     return opened
 

@@ -1,5 +1,7 @@
 """Scheduled work for the staff inbox (Celery beat)."""
 
+from datetime import datetime
+
 from celery import shared_task
 
 from . import services
@@ -18,6 +20,8 @@ def open_stalled_cases() -> int:
 
 
 @shared_task
-def settle_cases(relationship_pk: int) -> int:
-    """The journey moved on (``journeys.events.relationship_moved_on``): resolve the cases it settled."""
-    return len(services.settle_cases(relationship_pk))
+def settle_cases(relationship_pk: int, active_at: str | None = None) -> int:
+    """The journey moved on (``journeys.events.relationship_moved_on``, at ``active_at``, an ISO 8601
+    moment): resolve the cases it settled."""
+    seen = datetime.fromisoformat(active_at) if active_at else None
+    return len(services.settle_cases(relationship_pk, active_at=seen))

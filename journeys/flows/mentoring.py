@@ -237,7 +237,8 @@ ALSO = (
         sweep_text(
             _(
                 "No message, meeting or goal update, and no meeting held, for that long opens a case in the "
-                "staff inbox (looked for every %(every)s; never, if off)."
+                "staff inbox (looked for every %(every)s; never, if off). The platform resolves the case as soon "
+                "as the two are active again."
             ),
             beat_entry="open-stalled-cases",
         ),

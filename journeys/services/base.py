@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
-from .. import rules
+from .. import events, rules
 from ..flows.driver import served_process
 from ..models import MentoringProcess, Relationship, State, StateChange
 
@@ -131,7 +131,7 @@ def apply(relationship: Relationship, name: str, actor, note: str = "", *, actio
         raise Refused(why_not(relationship, name) or _("That is not possible right now.")) from None
     relationship.last_activity_at = timezone.now()
     relationship.save()
-    return StateChange.objects.create(
+    change = StateChange.objects.create(
         relationship=relationship,
         actor=actor,
         action=action or name,
@@ -139,6 +139,8 @@ def apply(relationship: Relationship, name: str, actor, note: str = "", *, actio
         to_state=relationship.state,
         note=note,
     )
+    _moved_on(relationship)
+    return change
 
 
 def record(relationship: Relationship, actor, action: str, note: str = "") -> StateChange:
@@ -154,7 +156,19 @@ def record(relationship: Relationship, actor, action: str, note: str = "") -> St
 
 
 def touch(relationship: Relationship) -> None:
-    Relationship.objects.filter(pk=relationship.pk).update(last_activity_at=timezone.now())
+    """The two did something together (a message, a meeting arranged, changed or recorded, a goal or its
+    progress, a worksheet): the relationship's last activity, which the stalled rule reads
+    (``rules.quiet_since``), is now."""
+    relationship.last_activity_at = timezone.now()
+    Relationship.objects.filter(pk=relationship.pk).update(last_activity_at=relationship.last_activity_at)
+    _moved_on(relationship)
+
+
+def _moved_on(relationship: Relationship) -> None:
+    """Every change of ``last_activity_at`` (a stage moved by ``apply``, the pair's activity by ``touch``)
+    is told, with its moment, to whoever may have a case it settles (``events.relationship_moved_on``):
+    the stalled rule's activity is this field, so nothing the rule counts can be missed."""
+    events.relationship_moved_on.send(sender=Relationship, relationship=relationship, at=relationship.last_activity_at)
 
 
 atomic = transaction.atomic

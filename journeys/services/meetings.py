@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from notifications.services import notify
 
-from .. import events, rules
+from .. import rules
 from ..meeting_records import first_meeting_still_to_come
 from ..models import CalendarFeed, Meeting, MeetingNote, MeetingOutcome, Relationship, State
 from .base import Refused, atomic, lock, record, require_party, touch
@@ -74,8 +74,6 @@ def record_meeting_outcome(meeting: Meeting, user, *, held: bool) -> Meeting:
         meeting.save(update_fields=["outcome", "outcome_by", "outcome_at"])
         record(rel, user, "meeting_held" if held else "meeting_not_held", meeting.title)
         touch(rel)
-        if held:
-            events.relationship_moved_on.send(sender=Relationship, relationship=rel)
     return meeting
 
 
@@ -108,7 +106,6 @@ def record_met_earlier(relationship: Relationship, user, *, met_at: datetime) ->
         meeting.save()
         record(rel, user, "met_earlier", meeting.title)
         touch(rel)
-        events.relationship_moved_on.send(sender=Relationship, relationship=rel)
         notify(rel.mentor, "meeting_changed", relationship=rel, meeting=meeting, actor=user, met_earlier=True)
     return meeting
 

@@ -234,7 +234,6 @@ def withdraw_request(
             notify(rel.mentor, "request_closed_for_mentor", relationship=rel, because=because)
             return rel
         mentoring_flow.request_answered(rel)
-        events.relationship_moved_on.send(sender=Relationship, relationship=rel)
         if matched_elsewhere:
             notify(rel.mentor, "request_withdrawn_matched", relationship=rel)
         else:
@@ -279,7 +278,6 @@ def accept_request(relationship: Relationship | int, mentor, message: str = "") 
         require_party(rel, mentor, "mentor")
         apply(rel, "accept", mentor, message)
         mentoring_flow.request_answered(rel)
-        events.relationship_moved_on.send(sender=Relationship, relationship=rel)
         # The mentee's other requests still waiting: the email offers to withdraw them (one page, one click each).
         others = Relationship.objects.filter(mentee_id=rel.mentee_id, state=State.REQUESTED).exclude(pk=rel.pk)
         other_mentors = [r.mentor.display_name for r in others.select_related("mentor").order_by("created_at")]
@@ -294,7 +292,6 @@ def decline_request(relationship: Relationship | int, mentor, message: str = "")
         require_party(rel, mentor, "mentor")
         apply(rel, "decline", mentor, message)
         mentoring_flow.request_answered(rel)
-        events.relationship_moved_on.send(sender=Relationship, relationship=rel)
         notify(rel.mentee, "request_declined", relationship=rel, message=message)
         if rel.proposed_by_programme:
             events.proposed_request_declined.send(sender=Relationship, relationship=rel)
@@ -365,7 +362,6 @@ def give_feedback(relationship: Relationship | int, user, rating: int, comments:
         mentoring_flow.feedback_given(rel, by_mentee=rel.role_of(user) == "mentee")
         if len(given | {user.pk}) == 2:
             apply(rel, "complete", user, _("Both gave feedback"))
-            events.relationship_moved_on.send(sender=Relationship, relationship=rel)
             notify_each(
                 *((person, "relationship_completed", {"relationship": rel}) for person in (rel.mentee, rel.mentor))
             )
@@ -391,7 +387,6 @@ def withdraw(relationship: Relationship, user, reason: str, *, leaving: bool = F
             raise Refused(_("Your request has not been accepted yet: withdraw the request instead."))
         apply(rel, "withdraw", user, reason.strip())
         mentoring_flow.ended(rel)
-        events.relationship_moved_on.send(sender=Relationship, relationship=rel)
         cancelled = cancel_meetings_to_come(rel, user)
         other = rel.other(user)
         # Someone leaving gave no reason of their own (the history's note is ours): the email says they left.

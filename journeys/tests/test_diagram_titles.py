@@ -48,6 +48,7 @@ def test_the_sweeps_and_ends_outside_the_steps_are_shown_with_the_settings(clien
     page = client.get("/staff/journeys/").content.decode()
     assert "Also on this journey, outside its steps" in page
     assert "Stalled after 45 days without activity" in page and "every 30 minutes" in page
+    assert "The platform resolves the case as soon as the two are active again." in page  # staff.services.settle_cases
     assert "a goal&#x27;s owner 2 days before it is due" in page
     assert "Withdrawn or closed" in page
 

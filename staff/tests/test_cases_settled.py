@@ -1,7 +1,8 @@
 """A case about something the pair then settle themselves is resolved by the platform, as a case about
 a request is when the request expires: a request not answered once the mentor accepts or declines it
 or the mentee withdraws it; no first meeting once one is held; a stalled relationship once the pair are
-active again; either of the last two once the relationship ends. The resolution says what happened;
+active again (at once, when what they do commits; a meeting whose time came, at the hourly sweep);
+either of the last two once the relationship ends. The resolution says what happened;
 a staff member who had the case open is told it was resolved, and gets back the note they were writing."""
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.status import PROCESS
 
-from journeys.models import Meeting, Relationship
-from journeys.services import activity, meetings, relationships
-from journeys.tests.helpers import meet, quiet_for, send, walk_to
+from journeys.models import Goal, Meeting, Relationship
+from journeys.services import activity, meetings, relationships, worksheets
+from journeys.tests.helpers import goal, meet, quiet_for, send, walk_to
+from notifications.models import Notification
 from project.dates import long_date
 from staff import services, tasks
 from staff.models import CaseKind, StaffCase, StaffNote
@@ -156,22 +158,159 @@ def stalled(mentee, mentor, settings):
     return StaffCase.objects.get(kind=CaseKind.STALLED)
 
 
-def test_a_stalled_pair_active_again_is_resolved_by_the_sweep(stalled, mentee):
-    assert tasks.open_stalled_cases() == 0 and fresh(stalled).status not in DONE  # still quiet
-    activity.send_message(stalled.relationship.conversation, mentee, "Shall we meet again?")
-    active = Relationship.objects.get(pk=stalled.relationship_id).last_activity_at
-    assert tasks.open_stalled_cases() == 0  # settles it, and opens no new one
-    assert_settled(stalled, f"The pair were active again on {long_date(active)}.")
+def a_meeting_arranged_long_ago(rel, user, starts_at):
+    """A meeting they arranged before the case opened (arranging it was an update, long ago), its time
+    now ``starts_at``: written as it stands, without the update arranging it now would be."""
+    return Meeting.objects.create(
+        relationship=rel, organiser=user, title="Back on track", starts_at=starts_at, duration_minutes=60
+    )
+
+
+def progress_entry(rel, mentee):
+    older = Goal.objects.create(relationship=rel, owner=mentee, label="Speak at a conference")  # set long ago
+    activity.add_goal_entry(older, mentee, kind="milestone", text="Sent my proposal")
+
+
+def meeting_recorded_held(rel, mentee):
+    first = rel.meetings.get()  # their first conversation, held 40 days ago
+    meetings.record_meeting_outcome(first, mentee, held=True)
+
+
+# What the pair do that the stalled rule counts as activity (``rules.quiet_since``: their updates, and
+# meetings held): each settles the case once it commits, as an answer to a request does.
+ACTIVITIES = {
+    "a message": lambda rel, mentee, mentor: activity.send_message(rel.conversation, mentor, "Shall we meet again?"),
+    "a meeting arranged": lambda rel, mentee, mentor: meet(rel, mentee, days=3, title="Catch up"),
+    "a meeting recorded as held": lambda rel, mentee, mentor: meeting_recorded_held(rel, mentee),
+    "a goal set": lambda rel, mentee, mentor: goal(rel, mentee, label="Lead a project"),
+    "a goal's progress": lambda rel, mentee, mentor: progress_entry(rel, mentee),
+    "a worksheet": lambda rel, mentee, mentor: worksheets.save_worksheet(
+        rel, mentee, kind="swot", answers={"strengths": "Listening"}
+    ),
+    "a stage completed": lambda rel, mentee, mentor: relationships.complete_stage(rel, mentee, "progression"),
+}
+
+
+@pytest.mark.parametrize("done", ACTIVITIES.values(), ids=ACTIVITIES.keys())
+def test_a_stalled_pair_active_again_settles_its_case_at_once(stalled, mentee, mentor, staff, mailoutbox, done):
+    rel = Relationship.objects.get(pk=stalled.relationship_id)
+    done(rel, mentee, mentor)
+    case = assert_settled(stalled, f"The pair were active again on {today()}.")  # no sweep needed
+    emails, told = len(mailoutbox), Notification.objects.count()
+
+    # The hourly sweep afterwards: the same resolution, no new case, nobody told anything.
+    assert tasks.open_stalled_cases() == 0
+    again = fresh(stalled)
+    assert (again.resolution, again.resolved_at, again.status) == (case.resolution, case.resolved_at, case.status)
+    assert StaffCase.objects.filter(relationship=rel).count() == 1
+    assert (len(mailoutbox), Notification.objects.count()) == (emails, told)
+
+
+def test_whoever_had_the_stalled_case_open_is_told_the_pair_were_active_again(client, stalled, staff, mentee):
+    services.claim(stalled, staff)
+    client.force_login(staff)
+    url = execute_url(stalled)
+    activity.send_message(stalled.relationship.conversation, mentee, "Sorry, a busy month. Coffee next week?")
+    said = f"The pair were active again on {today()}."
+    assert_settled(stalled, said)
+    record = reverse("staff_case", args=[stalled.pk])
+    sent = client.post(url, {"action": "note", "note-body": "Emailed both."})
+    assert sent.status_code == 302 and sent.url == record
+    page = client.get(record).content.decode()
+    assert "This case has been resolved, so nothing was changed." in page
+    assert "Your note was not saved: “Emailed both.”" in page
+    assert said in page
+    assert not StaffNote.objects.filter(case=stalled, body="Emailed both.").exists()
 
 
 def test_a_meeting_held_after_a_stalled_case_is_activity_too(stalled, mentee):
+    """Nothing is written when a meeting's time comes: the hourly sweep sees it."""
+    rel = stalled.relationship
     StaffCase.objects.filter(pk=stalled.pk).update(created=timezone.now() - dt.timedelta(days=10))
-    held = meet(stalled.relationship, mentee, days=1, title="Back on track")
-    quiet_for(stalled.relationship, 40)  # arranging it was long ago: the meeting itself is the activity
     met = timezone.now() - dt.timedelta(days=5)
-    Meeting.objects.filter(pk=held.pk).update(starts_at=met)
+    a_meeting_arranged_long_ago(rel, mentee, met)
+    assert fresh(stalled).moved_on == f"The pair were active again on {long_date(met)}."  # on its page
     tasks.open_stalled_cases()
     assert_settled(stalled, f"The pair were active again on {long_date(met)}.")
+
+
+def test_the_date_is_their_first_activity_since_the_case_opened_not_their_last(client, stalled, staff, mentee):
+    """A meeting held five days ago (not yet seen by the sweep), then a message today: the case says the
+    pair were active again five days ago, on its page and in its resolution."""
+    rel = stalled.relationship
+    StaffCase.objects.filter(pk=stalled.pk).update(created=timezone.now() - dt.timedelta(days=10))
+    met = timezone.now() - dt.timedelta(days=5)
+    a_meeting_arranged_long_ago(rel, mentee, met)
+    activity.send_message(rel.conversation, mentee, "Thanks for last week")
+    said = f"The pair were active again on {long_date(met)}."
+    assert long_date(met) != today()
+    assert_settled(stalled, said)
+    client.force_login(staff)
+    assert said in client.get(reverse("staff_case", args=[stalled.pk])).content.decode()
+
+
+def test_a_settling_that_runs_late_still_dates_the_activity_it_was_told_of(stalled):
+    """The task that settles the case runs after the pair did more (a queue slow that day): the date is
+    the activity it was told of, the first, not the pair's last update."""
+    rel = stalled.relationship
+    StaffCase.objects.filter(pk=stalled.pk).update(created=timezone.now() - dt.timedelta(days=10))
+    first = timezone.now() - dt.timedelta(days=6)
+    Relationship.objects.filter(pk=rel.pk).update(last_activity_at=timezone.now())  # their latest, today
+    assert tasks.settle_cases(rel.pk, first.isoformat()) == 1
+    assert_settled(stalled, f"The pair were active again on {long_date(first)}.")
+
+
+def test_a_message_sent_as_the_sweep_runs_opens_no_stalled_case(mentee, mentor, settings):
+    """The sweep finds the pair quiet while a message is being sent (its transaction holds the journey's
+    locks): it waits for it under the same lock order, looks again, and opens no case (one opened just
+    after the message committed would stay open, nothing left to settle it)."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    from journeys.services.base import lock
+
+    settings.REMINDERS = {**settings.REMINDERS, "STALLED_AFTER_DAYS": 30}
+    rel = walk_to(send(mentee, mentor), mentee, mentor, "progression")
+    quiet_for(rel, 40)
+    holding, release, outcome = threading.Event(), threading.Event(), {}
+
+    def writes():
+        try:
+            with transaction.atomic():
+                lock(rel.pk)  # as sending a message does
+                holding.set()
+                release.wait(20)
+                activity.send_message(rel.conversation, mentee, "Are you free next week?")
+        finally:
+            connection.close()
+
+    def sweep():
+        try:
+            outcome["opened"] = services.open_stalled_cases()
+        finally:
+            connection.close()
+
+    writing = threading.Thread(target=writes)
+    writing.start()
+    assert holding.wait(10)
+    sweeping = threading.Thread(target=sweep)
+    sweeping.start()
+    waited = False
+    for _ in range(100):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            if waited := bool(cursor.fetchone()[0]):
+                break
+        time.sleep(0.05)
+    release.set()
+    writing.join(20)
+    sweeping.join(20)
+    assert waited and outcome == {"opened": 0}
+    assert not StaffCase.objects.filter(kind=CaseKind.STALLED).exists()
 
 
 def test_a_stalled_relationship_that_ends_resolves_its_case_at_once(stalled, mentor):
