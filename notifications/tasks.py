@@ -404,10 +404,8 @@ PUBLISH_CHUNK = 50
 def publish(ids: list[int]) -> int:
     """Queue ``deliver`` for ``ids``, waiting at most about NOTIFICATION_BROKER_TIMEOUT for the broker.
 
-    On this thread's kept connection (``_broker``), with no retries: the first failure stops
-    publishing, and the rows not queued are made due at once, for the sweep. A kept connection that
-    fails is dropped, and when it had served before (the broker may have restarted since) the rest
-    is tried once more on a new one. Returns how many ids were queued.
+    On this thread's kept connection (``on_kept_connection``): the first failure stops publishing,
+    and the rows not queued are made due at once, for the sweep. Returns how many ids were queued.
     """
     from project.celery import app
 
@@ -418,24 +416,58 @@ def publish(ids: list[int]) -> int:
             deliver.apply_async(args=[chunk])
         return len(ids)
     queued = 0
-    for first_try in (True, False):
-        conn, served_before = _broker(app)
-        try:
-            for chunk in _chunks(ids[queued:], PUBLISH_CHUNK):
-                deliver.apply_async(args=[chunk], connection=conn, retry=False)
-                queued += len(chunk)
-            return queued
-        except Exception as exc:  # the broker is down or slow: the sweep delivers the rest
-            _drop_broker()
-            error = exc
-            if not (first_try and served_before):
-                break
+
+    def send(conn) -> None:
+        nonlocal queued
+        for chunk in _chunks(ids[queued:], PUBLISH_CHUNK):
+            deliver.apply_async(args=[chunk], connection=conn, retry=False)
+            queued += len(chunk)
+
+    error = on_kept_connection(send)
+    if error is None:
+        return queued
     left = ids[queued:]
     Notification.objects.filter(pk__in=left, email_status=Email.PENDING, email_attempts=0).update(
         next_attempt_at=timezone.now()
     )
     logger.warning("Could not queue %s notifications (%s); the sweep will send them", len(left), error)
     return queued
+
+
+def queue_soon(task, *args) -> bool:
+    """Queue one ``task`` with ``args`` as ``publish`` queues emails: on the kept connection, waiting at
+    most about NOTIFICATION_BROKER_TIMEOUT, no retries. For work that a sweep also does (staff settling
+    cases after a journey step): with the broker down or unreachable, the step that asked goes on at once
+    and the sweep does it later. False when it was not queued."""
+    from project.celery import app
+
+    if app.conf.task_always_eager:
+        task.apply_async(args=list(args))
+        return True
+    error = on_kept_connection(lambda conn: task.apply_async(args=list(args), connection=conn, retry=False))
+    if error is not None:
+        logger.warning("Could not queue %s (%s); its sweep will do it", task.name, error)
+    return error is None
+
+
+def on_kept_connection(send) -> Exception | None:
+    """Run ``send(connection)`` on this thread's connection for publishing (``_broker``: short timeouts,
+    no retries), answering the error that stopped it, or None. A kept connection that fails is dropped,
+    and when it had served before (the broker may have restarted since) ``send`` runs once more on a
+    new one (it carries on from where it stopped)."""
+    from project.celery import app
+
+    for first_try in (True, False):
+        conn, served_before = _broker(app)
+        try:
+            send(conn)
+            return None
+        except Exception as exc:  # the broker is down or slow: the caller's sweep does the rest
+            _drop_broker()
+            error = exc
+            if not (first_try and served_before):
+                break
+    return error
 
 
 _kept = threading.local()

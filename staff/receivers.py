@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from journeys import events as journey
+from notifications.tasks import queue_soon
 from support import events as support
 
 from . import services, tasks
@@ -34,8 +35,10 @@ def _relationship_moved_on(sender, relationship, at=None, **kwargs):
     # a case locked inside the journey's step would take the two the other way round (a deadlock).
     # ``at``: the moment of the activity (a stalled case says the pair were active again that day,
     # though they may have done more by the time the task runs).
+    # Queued as the outbox queues emails (``queue_soon``): with the broker down or unreachable the step
+    # waits at most about NOTIFICATION_BROKER_TIMEOUT, and the sweep settles the case later.
     pk, seen = relationship.pk, at.isoformat() if at else None
-    transaction.on_commit(lambda: tasks.settle_cases.delay(pk, seen), robust=True)
+    transaction.on_commit(lambda: queue_soon(tasks.settle_cases, pk, seen), robust=True)
 
 
 # A request expired: the case about it is settled as when the pair settle it (``REQUEST_SETTLED``).
