@@ -24,8 +24,6 @@ from xml.sax.saxutils import escape
 from arabic_reshaper import reshape
 from bidi import get_display
 from django.conf import settings
-from django.utils import timezone
-from django.utils.dateformat import format as format_date
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
@@ -55,7 +53,12 @@ def goal_pdf(goal) -> bytes:
             _("Due: %(date)s") % {"date": long_date(goal.due_date)} if goal.due_date else _("Due: no completion date"),
             styles["Normal"],
         ),
-        _para(_("Completed") if goal.completed_at else _("In progress"), styles["Normal"]),
+        _para(
+            _("Completed on %(date)s") % {"date": long_date(goal.completed_at)}
+            if goal.completed_at
+            else _("In progress"),
+            styles["Normal"],
+        ),
         Spacer(1, 12),
         _para(goal.details, styles["BodyText"]),
         Spacer(1, 12),
@@ -66,12 +69,12 @@ def goal_pdf(goal) -> bytes:
         for entry in entries:
             story.append(
                 _para(
-                    # Translators: "Review by Alice Kember · 7 Dec 2026: text".
+                    # Translators: "Review by Alice Kember · 7 December 2026: text".
                     _("%(kind)s by %(author)s · %(date)s: %(text)s")
                     % {
                         "kind": entry.get_kind_display(),
                         "author": _author(entry),
-                        "date": format_date(timezone.localtime(entry.at), "j M Y"),
+                        "date": long_date(entry.at),
                         "text": entry.text,
                     },
                     styles["BodyText"],
