@@ -875,3 +875,21 @@ def test_the_inbox_finds_a_case_by_the_reference_a_member_was_given(as_staff, me
 def test_finding_a_case_says_what_is_wrong_with_what_was_typed(as_staff, typed, said):
     resp = as_staff.get(INBOX, {"find": typed, "tab": "open"})
     assert resp.status_code == 200 and said in resp.content.decode()
+
+
+@pytest.mark.parametrize(("action", "field"), [("note", "body"), ("close", "reason"), ("resolve", "resolution")])
+def test_a_case_form_sent_empty_is_answered_by_the_page_on_its_field(as_staff, unanswered, staff, action, field):
+    """The case page's forms are ``novalidate``, like the house's other forms: the browser's own bubble
+    (which some screen readers never announce) does not stand in for the page's error box."""
+    services.claim(unanswered, staff)
+    url = execute_url(unanswered)
+    page = as_staff.get(url, follow=True).content.decode()
+    assert f'<input type="hidden" name="action" value="{action}">' in page
+    assert page.count('class="stacked" novalidate>') >= 3
+    response = as_staff.post(url, {"action": action, f"{action}-{field}": "  "})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'class="form-errors" role="alert" tabindex="-1" autofocus' in html
+    assert f'id="id_{action}-{field}_error"' in html
+    case = StaffCase.objects.get(pk=unanswered.pk)
+    assert case.resolved_at is None and case.relationship.state == State.REQUESTED
