@@ -267,6 +267,11 @@ NOTIFICATION_CLAIM_TIMEOUT = env.float("NOTIFICATION_CLAIM_TIMEOUT", default=300
 NOTIFICATION_AUTO_RETRY_DAYS = env.float("NOTIFICATION_AUTO_RETRY_DAYS", default=7)
 NOTIFICATION_SWEEP_LIMIT = env.int("NOTIFICATION_SWEEP_LIMIT", default=500)
 NOTIFICATION_BROKER_TIMEOUT = env.float("NOTIFICATION_BROKER_TIMEOUT", default=1.0)
+# Work a page queues (a data export, an import, a round's publishing or its follow-up after a decline) is
+# queued the same way (notifications.tasks.queue_soon); what has not started after QUEUE_GRACE_SECONDS
+# (its message lost to a broker outage) is started by its beat sweep, every QUEUE_SWEEP_SECONDS.
+QUEUE_SWEEP_SECONDS = env.int("QUEUE_SWEEP_SECONDS", default=60)
+QUEUE_GRACE_SECONDS = env.float("QUEUE_GRACE_SECONDS", default=120)
 EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=30)
 # Messages are emailed one burst at a time (notifications/batching.py): after this many quiet
 # minutes (0: each message at once), and at most MESSAGE_EMAIL_MAX_DELAY_MINUTES after the first.
@@ -314,6 +319,10 @@ CELERY_BEAT_SCHEDULE = {
     "redeliver-notifications": {
         "task": "notifications.tasks.redeliver_pending",
         "schedule": NOTIFICATION_SWEEP_SECONDS,
+    },
+    "build-waiting-exports": {
+        "task": "people.tasks.build_waiting_exports",
+        "schedule": QUEUE_SWEEP_SECONDS,
     },
     "apply-retention": {
         "task": "people.tasks.apply_retention",

@@ -11,6 +11,7 @@ def test_every_scheduled_task_exists_and_runs_at_a_sane_interval():
         "staff.tasks.open_stalled_cases",
         "notifications.tasks.redeliver_pending",
         "people.tasks.apply_retention",
+        "people.tasks.build_waiting_exports",
         "project.tasks.heartbeat",
     }
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
