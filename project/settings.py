@@ -324,6 +324,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "people.tasks.build_waiting_exports",
         "schedule": QUEUE_SWEEP_SECONDS,
     },
+    "start-waiting-imports": {
+        "task": "staff.imports.tasks.start_waiting_imports",
+        "schedule": QUEUE_SWEEP_SECONDS,
+    },
     "apply-retention": {
         "task": "people.tasks.apply_retention",
         "schedule": env.int("RETENTION_SWEEP_SECONDS", default=86400),

@@ -4,6 +4,7 @@ and uses the invitation helpers for one person too). See ``services`` for the wh
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
@@ -11,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from .models import ImportBatch, ImportRow, Invitation
 
 User = get_user_model()
 IMPORT_CHUNK = 500
+logger = logging.getLogger(__name__)
 
 
 def run(batch_pk: int, *, chunk: int = IMPORT_CHUNK) -> ImportBatch:
@@ -48,6 +50,25 @@ def run(batch_pk: int, *, chunk: int = IMPORT_CHUNK) -> ImportBatch:
         raise
     ImportBatch.objects.filter(pk=batch_pk).update(status=ImportBatch.Status.DONE, finished_at=timezone.now())
     return ImportBatch.objects.get(pk=batch_pk)
+
+
+def start_waiting() -> int:
+    """The sweep's work: run the imports confirmed more than QUEUE_GRACE_SECONDS ago that have not started
+    (their queue message was lost to a broker outage), oldest first; how many were run. Safe beside
+    their own task and a second sweep: ``run`` takes a batch only while it is queued or running, and
+    creates its accounts one locked chunk at a time, so no row is imported twice."""
+    since = timezone.now() - timedelta(seconds=settings.QUEUE_GRACE_SECONDS)
+    waiting = ImportBatch.objects.filter(status=ImportBatch.Status.QUEUED).filter(
+        Q(queued_at__lte=since) | Q(queued_at__isnull=True)  # null: confirmed before queued_at was kept
+    )
+    ran = 0
+    for batch_pk in waiting.order_by("pk").values_list("pk", flat=True):
+        try:
+            run(batch_pk)
+        except Exception:  # recorded on the batch by ``run`` (it stopped on an error); go on with the next
+            logger.exception("Import %s stopped on an error", batch_pk)
+        ran += 1
+    return ran
 
 
 def _import_next_chunk(batch_pk: int, chunk: int) -> bool:

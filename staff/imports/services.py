@@ -2,7 +2,9 @@
 
 - ``preview`` reads and checks an uploaded file (``parsing``, ``checks``) into an ``ImportBatch``
   and its rows; nothing else changes until staff confirm.
-- ``confirm`` queues the import; ``run`` (the Celery task ``tasks.run_import``, and
+- ``confirm`` queues the import (``queue_soon``: a broker down or silent costs the page about
+  NOTIFICATION_BROKER_TIMEOUT, never an error; an import not started within QUEUE_GRACE_SECONDS is
+  started by the sweep, ``tasks.start_waiting_imports``); ``run`` (the Celery task ``tasks.run_import``, and
   ``bench_import``) creates the valid rows' accounts ``IMPORT_CHUNK`` at a time, each chunk in one
   transaction that also records the batch's progress: users, profiles, their areas, allauth's
   (unverified) email addresses and invitations with ``bulk_create``, and the invitation emails as
@@ -27,6 +29,7 @@ from django.utils.translation import gettext as _
 from journeys.flows import onboarding
 from journeys.services.base import Refused
 from notifications.services import notify
+from notifications.tasks import queue_soon
 from people.models import Profile
 
 from . import checks, parsing, tokens
@@ -78,15 +81,17 @@ def preview(*, staff_user, upload) -> ImportBatch:
 
 
 def confirm(batch: ImportBatch, *, staff_user) -> ImportBatch:
-    """Start creating the accounts of ``batch``'s valid rows in the background."""
+    """Start creating the accounts of ``batch``'s valid rows in the background (at once, or, when the
+    task queue cannot be reached, within a few minutes by the sweep)."""
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         _refuse_unless_preview(batch, cancelling=False)
         if not batch.valid_rows:
             raise Refused(_("No row of this file can be imported: correct the file and upload it again."))
         batch.status = ImportBatch.Status.QUEUED
-        batch.save(update_fields=["status"])
-        transaction.on_commit(lambda: run_import.delay(batch.pk))
+        batch.queued_at = timezone.now()
+        batch.save(update_fields=["status", "queued_at"])
+        transaction.on_commit(lambda: queue_soon(run_import, batch.pk))
     return batch
 
 

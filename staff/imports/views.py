@@ -83,7 +83,7 @@ def confirm(request, pk: int):
     except Refused as refused:
         messages.error(request, refused.message)
     else:
-        messages.success(request, _("The import has started. This page shows its progress."))
+        messages.success(request, _("The import will start shortly. This page shows its progress."))
     return redirect("staff_import_batch", batch.pk)
 
 
