@@ -328,6 +328,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "staff.imports.tasks.start_waiting_imports",
         "schedule": QUEUE_SWEEP_SECONDS,
     },
+    "resume-matching-work": {
+        "task": "staff.matching.tasks.resume_waiting_work",
+        "schedule": QUEUE_SWEEP_SECONDS,
+    },
     "apply-retention": {
         "task": "people.tasks.apply_retention",
         "schedule": env.int("RETENTION_SWEEP_SECONDS", default=86400),

@@ -13,6 +13,7 @@ def test_every_scheduled_task_exists_and_runs_at_a_sane_interval():
         "people.tasks.apply_retention",
         "people.tasks.build_waiting_exports",
         "staff.imports.tasks.start_waiting_imports",
+        "staff.matching.tasks.resume_waiting_work",
         "project.tasks.heartbeat",
     }
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}

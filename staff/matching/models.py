@@ -77,8 +77,12 @@ class Round(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     # Publishing runs in the background (``tasks.publish_round``): while it runs, ``publishing_since``
     # is set and the counters say how far it got; ``publish_seen_at`` is its last sign of life, so a
-    # run whose worker died can be started again (see ``services.PUBLISH_STALE_SECONDS``).
+    # run whose worker died (or whose queue message was lost) is started again, by staff or by the sweep
+    # ``tasks.resume_waiting_work`` (see ``services.PUBLISH_STALE_SECONDS``), as ``publishing_by``.
     publishing_since = models.DateTimeField(null=True, blank=True)
+    publishing_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     publish_seen_at = models.DateTimeField(null=True, blank=True)
     publish_total = models.PositiveIntegerField(default=0)
     publish_sent = models.PositiveIntegerField(default=0)

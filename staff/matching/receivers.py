@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from journeys import events as journey
+from notifications.tasks import queue_soon
 
 from . import selectors, services, tasks
 
@@ -21,8 +22,10 @@ def _proposed_request_closed(sender, relationship, **kwargs):
 
 
 def _follow_up(ended) -> None:
+    """Queued once the decline commits, as the outbox queues emails: the decline never waits on (or fails
+    for) the broker, and a follow-up whose message is lost is done by ``tasks.resume_waiting_work``."""
     if ended is not None:
-        transaction.on_commit(lambda: tasks.propose_after_decline.delay(ended.pk))
+        transaction.on_commit(lambda: queue_soon(tasks.propose_after_decline, ended.pk))
 
 
 def _invitations(sender, user, **kwargs):

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -504,14 +504,47 @@ def start_publishing(round_: Round, staff_user) -> Round:
             raise Refused(_("No proposed pair is waiting to be published."))
         now = timezone.now()
         locked.publishing_since = now
+        locked.publishing_by = staff_user
         locked.publish_seen_at = now
         locked.publish_total = total
         locked.publish_sent = 0
         locked.publish_refused = 0
         locked.save(
-            update_fields=["publishing_since", "publish_seen_at", "publish_total", "publish_sent", "publish_refused"]
+            update_fields=[
+                "publishing_since",
+                "publishing_by",
+                "publish_seen_at",
+                "publish_total",
+                "publish_sent",
+                "publish_refused",
+            ]
         )
     return locked
+
+
+def resume_stalled_publishing() -> int:
+    """The sweep's part for publishing: each round whose run shows no sign of life for PUBLISH_STALE_SECONDS
+    (its queue message was lost to a broker outage, or its worker died) carries on, as the staff member who
+    started it; how many were resumed. Each is claimed first under the round's lock (its sign of life set
+    to now), so a second sweep passes it by; and ``publish`` sends each pair once whoever else runs it."""
+    resumed = 0
+    stale = timezone.now() - timedelta(seconds=PUBLISH_STALE_SECONDS)
+    for pk in Round.objects.filter(publishing_since__isnull=False, publish_seen_at__lt=stale).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            round_ = Round.objects.select_for_update().filter(pk=pk, publishing_since__isnull=False).first()
+            if round_ is None or publishing_alive(round_):
+                continue
+            round_.publish_seen_at = timezone.now()
+            round_.save(update_fields=["publish_seen_at"])
+        staff_user = round_.publishing_by or round_.created_by
+        try:
+            publish(round_, staff_user, progress=True)
+        except Refused:  # closed, or changed since: ``publish`` ended the run
+            pass
+        resumed += 1
+    return resumed
 
 
 def publish(round_: Round, staff_user, *, only: list[int] | None = None, progress: bool = False) -> Published:
@@ -670,20 +703,41 @@ def _published_pair_ended(relationship, status: str, reason: str) -> Proposal | 
     return None
 
 
+def waiting_follow_ups() -> list[int]:
+    """Declined (or closed) pairs that an open round follows up, whose mentee has no current row in it: the
+    follow-up (``after_decline``) has not run, its queue message lost to a broker outage. One per mentee."""
+    current = Proposal.objects.filter(round=OuterRef("round"), mentee=OuterRef("mentee")).exclude(
+        status__in=PAST_STATUSES
+    )
+    rows = (
+        Proposal.objects.filter(status__in=PAST_STATUSES)
+        .exclude(round__status=Round.Status.CLOSED)
+        .exclude(round__on_decline=Round.OnDecline.NOTHING)
+        .exclude(Exists(current))
+        .order_by("round_id", "mentee_id", "pk")
+        .values_list("round_id", "mentee_id", "pk")
+    )
+    first: dict[tuple[int, int], int] = {}
+    for round_id, mentee_id, pk in rows:
+        first.setdefault((round_id, mentee_id), pk)
+    return list(first.values())
+
+
 def after_decline(ended_pk: int) -> Proposal | None:
     """After a decline (or a closing, ``proposal_closed``): the round proposes the mentee's next best mentor
-    within the places left (publishing it when the round says so). Safe to run twice: a mentee who already
-    has a current row is left alone."""
-    ended = Proposal.objects.select_related("round").filter(pk=ended_pk, status__in=PAST_STATUSES).first()
-    if ended is None:
-        return None
-    round_ = ended.round
-    mentee_id = ended.mentee_id
-    if round_.status == Round.Status.CLOSED:
-        return None
-    if Proposal.objects.filter(round=round_, mentee_id=mentee_id).exclude(status__in=PAST_STATUSES).exists():
-        return None
-    run_proposal(round_, only=[mentee_id])
+    within the places left (publishing it when the round says so). Safe to run twice, at once too (its task
+    and the sweep): under the round's lock, a mentee who already has a current row is left alone."""
+    with transaction.atomic():
+        ended = Proposal.objects.filter(pk=ended_pk, status__in=PAST_STATUSES).first()
+        if ended is None:
+            return None
+        round_ = _lock(ended.round)
+        mentee_id = ended.mentee_id
+        if round_.status == Round.Status.CLOSED or round_.on_decline == Round.OnDecline.NOTHING:
+            return None
+        if Proposal.objects.filter(round=round_, mentee_id=mentee_id).exclude(status__in=PAST_STATUSES).exists():
+            return None
+        run_proposal(round_, only=[mentee_id])
     current = Proposal.objects.filter(round=round_, mentee_id=mentee_id).exclude(status__in=PAST_STATUSES).first()
     if current and current.status == Proposal.Status.PROPOSED and round_.on_decline == Round.OnDecline.PUBLISH:
         publish(round_, round_.created_by, only=[mentee_id])

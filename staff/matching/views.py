@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from journeys.services.base import Refused
+from notifications.tasks import queue_soon
 from project.roles import MANAGE, can, staff_required
 
 from . import chart, forms, loading, selectors, services, tasks
@@ -276,16 +277,21 @@ def publish(request, pk: int):
         except Refused as refused:
             messages.error(request, refused.message)
             return redirect("staff_matching_round", pk)
-        tasks.publish_round.delay(round_.pk, request.user.pk)
-        messages.success(
-            request,
-            ngettext(
+        if queue_soon(tasks.publish_round, round_.pk, request.user.pk):
+            said = ngettext(
                 "Publishing has started: %(n)d request is being sent. This page shows how far it has got.",
                 "Publishing has started: %(n)d requests are being sent. This page shows how far it has got.",
                 round_.publish_total,
             )
-            % {"n": round_.publish_total},
-        )
+        else:  # the task queue cannot be reached now: the sweep starts the run (tasks.resume_waiting_work)
+            said = ngettext(
+                "Publishing will start within a few minutes: %(n)d request will be sent. "
+                "This page shows how far it has got.",
+                "Publishing will start within a few minutes: %(n)d requests will be sent. "
+                "This page shows how far it has got.",
+                round_.publish_total,
+            )
+        messages.success(request, said % {"n": round_.publish_total})
         return redirect("staff_matching_round", pk)
     summary = selectors.summary(round_)
     return render(
