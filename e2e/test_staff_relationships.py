@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from journeys.tests.helpers import quiet_for, send, walk_to
 from people.tests.factories import make_mentee, make_mentor, make_staff
+from project import reply_addresses as replies
 from staff.models import CaseKind, StaffCase
-from support import replies
 from support import services as support_services
 from support.models import SupportReply
 

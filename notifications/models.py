@@ -59,7 +59,7 @@ class Notification(models.Model):
     # Grouped notifications (notifications.batching): rows with the same key and recipient that
     # are still waiting for their quiet period are one email, rewritten as more news comes in.
     batch_key = models.CharField(max_length=100, blank=True, default="")
-    # Where the recipient's reply goes, when not the sender (a support reply: support.replies).
+    # Where the recipient's reply goes, when not the sender (a support reply: project.reply_addresses).
     reply_to = models.CharField(max_length=254, blank=True, default="")
 
     class Meta:

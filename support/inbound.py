@@ -25,8 +25,9 @@ from django.utils.html import strip_tags
 from journeys.models import Concern
 from journeys.services import concerns
 from journeys.services.base import Refused
+from project import reply_addresses as replies
 
-from . import replies, services
+from . import services
 from .models import SupportRequest
 
 RECIPIENT_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To", "X-Forwarded-To")

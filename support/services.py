@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from journeys.services.base import Refused, just_made
 from notifications.services import CONTACT_FORM, notify, notify_staff
+from project import reply_addresses as replies
 
-from . import events, replies
+from . import events
 from .models import SupportReply, SupportRequest
 from .selectors import sender_left
 
@@ -120,7 +121,7 @@ def how_the_sender_can_answer(support_request: SupportRequest) -> str:
 @transaction.atomic
 def reply_as_staff(support_request: SupportRequest, staff_user, body: str) -> SupportReply:
     """The programme team answers a Contact message: kept in its conversation and emailed to the
-    sender, with a Reply-To that brings their answer back here (``support.replies``) when set up.
+    sender, with a Reply-To that brings their answer back here (``project.reply_addresses``) when set up.
 
     (The staff side checks who may do this: ``staff.services.reply_to_sender``.)
     """

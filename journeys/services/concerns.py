@@ -8,7 +8,7 @@ Then it is a conversation between the person who raised it and the programme tea
 message is (``support.services``): the team's replies are emailed to them and kept with the concern,
 which they read, and answer, on its page (``journeys.views.record.concern``) or, when answers by
 email are set up, by replying to the email (its Reply-To is the concern's signed address,
-``support.replies``; ``support.inbound`` brings the answer here, ``answer_by_email``, taken only
+``project.reply_addresses``; ``support.inbound`` brings the answer here, ``answer_by_email``, taken only
 from the address of their account). An answer goes back to the case
 (``journeys.events.concern_answered``). The other person sees none of it.
 """
@@ -20,7 +20,7 @@ from datetime import timedelta
 from django.utils.translation import gettext as _
 
 from notifications.services import notify
-from support import replies
+from project import reply_addresses as replies
 
 from .. import events
 from ..models import Concern, ConcernReply, Relationship
@@ -120,7 +120,7 @@ def _clean(body: str) -> str:
 def reply_as_staff(concern: Concern, staff_user, body: str) -> ConcernReply:
     """The programme team replies to a concern: kept with it and emailed to the person who raised it
     (never to the other person), with a Reply-To that brings their answer back here when answers by
-    email are set up (``support.replies``). (The staff side checks who may do this: ``staff.services``.)"""
+    email are set up (``project.reply_addresses``). (The staff side checks who may do this: ``staff.services``.)"""
     if raiser_left(concern):
         raise Refused(
             _("The person who raised this concern deleted their account since, so there is nobody to reply to.")

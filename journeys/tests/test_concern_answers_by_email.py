@@ -1,5 +1,5 @@
 """A concern's conversation answered by email, as a Contact message's is: the team's reply carries the
-concern's signed Reply-To (``support.replies``), the answer comes in through ``support.inbound`` (the
+concern's signed Reply-To (``project.reply_addresses``), the answer comes in through ``support.inbound`` (the
 webhook or the MTA pipe), only from the address of the person who raised it, reopens the case as an
 answer on the page does, and the other person in the relationship never sees it."""
 
@@ -17,9 +17,9 @@ from journeys.models import ConcernReply
 from journeys.services import concerns
 from notifications.models import Notification
 from people.tests.factories import PASSWORD, make_staff
+from project import reply_addresses as replies
 from staff import services as staff_services
 from staff.models import StaffCase
-from support import replies
 from support.models import SupportReply
 
 from .helpers import send, walk_to

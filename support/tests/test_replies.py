@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from people.tests.factories import make_mentee, make_mentor, make_staff
+from project import reply_addresses as replies
 from staff import services as staff_services
 from staff.models import CaseKind, StaffCase
-from support import inbound, replies
+from support import inbound
 from support import services as support_services
 from support.models import SupportReply, SupportRequest
 

@@ -15,7 +15,7 @@ import re
 from django.conf import settings
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-SALT = "support.replies.token"
+SALT = "support.replies.token"  # the name this module had when the first addresses went out: they keep working
 LOCAL_PART = "support"
 TOKEN = re.compile(r"\b" + LOCAL_PART + r"\+(c?)(\d{1,12})\.([0-9a-f]{24})@([a-z0-9.-]+)", re.IGNORECASE)
 SUPPORT_REQUEST, CONCERN = "support_request", "concern"
