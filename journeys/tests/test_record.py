@@ -248,7 +248,7 @@ def test_each_goal_entry_says_who_wrote_it(client, mentee, mentor):
     activity.add_goal_entry(network, mentor, kind="milestone", text="Introduced John to the county forum")
     activity.add_goal_entry(network, mentor, kind="review", text="John is too modest about his progress")
     activity.add_goal_entry(network, mentor, kind="outcome", text="Five new contacts in the sector")
-    today, short = f"{timezone.localdate():%-d %B %Y}", f"{timezone.localdate():%-d %b %Y}"
+    today = f"{timezone.localdate():%-d %B %Y}"  # both PDFs write dates in full
     for person in (mentee, mentor):
         login(client, person)
         pack = pdf_text(client.get(reverse("cpd_pdf", args=[rel.pk])).content)
@@ -256,9 +256,9 @@ def test_each_goal_entry_says_who_wrote_it(client, mentee, mentor):
         assert f"Milestone by Alice Kember ({today}): Introduced John to the county forum" in pack
         assert f"Outcome by Alice Kember ({today}): Five new contacts in the sector" in pack
         goal_text = pdf_text(client.get(reverse("goal_pdf", args=[network.pk])).content)
-        assert f"Milestone by John Smith · {short}: Joined the regional forum" in goal_text
-        assert f"Milestone by Alice Kember · {short}: Introduced John to the county forum" in goal_text
-        assert f"Review by Alice Kember · {short}: John is too modest about his progress" in goal_text
+        assert f"Milestone by John Smith · {today}: Joined the regional forum" in goal_text
+        assert f"Milestone by Alice Kember · {today}: Introduced John to the county forum" in goal_text
+        assert f"Review by Alice Kember · {today}: John is too modest about his progress" in goal_text
         client.logout()
 
 
