@@ -13,6 +13,8 @@ class ReminderSettingsForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Untick a kind to stop it. Messages from people and news about your requests are always sent."),
+        # only from a page older than the list (or a changed one): said in words, with the ticks kept
+        error_messages={"invalid_choice": _("Choose only from the reminders listed here, then save again.")},
     )
 
     @classmethod

@@ -78,8 +78,9 @@ def reminder_settings(request):
         reminders.set_stopped(request.user, form.stopped())
         messages.success(request, _("Your reminder emails are saved."))
         return redirect("account")
-    messages.error(request, _("Those reminder choices could not be saved; please choose from the list."))
-    return redirect("account")
+    from people.views import account_page  # (people's views read this app's forms: imported when used)
+
+    return account_page(request, reminder_form=form, status=400)
 
 
 @staff_required

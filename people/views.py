@@ -51,9 +51,17 @@ def profile(request):
 
 @login_required
 def account(request):
-    form = ReminderSettingsForm.for_user(request.user, stopped_kinds(request.user))
+    return account_page(request)
+
+
+def account_page(request, reminder_form=None, status: int = 200):
+    """The Account page; its reminders form, refused (``notifications.views.reminder_settings``), is
+    shown again with the error on its field and the ticks as they were sent."""
+    form = reminder_form or ReminderSettingsForm.for_user(request.user, stopped_kinds(request.user))
     latest_export = DataExport.objects.filter(user=request.user).first()
-    return render(request, "people/account.html", {"reminder_form": form, "latest_export": latest_export})
+    return render(
+        request, "people/account.html", {"reminder_form": form, "latest_export": latest_export}, status=status
+    )
 
 
 @login_required
@@ -98,5 +106,5 @@ def delete_account(request):
             return redirect("home")
     else:
         form = DeleteAccountForm(user=request.user)
-    status = 429 if form.too_many_tries else 200
+    status = 429 if form.too_many_tries else 400 if form.errors else 200
     return render(request, "people/delete_account.html", {"form": form}, status=status)

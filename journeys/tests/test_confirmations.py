@@ -104,7 +104,7 @@ def test_a_request_withdrawal_reason_too_long_is_shown_again_on_the_confirmation
     reason = "I found help closer to home. " + "r" * 2000
     resp = client.post(action, {"reason": reason})
     page = resp.content.decode()
-    assert resp.status_code == 200
+    assert resp.status_code == 400
     assert "Withdraw your request to Alice Kember?" in page
     assert 'id="id_reason_error"' in page and "at most 2000 characters" in page  # on the field
     assert "Reason: Ensure" not in page

@@ -85,7 +85,7 @@ def test_nul_in_a_request_withdrawal_reason_is_refused_with_a_message(client, me
     rel = send(mentee, mentor)
     client.login(email=mentee.email, password=PASSWORD)
     resp = client.post(reverse("request_withdraw", args=[rel.pk]), {"reason": "bad\x00reason"}, follow=True)
-    assert resp.status_code == 200
+    assert resp.status_code == 400
     assert "Null characters are not allowed" in resp.content.decode()
     rel.refresh_from_db()
     assert rel.state == State.REQUESTED

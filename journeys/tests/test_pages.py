@@ -176,7 +176,7 @@ def test_message_with_attachment_private(client, mentee, mentor, outsider):
     client.logout()
     login(client, mentee)
     resp = client.post(reverse("messages", args=[rel.pk]), {"body": "", "attachment": fake})
-    assert resp.status_code == 200
+    assert resp.status_code == 400  # refused: said on the page
     assert "not a type of file we accept" in resp.content.decode()
 
 

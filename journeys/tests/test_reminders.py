@@ -236,8 +236,16 @@ def test_edit_account_turns_reminder_kinds_off_and_on(client, mentor):
     client.post(reverse("reminder_settings"), {"reminders-send": Kind.values})
     assert not ReminderOptOut.objects.exists()
 
-    bad = client.post(reverse("reminder_settings"), {"reminders-send": ["sms"]}, follow=True)
-    assert b"could not be saved" in bad.content
+    # A kind not on the list (a page older than the list): the Account page again, said on the field,
+    # the ticks as sent, nothing saved.
+    bad = client.post(reverse("reminder_settings"), {"reminders-send": ["sms", "review_request"]})
+    assert bad.status_code == 400
+    html = bad.content.decode()
+    assert 'class="form-errors" role="alert" tabindex="-1" autofocus' in html
+    assert 'id="id_reminders-send_error"' in html
+    assert "Choose only from the reminders listed here, then save again." in html
+    assert html.count('name="reminders-send" value=') == len(Kind.values)
+    assert html.count(" checked") == 1  # only the one sent that is on the list
     assert not ReminderOptOut.objects.exists()
 
 

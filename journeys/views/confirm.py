@@ -23,7 +23,11 @@ from ..models import State
 
 
 def _confirm(request, rel, **context):
-    return render(request, "journeys/confirm.html", {"relationship": rel, "nav": "relationships", **context})
+    form = context.get("form")
+    status = 400 if form is not None and form.errors else 200  # refused: the error on its field, what was typed kept
+    return render(
+        request, "journeys/confirm.html", {"relationship": rel, "nav": "relationships", **context}, status=status
+    )
 
 
 @login_required

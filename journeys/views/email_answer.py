@@ -125,6 +125,7 @@ def answer_from_email(request, token: str):
 
 
 def _page(request, link: answer_links.Link, form):
+    """The answer's page; a refused message (too long) is shown again on its field, kept, with status 400."""
     rel = link.relationship
     other = "decline" if link.action == "accept" else "accept"
     return render(
@@ -138,4 +139,5 @@ def _page(request, link: answer_links.Link, form):
             # no place left to accept: said before the button is pressed
             "no_place": rules.why_no_place_to_accept(rel) if link.action == "accept" else None,
         },
+        status=400 if form.errors else 200,
     )

@@ -304,6 +304,8 @@ def _thread(request, conversation, relationship=None):
         else:
             messages.success(request, _("Message sent."))
             return redirect(request.path)
+    if form.errors and status == 200:  # refused: the page again, the error on its field, what was typed kept
+        status = 400
     other = conversation.other(request.user)
     return render(
         request,
@@ -364,6 +366,8 @@ def ask_question(request, user_id: int):
         else:
             messages.success(request, _("Your question has been sent to %(name)s.") % {"name": mentor.display_name})
             return redirect("conversation", message.conversation_id)
+    if form.errors and status == 200:  # refused: the page again, the error on its field, what was typed kept
+        status = 400
     return render(request, "journeys/ask_question.html", {"form": form, "mentor": mentor, "nav": "find"}, status=status)
 
 

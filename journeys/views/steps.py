@@ -51,13 +51,13 @@ class RelationshipStep(View):
         """What a step's service is given: it reads the relationship itself, under its locks."""
         return self.process().relationship_id
 
-    def render(self, **context):
+    def render(self, status: int = 200, **context):
         rel = self.relationship()
         context.setdefault("relationship", rel)
         context.setdefault("other", rel.other(self.request.user))
         context.setdefault("task", self.request.activation.task)
         context.setdefault("nav", "relationships")
-        return render(self.request, self.template_name, context)
+        return render(self.request, self.template_name, context, status=status)
 
     def done(self, message: str):
         messages.success(self.request, message)
@@ -109,8 +109,8 @@ class ReviewRequest(RelationshipStep):
 
     def post(self, request, **kwargs):
         form = DecisionForm(request.POST)
-        if not form.is_valid():
-            return self.render(form=form)
+        if not form.is_valid():  # the page again: the error on the message, what was typed kept
+            return self.render(form=form, status=400)
         rel = self.relationship_id()
         try:
             # The service's copy of the relationship (read with both people) names the mentee.

@@ -130,8 +130,22 @@ def test_delete_account_asks_for_exactly_the_word_the_page_says(client, mentee, 
     page = client.get(reverse("account_delete")).content.decode()
     assert "Type DELETE to confirm" in page
     refused = client.post(reverse("account_delete"), {"confirm": typed, "password": PASSWORD})
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert "Please type DELETE, in capital letters, to confirm." in refused.content.decode()
+    mentee.refresh_from_db()
+    assert mentee.is_active and mentee.anonymised_at is None
+
+
+def test_delete_account_sent_empty_is_answered_by_the_page_on_each_field(client, mentee):
+    """The form is ``novalidate``: the page's error box answers (and takes the focus), not the browser."""
+    client.force_login(mentee)
+    url = reverse("account_delete")
+    assert 'class="stacked" novalidate>' in client.get(url).content.decode()
+    refused = client.post(url, {"confirm": "", "password": ""})
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert 'class="form-errors" role="alert" tabindex="-1" autofocus' in html
+    assert 'id="id_confirm_error"' in html and 'id="id_password_error"' in html
     mentee.refresh_from_db()
     assert mentee.is_active and mentee.anonymised_at is None
 
@@ -313,10 +327,10 @@ def test_delete_my_account_limits_wrong_passwords_and_says_so_on_the_field(clien
     # A right password with the confirmation mistyped: refused on the confirmation only, and not counted.
     for _ in range(4):
         typo = client.post(url, {"confirm": "delete", "password": PASSWORD})
-        assert typo.status_code == 200 and "That password is not right" not in typo.content.decode()
+        assert typo.status_code == 400 and "That password is not right" not in typo.content.decode()
     for _ in range(3):
         wrong = client.post(url, {"confirm": "DELETE", "password": "guess"})
-        assert wrong.status_code == 200 and "That password is not right." in wrong.content.decode()
+        assert wrong.status_code == 400 and "That password is not right." in wrong.content.decode()
     for password in ("guess", PASSWORD):
         refused = client.post(url, {"confirm": "DELETE", "password": password})
         assert refused.status_code == 429
@@ -333,7 +347,7 @@ def test_delete_my_account_limits_wrong_passwords_and_says_so_on_the_field(clien
 
     other = Client()
     other.force_login(mentor)
-    assert other.post(url, {"confirm": "DELETE", "password": "guess"}).status_code == 200
+    assert other.post(url, {"confirm": "DELETE", "password": "guess"}).status_code == 400
     cache.clear()
     assert client.post(url, {"confirm": "DELETE", "password": PASSWORD}).status_code == 302
     mentee.refresh_from_db()
