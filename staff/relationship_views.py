@@ -55,6 +55,12 @@ def relationships(request):
 
 @staff_required
 def relationship(request, pk: int):
+    return relationship_page(request, pk)
+
+
+def relationship_page(request, pk: int, *, raise_form=None, status: int = 200):
+    """One relationship as staff see it. A reason refused by Open a case (``staff.views.raise_case``)
+    shows it again with ``raise_form``: the error on the field, what was typed kept."""
     rel = get_object_or_404(
         Relationship.objects.select_related("mentee__profile", "mentor__profile", "area", "conversation"), pk=pk
     )
@@ -86,7 +92,8 @@ def relationship(request, pk: int):
             "see_feedback_authors": see_authors,
             "open_cases": [c for c in cases if c.status not in FINISHED],
             "past_cases": [c for c in cases if c.status in FINISHED],
-            "raise_form": forms.RaiseCaseForm(),
+            "raise_form": raise_form or forms.RaiseCaseForm(),
             "nav": "staff",
         },
+        status=status,
     )

@@ -22,14 +22,15 @@ from viewflow.workflow import chart
 from viewflow.workflow.flow.nodes import TimerBoundary
 from viewflow.workflow.models import Task
 
+from journeys import selectors as journey_selectors
 from journeys.flows import mentoring
 from journeys.flows.mentoring import MentoringFlow
 from journeys.flows.onboarding import OnboardingFlow
-from journeys.forms import form_errors
 from journeys.models import Relationship
 from journeys.rules import task_url as _task_url
 from journeys.services import concerns
 from journeys.services.base import Refused
+from journeys.views.pages import relationship_page as journey_page
 from project.downloads import CSV_START, CSV_TYPE, PRIVATE, csv_attachment
 from project.downloads import csv_cell as _cell
 from project.roles import EXPORT, SEE_FEEDBACK_AUTHORS, can, staff_required
@@ -40,6 +41,7 @@ from . import dashboard, forms, services
 from . import reports as programme
 from .flows import CaseFlow
 from .models import StaffCase
+from .relationship_views import relationship_page
 
 TABS = [
     ("open", gettext_lazy("Open")),
@@ -229,8 +231,12 @@ def raise_case(request, relationship_pk: int):
     relationship = get_object_or_404(Relationship, pk=relationship_pk)
     form = forms.RaiseCaseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, form_errors(form))
-        return redirect("staff_relationship", relationship_pk)
+        # The page the form is on again (the staff page, or the relationship's own page, which says so
+        # in ``shown_on``): the error on the field, what was typed kept.
+        if request.POST.get("shown_on") == "relationship":
+            rel = journey_selectors.access_relationship(request.user, relationship_pk)
+            return journey_page(request, rel, raise_form=form, status=400)
+        return relationship_page(request, relationship_pk, raise_form=form, status=400)
     try:
         case = services.raise_case(relationship, request.user, form.cleaned_data["reason"])
     except Refused as refused:

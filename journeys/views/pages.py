@@ -78,7 +78,13 @@ def relationship_list(request):
 
 @login_required
 def relationship_detail(request, pk: int):
-    rel = selectors.access_relationship(request.user, pk)
+    return relationship_page(request, selectors.access_relationship(request.user, pk))
+
+
+def relationship_page(request, rel, *, raise_form=None, status: int = 200):
+    """The relationship's page. Staff who are not in it see a form to open a case about it; a reason
+    refused there (``staff.views.raise_case``) shows this page again with ``raise_form``: the error on
+    the field, what was typed kept."""
     role = rel.role_of(request.user)
     other = rel.other(request.user) if role else None
     return render(
@@ -112,8 +118,10 @@ def relationship_detail(request, pk: int):
             "other_requests": selectors.other_open_requests(rel)
             if role == "mentee" and rel.state in MATCHED_STATES
             else [],
+            "raise_form": raise_form,
             "nav": "relationships",
         },
+        status=status,
     )
 
 

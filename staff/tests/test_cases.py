@@ -616,8 +616,14 @@ def test_staff_can_open_a_case_about_any_relationship_from_its_page(as_staff, cl
     page = as_staff.get(url).content.decode()
     assert "For programme staff" in page and "No staff cases about this relationship." in page
 
-    empty = as_staff.post(reverse("staff_raise_case", args=[rel.pk]), {"reason": "  "}, follow=True)
-    assert "Please say what needs attention." in empty.content.decode()
+    # Sent empty: this page again (shown_on), with why on the field: the form is novalidate, so the
+    # page answers rather than the browser's bubble.
+    assert 'name="shown_on" value="relationship"' in page and 'class="stacked" novalidate>' in page
+    empty = as_staff.post(reverse("staff_raise_case", args=[rel.pk]), {"reason": "  ", "shown_on": "relationship"})
+    assert empty.status_code == 400
+    html = empty.content.decode()
+    assert "For programme staff" in html and 'class="form-errors" role="alert" tabindex="-1" autofocus' in html
+    assert '<p class="error" id="raise-reason_error">Please say what needs attention. </p>' in html
     assert not StaffCase.objects.exists()
 
     response = as_staff.post(reverse("staff_raise_case", args=[rel.pk]), {"reason": "Mentee asked for a new mentor"})

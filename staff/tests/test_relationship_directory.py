@@ -250,9 +250,17 @@ def test_open_a_case_from_the_view(client, world):
     assert reverse("staff_case", args=[case.pk]) in page
     listed_row = client.get(DIRECTORY, {"mentee": "Ned"}).context["page"].object_list
     assert {r.pk: r.open_case_count for r in listed_row}[rel.pk] == 1
-    # an empty reason: back to the staff view with the reason why
-    response = client.post(reverse("staff_raise_case", args=[rel.pk]), {"reason": ""})
-    assert response.url == reverse("staff_relationship", args=[rel.pk])
+    # an empty reason: the staff view again, with why on the field (the form is novalidate: the page
+    # answers, not the browser's bubble)
+    assert 'class="stacked" novalidate>' in client.get(reverse("staff_relationship", args=[rel.pk])).content.decode()
+    response = client.post(reverse("staff_raise_case", args=[rel.pk]), {"reason": " ", "shown_on": "staff"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'class="form-errors" role="alert" tabindex="-1" autofocus' in html
+    assert 'aria-describedby="raise-help raise-reason_error" aria-invalid="true"' in html
+    assert '<p class="error" id="raise-reason_error">Please say what needs attention. </p>' in html
+    assert "Where it stands" in html  # the staff page
+    assert StaffCase.objects.filter(relationship=rel).count() == 1
     assert rel.state == State.ARRANGING
 
 
