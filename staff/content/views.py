@@ -124,10 +124,12 @@ def taxonomy_list(request, kind: str):
         if failed_rename is not None and failed_rename[0] == item.pk:
             form = failed_rename[1]
         rows.append({"item": item, "form": form})
+    refused = add_form.errors or (failed_rename is not None and failed_rename[1].errors)
     return render(
         request,
         "staff/content/taxonomy.html",
         {"kind": kind, "rows": rows, "add_form": add_form, "lists": taxonomy.KINDS.values(), **_moved(request)},
+        status=400 if refused else 200,
     )
 
 

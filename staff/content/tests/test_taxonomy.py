@@ -150,7 +150,7 @@ def test_the_list_page_adds_renames_retires_and_explains_a_duplicate(manager_cli
     role = taxonomy.KINDS["roles"].model.objects.get(name="Apprentice")
     response = manager_client.post(url, {"action": "add", "add-name": "apprentice"})
     html = response.content.decode()
-    assert response.status_code == 200 and "already on this list" in html
+    assert response.status_code == 400 and "already on this list" in html
     assert 'aria-describedby="id_add-name_error"' in html
     response = manager_client.post(url, {"action": "rename", "item": role.pk, f"item{role.pk}-name": "Operations"})
     assert "already on this list" in response.content.decode()
@@ -191,3 +191,24 @@ def test_renaming_an_item_that_no_longer_exists_says_so(manager_client):
         )
         assert "That role no longer exists." in response.content.decode()
     assert not taxonomy.KINDS["roles"].model.objects.filter(name="Seasonal staff").exists()
+
+
+def test_an_empty_name_is_refused_on_its_box_by_the_page_not_the_browser(manager_client):
+    """The add and rename forms are ``novalidate``: sent empty, the page answers (400), the box says why
+    (described by the error, with the focus) and nothing is added or renamed."""
+    url = reverse("staff_content_taxonomy", args=["roles"])
+    role = taxonomy.add_item(taxonomy.KINDS["roles"], "Seasonal")
+    page = manager_client.get(url).content.decode()
+    assert page.count('class="inline-form" aria-labelledby="add-heading" novalidate>') == 1
+    assert 'class="inline-form" novalidate>' in page
+    count = taxonomy.KINDS["roles"].model.objects.count()
+    added = manager_client.post(url, {"action": "add", "add-name": "  "})
+    assert added.status_code == 400
+    assert 'aria-describedby="id_add-name_error" autofocus' in added.content.decode()
+    assert '<p class="error" id="id_add-name_error">This field is required. </p>' in added.content.decode()
+    renamed = manager_client.post(url, {"action": "rename", "item": role.pk, f"item{role.pk}-name": ""})
+    assert renamed.status_code == 400
+    assert f'aria-describedby="id_item{role.pk}-name_error" autofocus' in renamed.content.decode()
+    assert taxonomy.KINDS["roles"].model.objects.count() == count
+    role.refresh_from_db()
+    assert role.name == "Seasonal"

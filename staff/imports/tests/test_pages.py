@@ -166,8 +166,14 @@ def test_invite_by_hand_and_resend_from_the_page(client):
     invitation = Invitation.objects.get(user__email="kai@example.org")
     response = client.post(reverse("staff_invitation_resend", args=[invitation.pk]), follow=True)
     assert "the earlier link no longer works" in response.content.decode()
-    response = client.post(reverse("staff_import_invite"), {"invite-email": "bad"})
+    response = client.post(reverse("staff_import_invite"), {"invite-email": "bad", "invite-first_name": "Kai"})
     assert response.status_code == 400
+    html = response.content.decode()
+    assert 'class="form-errors" role="alert" tabindex="-1" autofocus' in html and 'id="id_invite-email_error"' in html
+    assert 'value="Kai"' in html  # what was typed, kept
+    # shown again at the invitation's address, the upload form still posts to the import page
+    assert f'action="{reverse("staff_import")}" enctype="multipart/form-data" class="stacked" novalidate>' in html
+    assert not Invitation.objects.filter(user__email="bad").exists()
 
 
 @pytest.mark.parametrize("who", ["support", "participant"])

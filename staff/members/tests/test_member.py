@@ -192,9 +192,12 @@ def test_notes_are_for_staff_only(client, manager):
     response = client.post(reverse("staff_member_note", args=[mentee.pk]), {"body": "Prefers calls after 5pm"})
     assert response.status_code == 302
     assert client.get(page(mentee.pk)).content.decode().count("Prefers calls after 5pm") == 1
+    assert 'class="stacked" novalidate>' in client.get(page(mentee.pk)).content.decode()
     empty = client.post(reverse("staff_member_note", args=[mentee.pk]), {"body": "   "})
     assert empty.status_code == 400
+    assert b'class="form-errors" role="alert" tabindex="-1" autofocus' in empty.content
     assert b"id_body_error" in empty.content
+    assert client.get(page(mentee.pk)).content.decode().count("Prefers calls after 5pm") == 1  # nothing added
 
     # the member never sees it: their own pages, their notifications, their data export
     client.force_login(mentee)
