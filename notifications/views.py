@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -12,7 +11,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from project.roles import staff_required
 
 from . import reminders, services
-from .forms import ReminderSettingsForm
 from .models import Notification
 
 
@@ -65,22 +63,6 @@ def stop_reminders(request, token: str):
         "notifications/stop.html",
         {"kind": kind, "stopped": stopped, "person": user, "just_stopped": request.method == "POST"},
     )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def reminder_settings(request):
-    """The Account page's reminders form posts here; opened (a bookmark, a reload), the address leads to it."""
-    if request.method != "POST":
-        return redirect(reverse("account") + "#reminders-heading")
-    form = ReminderSettingsForm.for_user(request.user, reminders.stopped_kinds(request.user), data=request.POST)
-    if form.is_valid():
-        reminders.set_stopped(request.user, form.stopped())
-        messages.success(request, _("Your reminder emails are saved."))
-        return redirect("account")
-    from people.views import account_page  # (people's views read this app's forms: imported when used)
-
-    return account_page(request, reminder_form=form, status=400)
 
 
 @staff_required

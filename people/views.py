@@ -3,12 +3,13 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from notifications.forms import ReminderSettingsForm
-from notifications.reminders import stopped_kinds
+from notifications.reminders import set_stopped, stopped_kinds
 
 from . import services, tasks
 from .exports import access_data_export, expire_days
@@ -55,7 +56,7 @@ def account(request):
 
 
 def account_page(request, reminder_form=None, status: int = 200):
-    """The Account page; its reminders form, refused (``notifications.views.reminder_settings``), is
+    """The Account page; its reminders form, refused (``reminder_settings``), is
     shown again with the error on its field and the ticks as they were sent."""
     form = reminder_form or ReminderSettingsForm.for_user(request.user, stopped_kinds(request.user))
     latest_export = DataExport.objects.filter(user=request.user).first()
@@ -93,6 +94,20 @@ def download_data_export(request, token):
     return FileResponse(
         export.file.open("rb"), as_attachment=True, filename=f"my-data-{stamp}.zip", content_type="application/zip"
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reminder_settings(request):
+    """The Account page's reminders form posts here; opened (a bookmark, a reload), the address leads to it."""
+    if request.method != "POST":
+        return redirect(reverse("account") + "#reminders-heading")
+    form = ReminderSettingsForm.for_user(request.user, stopped_kinds(request.user), data=request.POST)
+    if form.is_valid():
+        set_stopped(request.user, form.stopped())
+        messages.success(request, _("Your reminder emails are saved."))
+        return redirect("account")
+    return account_page(request, reminder_form=form, status=400)
 
 
 @login_required
