@@ -124,8 +124,11 @@ def test_a_first_meeting_recorded_as_held_resolves_the_no_first_meeting_case(men
 def test_a_first_meeting_met_earlier_resolves_the_case(mentee, mentor):
     case = no_first_meeting(mentee, mentor)
     meet(case.relationship, mentee, days=5)
-    met = timezone.now() - dt.timedelta(hours=3)
-    meetings.record_met_earlier(Relationship.objects.get(pk=case.relationship_id), mentee, met_at=met)
+    rel = Relationship.objects.get(pk=case.relationship_id)
+    # Met when the request was accepted: a moment that has passed and is never before the day it was
+    # accepted (three hours ago was, just after midnight).
+    met = rel.matched_at
+    meetings.record_met_earlier(rel, mentee, met_at=met)
     assert_settled(case, f"The first meeting was recorded as held on {long_date(met)}.")
 
 
